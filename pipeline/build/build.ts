@@ -1,0 +1,112 @@
+/**
+ * `build`: gate the content, stage each site's bundle, render it with Astro and
+ * index it with Pagefind, then swap the finished site into dist/<code> in one
+ * rename. A site whose build fails keeps its previous dist/<code> untouched; a
+ * reader of dist/ never sees a half-written site.
+ */
+import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { SealpressError } from '../errors/index.ts';
+import { runGate, type GateResult } from '../gate/index.ts';
+import type { SiteGroup } from '../model/index.ts';
+import type { Plan } from '../plan/index.ts';
+import { renderSite } from '../render/index.ts';
+import { bundleSite, writeStage } from '../stage/index.ts';
+
+export interface BuildOptions {
+  root: string;
+  now: Date;
+  /** Build only these sites (all when absent). */
+  sites?: readonly string[];
+  /** Sites built at once; defaults to the number of cores. */
+  concurrency?: number;
+  /** Where finished sites go; default `<root>/dist`. */
+  distDir?: string;
+  onProgress?: (event: BuildEvent) => void;
+}
+
+export type BuildEvent =
+  | { type: 'gate'; durationMs: number; plan: Plan }
+  | { type: 'site-start'; code: string; entries: number }
+  | { type: 'site-done'; code: string; pages: number; durationMs: number };
+
+export interface SiteBuildReport {
+  code: string;
+  entries: number;
+  pages: number;
+  outDir: string;
+  durationMs: number;
+  indexMs: number;
+}
+
+export type BuildResult =
+  | { ok: true; group: SiteGroup; plan: Plan; gateMs: number; sites: SiteBuildReport[] }
+  | { ok: false; gate: Extract<GateResult, { ok: false }> };
+
+export const WORK_DIR = '.sealpress';
+
+export async function buildSites(options: BuildOptions): Promise<BuildResult> {
+  const { root, now } = options;
+  const started = performance.now();
+  // The main site adopts sub-site entries, so the gate always judges the whole group.
+  const gate = runGate({ root, now });
+  if (!gate.ok) return { ok: false, gate };
+  const gateMs = performance.now() - started;
+  options.onProgress?.({ type: 'gate', durationMs: gateMs, plan: gate.plan });
+
+  const codes = options.sites ?? [...gate.group.sites.keys()];
+  for (const code of codes) {
+    if (!gate.group.sites.has(code)) throw new SealpressError('USAGE', `--site ${code} is not a site of the group (${[...gate.group.sites.keys()].join(', ')})`);
+  }
+  const distDir = options.distDir ?? join(root, 'dist');
+  const work = join(root, WORK_DIR);
+  const reports: SiteBuildReport[] = [];
+  const queue = [...codes];
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), codes.length));
+
+  const buildOne = async (code: string): Promise<void> => {
+    const siteStarted = performance.now();
+    const stage = bundleSite(gate.group, gate.plan, code, 'publish');
+    options.onProgress?.({ type: 'site-start', code, entries: stage.bundle.entries.length });
+    const stageDir = join(work, 'stage', code);
+    writeStage(root, stageDir, stage);
+    const outDir = join(work, 'out', code);
+    rmSync(outDir, { recursive: true, force: true });
+    const rendered = await renderSite({ root, stageDir, outDir, cacheDir: join(work, 'cache', code) });
+    const target = join(distDir, code);
+    swapInto(outDir, target);
+    const report = { code, entries: stage.bundle.entries.length, pages: rendered.pages, outDir: target, durationMs: performance.now() - siteStarted, indexMs: rendered.indexMs };
+    reports.push(report);
+    options.onProgress?.({ type: 'site-done', code, pages: rendered.pages, durationMs: report.durationMs });
+  };
+
+  const failures: { code: string; error: unknown }[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let code = queue.shift(); code !== undefined; code = queue.shift()) {
+        try {
+          await buildOne(code);
+        } catch (error) {
+          failures.push({ code, error });
+        }
+      }
+    }),
+  );
+  if (failures.length > 0) {
+    const first = failures[0]!;
+    throw new SealpressError('BUILD_FAILED', `${failures.map((f) => f.code).join(', ')} failed to build: ${(first.error as Error).message}`, { cause: first.error });
+  }
+  reports.sort((a, b) => codes.indexOf(a.code) - codes.indexOf(b.code));
+  return { ok: true, group: gate.group, plan: gate.plan, gateMs, sites: reports };
+}
+
+/** Replace `target` with `fresh` by renames, so the target is always a whole site. */
+function swapInto(fresh: string, target: string): void {
+  mkdirSync(join(target, '..'), { recursive: true });
+  const old = `${target}.old-${process.pid}`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(fresh, target);
+  rmSync(old, { recursive: true, force: true });
+}

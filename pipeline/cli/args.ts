@@ -1,0 +1,33 @@
+/** Typed option parsing for the commands, over node:util's parseArgs. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SealpressError } from '../errors/index.ts';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export const COMMON_OPTIONS = {
+  root: { type: 'string' },
+  now: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+export function parse<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+  } catch (cause) {
+    throw new SealpressError('USAGE', (cause as Error).message, { cause });
+  }
+}
+
+/** The run's clock: `--now` (for reproducible runs and tests) or the system time, read once. */
+export function clock(now: string | undefined): Date {
+  if (now === undefined) return new Date();
+  const t = Date.parse(now);
+  if (Number.isNaN(t)) throw new SealpressError('USAGE', `--now must be an ISO 8601 date-time, found "${now}"`);
+  return new Date(t);
+}
+
+export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new SealpressError('USAGE', `--${name} must be one of ${allowed.join(', ')}, found "${value}"`);
+}

@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { buildSites } from '../build/index.ts';
+import { summarise } from '../plan/index.ts';
+import { clock, parse } from './args.ts';
+import { EXIT } from './exit.ts';
+import { printDiagnostics, type Io } from './output.ts';
+
+export const BUILD_HELP = `Usage: sealpress build [--site CODE]... [--jobs N] [--json] [--root DIR] [--now ISO]
+
+Gate the content, then build every site (or the given ones) into dist/<code>/
+with Astro and index it with Pagefind. Only entries the gate plans as
+publishable are rendered; refused and pending entries are listed and left out.
+Each site is built aside and swapped into dist/<code> whole.
+
+Options:
+  --site CODE   build this site only (repeatable)
+  --jobs N      sites built at once (default: number of cores)
+  --json        print a JSON summary on stdout
+  --root DIR    the repository (default: the current folder)
+  --now ISO     the gate's clock (default: now)
+
+Exit codes: 0 built, 2 usage or configuration error, 3 a site failed to build
+(dist/ keeps the previous version of that site).`;
+
+export async function build(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { site: { type: 'string', multiple: true }, jobs: { type: 'string' }, json: { type: 'boolean' } });
+  if (values.help) {
+    io.out(BUILD_HELP);
+    return EXIT.OK;
+  }
+  const root = resolve(values.root ?? '.');
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) {
+    io.err(`sealpress: --jobs must be a positive whole number, found "${values.jobs}"`);
+    return EXIT.CONFIG;
+  }
+  const result = await buildSites({
+    root,
+    now: clock(values.now),
+    ...(values.site ? { sites: values.site } : {}),
+    ...(jobs ? { concurrency: jobs } : {}),
+    onProgress: (event) => {
+      if (event.type === 'gate') {
+        const c = summarise(event.plan);
+        io.err(`gate: ${event.plan.entries.length} entries in ${event.durationMs.toFixed(0)} ms: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished`);
+      } else if (event.type === 'site-start') io.err(`build ${event.code}: ${event.entries} entries…`);
+      else io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
+    },
+  });
+  if (!result.ok) {
+    printDiagnostics(io, root, result.gate.configDiagnostics);
+    io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was built.');
+    return EXIT.CONFIG;
+  }
+  const held = result.plan.entries.filter((e) => e.status !== 'publishable');
+  for (const e of held) io.err(`left out: ${e.path} (${e.status}: ${e.findings.find((f) => f.severity !== 'info' || e.status !== 'refused')?.rule ?? e.status})`);
+  if (!result.plan.approvals.verified) io.err(`warning: ${result.plan.approvals.note}`);
+  if (values.json) {
+    io.out(JSON.stringify({ gateMs: Math.round(result.gateMs), summary: summarise(result.plan), sites: result.sites.map((s) => ({ ...s, outDir: s.outDir })) }, null, 2));
+  } else {
+    for (const s of result.sites) io.out(`${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir}`);
+  }
+  return EXIT.OK;
+}

@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { runGate } from '../gate/index.ts';
+import { summarise } from '../plan/index.ts';
+import { clock, oneOf, parse } from './args.ts';
+import { printDiagnostics, type Io } from './output.ts';
+import { EXIT } from './exit.ts';
+
+export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json] [--root DIR] [--now ISO]
+
+Run the gate (load, parse, validate, plan) over content/ and report every entry
+that will not be published, with file:line:column, rule id, message and fix.
+
+Options:
+  --site CODE      report only this site's entries (the group is still loaded)
+  --format FORMAT  text (default) or json: one object
+                   { entries: [{ path, site, column, status, findings: [...] }], summary, approvals }
+  --root DIR       the repository (default: the current folder)
+  --now ISO        the gate's clock, e.g. 2026-11-27T09:00:00+08:00 (default: now)
+
+Exit codes: 0 nothing refused, 1 something refused, 2 usage or configuration error.`;
+
+export async function check(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { site: { type: 'string' }, format: { type: 'string' } });
+  if (values.help) {
+    io.out(CHECK_HELP);
+    return EXIT.OK;
+  }
+  const root = resolve(values.root ?? '.');
+  const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+  const result = runGate({ root, now: clock(values.now) });
+  if (!result.ok) {
+    if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: result.configDiagnostics }, null, 2));
+    else {
+      printDiagnostics(io, root, result.configDiagnostics);
+      io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was judged.');
+    }
+    return EXIT.CONFIG;
+  }
+  const { plan, group } = result;
+  if (values.site !== undefined && !group.sites.has(values.site)) {
+    io.err(`sealpress: --site ${values.site} is not a site of the group (${[...group.sites.keys()].join(', ')})`);
+    return EXIT.CONFIG;
+  }
+  const entries = values.site === undefined ? plan.entries : plan.entries.filter((e) => e.site === values.site);
+  const refused = entries.some((e) => e.status === 'refused') || plan.diagnostics.some((d) => d.severity === 'error');
+  const counts = summarise({ ...plan, entries });
+
+  if (format === 'json') {
+    io.out(
+      JSON.stringify(
+        {
+          now: plan.now,
+          approvals: plan.approvals,
+          summary: counts,
+          entries: entries.map((e) => ({
+            path: e.path,
+            site: e.site,
+            column: e.column,
+            status: e.status,
+            findings: e.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, line: f.line, column: f.column, ...(f.fix ? { fix: f.fix } : {}) })),
+          })),
+          diagnostics: plan.diagnostics,
+        },
+        null,
+        2,
+      ),
+    );
+    return refused ? EXIT.REFUSED : EXIT.OK;
+  }
+
+  printDiagnostics(io, root, result.configDiagnostics);
+  printDiagnostics(io, root, plan.diagnostics);
+  for (const e of entries) {
+    if (e.status === 'publishable') continue;
+    printDiagnostics(io, root, e.findings);
+  }
+  io.out('');
+  io.out(`${entries.length} entries: ${counts.publishable} publishable, ${counts.pending} pending, ${counts.refused} refused, ${counts.unpublished} unpublished`);
+  if (!plan.approvals.verified) io.out(`warning: ${plan.approvals.note}`);
+  return refused ? EXIT.REFUSED : EXIT.OK;
+}

@@ -1,0 +1,10 @@
+/** Exit codes, documented in the README and in every command's --help. */
+export const EXIT = {
+  OK: 0,
+  /** check: at least one entry (or file under content/) is refused. */
+  REFUSED: 1,
+  /** Usage error, or the site group configuration is invalid. */
+  CONFIG: 2,
+  /** The renderer or the indexer failed; dist/ keeps the previous sites. */
+  BUILD: 3,
+} as const;

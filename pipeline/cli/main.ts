@@ -1,0 +1,63 @@
+/**
+ * The `sealpress` command line: a thin layer over the library in pipeline/.
+ * Each command parses its options, calls the library, prints, and returns an
+ * exit code (see exit.ts).
+ */
+import { SealpressError } from '../errors/index.ts';
+import { EXIT } from './exit.ts';
+import { processIo, type Io } from './output.ts';
+
+type Run = (args: string[], io: Io) => Promise<number>;
+type Command = { load: () => Promise<Run>; summary: string };
+
+// Commands load lazily: `check` must not pay for loading Astro.
+const COMMANDS: Record<string, Command> = {
+  check: { load: async () => (await import('./check.ts')).check, summary: 'gate the content and report what will not be published' },
+  build: { load: async () => (await import('./build.ts')).build, summary: 'gate, then build every site into dist/<code>/ with search' },
+  preview: { load: async () => (await import('./preview.ts')).preview, summary: 'live preview of a site, drafts marked as drafts' },
+};
+
+export const HELP = `sealpress: a site-group static site generator with a publication gate
+
+Usage: sealpress <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run \`sealpress <command> --help\` for a command's options.
+
+Exit codes: 0 success, 1 something refused (check), 2 usage or configuration
+error, 3 build failed.`;
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] && COMMANDS[rest[0]]) return main([rest[0], '--help'], io);
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(HELP);
+    return EXIT.OK;
+  }
+  if (name === '--version') {
+    io.out('sealpress 0.1.0');
+    return EXIT.OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`sealpress: unknown command "${name}"\n\n${HELP}`);
+    return EXIT.CONFIG;
+  }
+  try {
+    return await (await command.load())(rest, io);
+  } catch (error) {
+    if (error instanceof SealpressError) {
+      io.err(`sealpress ${name}: ${error.message}${error.file ? ` (${error.file})` : ''}`);
+      if (error.code === 'USAGE') {
+        io.err(`Run \`sealpress ${name} --help\` for usage.`);
+        return EXIT.CONFIG;
+      }
+      return error.code === 'CONFIG_INVALID' || error.code === 'CONFIG_MISSING' ? EXIT.CONFIG : EXIT.BUILD;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+/** Shared printing for the commands. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatDiagnostic, type Diagnostic } from '../diagnostics/index.ts';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  color: boolean;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+};
+
+/** Reads source lines for excerpts, each file once. */
+export function lineReader(root: string): (file: string, line: number) => string | undefined {
+  const cache = new Map<string, string[] | undefined>();
+  return (file, line) => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, readFileSync(join(root, file), 'utf8').split(/\r?\n/));
+      } catch {
+        cache.set(file, undefined);
+      }
+    }
+    return cache.get(file)?.[line - 1];
+  };
+}
+
+export function printDiagnostics(io: Io, root: string, diagnostics: readonly Diagnostic[]): void {
+  const lineOf = lineReader(root);
+  for (const d of diagnostics) io.out(formatDiagnostic(d, { lineOf, color: io.color }));
+}

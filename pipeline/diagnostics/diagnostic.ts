@@ -1,0 +1,62 @@
+/**
+ * A finding about a file, positioned and rule-tagged (the vfile-message model):
+ * stages report findings, they do not throw for content problems.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  /** Stable rule id, e.g. `frontmatter-invalid`. Tests and waivers key on it. */
+  rule: string;
+  severity: Severity;
+  /** Repo-relative POSIX path of the file the finding is about. */
+  file: string;
+  /** 1-based line; 1 when the finding concerns the whole file. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+  /** What happened and why. */
+  message: string;
+  /** What to do about it. */
+  fix?: string;
+  expected?: string;
+  actual?: string;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export function diagnostic(
+  rule: string,
+  severity: Severity,
+  file: string,
+  at: Position | undefined,
+  message: string,
+  extra: { fix?: string; expected?: string; actual?: string } = {},
+): Diagnostic {
+  const d: Diagnostic = {
+    rule,
+    severity,
+    file,
+    line: at?.line ?? 1,
+    column: at?.column ?? 1,
+    message,
+  };
+  if (extra.fix !== undefined) d.fix = extra.fix;
+  if (extra.expected !== undefined) d.expected = extra.expected;
+  if (extra.actual !== undefined) d.actual = extra.actual;
+  return d;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Sort by file, then line, then column: the order a writer reads them in. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column,
+  );
+}

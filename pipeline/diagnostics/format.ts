@@ -1,0 +1,26 @@
+/**
+ * Compiler-style output: `file:line:col severity rule-id message`, the form
+ * editors and CI logs turn into links.
+ */
+import type { Diagnostic } from './diagnostic.ts';
+
+export interface FormatOptions {
+  /** Returns the text of a 1-based line of a repo file, for the excerpt. */
+  lineOf?: (file: string, line: number) => string | undefined;
+  color?: boolean;
+}
+
+const paint = (on: boolean, code: number, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): string {
+  const color = options.color ?? false;
+  const sev = paint(color, d.severity === 'error' ? 31 : d.severity === 'warning' ? 33 : 36, d.severity);
+  const lines = [`${d.file}:${d.line}:${d.column} ${sev} ${paint(color, 2, d.rule)} ${d.message}`];
+  const excerpt = options.lineOf?.(d.file, d.line);
+  if (excerpt !== undefined && excerpt.trim() !== '') {
+    const text = excerpt.length > 120 ? `${excerpt.slice(0, 117)}…` : excerpt;
+    lines.push(`  ${String(d.line).padStart(4)} | ${text}`);
+  }
+  if (d.fix) lines.push(`       ${paint(color, 32, 'fix:')} ${d.fix}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,3 @@
+export * from './diagnostic.ts';
+export * from './rules.ts';
+export * from './format.ts';

@@ -1,0 +1,52 @@
+import type { Severity } from './diagnostic.ts';
+
+/**
+ * The gate's rule catalogue. Every diagnostic the gate emits names one of these
+ * ids; the README's rule table is generated from the same list.
+ */
+export interface RuleInfo {
+  id: string;
+  severity: Severity;
+  /** Which stage raises it. */
+  stage: 'load' | 'parse' | 'validate' | 'check' | 'approve' | 'plan';
+  description: string;
+}
+
+export const RULES = [
+  { id: 'config-invalid', severity: 'error', stage: 'load', description: 'A file under sites/ is missing, not well-formed YAML, or breaks the site-group schema.' },
+  { id: 'path-hostile', severity: 'error', stage: 'load', description: 'A symlink, `..` or other path under content/ leads outside the repository or is not a plain file.' },
+  { id: 'path-layout', severity: 'error', stage: 'load', description: 'An entry is not at content/<site>/<column>/<slug>.md|.mdx, or its slug is not lower-case ASCII.' },
+  { id: 'file-too-large', severity: 'error', stage: 'load', description: 'An entry or asset is larger than the configured limit.' },
+  { id: 'encoding-invalid', severity: 'error', stage: 'parse', description: 'An entry is not valid UTF-8 (or has a NUL byte).' },
+  { id: 'frontmatter-missing', severity: 'error', stage: 'parse', description: 'An entry does not start with a `---` YAML front-matter block.' },
+  { id: 'frontmatter-engine', severity: 'error', stage: 'parse', description: 'Front matter declares a language other than YAML (`---js`, `---coffee`…); it is refused, never executed.' },
+  { id: 'frontmatter-yaml', severity: 'error', stage: 'parse', description: 'Front matter is not well-formed YAML.' },
+  { id: 'body-syntax', severity: 'error', stage: 'parse', description: 'The Markdown/MDX body cannot be parsed.' },
+  { id: 'frontmatter-invalid', severity: 'error', stage: 'validate', description: 'A front-matter field is missing or has the wrong type or format.' },
+  { id: 'frontmatter-unknown-field', severity: 'error', stage: 'validate', description: 'Front matter has a field the schema does not know (often a typo).' },
+  { id: 'site-unknown', severity: 'error', stage: 'validate', description: 'The entry\'s site folder is not a site of the group.' },
+  { id: 'column-unknown', severity: 'error', stage: 'validate', description: 'The entry\'s column folder is not in the group\'s column tree.' },
+  { id: 'column-not-enabled', severity: 'error', stage: 'validate', description: 'The column exists in the group but is not enabled for this sub-site.' },
+  { id: 'department-unknown', severity: 'error', stage: 'validate', description: 'The department is not one of the site\'s departments.' },
+  { id: 'disclosure-withheld', severity: 'error', stage: 'validate', description: 'The entry is marked 不予公开 (not to be disclosed) and can never be published.' },
+  { id: 'disclosure-on-request', severity: 'error', stage: 'validate', description: 'The entry is marked 依申请公开 (disclosed on request only); only 主动公开 entries go on the portal.' },
+  { id: 'date-order', severity: 'error', stage: 'validate', description: 'Dates contradict each other (unpublishAt before publishAt, answer before question).' },
+  { id: 'asset-missing', severity: 'error', stage: 'validate', description: 'An image or attachment the entry references does not exist.' },
+  { id: 'asset-hostile', severity: 'error', stage: 'validate', description: 'An asset reference leads outside the entry\'s site folder, or is a symlink.' },
+  { id: 'mdx-esm', severity: 'error', stage: 'validate', description: 'An MDX entry has import/export statements; they would run code at build time.' },
+  { id: 'mdx-expression', severity: 'error', stage: 'validate', description: 'An MDX entry has a JavaScript expression; only literal props of the allowed components are accepted.' },
+  { id: 'mdx-component-unknown', severity: 'error', stage: 'validate', description: 'An MDX entry uses a component or HTML element that the theme does not provide.' },
+  { id: 'html-active', severity: 'error', stage: 'validate', description: 'Raw HTML with scripts, frames, forms, event handlers or javascript: URLs; pages carry no active content.' },
+  { id: 'slug-duplicate', severity: 'error', stage: 'validate', description: 'Two entries in one column share a slug (for instance x.md and x.mdx).' },
+  { id: 'embargoed', severity: 'info', stage: 'plan', description: 'publishAt is in the future: the entry is pending until then.' },
+  { id: 'unpublished', severity: 'info', stage: 'plan', description: 'unpublishAt has passed: the entry is taken off the site.' },
+  { id: 'approval-unverified', severity: 'warning', stage: 'approve', description: 'Approvals are not verified by this version of the gate.' },
+] as const satisfies readonly RuleInfo[];
+
+export type RuleId = (typeof RULES)[number]['id'];
+
+const byId = new Map<string, RuleInfo>(RULES.map((r) => [r.id, r]));
+
+export function ruleInfo(id: string): RuleInfo | undefined {
+  return byId.get(id);
+}

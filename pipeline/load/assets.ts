@@ -1,0 +1,47 @@
+/**
+ * Read the assets that entries reference (images, attachments), each once. The
+ * caller has already confined the paths to the entry's site folder; here we
+ * refuse links anywhere along the path and files over the size limit.
+ */
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { imageSize } from '../util/image-size.ts';
+import { sha256 } from './content.ts';
+
+export type AssetRead =
+  | { ok: true; path: string; size: number; digest: string; width?: number; height?: number; imageType?: string }
+  | { ok: false; path: string; problem: 'missing' | 'hostile' | 'too-large' | 'not-a-file'; detail: string };
+
+export function loadAssets(root: string, paths: Iterable<string>, maxBytes: number): Map<string, AssetRead> {
+  const realRoot = realpathSync(root);
+  const out = new Map<string, AssetRead>();
+  for (const path of paths) {
+    if (out.has(path)) continue;
+    out.set(path, readAsset(root, realRoot, path, maxBytes));
+  }
+  return out;
+}
+
+function readAsset(root: string, realRoot: string, path: string, maxBytes: number): AssetRead {
+  const abs = join(root, path);
+  let stat;
+  try {
+    stat = lstatSync(abs);
+  } catch {
+    return { ok: false, path, problem: 'missing', detail: 'no such file' };
+  }
+  if (stat.isSymbolicLink()) return { ok: false, path, problem: 'hostile', detail: 'the file is a symlink' };
+  if (!stat.isFile()) return { ok: false, path, problem: 'not-a-file', detail: 'not a regular file' };
+  // A linked folder along the way would make the real path differ from the written one.
+  if (realpathSync(abs) !== join(realRoot, path)) return { ok: false, path, problem: 'hostile', detail: 'a folder on its path is a symlink' };
+  if (stat.size > maxBytes) return { ok: false, path, problem: 'too-large', detail: `${stat.size} bytes; the limit is ${maxBytes}` };
+  const bytes = readFileSync(abs);
+  const size = imageSize(bytes);
+  const read: AssetRead = { ok: true, path, size: bytes.length, digest: sha256(bytes) };
+  if (size) {
+    read.width = size.width;
+    read.height = size.height;
+    read.imageType = size.type;
+  }
+  return read;
+}

@@ -1,0 +1,148 @@
+/**
+ * Read every entry under content/. Paths are confined to the repository: a
+ * symlink anywhere under content/ is refused (it could lead outside, or publish
+ * one file under two approvals), and nothing is followed. Files too large are not
+ * read at all. This is I/O; it judges only what it must to read safely.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, realpathSync, type Dirent } from 'node:fs';
+import { join, sep } from 'node:path';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+
+export const SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
+export const ENTRY_EXTENSIONS = ['.md', '.mdx'] as const;
+
+/** An entry file as found on disk; `bytes` is absent when it could not be read safely. */
+export interface LoadedEntry {
+  path: string;
+  site: string;
+  column: string;
+  slug: string;
+  format: 'md' | 'mdx';
+  bytes?: Uint8Array;
+  digest?: string;
+  findings: Diagnostic[];
+}
+
+export interface LoadedContent {
+  entries: LoadedEntry[];
+  /** Problems with files that are not entries (a symlinked folder, a stray file). */
+  diagnostics: Diagnostic[];
+}
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function entryFormat(name: string): 'md' | 'mdx' | undefined {
+  if (name.endsWith('.mdx')) return 'mdx';
+  if (name.endsWith('.md')) return 'md';
+  return undefined;
+}
+
+/** True when `child` (absolute, real) lies inside `parent` (absolute, real). */
+export function isInside(parent: string, child: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+}
+
+export function loadContent(root: string, options: { maxEntryBytes: number; sites?: ReadonlySet<string> }): LoadedContent {
+  const entries: LoadedEntry[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const realRoot = realpathSync(root);
+  const contentDir = join(root, 'content');
+  let realContent: string;
+  try {
+    realContent = realpathSync(contentDir);
+  } catch {
+    return { entries, diagnostics };
+  }
+  if (!isInside(realRoot, realContent) || lstatSync(contentDir).isSymbolicLink()) {
+    diagnostics.push(
+      diagnostic('path-hostile', 'error', 'content', undefined, 'content/ is a symlink or lies outside the repository; nothing under it is read', {
+        fix: 'make content/ a plain folder of the repository',
+      }),
+    );
+    return { entries, diagnostics };
+  }
+
+  const list = (dir: string, rel: string): Dirent[] => {
+    try {
+      return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    } catch (cause) {
+      diagnostics.push(diagnostic('path-hostile', 'error', rel, undefined, `cannot list folder: ${(cause as Error).message}`));
+      return [];
+    }
+  };
+  const hostile = (rel: string, what: string): Diagnostic =>
+    diagnostic('path-hostile', 'error', rel, undefined, `${what} is a symlink; content must be plain files and folders`, {
+      fix: 'replace the link with the file itself, or remove it',
+    });
+
+  for (const siteDir of list(contentDir, 'content')) {
+    const siteRel = `content/${siteDir.name}`;
+    if (siteDir.name.startsWith('.')) continue;
+    if (siteDir.isSymbolicLink()) {
+      diagnostics.push(hostile(siteRel, 'this site folder'));
+      continue;
+    }
+    if (!siteDir.isDirectory()) {
+      diagnostics.push(diagnostic('path-layout', 'warning', siteRel, undefined, 'files directly under content/ are ignored', { fix: 'entries go in content/<site>/<column>/<slug>.md' }));
+      continue;
+    }
+    if (options.sites && !options.sites.has(siteDir.name)) continue;
+    for (const columnDir of list(join(contentDir, siteDir.name), siteRel)) {
+      const columnRel = `${siteRel}/${columnDir.name}`;
+      if (columnDir.name.startsWith('.')) continue;
+      if (columnDir.isSymbolicLink()) {
+        diagnostics.push(hostile(columnRel, 'this column folder'));
+        continue;
+      }
+      if (!columnDir.isDirectory()) {
+        diagnostics.push(diagnostic('path-layout', 'warning', columnRel, undefined, 'files directly under a site folder are ignored', { fix: 'entries go in content/<site>/<column>/<slug>.md' }));
+        continue;
+      }
+      for (const file of list(join(contentDir, siteDir.name, columnDir.name), columnRel)) {
+        const format = entryFormat(file.name);
+        const rel = `${columnRel}/${file.name}`;
+        if (file.isSymbolicLink()) {
+          if (format) {
+            entries.push({ path: rel, site: siteDir.name, column: columnDir.name, slug: file.name.slice(0, -(format.length + 1)), format, findings: [hostile(rel, 'this entry')] });
+          } else {
+            diagnostics.push(hostile(rel, 'this file'));
+          }
+          continue;
+        }
+        // Folders beside entries hold their assets; they are read when referenced.
+        if (!format || !file.isFile()) continue;
+        entries.push(readEntry(root, rel, siteDir.name, columnDir.name, file.name, format, options.maxEntryBytes));
+      }
+    }
+  }
+  return { entries, diagnostics };
+}
+
+function readEntry(root: string, rel: string, site: string, column: string, name: string, format: 'md' | 'mdx', maxBytes: number): LoadedEntry {
+  const slug = name.slice(0, -(format.length + 1));
+  const entry: LoadedEntry = { path: rel, site, column, slug, format, findings: [] };
+  if (!SLUG.test(slug)) {
+    entry.findings.push(
+      diagnostic('path-layout', 'error', rel, undefined, `the file name "${slug}" is not a valid slug: it becomes the page URL`, {
+        fix: 'use lower-case ASCII letters, digits and hyphens, e.g. 2026-10-tax-refund-notice.md',
+      }),
+    );
+  }
+  const abs = join(root, rel);
+  const size = lstatSync(abs).size;
+  if (size > maxBytes) {
+    entry.findings.push(
+      diagnostic('file-too-large', 'error', rel, undefined, `the entry is ${size} bytes; the limit is ${maxBytes} (sites/group.yaml limits.maxEntryBytes)`, {
+        fix: 'split it into several entries or move data into an attachment',
+      }),
+    );
+    return entry;
+  }
+  const bytes = readFileSync(abs);
+  entry.bytes = bytes;
+  entry.digest = sha256(bytes);
+  return entry;
+}

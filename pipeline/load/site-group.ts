@@ -1,0 +1,299 @@
+/**
+ * The site group (sites/): read the YAML (I/O) and validate it (pure), collecting
+ * every problem with its position before reporting (a broken config stops the run
+ * with exit code 2, since no entry can be judged against it).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import {
+  COLUMN_TYPES,
+  type Administrator,
+  type Category,
+  type Column,
+  type Department,
+  type Site,
+  type SiteGroup,
+} from '../model/index.ts';
+import { parseDateTime } from '../util/dates.ts';
+import { Fields, type FieldIssue } from '../util/fields.ts';
+import { parseYaml, type YamlSource } from '../util/yaml.ts';
+import { decodeUtf8 } from '../util/text.ts';
+
+export const GROUP_FILE = 'sites/group.yaml';
+export const TAX_CODE = /^\d{11}$/;
+const ID = /^[a-z][a-z0-9-]{0,31}$/;
+/** The four categories the portal rules name. */
+export const REQUIRED_CATEGORIES = ['信息公开', '办税服务', '公众参与', '税收宣传'] as const;
+
+export interface ConfigFile {
+  /** Repo-relative path. */
+  path: string;
+  text: string;
+}
+
+export interface SiteGroupResult {
+  group: SiteGroup | undefined;
+  diagnostics: Diagnostic[];
+}
+
+/** Read sites/group.yaml and every sites/<code>/site.yaml. */
+export function readSiteGroupFiles(root: string): { group: ConfigFile | undefined; sites: ConfigFile[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const read = (path: string): ConfigFile | undefined => {
+    try {
+      const text = decodeUtf8(readFileSync(join(root, path)));
+      if (text === undefined) {
+        diagnostics.push(diagnostic('config-invalid', 'error', path, undefined, 'file is not valid UTF-8', { fix: 'save it as UTF-8' }));
+        return undefined;
+      }
+      return { path, text };
+    } catch (cause) {
+      diagnostics.push(diagnostic('config-invalid', 'error', path, undefined, `cannot read: ${(cause as Error).message}`));
+      return undefined;
+    }
+  };
+  const group = read(GROUP_FILE);
+  const sites: ConfigFile[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(join(root, 'sites')).sort();
+  } catch (cause) {
+    diagnostics.push(diagnostic('config-invalid', 'error', 'sites', undefined, `cannot list sites/: ${(cause as Error).message}`));
+  }
+  for (const name of names) {
+    if (!TAX_CODE.test(name)) continue;
+    const path = `sites/${name}/site.yaml`;
+    try {
+      if (!statSync(join(root, 'sites', name)).isDirectory()) continue;
+    } catch {
+      continue;
+    }
+    const file = read(path);
+    if (file) sites.push(file);
+  }
+  return { group, sites, diagnostics };
+}
+
+export function loadSiteGroup(root: string): SiteGroupResult {
+  const files = readSiteGroupFiles(root);
+  if (!files.group) return { group: undefined, diagnostics: files.diagnostics };
+  const result = validateSiteGroup(files.group, files.sites);
+  return { group: result.group, diagnostics: [...files.diagnostics, ...result.diagnostics] };
+}
+
+/** Validate the group and site configs. Pure. */
+export function validateSiteGroup(groupFile: ConfigFile, siteFiles: readonly ConfigFile[]): SiteGroupResult {
+  const diagnostics: Diagnostic[] = [];
+  const groupYaml = parseConfig(groupFile, diagnostics);
+  if (!groupYaml) return { group: undefined, diagnostics };
+  const issues: FieldIssue[] = [];
+  const g = Fields.of(groupYaml.value, [], issues, 'sites/group.yaml');
+  let group: SiteGroup | undefined;
+  if (g) {
+    g.rejectUnknown(['name', 'main', 'domainPattern', 'errorReportUrl', 'limits', 'categories']);
+    const name = g.requiredString('name', { max: 100 });
+    const main = g.requiredString('main', { pattern: TAX_CODE, patternHint: 'an 11-digit tax authority code' });
+    const domainPattern = g.requiredString('domainPattern', { pattern: /^[a-z0-9.-]*\{code\}[a-z0-9.-]*$/, patternHint: 'a host name containing {code}, e.g. "{code}.tax.example.gov.cn"' });
+    const errorReportUrl = g.requiredString('errorReportUrl', { pattern: /^https:\/\/\S+$/, patternHint: 'an https:// URL' });
+    const limitsFields = g.child('limits', '`limits`');
+    limitsFields?.rejectUnknown(['maxEntryBytes', 'maxAssetBytes']);
+    const limits = {
+      maxEntryBytes: limitsFields?.optionalPositiveInt('maxEntryBytes') ?? 1024 * 1024,
+      maxAssetBytes: limitsFields?.optionalPositiveInt('maxAssetBytes') ?? 20 * 1024 * 1024,
+    };
+    const categories = readCategories(g, issues);
+    if (name && main && domainPattern && errorReportUrl && categories) {
+      const columns = new Map<string, Column>();
+      for (const c of categories) for (const col of c.columns) columns.set(col.id, col);
+      group = { name, main, domainPattern, errorReportUrl, categories, columns, sites: new Map(), limits };
+    }
+  }
+  diagnostics.push(...issuesToDiagnostics(groupFile.path, groupYaml, issues));
+  if (!group) return { group: undefined, diagnostics };
+
+  const sites: Site[] = [];
+  for (const file of siteFiles) {
+    const yaml = parseConfig(file, diagnostics);
+    if (!yaml) continue;
+    const siteIssues: FieldIssue[] = [];
+    const site = readSite(file.path, yaml, group, siteIssues);
+    diagnostics.push(...issuesToDiagnostics(file.path, yaml, siteIssues));
+    if (site && siteIssues.length === 0) sites.push(site);
+  }
+  const codes = new Set(siteFiles.map((f) => f.path.split('/')[1]));
+  if (!codes.has(group.main)) {
+    diagnostics.push(
+      diagnostic('config-invalid', 'error', groupFile.path, groupYaml.positionOf(['main']), `main site ${group.main} has no sites/${group.main}/site.yaml`, {
+        fix: `create sites/${group.main}/site.yaml with kind: main`,
+      }),
+    );
+  }
+  // Main site first, then sub-sites by code.
+  sites.sort((a, b) => (a.kind === b.kind ? (a.code < b.code ? -1 : 1) : a.kind === 'main' ? -1 : 1));
+  for (const site of sites) group.sites.set(site.code, site);
+  return { group, diagnostics };
+}
+
+function parseConfig(file: ConfigFile, diagnostics: Diagnostic[]): YamlSource | undefined {
+  const yaml = parseYaml(file.text);
+  for (const e of yaml.errors) {
+    diagnostics.push(diagnostic('config-invalid', 'error', file.path, e.at, `YAML syntax: ${e.message}`, { fix: 'fix the YAML syntax (indentation, quotes, colons)' }));
+  }
+  return yaml.errors.length ? undefined : yaml;
+}
+
+function issuesToDiagnostics(file: string, yaml: YamlSource, issues: readonly FieldIssue[]): Diagnostic[] {
+  return issues.map((i) => {
+    const extra: { fix?: string } = {};
+    if (i.fix !== undefined) extra.fix = i.fix;
+    return diagnostic(i.rule ?? 'config-invalid', 'error', file, yaml.positionOf(i.path, i.atKey ?? false) ?? yaml.positionOf(i.path.slice(0, -1)), i.message, extra);
+  });
+}
+
+function readCategories(g: Fields, issues: FieldIssue[]): Category[] | undefined {
+  const list = g.list('categories', true);
+  if (!list) return undefined;
+  const categories: Category[] = [];
+  const seen = new Set<string>();
+  list.forEach((raw, i) => {
+    const c = Fields.of(raw, ['categories', i], issues, 'a category');
+    if (!c) return;
+    c.rejectUnknown(['id', 'name', 'columns']);
+    const id = c.requiredString('id', { pattern: ID, patternHint: 'a lower-case ASCII id' });
+    const name = c.requiredString('name', { max: 20 });
+    const columns: Column[] = [];
+    (c.list('columns', true) ?? []).forEach((rawCol, j) => {
+      const path = ['categories', i, 'columns', j];
+      const col = Fields.of(rawCol, path, issues, 'a column');
+      if (!col) return;
+      col.rejectUnknown(['id', 'name', 'type', 'description']);
+      const colId = col.requiredString('id', { pattern: ID, patternHint: 'a lower-case ASCII id (it is the folder name under content/<site>/)' });
+      const colName = col.requiredString('name', { max: 20 });
+      const type = col.requiredEnum('type', COLUMN_TYPES);
+      const description = col.optionalString('description', { max: 200 });
+      if (colId && seen.has(colId)) issues.push({ path: [...path, 'id'], message: `column id \`${colId}\` is used twice in the column tree` });
+      if (colId) seen.add(colId);
+      if (colId && colName && type && id) {
+        const column: Column = { id: colId, name: colName, type, category: id };
+        if (description) column.description = description;
+        columns.push(column);
+      }
+    });
+    if (id && seen.has(id)) issues.push({ path: ['categories', i, 'id'], message: `id \`${id}\` is used twice in the column tree` });
+    if (id) seen.add(id);
+    if (id && name) categories.push({ id, name, columns });
+  });
+  for (const required of REQUIRED_CATEGORIES) {
+    if (!categories.some((c) => c.name === required)) {
+      issues.push({ path: ['categories'], message: `the column tree lacks the category ${required}, which the portal rules require`, fix: `add a category named ${required}` });
+    }
+  }
+  return categories;
+}
+
+function readSite(path: string, yaml: YamlSource, group: SiteGroup, issues: FieldIssue[]): Site | undefined {
+  const s = Fields.of(yaml.value, [], issues, path);
+  if (!s) return undefined;
+  const folder = path.split('/')[1] ?? '';
+  s.rejectUnknown(['code', 'name', 'kind', 'domain', 'siteIdCode', 'icp', 'psb', 'address', 'phone', 'columns', 'departments', 'administrators']);
+  const code = s.requiredString('code', { pattern: TAX_CODE, patternHint: 'an 11-digit tax authority code' });
+  if (code && code !== folder) issues.push({ path: ['code'], message: `code ${code} does not match the folder sites/${folder}/`, fix: `rename the folder or the code so they agree` });
+  const name = s.requiredString('name', { max: 60 });
+  const kind = s.requiredEnum('kind', ['main', 'sub'] as const);
+  if (kind === 'main' && code && code !== group.main) issues.push({ path: ['kind'], message: `site ${code} says kind: main, but the group's main site is ${group.main}` });
+  if (kind === 'sub' && code === group.main) issues.push({ path: ['kind'], message: `site ${code} is the group's main site; set kind: main` });
+  let domain: string | undefined;
+  if (kind === 'main') {
+    domain = s.requiredString('domain', { pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, patternHint: 'a host name' });
+  } else if (s.has('domain')) {
+    issues.push({ path: ['domain'], atKey: true, message: 'a sub-site\'s domain is derived from its tax authority code and cannot be set', fix: 'remove `domain`; the group\'s domainPattern gives it' });
+  } else if (code) {
+    domain = group.domainPattern.replace('{code}', code);
+  }
+  const siteIdCode = s.requiredString('siteIdCode', { pattern: /^\d{10}$/, patternHint: 'the 10-digit 网站标识码' });
+  const icp = s.requiredString('icp', { max: 60 });
+  const psb = s.requiredString('psb', { max: 60 });
+  const address = s.optionalString('address', { max: 120 });
+  const phone = s.optionalString('phone', { max: 40 });
+  const columns = readSiteColumns(s, group, issues);
+  const departments = readDepartments(s, issues);
+  const administrators = readAdministrators(s, issues);
+  if (!(code && name && kind && domain && siteIdCode && icp && psb && columns && departments && administrators)) return undefined;
+  const site: Site = { code, name, kind, domain, siteIdCode, icp, psb, columns, departments, administrators, source: path };
+  if (address) site.address = address;
+  if (phone) site.phone = phone;
+  return site;
+}
+
+function readSiteColumns(s: Fields, group: SiteGroup, issues: FieldIssue[]): string[] | undefined {
+  const raw = s.value['columns'];
+  const all = [...group.columns.keys()];
+  if (raw === 'all') return all;
+  const list = s.list('columns', true);
+  if (!list) return undefined;
+  const enabled = new Set<string>();
+  list.forEach((item, i) => {
+    if (typeof item !== 'string') {
+      issues.push({ path: ['columns', i], message: `a column must be given by its id, found ${typeof item}` });
+      return;
+    }
+    if (group.columns.has(item)) {
+      enabled.add(item);
+      return;
+    }
+    const byName = [...group.columns.values()].find((c) => c.name === item);
+    issues.push({
+      path: ['columns', i],
+      message: `column ${item} is not in the group's column tree`,
+      fix: byName
+        ? `write its id \`${byName.id}\``
+        : 'a sub-site may only enable the group\'s columns; ask the office for a column change request, or fix the id (see sites/group.yaml)',
+    });
+  });
+  // Keep the tree's order so every site's navigation reads the same.
+  return all.filter((id) => enabled.has(id));
+}
+
+function readDepartments(s: Fields, issues: FieldIssue[]): Department[] | undefined {
+  const list = s.list('departments', true);
+  if (!list) return undefined;
+  const departments: Department[] = [];
+  list.forEach((raw, i) => {
+    const d = Fields.of(raw, ['departments', i], issues, 'a department');
+    if (!d) return;
+    d.rejectUnknown(['id', 'name']);
+    const id = d.requiredString('id', { pattern: ID, patternHint: 'a lower-case ASCII id' });
+    const name = d.requiredString('name', { max: 40 });
+    if (id && departments.some((x) => x.id === id)) issues.push({ path: ['departments', i, 'id'], message: `department id \`${id}\` is used twice` });
+    else if (id && name) departments.push({ id, name });
+  });
+  return departments;
+}
+
+function readAdministrators(s: Fields, issues: FieldIssue[]): Administrator[] | undefined {
+  const list = s.list('administrators', true);
+  if (!list) return undefined;
+  const admins: Administrator[] = [];
+  list.forEach((raw, i) => {
+    const a = Fields.of(raw, ['administrators', i], issues, 'an administrator');
+    if (!a) return;
+    a.rejectUnknown(['name', 'appointed', 'filed', 'phone']);
+    const name = a.requiredString('name', { max: 40 });
+    const appointed = a.requiredString('appointed');
+    const filed = a.requiredString('filed');
+    const phone = a.optionalString('phone', { max: 40 });
+    for (const [key, value] of [['appointed', appointed], ['filed', filed]] as const) {
+      if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !parseDateTime(value))) {
+        issues.push({ path: ['administrators', i, key], message: `\`${key}\` must be a date YYYY-MM-DD, found "${value}"` });
+      }
+    }
+    if (appointed && filed && filed < appointed) issues.push({ path: ['administrators', i, 'filed'], message: `filed ${filed} is before the appointment ${appointed}` });
+    if (name && appointed && filed) {
+      const admin: Administrator = { name, appointed, filed };
+      if (phone) admin.phone = phone;
+      admins.push(admin);
+    }
+  });
+  return admins;
+}

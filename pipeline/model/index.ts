@@ -1,0 +1,2 @@
+export * from './site-group.ts';
+export * from './entry.ts';

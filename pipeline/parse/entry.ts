@@ -1,0 +1,140 @@
+/**
+ * Parse an entry: strict UTF-8, YAML-only front matter (gray-matter split, our
+ * YAML parser with positions: any other front-matter language is refused, never
+ * executed), and the body as an mdast tree with positions (remark-parse + GFM +
+ * CJK-friendly emphasis, + MDX for .mdx). Pure: bytes in, tree and findings out.
+ */
+import matter from 'gray-matter';
+import type { Root } from 'mdast';
+import remarkCjkFriendly from 'remark-cjk-friendly';
+import remarkGfm from 'remark-gfm';
+import remarkMdx from 'remark-mdx';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import type { LoadedEntry } from '../load/index.ts';
+import { decodeUtf8 } from '../util/text.ts';
+import { parseYaml, type YamlSource } from '../util/yaml.ts';
+
+export interface ParsedEntry {
+  path: string;
+  site: string;
+  column: string;
+  slug: string;
+  format: 'md' | 'mdx';
+  digest: string;
+  frontMatter: YamlSource;
+  /** The body as written (everything after the closing `---`). */
+  body: string;
+  /** 1-based line of the file on which the body starts. */
+  bodyLine: number;
+  tree: Root;
+}
+
+export type ParseResult = { ok: true; entry: ParsedEntry } | { ok: false; findings: Diagnostic[] };
+
+const markdown = unified().use(remarkParse).use(remarkGfm).use(remarkCjkFriendly).freeze();
+const mdx = unified().use(remarkParse).use(remarkMdx).use(remarkGfm).use(remarkCjkFriendly).freeze();
+
+const OPENING = /^---[ \t]*\r?$/;
+
+function refuseEngine(language: string) {
+  return {
+    parse(): never {
+      throw new Error(`front-matter language "${language}" is refused`);
+    },
+  };
+}
+/** gray-matter's built-in engines include JavaScript (it calls eval); every one but ours is replaced. */
+const REFUSED_ENGINES = Object.fromEntries(['js', 'javascript', 'coffee', 'coffeescript', 'cson', 'json', 'toml'].map((l) => [l, refuseEngine(l)]));
+
+export function parseEntry(loaded: LoadedEntry): ParseResult {
+  const { path } = loaded;
+  if (!loaded.bytes || loaded.digest === undefined) return { ok: false, findings: [] };
+  const text = decodeUtf8(loaded.bytes);
+  if (text === undefined) {
+    return {
+      ok: false,
+      findings: [
+        diagnostic('encoding-invalid', 'error', path, undefined, 'the file is not valid UTF-8 text (or contains a NUL byte)', {
+          fix: 'save the file as UTF-8; if it was pasted from a word processor, paste it as plain text',
+        }),
+      ],
+    };
+  }
+  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
+  if (!firstLine.startsWith('---')) {
+    return {
+      ok: false,
+      findings: [diagnostic('frontmatter-missing', 'error', path, undefined, 'the entry does not start with a front-matter block', { fix: 'start the file with a line `---`, the YAML fields (title, date, author, …), and another `---`' })],
+    };
+  }
+  if (!OPENING.test(firstLine)) {
+    return {
+      ok: false,
+      findings: [
+        diagnostic('frontmatter-engine', 'error', path, { line: 1, column: 4 }, `front matter must be YAML; "${firstLine.trim()}" asks for another language, which is refused (it could run code)`, {
+          fix: 'make the first line exactly `---` and write the fields in YAML',
+        }),
+      ],
+    };
+  }
+
+  let yaml: YamlSource | undefined;
+  const parsed = matter(text, {
+    language: 'yaml',
+    engines: {
+      ...REFUSED_ENGINES,
+      yaml: {
+        parse(source: string) {
+          // The block starts right after the opening `---` on line 1, column 4.
+          // With CRLF endings the block ends in a lone `\r` (gray-matter splits on `\n---`).
+          yaml = parseYaml(source.replace(/\r$/, ''), { line: 1, column: 4 });
+          return {};
+        },
+      },
+    },
+  });
+  if (parsed.content === '' && !/\r?\n---[ \t]*(\r?\n|$)/.test(text)) {
+    return {
+      ok: false,
+      findings: [diagnostic('frontmatter-missing', 'error', path, { line: 1, column: 1 }, 'the front-matter block is never closed', { fix: 'add a line `---` after the last front-matter field' })],
+    };
+  }
+  yaml ??= parseYaml('', { line: 2, column: 1 });
+  if (yaml.errors.length > 0) {
+    return {
+      ok: false,
+      findings: yaml.errors.map((e) =>
+        diagnostic('frontmatter-yaml', 'error', path, e.at, `front matter is not valid YAML: ${e.message}`, {
+          fix: 'check indentation, colons and quotes; text with a colon in it needs quotes',
+        }),
+      ),
+    };
+  }
+
+  const body = parsed.content;
+  const bodyOffset = text.length - body.length;
+  let bodyLine = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < bodyOffset; i = text.indexOf('\n', i + 1)) bodyLine++;
+
+  let tree: Root;
+  try {
+    tree = (loaded.format === 'mdx' ? mdx : markdown).parse(body);
+  } catch (cause) {
+    const place = cause as { line?: number; column?: number; reason?: string; message?: string };
+    const at = typeof place.line === 'number' ? { line: place.line + bodyLine - 1, column: place.column ?? 1 } : { line: bodyLine, column: 1 };
+    return {
+      ok: false,
+      findings: [
+        diagnostic('body-syntax', 'error', path, at, `the ${loaded.format === 'mdx' ? 'MDX' : 'Markdown'} body cannot be parsed: ${place.reason ?? place.message ?? String(cause)}`, {
+          fix: loaded.format === 'mdx' ? 'close every component tag, and escape a literal `<` or `{` as `\\<` or `\\{`' : 'fix the syntax at this position',
+        }),
+      ],
+    };
+  }
+  return {
+    ok: true,
+    entry: { path, site: loaded.site, column: loaded.column, slug: loaded.slug, format: loaded.format, digest: loaded.digest, frontMatter: yaml, body, bodyLine, tree },
+  };
+}

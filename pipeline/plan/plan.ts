@@ -1,0 +1,96 @@
+/**
+ * The plan: each entry is `publishable`, `pending` (nothing wrong, but embargoed
+ * or awaiting approval), `refused` (a finding), or `unpublished` (its take-down
+ * date has passed). The plan is the renderer's only input. Pure: the clock is an
+ * argument, fixed once per run.
+ */
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.ts';
+import type { EntryStatus, FrontMatter } from '../model/index.ts';
+import { epoch } from '../util/dates.ts';
+import type { EntryAsset, ValidatedEntry } from '../validate/index.ts';
+
+export const PLAN_VERSION = 1;
+
+export interface PlanEntry {
+  path: string;
+  site: string;
+  column: string;
+  slug: string;
+  format: 'md' | 'mdx';
+  /** SHA-256 of the entry file; absent when it could not be read. */
+  digest?: string;
+  status: EntryStatus;
+  findings: Diagnostic[];
+  frontMatter?: FrontMatter;
+  body?: string;
+  assets: EntryAsset[];
+}
+
+export interface Plan {
+  version: typeof PLAN_VERSION;
+  /** The run's clock, ISO 8601. */
+  now: string;
+  /**
+   * Whether approvals were verified. This version of the gate does not verify
+   * approvals yet, and says so rather than pretend.
+   */
+  approvals: { verified: boolean; note: string };
+  entries: PlanEntry[];
+  /** Findings that concern no single entry (stray files, linked folders). */
+  diagnostics: Diagnostic[];
+}
+
+export function planEntries(validated: readonly ValidatedEntry[], groupDiagnostics: readonly Diagnostic[], now: Date): Plan {
+  const t = now.getTime();
+  const bySlug = new Map<string, ValidatedEntry[]>();
+  for (const v of validated) {
+    const key = `${v.site}/${v.column}/${v.slug}`;
+    bySlug.set(key, [...(bySlug.get(key) ?? []), v]);
+  }
+  const entries = validated.map((v): PlanEntry => {
+    const findings = [...v.findings];
+    const twins = bySlug.get(`${v.site}/${v.column}/${v.slug}`) ?? [];
+    if (twins.length > 1) {
+      findings.push(
+        diagnostic('slug-duplicate', 'error', v.path, undefined, `${twins.map((x) => x.path).join(' and ')} would publish at the same URL`, {
+          fix: 'rename or remove one of them',
+        }),
+      );
+    }
+    const fm = v.frontMatter;
+    let status: EntryStatus;
+    if (hasErrors(findings) || !fm || v.body === undefined || v.digest === undefined) {
+      status = 'refused';
+    } else if (fm.unpublishAt && epoch(fm.unpublishAt) <= t) {
+      status = 'unpublished';
+      findings.push(diagnostic('unpublished', 'info', v.path, v.datePositions?.unpublishAt, `taken off the site: unpublishAt ${fm.unpublishAt} has passed`, { fix: 'remove unpublishAt (or move it later) to publish it again' }));
+    } else if (fm.publishAt && epoch(fm.publishAt) > t) {
+      status = 'pending';
+      findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.publishAt, `embargoed until publishAt ${fm.publishAt}`, { fix: 'nothing to do: it is published by the first build after that time' }));
+    } else if (epoch(fm.date) > t) {
+      status = 'pending';
+      findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.date, `dated ${fm.date}, which is in the future: held back until then`, { fix: 'correct the date if it is a mistake' }));
+    } else {
+      status = 'publishable';
+    }
+    const entry: PlanEntry = { path: v.path, site: v.site, column: v.column, slug: v.slug, format: v.format, status, findings: sortDiagnostics(findings), assets: v.assets };
+    if (v.digest !== undefined) entry.digest = v.digest;
+    if (fm) entry.frontMatter = fm;
+    if (v.body !== undefined && status !== 'refused') entry.body = v.body;
+    return entry;
+  });
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    version: PLAN_VERSION,
+    now: now.toISOString(),
+    approvals: { verified: false, note: 'approval records are not verified by this version of the gate; every entry that passes the other checks is publishable' },
+    entries,
+    diagnostics: sortDiagnostics([...groupDiagnostics]),
+  };
+}
+
+export function summarise(plan: Plan): Record<EntryStatus, number> {
+  const counts: Record<EntryStatus, number> = { publishable: 0, pending: 0, refused: 0, unpublished: 0 };
+  for (const e of plan.entries) counts[e.status]++;
+  return counts;
+}

@@ -1,0 +1,3 @@
+export * from './bundle.ts';
+export * from './bundle-site.ts';
+export * from './write.ts';

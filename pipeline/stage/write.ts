@@ -1,0 +1,38 @@
+/**
+ * Write a site's stage: bundle.json, the MDX modules, and a public/ folder with
+ * the shared public files and the entry assets at their URLs. Assets are copied
+ * from the bytes on disk only if they still hash to what the gate approved: a
+ * file swapped after the gate ran stops the build instead of being published.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { SealpressError } from '../errors/index.ts';
+import { sha256 } from '../load/index.ts';
+import type { SiteStage } from './bundle-site.ts';
+
+export function writeStage(root: string, stageDir: string, stage: SiteStage): void {
+  const tmp = `${stageDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(join(tmp, 'public'), { recursive: true });
+  const shared = join(root, 'public');
+  if (existsSync(shared)) cpSync(shared, join(tmp, 'public'), { recursive: true, dereference: false, verbatimSymlinks: true });
+  for (const asset of stage.assets) {
+    const bytes = readFileSync(join(root, asset.source));
+    if (sha256(bytes) !== asset.digest) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new SealpressError('STAGE_TAMPERED', `${asset.source} changed after the gate read it; run the build again`, { file: asset.source });
+    }
+    const target = join(tmp, 'public', ...decodeURI(asset.url).split('/').filter(Boolean));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, bytes);
+  }
+  for (const file of stage.files) {
+    const target = join(tmp, file.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.text);
+  }
+  writeFileSync(join(tmp, 'bundle.json'), JSON.stringify(stage.bundle));
+  rmSync(stageDir, { recursive: true, force: true });
+  mkdirSync(dirname(stageDir), { recursive: true });
+  renameSync(tmp, stageDir);
+}

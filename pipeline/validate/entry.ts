@@ -1,0 +1,160 @@
+/**
+ * Validate a parsed entry against the site group: the front-matter schema, the
+ * site, column and department it belongs to, its disclosure attribute, its
+ * dates, its markup, and the assets it references. Pure: the assets were read
+ * beforehand and are passed in.
+ */
+import { posix } from 'node:path';
+import { diagnostic, type Diagnostic, type Position } from '../diagnostics/index.ts';
+import type { AssetRead } from '../load/index.ts';
+import type { Asset, FrontMatter, SiteGroup } from '../model/index.ts';
+import type { ParsedEntry } from '../parse/index.ts';
+import { epoch } from '../util/dates.ts';
+import { readFrontMatter } from './frontmatter.ts';
+import { checkMarkup } from './markup.ts';
+import { collectReferences, rewriteBody, type Reference } from './references.ts';
+
+export interface EntryAsset extends Asset {
+  role: Reference['role'];
+}
+
+export interface ValidatedEntry {
+  path: string;
+  site: string;
+  column: string;
+  slug: string;
+  format: 'md' | 'mdx';
+  digest?: string;
+  frontMatter?: FrontMatter;
+  /** Body with local references rewritten to their published URLs. */
+  body?: string;
+  assets: EntryAsset[];
+  findings: Diagnostic[];
+  /** Where the dates the planner judges are written, for its findings. */
+  datePositions?: Partial<Record<'date' | 'publishAt' | 'unpublishAt', Position>>;
+}
+
+/** Published URL of an asset: content-addressed, so a changed file never hides behind a cached one. */
+export function assetUrl(path: string, digest: string): string {
+  return `/assets/${digest.slice(0, 16)}/${posix.basename(path)}`;
+}
+
+/** Front matter and references, for the loader to know which assets to read. */
+export function prepareEntry(entry: ParsedEntry) {
+  const { frontMatter, findings } = readFrontMatter(entry);
+  const references = collectReferences(entry, frontMatter);
+  return { frontMatter, findings, references };
+}
+
+export function validateEntry(
+  entry: ParsedEntry,
+  prepared: ReturnType<typeof prepareEntry>,
+  group: SiteGroup,
+  assets: ReadonlyMap<string, AssetRead>,
+): ValidatedEntry {
+  const { path } = entry;
+  const findings = [...prepared.findings];
+  const fm = prepared.frontMatter;
+  const out: ValidatedEntry = { path, site: entry.site, column: entry.column, slug: entry.slug, format: entry.format, digest: entry.digest, assets: [], findings };
+
+  const site = group.sites.get(entry.site);
+  const column = group.columns.get(entry.column);
+  if (!site) {
+    findings.push(
+      diagnostic('site-unknown', 'error', path, undefined, `content/${entry.site}/ is not a site of the group`, {
+        fix: `move the entry under one of: ${[...group.sites.keys()].join(', ')}`,
+      }),
+    );
+  }
+  if (!column) {
+    findings.push(
+      diagnostic('column-unknown', 'error', path, undefined, `column "${entry.column}" is not in the group's column tree`, {
+        fix: `move the entry into one of the columns in sites/group.yaml: ${[...group.columns.keys()].join(', ')}`,
+      }),
+    );
+  } else if (site && !site.columns.includes(column.id)) {
+    findings.push(
+      diagnostic('column-not-enabled', 'error', path, undefined, `column ${column.name} (${column.id}) is not enabled for ${site.name}`, {
+        fix: `move the entry into a column the site has (${site.source}: columns), or ask the office for a column change request`,
+      }),
+    );
+  }
+  findings.push(...checkMarkup(entry));
+
+  if (fm) {
+    const pos = (key: string) => entry.frontMatter.positionOf([key]);
+    if (site && !site.departments.some((d) => d.id === fm.department)) {
+      findings.push(
+        diagnostic('department-unknown', 'error', path, pos('department'), `department "${fm.department}" is not a department of ${site.name}`, {
+          fix: `use one of: ${site.departments.map((d) => `${d.id} (${d.name})`).join(', ')}`,
+        }),
+      );
+    }
+    if (fm.disclosure === '不予公开') {
+      findings.push(
+        diagnostic('disclosure-withheld', 'error', path, pos('disclosure'), 'the entry is marked 不予公开 (not to be disclosed); it can never be published', {
+          fix: 'remove the entry from content/; if it may be disclosed, have its disclosure attribute reviewed and changed to 主动公开',
+        }),
+      );
+    } else if (fm.disclosure === '依申请公开') {
+      findings.push(
+        diagnostic('disclosure-on-request', 'error', path, pos('disclosure'), 'the entry is marked 依申请公开 (disclosed on request only); the portal publishes 主动公开 entries', {
+          fix: 'answer the request through the disclosure office, or have the attribute reviewed and changed to 主动公开',
+        }),
+      );
+    }
+    if (fm.publishAt && fm.unpublishAt && epoch(fm.unpublishAt) <= epoch(fm.publishAt)) {
+      findings.push(diagnostic('date-order', 'error', path, pos('unpublishAt'), `unpublishAt ${fm.unpublishAt} is not after publishAt ${fm.publishAt}`, { fix: 'correct one of the two dates' }));
+    }
+    if (column?.type === 'qa' && !fm.qa) {
+      findings.push(diagnostic('frontmatter-invalid', 'error', path, undefined, `entries of the Q&A column ${column.name} need a \`qa\` block`, { fix: 'add qa: with question, askedAt and answeredAt' }));
+    }
+    if (column && column.type !== 'qa' && fm.qa) {
+      findings.push(diagnostic('frontmatter-invalid', 'error', path, entry.frontMatter.positionOf(['qa'], true), `\`qa\` belongs to Q&A columns; ${column.name} is a ${column.type} column`, { fix: 'remove `qa`, or move the entry to the Q&A column' }));
+    }
+    if (fm.qa && epoch(fm.qa.answeredAt) < epoch(fm.qa.askedAt)) {
+      findings.push(diagnostic('date-order', 'error', path, entry.frontMatter.positionOf(['qa', 'answeredAt']), `the answer (${fm.qa.answeredAt}) is dated before the question (${fm.qa.askedAt})`, { fix: 'correct the dates' }));
+    }
+    if (fm.adopt && site?.kind === 'main') {
+      findings.push(diagnostic('frontmatter-invalid', 'warning', path, pos('adopt'), '`adopt` offers a sub-site entry to the main site; on the main site it does nothing', { fix: 'remove `adopt: true`' }));
+    }
+  }
+
+  const edits: { start: number; end: number; text: string }[] = [];
+  const seen = new Set<string>();
+  for (const ref of prepared.references) {
+    if (ref.problem || !ref.path) {
+      findings.push(diagnostic('asset-hostile', 'error', path, ref.at, ref.problem ?? `"${ref.src}" cannot be resolved`, { fix: `put the file under content/${entry.site}/ and refer to it with a relative path` }));
+      continue;
+    }
+    const read = assets.get(ref.path);
+    if (!read || !read.ok) {
+      const missing = !read || read.problem === 'missing' || read.problem === 'not-a-file';
+      findings.push(
+        diagnostic(missing ? 'asset-missing' : read.problem === 'too-large' ? 'file-too-large' : 'asset-hostile', 'error', path, ref.at, `${ref.src} → ${ref.path}: ${read ? read.detail : 'not read'}`, {
+          fix: missing ? 'add the file, or correct the path (it is relative to the entry file)' : 'commit the file itself, within the size limit',
+        }),
+      );
+      continue;
+    }
+    const url = assetUrl(read.path, read.digest);
+    if (ref.range) edits.push({ ...ref.range, text: encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29') });
+    const key = `${ref.role}:${read.path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const asset: EntryAsset = { path: read.path, size: read.size, digest: read.digest, url, role: ref.role };
+    if (read.width !== undefined) asset.width = read.width;
+    if (read.height !== undefined) asset.height = read.height;
+    out.assets.push(asset);
+  }
+  if (fm) {
+    out.frontMatter = fm;
+    out.datePositions = {};
+    for (const key of ['date', 'publishAt', 'unpublishAt'] as const) {
+      const at = entry.frontMatter.positionOf([key]);
+      if (at) out.datePositions[key] = at;
+    }
+  }
+  out.body = rewriteBody(entry.body, edits);
+  return out;
+}

@@ -1,0 +1,4 @@
+export * from './frontmatter.ts';
+export * from './references.ts';
+export * from './markup.ts';
+export * from './entry.ts';
