@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SealpressError } from '../errors/index.ts';
 import { runGate, type GateResult } from '../gate/index.ts';
 import type { SiteGroup } from '../model/index.ts';
@@ -21,6 +22,8 @@ export interface BuildOptions {
   sites?: readonly string[];
   /** Sites built at once; defaults to the number of cores. */
   concurrency?: number;
+  /** Reuse cached entry facts (default true). */
+  cache?: boolean;
   /** Where finished sites go; default `<root>/dist`. */
   distDir?: string;
   onProgress?: (event: BuildEvent) => void;
@@ -45,12 +48,18 @@ export type BuildResult =
   | { ok: false; gate: Extract<GateResult, { ok: false }> };
 
 export const WORK_DIR = '.sealpress';
+/**
+ * The Astro project (src/, astro.config.mjs) is sealpress's own theme, one for
+ * every site (the rules require a unified interface); the repository being
+ * built only supplies content, config and public files, through the stage.
+ */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const { root, now } = options;
   const started = performance.now();
   // The main site adopts sub-site entries, so the gate always judges the whole group.
-  const gate = runGate({ root, now });
+  const gate = await runGate({ root, now, ...(options.cache === false ? { cache: false } : {}) });
   if (!gate.ok) return { ok: false, gate };
   const gateMs = performance.now() - started;
   options.onProgress?.({ type: 'gate', durationMs: gateMs, plan: gate.plan });
@@ -73,7 +82,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     writeStage(root, stageDir, stage);
     const outDir = join(work, 'out', code);
     rmSync(outDir, { recursive: true, force: true });
-    const rendered = await renderSite({ root, stageDir, outDir, cacheDir: join(work, 'cache', code) });
+    const rendered = await renderSite({ root: PACKAGE_ROOT, stageDir, outDir, cacheDir: join(work, 'cache', code) });
     const target = join(distDir, code);
     swapInto(outDir, target);
     const report = { code, entries: stage.bundle.entries.length, pages: rendered.pages, outDir: target, durationMs: performance.now() - siteStarted, indexMs: rendered.indexMs };

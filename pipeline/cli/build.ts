@@ -5,7 +5,7 @@ import { clock, parse } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 
-export const BUILD_HELP = `Usage: sealpress build [--site CODE]... [--jobs N] [--json] [--root DIR] [--now ISO]
+export const BUILD_HELP = `Usage: sealpress build [--site CODE]... [--jobs N] [--json] [--no-cache] [--root DIR] [--now ISO]
 
 Gate the content, then build every site (or the given ones) into dist/<code>/
 with Astro and index it with Pagefind. Only entries the gate plans as
@@ -16,6 +16,7 @@ Options:
   --site CODE   build this site only (repeatable)
   --jobs N      sites built at once (default: number of cores)
   --json        print a JSON summary on stdout
+  --no-cache    parse every entry again instead of reusing .sealpress/cache
   --root DIR    the repository (default: the current folder)
   --now ISO     the gate's clock (default: now)
 
@@ -23,7 +24,7 @@ Exit codes: 0 built, 2 usage or configuration error, 3 a site failed to build
 (dist/ keeps the previous version of that site).`;
 
 export async function build(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { site: { type: 'string', multiple: true }, jobs: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parse(args, { site: { type: 'string', multiple: true }, jobs: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
   if (values.help) {
     io.out(BUILD_HELP);
     return EXIT.OK;
@@ -37,6 +38,7 @@ export async function build(args: string[], io: Io): Promise<number> {
   const result = await buildSites({
     root,
     now: clock(values.now),
+    cache: !values['no-cache'],
     ...(values.site ? { sites: values.site } : {}),
     ...(jobs ? { concurrency: jobs } : {}),
     onProgress: (event) => {

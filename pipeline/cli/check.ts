@@ -5,7 +5,7 @@ import { clock, oneOf, parse } from './args.ts';
 import { printDiagnostics, type Io } from './output.ts';
 import { EXIT } from './exit.ts';
 
-export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json] [--root DIR] [--now ISO]
+export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json] [--no-cache] [--root DIR] [--now ISO]
 
 Run the gate (load, parse, validate, plan) over content/ and report every entry
 that will not be published, with file:line:column, rule id, message and fix.
@@ -14,20 +14,21 @@ Options:
   --site CODE      report only this site's entries (the group is still loaded)
   --format FORMAT  text (default) or json: one object
                    { entries: [{ path, site, column, status, findings: [...] }], summary, approvals }
+  --no-cache       parse every entry again instead of reusing .sealpress/cache
   --root DIR       the repository (default: the current folder)
   --now ISO        the gate's clock, e.g. 2026-11-27T09:00:00+08:00 (default: now)
 
 Exit codes: 0 nothing refused, 1 something refused, 2 usage or configuration error.`;
 
 export async function check(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { site: { type: 'string' }, format: { type: 'string' } });
+  const { values } = parse(args, { site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' } });
   if (values.help) {
     io.out(CHECK_HELP);
     return EXIT.OK;
   }
   const root = resolve(values.root ?? '.');
   const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
-  const result = runGate({ root, now: clock(values.now) });
+  const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'] });
   if (!result.ok) {
     if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: result.configDiagnostics }, null, 2));
     else {

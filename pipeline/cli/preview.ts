@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { WORK_DIR } from '../build/index.ts';
+import { PACKAGE_ROOT, WORK_DIR } from '../build/index.ts';
 import { runGate } from '../gate/index.ts';
 import { previewSite } from '../render/index.ts';
 import { bundleSite, writeStage } from '../stage/index.ts';
@@ -28,7 +28,7 @@ export async function preview(args: string[], io: Io): Promise<number> {
     return EXIT.OK;
   }
   const root = resolve(values.root ?? '.');
-  const gate = runGate({ root, now: clock(values.now) });
+  const gate = await runGate({ root, now: clock(values.now) });
   if (!gate.ok) {
     printDiagnostics(io, root, gate.configDiagnostics);
     return EXIT.CONFIG;
@@ -48,7 +48,11 @@ export async function preview(args: string[], io: Io): Promise<number> {
   writeStage(root, stageDir, stage);
   const drafts = stage.bundle.entries.filter((e) => e.draft).length;
   io.err(`preview ${code}: ${stage.bundle.entries.length} entries (${drafts} drafts) at http://${values.host ?? '127.0.0.1'}:${port}/`);
-  const server = await previewSite({ root, stageDir, cacheDir: join(root, WORK_DIR, 'preview-cache', code), port, host: values.host ?? '127.0.0.1' });
-  await server.done;
+  const server = await previewSite({ root: PACKAGE_ROOT, stageDir, cacheDir: join(root, WORK_DIR, 'preview-cache', code), port, host: values.host ?? '127.0.0.1' });
+  io.err(`preview ready at ${server.url} (Ctrl-C to stop)`);
+  const stop = () => void server.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await new Promise<void>((done) => server.child.once('close', () => done()));
   return EXIT.OK;
 }

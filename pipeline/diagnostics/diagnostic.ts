@@ -2,6 +2,8 @@
  * A finding about a file, positioned and rule-tagged (the vfile-message model):
  * stages report findings, they do not throw for content problems.
  */
+import type { RuleId } from './rules.ts';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {
@@ -27,8 +29,9 @@ export interface Position {
   column: number;
 }
 
+/** Make a finding; `rule` must be in the catalogue (rules.ts), which the type enforces. */
 export function diagnostic(
-  rule: string,
+  rule: RuleId,
   severity: Severity,
   file: string,
   at: Position | undefined,

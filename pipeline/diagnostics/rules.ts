@@ -40,7 +40,6 @@ export const RULES = [
   { id: 'slug-duplicate', severity: 'error', stage: 'validate', description: 'Two entries in one column share a slug (for instance x.md and x.mdx).' },
   { id: 'embargoed', severity: 'info', stage: 'plan', description: 'publishAt is in the future: the entry is pending until then.' },
   { id: 'unpublished', severity: 'info', stage: 'plan', description: 'unpublishAt has passed: the entry is taken off the site.' },
-  { id: 'approval-unverified', severity: 'warning', stage: 'approve', description: 'Approvals are not verified by this version of the gate.' },
 ] as const satisfies readonly RuleInfo[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -1,1 +1,3 @@
 export * from './run.ts';
+export * from './analyse-pool.ts';
+export * from './facts-cache.ts';

@@ -6,22 +6,28 @@
 import { hasErrors, type Diagnostic } from '../diagnostics/index.ts';
 import { loadAssets, loadContent, loadSiteGroup } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
-import { parseEntry } from '../parse/index.ts';
+import { join } from 'node:path';
 import { planEntries, type Plan } from '../plan/index.ts';
-import { prepareEntry, validateEntry, type ValidatedEntry } from '../validate/index.ts';
+import { validateEntry, type ValidatedEntry } from '../validate/index.ts';
+import { analyseAll } from './analyse-pool.ts';
+import { FactsCache } from './facts-cache.ts';
 
 export interface GateOptions {
   root: string;
   now: Date;
   /** Judge only these sites' entries. */
   sites?: ReadonlySet<string>;
+  /** Reuse entry facts from .sealpress/cache for unchanged entries (default true). */
+  cache?: boolean;
+  /** Worker threads for parsing (default: the number of cores). */
+  workers?: number;
 }
 
 export type GateResult =
   | { ok: true; group: SiteGroup; plan: Plan; configDiagnostics: Diagnostic[] }
   | { ok: false; configDiagnostics: Diagnostic[] };
 
-export function runGate(options: GateOptions): GateResult {
+export async function runGate(options: GateOptions): Promise<GateResult> {
   const { root, now } = options;
   const config = loadSiteGroup(root);
   if (!config.group || hasErrors(config.diagnostics)) return { ok: false, configDiagnostics: config.diagnostics };
@@ -31,16 +37,16 @@ export function runGate(options: GateOptions): GateResult {
   if (options.sites) loadOptions.sites = options.sites;
   const content = loadContent(root, loadOptions);
 
-  const parsed = content.entries.map((loaded) => ({ loaded, result: parseEntry(loaded) }));
-  const prepared = parsed.map(({ result }) => (result.ok ? prepareEntry(result.entry) : undefined));
+  const cache = options.cache === false ? undefined : FactsCache.open(join(root, '.sealpress'));
+  const facts = await analyseAll(content.entries, { ...(cache ? { cache } : {}), ...(options.workers ? { workers: options.workers } : {}) });
   const wanted = new Set<string>();
-  for (const p of prepared) for (const ref of p?.references ?? []) if (ref.path) wanted.add(ref.path);
+  for (const f of facts) for (const ref of f?.references ?? []) if (ref.path) wanted.add(ref.path);
   const assets = loadAssets(root, wanted, group.limits.maxAssetBytes);
 
-  const validated = parsed.map(({ loaded, result }, i): ValidatedEntry => {
-    const prep = prepared[i];
-    if (result.ok && prep) {
-      const v = validateEntry(result.entry, prep, group, assets);
+  const validated = content.entries.map((loaded, i): ValidatedEntry => {
+    const f = facts[i];
+    if (f?.parsed) {
+      const v = validateEntry(loaded, f, group, assets);
       v.findings.unshift(...loaded.findings);
       return v;
     }
@@ -51,11 +57,12 @@ export function runGate(options: GateOptions): GateResult {
       slug: loaded.slug,
       format: loaded.format,
       assets: [],
-      findings: [...loaded.findings, ...(result.ok ? [] : result.findings)],
+      findings: [...loaded.findings, ...(f?.findings ?? [])],
     };
     if (loaded.digest !== undefined) v.digest = loaded.digest;
     return v;
   });
+  cache?.save();
   const plan = planEntries(validated, content.diagnostics, now);
   return { ok: true, group, plan, configDiagnostics: config.diagnostics };
 }

@@ -1,3 +1,5 @@
+import type { RuleId } from '../diagnostics/rules.ts';
+
 /**
  * A small reader for untrusted YAML objects that collects every problem instead of
  * stopping at the first (a writer fixes them all in one round), each with the path
@@ -11,7 +13,7 @@ export interface FieldIssue {
   /** Point at the key rather than the value (unknown keys). */
   atKey?: boolean;
   /** Rule id override; callers pick a default. */
-  rule?: string;
+  rule?: RuleId;
   fix?: string;
 }
 
@@ -113,7 +115,7 @@ export class Fields {
   }
 
   /** Report keys the schema does not know: a typo must not silently drop a field. */
-  rejectUnknown(known: readonly string[], rule?: string): void {
+  rejectUnknown(known: readonly string[], rule?: RuleId): void {
     for (const key of Object.keys(this.value)) {
       if (known.includes(key)) continue;
       const suggestion = closest(key, known);

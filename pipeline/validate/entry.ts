@@ -8,11 +8,9 @@ import { posix } from 'node:path';
 import { diagnostic, type Diagnostic, type Position } from '../diagnostics/index.ts';
 import type { AssetRead } from '../load/index.ts';
 import type { Asset, FrontMatter, SiteGroup } from '../model/index.ts';
-import type { ParsedEntry } from '../parse/index.ts';
 import { epoch } from '../util/dates.ts';
-import { readFrontMatter } from './frontmatter.ts';
-import { checkMarkup } from './markup.ts';
-import { collectReferences, rewriteBody, type Reference } from './references.ts';
+import type { EntryFacts, FieldPositionKey } from './analyse.ts';
+import { rewriteBody, type Reference } from './references.ts';
 
 export interface EntryAsset extends Asset {
   role: Reference['role'];
@@ -39,23 +37,18 @@ export function assetUrl(path: string, digest: string): string {
   return `/assets/${digest.slice(0, 16)}/${posix.basename(path)}`;
 }
 
-/** Front matter and references, for the loader to know which assets to read. */
-export function prepareEntry(entry: ParsedEntry) {
-  const { frontMatter, findings } = readFrontMatter(entry);
-  const references = collectReferences(entry, frontMatter);
-  return { frontMatter, findings, references };
-}
-
 export function validateEntry(
-  entry: ParsedEntry,
-  prepared: ReturnType<typeof prepareEntry>,
+  loaded: { path: string; site: string; column: string; slug: string; format: 'md' | 'mdx'; digest?: string },
+  facts: EntryFacts,
   group: SiteGroup,
   assets: ReadonlyMap<string, AssetRead>,
 ): ValidatedEntry {
+  const entry = loaded;
   const { path } = entry;
-  const findings = [...prepared.findings];
-  const fm = prepared.frontMatter;
-  const out: ValidatedEntry = { path, site: entry.site, column: entry.column, slug: entry.slug, format: entry.format, digest: entry.digest, assets: [], findings };
+  const findings = [...facts.findings];
+  const fm = facts.frontMatter;
+  const out: ValidatedEntry = { path, site: entry.site, column: entry.column, slug: entry.slug, format: entry.format, assets: [], findings };
+  if (facts.digest) out.digest = facts.digest;
 
   const site = group.sites.get(entry.site);
   const column = group.columns.get(entry.column);
@@ -79,10 +72,8 @@ export function validateEntry(
       }),
     );
   }
-  findings.push(...checkMarkup(entry));
-
   if (fm) {
-    const pos = (key: string) => entry.frontMatter.positionOf([key]);
+    const pos = (key: FieldPositionKey) => facts.positions[key];
     if (site && !site.departments.some((d) => d.id === fm.department)) {
       findings.push(
         diagnostic('department-unknown', 'error', path, pos('department'), `department "${fm.department}" is not a department of ${site.name}`, {
@@ -110,10 +101,10 @@ export function validateEntry(
       findings.push(diagnostic('frontmatter-invalid', 'error', path, undefined, `entries of the Q&A column ${column.name} need a \`qa\` block`, { fix: 'add qa: with question, askedAt and answeredAt' }));
     }
     if (column && column.type !== 'qa' && fm.qa) {
-      findings.push(diagnostic('frontmatter-invalid', 'error', path, entry.frontMatter.positionOf(['qa'], true), `\`qa\` belongs to Q&A columns; ${column.name} is a ${column.type} column`, { fix: 'remove `qa`, or move the entry to the Q&A column' }));
+      findings.push(diagnostic('frontmatter-invalid', 'error', path, facts.keyPositions.qa, `\`qa\` belongs to Q&A columns; ${column.name} is a ${column.type} column`, { fix: 'remove `qa`, or move the entry to the Q&A column' }));
     }
     if (fm.qa && epoch(fm.qa.answeredAt) < epoch(fm.qa.askedAt)) {
-      findings.push(diagnostic('date-order', 'error', path, entry.frontMatter.positionOf(['qa', 'answeredAt']), `the answer (${fm.qa.answeredAt}) is dated before the question (${fm.qa.askedAt})`, { fix: 'correct the dates' }));
+      findings.push(diagnostic('date-order', 'error', path, pos('qa.answeredAt'), `the answer (${fm.qa.answeredAt}) is dated before the question (${fm.qa.askedAt})`, { fix: 'correct the dates' }));
     }
     if (fm.adopt && site?.kind === 'main') {
       findings.push(diagnostic('frontmatter-invalid', 'warning', path, pos('adopt'), '`adopt` offers a sub-site entry to the main site; on the main site it does nothing', { fix: 'remove `adopt: true`' }));
@@ -122,7 +113,7 @@ export function validateEntry(
 
   const edits: { start: number; end: number; text: string }[] = [];
   const seen = new Set<string>();
-  for (const ref of prepared.references) {
+  for (const ref of facts.references) {
     if (ref.problem || !ref.path) {
       findings.push(diagnostic('asset-hostile', 'error', path, ref.at, ref.problem ?? `"${ref.src}" cannot be resolved`, { fix: `put the file under content/${entry.site}/ and refer to it with a relative path` }));
       continue;
@@ -151,10 +142,10 @@ export function validateEntry(
     out.frontMatter = fm;
     out.datePositions = {};
     for (const key of ['date', 'publishAt', 'unpublishAt'] as const) {
-      const at = entry.frontMatter.positionOf([key]);
+      const at = facts.positions[key];
       if (at) out.datePositions[key] = at;
     }
   }
-  out.body = rewriteBody(entry.body, edits);
+  if (facts.body !== undefined) out.body = rewriteBody(facts.body, edits);
   return out;
 }

@@ -5,9 +5,9 @@ import { entry, makeRepo, MAIN, NOW, SUB, type TestRepo } from '../helpers/repo.
 let repo: TestRepo | undefined;
 afterEach(() => repo?.cleanup());
 
-function judge(path: string, text: string | Uint8Array) {
+async function judge(path: string, text: string | Uint8Array) {
   repo = makeRepo({ [path]: text });
-  const result = runGate({ root: repo.root, now: NOW });
+  const result = await runGate({ root: repo.root, now: NOW });
   if (!result.ok) throw new Error(`config invalid: ${JSON.stringify(result.configDiagnostics)}`);
   const e = result.plan.entries.find((x) => x.path === path);
   if (!e) throw new Error(`${path} not in plan`);
@@ -23,8 +23,8 @@ describe('front matter: valid', () => {
     { name: 'summary and 文号', fields: { summary: '摘要。', docNumber: '示税发〔2026〕12号' } },
     { name: 'reprint block', fields: { reprint: '  source: 中国税务报\n  author: 李明\n  title: 原题\n  url: https://example.com/a\n  permission: 经授权转载' } },
     { name: 'unpublishAt in the future', fields: { unpublishAt: '2027-01-01' } },
-  ])('$name is publishable', ({ fields }) => {
-    const e = judge(P, entry(fields));
+  ])('$name is publishable', async ({ fields }) => {
+    const e = await judge(P, entry(fields));
     expect(e.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(e.status).toBe('publishable');
     expect(e.frontMatter?.title).toBe('测试通知');
@@ -46,8 +46,8 @@ describe('front matter: invalid, refused with a positioned finding', () => {
     { name: 'unknown department', fields: { department: 'xcb' }, rule: 'department-unknown', line: 5, message: /"xcb" is not a department/ },
     { name: 'unpublish before publish', fields: { publishAt: '2026-10-01', unpublishAt: '2026-09-01' }, rule: 'date-order', line: 8, message: /not after publishAt/ },
     { name: 'qa outside a Q&A column', fields: { qa: '  question: 问？\n  askedAt: 2026-01-01\n  answeredAt: 2026-01-02' }, rule: 'frontmatter-invalid', line: 7, message: /belongs to Q&A columns/ },
-  ])('$name', ({ fields, rule, line, message }) => {
-    const e = judge(P, entry(fields));
+  ])('$name', async ({ fields, rule, line, message }) => {
+    const e = await judge(P, entry(fields));
     expect(e.status).toBe('refused');
     const f = e.findings.find((x) => x.rule === rule);
     expect(f, JSON.stringify(e.findings)).toBeDefined();
@@ -57,8 +57,8 @@ describe('front matter: invalid, refused with a positioned finding', () => {
     expect(e.body).toBeUndefined();
   });
 
-  test('every problem is reported at once, not just the first', () => {
-    const e = judge(P, entry({ title: '', date: 'soon', disclosure: '未知', colour: 'red' }));
+  test('every problem is reported at once, not just the first', async () => {
+    const e = await judge(P, entry({ title: '', date: 'soon', disclosure: '未知', colour: 'red' }));
     expect(new Set(e.findings.map((f) => f.message.split(' ')[0]))).toEqual(new Set(['required', '`date`', '`disclosure`', 'unknown']));
   });
 });
@@ -69,8 +69,8 @@ describe('front matter: YAML only, never executed', () => {
     { name: '---javascript', text: '---javascript\nmodule.exports = { title: require("fs").readFileSync("/etc/passwd", "utf8") }\n---\n' },
     { name: '---coffee', text: '---coffee\ntitle: "x"\n---\n' },
     { name: '---json', text: '---json\n{"title": "x"}\n---\n' },
-  ])('$name is refused', ({ text }) => {
-    const e = judge(P, text);
+  ])('$name is refused', async ({ text }) => {
+    const e = await judge(P, text);
     expect(e.status).toBe('refused');
     expect(e.findings.map((f) => f.rule)).toEqual(['frontmatter-engine']);
     expect((globalThis as Record<string, unknown>)['PWNED']).toBeUndefined();
@@ -83,14 +83,14 @@ describe('front matter: YAML only, never executed', () => {
     { name: 'duplicate key', text: entry({}).replace('author: 张伟', 'author: 张伟\nauthor: 李四'), rule: 'frontmatter-yaml' },
     { name: 'alias bomb', text: '---\na: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n---\n', rule: 'frontmatter-yaml' },
     { name: 'front matter is a list', text: '---\n- a\n- b\n---\n', rule: 'frontmatter-invalid' },
-  ])('$name → $rule', ({ text, rule }) => {
-    const e = judge(P, text);
+  ])('$name → $rule', async ({ text, rule }) => {
+    const e = await judge(P, text);
     expect(e.status).toBe('refused');
     expect(e.findings[0]?.rule).toBe(rule);
   });
 
-  test('YAML syntax errors point at the line in the file', () => {
-    const e = judge(P, '---\ntitle: 测试\ndate: 2026-01-01\nauthor: [张伟\n---\n');
+  test('YAML syntax errors point at the line in the file', async () => {
+    const e = await judge(P, '---\ntitle: 测试\ndate: 2026-01-01\nauthor: [张伟\n---\n');
     const f = e.findings[0]!;
     expect(f.rule).toBe('frontmatter-yaml');
     expect(f.line).toBeGreaterThanOrEqual(4);
@@ -98,50 +98,50 @@ describe('front matter: YAML only, never executed', () => {
 });
 
 describe('encoding', () => {
-  test('invalid UTF-8 is refused, naming the file', () => {
+  test('invalid UTF-8 is refused, naming the file', async () => {
     const bytes = Buffer.concat([Buffer.from(entry({}).slice(0, 20)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('\n---\n')]);
-    const e = judge(P, bytes);
+    const e = await judge(P, bytes);
     expect(e.status).toBe('refused');
     expect(e.findings[0]).toMatchObject({ rule: 'encoding-invalid', file: P });
   });
 
-  test('a UTF-8 BOM is accepted', () => {
-    const e = judge(P, `\ufeff${entry({})}`);
+  test('a UTF-8 BOM is accepted', async () => {
+    const e = await judge(P, `\ufeff${entry({})}`);
     expect(e.status).toBe('publishable');
   });
 
-  test('CRLF line endings are accepted', () => {
-    const e = judge(P, entry({}).replace(/\n/g, '\r\n'));
+  test('CRLF line endings are accepted', async () => {
+    const e = await judge(P, entry({}).replace(/\n/g, '\r\n'));
     expect(e.status).toBe('publishable');
   });
 });
 
 describe('site, column and Q&A rules', () => {
-  test('a column the sub-site does not enable', () => {
-    const e = judge(`content/${SUB}/zcwj/x.md`, entry({}));
+  test('a column the sub-site does not enable', async () => {
+    const e = await judge(`content/${SUB}/zcwj/x.md`, entry({}));
     expect(e.status).toBe('refused');
     expect(e.findings.map((f) => f.rule)).toContain('column-not-enabled');
   });
 
-  test('a column not in the tree', () => {
-    const e = judge(`content/${MAIN}/zcjd/x.md`, entry({}));
+  test('a column not in the tree', async () => {
+    const e = await judge(`content/${MAIN}/zcjd/x.md`, entry({}));
     expect(e.findings.map((f) => f.rule)).toContain('column-unknown');
   });
 
-  test('a site folder not in the group', () => {
-    const e = judge('content/19909999999/tzgg/x.md', entry({}));
+  test('a site folder not in the group', async () => {
+    const e = await judge('content/19909999999/tzgg/x.md', entry({}));
     expect(e.findings.map((f) => f.rule)).toContain('site-unknown');
   });
 
-  test('Q&A entries need their question', () => {
-    expect(judge(`content/${MAIN}/nszx/q.md`, entry({})).findings.map((f) => f.rule)).toContain('frontmatter-invalid');
-    const ok = judge(`content/${MAIN}/nszx/q.md`, entry({ qa: '  question: 如何申报？\n  askedAt: 2026-09-01T10:00:00+08:00\n  answeredAt: 2026-09-02' }));
+  test('Q&A entries need their question', async () => {
+    expect((await judge(`content/${MAIN}/nszx/q.md`, entry({}))).findings.map((f) => f.rule)).toContain('frontmatter-invalid');
+    const ok = await judge(`content/${MAIN}/nszx/q.md`, entry({ qa: '  question: 如何申报？\n  askedAt: 2026-09-01T10:00:00+08:00\n  answeredAt: 2026-09-02' }));
     expect(ok.status).toBe('publishable');
     expect(ok.frontMatter?.qa?.answeredAt).toBe('2026-09-02T00:00:00+08:00');
   });
 
-  test('an answer dated before its question', () => {
-    const e = judge(`content/${MAIN}/nszx/q.md`, entry({ qa: '  question: 如何申报？\n  askedAt: 2026-09-03\n  answeredAt: 2026-09-02' }));
+  test('an answer dated before its question', async () => {
+    const e = await judge(`content/${MAIN}/nszx/q.md`, entry({ qa: '  question: 如何申报？\n  askedAt: 2026-09-03\n  answeredAt: 2026-09-02' }));
     expect(e.findings.map((f) => f.rule)).toContain('date-order');
   });
 });

@@ -5,9 +5,9 @@ import { entry, makeRepo, MAIN, NOW, type TestRepo } from '../helpers/repo.ts';
 let repo: TestRepo | undefined;
 afterEach(() => repo?.cleanup());
 
-function judge(file: string, body: string) {
+async function judge(file: string, body: string) {
   repo = makeRepo({ [`content/${MAIN}/tzgg/${file}`]: entry({}, body) });
-  const result = runGate({ root: repo.root, now: NOW });
+  const result = await runGate({ root: repo.root, now: NOW });
   if (!result.ok) throw new Error('config');
   return result.plan.entries[0]!;
 }
@@ -25,16 +25,16 @@ describe('MDX is restricted to the theme components with literal props', () => {
     { name: 'lower-case element', body: '<iframe src="https://example.com"></iframe>\n', rule: 'mdx-component-unknown' },
     { name: 'unknown prop', body: '<Callout onClick="x">x</Callout>\n', rule: 'mdx-component-unknown' },
     { name: 'syntax error', body: '<Callout>未闭合\n', rule: 'body-syntax' },
-  ])('$name → $rule', ({ body, rule }) => {
-    const e = judge('x.mdx', body);
+  ])('$name → $rule', async ({ body, rule }) => {
+    const e = await judge('x.mdx', body);
     expect(e.status).toBe('refused');
     expect(e.findings.map((f) => f.rule)).toContain(rule);
     const f = e.findings.find((x) => x.rule === rule)!;
     expect(f.line).toBeGreaterThanOrEqual(7);
   });
 
-  test('allowed components with literal props pass', () => {
-    const e = judge('x.mdx', '<Callout type="info" title="提示">\n\n请于**5月31日**前申报。\n\n</Callout>\n\n<Steps>\n<Step title="登录">\n\n打开电子税务局。\n\n</Step>\n</Steps>\n');
+  test('allowed components with literal props pass', async () => {
+    const e = await judge('x.mdx', '<Callout type="info" title="提示">\n\n请于**5月31日**前申报。\n\n</Callout>\n\n<Steps>\n<Step title="登录">\n\n打开电子税务局。\n\n</Step>\n</Steps>\n');
     expect(e.findings).toEqual([]);
     expect(e.status).toBe('publishable');
   });
@@ -47,13 +47,13 @@ describe('pages carry no active content', () => {
     { name: 'iframe', body: '<iframe src="https://example.com"></iframe>\n' },
     { name: 'javascript link', body: '[点我](javascript:alert(1))\n' },
     { name: 'form', body: '<form action="https://example.com"><input name="q"></form>\n' },
-  ])('$name in Markdown is refused', ({ body }) => {
-    const e = judge('x.md', body);
+  ])('$name in Markdown is refused', async ({ body }) => {
+    const e = await judge('x.md', body);
     expect(e.status).toBe('refused');
     expect(e.findings.map((f) => f.rule)).toContain('html-active');
   });
 
-  test('plain HTML for layout is fine', () => {
-    expect(judge('x.md', '<div align="center">居中</div>\n\n<sup>注</sup>\n').status).toBe('publishable');
+  test('plain HTML for layout is fine', async () => {
+    expect((await judge('x.md', '<div align="center">居中</div>\n\n<sup>注</sup>\n')).status).toBe('publishable');
   });
 });

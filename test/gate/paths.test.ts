@@ -20,8 +20,8 @@ function secretOutside(): string {
   return dir;
 }
 
-function gate() {
-  const result = runGate({ root: repo!.root, now: NOW });
+async function gate() {
+  const result = await runGate({ root: repo!.root, now: NOW });
   if (!result.ok) throw new Error(JSON.stringify(result.configDiagnostics));
   return result.plan;
 }
@@ -29,42 +29,42 @@ function gate() {
 const E = `content/${MAIN}/tzgg`;
 
 describe('hostile paths are refused and nothing behind them is read', () => {
-  test('an entry that is a symlink to a file outside the repo', () => {
+  test('an entry that is a symlink to a file outside the repo', async () => {
     const dir = secretOutside();
     repo = makeRepo();
     mkdirSync(join(repo.root, E), { recursive: true });
     symlinkSync(join(dir, 'secret.md'), join(repo.root, E, 'leak.md'));
-    const e = gate().entries.find((x) => x.path === `${E}/leak.md`)!;
+    const e = (await gate()).entries.find((x) => x.path === `${E}/leak.md`)!;
     expect(e.status).toBe('refused');
     expect(e.findings.map((f) => f.rule)).toEqual(['path-hostile']);
     expect(e.digest).toBeUndefined();
     expect(e.body).toBeUndefined();
   });
 
-  test('a symlink to another entry inside the repo is refused too', () => {
+  test('a symlink to another entry inside the repo is refused too', async () => {
     repo = makeRepo({ [`${E}/real.md`]: entry({}) });
     symlinkSync(join(repo.root, E, 'real.md'), join(repo.root, E, 'copy.md'));
-    const plan = gate();
+    const plan = await gate();
     expect(plan.entries.find((x) => x.path === `${E}/copy.md`)?.status).toBe('refused');
     expect(plan.entries.find((x) => x.path === `${E}/real.md`)?.status).toBe('publishable');
   });
 
-  test('a column folder that is a symlink to outside', () => {
+  test('a column folder that is a symlink to outside', async () => {
     const dir = secretOutside();
     repo = makeRepo();
     mkdirSync(join(repo.root, `content/${MAIN}`), { recursive: true });
     symlinkSync(dir, join(repo.root, `content/${MAIN}/gzdt`));
-    const plan = gate();
+    const plan = await gate();
     expect(plan.entries).toEqual([]);
     expect(plan.diagnostics).toMatchObject([{ rule: 'path-hostile', file: `content/${MAIN}/gzdt`, severity: 'error' }]);
   });
 
-  test('content/ itself linked outside the repo', () => {
+  test('content/ itself linked outside the repo', async () => {
     const dir = secretOutside();
     repo = makeRepo({}, {});
     rmSync(join(repo.root, 'content'), { recursive: true });
     symlinkSync(dir, join(repo.root, 'content'));
-    const plan = gate();
+    const plan = await gate();
     expect(plan.entries).toEqual([]);
     expect(plan.diagnostics[0]?.rule).toBe('path-hostile');
   });
@@ -77,55 +77,55 @@ describe('hostile paths are refused and nothing behind them is read', () => {
     { name: 'file URL', src: 'file:///etc/passwd', rule: 'asset-hostile' },
     { name: 'hot-linked image', src: 'https://example.com/a.png', rule: 'asset-hostile' },
     { name: 'missing file', src: './nope.png', rule: 'asset-missing' },
-  ])('front-matter image: $name', ({ src, rule }) => {
+  ])('front-matter image: $name', async ({ src, rule }) => {
     repo = makeRepo({ [`${E}/x.md`]: entry({ images: `  - { src: "${src}", alt: 图 }` }), [`content/${SUB}/tzgg/img.png`]: png(2, 2) });
-    const e = gate().entries[0]!;
+    const e = (await gate()).entries[0]!;
     expect(e.status).toBe('refused');
     expect(e.findings.map((f) => f.rule)).toContain(rule);
     expect(e.findings.find((f) => f.rule === rule)?.line).toBe(8);
   });
 
-  test('an asset that is a symlink to a file outside the repo', () => {
+  test('an asset that is a symlink to a file outside the repo', async () => {
     const dir = secretOutside();
     repo = makeRepo({ [`${E}/x.md`]: entry({ images: '  - { src: ./x/pic.png, alt: 图 }' }) });
     mkdirSync(join(repo.root, E, 'x'));
     symlinkSync(join(dir, 'secret.png'), join(repo.root, E, 'x/pic.png'));
-    const e = gate().entries[0]!;
+    const e = (await gate()).entries[0]!;
     expect(e.status).toBe('refused');
     expect(e.findings.map((f) => f.rule)).toContain('asset-hostile');
     expect(e.assets).toEqual([]);
   });
 
-  test('an asset under a symlinked folder', () => {
+  test('an asset under a symlinked folder', async () => {
     const dir = secretOutside();
     repo = makeRepo({ [`${E}/x.md`]: entry({ images: '  - { src: ./x/secret.png, alt: 图 }' }) });
     symlinkSync(dir, join(repo.root, E, 'x'));
-    const plan = gate();
+    const plan = await gate();
     const e = plan.entries[0]!;
     expect(e.status).toBe('refused');
     expect(e.findings.map((f) => f.rule)).toContain('asset-hostile');
   });
 
-  test('body images and links resolve the same way', () => {
+  test('body images and links resolve the same way', async () => {
     repo = makeRepo({ [`${E}/x.md`]: entry({}, `正文\n\n![图](../../../${SUB}/tzgg/img.png)\n`), [`content/${SUB}/tzgg/img.png`]: png(2, 2) });
-    const e = gate().entries[0]!;
+    const e = (await gate()).entries[0]!;
     expect(e.status).toBe('refused');
     expect(e.findings[0]).toMatchObject({ rule: 'asset-hostile', line: 10 });
   });
 });
 
 describe('sizes and layout', () => {
-  test('an entry over the size limit is refused without being read', () => {
+  test('an entry over the size limit is refused without being read', async () => {
     repo = makeRepo({ [`${E}/big.md`]: entry({}, '很长的正文。'.repeat(1000)) });
-    const e = gate().entries[0]!;
+    const e = (await gate()).entries[0]!;
     expect(e.status).toBe('refused');
     expect(e.findings.map((f) => f.rule)).toEqual(['file-too-large']);
     expect(e.digest).toBeUndefined();
   });
 
-  test('an asset over the size limit', () => {
+  test('an asset over the size limit', async () => {
     repo = makeRepo({ [`${E}/x.md`]: entry({ attachments: '  - { src: ./x/big.csv, title: 大文件 }' }), [`${E}/x/big.csv`]: 'a,b\n'.repeat(4000) });
-    expect(gate().entries[0]!.findings.map((f) => f.rule)).toContain('file-too-large');
+    expect((await gate()).entries[0]!.findings.map((f) => f.rule)).toContain('file-too-large');
   });
 
   test.for([
@@ -133,34 +133,34 @@ describe('sizes and layout', () => {
     { name: 'Chinese', file: '通知.md' },
     { name: 'spaces', file: 'a b.md' },
     { name: 'leading hyphen', file: '-x.md' },
-  ])('a file name that is not a slug: $name', ({ file }) => {
+  ])('a file name that is not a slug: $name', async ({ file }) => {
     repo = makeRepo({ [`${E}/${file}`]: entry({}) });
-    const e = gate().entries[0]!;
+    const e = (await gate()).entries[0]!;
     expect(e.status).toBe('refused');
     expect(e.findings.map((f) => f.rule)).toContain('path-layout');
   });
 
-  test('x.md and x.mdx in one column would share a URL', () => {
+  test('x.md and x.mdx in one column would share a URL', async () => {
     repo = makeRepo({ [`${E}/x.md`]: entry({}), [`${E}/x.mdx`]: entry({}) });
-    const plan = gate();
+    const plan = await gate();
     expect(plan.entries.map((e) => e.status)).toEqual(['refused', 'refused']);
     expect(plan.entries[0]!.findings.map((f) => f.rule)).toContain('slug-duplicate');
   });
 
-  test('files beside entries are assets, not entries', () => {
+  test('files beside entries are assets, not entries', async () => {
     repo = makeRepo({ [`${E}/x.md`]: entry({}), [`${E}/x/readme.md`]: '# 附件', [`${E}/x/data.csv`]: 'a,b' });
-    expect(gate().entries.map((e) => e.path)).toEqual([`${E}/x.md`]);
+    expect((await gate()).entries.map((e) => e.path)).toEqual([`${E}/x.md`]);
   });
 });
 
 describe('asset references are rewritten to content-addressed URLs', () => {
-  test('body image and front-matter attachment', () => {
+  test('body image and front-matter attachment', async () => {
     repo = makeRepo({
       [`${E}/x.md`]: entry({ attachments: '  - { src: ./x/表 1.csv, title: 表 }' }, '见图：\n\n![柱状图](./x/chart.png "图一")\n\n[下载](<./x/表 1.csv>)\n'),
       [`${E}/x/chart.png`]: png(64, 32),
       [`${E}/x/表 1.csv`]: 'a,b\n1,2\n',
     });
-    const e = gate().entries[0]!;
+    const e = (await gate()).entries[0]!;
     expect(e.status).toBe('publishable');
     const chart = e.assets.find((a) => a.path.endsWith('chart.png'))!;
     expect(chart).toMatchObject({ width: 64, height: 32, role: 'body' });

@@ -6,9 +6,9 @@ let repo: TestRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 const P = `content/${MAIN}/tzgg/x.md`;
-function statusAt(fields: Record<string, string>, now: string) {
+async function statusAt(fields: Record<string, string>, now: string) {
   repo = makeRepo({ [P]: entry(fields) });
-  const result = runGate({ root: repo.root, now: new Date(now) });
+  const result = await runGate({ root: repo.root, now: new Date(now) });
   if (!result.ok) throw new Error('config');
   const e = result.plan.entries[0]!;
   return { status: e.status, rules: e.findings.map((f) => f.rule) };
@@ -24,20 +24,20 @@ describe('embargo and take-down with a fixed clock, at the exact boundaries', ()
     { name: 'unpublishAt reached', fields: { unpublishAt: '2026-12-31T18:00:00+08:00' }, now: '2026-12-31T10:00:00Z', status: 'unpublished', rule: 'unpublished' },
     { name: 'between publishAt and unpublishAt', fields: { publishAt: '2026-01-01', unpublishAt: '2027-01-01' }, now: '2026-11-01T00:00:00Z', status: 'publishable' },
     { name: 'a date in the future', fields: { date: '2026-12-02' }, now: '2026-12-01T00:00:00Z', status: 'pending', rule: 'embargoed' },
-  ])('$name → $status', ({ fields, now, status, rule }) => {
-    const got = statusAt(fields, now);
+  ])('$name → $status', async ({ fields, now, status, rule }) => {
+    const got = await statusAt(fields, now);
     expect(got.status).toBe(status);
     if (rule) expect(got.rules).toContain(rule);
     else expect(got.rules).toEqual([]);
   });
 
-  test('a refused entry stays refused whatever the dates', () => {
-    expect(statusAt({ disclosure: '不予公开', publishAt: '2030-01-01' }, '2026-01-01T00:00:00Z').status).toBe('refused');
+  test('a refused entry stays refused whatever the dates', async () => {
+    expect((await statusAt({ disclosure: '不予公开', publishAt: '2030-01-01' }, '2026-01-01T00:00:00Z')).status).toBe('refused');
   });
 
-  test('the plan says approvals are not verified', () => {
+  test('the plan says approvals are not verified', async () => {
     repo = makeRepo({ [P]: entry({}) });
-    const result = runGate({ root: repo.root, now: new Date('2026-11-27T00:00:00Z') });
+    const result = await runGate({ root: repo.root, now: new Date('2026-11-27T00:00:00Z') });
     expect(result.ok && result.plan.approvals.verified).toBe(false);
   });
 });

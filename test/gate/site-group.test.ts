@@ -5,16 +5,16 @@ import { GROUP_YAML, MAIN, MAIN_YAML, makeRepo, NOW, SUB, SUB_YAML, type TestRep
 let repo: TestRepo | undefined;
 afterEach(() => repo?.cleanup());
 
-function configErrors(files: Record<string, string>) {
+async function configErrors(files: Record<string, string>) {
   repo = makeRepo(files);
-  const result = runGate({ root: repo.root, now: NOW });
+  const result = await runGate({ root: repo.root, now: NOW });
   return result.ok ? [] : result.configDiagnostics;
 }
 
 describe('the site group configuration', () => {
-  test('the fixture group is valid and derives sub-site domains from the code', () => {
+  test('the fixture group is valid and derives sub-site domains from the code', async () => {
     repo = makeRepo();
-    const result = runGate({ root: repo.root, now: NOW });
+    const result = await runGate({ root: repo.root, now: NOW });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect([...result.group.sites.keys()]).toEqual([MAIN, SUB]);
@@ -39,21 +39,21 @@ describe('the site group configuration', () => {
     { name: 'a missing category of the rules', file: 'sites/group.yaml', text: GROUP_YAML.replace('name: 公众参与', 'name: 互动交流'), line: 9, message: /lacks the category 公众参与/ },
     { name: 'an unknown column type', file: 'sites/group.yaml', text: GROUP_YAML.replace('type: guide', 'type: manual'), line: 17, message: /one of news \| notice \| guide \| qa/ },
     { name: 'a second main site', file: `sites/${SUB}/site.yaml`, text: SUB_YAML.replace('kind: sub', 'kind: main'), line: 3, message: /the group's main site is/ },
-  ])('$name', ({ file, text, line, message }) => {
-    const errors = configErrors({ [file]: text });
+  ])('$name', async ({ file, text, line, message }) => {
+    const errors = await configErrors({ [file]: text });
     const hit = errors.find((d) => message.test(d.message));
     expect(hit, JSON.stringify(errors, null, 1)).toBeDefined();
     expect(hit).toMatchObject({ file, rule: 'config-invalid', severity: 'error', line });
   });
 
-  test('a missing main site config', () => {
+  test('a missing main site config', async () => {
     repo = makeRepo();
     repo.write(`sites/${MAIN}/site.yaml`, '');
-    const errors = runGate({ root: repo.root, now: NOW });
+    const errors = await runGate({ root: repo.root, now: NOW });
     expect(errors.ok).toBe(false);
   });
 
-  test('the main site enables every column with `all`', () => {
-    expect(configErrors({ [`sites/${MAIN}/site.yaml`]: MAIN_YAML })).toEqual([]);
+  test('the main site enables every column with `all`', async () => {
+    expect((await configErrors({ [`sites/${MAIN}/site.yaml`]: MAIN_YAML }))).toEqual([]);
   });
 });

@@ -1,0 +1,90 @@
+/**
+ * Entry facts cached by (path, format, SHA-256 of the bytes), salted with a hash
+ * of the analyser's own source and the locked dependency versions: a change to
+ * the parser or the rules empties the cache by itself. It holds facts derived
+ * from bytes, never decisions: every run judges them again against the current
+ * configuration and assets. Lives in .sealpress/ (not committed); `--no-cache`
+ * bypasses it, and CI starts without one.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadedEntry } from '../load/index.ts';
+import { sha256 } from '../load/index.ts';
+import type { EntryFacts } from '../validate/index.ts';
+
+const PIPELINE = fileURLToPath(new URL('..', import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Folders whose code decides what the facts are. */
+const ANALYSER_DIRS = ['parse', 'validate', 'util', 'diagnostics', 'load', 'model'];
+
+let salt: string | undefined;
+function analyserSalt(): string {
+  if (salt) return salt;
+  const parts: string[] = [];
+  for (const dir of ANALYSER_DIRS) {
+    for (const name of readdirSync(join(PIPELINE, dir)).sort()) parts.push(name, readFileSync(join(PIPELINE, dir, name), 'utf8'));
+  }
+  try {
+    parts.push(readFileSync(join(PACKAGE_ROOT, 'package-lock.json'), 'utf8'));
+  } catch {
+    // An installed copy without a lock file: the package version still separates caches.
+  }
+  salt = sha256(parts.join('\u0000')).slice(0, 16);
+  return salt;
+}
+
+export class FactsCache {
+  private readonly seen = new Map<string, EntryFacts | undefined>();
+  private readonly stored: Map<string, EntryFacts>;
+  hits = 0;
+
+  private constructor(
+    private readonly file: string,
+    stored: Map<string, EntryFacts>,
+  ) {
+    this.stored = stored;
+  }
+
+  static open(workDir: string): FactsCache {
+    const file = join(workDir, 'cache', `facts-${analyserSalt()}.json`);
+    let stored = new Map<string, EntryFacts>();
+    try {
+      stored = new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, EntryFacts>));
+    } catch {
+      // No cache yet, or an unreadable one: start empty (it is only a cache).
+    }
+    return new FactsCache(file, stored);
+  }
+
+  private key(e: LoadedEntry): string | undefined {
+    return e.digest === undefined ? undefined : `${e.path}\u0000${e.format}\u0000${e.digest}`;
+  }
+
+  get(e: LoadedEntry): EntryFacts | undefined {
+    const key = this.key(e);
+    const hit = key === undefined ? undefined : this.stored.get(key);
+    if (hit && hit.digest === e.digest) {
+      this.hits++;
+      this.seen.set(key!, hit);
+      return hit;
+    }
+    return undefined;
+  }
+
+  set(e: LoadedEntry, facts: EntryFacts | undefined): void {
+    const key = this.key(e);
+    if (key !== undefined) this.seen.set(key, facts);
+  }
+
+  /** Write the facts of this run's entries (older ones are dropped), atomically. */
+  save(): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    for (const name of readdirSync(dirname(this.file))) {
+      if (name.startsWith('facts-') && join(dirname(this.file), name) !== this.file) rmSync(join(dirname(this.file), name), { force: true });
+    }
+    const tmp = `${this.file}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries([...this.seen].filter(([, f]) => f !== undefined))));
+    renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The facts of an entry that follow from its bytes alone: parse it, read the
+ * front matter, find the files it references, check its markup. The result is
+ * plain data (no functions, no tree), so it can be computed in a worker thread
+ * and cached by the entry's digest; judging it against the site group and the
+ * assets on disk happens afterwards, every run (validate/entry.ts).
+ */
+import type { Diagnostic, Position } from '../diagnostics/index.ts';
+import type { LoadedEntry } from '../load/index.ts';
+import type { FrontMatter } from '../model/index.ts';
+import { parseEntry } from '../parse/index.ts';
+import { FRONT_MATTER_FIELDS, readFrontMatter } from './frontmatter.ts';
+import { checkMarkup } from './markup.ts';
+import { collectReferences, type Reference } from './references.ts';
+
+/** Front-matter keys whose positions later findings point at. */
+export type FieldPositionKey = (typeof FRONT_MATTER_FIELDS)[number] | 'qa.answeredAt';
+
+export interface EntryFacts {
+  /** Digest of the bytes these facts were computed from. */
+  digest: string;
+  /** False when the entry could not be parsed (findings say why). */
+  parsed: boolean;
+  frontMatter?: FrontMatter;
+  references: Reference[];
+  /** Findings that follow from the bytes alone. */
+  findings: Diagnostic[];
+  body?: string;
+  /** Positions of front-matter values (and `key:` positions under `keys`). */
+  positions: Partial<Record<FieldPositionKey, Position>>;
+  keyPositions: Partial<Record<FieldPositionKey, Position>>;
+}
+
+export function analyseEntry(loaded: LoadedEntry): EntryFacts | undefined {
+  if (!loaded.bytes || loaded.digest === undefined) return undefined;
+  const result = parseEntry(loaded);
+  if (!result.ok) return { digest: loaded.digest, parsed: false, references: [], findings: result.findings, positions: {}, keyPositions: {} };
+  const entry = result.entry;
+  const { frontMatter, findings } = readFrontMatter(entry);
+  const references = collectReferences(entry, frontMatter);
+  findings.push(...checkMarkup(entry));
+  const positions: EntryFacts['positions'] = {};
+  const keyPositions: EntryFacts['keyPositions'] = {};
+  for (const key of FRONT_MATTER_FIELDS) {
+    const at = entry.frontMatter.positionOf([key]);
+    if (at) positions[key] = at;
+    const keyAt = entry.frontMatter.positionOf([key], true);
+    if (keyAt) keyPositions[key] = keyAt;
+  }
+  const answered = entry.frontMatter.positionOf(['qa', 'answeredAt']);
+  if (answered) positions['qa.answeredAt'] = answered;
+  const facts: EntryFacts = { digest: loaded.digest, parsed: true, references, findings, body: entry.body, positions, keyPositions };
+  if (frontMatter) facts.frontMatter = frontMatter;
+  return facts;
+}

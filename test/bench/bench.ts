@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: generate a site group (1 main + 20 sub-sites, 10,000 entries
+ * by default), run the gate and the build, and print the figures: gate time,
+ * build time, pages per second, peak memory, and a plain `astro build` of the
+ * same pages for comparison.
+ *
+ *   npm run bench -- [--entries N] [--sub-sites N] [--gate-only] [--no-baseline]
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runGate } from '../../pipeline/gate/index.ts';
+import { summarise } from '../../pipeline/plan/index.ts';
+import { generateGroup } from './generate.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    entries: { type: 'string', default: '10000' },
+    'sub-sites': { type: 'string', default: '20' },
+    'gate-only': { type: 'boolean', default: false },
+    'no-baseline': { type: 'boolean', default: false },
+  },
+});
+const entries = Number(values.entries);
+const subSites = Number(values['sub-sites']);
+const NOW = new Date('2026-11-27T12:00:00+08:00');
+const benchRoot = join(ROOT, '.sealpress', 'bench', 'repo');
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
+
+console.log(`generating 1 main + ${subSites} sub-sites, ${entries} entries…`);
+let t = performance.now();
+const generated = generateGroup(benchRoot, { entries, subSites });
+console.log(`  ${mb(generated.bytes)} of content in ${s(performance.now() - t)}`);
+
+// Cold: no facts cache, as on a clean CI checkout. Warm: the cache from the run before.
+const timeGate = async (cache: boolean) => {
+  const t0 = performance.now();
+  const result = await runGate({ root: benchRoot, now: NOW, cache });
+  const ms = performance.now() - t0;
+  if (!result.ok) throw new Error(`bench config invalid: ${JSON.stringify(result.configDiagnostics.slice(0, 3))}`);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  return { ms, plan: result.plan };
+};
+const cold: number[] = [];
+let plan;
+for (let i = 0; i < 3; i++) {
+  const r = await timeGate(false);
+  cold.push(r.ms);
+  plan = r.plan;
+}
+await timeGate(true);
+const warm: number[] = [];
+for (let i = 0; i < 3; i++) warm.push((await timeGate(true)).ms);
+const counts = summarise(plan!);
+console.log(`gate (load+parse+validate+plan), ${entries} entries, ${counts.publishable} publishable:`);
+console.log(`  cold (no cache):     best ${s(Math.min(...cold))}  runs ${cold.map(s).join(', ')}  ${((entries / Math.min(...cold)) * 1000).toFixed(0)} entries/s`);
+console.log(`  warm (facts cache):  best ${s(Math.min(...warm))}  runs ${warm.map(s).join(', ')}`);
+console.log(`  peak RSS ${mb(peakRss)}`);
+clearInterval(sampler);
+
+if (!values['gate-only']) {
+  const { runBuildBench } = await import('./build-bench.ts');
+  await runBuildBench({ root: ROOT, benchRoot, now: NOW, baseline: !values['no-baseline'] });
+}

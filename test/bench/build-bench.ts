@@ -1,0 +1,95 @@
+/**
+ * The build half of the benchmark: the full sealpress build of the generated
+ * group (gate, stage, one Astro build per site, Pagefind), then, for
+ * comparison, one plain `astro build` of the same entries with Astro's own
+ * glob loader and a minimal layout (no gate, no search, no list pages).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSites } from '../../pipeline/build/index.ts';
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function countHtml(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.html')).length;
+}
+
+/** Peak resident memory of a process tree, sampled from /proc (Linux). */
+function treePeakSampler(): { stop: () => number } {
+  let peak = 0;
+  const sample = () => {
+    let total = 0;
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        if (!/^Name:\s*node/m.test(status)) continue;
+        total += Number(/VmRSS:\s*(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      } catch {
+        // the process ended between listing and reading
+      }
+    }
+    peak = Math.max(peak, total);
+  };
+  const timer = setInterval(sample, 200);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+export async function runBuildBench(options: { root: string; benchRoot: string; now: Date; baseline: boolean }): Promise<void> {
+  const { benchRoot, now } = options;
+  const distDir = join(benchRoot, 'dist');
+  rmSync(join(benchRoot, '.sealpress', 'cache'), { recursive: true, force: true });
+  const memory = treePeakSampler();
+  const t0 = performance.now();
+  const result = await buildSites({ root: benchRoot, now, distDir, concurrency: 2 });
+  const total = performance.now() - t0;
+  const peak = memory.stop();
+  if (!result.ok) throw new Error('bench build: config invalid');
+  const pages = result.sites.reduce((n, x) => n + x.pages, 0);
+  console.log(`sealpress build (gate + stage + ${result.sites.length} Astro builds + Pagefind, 2 at a time, cold cache):`);
+  console.log(`  ${s(total)} total, gate ${s(result.gateMs)}, ${pages} pages, ${((pages / total) * 1000).toFixed(0)} pages/s`);
+  console.log(`  Pagefind ${s(result.sites.reduce((n, x) => n + x.indexMs, 0))} of it; peak RSS of all node processes ${(peak / 1024 / 1024).toFixed(0)} MB`);
+
+  if (!options.baseline) return;
+  const base = join(benchRoot, '..', 'baseline');
+  writeBaseline(base, join(benchRoot, 'content'));
+  const memory2 = treePeakSampler();
+  const t1 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(options.root, 'node_modules/astro/astro.js'), 'build', '--silent'], { cwd: base, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`baseline astro build exited ${code}`))));
+  });
+  const baseMs = performance.now() - t1;
+  const basePeak = memory2.stop();
+  const basePages = countHtml(join(base, 'dist'));
+  console.log(`plain astro build of the same entries (glob loader, one build, no gate/search/list pages):`);
+  console.log(`  ${s(baseMs)}, ${basePages} pages, ${((basePages / baseMs) * 1000).toFixed(0)} pages/s, peak RSS ${(basePeak / 1024 / 1024).toFixed(0)} MB`);
+  console.log(`ratio sealpress / plain: ${(total / baseMs).toFixed(2)}x total time; per page ${(((total / pages) / (baseMs / basePages))).toFixed(2)}x`);
+}
+
+function writeBaseline(dir: string, content: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  const w = (path: string, text: string) => {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  w(
+    'astro.config.mjs',
+    `import mdx from '@astrojs/mdx';\nimport remarkCjkFriendly from 'remark-cjk-friendly';\nexport default { integrations: [mdx()], markdown: { remarkPlugins: [remarkCjkFriendly], syntaxHighlight: false }, build: { format: 'directory' }, devToolbar: { enabled: false } };\n`,
+  );
+  w(
+    'src/content.config.ts',
+    `import { defineCollection } from 'astro:content';\nimport { glob } from 'astro/loaders';\nexport const collections = { entries: defineCollection({ loader: glob({ pattern: '**/*.{md,mdx}', base: ${JSON.stringify(content)} }) }) };\n`,
+  );
+  w('src/components/Callout.astro', `---\nconst { title } = Astro.props;\n---\n<aside><strong>{title}</strong><slot /></aside>\n`);
+  w(
+    'src/pages/[...slug].astro',
+    `---\nimport { getCollection, render } from 'astro:content';\nimport Callout from '../components/Callout.astro';\nexport async function getStaticPaths() {\n  return (await getCollection('entries')).map((entry) => ({ params: { slug: entry.id }, props: { entry } }));\n}\nconst { entry } = Astro.props;\nconst { Content } = await render(entry);\n---\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{entry.data.title}</title></head><body><main><h1>{entry.data.title}</h1><p>{entry.data.date}</p><Content components={{ Callout }} /></main></body></html>\n`,
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * A synthetic site group for the benchmark: 1 main site + N sub-sites with
+ * realistic Chinese entries (headings, lists, tables, some MDX and images),
+ * deterministic for a given size so runs compare.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { png } from '../helpers/repo.ts';
+
+const COLUMNS = [
+  ['xxgk', '信息公开', [['tzgg', '通知公告', 'notice'], ['zcwj', '政策文件', 'notice'], ['zcjd', '政策解读', 'notice']]],
+  ['bsfw', '办税服务', [['bszn', '办税指南', 'guide'], ['xzzx', '下载中心', 'guide']]],
+  ['gzcy', '公众参与', [['nszx', '纳税咨询', 'qa'], ['yjzj', '意见征集', 'notice']]],
+  ['xczl', '税收宣传', [['gzdt', '工作动态', 'news'], ['jcdt', '基层动态', 'news']]],
+] as const;
+
+const PHRASES = [
+  '为深入贯彻落实党中央、国务院关于优化营商环境的决策部署', '进一步便利纳税人缴费人办理涉税事项', '现将有关事项公告如下',
+  '增值税小规模纳税人月销售额未超过10万元的免征增值税', '纳税人可通过电子税务局、自助办税终端等渠道办理', '各级税务机关要加强宣传辅导',
+  '确保各项税费优惠政策直达快享', '个人所得税综合所得汇算清缴', '研发费用加计扣除政策', '数电发票全面推广应用',
+  '办税服务厅工作时间为工作日上午9:00至12:00、下午13:30至17:00', '如有疑问请拨打纳税服务热线12366咨询', '本公告自发布之日起施行',
+  '持续开展“便民办税春风行动”', '税收收入运行总体平稳', '积极回应纳税人缴费人关切', '依法依规做好税费征管工作',
+];
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export interface GeneratedGroup {
+  root: string;
+  sites: string[];
+  entries: number;
+  bytes: number;
+}
+
+export function generateGroup(root: string, options: { entries: number; subSites: number; seed?: number }): GeneratedGroup {
+  const rand = rng(options.seed ?? 1);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  rmSync(root, { recursive: true, force: true });
+  let bytes = 0;
+  const write = (path: string, content: string | Uint8Array) => {
+    const abs = join(root, path);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+    bytes += content.length;
+  };
+  const main = '19900000000';
+  const subs = Array.from({ length: options.subSites }, (_, i) => `199${String(i + 1).padStart(2, '0')}000000`);
+  const sites = [main, ...subs];
+  write(
+    'sites/group.yaml',
+    `name: 基准测试税务局网站群\nmain: "${main}"\ndomainPattern: "{code}.tax.example.gov.cn"\nerrorReportUrl: "https://errors.example.gov.cn/report"\ncategories:\n${COLUMNS.map(
+      ([id, name, cols]) => `  - id: ${id}\n    name: ${name}\n    columns:\n${cols.map(([c, n, t]) => `      - { id: ${c}, name: ${n}, type: ${t} }`).join('\n')}`,
+    ).join('\n')}\n`,
+  );
+  sites.forEach((code, i) => {
+    write(
+      `sites/${code}/site.yaml`,
+      `code: "${code}"\nname: 基准${i === 0 ? '省' : `第${i}市`}税务局\nkind: ${i === 0 ? 'main' : 'sub'}\n${i === 0 ? 'domain: www.tax.example.gov.cn\n' : ''}siteIdCode: "99${String(i).padStart(8, '0')}"\nicp: 示ICP备00000001号-${i + 1}\npsb: 示公网安备 9900000000${String(i).padStart(4, '0')}号\ncolumns: all\ndepartments:\n  - { id: bgs, name: 办公室 }\n  - { id: nsfw, name: 纳税服务科 }\nadministrators:\n  - { name: 管理员${i}, appointed: "2025-01-02", filed: "2025-01-10" }\n`,
+    );
+  });
+  const allColumns = COLUMNS.flatMap(([, , cols]) => cols.map(([c, , t]) => ({ id: c, type: t })));
+  const image = png(640, 360, [40, 90, 160]);
+  for (let n = 0; n < options.entries; n++) {
+    // The main site carries about a third of the entries, the sub-sites share the rest.
+    const site = n % 3 === 0 ? main : subs[n % subs.length]!;
+    const col = pick(allColumns);
+    const mdx = n % 10 === 7;
+    const slug = `entry-${String(n).padStart(6, '0')}`;
+    const day = 1 + (n % 28);
+    const month = 1 + (n % 10);
+    const paragraphs = Array.from({ length: 4 + Math.floor(rand() * 5) }, () => Array.from({ length: 4 }, () => pick(PHRASES)).join('，') + '。');
+    const body = [
+      `## 一、总体要求\n\n${paragraphs.slice(0, 2).join('\n\n')}`,
+      `## 二、主要内容\n\n1. ${pick(PHRASES)}。\n2. ${pick(PHRASES)}。\n3. **${pick(PHRASES)}**。\n\n${paragraphs.slice(2).join('\n\n')}`,
+      n % 5 === 0 ? `| 项目 | 数量 | 同比 |\n| --- | --- | --- |\n| 办件量 | ${1000 + n} | +${n % 17}% |\n| 网上办理 | ${900 + n} | +${n % 13}% |\n` : '',
+      mdx ? `<Callout type="info" title="温馨提示">\n\n${pick(PHRASES)}。\n\n</Callout>\n` : '',
+      n % 25 === 0 ? `![示意图](./${slug}/pic.png)\n` : '',
+    ].join('\n\n');
+    const qa = col.type === 'qa' ? `qa:\n  question: ${pick(PHRASES)}？\n  askedAt: 2026-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}\n  answeredAt: 2026-${String(month).padStart(2, '0')}-${String(Math.min(day + 2, 28)).padStart(2, '0')}\n` : '';
+    const fm = `---\ntitle: 关于${pick(PHRASES).slice(0, 18)}的通知（${n}）\ndate: 2026-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}\nauthor: 撰稿人${n % 50}\ndepartment: ${n % 2 ? 'bgs' : 'nsfw'}\nsummary: ${pick(PHRASES)}。\ndisclosure: 主动公开\n${site !== main && n % 20 === 1 ? 'adopt: true\n' : ''}${qa}---\n`;
+    write(`content/${site}/${col.id}/${slug}.${mdx ? 'mdx' : 'md'}`, fm + body + '\n');
+    if (n % 25 === 0) write(`content/${site}/${col.id}/${slug}/pic.png`, image);
+  }
+  return { root, sites, entries: options.entries, bytes };
+}

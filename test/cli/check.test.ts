@@ -1,0 +1,113 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, test } from 'vitest';
+import { main } from '../../pipeline/cli/main.ts';
+import type { Io } from '../../pipeline/cli/output.ts';
+import { entry, makeRepo, MAIN, SUB_YAML, SUB, type TestRepo } from '../helpers/repo.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const NOW = '2026-11-27T12:00:00+08:00';
+
+let repo: TestRepo | undefined;
+afterEach(() => repo?.cleanup());
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };
+  const code = await main(args, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+interface CheckJson {
+  entries: { path: string; site: string; column: string; status: string; findings: { rule: string; severity: string; message: string; line: number; column: number }[] }[];
+  summary: Record<string, number>;
+  approvals: { verified: boolean };
+}
+
+describe('sealpress check on the demo site group', () => {
+  test('--format json reports the held-back entries with their reasons', async () => {
+    const r = await run(['check', '--root', ROOT, '--format', 'json', '--now', NOW]);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.out) as CheckJson;
+    const byPath = new Map(json.entries.map((e) => [e.path, e]));
+    expect(byPath.get(`content/${MAIN}/tzgg/2026-11-internal-staffing-plan.md`)).toMatchObject({
+      status: 'refused',
+      site: MAIN,
+      column: 'tzgg',
+      findings: [{ rule: 'disclosure-withheld', severity: 'error', line: 7 }],
+    });
+    expect(byPath.get('content/19902000000/tzgg/2026-11-holiday-hours-draft.md')?.findings[0]?.rule).toBe('department-unknown');
+    expect(byPath.get('content/19903000000/zcwj/2026-11-misplaced-notice.md')?.findings[0]?.rule).toBe('column-not-enabled');
+    expect(byPath.get('content/19901000000/gzdt/2026-11-winter-service-week.md')?.status).toBe('pending');
+    expect(byPath.get(`content/${MAIN}/tzgg/2025-12-year-end-closing.md`)?.status).toBe('unpublished');
+    expect(json.entries.length).toBeGreaterThanOrEqual(40);
+    expect(json.summary.refused).toBe(3);
+    expect(json.approvals.verified).toBe(false);
+  });
+
+  test('--site limits the report to one site', async () => {
+    const r = await run(['check', '--root', ROOT, '--format', 'json', '--now', NOW, '--site', '19901000000']);
+    const json = JSON.parse(r.out) as CheckJson;
+    expect(new Set(json.entries.map((e) => e.site))).toEqual(new Set(['19901000000']));
+    expect(r.code).toBe(0);
+  });
+
+  test('text output is compiler-style with a fix and a summary', async () => {
+    const r = await run(['check', '--root', ROOT, '--now', NOW]);
+    expect(r.out).toContain(`content/${MAIN}/tzgg/2026-11-internal-staffing-plan.md:7:13 error disclosure-withheld`);
+    expect(r.out).toMatch(/fix: /);
+    expect(r.out).toMatch(/\d+ entries: \d+ publishable, 1 pending, 3 refused, 1 unpublished/);
+    expect(r.out).toContain('approval records are not verified');
+  });
+});
+
+describe('exit codes', () => {
+  test('0 when nothing is refused', async () => {
+    repo = makeRepo({ [`content/${MAIN}/tzgg/a.md`]: entry({}) });
+    expect((await run(['check', '--root', repo.root, '--now', NOW])).code).toBe(0);
+  });
+
+  test('1 when an entry is refused', async () => {
+    repo = makeRepo({ [`content/${MAIN}/tzgg/a.md`]: entry({ department: 'nope' }) });
+    expect((await run(['check', '--root', repo.root, '--now', NOW])).code).toBe(1);
+  });
+
+  test('2 for a broken configuration, naming the file and line', async () => {
+    repo = makeRepo({ [`sites/${SUB}/site.yaml`]: SUB_YAML.replace('columns: [tzgg', 'columns: [zcjd, tzgg') });
+    const r = await run(['check', '--root', repo.root, '--now', NOW]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain(`sites/${SUB}/site.yaml:7:11 error config-invalid column zcjd is not in the group's column tree`);
+  });
+
+  test.for([
+    { name: 'unknown option', args: ['check', '--bogus'] },
+    { name: 'bad format', args: ['check', '--format', 'xml'] },
+    { name: 'bad clock', args: ['check', '--now', 'tomorrow'] },
+    { name: 'unknown command', args: ['deploy'] },
+    { name: 'unknown site', args: ['check', '--site', '123'] },
+  ])('2 for usage errors: $name', async ({ args }) => {
+    const r = await run([...args, '--root', ROOT]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/sealpress/);
+  });
+
+  test('every command has --help', async () => {
+    for (const command of ['check', 'build', 'preview']) {
+      const r = await run([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(new RegExp(`^Usage: sealpress ${command}`));
+      expect(r.out).toMatch(/Exit codes/);
+    }
+  });
+});
+
+describe('the installed command', () => {
+  test('npx sealpress runs the CLI through the package bin', () => {
+    const out = execFileSync('npx', ['--no-install', 'sealpress', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toMatch(/Usage: sealpress <command>/);
+    const r = spawnSync('npx', ['--no-install', 'sealpress', 'check', '--format', 'json', '--now', NOW], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect((JSON.parse(r.stdout) as CheckJson).summary.refused).toBe(3);
+  });
+});
