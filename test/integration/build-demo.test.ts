@@ -1,0 +1,156 @@
+/**
+ * Build the demo site group for real (gate, stage, Astro, Pagefind) and check
+ * what is, and is not, in the output.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildSites, type BuildResult } from '../../pipeline/build/index.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const NOW = new Date('2026-11-27T12:00:00+08:00');
+const SITES = ['19900000000', '19901000000', '19902000000', '19903000000'];
+const HELD_BACK = [
+  'content/19900000000/tzgg/2026-11-internal-staffing-plan.md',
+  'content/19902000000/tzgg/2026-11-holiday-hours-draft.md',
+  'content/19903000000/zcwj/2026-11-misplaced-notice.md',
+  'content/19901000000/gzdt/2026-11-winter-service-week.md',
+  'content/19900000000/tzgg/2025-12-year-end-closing.md',
+];
+
+let dist: string;
+let result: Extract<BuildResult, { ok: true }>;
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** Every text a reader or a crawler can get: pages, feeds, sitemaps, and the search index unpacked. */
+function publishedText(dir: string): string {
+  return files(dir)
+    .map((f) => {
+      const bytes = readFileSync(f);
+      if (f.includes('/pagefind/') && (f.endsWith('.pf_fragment') || f.endsWith('.pf_index') || f.endsWith('.pf_meta'))) {
+        try {
+          return gunzipSync(bytes).toString('utf8');
+        } catch {
+          return bytes.toString('utf8');
+        }
+      }
+      return /\.(html|xml|json|txt|js|css)$/.test(f) ? bytes.toString('utf8') : '';
+    })
+    .join('\n');
+}
+
+beforeAll(async () => {
+  dist = mkdtempSync(join(tmpdir(), 'sealpress-dist-'));
+  const r = await buildSites({ root: ROOT, now: NOW, distDir: dist, concurrency: 2 });
+  if (!r.ok) throw new Error('demo config invalid');
+  result = r;
+}, 240_000);
+
+afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
+describe('sealpress build of the demo site group', () => {
+  test('every site has a home page, a search page and a Pagefind index', () => {
+    expect(result.sites.map((s) => s.code)).toEqual(SITES);
+    for (const code of SITES) {
+      expect(existsSync(join(dist, code, 'index.html')), code).toBe(true);
+      expect(existsSync(join(dist, code, 'search/index.html')), code).toBe(true);
+      expect(existsSync(join(dist, code, 'pagefind/pagefind.js')), code).toBe(true);
+      expect(readdirSync(join(dist, code, 'pagefind')).some((f) => f.includes('zh-cn')), `${code} indexed as zh-cn`).toBe(true);
+    }
+  });
+
+  test('every publishable entry has its page, on its own site', () => {
+    const publishable = result.plan.entries.filter((e) => e.status === 'publishable');
+    expect(publishable.length).toBeGreaterThanOrEqual(40);
+    for (const e of publishable) {
+      const page = join(dist, e.site, e.column, e.slug, 'index.html');
+      expect(existsSync(page), page).toBe(true);
+      const html = readFileSync(page, 'utf8');
+      expect(html).toContain(e.frontMatter!.title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').slice(0, 10));
+    }
+  });
+
+  test('no refused, pending or unpublished entry appears anywhere in the output', () => {
+    const held = result.plan.entries.filter((e) => e.status !== 'publishable');
+    expect(held.map((e) => e.path).sort()).toEqual([...HELD_BACK].sort());
+    const text = SITES.map((code) => publishedText(join(dist, code))).join('\n');
+    for (const e of held) {
+      expect(text, e.path).not.toContain(e.slug);
+      expect(text, e.path).not.toContain(e.frontMatter?.title ?? e.slug);
+    }
+    // The held-back entries' pages do not exist on any site.
+    for (const e of held) for (const code of SITES) expect(existsSync(join(dist, code, e.column, e.slug))).toBe(false);
+  });
+
+  test('the main site carries the sub-site entries offered with adopt: true, with their origin', () => {
+    const adopted = result.plan.entries.filter((e) => e.status === 'publishable' && e.frontMatter?.adopt && e.site !== '19900000000');
+    expect(adopted.length).toBeGreaterThanOrEqual(4);
+    const home = readFileSync(join(dist, '19900000000', 'index.html'), 'utf8');
+    for (const e of adopted) {
+      const page = join(dist, '19900000000', e.column, `${e.site}-${e.slug}`, 'index.html');
+      expect(existsSync(page), page).toBe(true);
+      expect(readFileSync(page, 'utf8')).toContain(`https://${e.site}.tax.example.gov.cn/${e.column}/${e.slug}/`);
+    }
+    expect(home).toContain(adopted[0]!.frontMatter!.title.slice(0, 8));
+  });
+
+  test('pages carry the metadata government sites require', () => {
+    const home = readFileSync(join(dist, '19901000000', 'index.html'), 'utf8');
+    expect(home).toMatch(/<html[^>]*lang="zh-CN"/);
+    expect(home).toMatch(/<meta name="SiteName" content="国家税务总局示例市税务局"/);
+    expect(home).toMatch(/<meta name="SiteDomain" content="19901000000\.tax\.example\.gov\.cn"/);
+    expect(home).toMatch(/<meta name="SiteIDCode" content="\d{10}"/);
+    const list = readFileSync(join(dist, '19901000000', 'tzgg', 'index.html'), 'utf8');
+    expect(list).toMatch(/<meta name="ColumnName" content="通知公告"/);
+    expect(list).toMatch(/<meta name="ColumnType"/);
+    const article = result.plan.entries.find((e) => e.status === 'publishable' && e.site === '19901000000')!;
+    const page = readFileSync(join(dist, article.site, article.column, article.slug, 'index.html'), 'utf8');
+    expect(page).toMatch(/<meta name="ArticleTitle" content="/);
+    expect(page).toMatch(/<meta name="PubDate" content="\d{4}-\d{2}-\d{2} \d{2}:\d{2}"/);
+    expect(page).toMatch(/<meta name="ContentSource" content="/);
+  });
+
+  test('only the search page loads JavaScript, and articles stay small', () => {
+    for (const code of SITES) {
+      for (const f of files(join(dist, code)).filter((x) => x.endsWith('.html'))) {
+        const html = readFileSync(f, 'utf8');
+        const scripts = html.match(/<script\b/g)?.length ?? 0;
+        if (f.endsWith('/search/index.html')) continue;
+        expect(scripts, f).toBe(0);
+      }
+    }
+    for (const e of result.plan.entries.filter((x) => x.status === 'publishable')) {
+      const html = readFileSync(join(dist, e.site, e.column, e.slug, 'index.html'));
+      const css = [...html.toString('utf8').matchAll(/<link[^>]+href="([^"]+\.css)"/g)].reduce((n, m) => n + readFileSync(join(dist, e.site, m[1]!)).length, 0);
+      expect(html.length + css, e.path).toBeLessThan(30 * 1024);
+    }
+  });
+
+  test('RSS per column and a sitemap list the published entries', () => {
+    const e = result.plan.entries.find((x) => x.status === 'publishable' && x.site === '19902000000')!;
+    const rss = readFileSync(join(dist, e.site, e.column, 'rss.xml'), 'utf8');
+    expect(rss).toContain(`https://19902000000.tax.example.gov.cn/${e.column}/${e.slug}/`);
+    const sitemap = readFileSync(join(dist, e.site, 'sitemap.xml'), 'utf8');
+    expect(sitemap).toContain(`https://19902000000.tax.example.gov.cn/${e.column}/${e.slug}/`);
+  });
+
+  test('entry images are published at their content-addressed URL with their size', () => {
+    const withImage = result.plan.entries.find((e) => e.status === 'publishable' && e.assets.some((a) => a.width));
+    expect(withImage).toBeDefined();
+    const asset = withImage!.assets.find((a) => a.width)!;
+    expect(existsSync(join(dist, withImage!.site, decodeURI(asset.url)))).toBe(true);
+    const html = readFileSync(join(dist, withImage!.site, withImage!.column, withImage!.slug, 'index.html'), 'utf8');
+    const img = html.match(new RegExp(`<img[^>]*src="${asset.url}"[^>]*>`))?.[0];
+    expect(img).toBeDefined();
+    expect(img).toContain(`width="${asset.width}"`);
+    expect(img).toContain('loading="lazy"');
+  });
+});
