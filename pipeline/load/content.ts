@@ -9,7 +9,8 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, type Dirent } from 
 import { join, sep } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 
-export const SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
+/** A slug becomes `/<column>/<slug>/`; an all-digit one would collide with list page `/<column>/2/`. */
+export const SLUG = /^(?=[a-z0-9-]*[a-z])[a-z0-9][a-z0-9-]{0,99}$/;
 export const ENTRY_EXTENSIONS = ['.md', '.mdx'] as const;
 
 /** An entry file as found on disk; `bytes` is absent when it could not be read safely. */
@@ -127,7 +128,7 @@ function readEntry(root: string, rel: string, site: string, column: string, name
   if (!SLUG.test(slug)) {
     entry.findings.push(
       diagnostic('path-layout', 'error', rel, undefined, `the file name "${slug}" is not a valid slug: it becomes the page URL`, {
-        fix: 'use lower-case ASCII letters, digits and hyphens, e.g. 2026-10-tax-refund-notice.md',
+        fix: 'use lower-case ASCII letters, digits and hyphens, with at least one letter, e.g. 2026-10-tax-refund-notice.md',
       }),
     );
   }

@@ -4,7 +4,8 @@
  * (tokens, keys, passphrases) from ours reaches it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 /** Variables passed through from our environment when set; everything else is dropped. */
 const PASSED_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'SYSTEMROOT'] as const;
@@ -39,8 +40,13 @@ export function astroEnv(opts: AstroEnv, from: NodeJS.ProcessEnv = process.env):
   return env;
 }
 
+/** Astro's package dir as the repo resolves it (node_modules may be hoisted above the repo). */
+export function astroPackageDir(repoRoot: string): string {
+  return dirname(createRequire(join(repoRoot, 'package.json')).resolve('astro/package.json'));
+}
+
 export function astroBin(repoRoot: string): string {
-  return join(repoRoot, 'node_modules', 'astro', 'astro.js');
+  return join(astroPackageDir(repoRoot), 'astro.js');
 }
 
 /** Keeps the last `limit` characters written to it. */

@@ -11,7 +11,8 @@
  * the sources (src/, astro.config.mjs) stay in the repo.
  */
 import { mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { astroPackageDir } from './astro-process.ts';
 
 export interface BuildRoot {
   /** The Astro root and the child's working directory. */
@@ -34,7 +35,8 @@ export function prepareBuildRoot(repoRoot: string, cacheDir: string): BuildRoot 
   rmSync(join(root, 'dist'), { recursive: true, force: true });
 
   const link = join(root, 'node_modules');
-  const target = join(repoRoot, 'node_modules');
+  // The node_modules that holds astro (the repo's own, or a hoisted one above it).
+  const target = dirname(astroPackageDir(repoRoot));
   let current: string | undefined;
   try {
     current = readlinkSync(link);

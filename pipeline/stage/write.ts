@@ -4,8 +4,8 @@
  * from the bytes on disk only if they still hash to what the gate approved: a
  * file swapped after the gate ran stops the build instead of being published.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
 import { sha256 } from '../load/index.ts';
 import type { SiteStage } from './bundle-site.ts';
@@ -15,7 +15,10 @@ export function writeStage(root: string, stageDir: string, stage: SiteStage): vo
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'public'), { recursive: true });
   const shared = join(root, 'public');
-  if (existsSync(shared)) cpSync(shared, join(tmp, 'public'), { recursive: true, dereference: false, verbatimSymlinks: true });
+    // Hidden files (.gitkeep, .DS_Store) and links are never published.
+  if (existsSync(shared)) {
+    cpSync(shared, join(tmp, 'public'), { recursive: true, filter: (src) => !basename(src).startsWith('.') && !lstatSync(src).isSymbolicLink() });
+  }
   for (const asset of stage.assets) {
     const bytes = readFileSync(join(root, asset.source));
     if (sha256(bytes) !== asset.digest) {

@@ -53,3 +53,6 @@ export function imageSize(b: Uint8Array): ImageSize | undefined {
   }
   return undefined;
 }
+
+/** How much of a file to read for `imageSize`: a JPEG's frame header can sit after a large EXIF block. */
+export const HEADER_BYTES = 256 * 1024;

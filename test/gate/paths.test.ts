@@ -133,6 +133,7 @@ describe('sizes and layout', () => {
     { name: 'Chinese', file: '通知.md' },
     { name: 'spaces', file: 'a b.md' },
     { name: 'leading hyphen', file: '-x.md' },
+    { name: 'all digits (collides with list page 2)', file: '2.md' },
   ])('a file name that is not a slug: $name', async ({ file }) => {
     repo = makeRepo({ [`${E}/${file}`]: entry({}) });
     const e = (await gate()).entries[0]!;

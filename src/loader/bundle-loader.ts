@@ -1,0 +1,105 @@
+/**
+ * Content Layer loaders over the site bundle: the renderer's only way to content.
+ * Nothing under content/ is read, so an entry the gate did not plan cannot reach a
+ * page (DESIGN: "render ... reads the plan, never content/ directly").
+ *
+ * - `entries`: one store entry per bundle entry. Markdown is rendered here with the
+ *   site's markdown config; MDX is left to Astro's MDX pipeline (deferred render,
+ *   as the glob loader does), pointing at the module the gate staged.
+ * - `site`: one store entry, `bundle`, with the site, group and site list.
+ *
+ * The store is cleared on every load: a cached data store must not keep an entry
+ * the current bundle no longer carries (an unpublished or refused entry).
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Loader, LoaderContext } from 'astro/loaders';
+import { SealpressError } from '../../pipeline/errors/index.ts';
+import { excerpt, markdownText } from '../lib/format.ts';
+import { RENDERER_REVISION } from '../markdown/rehype-sealpress.ts';
+import { entryDataSchema, siteDataSchema, type Bundle, type BundleEntryData, type EntryData } from './bundle-schema.ts';
+import { entryPath, mdxModulePath, readBundle, stageDirFromEnv } from './read-bundle.ts';
+
+/** The id of the single entry of the `site` collection. */
+export const SITE_ENTRY_ID = 'bundle';
+
+function loadBundle(): { bundle: Bundle; stageDir: string } {
+  const stageDir = stageDirFromEnv();
+  return { bundle: readBundle(stageDir), stageDir };
+}
+
+function entryData(entry: BundleEntryData, bodyText: string): EntryData {
+  const { body: _body, mdxFile: _mdxFile, ...meta } = entry;
+  return {
+    ...meta,
+    path: entryPath(entry),
+    // An image the body already shows is not repeated as a figure.
+    figures: entry.images.filter((img) => !bodyText.includes(img.url)),
+    description: entry.summary ?? excerpt(entry.qa?.question ?? markdownText(bodyText)),
+  };
+}
+
+export function bundleEntriesLoader(): Loader {
+  return {
+    name: 'sealpress-bundle-entries',
+    schema: entryDataSchema,
+    load: async (ctx: LoaderContext): Promise<void> => {
+      const { bundle, stageDir } = loadBundle();
+      const root = fileURLToPath(ctx.config.root);
+
+      // Keep what a cached store rendered, keyed by digest, then start from empty.
+      const cached = new Map<string, NonNullable<ReturnType<typeof ctx.store.get>>>();
+      for (const [id, old] of ctx.store.entries()) cached.set(id, old);
+      ctx.store.clear();
+
+      let reused = 0;
+      for (const entry of bundle.entries) {
+        if (entry.format === 'md') {
+          const body = entry.body ?? '';
+          const digest = ctx.generateDigest({ revision: RENDERER_REVISION, source: entry.digest, body, site: bundle.site.url });
+          const data = await ctx.parseData({ id: entry.id, data: entryData(entry, body) });
+          const old = cached.get(entry.id);
+          let rendered = old?.digest === digest ? old.rendered : undefined;
+          if (rendered) {
+            reused++;
+          } else {
+            try {
+              rendered = await ctx.renderMarkdown(body);
+            } catch (cause) {
+              throw new SealpressError('BUILD_FAILED', `Cannot render ${entry.source} (entry ${entry.id}): ${(cause as Error).message}`, { cause, file: entry.source });
+            }
+          }
+          ctx.store.set({ id: entry.id, data, digest, rendered });
+        } else {
+          // readBundle has checked that mdxFile is a .mdx file inside the stage.
+          const module = mdxModulePath(stageDir, entry.mdxFile ?? '') as string;
+          const text = readFileSync(module, 'utf8');
+          const data = await ctx.parseData({ id: entry.id, data: entryData(entry, text) });
+          ctx.store.set({
+            id: entry.id,
+            data,
+            digest: ctx.generateDigest(text),
+            // Relative to the Astro root, which is the build's own root dir (see pipeline/render).
+            filePath: relative(root, module).split('\\').join('/'),
+            deferredRender: true,
+          });
+        }
+      }
+      ctx.logger.info(`${bundle.entries.length} entries from ${bundle.site.name} (${bundle.mode})${reused ? `, ${reused} reused from cache` : ''}`);
+    },
+  };
+}
+
+export function bundleSiteLoader(): Loader {
+  return {
+    name: 'sealpress-bundle-site',
+    schema: siteDataSchema,
+    load: async (ctx: LoaderContext): Promise<void> => {
+      const { bundle } = loadBundle();
+      const { entries: _entries, ...site } = bundle;
+      ctx.store.clear();
+      ctx.store.set({ id: SITE_ENTRY_ID, data: await ctx.parseData({ id: SITE_ENTRY_ID, data: site }) });
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Read and check `<stage>/bundle.json`. Every problem is collected and reported
+ * once, naming the file; nothing is rendered from a bundle that fails a check
+ * (fail closed: a draft in a publish bundle, an MDX module outside the stage, an
+ * entry in a column the site has not enabled).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { SealpressError } from '../../pipeline/errors/index.ts';
+import { BUNDLE_VERSION } from '../../pipeline/stage/bundle.ts';
+import { bundleSchema, type Bundle, type BundleEntryData } from './bundle-schema.ts';
+
+export const BUNDLE_FILE = 'bundle.json';
+/** Environment variable naming the absolute stage dir; pipeline/render sets it. */
+export const STAGE_ENV = 'SEALPRESS_STAGE';
+
+export function stageDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const stage = env[STAGE_ENV];
+  if (!stage || !isAbsolute(stage)) {
+    throw new SealpressError(
+      'PLAN_MISSING',
+      `${STAGE_ENV} is ${stage ? `not absolute (${stage})` : 'not set'}: the renderer needs the absolute path of a stage dir holding ${BUNDLE_FILE}. Run the build through pipeline/render (renderSite/previewSite), which sets it; for the types tsc needs, run \`npx tsx pipeline/render/sync-types.ts\` instead of \`astro sync\`.`,
+    );
+  }
+  return stage;
+}
+
+/** Site path of an entry's article page. */
+export function entryPath(entry: Pick<BundleEntryData, 'id'>): string {
+  return `/${entry.id}/`;
+}
+
+/** Absolute path of an entry's MDX module, confined to the stage dir. */
+export function mdxModulePath(stageDir: string, mdxFile: string): string | undefined {
+  if (isAbsolute(mdxFile) || mdxFile.includes('\\')) return undefined;
+  const root = resolve(stageDir);
+  const file = resolve(root, mdxFile);
+  return file.startsWith(root + sep) && file.endsWith('.mdx') ? file : undefined;
+}
+
+export function readBundle(stageDir: string): Bundle {
+  const file = join(stageDir, BUNDLE_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new SealpressError('PLAN_MISSING', `Cannot read the site bundle ${file}: ${(cause as Error).message}. Stage the site first (the gate writes it).`, { cause, file });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new SealpressError('PLAN_INVALID', `The site bundle ${file} is not valid JSON: ${(cause as Error).message}.`, { cause, file });
+  }
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (version !== BUNDLE_VERSION) {
+    throw new SealpressError('PLAN_INVALID', `The site bundle ${file} has version ${JSON.stringify(version)}; this renderer reads version ${BUNDLE_VERSION}. Re-stage with the same sealpress version.`, { file });
+  }
+  const parsed = bundleSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new SealpressError('PLAN_INVALID', `The site bundle ${file} is malformed:\n${problems.join('\n')}`, { file });
+  }
+  const problems = checkBundle(parsed.data, stageDir);
+  if (problems.length > 0) {
+    throw new SealpressError('PLAN_INVALID', `The site bundle ${file} is inconsistent:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { file });
+  }
+  return parsed.data;
+}
+
+/** Cross-field checks the schema cannot express. Pure but for the MDX file existence check. */
+export function checkBundle(bundle: Bundle, stageDir: string): string[] {
+  const problems: string[] = [];
+  const treeColumns = new Set(bundle.group.categories.flatMap((c) => c.columns.map((col) => col.id)));
+  const enabled = new Set(bundle.site.columns);
+  for (const id of bundle.site.columns) {
+    if (!treeColumns.has(id)) problems.push(`site.columns: "${id}" is not a column of the group's tree`);
+  }
+  if (!bundle.sites.some((s) => s.code === bundle.site.code)) problems.push(`sites: does not list this site (${bundle.site.code})`);
+  if (bundle.site.url !== new URL(bundle.site.url).href) problems.push(`site.url: ${bundle.site.url} is not a normalised URL`);
+
+  const seen = new Set<string>();
+  for (const [i, e] of bundle.entries.entries()) {
+    const at = `entries[${i}] (${e.source})`;
+    if (seen.has(e.id)) problems.push(`${at}: duplicate id "${e.id}"`);
+    seen.add(e.id);
+    // Adopted entries carry the origin in the slug (`<origin code>-<slug>`), so the id is always column/slug.
+    if (e.id !== `${e.column}/${e.slug}`) problems.push(`${at}: id "${e.id}" is not "${e.column}/${e.slug}"`);
+    if (!enabled.has(e.column)) problems.push(`${at}: column "${e.column}" is not enabled for site ${bundle.site.code}`);
+    if (e.draft && bundle.mode !== 'preview') problems.push(`${at}: a draft entry in a ${bundle.mode} bundle (drafts exist only in preview bundles)`);
+    if (e.format === 'md') {
+      if (e.body === undefined) problems.push(`${at}: a Markdown entry without body`);
+      if (e.mdxFile !== undefined) problems.push(`${at}: a Markdown entry with mdxFile`);
+    } else {
+      if (e.body !== undefined) problems.push(`${at}: an MDX entry with body (MDX is rendered from mdxFile)`);
+      if (e.mdxFile === undefined) {
+        problems.push(`${at}: an MDX entry without mdxFile`);
+      } else {
+        const module = mdxModulePath(stageDir, e.mdxFile);
+        if (module === undefined) problems.push(`${at}: mdxFile "${e.mdxFile}" is not a .mdx file inside the stage dir`);
+        else if (!existsSync(module) || !statSync(module).isFile()) problems.push(`${at}: mdxFile ${relative(stageDir, module)} does not exist in the stage dir`);
+      }
+    }
+  }
+  return problems;
+}

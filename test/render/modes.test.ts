@@ -1,0 +1,108 @@
+/**
+ * Preview bundles (drafts shown as drafts), the live preview server, and two
+ * sites built at the same time without trampling each other.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { previewSite, renderSite } from '../../pipeline/render/index.ts';
+import { meta, read } from './html.ts';
+import { makeStage, REPO_ROOT } from './stage.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'sealpress-render-modes-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const DRAFT = '/tzgg/draft-holiday-notice/';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+describe('a preview bundle', () => {
+  test('drafts carry the 未发布（草稿） banner and reason, lists tag them, nothing is indexable', async () => {
+    const stageDir = join(scratch, 'preview', 'stage');
+    const outDir = join(scratch, 'preview', 'out');
+    makeStage(stageDir, { mode: 'preview' });
+    await renderSite({ root: REPO_ROOT, stageDir, outDir, cacheDir: join(scratch, 'preview', 'cache') });
+
+    const draft = read(outDir, DRAFT);
+    expect(draft).toContain('<div class="draft" role="alert"><strong>未发布（草稿）</strong>待审批：本栏目需2名审批人签署，目前已有1名。');
+    expect(draft).toContain('content/19900000000/tzgg/draft-holiday-notice.md');
+    expect(read(outDir, '/tzgg/')).toMatch(/<a href="\/tzgg\/draft-holiday-notice\/"[^>]*>[^<]*<\/a><span class="tag">草稿<\/span>/);
+    expect(read(outDir, '/')).toContain('<span class="tag">草稿</span>');
+    for (const path of ['/', '/tzgg/', DRAFT, '/tzgg/2025-iit-annual-settlement/']) {
+      expect(meta(read(outDir, path), 'robots'), path).toBe('noindex');
+    }
+    // A published entry in a preview bundle has no banner.
+    expect(read(outDir, '/tzgg/2025-iit-annual-settlement/')).not.toContain('<div class="draft"');
+    expect(readFileSync(join(outDir, 'robots.txt'), 'utf8')).toContain('Disallow: /');
+  }, 180_000);
+});
+
+describe('previewSite', () => {
+  test('serves the stage live, drafts marked, and writes no site output', async () => {
+    const stageDir = join(scratch, 'live', 'stage');
+    const cacheDir = join(scratch, 'live', 'cache');
+    makeStage(stageDir, { mode: 'preview' });
+    const port = await freePort();
+    const server = await previewSite({ root: REPO_ROOT, stageDir, cacheDir, port });
+    try {
+      expect(server.url).toBe(`http://127.0.0.1:${port}/`);
+      const draft = await (await fetch(new URL(DRAFT, server.url))).text();
+      expect(draft).toContain('未发布（草稿）');
+      expect(draft).toContain('<html lang="zh-CN">');
+      const mdx = await (await fetch(new URL('/bszn/e-invoice-guide/', server.url))).text();
+      expect(mdx).toContain('<aside class="callout info" aria-label="适用范围">');
+    } finally {
+      await server.stop();
+    }
+    await server.done;
+    expect(server.child.exitCode !== null || server.child.signalCode !== null).toBe(true);
+    expect(existsSync(join(cacheDir, 'root', 'dist'))).toBe(false);
+    expect(existsSync(join(cacheDir, 'unused-out'))).toBe(false);
+  }, 120_000);
+});
+
+describe('concurrent builds', () => {
+  test('two sites built at once each get their own MDX, pages and index', async () => {
+    const sites = ['a', 'b'] as const;
+    for (const site of sites) {
+      const stageDir = join(scratch, `concurrent-${site}`, 'stage');
+      makeStage(stageDir, {
+        extraNews: site === 'a' ? 3 : 0,
+        mutate: (bundle) => {
+          bundle.site.url = `https://${site}.tax.example.gov.cn/`;
+          bundle.site.domain = `${site}.tax.example.gov.cn`;
+          bundle.sites[0] = { ...bundle.sites[0]!, url: bundle.site.url };
+          if (site === 'b') {
+            // Site b's MDX entry is another module, at another URL.
+            const mdx = bundle.entries.find((e) => e.format === 'mdx')!;
+            Object.assign(mdx, { id: 'bszn/b-only-guide', slug: 'b-only-guide', mdxFile: 'entries/bszn/b-only-guide.mdx', title: '乙站点专用指南' });
+          }
+        },
+      });
+      if (site === 'b') writeFileSync(join(stageDir, 'entries', 'bszn', 'b-only-guide.mdx'), '<Callout type="tip" title="乙站点">只在乙站点出现。</Callout>\n');
+    }
+    const results = await Promise.all(
+      sites.map((site) => renderSite({ root: REPO_ROOT, stageDir: join(scratch, `concurrent-${site}`, 'stage'), outDir: join(scratch, `concurrent-${site}`, 'out'), cacheDir: join(scratch, `concurrent-${site}`, 'cache') })),
+    );
+    const [a, b] = sites.map((site) => join(scratch, `concurrent-${site}`, 'out'));
+    expect(results[0]!.pages).toBeGreaterThan(results[1]!.pages);
+    expect(read(a!, '/bszn/e-invoice-guide/')).toContain('适用范围');
+    expect(existsSync(join(a!, 'bszn', 'b-only-guide'))).toBe(false);
+    expect(read(b!, '/bszn/b-only-guide/')).toContain('<aside class="callout tip" aria-label="乙站点"><p>乙站点</p>');
+    expect(existsSync(join(b!, 'bszn', 'e-invoice-guide'))).toBe(false);
+    expect(read(a!, '/')).toContain('<link rel="canonical" href="https://a.tax.example.gov.cn/">');
+    expect(read(b!, '/')).toContain('<link rel="canonical" href="https://b.tax.example.gov.cn/">');
+    for (const out of [a!, b!]) expect(existsSync(join(out, 'pagefind', 'pagefind-entry.json'))).toBe(true);
+  }, 240_000);
+});
