@@ -8,7 +8,7 @@
 import type { Diagnostic, Position } from '../diagnostics/index.ts';
 import type { LoadedEntry } from '../load/index.ts';
 import type { FrontMatter } from '../model/index.ts';
-import { parseEntry } from '../parse/index.ts';
+import { parseEntry, type ParseOptions } from '../parse/index.ts';
 import { FRONT_MATTER_FIELDS, readFrontMatter } from './frontmatter.ts';
 import { checkMarkup } from './markup.ts';
 import { collectReferences, type Reference } from './references.ts';
@@ -31,9 +31,9 @@ export interface EntryFacts {
   keyPositions: Partial<Record<FieldPositionKey, Position>>;
 }
 
-export function analyseEntry(loaded: LoadedEntry): EntryFacts | undefined {
+export function analyseEntry(loaded: LoadedEntry, options: ParseOptions = {}): EntryFacts | undefined {
   if (!loaded.bytes || loaded.digest === undefined) return undefined;
-  const result = parseEntry(loaded);
+  const result = parseEntry(loaded, options);
   if (!result.ok) return { digest: loaded.digest, parsed: false, references: [], findings: result.findings, positions: {}, keyPositions: {} };
   const entry = result.entry;
   const { frontMatter, findings } = readFrontMatter(entry);
@@ -41,14 +41,18 @@ export function analyseEntry(loaded: LoadedEntry): EntryFacts | undefined {
   findings.push(...checkMarkup(entry));
   const positions: EntryFacts['positions'] = {};
   const keyPositions: EntryFacts['keyPositions'] = {};
+  const value = (entry.frontMatter.value ?? {}) as Record<string, unknown>;
   for (const key of FRONT_MATTER_FIELDS) {
+    if (value[key] === undefined) continue;
     const at = entry.frontMatter.positionOf([key]);
     if (at) positions[key] = at;
     const keyAt = entry.frontMatter.positionOf([key], true);
     if (keyAt) keyPositions[key] = keyAt;
   }
-  const answered = entry.frontMatter.positionOf(['qa', 'answeredAt']);
-  if (answered) positions['qa.answeredAt'] = answered;
+  if (frontMatter?.qa) {
+    const answered = entry.frontMatter.positionOf(['qa', 'answeredAt']);
+    if (answered) positions['qa.answeredAt'] = answered;
+  }
   const facts: EntryFacts = { digest: loaded.digest, parsed: true, references, findings, body: entry.body, positions, keyPositions };
   if (frontMatter) facts.frontMatter = frontMatter;
   return facts;

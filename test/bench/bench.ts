@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runGate } from '../../pipeline/gate/index.ts';
+import { loadContent } from '../../pipeline/load/index.ts';
+import { needsTree } from '../../pipeline/parse/index.ts';
 import { summarise } from '../../pipeline/plan/index.ts';
 import { generateGroup } from './generate.ts';
 
@@ -62,7 +64,8 @@ const counts = summarise(plan!);
 console.log(`gate (load+parse+validate+plan), ${entries} entries, ${counts.publishable} publishable:`);
 console.log(`  cold (no cache):     best ${s(Math.min(...cold))}  runs ${cold.map(s).join(', ')}  ${((entries / Math.min(...cold)) * 1000).toFixed(0)} entries/s`);
 console.log(`  warm (facts cache):  best ${s(Math.min(...warm))}  runs ${warm.map(s).join(', ')}`);
-console.log(`  peak RSS ${mb(peakRss)}`);
+const parsed = loadContent(benchRoot, { maxEntryBytes: 1 << 20 }).entries.filter((e) => needsTree(e.format, Buffer.from(e.bytes!).toString('utf8'))).length;
+console.log(`  ${parsed} of ${entries} entries needed the Markdown parser (the others hold no [ or <); peak RSS ${mb(peakRss)}`);
 clearInterval(sampler);
 
 if (!values['gate-only']) {
