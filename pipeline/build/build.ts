@@ -24,6 +24,8 @@ export interface BuildOptions {
   concurrency?: number;
   /** Reuse cached entry facts (default true). */
   cache?: boolean;
+  /** SHA-256 fingerprint of the group CA, pinned from outside the repository. */
+  trustAnchor?: string;
   /** Where finished sites go; default `<root>/dist`. */
   distDir?: string;
   onProgress?: (event: BuildEvent) => void;
@@ -59,7 +61,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const { root, now } = options;
   const started = performance.now();
   // The main site adopts sub-site entries, so the gate always judges the whole group.
-  const gate = await runGate({ root, now, ...(options.cache === false ? { cache: false } : {}) });
+  const gate = await runGate({ root, now, ...(options.cache === false ? { cache: false } : {}), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}) });
   if (!gate.ok) return { ok: false, gate };
   const gateMs = performance.now() - started;
   options.onProgress?.({ type: 'gate', durationMs: gateMs, plan: gate.plan });

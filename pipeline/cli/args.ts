@@ -31,3 +31,13 @@ export function oneOf<T extends string>(name: string, value: string | undefined,
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new SealpressError('USAGE', `--${name} must be one of ${allowed.join(', ')}, found "${value}"`);
 }
+
+/**
+ * The CA fingerprint pinned from outside the repository (a CI setting): the
+ * --trust-anchor option, else SEALPRESS_TRUST_ANCHOR. Without it the gate uses
+ * the CA certificate committed in sites/trust/ and warns.
+ */
+export function trustAnchor(option: string | undefined): { trustAnchor?: string } {
+  const value = option ?? process.env['SEALPRESS_TRUST_ANCHOR'];
+  return value ? { trustAnchor: value } : {};
+}

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { buildSites } from '../build/index.ts';
 import { summarise } from '../plan/index.ts';
-import { clock, parse } from './args.ts';
+import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 
-export const BUILD_HELP = `Usage: sealpress build [--site CODE]... [--jobs N] [--json] [--no-cache] [--root DIR] [--now ISO]
+export const BUILD_HELP = `Usage: sealpress build [--site CODE]... [--jobs N] [--json] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
 
 Gate the content, then build every site (or the given ones) into dist/<code>/
 with Astro and index it with Pagefind. Only entries the gate plans as
@@ -17,6 +17,8 @@ Options:
   --jobs N      sites built at once (default: number of cores)
   --json        print a JSON summary on stdout
   --no-cache    parse every entry again instead of reusing .sealpress/cache
+  --trust-anchor FP  SHA-256 fingerprint of the group CA, pinned from outside the
+                repository (default: $SEALPRESS_TRUST_ANCHOR)
   --root DIR    the repository (default: the current folder)
   --now ISO     the gate's clock (default: now)
 
@@ -24,7 +26,7 @@ Exit codes: 0 built, 2 usage or configuration error, 3 a site failed to build
 (dist/ keeps the previous version of that site).`;
 
 export async function build(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { site: { type: 'string', multiple: true }, jobs: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
+  const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string', multiple: true }, jobs: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
   if (values.help) {
     io.out(BUILD_HELP);
     return EXIT.OK;
@@ -39,12 +41,13 @@ export async function build(args: string[], io: Io): Promise<number> {
     root,
     now: clock(values.now),
     cache: !values['no-cache'],
+    ...trustAnchor(values['trust-anchor']),
     ...(values.site ? { sites: values.site } : {}),
     ...(jobs ? { concurrency: jobs } : {}),
     onProgress: (event) => {
       if (event.type === 'gate') {
         const c = summarise(event.plan);
-        io.err(`gate: ${event.plan.entries.length} entries in ${event.durationMs.toFixed(0)} ms: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished`);
+        io.err(`gate: ${event.plan.entries.length} entries in ${event.durationMs.toFixed(0)} ms: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
       } else if (event.type === 'site-start') io.err(`build ${event.code}: ${event.entries} entries…`);
       else io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
     },
@@ -56,7 +59,7 @@ export async function build(args: string[], io: Io): Promise<number> {
   }
   const held = result.plan.entries.filter((e) => e.status !== 'publishable');
   for (const e of held) io.err(`left out: ${e.path} (${e.status}: ${e.findings.find((f) => f.severity !== 'info' || e.status !== 'refused')?.rule ?? e.status})`);
-  if (!result.plan.approvals.verified) io.err(`warning: ${result.plan.approvals.note}`);
+  io.err(`${result.plan.approvals.verified ? 'approvals' : 'warning'}: ${result.plan.approvals.note}`);
   if (values.json) {
     io.out(JSON.stringify({ gateMs: Math.round(result.gateMs), summary: summarise(result.plan), sites: result.sites.map((s) => ({ ...s, outDir: s.outDir })) }, null, 2));
   } else {

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { runGate } from '../gate/index.ts';
 import { summarise } from '../plan/index.ts';
-import { clock, oneOf, parse } from './args.ts';
+import { clock, oneOf, parse, trustAnchor } from './args.ts';
 import { printDiagnostics, type Io } from './output.ts';
 import { EXIT } from './exit.ts';
 
-export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json] [--no-cache] [--root DIR] [--now ISO]
+export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
 
 Run the gate (load, parse, validate, plan) over content/ and report every entry
 that will not be published, with file:line:column, rule id, message and fix.
@@ -15,20 +15,22 @@ Options:
   --format FORMAT  text (default) or json: one object
                    { entries: [{ path, site, column, status, findings: [...] }], summary, approvals }
   --no-cache       parse every entry again instead of reusing .sealpress/cache
+  --trust-anchor FP  SHA-256 fingerprint of the group CA, pinned from outside the
+                   repository (default: $SEALPRESS_TRUST_ANCHOR, else the committed CA, with a warning)
   --root DIR       the repository (default: the current folder)
   --now ISO        the gate's clock, e.g. 2026-11-27T09:00:00+08:00 (default: now)
 
 Exit codes: 0 nothing refused, 1 something refused, 2 usage or configuration error.`;
 
 export async function check(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' } });
+  const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' } });
   if (values.help) {
     io.out(CHECK_HELP);
     return EXIT.OK;
   }
   const root = resolve(values.root ?? '.');
   const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
-  const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'] });
+  const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'], ...trustAnchor(values['trust-anchor']) });
   if (!result.ok) {
     if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: result.configDiagnostics }, null, 2));
     else {
@@ -76,7 +78,7 @@ export async function check(args: string[], io: Io): Promise<number> {
     printDiagnostics(io, root, e.findings);
   }
   io.out('');
-  io.out(`${entries.length} entries: ${counts.publishable} publishable, ${counts.pending} pending, ${counts.refused} refused, ${counts.unpublished} unpublished`);
-  if (!plan.approvals.verified) io.out(`warning: ${plan.approvals.note}`);
+  io.out(`${entries.length} entries: ${counts.publishable} publishable, ${counts.pending} pending, ${counts.refused} refused, ${counts.unpublished} unpublished, ${counts.withdrawn} withdrawn`);
+  io.out(`${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`);
   return refused ? EXIT.REFUSED : EXIT.OK;
 }

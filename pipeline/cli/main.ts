@@ -15,6 +15,11 @@ const COMMANDS: Record<string, Command> = {
   check: { load: async () => (await import('./check.ts')).check, summary: 'gate the content and report what will not be published' },
   build: { load: async () => (await import('./build.ts')).build, summary: 'gate, then build every site into dist/<code>/ with search' },
   preview: { load: async () => (await import('./preview.ts')).preview, summary: 'live preview of a site, drafts marked as drafts' },
+  keys: { load: async () => (await import('./keys.ts')).keys, summary: 'the approvers\' PKI: init, issue, rotate, revoke, list' },
+  approve: { load: async () => (await import('./approve.ts')).approve, summary: 'sign an approval of one or more entries' },
+  withdraw: { load: async () => (await import('./withdraw.ts')).withdraw, summary: 'sign the withdrawal of a published entry' },
+  trust: { load: async () => (await import('./trust.ts')).trust, summary: 'verify, show and countersign the trust documents' },
+  demo: { load: async () => (await import('./demo.ts')).demo, summary: 'regenerate the demo trust material and approvals with throwaway keys' },
 };
 
 export const HELP = `sealpress: a site-group static site generator with a publication gate

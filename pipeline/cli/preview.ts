@@ -3,7 +3,7 @@ import { PACKAGE_ROOT, WORK_DIR } from '../build/index.ts';
 import { runGate } from '../gate/index.ts';
 import { previewSite } from '../render/index.ts';
 import { bundleSite, writeStage } from '../stage/index.ts';
-import { clock, parse } from './args.ts';
+import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 
@@ -22,13 +22,13 @@ Options:
 Exit codes: 0 stopped normally, 2 usage or configuration error.`;
 
 export async function preview(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { site: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } });
+  const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } });
   if (values.help) {
     io.out(PREVIEW_HELP);
     return EXIT.OK;
   }
   const root = resolve(values.root ?? '.');
-  const gate = await runGate({ root, now: clock(values.now) });
+  const gate = await runGate({ root, now: clock(values.now), ...trustAnchor(values['trust-anchor']) });
   if (!gate.ok) {
     printDiagnostics(io, root, gate.configDiagnostics);
     return EXIT.CONFIG;

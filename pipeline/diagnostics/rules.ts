@@ -38,6 +38,12 @@ export const RULES = [
   { id: 'mdx-component-unknown', severity: 'error', stage: 'validate', description: 'An MDX entry uses a component or HTML element that the theme does not provide.' },
   { id: 'html-active', severity: 'error', stage: 'validate', description: 'Raw HTML with scripts, frames, forms, event handlers or javascript: URLs; pages carry no active content.' },
   { id: 'slug-duplicate', severity: 'error', stage: 'validate', description: 'Two entries in one column share a slug (for instance x.md and x.mdx).' },
+  { id: 'trust-invalid', severity: 'error', stage: 'approve', description: 'The trust material (CA, root, roster, policy, revocations) is missing, malformed, or not signed as the root requires: every entry is refused.' },
+  { id: 'trust-warning', severity: 'warning', stage: 'approve', description: 'The trust material verifies but deserves attention: an unpinned CA, a certificate about to expire, a weak threshold.' },
+  { id: 'approval-invalid', severity: 'error', stage: 'approve', description: 'An approval record for this entry is forged, tampered, malformed, signed by an uncertified, expired or revoked key, out of scope, or a self-approval.' },
+  { id: 'approval-stale', severity: 'error', stage: 'approve', description: 'The entry or one of its assets changed after it was approved.' },
+  { id: 'approval-pending', severity: 'info', stage: 'approve', description: 'The entry awaits approval: no record yet, or not enough distinct entitled approvers.' },
+  { id: 'withdrawn', severity: 'info', stage: 'approve', description: 'A signed withdrawal takes the entry off the sites; the record is kept.' },
   { id: 'embargoed', severity: 'info', stage: 'plan', description: 'publishAt is in the future: the entry is pending until then.' },
   { id: 'unpublished', severity: 'info', stage: 'plan', description: 'unpublishAt has passed: the entry is taken off the site.' },
 ] as const satisfies readonly RuleInfo[];

@@ -4,12 +4,13 @@
  * the pure stages, with the clock fixed once for the run.
  */
 import { hasErrors, type Diagnostic } from '../diagnostics/index.ts';
-import { loadAssets, loadContent, loadSiteGroup } from '../load/index.ts';
+import { loadApprovalRecords, loadAssets, loadContent, loadSiteGroup, loadTrustFiles } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { join } from 'node:path';
 import { planEntries, type Plan } from '../plan/index.ts';
 import { validateEntry, type ValidatedEntry } from '../validate/index.ts';
 import { analyseAll } from './analyse-pool.ts';
+import { approvalJudge } from './approvals.ts';
 import { FactsCache } from './facts-cache.ts';
 
 export interface GateOptions {
@@ -21,6 +22,8 @@ export interface GateOptions {
   cache?: boolean;
   /** Worker threads for parsing (default: the number of cores). */
   workers?: number;
+  /** SHA-256 fingerprint of the group CA, pinned from outside the repository. */
+  trustAnchor?: string;
 }
 
 export type GateResult =
@@ -63,6 +66,17 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     return v;
   });
   cache?.save();
-  const plan = planEntries(validated, content.diagnostics, now);
+
+  const trustFiles = loadTrustFiles(root);
+  const records = loadApprovalRecords(root);
+  const approvals = await approvalJudge({
+    group,
+    trustFiles: trustFiles.files,
+    records: records.records,
+    now,
+    ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}),
+    ...(options.workers ? { workers: options.workers } : {}),
+  });
+  const plan = planEntries(validated, [...content.diagnostics, ...trustFiles.diagnostics, ...records.diagnostics, ...approvals.diagnostics], now, approvals.judge);
   return { ok: true, group, plan, configDiagnostics: config.diagnostics };
 }

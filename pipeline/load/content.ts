@@ -81,7 +81,8 @@ export function loadContent(root: string, options: { maxEntryBytes: number; site
 
   for (const siteDir of list(contentDir, 'content')) {
     const siteRel = `content/${siteDir.name}`;
-    if (siteDir.name.startsWith('.')) continue;
+    // Hidden files, and the approval records (read by loadApprovalRecords), are not entries.
+    if (siteDir.name.startsWith('.') || siteDir.name === '_approvals') continue;
     if (siteDir.isSymbolicLink()) {
       diagnostics.push(hostile(siteRel, 'this site folder'));
       continue;

@@ -1,3 +1,4 @@
 export * from './site-group.ts';
 export * from './content.ts';
 export * from './assets.ts';
+export * from './trust-files.ts';

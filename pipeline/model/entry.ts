@@ -78,7 +78,7 @@ export interface Asset {
   height?: number;
 }
 
-export type EntryStatus = 'publishable' | 'pending' | 'refused' | 'unpublished';
+export type EntryStatus = 'publishable' | 'pending' | 'refused' | 'unpublished' | 'withdrawn';
 
 export interface EntryFindings {
   status: EntryStatus;

@@ -30,17 +30,28 @@ export interface Plan {
   version: typeof PLAN_VERSION;
   /** The run's clock, ISO 8601. */
   now: string;
-  /**
-   * Whether approvals were verified. This version of the gate does not verify
-   * approvals yet, and says so rather than pretend.
-   */
+  /** Whether approvals were verified against the signed trust material, and how. */
   approvals: { verified: boolean; note: string };
   entries: PlanEntry[];
   /** Findings that concern no single entry (stray files, linked folders). */
   diagnostics: Diagnostic[];
 }
 
-export function planEntries(validated: readonly ValidatedEntry[], groupDiagnostics: readonly Diagnostic[], now: Date): Plan {
+/** How the plan learns an entry's approval state (pure: see approve/). */
+export interface ApprovalJudge {
+  verified: boolean;
+  note: string;
+  /** Called for each entry that passed validation. */
+  judge(entry: ValidatedEntry & { frontMatter: FrontMatter; digest: string }): { status: 'approved' | 'pending' | 'refused' | 'withdrawn'; findings: Diagnostic[] };
+}
+
+const UNVERIFIED: ApprovalJudge = {
+  verified: false,
+  note: 'approval records are not verified; every entry that passes the other checks is publishable',
+  judge: () => ({ status: 'approved', findings: [] }),
+};
+
+export function planEntries(validated: readonly ValidatedEntry[], groupDiagnostics: readonly Diagnostic[], now: Date, approvals: ApprovalJudge = UNVERIFIED): Plan {
   const t = now.getTime();
   const bySlug = new Map<string, ValidatedEntry[]>();
   for (const v of validated) {
@@ -59,8 +70,12 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
     }
     const fm = v.frontMatter;
     let status: EntryStatus;
-    if (hasErrors(findings) || !fm || v.body === undefined || v.digest === undefined) {
+    const approval = hasErrors(findings) || !fm || v.body === undefined || v.digest === undefined ? undefined : approvals.judge({ ...v, frontMatter: fm, digest: v.digest });
+    if (approval) findings.push(...approval.findings);
+    if (!approval || approval.status === 'refused' || hasErrors(findings) || !fm) {
       status = 'refused';
+    } else if (approval.status === 'withdrawn') {
+      status = 'withdrawn';
     } else if (fm.unpublishAt && epoch(fm.unpublishAt) <= t) {
       status = 'unpublished';
       findings.push(diagnostic('unpublished', 'info', v.path, v.datePositions?.unpublishAt, `taken off the site: unpublishAt ${fm.unpublishAt} has passed`, { fix: 'remove unpublishAt (or move it later) to publish it again' }));
@@ -70,6 +85,8 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
     } else if (epoch(fm.date) > t) {
       status = 'pending';
       findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.date, `dated ${fm.date}, which is in the future: held back until then`, { fix: 'correct the date if it is a mistake' }));
+    } else if (approval.status === 'pending') {
+      status = 'pending';
     } else {
       status = 'publishable';
     }
@@ -83,14 +100,14 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
   return {
     version: PLAN_VERSION,
     now: now.toISOString(),
-    approvals: { verified: false, note: 'approval records are not verified by this version of the gate; every entry that passes the other checks is publishable' },
+    approvals: { verified: approvals.verified, note: approvals.note },
     entries,
     diagnostics: sortDiagnostics([...groupDiagnostics]),
   };
 }
 
 export function summarise(plan: Plan): Record<EntryStatus, number> {
-  const counts: Record<EntryStatus, number> = { publishable: 0, pending: 0, refused: 0, unpublished: 0 };
+  const counts: Record<EntryStatus, number> = { publishable: 0, pending: 0, refused: 0, unpublished: 0, withdrawn: 0 };
   for (const e of plan.entries) counts[e.status]++;
   return counts;
 }

@@ -149,3 +149,10 @@ export function validateEntry(
   if (facts.body !== undefined) out.body = rewriteBody(facts.body, edits);
   return out;
 }
+
+/** The distinct files an entry publishes with it, by path, with their digests: what an approval binds. */
+export function assetDigests(assets: readonly EntryAsset[]): { path: string; digest: string }[] {
+  const byPath = new Map<string, string>();
+  for (const a of assets) byPath.set(a.path, a.digest);
+  return [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, digest]) => ({ path, digest }));
+}

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { main } from '../../pipeline/cli/main.ts';
 import type { Io } from '../../pipeline/cli/output.ts';
-import { entry, makeRepo, MAIN, SUB_YAML, SUB, type TestRepo } from '../helpers/repo.ts';
+import { approvedRepo, entry, makeRepo, MAIN, SUB_YAML, SUB, type TestRepo } from '../helpers/repo.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NOW = '2026-11-27T12:00:00+08:00';
@@ -41,9 +41,14 @@ describe('sealpress check on the demo site group', () => {
     expect(byPath.get('content/19903000000/zcwj/2026-11-misplaced-notice.md')?.findings[0]?.rule).toBe('column-not-enabled');
     expect(byPath.get('content/19901000000/gzdt/2026-11-winter-service-week.md')?.status).toBe('pending');
     expect(byPath.get(`content/${MAIN}/tzgg/2025-12-year-end-closing.md`)?.status).toBe('unpublished');
+    // The approval cases of the demo (see pipeline/demo/regenerate.ts).
+    expect(byPath.get('content/19902000000/nszx/2026-09-export-refund-timing.md')).toMatchObject({ status: 'pending', findings: [{ rule: 'approval-pending' }] });
+    expect(byPath.get('content/19901000000/zcwj/2026-06-urban-land-use-tax-grades.md')?.findings[0]).toMatchObject({ rule: 'approval-pending', message: expect.stringMatching(/needs 1 office-approver/) });
+    expect(byPath.get('content/19903000000/bszn/2026-08-vehicle-purchase-tax-guide.md')).toMatchObject({ status: 'refused', findings: [{ rule: 'approval-stale', severity: 'error' }, { rule: 'approval-pending' }] });
+    expect(byPath.get('content/19900000000/ssxc/2026-04-tax-publicity-month-launch.md')).toMatchObject({ status: 'withdrawn', findings: [{ rule: 'withdrawn' }] });
     expect(json.entries.length).toBeGreaterThanOrEqual(40);
-    expect(json.summary.refused).toBe(3);
-    expect(json.approvals.verified).toBe(false);
+    expect(json.summary).toEqual({ publishable: 43, pending: 3, refused: 4, unpublished: 1, withdrawn: 1 });
+    expect(json.approvals.verified).toBe(true);
   });
 
   test('--site limits the report to one site', async () => {
@@ -57,14 +62,14 @@ describe('sealpress check on the demo site group', () => {
     const r = await run(['check', '--root', ROOT, '--now', NOW]);
     expect(r.out).toContain(`content/${MAIN}/tzgg/2026-11-internal-staffing-plan.md:7:13 error disclosure-withheld`);
     expect(r.out).toMatch(/fix: /);
-    expect(r.out).toMatch(/\d+ entries: \d+ publishable, 1 pending, 3 refused, 1 unpublished/);
-    expect(r.out).toContain('approval records are not verified');
+    expect(r.out).toMatch(/52 entries: 43 publishable, 3 pending, 4 refused, 1 unpublished, 1 withdrawn/);
+    expect(r.out).toMatch(/approvals: approvals verified against policy v1/);
   });
 });
 
 describe('exit codes', () => {
   test('0 when nothing is refused', async () => {
-    repo = makeRepo({ [`content/${MAIN}/tzgg/a.md`]: entry({}) });
+    repo = await approvedRepo({ [`content/${MAIN}/tzgg/a.md`]: entry({}) });
     expect((await run(['check', '--root', repo.root, '--now', NOW])).code).toBe(0);
   });
 
@@ -108,6 +113,6 @@ describe('the installed command', () => {
     expect(out).toMatch(/Usage: sealpress <command>/);
     const r = spawnSync('npx', ['--no-install', 'sealpress', 'check', '--format', 'json', '--now', NOW], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect((JSON.parse(r.stdout) as CheckJson).summary.refused).toBe(3);
+    expect((JSON.parse(r.stdout) as CheckJson).summary.refused).toBe(4);
   });
 });

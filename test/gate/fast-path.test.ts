@@ -10,7 +10,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function demoEntries(): LoadedEntry[] {
   const out: LoadedEntry[] = [];
-  for (const site of readdirSync(join(ROOT, 'content'))) {
+  for (const site of readdirSync(join(ROOT, 'content')).filter((s) => /^\d{11}$/.test(s))) {
     for (const column of readdirSync(join(ROOT, 'content', site))) {
       for (const file of readdirSync(join(ROOT, 'content', site, column))) {
         const format = file.endsWith('.mdx') ? 'mdx' : file.endsWith('.md') ? 'md' : undefined;

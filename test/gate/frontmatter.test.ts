@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { runGate } from '../../pipeline/gate/index.ts';
-import { entry, makeRepo, MAIN, NOW, SUB, type TestRepo } from '../helpers/repo.ts';
+import { approveAll, entry, makeRepo, MAIN, NOW, SUB, type TestRepo } from '../helpers/repo.ts';
 
 let repo: TestRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 async function judge(path: string, text: string | Uint8Array) {
   repo = makeRepo({ [path]: text });
+  await approveAll(repo);
   const result = await runGate({ root: repo.root, now: NOW });
   if (!result.ok) throw new Error(`config invalid: ${JSON.stringify(result.configDiagnostics)}`);
   const e = result.plan.entries.find((x) => x.path === path);

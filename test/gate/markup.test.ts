@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { runGate } from '../../pipeline/gate/index.ts';
-import { entry, makeRepo, MAIN, NOW, type TestRepo } from '../helpers/repo.ts';
+import { approveAll, entry, makeRepo, MAIN, NOW, type TestRepo } from '../helpers/repo.ts';
 
 let repo: TestRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 async function judge(file: string, body: string) {
   repo = makeRepo({ [`content/${MAIN}/tzgg/${file}`]: entry({}, body) });
+  await approveAll(repo);
   const result = await runGate({ root: repo.root, now: NOW });
   if (!result.ok) throw new Error('config');
   return result.plan.entries[0]!;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runGate } from '../../pipeline/gate/index.ts';
-import { entry, makeRepo, MAIN, NOW, png, SUB, type TestRepo } from '../helpers/repo.ts';
+import { approveAll, entry, makeRepo, MAIN, NOW, png, SUB, type TestRepo } from '../helpers/repo.ts';
 
 let repo: TestRepo | undefined;
 const outside: string[] = [];
@@ -21,6 +21,7 @@ function secretOutside(): string {
 }
 
 async function gate() {
+  await approveAll(repo!);
   const result = await runGate({ root: repo!.root, now: NOW });
   if (!result.ok) throw new Error(JSON.stringify(result.configDiagnostics));
   return result.plan;
@@ -56,7 +57,7 @@ describe('hostile paths are refused and nothing behind them is read', () => {
     symlinkSync(dir, join(repo.root, `content/${MAIN}/gzdt`));
     const plan = await gate();
     expect(plan.entries).toEqual([]);
-    expect(plan.diagnostics).toMatchObject([{ rule: 'path-hostile', file: `content/${MAIN}/gzdt`, severity: 'error' }]);
+    expect(plan.diagnostics.filter((d) => d.rule === 'path-hostile')).toMatchObject([{ rule: 'path-hostile', file: `content/${MAIN}/gzdt`, severity: 'error' }]);
   });
 
   test('content/ itself linked outside the repo', async () => {
@@ -66,7 +67,7 @@ describe('hostile paths are refused and nothing behind them is read', () => {
     symlinkSync(dir, join(repo.root, 'content'));
     const plan = await gate();
     expect(plan.entries).toEqual([]);
-    expect(plan.diagnostics[0]?.rule).toBe('path-hostile');
+    expect(plan.diagnostics.map((d) => d.rule)).toContain('path-hostile');
   });
 
   test.for([

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { runGate } from '../../pipeline/gate/index.ts';
-import { entry, makeRepo, MAIN, type TestRepo } from '../helpers/repo.ts';
+import { approveAll, entry, makeRepo, MAIN, type TestRepo } from '../helpers/repo.ts';
 
 let repo: TestRepo | undefined;
 afterEach(() => repo?.cleanup());
@@ -8,6 +8,7 @@ afterEach(() => repo?.cleanup());
 const P = `content/${MAIN}/tzgg/x.md`;
 async function statusAt(fields: Record<string, string>, now: string) {
   repo = makeRepo({ [P]: entry(fields) });
+  await approveAll(repo);
   const result = await runGate({ root: repo.root, now: new Date(now) });
   if (!result.ok) throw new Error('config');
   const e = result.plan.entries[0]!;
@@ -35,9 +36,19 @@ describe('embargo and take-down with a fixed clock, at the exact boundaries', ()
     expect((await statusAt({ disclosure: '不予公开', publishAt: '2030-01-01' }, '2026-01-01T00:00:00Z')).status).toBe('refused');
   });
 
-  test('the plan says approvals are not verified', async () => {
+  test('without trust material nothing is publishable, and the plan says approvals are not verified', async () => {
     repo = makeRepo({ [P]: entry({}) });
     const result = await runGate({ root: repo.root, now: new Date('2026-11-27T00:00:00Z') });
-    expect(result.ok && result.plan.approvals.verified).toBe(false);
+    if (!result.ok) throw new Error('config');
+    expect(result.plan.approvals.verified).toBe(false);
+    expect(result.plan.entries[0]).toMatchObject({ status: 'refused', findings: [{ rule: 'trust-invalid' }] });
+  });
+
+  test('with trust material and a signed approval the plan says approvals are verified', async () => {
+    repo = makeRepo({ [P]: entry({}) });
+    await approveAll(repo);
+    const result = await runGate({ root: repo.root, now: new Date('2026-11-27T00:00:00Z') });
+    expect(result.ok && result.plan.approvals.verified).toBe(true);
+    expect(result.ok && result.plan.entries[0]?.status).toBe('publishable');
   });
 });

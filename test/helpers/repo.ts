@@ -6,6 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+import { createDemoPki, signDemoApprovals, writeDemoTrust, type DemoPki } from '../../pipeline/demo/index.ts';
+import { runGate } from '../../pipeline/gate/index.ts';
+import { loadSiteGroup } from '../../pipeline/load/index.ts';
 
 export const MAIN = '19900000000';
 export const SUB = '19901000000';
@@ -122,4 +125,43 @@ export function png(width: number, height: number, rgb: [number, number, number]
     chunk('IDAT', deflateSync(raw)),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/**
+ * A repository whose entries are approved for real: throwaway trust material
+ * (CA, administrators, one approver per site and department, an office
+ * approver; 2048-bit keys, built once per test file) and signed approval
+ * records of every entry the gate would otherwise pass. Entries the gate
+ * refuses for another reason stay unapproved, as an approver would leave them.
+ */
+export const ISSUED = new Date('2026-10-01T00:00:00Z');
+export const APPROVED_AT = new Date('2026-10-20T00:00:00Z');
+let fixturePki: Promise<DemoPki> | undefined;
+
+async function fixtureGroupPki(root: string): Promise<DemoPki> {
+  const config = loadSiteGroup(root);
+  if (!config.group) throw new Error('fixture config invalid');
+  const group = config.group;
+  fixturePki ??= createDemoPki({
+    group,
+    pairs: [...group.sites.values()].flatMap((s) => s.departments.map((d) => `${s.code}/${d.id}`)),
+    avoidNames: new Set(['张伟']),
+    issuedAt: ISSUED,
+    bits: 2048,
+  });
+  return fixturePki;
+}
+
+export async function approveAll(repo: TestRepo, holds: Parameters<typeof signDemoApprovals>[5] = {}): Promise<void> {
+  const pki = await fixtureGroupPki(repo.root);
+  writeDemoTrust(repo.root, pki);
+  const gate = await runGate({ root: repo.root, now: NOW, cache: false });
+  if (!gate.ok) return;
+  signDemoApprovals(repo.root, pki, gate.group, gate.plan, APPROVED_AT, holds);
+}
+
+export async function approvedRepo(files: Record<string, string | Uint8Array> = {}): Promise<TestRepo> {
+  const repo = makeRepo(files);
+  await approveAll(repo);
+  return repo;
 }

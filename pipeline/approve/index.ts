@@ -1,0 +1,6 @@
+export * from './findings.ts';
+export * from './record.ts';
+export * from './policy.ts';
+export * from './matching.ts';
+export * from './prepare.ts';
+export * from './decide.ts';

@@ -1,0 +1,100 @@
+/**
+ * Which approvals an entry needs, and who may give them. The policy's first
+ * matching rule wins, the default otherwise; each requirement is expanded into
+ * `count` slots, and a person may fill a slot when one of their roster roles
+ * is that role and its scope covers the entry's site, column and department
+ * (plus the same-site / same-department conditions of the requirement).
+ */
+import type { PolicyDocument, PolicyRule, Requirement, RoleGrant, RosterPerson, Scope, SiteKind } from '../trust/index.ts';
+import type { AssetDigest } from './record.ts';
+
+/** What the gate knows about an entry when it judges its approvals. */
+export interface ApprovalEntry {
+  /** content/<site>/<column>/<slug>.md */
+  path: string;
+  site: string;
+  column: string;
+  /** Category id of the column (xxgk, bsfw, …). */
+  category: string;
+  siteKind: SiteKind;
+  /** Department id from the front matter. */
+  department: string;
+  /** The author as written in the front matter. */
+  author: string;
+  /** SHA-256 of the entry file, hex. */
+  digest: string;
+  /** Every asset the entry references, with its current SHA-256. */
+  assets: readonly AssetDigest[];
+}
+
+export interface Slot {
+  /** Index of the requirement this slot belongs to. */
+  requirement: number;
+  role: Requirement['role'];
+  sameDepartment: boolean;
+  sameSite: boolean;
+}
+
+const hit = (list: readonly string[] | undefined, value: string) => list === undefined || list.includes(value);
+
+function matches(rule: PolicyRule, entry: ApprovalEntry): boolean {
+  const m = rule.match;
+  return hit(m.categories, entry.category) && hit(m.columns, entry.column) && hit(m.siteKinds, entry.siteKind) && hit(m.sites, entry.site);
+}
+
+/** The requirements for an entry: the first matching rule, else the default. */
+export function requirementsFor(policy: PolicyDocument, entry: ApprovalEntry): { rule: number | 'default'; require: readonly Requirement[] } {
+  const i = policy.rules.findIndex((r) => matches(r, entry));
+  const rule = policy.rules[i];
+  return rule ? { rule: i, require: rule.require } : { rule: 'default', require: policy.default.require };
+}
+
+export function slotsOf(require: readonly Requirement[]): Slot[] {
+  const slots: Slot[] = [];
+  require.forEach((q, requirement) => {
+    for (let k = 0; k < q.count; k++) slots.push({ requirement, role: q.role, sameDepartment: q.sameDepartment, sameSite: q.sameSite });
+  });
+  return slots;
+}
+
+const inScope = (scope: Scope, value: string) => scope === '*' || scope.includes(value);
+
+function grantCovers(g: RoleGrant, entry: ApprovalEntry): boolean {
+  return inScope(g.sites, entry.site) && inScope(g.columns, entry.column) && inScope(g.departments, entry.department);
+}
+
+export function canFill(person: RosterPerson, slot: Slot, entry: ApprovalEntry): boolean {
+  if (slot.sameDepartment && person.department !== entry.department) return false;
+  if (slot.sameSite && person.site !== entry.site) return false;
+  return person.roles.some((g) => g.role === slot.role && grantCovers(g, entry));
+}
+
+const showScope = (s: Scope) => (s === '*' ? 'all' : s.join(', '));
+
+/** Why a person can fill none of the entry's slots, for the finding's message. */
+export function scopeExplanation(person: RosterPerson, require: readonly Requirement[], entry: ApprovalEntry): string {
+  const wanted = [...new Set(require.map((q) => q.role))];
+  const grants = person.roles.filter((g) => (wanted as string[]).includes(g.role));
+  const where = `site ${entry.site}, column ${entry.column}, department ${entry.department}`;
+  if (grants.length === 0) {
+    const held = person.roles.map((g) => g.role).join(', ');
+    return `${person.name} holds ${held}, not ${wanted.join(' or ')}, which this entry (${where}) needs`;
+  }
+  const parts = grants.map((g) => `${g.role} for sites ${showScope(g.sites)}, columns ${showScope(g.columns)}, departments ${showScope(g.departments)}`);
+  const conditions = require
+    .filter((q) => (q.sameDepartment && person.department !== entry.department) || (q.sameSite && person.site !== entry.site))
+    .map((q) => `the ${q.role} must be of ${q.sameDepartment ? `department ${entry.department}` : ''}${q.sameDepartment && q.sameSite ? ' at ' : ''}${q.sameSite ? `site ${entry.site}` : ''}`);
+  return `${person.name} is ${parts.join('; ')} (of department ${person.department} at site ${person.site}); this entry is ${where}${conditions.length ? `, and ${conditions.join('; ')}` : ''}`;
+}
+
+/** "1 office-approver, 1 approver of department zcfgk at site 19900000000" */
+export function describeSlots(require: readonly Requirement[], missing: ReadonlyMap<number, number>, entry: ApprovalEntry): string {
+  const parts: string[] = [];
+  require.forEach((q, i) => {
+    const n = missing.get(i) ?? 0;
+    if (n === 0) return;
+    const cond = [q.sameDepartment ? `of department ${entry.department}` : '', q.sameSite ? `at site ${entry.site}` : ''].filter(Boolean).join(' ');
+    parts.push(`${n} ${q.role}${cond ? ` ${cond}` : ''}`);
+  });
+  return parts.join(' and ');
+}

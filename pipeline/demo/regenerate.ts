@@ -1,0 +1,245 @@
+/**
+ * Regenerate the demo site group's trust material and approval records with
+ * throwaway keys: a group CA, three security administrators (2 of 3 sign the
+ * trust documents), one approver per site and department, an office approver
+ * and a release signer; then approvals of the demo entries. The private keys
+ * live only in memory and are dropped at the end: nothing secret is written,
+ * and the committed result lets a fresh clone publish the approved entries.
+ *
+ * A few entries are deliberately left so that the gate has something to show:
+ * one without any approval (pending), one 信息公开 entry with only its
+ * department's approval (pending: the office approver has not signed), one
+ * approved in an older version (refused: changed after approval), and one
+ * withdrawn after publication (已过时).
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { signApproval, type ApprovalItem } from '../approve/index.ts';
+import { sha256, TRUST_DIR, TRUST_FILES, APPROVALS_DIR } from '../load/index.ts';
+import type { SiteGroup } from '../model/index.ts';
+import type { Plan, PlanEntry } from '../plan/index.ts';
+import { assetDigests } from '../validate/index.ts';
+import {
+  createGroupCa,
+  generateSigningKeyAsync,
+  issueCertificate,
+  PAYLOAD_TYPES,
+  signTrustDocument,
+  type KeyPair,
+  type Signer,
+} from '../trust/index.ts';
+
+/** Entries the demo keeps from being fully approved, and how. */
+export const DEMO_HOLDS = {
+  unapproved: 'content/19902000000/nszx/2026-09-export-refund-timing.md',
+  departmentOnly: 'content/19901000000/zcwj/2026-06-urban-land-use-tax-grades.md',
+  staleApproval: 'content/19903000000/bszn/2026-08-vehicle-purchase-tax-guide.md',
+  withdrawn: 'content/19900000000/ssxc/2026-04-tax-publicity-month-launch.md',
+} as const;
+
+const NAMES = ['王建国', '刘春燕', '陈志强', '杨晓梅', '赵国华', '黄志明', '周丽华', '徐海波', '孙建平', '马丽萍', '朱永刚', '胡晓燕', '郭志远', '何丽君', '高建军', '林晓红', '罗建明', '梁晓静', '宋志华', '谢丽芳', '唐国庆', '韩建新', '冯丽娜', '董志刚', '萧晓琳', '程建华', '曹丽霞', '袁志勇', '邓晓丹', '傅建平'];
+
+interface DemoPerson {
+  id: string;
+  name: string;
+  department: string;
+  site: string;
+  roles: { role: string; sites: string[] | '*'; columns: string[] | '*'; departments: string[] | '*' }[];
+  keys: KeyPair;
+  certPem?: string;
+  fingerprint?: string;
+}
+
+export interface DemoPki {
+  group: string;
+  people: DemoPerson[];
+  admins: DemoPerson[];
+  office: DemoPerson;
+  /** `<site>/<department>` → that department's approver. */
+  approverOf: Map<string, DemoPerson>;
+  caFingerprint: string;
+  /** The signed trust files, by name. */
+  files: Record<keyof typeof TRUST_FILES, Uint8Array | string>;
+  xxgk: string;
+}
+
+/** Build a CA, the people and the signed trust documents (the expensive part: key generation). */
+export async function createDemoPki(options: {
+  group: SiteGroup;
+  /** `<site>/<department>` pairs that need an approver. */
+  pairs: readonly string[];
+  /** Names not to give approvers (the authors, so no one approves their own entry). */
+  avoidNames: ReadonlySet<string>;
+  issuedAt: Date;
+  bits?: number;
+}): Promise<DemoPki> {
+  const { group, issuedAt } = options;
+  const bits = options.bits ?? 3072;
+  const names = NAMES.filter((n) => !options.avoidNames.has(n));
+  const nextName = () => {
+    const n = names.shift();
+    if (!n) throw new Error('the demo ran out of approver names');
+    return n;
+  };
+  const main = group.main;
+  const keys = () => generateSigningKeyAsync(bits);
+  const all = '*' as const;
+  const people: DemoPerson[] = [];
+  const admins = await Promise.all(
+    ['sa-1', 'sa-2', 'sa-3'].map(async (id) => ({ id, name: nextName(), department: 'bgs', site: main, roles: [{ role: 'security-admin', sites: all, columns: all, departments: all }], keys: await keys() })),
+  );
+  people.push(...admins);
+  const office: DemoPerson = { id: 'office-1', name: nextName(), department: 'bgs', site: main, roles: [{ role: 'office-approver', sites: all, columns: all, departments: all }], keys: await keys() };
+  const release: DemoPerson = { id: 'release-1', name: nextName(), department: 'bgs', site: main, roles: [{ role: 'release-signer', sites: all, columns: all, departments: all }], keys: await keys() };
+  people.push(office, release);
+  // One approver for each site and department that has entries: each department answers for its columns.
+  const approverOf = new Map<string, DemoPerson>();
+  const pairs = [...new Set(options.pairs)].sort();
+  const approverKeys = await Promise.all(pairs.map(() => keys()));
+  pairs.forEach((pair, i) => {
+    const [site, department] = pair.split('/') as [string, string];
+    const person: DemoPerson = {
+      id: `ap-${site.slice(3, 5)}-${department}`,
+      name: nextName(),
+      department,
+      site,
+      roles: [{ role: 'approver', sites: [site], columns: all, departments: [department] }],
+      keys: approverKeys[i]!,
+    };
+    approverOf.set(pair, person);
+    people.push(person);
+  });
+
+  const ca = createGroupCa({ groupName: group.name, days: 3650, now: issuedAt, key: await keys() });
+  for (const p of people) {
+    const cert = issueCertificate({ ca: { certPem: ca.certPem, key: ca.key }, person: { id: p.id, name: p.name, department: p.department }, publicKey: p.keys.publicKey, now: issuedAt, days: 90 });
+    p.certPem = cert.certPem;
+    p.fingerprint = cert.fingerprint;
+  }
+  const docTime = issuedAt.toISOString();
+  const expires = new Date(issuedAt.getTime() + 5 * 365 * 86_400_000).toISOString();
+  const adminSigners = admins.slice(0, 2).map(signerOf);
+  const newsColumns = [...group.columns.values()].filter((c) => c.type === 'news').map((c) => c.id);
+  const xxgk = group.categories.find((c) => c.name === '信息公开')?.id ?? 'xxgk';
+  const files = {
+    ca: ca.certPem,
+    root: signTrustDocument({ type: 'root', version: 1, group: group.name, securityAdmins: admins.map((a) => a.id), threshold: 2, expires }, PAYLOAD_TYPES.root, [{ key: ca.key, certPem: ca.certPem }]),
+    roster: signTrustDocument(
+      { type: 'roster', version: 1, signedAt: docTime, people: people.map((p) => ({ id: p.id, name: p.name, department: p.department, site: p.site, roles: p.roles, certificates: [p.fingerprint!] })) },
+      PAYLOAD_TYPES.roster,
+      adminSigners,
+    ),
+    policy: signTrustDocument(
+      {
+        type: 'policy',
+        version: 1,
+        signedAt: docTime,
+        rules: [
+          // 信息公开: the department that wrote it, and the office.
+          {
+            match: { categories: [xxgk] },
+            require: [
+              { role: 'approver', count: 1, sameDepartment: true, sameSite: true },
+              { role: 'office-approver', count: 1, sameDepartment: false, sameSite: false },
+            ],
+          },
+          // A sub-site's news: one approver of that sub-site.
+          { match: { siteKinds: ['sub'], columns: newsColumns }, require: [{ role: 'approver', count: 1, sameDepartment: false, sameSite: true }] },
+        ],
+        default: { require: [{ role: 'approver', count: 1, sameDepartment: true, sameSite: true }] },
+      },
+      PAYLOAD_TYPES.policy,
+      adminSigners,
+    ),
+    revocations: signTrustDocument({ type: 'revocations', version: 1, signedAt: docTime, revoked: [] }, PAYLOAD_TYPES.revocations, adminSigners),
+  };
+  return { group: group.name, people, admins, office, approverOf, caFingerprint: ca.fingerprint, files, xxgk };
+}
+
+function signerOf(p: DemoPerson): Signer {
+  return { key: p.keys.privateKey, certPem: p.certPem! };
+}
+
+/** Entries an approver may sign: those the gate refuses for no approval reason. */
+export function approvableEntries(plan: Plan): PlanEntry[] {
+  return plan.entries.filter((e) => e.frontMatter && e.digest && !e.findings.some((f) => f.severity === 'error' && !f.rule.startsWith('trust-') && !f.rule.startsWith('approval-')));
+}
+
+export function writeDemoTrust(repo: string, pki: DemoPki): void {
+  const trustDir = join(repo, TRUST_DIR);
+  mkdirSync(trustDir, { recursive: true });
+  for (const [name, bytes] of Object.entries(pki.files)) writeFileSync(join(trustDir, TRUST_FILES[name as keyof typeof TRUST_FILES]), bytes);
+}
+
+/**
+ * Sign the approvals of the plan's approvable entries, one batch per approver,
+ * into content/_approvals/<site>/ (the office's batch, spanning sites, at the
+ * top). `holds` leaves the demo's deliberate cases as described above.
+ */
+export function signDemoApprovals(repo: string, pki: DemoPki, group: SiteGroup, plan: Plan, signedAt: Date, holds: Partial<typeof DEMO_HOLDS> = {}): string[] {
+  const entries = approvableEntries(plan);
+  const item = (e: PlanEntry, digest = e.digest!): ApprovalItem => ({ path: e.path, site: e.site, column: e.column, digest, assets: assetDigests(e.assets) });
+  const batches = new Map<DemoPerson, ApprovalItem[]>();
+  const add = (p: DemoPerson, i: ApprovalItem) => batches.set(p, [...(batches.get(p) ?? []), i]);
+  for (const e of entries) {
+    if (e.path === holds.unapproved) continue;
+    const column = group.columns.get(e.column);
+    const approver = pki.approverOf.get(`${e.site}/${e.frontMatter!.department}`);
+    if (!approver) throw new Error(`no demo approver for ${e.site}/${e.frontMatter!.department}`);
+    // The stale case: the approver signed an earlier draft of the entry.
+    add(approver, item(e, e.path === holds.staleApproval ? sha256(`${e.digest}:earlier draft`) : e.digest!));
+    if (column?.category === pki.xxgk && e.path !== holds.departmentOnly) add(pki.office, item(e));
+  }
+  const dir = join(repo, APPROVALS_DIR);
+  rmSync(dir, { recursive: true, force: true });
+  const stamp = signedAt.toISOString().slice(0, 10).replace(/-/g, '');
+  const written: string[] = [];
+  const write = (p: DemoPerson, items: ApprovalItem[], suffix: string, decision: 'approve' | 'withdraw', at: Date, reason?: string) => {
+    // Records of one site sit in its folder, so a damaged record is held against that site only.
+    const sites = new Set(items.map((i) => i.site));
+    const file = `${APPROVALS_DIR}/${sites.size === 1 ? `${[...sites][0]}/` : ''}${stamp}-${p.id}${suffix}.json`;
+    mkdirSync(join(repo, file, '..'), { recursive: true });
+    writeFileSync(join(repo, file), signApproval({ entries: items, decision, ...(reason ? { reason } : {}), signer: signerOf(p), now: at, policyVersion: 1 }));
+    written.push(file);
+  };
+  for (const [p, items] of batches) write(p, items, '', 'approve', signedAt);
+  const withdrawn = entries.find((e) => e.path === holds.withdrawn);
+  if (withdrawn) {
+    const p = pki.approverOf.get(`${withdrawn.site}/${withdrawn.frontMatter!.department}`)!;
+    write(p, [item(withdrawn)], '-withdraw', 'withdraw', new Date(signedAt.getTime() + 3600_000), '已过时');
+  }
+  return written.sort();
+}
+
+export interface RegenerateOptions {
+  root: string;
+  group: SiteGroup;
+  /** The gate's plan of the demo content (approvals not yet considered). */
+  plan: Plan;
+  /** When the people's certificates are issued and the trust documents signed. */
+  issuedAt: Date;
+  /** When the approvals are signed. */
+  signedAt: Date;
+  bits?: number;
+}
+
+export interface RegenerateResult {
+  people: number;
+  records: string[];
+  caFingerprint: string;
+}
+
+export async function regenerateDemoTrust(options: RegenerateOptions): Promise<RegenerateResult> {
+  const { root: repo, group, plan } = options;
+  const entries = approvableEntries(plan);
+  const pki = await createDemoPki({
+    group,
+    pairs: entries.map((e) => `${e.site}/${e.frontMatter!.department}`),
+    avoidNames: new Set(plan.entries.map((e) => e.frontMatter?.author).filter((a): a is string => !!a)),
+    issuedAt: options.issuedAt,
+    ...(options.bits ? { bits: options.bits } : {}),
+  });
+  writeDemoTrust(repo, pki);
+  const records = signDemoApprovals(repo, pki, group, plan, options.signedAt, DEMO_HOLDS);
+  return { people: pki.people.length, records, caFingerprint: pki.caFingerprint };
+}

@@ -1,0 +1,85 @@
+/**
+ * Read the trust material (sites/trust/) and the approval records
+ * (content/_approvals/) as bytes, for the pure verifiers. Nothing is followed
+ * through a symlink and nothing over the size limit is read: a problem here is
+ * reported with the file, and the verifier then refuses what depends on it.
+ */
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+
+export const TRUST_DIR = 'sites/trust';
+export const APPROVALS_DIR = 'content/_approvals';
+export const TRUST_FILES = {
+  ca: 'ca.pem',
+  root: 'root.dsse.json',
+  roster: 'roster.dsse.json',
+  policy: 'policy.dsse.json',
+  revocations: 'revocations.dsse.json',
+} as const;
+export type TrustFileName = keyof typeof TRUST_FILES;
+
+/** A record or trust file larger than this is refused unread. */
+export const MAX_SIGNED_FILE_BYTES = 1024 * 1024;
+
+export interface RecordFile {
+  /** Repo-relative path. */
+  file: string;
+  bytes: Uint8Array;
+}
+
+function readPlain(root: string, rel: string, diagnostics: Diagnostic[], rule: 'trust-invalid' | 'approval-invalid'): Uint8Array | undefined {
+  let stat;
+  try {
+    stat = lstatSync(join(root, rel));
+  } catch {
+    return undefined;
+  }
+  if (stat.isSymbolicLink() || !stat.isFile()) {
+    diagnostics.push(diagnostic(rule, 'error', rel, undefined, 'not a plain file (a symlink or a folder); it is not read', { fix: 'commit the file itself' }));
+    return undefined;
+  }
+  if (stat.size > MAX_SIGNED_FILE_BYTES) {
+    diagnostics.push(diagnostic(rule, 'error', rel, undefined, `${stat.size} bytes; a signed file may have at most ${MAX_SIGNED_FILE_BYTES}`, { fix: 'remove it; signed files are small' }));
+    return undefined;
+  }
+  return readFileSync(join(root, rel));
+}
+
+export function loadTrustFiles(root: string): { files: Partial<Record<TrustFileName, Uint8Array>>; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const files: Partial<Record<TrustFileName, Uint8Array>> = {};
+  for (const [name, file] of Object.entries(TRUST_FILES) as [TrustFileName, string][]) {
+    const bytes = readPlain(root, `${TRUST_DIR}/${file}`, diagnostics, 'trust-invalid');
+    if (bytes) files[name] = bytes;
+  }
+  return { files, diagnostics };
+}
+
+/** Every `*.json` under content/_approvals/, in path order. */
+export function loadApprovalRecords(root: string): { records: RecordFile[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const records: RecordFile[] = [];
+  const walk = (rel: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = `${rel}/${e.name}`;
+      if (e.name.startsWith('.')) continue;
+      if (e.isSymbolicLink()) {
+        diagnostics.push(diagnostic('approval-invalid', 'error', path, undefined, 'a symlink among the approval records; it is not read', { fix: 'commit the record file itself' }));
+      } else if (e.isDirectory() && depth < 4) {
+        walk(path, depth + 1);
+      } else if (e.isFile() && e.name.endsWith('.json')) {
+        const bytes = readPlain(root, path, diagnostics, 'approval-invalid');
+        if (bytes) records.push({ file: path, bytes });
+      }
+    }
+  };
+  walk(APPROVALS_DIR, 0);
+  return { records, diagnostics };
+}

@@ -1,0 +1,106 @@
+/**
+ * Private keys at rest: encrypted PKCS#8 PEM (AES-256-CBC, passphrase), file
+ * mode 0600, never under the repository's content/ or sites/ (which are
+ * committed and published). The passphrase is used and forgotten: it is never
+ * logged, stored, or put in an error message. Trust model 8: secrets never
+ * enter the repo.
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { TrustError } from './errors.ts';
+
+/** The rules want passwords kept secret and strong enough to last three months. */
+export const MIN_PASSPHRASE_LENGTH = 12;
+const FORBIDDEN_DIRS = ['content', 'sites'];
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Where the file would really land: the real path of its folder (links resolved) plus its name. */
+function landingPath(path: string): string {
+  const abs = resolve(path);
+  let dir = dirname(abs);
+  const tail: string[] = [basename(abs)];
+  // Resolve the nearest existing ancestor, so a link anywhere above is followed.
+  while (!existsSync(dir) && dirname(dir) !== dir) {
+    tail.unshift(basename(dir));
+    dir = dirname(dir);
+  }
+  return join(realOrSelf(dir), ...tail);
+}
+
+function inside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder + sep);
+}
+
+/** Refuse key paths under the repository's content/ or sites/, also through symlinks. */
+export function assertKeyPathAllowed(path: string, repoRoot: string): void {
+  const target = landingPath(path);
+  const roots = new Set([resolve(repoRoot), realOrSelf(resolve(repoRoot))]);
+  for (const root of roots) {
+    for (const name of FORBIDDEN_DIRS) {
+      const folder = join(root, name);
+      if (inside(target, folder) || inside(target, realOrSelf(folder)) || inside(resolve(path), folder)) {
+        throw new TrustError('KEY_PATH_FORBIDDEN', `refusing to write a private key under ${name}/ of the repository (${path}): that folder is committed and published; keep keys outside the repository`);
+      }
+    }
+  }
+}
+
+/**
+ * Write a private key encrypted with the passphrase, mode 0600. Refuses paths
+ * under content/ or sites/, weak passphrases, and (unless `overwrite`) an
+ * existing file.
+ */
+export function writeEncryptedKey(path: string, key: KeyObject, passphrase: string, options: { repoRoot: string; overwrite?: boolean }): void {
+  if (key.type !== 'private') throw new TrustError('INVALID_ARGUMENT', 'only private keys are written encrypted; certificates and public keys are not secret');
+  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
+    throw new TrustError('KEY_PASSPHRASE_WEAK', `the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`);
+  }
+  assertKeyPathAllowed(path, options.repoRoot);
+  const pem = key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }) as string;
+  try {
+    if (options.overwrite && existsSync(path)) {
+      // Unlink rather than truncate: a link planted at the path must not redirect the write.
+      if (lstatSync(path).isDirectory()) throw new TrustError('KEY_IO', `${path} is a folder`);
+      unlinkSync(path);
+    }
+    // 'wx' fails on an existing file or link; the mode applies at creation.
+    writeFileSync(path, pem, { mode: 0o600, flag: 'wx' });
+    chmodSync(path, 0o600);
+  } catch (e) {
+    if (e instanceof TrustError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new TrustError('KEY_EXISTS', `${path} already exists; pass overwrite to replace it`, { cause: e });
+    throw new TrustError('KEY_IO', `cannot write the key to ${path} (${code ?? 'error'})`, { cause: e });
+  }
+}
+
+/** Read an encrypted key. A wrong passphrase gives KEY_PASSPHRASE_WRONG; a key others can read gives KEY_PERMISSIONS. */
+export function readEncryptedKey(path: string, passphrase: string): KeyObject {
+  let text: string;
+  try {
+    if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
+      throw new TrustError('KEY_PERMISSIONS', `${path} can be read by other users; run chmod 600 ${path} (and consider the key exposed if it was shared)`);
+    }
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof TrustError) throw e;
+    throw new TrustError('KEY_IO', `cannot read the key ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { cause: e });
+  }
+  if (!/^-----BEGIN ENCRYPTED PRIVATE KEY-----\r?\n/.test(text)) {
+    throw new TrustError('KEY_NOT_ENCRYPTED', `${path} is not an encrypted PKCS#8 key; re-encrypt it with a passphrase`);
+  }
+  try {
+    return createPrivateKey({ key: text, format: 'pem', passphrase });
+  } catch (e) {
+    // The OpenSSL message says nothing about the passphrase; ours says what to do.
+    throw new TrustError('KEY_PASSPHRASE_WRONG', `the passphrase does not open ${path}; check it and try again`, { cause: e });
+  }
+}
