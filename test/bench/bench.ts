@@ -13,6 +13,7 @@ import { runGate } from '../../pipeline/gate/index.ts';
 import { loadContent } from '../../pipeline/load/index.ts';
 import { needsTree } from '../../pipeline/parse/index.ts';
 import { summarise } from '../../pipeline/plan/index.ts';
+import { approvableEntries, createDemoPki, signDemoApprovals, writeDemoTrust } from '../../pipeline/demo/index.ts';
 import { generateGroup } from './generate.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,12 +42,32 @@ let t = performance.now();
 const generated = generateGroup(benchRoot, { entries, subSites });
 console.log(`  ${mb(generated.bytes)} of content in ${s(performance.now() - t)}`);
 
+// Approvers sign the corpus: one approver per site and department, batches of at most 500 entries.
+t = performance.now();
+{
+  const first = await runGate({ root: benchRoot, now: NOW, cache: false });
+  if (!first.ok) throw new Error('bench config invalid');
+  const entriesToSign = approvableEntries(first.plan);
+  const pki = await createDemoPki({
+    group: first.group,
+    pairs: entriesToSign.map((e) => `${e.site}/${e.frontMatter!.department}`),
+    avoidNames: new Set(),
+    issuedAt: new Date('2026-11-01T00:00:00Z'),
+  });
+  writeDemoTrust(benchRoot, pki);
+  const records = signDemoApprovals(benchRoot, pki, first.group, first.plan, new Date('2026-11-20T00:00:00Z'));
+  const signatures = first.plan.entries.reduce((n, e) => n + (first.group.columns.get(e.column)?.category === 'xxgk' ? 2 : 1), 0);
+  console.log(`  signed ${signatures} approvals of ${entries} entries in ${records.length} batch records (RSA-3072, ${pki.people.length} people) in ${s(performance.now() - t)}`);
+}
+
 // Cold: no facts cache, as on a clean CI checkout. Warm: the cache from the run before.
+const approvalMs: number[] = [];
 const timeGate = async (cache: boolean) => {
   const t0 = performance.now();
   const result = await runGate({ root: benchRoot, now: NOW, cache });
   const ms = performance.now() - t0;
   if (!result.ok) throw new Error(`bench config invalid: ${JSON.stringify(result.configDiagnostics.slice(0, 3))}`);
+  approvalMs.push(result.timings.approvals);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   return { ms, plan: result.plan };
 };
@@ -61,9 +82,10 @@ await timeGate(true);
 const warm: number[] = [];
 for (let i = 0; i < 3; i++) warm.push((await timeGate(true)).ms);
 const counts = summarise(plan!);
-console.log(`gate (load+parse+validate+plan), ${entries} entries, ${counts.publishable} publishable:`);
+console.log(`gate (load+parse+validate+approvals+plan), ${entries} entries, ${counts.publishable} publishable:`);
 console.log(`  cold (no cache):     best ${s(Math.min(...cold))}  runs ${cold.map(s).join(', ')}  ${((entries / Math.min(...cold)) * 1000).toFixed(0)} entries/s`);
 console.log(`  warm (facts cache):  best ${s(Math.min(...warm))}  runs ${warm.map(s).join(', ')}`);
+console.log(`  of which approval verification (trust material, every record, every entry's decision): best ${s(Math.min(...approvalMs))}`);
 const parsed = loadContent(benchRoot, { maxEntryBytes: 1 << 20 }).entries.filter((e) => needsTree(e.format, Buffer.from(e.bytes!).toString('utf8'))).length;
 console.log(`  ${parsed} of ${entries} entries needed the Markdown parser (the others hold no [ or <); peak RSS ${mb(peakRss)}`);
 clearInterval(sampler);
