@@ -41,7 +41,7 @@ const BATCH = 500;
 
 const NAMES = ['王建国', '刘春燕', '陈志强', '杨晓梅', '赵国华', '黄志明', '周丽华', '徐海波', '孙建平', '马丽萍', '朱永刚', '胡晓燕', '郭志远', '何丽君', '高建军', '林晓红', '罗建明', '梁晓静', '宋志华', '谢丽芳', '唐国庆', '韩建新', '冯丽娜', '董志刚', '萧晓琳', '程建华', '曹丽霞', '袁志勇', '邓晓丹', '傅建平'];
 
-interface DemoPerson {
+export interface DemoPerson {
   id: string;
   name: string;
   department: string;

@@ -138,7 +138,7 @@ export const ISSUED = new Date('2026-10-01T00:00:00Z');
 export const APPROVED_AT = new Date('2026-10-20T00:00:00Z');
 let fixturePki: Promise<DemoPki> | undefined;
 
-async function fixtureGroupPki(root: string): Promise<DemoPki> {
+export async function fixtureGroupPki(root: string): Promise<DemoPki> {
   const config = loadSiteGroup(root);
   if (!config.group) throw new Error('fixture config invalid');
   const group = config.group;
