@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSites, type BuildResult } from '../../pipeline/build/index.ts';
+import { serveFolder } from '../helpers/static-server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NOW = new Date('2026-11-27T12:00:00+08:00');
@@ -158,4 +161,42 @@ describe('sealpress build of the demo site group', () => {
     expect(img).toContain(`width="${asset.width}"`);
     expect(img).toContain('loading="lazy"');
   });
+});
+
+describe('a reader in Chromium', () => {
+  test('searches the main site in Chinese and gets the entries that contain every term', async () => {
+    if (!existsSync(CHROMIUM)) {
+      // CI installs Debian's chromium (.ci/run); a developer machine may not have it.
+      if (process.env['CI']) throw new Error(`${CHROMIUM} is missing`);
+      return;
+    }
+    const { chromium } = await import('playwright-core');
+    const site = await serveFolder(join(dist, '19900000000'));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      // What a correct search returns, counted independently from the plan: main-site pages whose text has every term.
+      const onMain = result.plan.entries.filter((e) => e.status === 'publishable' && (e.site === '19900000000' || e.frontMatter?.adopt));
+      for (const query of ['汇算清缴', '增值税 发票', '办税服务厅']) {
+        const terms = query.split(' ');
+        const expected = new Set(
+          onMain
+            .filter((e) => terms.every((t) => `${e.frontMatter!.title}\n${e.body!.replace(/[*_`~]/g, '')}`.includes(t)))
+            .map((e) => (e.site === '19900000000' ? `/${e.column}/${e.slug}/` : `/${e.column}/${e.site}-${e.slug}/`)),
+        );
+        await page.goto(`${site.url}/search/?q=${encodeURIComponent(query)}`);
+        await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+        const urls = await page.$$eval('#search-results a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+        const got = new Set(urls);
+        const hits = [...got].filter((u) => expected.has(u)).length;
+        expect(expected.size, query).toBeGreaterThan(0);
+        expect(hits / got.size, `precision for ${query}: ${[...got].join(' ')}`).toBe(1);
+        expect(hits / expected.size, `recall for ${query}: expected ${[...expected].join(' ')}`).toBeGreaterThanOrEqual(0.9);
+      }
+      expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    } finally {
+      await browser.close();
+      await site.close();
+    }
+  }, 120_000);
 });
