@@ -295,7 +295,7 @@ function finish(opened: Exclude<Opened, { done: Outcome }>, signatureOk: boolean
     return refuseVerified({
       code: time.kind === 'expired' ? 'APPROVAL_CERT_EXPIRED' : 'APPROVAL_CERT_NOT_YET_VALID',
       message: `${person.name} signed on ${chinaDate(payload.signedAtMs)} (${payload.signedAt}), but ${time.message}`,
-      fix: `${person.name} renews the certificate (\`sealpress trust renew\`) and signs again`,
+      fix: `${person.name} gets a new certificate (\`sealpress keys rotate --id ${person.id}\`) and signs again`,
     });
   }
   const revocation = revocationAt(trust.revocationIndex, person.id, cert.fingerprint, payload.signedAtMs);

@@ -33,8 +33,9 @@ ${Object.entries(COMMANDS)
 
 Run \`sealpress <command> --help\` for a command's options.
 
-Exit codes: 0 success, 1 something refused (check), 2 usage or configuration
-error, 3 build failed.`;
+Exit codes: 0 success, 1 something refused (check: an entry; approve, withdraw,
+keys, trust: nothing signed or the trust material would not verify), 2 usage,
+configuration or key error, 3 build failed.`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;

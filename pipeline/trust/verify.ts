@@ -354,7 +354,7 @@ function readAdminSigned<T extends { signedAtMs: number; signedAt: string; expir
       'TRUST_THRESHOLD_NOT_MET',
       file,
       `signed by ${counted.size} distinct security administrator(s)${counted.size ? ` (${[...counted].join(', ')})` : ''}; the root requires ${root.threshold}${notCounted.length ? `. Not counted: ${notCounted.join('; ')}` : ''}`,
-      `have ${root.threshold - counted.size} more security administrator(s) countersign it (\`sealpress trust countersign\`)`,
+      `have ${root.threshold - counted.size} more security administrator(s) countersign it (\`sealpress trust sign\`)`,
     );
     return undefined;
   }
