@@ -20,7 +20,7 @@ export interface GateOptions {
   sites?: ReadonlySet<string>;
   /** Reuse entry facts from .sealpress/cache for unchanged entries (default true). */
   cache?: boolean;
-  /** Worker threads for parsing (default: the number of cores). */
+  /** Worker threads for verifying approval signatures (default: the number of cores). */
   workers?: number;
   /** SHA-256 fingerprint of the group CA, pinned from outside the repository. */
   trustAnchor?: string;
@@ -53,7 +53,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const t1 = performance.now();
 
   const cache = options.cache === false ? undefined : FactsCache.open(join(root, '.sealpress'));
-  const facts = await analyseAll(content.entries, { ...(cache ? { cache } : {}), ...(options.workers ? { workers: options.workers } : {}) });
+  const facts = analyseAll(content.entries, cache ? { cache } : {});
   const t2 = performance.now();
   const wanted = new Set<string>();
   for (const f of facts) for (const ref of f?.references ?? []) if (ref.path) wanted.add(ref.path);

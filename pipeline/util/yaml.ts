@@ -90,21 +90,30 @@ export function parseFrontMatterYaml(text: string, origin: Position): YamlSource
     return { value: undefined, errors: [{ message: 'anchors and aliases (&name, *name) are not allowed in front matter', at: origin }], positionOf: () => undefined };
   }
   let full: YamlSource | undefined;
-  const lines = text.split('\n');
+  // Top-level keys of a block mapping, found in one pass: key → [line index, value column, inline value?].
+  let keys: Map<string, [number, number, boolean]> | undefined;
+  const topLevelKeys = () => {
+    keys = new Map();
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const m = TOP_LEVEL_KEY.exec(lines[i]!);
+      if (!m || keys.has(m[1]!)) continue;
+      const rest = lines[i]!.slice(m[0].length).replace(/\r$/, '');
+      keys.set(m[1]!, [i, m[0].length + 1, !(rest === '' || rest.startsWith('#'))]);
+    }
+    return keys;
+  };
   return {
     value,
     errors: [],
     positionOf(path, key = false) {
       const [first] = path;
       if (path.length === 1 && typeof first === 'string') {
-        const re = new RegExp(`^${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*:[ \\t]*`);
-        for (let i = 0; i < lines.length; i++) {
-          const m = re.exec(lines[i]!);
-          if (!m) continue;
-          const rest = lines[i]!.slice(m[0].length).replace(/\r$/, '');
-          // A value on the next lines (a block list or mapping) is positioned by the parser.
-          if (!key && (rest === '' || rest.startsWith('#'))) break;
-          const column = (key ? 0 : m[0].length) + 1;
+        const hit = (keys ?? topLevelKeys()).get(first);
+        // A value on the next lines (a block list or mapping) is positioned by the parser.
+        if (hit && (key || hit[2])) {
+          const [i, valueColumn] = hit;
+          const column = key ? 1 : valueColumn;
           return { line: i + origin.line, column: i === 0 ? column + origin.column - 1 : column };
         }
       }
@@ -113,6 +122,8 @@ export function parseFrontMatterYaml(text: string, origin: Position): YamlSource
     },
   };
 }
+
+const TOP_LEVEL_KEY = /^([A-Za-z_][\w-]*)[ \t]*:[ \t]*/;
 
 function hasSharedNodes(value: unknown): boolean {
   const seen = new Set<object>();

@@ -51,13 +51,3 @@ describe('skipping the parser for bodies without [ or < changes no fact', () => 
   });
 });
 
-describe('the worker pool', () => {
-  test('analyses in worker threads exactly as inline', async () => {
-    const { analyseAll } = await import('../../pipeline/gate/index.ts');
-    const entries = Array.from({ length: 1600 }, (_, i) => ({ ...entryWith(`第${i}条，见[附件](./x/a${i}.csv)。<sup>注</sup>`), path: `content/19900000000/tzgg/e-${i}.md`, slug: `e-${i}` }));
-    const inWorkers = await analyseAll(entries, { workers: 2 });
-    const inline = entries.map((e) => analyseEntry(e));
-    expect(inWorkers).toEqual(inline);
-    expect(inWorkers[1599]?.references[0]?.path).toBe('content/19900000000/tzgg/x/a1599.csv');
-  }, 60_000);
-});
