@@ -10,19 +10,22 @@
  * cores cost more than they save, so the gate stays on one thread and relies
  * on skipping the parser where no rule needs it, and on this cache.
  */
+import type { ScanOptions } from '../check/index.ts';
 import type { LoadedEntry } from '../load/index.ts';
 import { analyseEntry, type EntryFacts } from '../validate/index.ts';
 import type { FactsCache } from './facts-cache.ts';
 
 export interface AnalyseOptions {
   cache?: FactsCache;
+  /** The compiled confidentiality and copyright checks. */
+  checks?: ScanOptions;
 }
 
 export function analyseAll(entries: readonly LoadedEntry[], options: AnalyseOptions = {}): (EntryFacts | undefined)[] {
   return entries.map((e) => {
     const cached = options.cache?.get(e);
     if (cached) return cached;
-    const facts = analyseEntry(e);
+    const facts = analyseEntry(e, options.checks ? { checks: options.checks } : {});
     options.cache?.set(e, facts);
     return facts;
   });

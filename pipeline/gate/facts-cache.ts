@@ -16,14 +16,14 @@ import type { EntryFacts } from '../validate/index.ts';
 const PIPELINE = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Folders whose code decides what the facts are. */
-const ANALYSER_DIRS = ['parse', 'validate', 'util', 'diagnostics', 'load', 'model'];
+const ANALYSER_DIRS = ['parse', 'validate', 'util', 'diagnostics', 'load', 'model', 'check'];
 
 let salt: string | undefined;
 function analyserSalt(): string {
   if (salt) return salt;
   const parts: string[] = [];
   for (const dir of ANALYSER_DIRS) {
-    for (const name of readdirSync(join(PIPELINE, dir)).sort()) parts.push(name, readFileSync(join(PIPELINE, dir, name), 'utf8'));
+    for (const name of readdirSync(join(PIPELINE, dir)).filter((n) => /\.(ts|mjs|js)$/.test(n)).sort()) parts.push(name, readFileSync(join(PIPELINE, dir, name), 'utf8'));
   }
   try {
     parts.push(readFileSync(join(PACKAGE_ROOT, 'package-lock.json'), 'utf8'));
@@ -46,8 +46,9 @@ export class FactsCache {
     this.stored = stored;
   }
 
-  static open(workDir: string): FactsCache {
-    const file = join(workDir, 'cache', `facts-${analyserSalt()}.json`);
+  /** `configSalt`: a digest of any configuration the facts depend on (the checks'). */
+  static open(workDir: string, configSalt = ''): FactsCache {
+    const file = join(workDir, 'cache', `facts-${sha256(analyserSalt() + configSalt).slice(0, 16)}.json`);
     let stored = new Map<string, EntryFacts>();
     try {
       stored = new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, EntryFacts>));

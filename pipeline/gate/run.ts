@@ -4,7 +4,8 @@
  * the pure stages, with the clock fixed once for the run.
  */
 import { hasErrors, type Diagnostic } from '../diagnostics/index.ts';
-import { loadApprovalRecords, loadAssets, loadContent, loadSiteGroup, loadTrustFiles } from '../load/index.ts';
+import { checksConfigDigest, scanAttachment, scanOptions, toDiagnostic } from '../check/index.ts';
+import { loadApprovalRecords, loadAssets, loadChecksConfig, loadContent, loadSiteGroup, loadTrustFiles } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { join } from 'node:path';
 import { planEntries, type Plan } from '../plan/index.ts';
@@ -52,12 +53,16 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const content = loadContent(root, loadOptions);
   const t1 = performance.now();
 
-  const cache = options.cache === false ? undefined : FactsCache.open(join(root, '.sealpress'));
-  const facts = analyseAll(content.entries, cache ? { cache } : {});
+  const checksConfig = loadChecksConfig(root, group);
+  if (!checksConfig.config || hasErrors(checksConfig.diagnostics)) return { ok: false, configDiagnostics: [...config.diagnostics, ...checksConfig.diagnostics] };
+  const checks = scanOptions(checksConfig.config);
+  // Entry facts now depend on the checks' configuration too: it salts the cache.
+  const cache = options.cache === false ? undefined : FactsCache.open(join(root, '.sealpress'), checksConfigDigest(checksConfig.config));
+  const facts = analyseAll(content.entries, { checks, ...(cache ? { cache } : {}) });
   const t2 = performance.now();
   const wanted = new Set<string>();
   for (const f of facts) for (const ref of f?.references ?? []) if (ref.path) wanted.add(ref.path);
-  const assets = loadAssets(root, wanted, group.limits.maxAssetBytes);
+  const assets = loadAssets(root, wanted, group.limits.maxAssetBytes, (path, bytes) => scanAttachment(path, bytes, checks).map(toDiagnostic));
 
   const validated = content.entries.map((loaded, i): ValidatedEntry => {
     const f = facts[i];

@@ -8,21 +8,26 @@ import { join } from 'node:path';
 import { imageSize } from '../util/image-size.ts';
 import { sha256 } from './content.ts';
 
+import type { Diagnostic } from '../diagnostics/index.ts';
+
 export type AssetRead =
-  | { ok: true; path: string; size: number; digest: string; width?: number; height?: number; imageType?: string }
+  | { ok: true; path: string; size: number; digest: string; width?: number; height?: number; imageType?: string; findings?: Diagnostic[] }
   | { ok: false; path: string; problem: 'missing' | 'hostile' | 'too-large' | 'not-a-file'; detail: string };
 
-export function loadAssets(root: string, paths: Iterable<string>, maxBytes: number): Map<string, AssetRead> {
+/** Called with each asset's bytes while they are in memory (the content checks). */
+export type AssetInspector = (path: string, bytes: Uint8Array) => Diagnostic[];
+
+export function loadAssets(root: string, paths: Iterable<string>, maxBytes: number, inspect?: AssetInspector): Map<string, AssetRead> {
   const realRoot = realpathSync(root);
   const out = new Map<string, AssetRead>();
   for (const path of paths) {
     if (out.has(path)) continue;
-    out.set(path, readAsset(root, realRoot, path, maxBytes));
+    out.set(path, readAsset(root, realRoot, path, maxBytes, inspect));
   }
   return out;
 }
 
-function readAsset(root: string, realRoot: string, path: string, maxBytes: number): AssetRead {
+function readAsset(root: string, realRoot: string, path: string, maxBytes: number, inspect: AssetInspector | undefined): AssetRead {
   const abs = join(root, path);
   let stat;
   try {
@@ -38,6 +43,8 @@ function readAsset(root: string, realRoot: string, path: string, maxBytes: numbe
   const bytes = readFileSync(abs);
   const size = imageSize(bytes);
   const read: AssetRead = { ok: true, path, size: bytes.length, digest: sha256(bytes) };
+  const findings = inspect?.(path, bytes);
+  if (findings && findings.length > 0) read.findings = findings;
   if (size) {
     read.width = size.width;
     read.height = size.height;

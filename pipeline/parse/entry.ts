@@ -23,6 +23,8 @@ export interface ParsedEntry {
   slug: string;
   format: 'md' | 'mdx';
   digest: string;
+  /** The whole file as text (BOM dropped). */
+  text: string;
   frontMatter: YamlSource;
   /** The body as written (everything after the closing `---`). */
   body: string;
@@ -140,7 +142,7 @@ export function parseEntry(loaded: LoadedEntry, options: ParseOptions = {}): Par
   }
   return {
     ok: true,
-    entry: { path, site: loaded.site, column: loaded.column, slug: loaded.slug, format: loaded.format, digest: loaded.digest, frontMatter: yaml, body, bodyLine, tree },
+    entry: { path, site: loaded.site, column: loaded.column, slug: loaded.slug, format: loaded.format, digest: loaded.digest, text, frontMatter: yaml, body, bodyLine, tree },
   };
 }
 

@@ -8,6 +8,7 @@
 import type { Diagnostic, Position } from '../diagnostics/index.ts';
 import type { LoadedEntry } from '../load/index.ts';
 import type { FrontMatter } from '../model/index.ts';
+import { checkEntry, toDiagnostic, type ScanOptions } from '../check/index.ts';
 import { parseEntry, type ParseOptions } from '../parse/index.ts';
 import { FRONT_MATTER_FIELDS, readFrontMatter } from './frontmatter.ts';
 import { checkMarkup } from './markup.ts';
@@ -31,7 +32,12 @@ export interface EntryFacts {
   keyPositions: Partial<Record<FieldPositionKey, Position>>;
 }
 
-export function analyseEntry(loaded: LoadedEntry, options: ParseOptions = {}): EntryFacts | undefined {
+export interface AnalyseOptions extends ParseOptions {
+  /** The confidentiality and copyright checks, compiled once per run (check/). */
+  checks?: ScanOptions;
+}
+
+export function analyseEntry(loaded: LoadedEntry, options: AnalyseOptions = {}): EntryFacts | undefined {
   if (!loaded.bytes || loaded.digest === undefined) return undefined;
   const result = parseEntry(loaded, options);
   if (!result.ok) return { digest: loaded.digest, parsed: false, references: [], findings: result.findings, positions: {}, keyPositions: {} };
@@ -39,6 +45,10 @@ export function analyseEntry(loaded: LoadedEntry, options: ParseOptions = {}): E
   const { frontMatter, findings } = readFrontMatter(entry);
   const references = collectReferences(entry, frontMatter);
   findings.push(...checkMarkup(entry));
+  if (options.checks) {
+    const checked = checkEntry(entry.text, options.checks, { file: entry.path, column: entry.column, frontMatter: entry.frontMatter.value, positionOf: entry.frontMatter.positionOf });
+    findings.push(...checked.map(toDiagnostic));
+  }
   const positions: EntryFacts['positions'] = {};
   const keyPositions: EntryFacts['keyPositions'] = {};
   const value = (entry.frontMatter.value ?? {}) as Record<string, unknown>;

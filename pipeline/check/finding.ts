@@ -1,0 +1,80 @@
+/**
+ * Findings of the check stage, and how they become the gate's diagnostics.
+ *
+ * A finding never carries the matched value: only its SHA-256 (what a waiver
+ * names) and, for personal data and secrets, a masked form in the message and
+ * the excerpt. Logs, JSON and SARIF output therefore never echo an ID number
+ * or a key back.
+ */
+import { createHash } from 'node:crypto';
+import type { Diagnostic, Severity } from '../diagnostics/index.ts';
+import type { CheckRuleId } from './rules.ts';
+
+export interface CheckFinding {
+  rule: CheckRuleId;
+  severity: Severity;
+  /** Repo-relative path of the file the finding is about ('' when the caller gave none). */
+  file: string;
+  /** 1-based line and column (UTF-16 code units) of the first character of the match in the original text. */
+  line: number;
+  column: number;
+  /** 1-based line and column just after the last character of the match (exclusive, as SARIF's endColumn). */
+  endLine: number;
+  endColumn: number;
+  /** The same span as UTF-16 offsets into the text that was scanned. */
+  offset: number;
+  endOffset: number;
+  /** What was found (masked), why it is refused. */
+  message: string;
+  /** What to do. */
+  fix: string;
+  /** The line of the finding, with every sensitive value on it masked. */
+  excerpt?: string;
+  /** SHA-256 (hex) of the normalised matched value: what a waiver names. */
+  fingerprint: string;
+  /** Set by applyWaivers on the findings a verified waiver covers. */
+  suppressed?: { waiver: string; justification: string };
+}
+
+/** A match before positions, excerpts and fingerprints are computed. */
+export interface Hit {
+  rule: CheckRuleId;
+  severity: Severity;
+  /** Original offsets (exclusive end). */
+  start: number;
+  end: number;
+  /** Normalised matched value (digits of a number, the address, the term…). */
+  value: string;
+  message: string;
+  fix: string;
+  /** Masked display of the value; set when the value must not be echoed (personal data, secrets). */
+  mask?: string;
+}
+
+export function sha256Hex(value: string | Uint8Array): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** The fingerprint a waiver names: SHA-256 of the normalised value, UTF-8. */
+export function fingerprintValue(value: string): string {
+  return sha256Hex(value);
+}
+
+/** Keep `head` and `tail` characters, stars in between (at least 4). */
+export function maskMiddle(value: string, head: number, tail: number): string {
+  if (value.length <= head + tail) return '*'.repeat(Math.max(4, value.length));
+  return value.slice(0, head) + '*'.repeat(Math.max(4, value.length - head - tail)) + value.slice(value.length - tail);
+}
+
+export function maskEmail(address: string): string {
+  const at = address.indexOf('@');
+  if (at <= 0) return maskMiddle(address, 1, 0);
+  return `${address[0]}***${address.slice(at)}`;
+}
+
+/** The gate's diagnostic for a finding (the check stage's rules are in CHECK_RULES). */
+export function toDiagnostic(f: CheckFinding): Diagnostic {
+  const d: Diagnostic = { rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message };
+  if (f.fix) d.fix = f.fix;
+  return d;
+}

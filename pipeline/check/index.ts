@@ -1,0 +1,13 @@
+export * from './rules.ts';
+export * from './config.ts';
+export * from './compile.ts';
+export * from './finding.ts';
+export * from './normalise.ts';
+export * from './identifiers.ts';
+export * from './scan.ts';
+export * from './copyright.ts';
+export * from './attachment.ts';
+export * from './image-metadata.ts';
+export * from './waiver.ts';
+export * from './sarif.ts';
+export { finalise } from './report.ts';

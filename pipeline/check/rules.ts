@@ -1,0 +1,369 @@
+/**
+ * The check stage's rule catalogue: one entry per rule id, with its severity,
+ * what it enforces, how a writer fixes it, and examples that must fire and
+ * must pass (each example runs as a test, test/check/rules.test.ts, against
+ * the demo configuration test/check/demo-checks.yaml).
+ *
+ * Examples are entry texts (`input: 'entry'`, front matter optional) or
+ * attachments written `name;base64,<bytes>` (`input: 'attachment'`).
+ *
+ * The shape matches the gate's RuleInfo (id, severity, stage, description), so
+ * the gate's catalogue can take these entries as they are.
+ */
+import type { Severity } from '../diagnostics/index.ts';
+
+export interface CheckRule {
+  id: string;
+  severity: Severity;
+  stage: 'check';
+  /** What is refused and which rule of the regulation it enforces. */
+  description: string;
+  /** What the writer does about it. */
+  fix: string;
+  input: 'entry' | 'attachment';
+  examples: { fire: readonly string[]; pass: readonly string[] };
+}
+
+export const CHECK_RULES = [
+  {
+    id: 'secret-marking',
+    severity: 'error',
+    stage: 'check',
+    description: 'A state-secret classification marking (绝密/机密/秘密 with ★ and a period, 密级：…): a classified document must never reach the portal.',
+    fix: 'take the entry out of content/ and report it to the security administrator; a classified document is never published, even with the marking removed',
+    input: 'entry',
+    examples: {
+      fire: [
+        '机密★5年\n\n关于……的通知',
+        '# 秘密★\n',
+        '绝密★长期',
+        '秘 密 ★ 1 年',
+        '机密☆10年',
+        '秘密*6个月',
+        '<!-- 机密★5年 -->\n正文',
+        '**机**密★5年',
+        '密级：秘密',
+        '【机密】',
+      ],
+      pass: [
+        '保守国家秘密是公民的义务。',
+        '依法保护纳税人的商业秘密和个人隐私。',
+        '**商业秘密**受法律保护。',
+        '《中华人民共和国保守国家秘密法》第二十八条',
+        '不得泄露工作中知悉的秘密。',
+        '本次评价为五星★★★★★。',
+      ],
+    },
+  },
+  {
+    id: 'internal-marking',
+    severity: 'error',
+    stage: 'check',
+    description: 'An internal-document marking (内部资料, 注意保存, 内部使用, 工作秘密, 不得外传, 内部明电, 仅供内部参考…): internal documents and non-public matters are not published.',
+    fix: 'if the document is internal, take it out of content/; if it has been approved for release, remove the internal marking from the published copy',
+    input: 'entry',
+    examples: {
+      fire: [
+        '内部资料 注意保存\n\n一、工作安排',
+        '（内部明电）',
+        '本文件仅供内部参考，请勿外传。',
+        '工作秘密\n\n关于……',
+        '## 内部文件\n',
+        '<!-- 内部使用 -->',
+        '**内部资料**，不得外传',
+      ],
+      pass: [
+        '公务员应当保守国家秘密和工作秘密。',
+        '请纳税人注意保存好完税凭证。',
+        '根据《内部资料性出版物管理办法》规定……',
+        '优化税务机关内部文件流转程序。',
+        '仅供纳税人参考。',
+      ],
+    },
+  },
+  {
+    id: 'draft-marking',
+    severity: 'warning',
+    stage: 'check',
+    description: 'A draft marking (征求意见稿, 送审稿, 讨论稿…) outside a book-title mark: a draft is published only for public consultation; anything else goes back to review.',
+    fix: 'publish the final version; a draft belongs only in the 意见征集 column, attached to its consultation notice',
+    input: 'entry',
+    examples: {
+      fire: ['（征求意见稿）\n\n第一条 为规范……', '示例省税务系统办税服务厅服务规范（送审稿）', '## 讨论稿\n'],
+      pass: ['关于《示例省办税服务厅服务规范（征求意见稿）》公开征求意见的通知', '征求意见稿共六章十二条。', '点击“保存草稿”按钮。'],
+    },
+  },
+  {
+    id: 'personal-id',
+    severity: 'error',
+    stage: 'check',
+    description: 'A resident identity card number (GB 11643: region, birth date, MOD 11-2 check character; or a 15-digit first-generation number next to 身份证): personal data of a citizen.',
+    fix: 'remove it or mask its middle digits (1101**********002X); where the law requires publishing it (a tax-arrears notice), a security administrator signs a waiver for it',
+    input: 'entry',
+    examples: {
+      fire: [
+        '身份证号码：11010519491231002X',
+        '纳税人 11010519491231002x 欠税',
+        '１１０１０５１９４９１２３１００２Ｘ',
+        '110105 19491231 002X',
+        '1101\u200B0519\u200B4912\u200B3100\u200B2X',
+        '11010519**491231**002X',
+        '<!-- 320582198506152718 -->',
+        '身份证：110105491231002',
+        '---\ntitle: 通知\nauthor: "44030419900307123X"\n---\n',
+      ],
+      pass: [
+        '身份证号码：110105********002X',
+        '11010519491231002Y',
+        '11010519491231003X',
+        '统一社会信用代码：91110000100000589B',
+        '发票号码：24442000000012345678',
+        '税务登记号：440301192834567',
+      ],
+    },
+  },
+  {
+    id: 'personal-mobile',
+    severity: 'error',
+    stage: 'check',
+    description: 'A mobile phone number of the current numbering plan (13x, 145-149, 15x, 162/165-167, 170-178, 18x, 19x; +86 allowed) that is not a published number of the group.',
+    fix: 'remove it or mask it (138****5678); publish an office number instead, or add a number that is public by nature to publicPhones in sites/checks.yaml',
+    input: 'entry',
+    examples: {
+      fire: ['联系人：张先生，电话13812345678', '+86 139 1234 5678', '手机：１５９－１２３４－５６７８', '<span>138</span>1234<b>5678</b>', '[联系我们](tel:13612345678 "13612345678")'],
+      pass: ['咨询电话：12366', '联系电话：0999-12366', '手机：138****5678', '流动办税服务车：13900001234', '编号 12012345678', '文件编号12345678901'],
+    },
+  },
+  {
+    id: 'personal-bankcard',
+    severity: 'error',
+    stage: 'check',
+    description: 'A payment card number (13-19 digits, a known issuer prefix, Luhn check digit) next to 卡号/银行卡/账号 or written in groups of four.',
+    fix: 'remove it or mask it (6222 **** **** 0128)',
+    input: 'entry',
+    examples: {
+      fire: ['银行卡号：6222021234567890128', '6222 0212 3456 7890 128', '退税账户 6217-0000-1000-0000-003', '卡号 ６２２８４８００１２３４５６７１'],
+      pass: ['银行卡号：6222 **** **** 0128', '卡号：6222021234567890127', '序号6222021234567890128'],
+    },
+  },
+  {
+    id: 'personal-passport',
+    severity: 'error',
+    stage: 'check',
+    description: 'A passport or travel-permit number (E/G + 8 digits, 港澳通行证 C…, 台湾通行证 L/T…, 回乡证 H/M…, 台胞证) next to its keyword.',
+    fix: 'remove it or mask it (E12****78)',
+    input: 'entry',
+    examples: {
+      fire: ['护照号码：E12345678', '港澳通行证 C12345678', '往来台湾通行证号码：L12345678', 'Passport No. EA1234567', '回乡证：H1234567801'],
+      pass: ['护照号码：E1234****', '型号E12345678的设备', '办理港澳通行证的流程'],
+    },
+  },
+  {
+    id: 'personal-email',
+    severity: 'error',
+    stage: 'check',
+    description: 'An e-mail address outside the group\'s public mail domains (a free-mail or any other private address).',
+    fix: 'remove it, or publish the office mailbox on a domain listed in publicEmailDomains',
+    input: 'entry',
+    examples: {
+      fire: ['联系邮箱：zhangsan@qq.com', 'wang.li@gmail.com', 'li_si＠163．com', 'zhao[at]126.com', 'contact@example-company.com'],
+      pass: ['邮箱：nsfw@tax.example.gov.cn', '12366@chinatax.gov.cn', '邮箱：zh***@qq.com'],
+    },
+  },
+  {
+    id: 'personal-account',
+    severity: 'error',
+    stage: 'check',
+    description: 'A bank account number next to 账号/户名/开户行 (not a card number, not a published organisational account).',
+    fix: 'remove it or mask it; add an organisation\'s published account to publicAccounts in sites/checks.yaml',
+    input: 'entry',
+    examples: {
+      fire: ['户名：张三 开户行：示例银行中山路支行 账号：1234 5678 9012 345', '收款账号：310066771018000123456'],
+      pass: ['通过账号密码登录电子税务局。', '账户余额1,234,567.89元', '开户行行号：102100099996', '账号：**** **** 3456', '国库账号：270100100010000001'],
+    },
+  },
+  {
+    id: 'secret-private-key',
+    severity: 'error',
+    stage: 'check',
+    description: 'Private key material (PEM `-----BEGIN … PRIVATE KEY-----`, PuTTY, or a bare PKCS#1/#8 key body): secrets never enter the repository (Trust model 8).',
+    fix: 'delete the key from the repository (and its history) and have the key owner revoke and replace it',
+    input: 'entry',
+    examples: {
+      fire: ['-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----', '-----BEGIN ENCRYPTED PRIVATE KEY-----', '-----BEGIN OPENSSH PRIVATE KEY-----', 'MIIEpAIBAAKCAQEAx7'],
+      pass: ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', '-----BEGIN PUBLIC KEY-----', '请妥善保管私钥。'],
+    },
+  },
+  {
+    id: 'secret-password',
+    severity: 'error',
+    stage: 'check',
+    description: 'A password written out (密码：…, password=…, credentials in a URL).',
+    fix: 'remove the password and change it: a password that was in the repository is no longer secret',
+    input: 'entry',
+    examples: {
+      fire: ['初始密码：Tax@2026', 'password=changeme', '"passwd": "s3cr3t!"', 'ftp://admin:Qw3rty@files.example.com/', '口令: abcd1234'],
+      pass: ['通过账号密码登录电子税务局', '密码：请输入6至20位字母和数字', '密码：******', '初始密码为身份证号码后六位', 'password: <your password>', '设置密码：6-20位'],
+    },
+  },
+  {
+    id: 'secret-token',
+    severity: 'error',
+    stage: 'check',
+    description: 'An access token or API key (AWS AKIA…, GitHub ghp_…, Slack xox…, sk-…, Google AIza…, Alibaba Cloud LTAI…, Tencent Cloud AKID…, a JWT eyJ….eyJ….…).',
+    fix: 'remove it and revoke the token with its issuer',
+    input: 'entry',
+    examples: {
+      fire: ['AKIAIOSFODNN7EXAMPLE', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'xoxb-1234567890-abcdefghij', 'sk-proj-abcdefghijklmnopqrstuvwx', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'LTAI5tAbCdEfGhIjKlMn'],
+      pass: ['task-management-system', '风险提示：请勿泄露验证码', 'AKIA'],
+    },
+  },
+  {
+    id: 'secret-internal-host',
+    severity: 'error',
+    stage: 'check',
+    description: 'An internal host name (.local, .internal, .lan, .intranet, .corp, or a configured internal domain such as *.tax.intra) or a UNC path: the intranet is not published.',
+    fix: 'remove the internal address; link to the public site instead',
+    input: 'entry',
+    examples: {
+      fire: ['访问 http://oa.tax.intra/notice 查看', 'files.internal', '\\\\fileserver\\share\\报表', 'nas.local'],
+      pass: ['https://www.tax.example.gov.cn/', 'local government', 'user@example.local.gov.cn.example.com'],
+    },
+  },
+  {
+    id: 'secret-intranet-ip',
+    severity: 'error',
+    stage: 'check',
+    description: 'A private or link-local IPv4 address (RFC 1918 10/8, 172.16/12, 192.168/16; 169.254/16): the intranet is not published.',
+    fix: 'remove the internal address',
+    input: 'entry',
+    examples: {
+      fire: ['服务器 192.168.1.10', 'http://10.12.0.5:8080/', '172.20.3.4', '１９２．１６８．０．１'],
+      pass: ['版本 10.0.19041.1', '172.32.0.1', '8.8.8.8', '第10.1.2条'],
+    },
+  },
+  {
+    id: 'lexicon-term',
+    severity: 'error',
+    stage: 'check',
+    description: 'A term of the group\'s sensitive-term lexicon (sites/checks.yaml); each term has its own severity and a note saying why.',
+    fix: 'reword as the term\'s note says',
+    input: 'entry',
+    examples: {
+      fire: ['坚决杜绝收“过头税”', '完成全年税收任务', '过 头 税'],
+      pass: ['依法依规组织税费收入'],
+    },
+  },
+  {
+    id: 'reprint-incomplete',
+    severity: 'error',
+    stage: 'check',
+    description: 'A `reprint` block that does not name the source, the original author, the original title, a traceable URL or publication, and the permission or licence (reprints respect copyright).',
+    fix: 'complete the reprint block: source, author, title, url (or publication: 《报刊名》日期 版次), permission',
+    input: 'entry',
+    examples: {
+      fire: [
+        '---\ntitle: t\nreprint:\n  source: 中国税务报\n  author: 杨帆\n  title: 示例\n---\n正文',
+        '---\ntitle: t\nreprint:\n  source: 中国税务报\n  title: 示例\n  url: https://www.example.com/a.html\n  permission: 授权转载\n---\n',
+        '---\ntitle: t\nreprint: 中国税务报\n---\n',
+      ],
+      pass: [
+        '---\ntitle: t\nreprint:\n  source: 中国税务报\n  author: 杨帆\n  title: 示例\n  url: https://www.example.com/a.html\n  permission: 经中国税务报社书面授权转载\n---\n（本文转载自《中国税务报》）',
+        '---\ntitle: t\nreprint:\n  source: 中国税务报\n  author: 杨帆\n  title: 示例\n  publication: 《中国税务报》2026年9月24日第3版\n  permission: 经书面授权转载\n---\n',
+      ],
+    },
+  },
+  {
+    id: 'reprint-undeclared',
+    severity: 'error',
+    stage: 'check',
+    description: 'The text says it is a reprint (转载自…, 本文转自…, 来源：<not the group>) but the entry has no `reprint` block (or names another source).',
+    fix: 'add a reprint block (source, author, title, url or publication, permission); if the text is the group\'s own, name the group as the source',
+    input: 'entry',
+    examples: {
+      fire: ['来源：新华社', '（本文转载自《经济日报》）', '本文转自：某某网', '文章来源：人民网'],
+      pass: ['来源：国家税务总局示例省税务局', '数据来源：国家统计局', '可转自然人电子税务局办理。', '未经许可，不得转载。', '主要区别在于申报数据的来源。'],
+    },
+  },
+  {
+    id: 'image-credit-missing',
+    severity: 'error',
+    stage: 'check',
+    description: 'An image that is not the group\'s own lacks its credit or licence: a front-matter image with a `credit` naming someone else but no `license` (or a licence without a credit), or a caption 图片来源/图源/供图 naming another source that no front-matter image credits with a licence.',
+    fix: 'give the image both `credit` and `license` in the front matter (images: - src, alt, credit, license), or use the group\'s own photograph',
+    input: 'entry',
+    examples: {
+      fire: [
+        '---\ntitle: t\nimages:\n  - src: ./a/p.png\n    alt: 图\n    credit: 新华社\n---\n',
+        '---\ntitle: t\nimages:\n  - src: ./a/p.png\n    alt: 图\n    license: CC BY 4.0\n---\n',
+        '![会场](./a/p.png)\n\n图片来源：视觉中国',
+      ],
+      pass: [
+        '---\ntitle: t\nimages:\n  - src: ./a/p.png\n    alt: 图\n    credit: 新华社\n    license: 经新华社授权使用\n---\n图片来源：新华社',
+        '---\ntitle: t\nimages:\n  - src: ./a/p.png\n    alt: 图\n    credit: 示例省税务局\n---\n',
+        '![会场](./a/p.png)\n\n图片来源：示例省税务局',
+      ],
+    },
+  },
+  {
+    id: 'image-hotlink',
+    severity: 'error',
+    stage: 'check',
+    description: 'An image or media file loaded from another server (an http(s), protocol-relative or data: URL): it is not bound to the approval and cannot be checked; it can change after approval.',
+    fix: 'save the image in the entry\'s folder and reference it by a relative path (./<slug>/image.png)',
+    input: 'entry',
+    examples: {
+      fire: ['![图](https://img.example.com/a.png)', '<img src="http://example.com/a.jpg" alt="x">', '<Figure src="//cdn.example.com/b.png" />', '![图][ref]\n\n[ref]: https://img.example.com/a.png', '<div style="background:url(https://x.example.com/bg.png)"></div>', '---\ntitle: t\nimages:\n  - src: https://img.example.com/a.png\n    alt: 图\n---\n'],
+      pass: ['![图](./entry/a.png)', '[原文链接](https://www.example.com/a.html)', '<img src="./entry/a.png" alt="x">'],
+    },
+  },
+  {
+    id: 'image-metadata',
+    severity: 'error',
+    stage: 'check',
+    description: 'An image carries embedded metadata that can identify a person or a place: EXIF GPS position, Artist/XPAuthor/camera owner/serial, PNG Author/GPS text, XMP creator or GPS, IPTC by-line.',
+    fix: 'let the build strip the metadata (stripImageMetadata), or export the image again without metadata',
+    input: 'attachment',
+    examples: {
+      fire: [
+        // PNG with a tEXt Author chunk; PNG with an eXIf chunk holding GPS latitude/longitude
+        'photo.png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAAEHRFWHRBdXRob3IAWmhhbmcgU2FuT7bUcgAAAAxJREFUeJxjOCEnBwACtgEFNKZ1qgAAAABJRU5ErkJggg==',
+        'site.png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAAjGVYSWZNTQAqAAAACAABiCUABAAAAAEAAAAaAAAAAAAFAAAAAQAAAAQCAwAAAAEAAgAAAAJOAAAAAAIABQAAAAMAAABcAAMAAgAAAAJFAAAAAAQABQAAAAMAAAB0AAAAAAAAAB4AAAABAAAADwAAAAEAAAvNAAAAZAAAAHgAAAABAAAACgAAAAEAAATSAAAAZFT40+MAAAAMSURBVHicYzghJwcAArYBBTSmdaoAAAAASUVORK5CYII=',
+      ],
+      pass: ['clean.png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4IScHAAK2AQU0pnWqAAAAAElFTkSuQmCC'],
+    },
+  },
+  {
+    id: 'attachment-unscannable',
+    severity: 'error',
+    stage: 'check',
+    description: 'An attachment whose content the checks cannot read (PDF, Office, archives, SVG…): it is refused unless a security administrator signs a waiver for its exact bytes.',
+    fix: 'publish the content as .txt, .csv, .html or .md, or ask a security administrator for a waiver after reviewing the file',
+    input: 'attachment',
+    examples: {
+      fire: ['report.pdf;base64,JVBERi0xLjcK', 'table.xlsx;base64,UEsDBBQ=', 'logo.svg;base64,PHN2Zy8+'],
+      pass: ['data.csv;base64,5qCP5qyhLOmhueebrgoxLOmUgOWUruminQo=', 'readme.txt;base64,5aGr5oql6K+05piO77ya5oyJ5pyI55Sz5oql44CCCg=='],
+    },
+  },
+  {
+    id: 'attachment-encoding',
+    severity: 'error',
+    stage: 'check',
+    description: 'A text attachment is not UTF-8 (GB18030/GBK, UTF-16, or bytes that are no text): it is refused rather than scanned wrongly.',
+    fix: 'save the file as UTF-8 (in Excel: 另存为 → CSV UTF-8; in Notepad: 编码 UTF-8)',
+    input: 'attachment',
+    examples: {
+      // GBK 栏次,项目名称 / 1,销售额; UTF-16LE with a BOM; UTF-8 with a BOM passes
+      fire: ['data.csv;base64,wLi0zizP7sS/w/uzxgoxLM/6ytu27go=', 'notes.txt;base64,//5iAAAA'],
+      pass: ['data.csv;base64,77u/5qCP5qyhLOmhueebrgo='],
+    },
+  },
+] as const satisfies readonly CheckRule[];
+
+export type CheckRuleId = (typeof CHECK_RULES)[number]['id'];
+
+const byId = new Map<string, CheckRule>(CHECK_RULES.map((r) => [r.id, r]));
+
+export function checkRule(id: CheckRuleId): CheckRule {
+  return byId.get(id)!;
+}
