@@ -1,19 +1,22 @@
 import { resolve } from 'node:path';
+import { CHECK_RULES, toSarif } from '../check/index.ts';
+import { RULES } from '../diagnostics/index.ts';
 import { runGate } from '../gate/index.ts';
 import { summarise } from '../plan/index.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
 import { printDiagnostics, type Io } from './output.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, TOOL_VERSION } from './exit.ts';
 
-export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
+export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
 
 Run the gate (load, parse, validate, plan) over content/ and report every entry
 that will not be published, with file:line:column, rule id, message and fix.
 
 Options:
   --site CODE      report only this site's entries (the group is still loaded)
-  --format FORMAT  text (default) or json: one object
-                   { entries: [{ path, site, column, status, findings: [...] }], summary, approvals }
+  --format FORMAT  text (default); json: one object
+                   { entries: [{ path, site, column, status, findings: [...] }], summary, approvals };
+                   sarif: SARIF 2.1.0 for code-review tools
   --no-cache       parse every entry again instead of reusing .sealpress/cache
   --trust-anchor FP  SHA-256 fingerprint of the group CA, pinned from outside the
                    repository (default: $SEALPRESS_TRUST_ANCHOR, else the committed CA, with a warning)
@@ -29,7 +32,7 @@ export async function check(args: string[], io: Io): Promise<number> {
     return EXIT.OK;
   }
   const root = resolve(values.root ?? '.');
-  const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+  const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const, 'text');
   const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'], ...trustAnchor(values['trust-anchor']) });
   if (!result.ok) {
     if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: result.configDiagnostics }, null, 2));
@@ -48,6 +51,12 @@ export async function check(args: string[], io: Io): Promise<number> {
   const refused = entries.some((e) => e.status === 'refused') || plan.diagnostics.some((d) => d.severity === 'error');
   const counts = summarise({ ...plan, entries });
 
+  if (format === 'sarif') {
+    // Code-review tools show every finding, of every entry, at its position.
+    const findings = [...plan.diagnostics, ...entries.flatMap((e) => e.findings)];
+    io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, rules: [...RULES, ...CHECK_RULES] }), null, 2));
+    return refused ? EXIT.REFUSED : EXIT.OK;
+  }
   if (format === 'json') {
     io.out(
       JSON.stringify(

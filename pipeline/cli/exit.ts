@@ -8,3 +8,6 @@ export const EXIT = {
   /** The renderer or the indexer failed; dist/ keeps the previous sites. */
   BUILD: 3,
 } as const;
+
+/** The version reported by `--version` and in SARIF output. */
+export const TOOL_VERSION = '0.1.0';

@@ -4,7 +4,7 @@
  * exit code (see exit.ts).
  */
 import { SealpressError } from '../errors/index.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, TOOL_VERSION } from './exit.ts';
 import { processIo, type Io } from './output.ts';
 
 type Run = (args: string[], io: Io) => Promise<number>;
@@ -45,7 +45,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return EXIT.OK;
   }
   if (name === '--version') {
-    io.out('sealpress 0.1.0');
+    io.out(`sealpress ${TOOL_VERSION}`);
     return EXIT.OK;
   }
   const command = COMMANDS[name];

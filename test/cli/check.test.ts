@@ -51,6 +51,19 @@ describe('sealpress check on the demo site group', () => {
     expect(json.approvals.verified).toBe(true);
   });
 
+  test('--format sarif gives SARIF 2.1.0 with every finding at its position', async () => {
+    const r = await run(['check', '--root', ROOT, '--format', 'sarif', '--now', NOW]);
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(r.out) as { version: string; runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[] };
+    expect(sarif.version).toBe('2.1.0');
+    const run0 = sarif.runs[0]!;
+    expect(run0.tool.driver.rules.map((x) => x.id)).toContain('personal-id');
+    const withheld = run0.results.find((x) => x.ruleId === 'disclosure-withheld')!;
+    expect(withheld.level).toBe('error');
+    expect(withheld.locations[0]!.physicalLocation.artifactLocation.uri).toBe(`content/${MAIN}/tzgg/2026-11-internal-staffing-plan.md`);
+    expect(withheld.locations[0]!.physicalLocation.region?.startLine).toBe(7);
+  });
+
   test('--site limits the report to one site', async () => {
     const r = await run(['check', '--root', ROOT, '--format', 'json', '--now', NOW, '--site', '19901000000']);
     const json = JSON.parse(r.out) as CheckJson;
