@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { CHECK_RULES } from '../../pipeline/check/index.ts';
 import { RULES } from '../../pipeline/diagnostics/index.ts';
 import { EXIT } from '../../pipeline/cli/exit.ts';
 
@@ -10,6 +11,12 @@ describe('the README stays true to the code', () => {
     const table = readme.slice(readme.indexOf('## Gate rules'), readme.indexOf('## How it works'));
     const documented = [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
     expect(documented).toEqual(RULES.map((r) => r.id));
+  });
+
+  test('every check rule is documented', () => {
+    const table = readme.slice(readme.indexOf('## Confidentiality and copyright checks'), readme.indexOf('## Approvals and trust'));
+    const documented = [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    expect(documented).toEqual(CHECK_RULES.map((r) => r.id));
   });
 
   test('every exit code is documented', () => {
