@@ -72,9 +72,24 @@ export function maskEmail(address: string): string {
   return `${address[0]}***${address.slice(at)}`;
 }
 
+/**
+ * A gate diagnostic with what a check finding adds: the end of the span, the
+ * masked excerpt (print it instead of reading the line from the file, which
+ * would echo the unmasked value), the fingerprint and the waiver.
+ */
+export interface CheckDiagnostic extends Diagnostic {
+  endLine: number;
+  endColumn: number;
+  excerpt?: string;
+  fingerprint: string;
+  suppressed?: { waiver: string; justification: string };
+}
+
 /** The gate's diagnostic for a finding (the check stage's rules are in CHECK_RULES). */
-export function toDiagnostic(f: CheckFinding): Diagnostic {
-  const d: Diagnostic = { rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message };
+export function toDiagnostic(f: CheckFinding): CheckDiagnostic {
+  const d: CheckDiagnostic = { rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, message: f.message, fingerprint: f.fingerprint };
   if (f.fix) d.fix = f.fix;
+  if (f.excerpt !== undefined) d.excerpt = f.excerpt;
+  if (f.suppressed) d.suppressed = f.suppressed;
   return d;
 }

@@ -8,10 +8,15 @@
  * rule, not by skipping part of the file.
  *
  * Each rule runs on the view that suits it (normalise.ts): markings, numbers,
- * passports and lexicon terms on both the source view (what is in the file:
- * comments, attributes) and the visible view (what a reader sees: markup and
- * comments removed, so a split number is whole); secrets, addresses and hosts
- * on the source view. Matches of both views that overlap are one finding.
+ * passports, lexicon terms and written-out passwords on both the source view
+ * (what is in the file: comments, attributes) and the visible view (what a
+ * reader sees: markup and comments removed, so a split number is whole); keys,
+ * tokens, addresses and hosts on the source view. Matches of both views that
+ * overlap are one finding (report.ts).
+ *
+ * Options are compiled once per configuration (compile.ts); pass the same
+ * ChecksConfig object, or the ScanOptions, for every entry. In a worker
+ * thread, send the plain ChecksConfig and compile it there.
  */
 import type { Severity } from '../diagnostics/index.ts';
 import { compileChecks, K, ScanOptions, type KeywordKind } from './compile.ts';
@@ -474,10 +479,17 @@ function evaluateRun(ctx: ViewContext, run: DigitRun): void {
   const off = [0];
   for (const x of g) off.push(off[off.length - 1]! + x.text.length);
   for (let a = 0; a < g.length; a++) {
+    // Whether a card keyword precedes the window start: computed once per start, when needed.
+    let bankContext: boolean | undefined;
     for (let b = a; b < g.length; b++) {
       const L = off[b + 1]! - off[a]!;
       if (L > 19) break;
       if (L < 11) continue;
+      // Only the lengths of an ID (15, 18), a mobile (11, 13, 15) or a card (13-19) next to its context.
+      if (L !== 11 && L !== 13 && L !== 15 && L !== 18) {
+        if (L < 13) continue;
+        if (!groupedByFour(g, a, b) && !(bankContext ??= ctx.keywordFor(K.BANK, g[a]!.a, 24) !== -1)) continue;
+      }
       const s = joined.slice(off[a], off[b + 1]);
       const va = g[a]!.a;
       const vb = g[b]!.b;
@@ -510,7 +522,7 @@ function evaluateRun(ctx: ViewContext, run: DigitRun): void {
         const from = L > 11 && ctx.t.charCodeAt(va - 1) === 0x2b /* + */ ? va - 1 : va;
         ctx.add('personal-mobile', from, vb, mobile, `mobile number ${mask}: a private person's phone number is personal data and is not published`, { mask });
       }
-      if (L >= 13 && L <= 19 && isBankCard(s) && (ctx.keywordFor(K.BANK, va, 24) !== -1 || groupedByFour(g, a, b))) {
+      if (L >= 13 && L <= 19 && isBankCard(s) && (groupedByFour(g, a, b) || (bankContext ??= ctx.keywordFor(K.BANK, va, 24) !== -1))) {
         const mask = maskMiddle(s, 4, 4);
         ctx.add('personal-bankcard', va, vb, s, `bank card number ${mask}: a card number is personal financial data and is not published`, { mask });
       }

@@ -124,11 +124,21 @@ export function readWaiver(value: unknown): Read<WaiverPayload> {
 }
 
 /** The value a waiver names for a finding. */
-export function fingerprintOf(finding: CheckFinding): string {
+export function fingerprintOf(finding: CheckFinding | WaivableFinding): string {
   return finding.fingerprint;
 }
 
-function covers(w: WaiverPayload, f: CheckFinding, digest: string, now: number | undefined): boolean {
+/** What matching needs of a finding: a CheckFinding, or the CheckDiagnostic the gate keeps (toDiagnostic). */
+export interface WaivableFinding {
+  rule: string;
+  file: string;
+  line: number;
+  column: number;
+  fingerprint: string;
+  suppressed?: { waiver: string; justification: string };
+}
+
+function covers(w: WaiverPayload, f: WaivableFinding, digest: string, now: number | undefined): boolean {
   if (w.path !== f.file || w.digest !== digest || w.rule !== f.rule || w.fingerprint !== f.fingerprint) return false;
   if (w.at && (w.at.line !== f.line || w.at.column !== f.column)) return false;
   if (now !== undefined && w.expiresMs !== undefined && now >= w.expiresMs) return false;
@@ -140,7 +150,7 @@ function covers(w: WaiverPayload, f: CheckFinding, digest: string, now: number |
  * are returned unchanged). `fileDigest` is the SHA-256 of the bytes the
  * findings come from; `now` (ms) ends expired waivers. Pure.
  */
-export function applyWaivers(findings: readonly CheckFinding[], waivers: readonly VerifiedWaiver[], fileDigest: string, options: { now?: number } = {}): CheckFinding[] {
+export function applyWaivers<T extends WaivableFinding>(findings: readonly T[], waivers: readonly VerifiedWaiver[], fileDigest: string, options: { now?: number } = {}): T[] {
   return findings.map((f) => {
     const w = waivers.find((v) => covers(v.payload, f, fileDigest, options.now));
     if (!w) return f;
@@ -149,7 +159,7 @@ export function applyWaivers(findings: readonly CheckFinding[], waivers: readonl
 }
 
 /** Waivers for this file that cover nothing (stale: the file or the value changed); worth reporting. */
-export function unusedWaivers(findings: readonly CheckFinding[], waivers: readonly VerifiedWaiver[], file: string, fileDigest: string, options: { now?: number } = {}): VerifiedWaiver[] {
+export function unusedWaivers(findings: readonly WaivableFinding[], waivers: readonly VerifiedWaiver[], file: string, fileDigest: string, options: { now?: number } = {}): VerifiedWaiver[] {
   return waivers.filter((w) => w.payload.path === file && !findings.some((f) => covers(w.payload, f, fileDigest, options.now)));
 }
 

@@ -62,7 +62,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const t2 = performance.now();
   const wanted = new Set<string>();
   for (const f of facts) for (const ref of f?.references ?? []) if (ref.path) wanted.add(ref.path);
-  const assets = loadAssets(root, wanted, group.limits.maxAssetBytes, (path, bytes) => scanAttachment(path, bytes, checks).map(toDiagnostic));
+  const assets = loadAssets(root, wanted, group.limits.maxAssetBytes, (path, bytes) => scanAttachment(path, bytes, checks, { column: path.split('/')[2] ?? '' }).map(toDiagnostic));
 
   const validated = content.entries.map((loaded, i): ValidatedEntry => {
     const f = facts[i];

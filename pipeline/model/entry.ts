@@ -9,6 +9,8 @@ export interface Reprint {
   author: string;
   title: string;
   url?: string;
+  /** Printed source (issue, page) when there is no URL. */
+  publication?: string;
   permission: string;
 }
 

@@ -69,15 +69,18 @@ export function readFrontMatter(entry: ParsedEntry): { frontMatter: FrontMatter 
 function readReprint(f: Fields): Reprint | undefined {
   const r = f.child('reprint', '`reprint`');
   if (!r) return undefined;
-  r.rejectUnknown(['source', 'author', 'title', 'url', 'permission'], 'frontmatter-unknown-field');
+  r.rejectUnknown(['source', 'author', 'title', 'url', 'publication', 'permission'], 'frontmatter-unknown-field');
   const source = r.requiredString('source', { max: 100 });
   const author = r.requiredString('author', { max: 100 });
   const title = r.requiredString('title', { max: 200 });
   const url = r.optionalString('url', { pattern: /^https?:\/\/\S+$/, patternHint: 'an http(s) URL' });
+  // A printed source is traceable by its publication (issue, page) instead of a URL.
+  const publication = r.optionalString('publication', { max: 200 });
   const permission = r.requiredString('permission', { max: 200 });
   if (!(source && author && title && permission)) return undefined;
   const reprint: Reprint = { source, author, title, permission };
   if (url) reprint.url = url;
+  if (publication) reprint.publication = publication;
   return reprint;
 }
 

@@ -42,6 +42,8 @@ const reprintSchema = z.object({
   title: z.string(),
   /** Shown as a link only when it is an http(s) URL. */
   url: z.string().optional(),
+  /** A printed source (issue, page) when there is no URL. */
+  publication: z.string().optional(),
   permission: z.string(),
 });
 
