@@ -162,7 +162,7 @@ function signerOf(p: DemoPerson): Signer {
 
 /** Entries an approver may sign: those the gate refuses for no approval reason. */
 export function approvableEntries(plan: Plan): PlanEntry[] {
-  return plan.entries.filter((e) => e.frontMatter && e.digest && !e.findings.some((f) => f.severity === 'error' && !f.rule.startsWith('trust-') && !f.rule.startsWith('approval-')));
+  return plan.entries.filter((e) => e.frontMatter && e.digest && !e.findings.some((f) => f.severity === 'error' && !f.suppressed && !f.rule.startsWith('trust-') && !f.rule.startsWith('approval-')));
 }
 
 export function writeDemoTrust(repo: string, pki: DemoPki): void {

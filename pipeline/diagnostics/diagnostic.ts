@@ -22,6 +22,8 @@ export interface Diagnostic {
   fix?: string;
   expected?: string;
   actual?: string;
+  /** Set when a verified, signed waiver lets this finding through: it no longer refuses. */
+  suppressed?: { waiver: string; justification: string };
 }
 
 export interface Position {
@@ -52,8 +54,9 @@ export function diagnostic(
   return d;
 }
 
+/** An error refuses, unless a signed waiver suppressed it. */
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === 'error');
+  return diagnostics.some((d) => d.severity === 'error' && !d.suppressed);
 }
 
 /** Sort by file, then line, then column: the order a writer reads them in. */

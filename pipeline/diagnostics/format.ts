@@ -15,7 +15,8 @@ const paint = (on: boolean, code: number, s: string) => (on ? `\u001b[${code}m${
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): string {
   const color = options.color ?? false;
   const sev = paint(color, d.severity === 'error' ? 31 : d.severity === 'warning' ? 33 : 36, d.severity);
-  const lines = [`${d.file}:${d.line}:${d.column} ${sev} ${paint(color, 2, d.rule)} ${d.message}`];
+  const waived = d.suppressed ? ` (waived by ${d.suppressed.waiver}: ${d.suppressed.justification})` : '';
+  const lines = [`${d.file}:${d.line}:${d.column} ${d.suppressed ? 'waived' : sev} ${paint(color, 2, d.rule)} ${d.message}${waived}`];
   // A check finding brings its own excerpt, with every sensitive value masked: the
   // raw line would print the ID number into the CI log. A finding at 1:1 concerns
   // the whole file; its first line (`---`) says nothing.

@@ -40,6 +40,8 @@ export const RULES = [
   { id: 'slug-duplicate', severity: 'error', stage: 'validate', description: 'Two entries in one column share a slug (for instance x.md and x.mdx).' },
   { id: 'trust-invalid', severity: 'error', stage: 'approve', description: 'The trust material (CA, root, roster, policy, revocations) is missing, malformed, or not signed as the root requires: every entry is refused.' },
   { id: 'trust-warning', severity: 'warning', stage: 'approve', description: 'The trust material verifies but deserves attention: an unpinned CA, a certificate about to expire, a weak threshold.' },
+  { id: 'waiver-invalid', severity: 'error', stage: 'check', description: 'A waiver record is malformed, forged, or not signed by a security administrator of the roster; it waives nothing.' },
+  { id: 'waiver-unused', severity: 'warning', stage: 'check', description: 'A waiver covers no current finding (the file or the value changed): it no longer applies.' },
   { id: 'approval-invalid', severity: 'error', stage: 'approve', description: 'An approval record for this entry is forged, tampered, malformed, signed by an uncertified, expired or revoked key, out of scope, or a self-approval.' },
   { id: 'approval-stale', severity: 'error', stage: 'approve', description: 'The entry or one of its assets changed after it was approved.' },
   { id: 'approval-pending', severity: 'info', stage: 'approve', description: 'The entry awaits approval: no record yet, or not enough distinct entitled approvers.' },

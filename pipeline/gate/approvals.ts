@@ -10,7 +10,7 @@ import type { RecordFile } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { ApprovalJudge } from '../plan/index.ts';
 import { assetDigests } from '../validate/index.ts';
-import { verifyTrust, type TrustFiles } from '../trust/index.ts';
+import type { TrustResult } from '../trust/index.ts';
 
 function ruleOf(code: ApprovalFinding['code']): { rule: RuleId; severity: 'error' | 'info' } {
   switch (code) {
@@ -33,15 +33,15 @@ export interface ApprovalSetup {
 
 export async function approvalJudge(options: {
   group: SiteGroup;
-  trustFiles: TrustFiles;
+  /** The trust material, verified once for the run. */
+  trust: TrustResult;
   records: readonly RecordFile[];
   now: Date;
-  anchorFingerprint?: string;
   workers?: number;
 }): Promise<ApprovalSetup> {
   const { group, now } = options;
   const diagnostics: Diagnostic[] = [];
-  const trust = verifyTrust(options.trustFiles, { now, ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}) });
+  const trust = options.trust;
   for (const w of trust.warnings) diagnostics.push(diagnostic('trust-warning', 'warning', w.file, undefined, `${w.message} [${w.code}]`, { fix: w.fix }));
   if (!trust.ok) {
     for (const p of trust.problems) diagnostics.push(diagnostic('trust-invalid', 'error', p.file, undefined, `${p.message} [${p.code}]`, { fix: p.fix }));

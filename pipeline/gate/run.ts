@@ -3,9 +3,13 @@
  * (config, entries, then the assets they reference); every decision is made by
  * the pure stages, with the clock fixed once for the run.
  */
-import { hasErrors, type Diagnostic } from '../diagnostics/index.ts';
-import { checksConfigDigest, scanAttachment, scanOptions, toDiagnostic } from '../check/index.ts';
-import { loadApprovalRecords, loadAssets, loadChecksConfig, loadContent, loadSiteGroup, loadTrustFiles } from '../load/index.ts';
+import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics/index.ts';
+
+type WaivableDiagnostic = Diagnostic & WaivableFinding;
+import { applyWaivers, checksConfigDigest, scanAttachment, scanOptions, toDiagnostic, type WaivableFinding } from '../check/index.ts';
+import { verifyTrust } from '../trust/index.ts';
+import { verifyWaivers } from './waivers.ts';
+import { loadApprovalRecords, loadAssets, loadChecksConfig, loadContent, loadSignedRecords, loadSiteGroup, loadTrustFiles, sha256, WAIVERS_DIR } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { join } from 'node:path';
 import { planEntries, type Plan } from '../plan/index.ts';
@@ -56,19 +60,31 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const checksConfig = loadChecksConfig(root, group);
   if (!checksConfig.config || hasErrors(checksConfig.diagnostics)) return { ok: false, configDiagnostics: [...config.diagnostics, ...checksConfig.diagnostics] };
   const checks = scanOptions(checksConfig.config);
+
+  // The trust material is verified first: waivers (below) and approvals rest on it.
+  const trustFiles = loadTrustFiles(root);
+  const trust = verifyTrust(trustFiles.files, { now, ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}) });
+  const waiverFiles = loadSignedRecords(root, WAIVERS_DIR);
+  const { waivers, diagnostics: waiverDiagnostics } = verifyWaivers(waiverFiles.records, trust.ok ? trust.trust : undefined, now);
+  const nowMs = now.getTime();
+
   // Entry facts now depend on the checks' configuration too: it salts the cache.
   const cache = options.cache === false ? undefined : FactsCache.open(join(root, '.sealpress'), checksConfigDigest(checksConfig.config));
   const facts = analyseAll(content.entries, { checks, ...(cache ? { cache } : {}) });
   const t2 = performance.now();
   const wanted = new Set<string>();
   for (const f of facts) for (const ref of f?.references ?? []) if (ref.path) wanted.add(ref.path);
-  const assets = loadAssets(root, wanted, group.limits.maxAssetBytes, (path, bytes) => scanAttachment(path, bytes, checks, { column: path.split('/')[2] ?? '' }).map(toDiagnostic));
+  const inspectAsset = (path: string, bytes: Uint8Array) =>
+    applyWaivers(scanAttachment(path, bytes, checks, { column: path.split('/')[2] ?? '' }), waivers, sha256(bytes), { now: nowMs }).map(toDiagnostic);
+  const assets = loadAssets(root, wanted, group.limits.maxAssetBytes, inspectAsset);
 
   const validated = content.entries.map((loaded, i): ValidatedEntry => {
     const f = facts[i];
     if (f?.parsed) {
       const v = validateEntry(loaded, f, group, assets);
       v.findings.unshift(...loaded.findings);
+      // A signed waiver lets exactly the finding it names through, for these bytes only.
+      if (waivers.length > 0 && v.digest) v.findings = applyWaivers(v.findings as WaivableDiagnostic[], waivers, v.digest, { now: nowMs });
       return v;
     }
     const v: ValidatedEntry = {
@@ -84,20 +100,24 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     return v;
   });
   cache?.save();
+  const suppressed = new Set(validated.flatMap((v) => v.findings.map((f) => f.suppressed?.waiver)).filter((w): w is string => !!w));
+  for (const a of assets.values()) for (const f of (a.ok && a.findings) || []) if (f.suppressed) suppressed.add(f.suppressed.waiver);
+  for (const w of waivers) {
+    if (suppressed.has(w.payload.id)) continue;
+    waiverDiagnostics.push(diagnostic('waiver-unused', 'warning', w.payload.path, undefined, `waiver ${w.payload.id} (${w.payload.rule}) covers no current finding: the file or the value changed since it was signed`, { fix: 'remove the waiver, or have a new one signed for the current file' }));
+  }
 
   const t3 = performance.now();
-  const trustFiles = loadTrustFiles(root);
   const records = loadApprovalRecords(root);
   const approvals = await approvalJudge({
     group,
-    trustFiles: trustFiles.files,
+    trust,
     records: records.records,
     now,
-    ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}),
     ...(options.workers ? { workers: options.workers } : {}),
   });
   const t4 = performance.now();
-  const plan = planEntries(validated, [...content.diagnostics, ...trustFiles.diagnostics, ...records.diagnostics, ...approvals.diagnostics], now, approvals.judge);
+  const plan = planEntries(validated, [...content.diagnostics, ...trustFiles.diagnostics, ...waiverFiles.diagnostics, ...waiverDiagnostics, ...records.diagnostics, ...approvals.diagnostics], now, approvals.judge);
   const t5 = performance.now();
   // Deciding happens inside planning, so the approval figure includes it (planning alone is cheap).
   const timings: GateTimings = { load: t1 - t0, analyse: t2 - t1, validate: t3 - t2, approvals: t4 - t3 + (t5 - t4), total: t5 - t0 };

@@ -81,8 +81,8 @@ export function loadContent(root: string, options: { maxEntryBytes: number; site
 
   for (const siteDir of list(contentDir, 'content')) {
     const siteRel = `content/${siteDir.name}`;
-    // Hidden files, and the approval records (read by loadApprovalRecords), are not entries.
-    if (siteDir.name.startsWith('.') || siteDir.name === '_approvals') continue;
+    // Hidden files, and the signed records (content/_approvals/, content/_waivers/), are not entries.
+    if (siteDir.name.startsWith('.') || siteDir.name.startsWith('_')) continue;
     if (siteDir.isSymbolicLink()) {
       diagnostics.push(hostile(siteRel, 'this site folder'));
       continue;

@@ -10,6 +10,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 
 export const TRUST_DIR = 'sites/trust';
 export const APPROVALS_DIR = 'content/_approvals';
+export const WAIVERS_DIR = 'content/_waivers';
 export const TRUST_FILES = {
   ca: 'ca.pem',
   root: 'root.dsse.json',
@@ -58,6 +59,11 @@ export function loadTrustFiles(root: string): { files: Partial<Record<TrustFileN
 
 /** Every `*.json` under content/_approvals/, in path order. */
 export function loadApprovalRecords(root: string): { records: RecordFile[]; diagnostics: Diagnostic[] } {
+  return loadSignedRecords(root, APPROVALS_DIR);
+}
+
+/** Every `*.json` under a records folder (approvals, waivers), in path order. */
+export function loadSignedRecords(root: string, dir: string): { records: RecordFile[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const records: RecordFile[] = [];
   const walk = (rel: string, depth: number) => {
@@ -80,6 +86,6 @@ export function loadApprovalRecords(root: string): { records: RecordFile[]; diag
       }
     }
   };
-  walk(APPROVALS_DIR, 0);
+  walk(dir, 0);
   return { records, diagnostics };
 }

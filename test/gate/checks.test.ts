@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { runGate } from '../../pipeline/gate/index.ts';
-import { approveAll, entry, makeRepo, MAIN, NOW, type TestRepo } from '../helpers/repo.ts';
+import { APPROVED_AT, approveAll, entry, fixtureGroupPki, makeRepo, MAIN, NOW, type TestRepo } from '../helpers/repo.ts';
 
 let repo: TestRepo | undefined;
 afterEach(() => repo?.cleanup());
@@ -82,5 +82,57 @@ describe('the checks in the gate', () => {
   test('an unscannable attachment type is refused', async () => {
     const [e] = await judge({ [P]: entry({ attachments: '  - { src: ./x/a.docx, title: 文件 }' }), [`content/${MAIN}/tzgg/x/a.docx`]: 'PK\u0003\u0004' });
     expect(e!.findings.map((f) => f.rule)).toContain('attachment-unscannable');
+  });
+});
+
+describe('waivers signed by a security administrator', () => {
+  const id1 = residentId('11010119800101123');
+  const id2 = residentId('11010119810202456');
+  const notice = (ids: string[]) => entry({ title: '欠税公告' }, `根据《税收征收管理法》，现将欠税人公告如下：\n\n${ids.map((x) => `- 欠税人身份证号码：${x}`).join('\n')}\n`);
+
+  async function waive(finding: { rule: string; file: string; line: number; column: number }, digest: string, signer: 'admin' | 'approver' = 'admin') {
+    const { draftWaiver, signWaiver } = await import('../../pipeline/check/index.ts');
+    const pki = await fixtureGroupPki(repo!.root);
+    const person = signer === 'admin' ? pki.admins[0]! : pki.approverOf.get(`${MAIN}/bgs`)!;
+    const draft = draftWaiver(finding as never, { id: `w-${finding.line}`, digest, justification: '欠税公告依法公开纳税人识别信息' });
+    repo!.write(`content/_waivers/w-${finding.line}.json`, signWaiver({ draft, signer: { key: person.keys.privateKey, certPem: person.certPem! }, now: APPROVED_AT }));
+  }
+
+  test('a signed waiver lets exactly one finding through; a second ID in the entry still refuses it', async () => {
+    const [before] = await judge({ [P]: notice([id1, id2]) });
+    const ids = before!.findings.filter((f) => f.rule === 'personal-id');
+    expect(ids).toHaveLength(2);
+    await waive(ids[0]!, before!.digest!);
+    await approveAll(repo!);
+    const after = (await runGate({ root: repo!.root, now: NOW }));
+    if (!after.ok) throw new Error('config');
+    const e = after.plan.entries[0]!;
+    const found = e.findings.filter((f) => f.rule === 'personal-id');
+    expect(found.map((f) => !!f.suppressed)).toEqual([true, false]);
+    expect(e.status).toBe('refused');
+  });
+
+  test('with every finding waived the entry is published; one changed byte ends the waiver', async () => {
+    const [before] = await judge({ [P]: notice([id1]) });
+    const f = before!.findings.find((x) => x.rule === 'personal-id')!;
+    await waive(f, before!.digest!);
+    await approveAll(repo!);
+    let result = await runGate({ root: repo!.root, now: NOW });
+    expect(result.ok && result.plan.entries[0]!.status).toBe('publishable');
+    repo!.write(P, notice([id1]).replace('如下', '如下。'));
+    result = await runGate({ root: repo!.root, now: NOW });
+    if (!result.ok) throw new Error('config');
+    expect(result.plan.entries[0]!.status).toBe('refused');
+    expect(result.plan.diagnostics.map((d) => d.rule)).toContain('waiver-unused');
+  });
+
+  test('a waiver signed by an approver, not a security administrator, waives nothing', async () => {
+    const [before] = await judge({ [P]: notice([id1]) });
+    const f = before!.findings.find((x) => x.rule === 'personal-id')!;
+    await waive(f, before!.digest!, 'approver');
+    const result = await runGate({ root: repo!.root, now: NOW });
+    if (!result.ok) throw new Error('config');
+    expect(result.plan.entries[0]!.status).toBe('refused');
+    expect(result.plan.diagnostics.find((d) => d.rule === 'waiver-invalid')?.message).toMatch(/not a security administrator/);
   });
 });

@@ -1,0 +1,94 @@
+/**
+ * Waivers: legitimate exceptions to the content checks (a tax-arrears notice
+ * must publish a taxpayer's identifier), each signed by a security
+ * administrator. A waiver names the file, its digest, the rule and the
+ * fingerprint of the matched value, so it never covers a changed file or
+ * another finding. Verified here against the trust material; applied by the
+ * check engine (check/waiver.ts).
+ */
+import { readWaiver, WAIVER_PAYLOAD_TYPE, type VerifiedWaiver } from '../check/index.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import type { RecordFile } from '../load/index.ts';
+import {
+  chainProblem,
+  CLOCK_SKEW_MS,
+  inspectCertificate,
+  pae,
+  parseEnvelope,
+  parseStrictJsonBytes,
+  revocationAt,
+  signingTimeProblem,
+  verifyPae,
+  type Trust,
+} from '../trust/index.ts';
+
+export function verifyWaivers(records: readonly RecordFile[], trust: Trust | undefined, now: Date): { waivers: VerifiedWaiver[]; diagnostics: Diagnostic[] } {
+  const waivers: VerifiedWaiver[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const refuse = (file: string, why: string) =>
+    diagnostics.push(diagnostic('waiver-invalid', 'error', file, undefined, `the waiver is not valid: ${why}`, { fix: 'have a security administrator sign a new waiver for the current file' }));
+  for (const { file, bytes } of records) {
+    if (!trust) {
+      refuse(file, 'the trust material does not verify, so no signature can be checked');
+      continue;
+    }
+    const parsed = parseEnvelope(bytes, { payloadType: WAIVER_PAYLOAD_TYPE });
+    if (!parsed.ok) {
+      refuse(file, parsed.problems.map((p) => p.message).join('; '));
+      continue;
+    }
+    const { envelope } = parsed;
+    const [signature, ...others] = envelope.signatures;
+    if (!signature || others.length > 0) {
+      refuse(file, 'a waiver carries exactly one signature');
+      continue;
+    }
+    const inspected = inspectCertificate(signature.cert ?? '');
+    if (!inspected.ok) {
+      refuse(file, `its certificate cannot be read (${inspected.message})`);
+      continue;
+    }
+    const cert = inspected.cert;
+    const chain = chainProblem(cert, trust.anchor.cert);
+    const uid = cert.uid ?? '';
+    if (chain) {
+      refuse(file, `the signing certificate ${chain}`);
+      continue;
+    }
+    if (!trust.root.securityAdmins.includes(uid) || trust.personByCertificate.get(cert.fingerprint)?.id !== uid) {
+      refuse(file, `${cert.name ?? uid} is not a security administrator with this certificate in the roster`);
+      continue;
+    }
+    if (!verifyPae(cert.publicKey, pae(envelope.payloadType, envelope.payload), signature.sig)) {
+      refuse(file, 'the signature does not match the waiver (it was changed after signing, or forged)');
+      continue;
+    }
+    const json = parseStrictJsonBytes(envelope.payload);
+    const read = json.ok ? readWaiver(json.value) : undefined;
+    if (!read?.ok) {
+      refuse(file, read ? read.problems.slice(0, 3).join('; ') : 'its payload is not JSON');
+      continue;
+    }
+    const w = read.value;
+    if (w.signer !== uid) {
+      refuse(file, `it names ${w.signer} as signer but was signed by ${uid}`);
+      continue;
+    }
+    const time = signingTimeProblem(cert, trust.anchor.cert, w.signedAtMs);
+    if (time) {
+      refuse(file, time.message);
+      continue;
+    }
+    if (w.signedAtMs > now.getTime() + CLOCK_SKEW_MS) {
+      refuse(file, `it is dated ${w.signedAt}, in the future`);
+      continue;
+    }
+    const revoked = revocationAt(trust.revocationIndex, uid, cert.fingerprint, w.signedAtMs);
+    if (revoked) {
+      refuse(file, `the signer's rights were revoked from ${revoked.effective} (${revoked.reason})`);
+      continue;
+    }
+    waivers.push({ payload: w });
+  }
+  return { waivers, diagnostics };
+}
