@@ -83,7 +83,8 @@ export async function check(args: string[], io: Io): Promise<number> {
   printDiagnostics(io, root, result.configDiagnostics);
   printDiagnostics(io, root, plan.diagnostics);
   for (const e of entries) {
-    if (e.status === 'publishable') continue;
+    // A publishable entry is shown only for what a writer should still see (a warning, a waiver).
+    if (e.status === 'publishable' && !e.findings.some((f) => f.severity !== 'info' || f.suppressed)) continue;
     printDiagnostics(io, root, e.findings);
   }
   io.out('');

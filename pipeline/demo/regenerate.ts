@@ -15,7 +15,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signApproval, type ApprovalItem } from '../approve/index.ts';
-import { sha256, TRUST_DIR, TRUST_FILES, APPROVALS_DIR } from '../load/index.ts';
+import { draftWaiver, signWaiver, type CheckFinding } from '../check/index.ts';
+import { sha256, TRUST_DIR, TRUST_FILES, APPROVALS_DIR, WAIVERS_DIR } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan, PlanEntry } from '../plan/index.ts';
 import { assetDigests } from '../validate/index.ts';
@@ -30,6 +31,9 @@ import {
 } from '../trust/index.ts';
 
 /** Entries the demo keeps from being fully approved, and how. */
+/** The demo's planted tax-arrears notice: the law requires its first ID number to be published, so that one is waived. */
+export const DEMO_WAIVED = { path: 'content/19900000000/tzgg/2026-11-tax-arrears-notice.md', rule: 'personal-id' } as const;
+
 export const DEMO_HOLDS = {
   unapproved: 'content/19902000000/nszx/2026-09-export-refund-timing.md',
   departmentOnly: 'content/19901000000/zcwj/2026-06-urban-land-use-tax-grades.md',
@@ -243,6 +247,20 @@ export async function regenerateDemoTrust(options: RegenerateOptions): Promise<R
     ...(options.bits ? { bits: options.bits } : {}),
   });
   writeDemoTrust(repo, pki);
-  const records = signDemoApprovals(repo, pki, group, plan, options.signedAt, DEMO_HOLDS);
+  const waivers = signDemoWaivers(repo, pki, plan, options.signedAt);
+  const records = [...waivers, ...signDemoApprovals(repo, pki, group, plan, options.signedAt, DEMO_HOLDS)];
   return { people: pki.people.length, records, caFingerprint: pki.caFingerprint };
+}
+
+/** Sign the demo's waiver: the first ID number of the planted tax-arrears notice (the second stays refused). */
+export function signDemoWaivers(repo: string, pki: DemoPki, plan: Plan, signedAt: Date): string[] {
+  rmSync(join(repo, WAIVERS_DIR), { recursive: true, force: true });
+  const entry = plan.entries.find((e) => e.path === DEMO_WAIVED.path);
+  const finding = entry?.findings.find((f) => f.rule === DEMO_WAIVED.rule);
+  if (!entry?.digest || !finding) return [];
+  const draft = draftWaiver(finding as unknown as CheckFinding, { id: 'demo-arrears-notice-1', digest: entry.digest, justification: '《税收征收管理法》第四十五条：欠税公告依法公开欠税人的身份信息', pinPosition: true });
+  const file = `${WAIVERS_DIR}/demo-arrears-notice-1.json`;
+  mkdirSync(join(repo, WAIVERS_DIR), { recursive: true });
+  writeFileSync(join(repo, file), signWaiver({ draft, signer: signerOf(pki.admins[0]!), now: signedAt }));
+  return [file];
 }

@@ -21,7 +21,8 @@ function walk(dir: string): string[] {
 /** What the gate will do: entries through checkEntry, referenced files through scanAttachment, with the column as context. */
 function checkTree(root: string, base: string): CheckFinding[] {
   return walk(root)
-    .filter((abs) => !abs.includes('_approvals'))
+    // Signed records (approvals, waivers) are not published content.
+    .filter((abs) => !abs.includes('/_approvals/') && !abs.includes('/_waivers/'))
     .flatMap((abs) => {
       const rel = relative(base, abs).split('\\').join('/');
       const bytes = readFileSync(abs);

@@ -47,7 +47,13 @@ describe('sealpress check on the demo site group', () => {
     expect(byPath.get('content/19903000000/bszn/2026-08-vehicle-purchase-tax-guide.md')).toMatchObject({ status: 'refused', findings: [{ rule: 'approval-stale', severity: 'error' }, { rule: 'approval-pending' }] });
     expect(byPath.get('content/19900000000/ssxc/2026-04-tax-publicity-month-launch.md')).toMatchObject({ status: 'withdrawn', findings: [{ rule: 'withdrawn' }] });
     expect(json.entries.length).toBeGreaterThanOrEqual(40);
-    expect(json.summary).toEqual({ publishable: 43, pending: 3, refused: 4, unpublished: 1, withdrawn: 1 });
+    expect(json.summary).toEqual({ publishable: 44, pending: 3, refused: 9, unpublished: 1, withdrawn: 1 });
+    // The planted confidentiality and copyright cases (test/check/planted/README.md).
+    const rules = (path: string) => byPath.get(path)?.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
+    expect(rules(`content/${MAIN}/tzgg/2026-11-tax-arrears-notice.md`)).toEqual(['personal-id', 'personal-id']);
+    expect(byPath.get('content/19901000000/gzdt/2026-11-hall-volunteers.md')?.findings[0]).toMatchObject({ rule: 'personal-id', line: 12, column: 15 });
+    expect(rules('content/19902000000/gzdt/2026-11-port-logistics-reprint.md')).toContain('reprint-incomplete');
+    expect(rules('content/19903000000/tzgg/2026-11-inspection-arrangements.md')).toEqual(['internal-marking', 'internal-marking', 'secret-internal-host', 'secret-password']);
     expect(json.approvals.verified).toBe(true);
   });
 
@@ -68,14 +74,21 @@ describe('sealpress check on the demo site group', () => {
     const r = await run(['check', '--root', ROOT, '--format', 'json', '--now', NOW, '--site', '19901000000']);
     const json = JSON.parse(r.out) as CheckJson;
     expect(new Set(json.entries.map((e) => e.site))).toEqual(new Set(['19901000000']));
-    expect(r.code).toBe(0);
+    // 示例市 holds one refused entry (a planted ID number), so check still exits 1.
+    expect(json.summary.refused).toBe(1);
+    expect(r.code).toBe(1);
   });
 
   test('text output is compiler-style with a fix and a summary', async () => {
     const r = await run(['check', '--root', ROOT, '--now', NOW]);
     expect(r.out).toContain(`content/${MAIN}/tzgg/2026-11-internal-staffing-plan.md:7:13 error disclosure-withheld`);
     expect(r.out).toMatch(/fix: /);
-    expect(r.out).toMatch(/52 entries: 43 publishable, 3 pending, 4 refused, 1 unpublished, 1 withdrawn/);
+    expect(r.out).toMatch(/58 entries: 44 publishable, 3 pending, 9 refused, 1 unpublished, 1 withdrawn/);
+    // The waived ID number is shown as waived, masked; the other refuses the entry.
+    expect(r.out).toMatch(/tax-arrears-notice\.md:15:27 waived personal-id resident ID number 1101\*+/);
+    expect(r.out).toMatch(/tax-arrears-notice\.md:16:14 error personal-id/);
+    // A warning on a publishable entry is shown too.
+    expect(r.out).toMatch(/2026-11-fee-rules-draft\.md:\d+:\d+ warning draft-marking/);
     expect(r.out).toMatch(/approvals: approvals verified against policy v1/);
   });
 });
@@ -126,6 +139,6 @@ describe('the installed command', () => {
     expect(out).toMatch(/Usage: sealpress <command>/);
     const r = spawnSync('npx', ['--no-install', 'sealpress', 'check', '--format', 'json', '--now', NOW], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect((JSON.parse(r.stdout) as CheckJson).summary.refused).toBe(4);
+    expect((JSON.parse(r.stdout) as CheckJson).summary.refused).toBe(9);
   });
 });
