@@ -78,7 +78,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
 
   const buildOne = async (code: string): Promise<void> => {
     const siteStarted = performance.now();
-    const stage = bundleSite(gate.group, gate.plan, code, 'publish');
+    const stage = bundleSite(gate.group, gate.plan, code, 'publish', { reprintDisclaimer: gate.checks.reprintDisclaimer });
     options.onProgress?.({ type: 'site-start', code, entries: stage.bundle.entries.length });
     const stageDir = join(work, 'stage', code);
     writeStage(root, stageDir, stage);

@@ -43,7 +43,7 @@ export async function preview(args: string[], io: Io): Promise<number> {
     io.err(`sealpress: --port must be a port number, found "${values.port}"`);
     return EXIT.CONFIG;
   }
-  const stage = bundleSite(gate.group, gate.plan, code, 'preview');
+  const stage = bundleSite(gate.group, gate.plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
   const stageDir = join(root, WORK_DIR, 'preview', code);
   writeStage(root, stageDir, stage);
   const drafts = stage.bundle.entries.filter((e) => e.draft).length;

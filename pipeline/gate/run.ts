@@ -6,7 +6,7 @@
 import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics/index.ts';
 
 type WaivableDiagnostic = Diagnostic & WaivableFinding;
-import { applyWaivers, checksConfigDigest, scanAttachment, scanOptions, toDiagnostic, type WaivableFinding } from '../check/index.ts';
+import { applyWaivers, checksConfigDigest, scanAttachment, scanOptions, toDiagnostic, type ChecksConfig, type WaivableFinding } from '../check/index.ts';
 import { verifyTrust } from '../trust/index.ts';
 import { verifyWaivers } from './waivers.ts';
 import { loadApprovalRecords, loadAssets, loadChecksConfig, loadContent, loadSignedRecords, loadSiteGroup, loadTrustFiles, sha256, WAIVERS_DIR } from '../load/index.ts';
@@ -42,7 +42,7 @@ export interface GateTimings {
 }
 
 export type GateResult =
-  | { ok: true; group: SiteGroup; plan: Plan; configDiagnostics: Diagnostic[]; timings: GateTimings }
+  | { ok: true; group: SiteGroup; plan: Plan; configDiagnostics: Diagnostic[]; timings: GateTimings; checks: ChecksConfig }
   | { ok: false; configDiagnostics: Diagnostic[] };
 
 export async function runGate(options: GateOptions): Promise<GateResult> {
@@ -121,5 +121,5 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const t5 = performance.now();
   // Deciding happens inside planning, so the approval figure includes it (planning alone is cheap).
   const timings: GateTimings = { load: t1 - t0, analyse: t2 - t1, validate: t3 - t2, approvals: t4 - t3 + (t5 - t4), total: t5 - t0 };
-  return { ok: true, group, plan, configDiagnostics: config.diagnostics, timings };
+  return { ok: true, group, plan, configDiagnostics: config.diagnostics, timings, checks: checksConfig.config };
 }

@@ -51,7 +51,7 @@ function included(entry: PlanEntry, mode: BundleMode): boolean {
   return entry.status === 'publishable' || (mode === 'preview' && entry.status === 'pending');
 }
 
-export function bundleSite(group: SiteGroup, plan: Plan, code: string, mode: BundleMode): SiteStage {
+export function bundleSite(group: SiteGroup, plan: Plan, code: string, mode: BundleMode, options: { reprintDisclaimer?: string } = {}): SiteStage {
   const site = group.sites.get(code);
   const main = group.sites.get(group.main);
   if (!site || !main) throw new Error(`site ${code} is not in the group`);
@@ -144,6 +144,7 @@ export function bundleSite(group: SiteGroup, plan: Plan, code: string, mode: Bun
     group: {
       name: group.name,
       errorReportUrl: group.errorReportUrl,
+      ...(options.reprintDisclaimer ? { reprintDisclaimer: options.reprintDisclaimer } : {}),
       main: siteRef(main),
       categories: group.categories.map((c) => ({ id: c.id, name: c.name, columns: c.columns.map((col) => ({ id: col.id, name: col.name, type: col.type })) })),
     },

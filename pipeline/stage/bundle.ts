@@ -100,6 +100,8 @@ export interface SiteBundle {
   group: {
     name: string;
     errorReportUrl: string;
+    /** Shown on every reprinted article (sites/checks.yaml reprintDisclaimer). */
+    reprintDisclaimer?: string;
     main: BundleSiteRef;
     categories: BundleCategory[];
   };

@@ -98,6 +98,7 @@ export const bundleEntrySchema = z.object({
 export const groupSchema = z.object({
   name: z.string().min(1),
   errorReportUrl: z.string().url(),
+  reprintDisclaimer: z.string().optional(),
   main: siteRefSchema,
   categories: z.array(categorySchema),
 });

@@ -206,3 +206,15 @@ describe('a reader in Chromium', () => {
     }
   }, 120_000);
 });
+
+describe('copyright on the page', () => {
+  test('a reprinted article shows its source and the group\'s configured disclaimer', async () => {
+    const { default: jsyaml } = await import('js-yaml');
+    const config = jsyaml.load(readFileSync(join(ROOT, 'sites/checks.yaml'), 'utf8')) as { reprintDisclaimer: string };
+    const reprint = result.plan.entries.find((e) => e.status === 'publishable' && e.frontMatter?.reprint)!;
+    expect(reprint).toBeDefined();
+    const html = readFileSync(join(dist, reprint.site, reprint.column, reprint.slug, 'index.html'), 'utf8');
+    expect(html).toContain(reprint.frontMatter!.reprint!.source);
+    expect(html).toContain(config.reprintDisclaimer.trim());
+  });
+});
