@@ -18,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   keys: { load: async () => (await import('./keys.ts')).keys, summary: 'the approvers\' PKI: init, issue, rotate, revoke, list' },
   approve: { load: async () => (await import('./approve.ts')).approve, summary: 'sign an approval of one or more entries' },
   withdraw: { load: async () => (await import('./withdraw.ts')).withdraw, summary: 'sign the withdrawal of a published entry' },
+  waive: { load: async () => (await import('./waive.ts')).waive, summary: 'sign a waiver for one finding of the content checks' },
   trust: { load: async () => (await import('./trust.ts')).trust, summary: 'verify, show and countersign the trust documents' },
   demo: { load: async () => (await import('./demo.ts')).demo, summary: 'regenerate the demo trust material and approvals with throwaway keys' },
 };
