@@ -69,3 +69,20 @@ export function revocationAt(index: RevocationIndex, personId: string, fingerpri
   if (byCert && byCert.effectiveMs <= t) return byCert;
   return undefined;
 }
+
+/**
+ * Why a certificate does not count as a security administrator's signature
+ * made at time t (undefined when it does): it must chain to the group CA, name
+ * a person the root lists as an administrator, be valid at t and not revoked
+ * at or before t. Used for the admin-signed trust documents and for waivers.
+ */
+export function adminSignerProblem(cert: CertInfo, anchor: CertInfo, admins: readonly string[], revoked: RevocationIndex, t: number): string | undefined {
+  const chain = chainProblem(cert, anchor);
+  if (chain !== undefined || cert.uid === undefined) return chain ?? 'it names no person';
+  if (!admins.includes(cert.uid)) return 'not a security administrator named by the root';
+  const time = signingTimeProblem(cert, anchor, t);
+  if (time) return time.message;
+  const revocation = revocationAt(revoked, cert.uid, cert.fingerprint, t);
+  if (revocation) return `revoked from ${revocation.effective} (${revocation.reason})`;
+  return undefined;
+}

@@ -33,7 +33,7 @@ import {
   type RosterPerson,
 } from './documents.ts';
 import { pae, parseEnvelope, verifyPae, type EnvelopeProblem } from './dsse.ts';
-import { chainProblem, EMPTY_REVOCATIONS, indexRevocations, revocationAt, signingTimeProblem, type RevocationIndex } from './signer.ts';
+import { adminSignerProblem, EMPTY_REVOCATIONS, indexRevocations, type RevocationIndex } from './signer.ts';
 import { CLOCK_SKEW_MS, isoInstant } from './time.ts';
 
 /** Where the trust material lives in a repository. */
@@ -334,18 +334,9 @@ function readAdminSigned<T extends { signedAtMs: number; signedAt: string; expir
   const notCounted: string[] = [];
   for (const cert of certs) {
     const who = describeCert(cert);
-    const chain = chainProblem(cert, anchor);
     const uid = cert.uid;
-    let reason: string | undefined;
-    if (chain !== undefined || uid === undefined) reason = chain ?? 'it names no person';
-    else if (!root.securityAdmins.includes(uid)) reason = 'not a security administrator named by the root';
-    else {
-      const time = signingTimeProblem(cert, anchor, doc.signedAtMs);
-      const revocation = time ? undefined : revocationAt(revoked, uid, cert.fingerprint, doc.signedAtMs);
-      if (time) reason = time.message;
-      else if (revocation) reason = `revoked from ${revocation.effective} (${revocation.reason})`;
-      else if (counted.has(uid)) reason = 'signed twice: one person counts once';
-    }
+    let reason = adminSignerProblem(cert, anchor, root.securityAdmins, revoked, doc.signedAtMs);
+    if (reason === undefined && uid !== undefined && counted.has(uid)) reason = 'signed twice: one person counts once';
     if (reason === undefined && uid !== undefined) counted.add(uid);
     else notCounted.push(`${who}: ${reason}`);
   }

@@ -8,8 +8,7 @@ import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdtempSync, readd
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { main } from '../../pipeline/cli/main.ts';
-import type { Io } from '../../pipeline/cli/output.ts';
+import { runCli } from '../helpers/cli.ts';
 import { entry, makeRepo, MAIN, SUB, type TestRepo } from '../helpers/repo.ts';
 
 const T0 = '2026-11-01T09:00:00+08:00';
@@ -28,19 +27,7 @@ let tmp: string;
 let keyDir: string;
 const key = (id: string) => join(keyDir, `${id}.key.pem`);
 
-async function run(args: string[], env: Record<string, string | undefined> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(env)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
-  try {
-    const code = await main(args, io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
-  }
-}
+const run = runCli;
 
 const inRepo = (now: string) => ['--root', repo.root, '--now', now];
 

@@ -1,8 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '../helpers/cli.ts';
 import { afterEach, describe, expect, test } from 'vitest';
-import { main } from '../../pipeline/cli/main.ts';
-import type { Io } from '../../pipeline/cli/output.ts';
 import { approvedRepo, entry, makeRepo, MAIN, SUB_YAML, SUB, type TestRepo } from '../helpers/repo.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,13 +10,7 @@ const NOW = '2026-11-27T12:00:00+08:00';
 let repo: TestRepo | undefined;
 afterEach(() => repo?.cleanup());
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };
-  const code = await main(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 interface CheckJson {
   entries: { path: string; site: string; column: string; status: string; findings: { rule: string; severity: string; message: string; line: number; column: number }[] }[];

@@ -8,9 +8,8 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { main } from '../../pipeline/cli/main.ts';
-import type { Io } from '../../pipeline/cli/output.ts';
 import { inspectCertificate } from '../../pipeline/trust/index.ts';
+import { runCli } from '../helpers/cli.ts';
 import { entry, makeRepo, MAIN, SUB, type TestRepo } from '../helpers/repo.ts';
 
 const T0 = '2026-11-01T09:00:00+08:00';
@@ -25,19 +24,7 @@ let keyDir: string;
 const pass = (name: string) => join(tmp, `pass-${name}`);
 const key = (name: string) => join(keyDir, `${name}.key.pem`);
 
-async function run(args: string[], env: Record<string, string | undefined> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(env)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
-  try {
-    const code = await main(args, io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
-  }
-}
+const run = runCli;
 
 /** The admin options for the given administrators, each with its own passphrase file. */
 const admins = (...ids: string[]) => ids.flatMap((id) => ['--admin-key', key(id), '--admin-passphrase-file', pass(id)]);

@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../helpers/cli.ts';
 import { afterEach, describe, expect, test } from 'vitest';
-import { main } from '../../pipeline/cli/main.ts';
-import type { Io } from '../../pipeline/cli/output.ts';
 import { writeEncryptedKey } from '../../pipeline/trust/index.ts';
 import { approveAll, entry, fixtureGroupPki, makeRepo, MAIN, type TestRepo } from '../helpers/repo.ts';
 
@@ -16,12 +15,7 @@ afterEach(() => {
   delete process.env['SEALPRESS_PASSPHRASE'];
 });
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };
-  return { code: await main(args, io), out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('sealpress waive', () => {
   test('a security administrator waives one finding; the entry is then judged without it', async () => {

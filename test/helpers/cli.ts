@@ -1,0 +1,23 @@
+/** Run the `sealpress` command in-process with captured output (and, for the call, extra environment). */
+import { main } from '../../pipeline/cli/main.ts';
+import type { Io } from '../../pipeline/cli/output.ts';
+
+export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const set = (vars: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(vars)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  set(env);
+  try {
+    const code = await main(args, io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    set(saved);
+  }
+}
