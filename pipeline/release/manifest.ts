@@ -1,0 +1,77 @@
+/**
+ * The release manifest: what one signed release publishes. It lists every
+ * output file of every site (path, size, SHA-256), the entries it publishes
+ * with the digests of their approval records, and the trust documents a
+ * verifier needs, bound by digest. It is the payload of a DSSE envelope signed
+ * by the release-signer role (Trust model 7: a mirror proves nothing by being
+ * there; the signed manifest decides).
+ *
+ * Paths are POSIX, relative to the release tree, and start with the site code:
+ * `19900000000/index.html`. They are sorted (JavaScript string order) and
+ * unique; none is absolute, empty, `.` or `..`, or under a site's metadata
+ * folder (MIRROR_META_DIR), which holds the manifest itself.
+ */
+
+export const RELEASE_PAYLOAD_TYPE = 'application/vnd.sealpress.release+json';
+export const RELEASE_FORMAT = 1;
+
+/**
+ * Each site folder of a release tree carries the signed manifest and the trust
+ * documents under this folder, so a verifier that can reach only one site
+ * (an http(s) mirror) can still check it. These files are not listed in the
+ * manifest: the manifest is checked by its signature, the trust documents by
+ * the digests the manifest holds.
+ */
+export const MIRROR_META_DIR = '.well-known/sealpress';
+export const MANIFEST_FILE = 'release.dsse.json';
+/** Trust documents as named inside `<site>/.well-known/sealpress/trust/`, the same names as under sites/trust/. */
+export const RELEASE_TRUST_FILES = ['ca.pem', 'root.dsse.json', 'roster.dsse.json', 'policy.dsse.json', 'revocations.dsse.json'] as const;
+export type ReleaseTrustFile = (typeof RELEASE_TRUST_FILES)[number];
+
+export interface ManifestFile {
+  /** `<site code>/<path inside the site>`. */
+  path: string;
+  size: number;
+  /** Lower-case hex. */
+  sha256: string;
+}
+
+export interface ManifestSite {
+  code: string;
+  name: string;
+  domain: string;
+}
+
+export interface ManifestEntry {
+  /** Repo-relative path of the entry, `content/<site>/<column>/<slug>.md`. */
+  path: string;
+  site: string;
+  /** SHA-256 of the entry file as approved. */
+  sha256: string;
+  /** SHA-256 of each approval record file (content/_approvals/…) that made it publishable. */
+  approvals: string[];
+}
+
+export interface ReleaseManifest {
+  type: 'release';
+  format: typeof RELEASE_FORMAT;
+  /** Strictly increasing across the group's releases; a verifier refuses one lower than the last it saw. */
+  version: number;
+  /** The group name from the root document. */
+  group: string;
+  /** ISO instant with offset. */
+  createdAt: string;
+  /** ISO instant with offset; past it, verifiers refuse the manifest (freeze attack). */
+  expires: string;
+  /** The source commit the release was built from, when known. */
+  commit?: string;
+  /** When this release republishes an earlier one's files (rollback), that version. */
+  rollbackOf?: number;
+  /** SHA-256 of each trust document the release was gated and signed under. */
+  trust: Record<ReleaseTrustFile, string>;
+  /** The head of the audit log at signing time, so the signature seals the log up to there. */
+  audit?: { seq: number; hash: string };
+  sites: ManifestSite[];
+  files: ManifestFile[];
+  entries: ManifestEntry[];
+}
