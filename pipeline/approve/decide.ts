@@ -33,6 +33,8 @@ export interface ApprovalResult {
   status: ApprovalStatus;
   /** Person ids of the distinct valid signers of the current bytes, sorted. */
   signers: string[];
+  /** When approved: the record files whose approvals counted, sorted (a release names them). */
+  records?: string[];
   findings: ApprovalFinding[];
 }
 
@@ -41,6 +43,7 @@ const RENEW = 'ask for a new approval of the current version (`sealpress approve
 interface Valid {
   person: RosterPerson;
   at: number;
+  file: string;
 }
 
 export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Date): ApprovalResult {
@@ -102,7 +105,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
       stale.push({ code: 'APPROVAL_STALE', file, message: why, fix: RENEW });
       continue;
     }
-    approvals.push({ person, at: payload.signedAtMs });
+    approvals.push({ person, at: payload.signedAtMs, file });
   }
 
   if (bad.length > 0) return { status: 'refused', signers: [], findings: bad };
@@ -114,7 +117,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
   const candidates = people.map((p) => slots.flatMap((s, i) => (canFill(p, s, entry) ? [i] : [])));
   const match = maxMatching(candidates, slots.length);
   const signers = people.map((p) => p.id).sort();
-  if (match.size === slots.length) return { status: 'approved', signers, findings: [] };
+  if (match.size === slots.length) return { status: 'approved', signers, findings: [], records: [...new Set(counted.map((a) => a.file))].sort() };
 
   if (withdrawal) {
     const reason = withdrawal.record.payload?.reason;

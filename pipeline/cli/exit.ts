@@ -7,6 +7,8 @@ export const EXIT = {
   CONFIG: 2,
   /** The renderer or the indexer failed; dist/ keeps the previous sites. */
   BUILD: 3,
+  /** publish/rollback: the release is signed and archived, but a mirror or an off-site copy failed (the others are fine). */
+  MIRROR: 4,
 } as const;
 
 /** The version reported by `--version` and in SARIF output. */

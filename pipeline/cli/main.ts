@@ -20,6 +20,12 @@ const COMMANDS: Record<string, Command> = {
   withdraw: { load: async () => (await import('./withdraw.ts')).withdraw, summary: 'sign the withdrawal of a published entry' },
   waive: { load: async () => (await import('./waive.ts')).waive, summary: 'sign a waiver for one finding of the content checks' },
   trust: { load: async () => (await import('./trust.ts')).trust, summary: 'verify, show and countersign the trust documents' },
+  publish: { load: async () => (await import('./publish.ts')).publish, summary: 'gate, build, sign the release, archive it, deploy and verify the mirrors' },
+  verify: { load: async () => (await import('./verify.ts')).verify, summary: 'check a mirror (folder or URL) against its signed release; --restore repairs it' },
+  watch: { load: async () => (await import('./watch.ts')).watch, summary: 'verify a mirror periodically, record incidents, restore' },
+  rollback: { load: async () => (await import('./rollback.ts')).rollback, summary: 'publish an earlier release\'s content again as a new version' },
+  report: { load: async () => (await import('./report.ts')).report, summary: 'update statistics, adoption, reply times and the yearly assessment (html, json, csv)' },
+  column: { load: async () => (await import('./column.ts')).column, summary: 'sign a column change request (office): add, drop or rename a sub-site column' },
   demo: { load: async () => (await import('./demo.ts')).demo, summary: 'regenerate the demo trust material and approvals with throwaway keys' },
 };
 

@@ -1,1 +1,2 @@
 export * from './regenerate.ts';
+export * from './column-changes.ts';

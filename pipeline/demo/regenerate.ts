@@ -3,8 +3,10 @@
  * throwaway keys: a group CA, three security administrators (2 of 3 sign the
  * trust documents), one approver per site and department, an office approver
  * and a release signer; then approvals of the demo entries. The private keys
- * live only in memory and are dropped at the end: nothing secret is written,
- * and the committed result lets a fresh clone publish the approved entries.
+ * live only in memory and are dropped at the end, except the release signer's:
+ * a fresh clone must be able to sign a demo release, so that one key is written
+ * encrypted under demo/keys/ with a passphrase the README gives (DEMO_PASSPHRASE).
+ * It is demo material only: anyone can read the passphrase.
  *
  * A few entries are deliberately left so that the gate has something to show:
  * one without any approval (pending), one 信息公开 entry with only its
@@ -18,6 +20,7 @@ import { signApproval, type ApprovalItem } from '../approve/index.ts';
 import { draftWaiver, signWaiver, type CheckFinding } from '../check/index.ts';
 import { sha256, TRUST_DIR, TRUST_FILES, APPROVALS_DIR, WAIVERS_DIR } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
+import { signDemoColumnChanges } from './column-changes.ts';
 import type { Plan, PlanEntry } from '../plan/index.ts';
 import { assetDigests } from '../validate/index.ts';
 import {
@@ -28,7 +31,14 @@ import {
   signTrustDocument,
   type KeyPair,
   type Signer,
+  writeEncryptedKey,
 } from '../trust/index.ts';
+
+/** Where the demo's release key is kept, encrypted, and the passphrase that opens it (published in the README: demo only). */
+export const DEMO_KEYS_DIR = 'demo/keys';
+export const DEMO_RELEASE_KEY = `${DEMO_KEYS_DIR}/release-1.key.pem`;
+export const DEMO_RELEASE_CERT = `${DEMO_KEYS_DIR}/release-1.cert.pem`;
+export const DEMO_PASSPHRASE = 'sealpress-demo-passphrase';
 
 /** Entries the demo keeps from being fully approved, and how. */
 /** The demo's planted tax-arrears notice: the law requires its first ID number to be published, so that one is waived. */
@@ -247,9 +257,24 @@ export async function regenerateDemoTrust(options: RegenerateOptions): Promise<R
     ...(options.bits ? { bits: options.bits } : {}),
   });
   writeDemoTrust(repo, pki);
+  writeDemoReleaseKey(repo, pki);
   const waivers = signDemoWaivers(repo, pki, plan, options.signedAt);
   const records = [...waivers, ...signDemoApprovals(repo, pki, group, plan, options.signedAt, DEMO_HOLDS)];
+  records.push(...signDemoColumnChanges(repo, pki, group, options.signedAt));
   return { people: pki.people.length, records, caFingerprint: pki.caFingerprint };
+}
+
+/** Keep the release signer's key (encrypted with DEMO_PASSPHRASE) and certificate, so a fresh clone can sign demo releases. */
+export function writeDemoReleaseKey(repo: string, pki: DemoPki): void {
+  const signer = pki.people.find((p) => p.roles.some((r) => r.role === 'release-signer'));
+  if (!signer?.certPem) return;
+  mkdirSync(join(repo, DEMO_KEYS_DIR), { recursive: true });
+  writeEncryptedKey(join(repo, DEMO_RELEASE_KEY), signer.keys.privateKey, DEMO_PASSPHRASE, { repoRoot: repo, overwrite: true });
+  writeFileSync(join(repo, DEMO_RELEASE_CERT), signer.certPem);
+  writeFileSync(
+    join(repo, DEMO_KEYS_DIR, 'README.md'),
+    `# Demo release key: not for production\n\nMade by \`sealpress demo\` with the demo's throwaway CA. The key is encrypted with the\npassphrase \`${DEMO_PASSPHRASE}\`, which the README publishes: it protects nothing and\nexists so that a fresh clone can sign and publish the demo site group.\n`,
+  );
 }
 
 /** Sign the demo's waiver: the first ID number of the planted tax-arrears notice (the second stays refused). */

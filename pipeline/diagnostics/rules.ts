@@ -8,8 +8,10 @@ export interface RuleInfo {
   id: string;
   severity: Severity;
   /** Which stage raises it. */
-  stage: 'load' | 'parse' | 'validate' | 'check' | 'approve' | 'plan';
+  stage: 'load' | 'parse' | 'validate' | 'check' | 'approve' | 'plan' | 'govern';
   description: string;
+  /** What to do, when one answer fits every case (the diagnostic's own fix is more precise). */
+  fix?: string;
 }
 
 export const RULES = [
@@ -48,6 +50,12 @@ export const RULES = [
   { id: 'withdrawn', severity: 'info', stage: 'approve', description: 'A signed withdrawal takes the entry off the sites; the record is kept.' },
   { id: 'embargoed', severity: 'info', stage: 'plan', description: 'publishAt is in the future: the entry is pending until then.' },
   { id: 'unpublished', severity: 'info', stage: 'plan', description: 'unpublishAt has passed: the entry is taken off the site.' },
+  { id: 'column-not-approved', severity: 'error', stage: 'govern', description: 'The entry is in a column its sub-site adds to the group tree (extraColumns) without a valid column change request signed by the office.', fix: 'have an office approver sign an `add` request (`sealpress column request --site CODE --add ID …`) into sites/_changes/<site>/, or move the entry into a column of the group tree' },
+  { id: 'column-dropped', severity: 'warning', stage: 'govern', description: 'A sub-site leaves out a column of the group tree without a signed `drop` request (the main site carries the whole tree).', fix: 'list the column in the site\'s `columns`, or have an office approver sign a `drop` request' },
+  { id: 'column-rename-not-approved', severity: 'warning', stage: 'govern', description: 'A sub-site renames a group column (renameColumns) without a signed `rename` request: the group\'s name is shown.', fix: 'have an office approver sign a `rename` request, or remove the rename' },
+  { id: 'column-change-invalid', severity: 'error', stage: 'govern', description: 'A column change request under sites/_changes/ is malformed, forged, for another site, or not signed by an office approver of the roster; it approves nothing.', fix: 'remove it and have an office approver sign a new one (`sealpress column request`)' },
+  { id: 'admin-filing-late', severity: 'warning', stage: 'govern', description: 'A site administrator\'s appointment was filed (or is still unfiled) more than 15 working days after it, by the Chinese working calendar with its adjusted working weekends.', fix: 'file the appointment with the office; record the filing date in site.yaml' },
+  { id: 'admin-calendar-unknown', severity: 'error', stage: 'govern', description: 'An administrator\'s dates fall outside the years the working-day calendar (npm chinese-days) covers: the working days cannot be counted, and are not guessed.', fix: 'update the chinese-days package to a version with that year\'s State Council holiday arrangement' },
 ] as const satisfies readonly RuleInfo[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -6,7 +6,7 @@
 import { decide, prepareRecordsParallel, recordFindings, type ApprovalFinding } from '../approve/index.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { RuleId } from '../diagnostics/rules.ts';
-import type { RecordFile } from '../load/index.ts';
+import { sha256, type RecordFile } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { ApprovalJudge } from '../plan/index.ts';
 import { assetDigests } from '../validate/index.ts';
@@ -69,6 +69,18 @@ export async function approvalJudge(options: {
     diagnostics.push(diagnostic(rule === 'approval-stale' ? 'approval-stale' : 'approval-invalid', 'error', f.file, undefined, `${f.message} [${f.code}${f.detail ? `/${f.detail}` : ''}]`, { fix: f.fix }));
   }
   const pinned = trust.trust.anchor.pinned;
+  // A release names the records behind each entry by digest; hashed once each, when first needed.
+  const recordBytes = new Map(options.records.map((r) => [r.file, r.bytes]));
+  const recordDigests = new Map<string, string>();
+  const digestOf = (file: string): string => {
+    let d = recordDigests.get(file);
+    if (d === undefined) {
+      const bytes = recordBytes.get(file);
+      d = bytes ? sha256(bytes) : '';
+      recordDigests.set(file, d);
+    }
+    return d;
+  };
   return {
     diagnostics,
     judge: {
@@ -94,6 +106,7 @@ export async function approvalJudge(options: {
         );
         return {
           status: result.status,
+          ...(result.records ? { records: result.records.map((file) => ({ file, sha256: digestOf(file) })) } : {}),
           findings: result.findings.map((f) => {
             const { rule, severity } = ruleOf(f.code);
             const where = f.file === entry.path ? '' : ` (record ${f.file})`;

@@ -14,6 +14,7 @@ import type { SiteGroup } from '../model/index.ts';
 import { join } from 'node:path';
 import { planEntries, type Plan } from '../plan/index.ts';
 import { validateEntry, type ValidatedEntry } from '../validate/index.ts';
+import { adminRegister, chineseDaysCalendar, governColumns, loadColumnChanges, verifyColumnChanges, type FilingRecord, type SiteColumnChanges } from '../govern/index.ts';
 import { analyseAll } from './analyse-pool.ts';
 import { approvalJudge } from './approvals.ts';
 import { FactsCache } from './facts-cache.ts';
@@ -41,8 +42,14 @@ export interface GateTimings {
   total: number;
 }
 
+/** What column governance and the administrator register found, for the reports. */
+export interface GateGovernance {
+  columns: ReadonlyMap<string, SiteColumnChanges>;
+  administrators: FilingRecord[];
+}
+
 export type GateResult =
-  | { ok: true; group: SiteGroup; plan: Plan; configDiagnostics: Diagnostic[]; timings: GateTimings; checks: ChecksConfig }
+  | { ok: true; group: SiteGroup; plan: Plan; configDiagnostics: Diagnostic[]; timings: GateTimings; checks: ChecksConfig; governance: GateGovernance }
   | { ok: false; configDiagnostics: Diagnostic[] };
 
 export async function runGate(options: GateOptions): Promise<GateResult> {
@@ -66,6 +73,13 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const trust = verifyTrust(trustFiles.files, { now, ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}) });
   const waiverFiles = loadSignedRecords(root, WAIVERS_DIR);
   const { waivers, diagnostics: waiverDiagnostics } = verifyWaivers(waiverFiles.records, trust.ok ? trust.trust : undefined, now);
+  // Column governance: the office's signed column change requests decide which columns each sub-site has (pipeline/govern).
+  const changeFiles = loadColumnChanges(root);
+  const changes = verifyColumnChanges(changeFiles.records, trust.ok ? trust.trust : undefined, group, now);
+  const governance = governColumns(group, changes.changes);
+  const governed = governance.group;
+  const register = adminRegister(governed, chineseDaysCalendar(), now);
+  const governDiagnostics = [...changeFiles.diagnostics, ...changes.diagnostics, ...governance.diagnostics, ...register.diagnostics];
   const nowMs = now.getTime();
 
   // Entry facts now depend on the checks' configuration too: it salts the cache.
@@ -81,7 +95,8 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const validated = content.entries.map((loaded, i): ValidatedEntry => {
     const f = facts[i];
     if (f?.parsed) {
-      const v = validateEntry(loaded, f, group, assets);
+      const v = validateEntry(loaded, f, governed, assets);
+      v.findings = governance.review(v, v.findings);
       v.findings.unshift(...loaded.findings);
       // A signed waiver lets exactly the finding it names through, for these bytes only.
       if (waivers.length > 0 && v.digest) v.findings = applyWaivers(v.findings as WaivableDiagnostic[], waivers, v.digest, { now: nowMs });
@@ -110,16 +125,16 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const t3 = performance.now();
   const records = loadApprovalRecords(root);
   const approvals = await approvalJudge({
-    group,
+    group: governed,
     trust,
     records: records.records,
     now,
     ...(options.workers ? { workers: options.workers } : {}),
   });
   const t4 = performance.now();
-  const plan = planEntries(validated, [...content.diagnostics, ...trustFiles.diagnostics, ...waiverFiles.diagnostics, ...waiverDiagnostics, ...records.diagnostics, ...approvals.diagnostics], now, approvals.judge);
+  const plan = planEntries(validated, [...content.diagnostics, ...trustFiles.diagnostics, ...waiverFiles.diagnostics, ...waiverDiagnostics, ...records.diagnostics, ...approvals.diagnostics, ...governDiagnostics], now, approvals.judge);
   const t5 = performance.now();
   // Deciding happens inside planning, so the approval figure includes it (planning alone is cheap).
   const timings: GateTimings = { load: t1 - t0, analyse: t2 - t1, validate: t3 - t2, approvals: t4 - t3 + (t5 - t4), total: t5 - t0 };
-  return { ok: true, group, plan, configDiagnostics: config.diagnostics, timings, checks: checksConfig.config };
+  return { ok: true, group: governed, plan, configDiagnostics: config.diagnostics, timings, checks: checksConfig.config, governance: { columns: governance.sites, administrators: register.records } };
 }

@@ -121,6 +121,7 @@ export function validateSiteGroup(groupFile: ConfigFile, siteFiles: readonly Con
     diagnostics.push(...issuesToDiagnostics(file.path, yaml, siteIssues));
     if (site && siteIssues.length === 0) sites.push(site);
   }
+  diagnostics.push(...extraColumnClashes(sites));
   const codes = new Set(siteFiles.map((f) => f.path.split('/')[1]));
   if (!codes.has(group.main)) {
     diagnostics.push(
@@ -196,7 +197,7 @@ function readSite(path: string, yaml: YamlSource, group: SiteGroup, issues: Fiel
   const s = Fields.of(yaml.value, [], issues, path);
   if (!s) return undefined;
   const folder = path.split('/')[1] ?? '';
-  s.rejectUnknown(['code', 'name', 'kind', 'domain', 'siteIdCode', 'icp', 'psb', 'address', 'phone', 'columns', 'departments', 'administrators']);
+  s.rejectUnknown(['code', 'name', 'kind', 'domain', 'siteIdCode', 'icp', 'psb', 'address', 'phone', 'columns', 'extraColumns', 'renameColumns', 'departments', 'administrators']);
   const code = s.requiredString('code', { pattern: TAX_CODE, patternHint: 'an 11-digit tax authority code' });
   if (code && code !== folder) issues.push({ path: ['code'], message: `code ${code} does not match the folder sites/${folder}/`, fix: `rename the folder or the code so they agree` });
   const name = s.requiredString('name', { max: 60 });
@@ -216,23 +217,132 @@ function readSite(path: string, yaml: YamlSource, group: SiteGroup, issues: Fiel
   const psb = s.requiredString('psb', { max: 60 });
   const address = s.optionalString('address', { max: 120 });
   const phone = s.optionalString('phone', { max: 40 });
-  const columns = readSiteColumns(s, group, issues);
+  const extraColumns = readExtraColumns(s, group, kind, issues);
+  const columns = readSiteColumns(s, group, extraColumns ?? [], issues);
+  const renameColumns = readRenameColumns(s, group, kind, columns ?? [], issues);
   const departments = readDepartments(s, issues);
   const administrators = readAdministrators(s, issues);
-  if (!(code && name && kind && domain && siteIdCode && icp && psb && columns && departments && administrators)) return undefined;
+  if (!(code && name && kind && domain && siteIdCode && icp && psb && columns && extraColumns && renameColumns && departments && administrators)) return undefined;
   const site: Site = { code, name, kind, domain, siteIdCode, icp, psb, columns, departments, administrators, source: path };
+  if (extraColumns.length > 0) site.extraColumns = extraColumns;
+  if (Object.keys(renameColumns).length > 0) site.renameColumns = renameColumns;
   if (address) site.address = address;
   if (phone) site.phone = phone;
+  // Governance findings (column changes, the administrator register) point at these lines.
+  const positions: Record<string, { line: number; column: number }> = {};
+  const at = (key: string, path: (string | number)[]) => {
+    const p = yaml.positionOf(path);
+    if (p) positions[key] = p;
+  };
+  at('columns', ['columns']);
+  (Array.isArray(s.value['extraColumns']) ? (s.value['extraColumns'] as unknown[]) : []).forEach((_, i) => {
+    const id = extraColumns[i]?.id;
+    if (id !== undefined) at(`extraColumns.${id}`, ['extraColumns', i]);
+  });
+  for (const id of Object.keys(renameColumns)) at(`renameColumns.${id}`, ['renameColumns', id]);
+  administrators.forEach((_, i) => at(`administrators.${i}`, ['administrators', i]));
+  site.positions = positions;
   return site;
 }
 
-function readSiteColumns(s: Fields, group: SiteGroup, issues: FieldIssue[]): string[] | undefined {
+/**
+ * Columns a sub-site adds to the tree, declared with what the tree would say of
+ * them. Declaring is not approving: the gate uses one only when a column change
+ * request signed by the office covers it (pipeline/govern); the config stays
+ * loadable without one so that \`sealpress check\` can name the missing request.
+ */
+function readExtraColumns(s: Fields, group: SiteGroup, kind: 'main' | 'sub' | undefined, issues: FieldIssue[]): Column[] | undefined {
+  const list = s.list('extraColumns', false);
+  if (!list) return s.has('extraColumns') ? undefined : [];
+  if (kind === 'main') {
+    // The main site carries the group's tree itself: a column of its own is a change of the tree.
+    issues.push({ path: ['extraColumns'], atKey: true, message: 'the main site carries the group\'s column tree; it has no columns of its own', fix: 'add the column to sites/group.yaml instead' });
+    return undefined;
+  }
+  const categories = new Set(group.categories.map((c) => c.id));
+  const out: Column[] = [];
+  let ok = true;
+  list.forEach((raw, i) => {
+    const path = ['extraColumns', i];
+    const before = issues.length;
+    const c = Fields.of(raw, path, issues, 'an added column');
+    if (!c) return void (ok = false);
+    c.rejectUnknown(['id', 'name', 'type', 'category', 'description']);
+    const id = c.requiredString('id', { pattern: ID, patternHint: 'a lower-case ASCII id (it is the folder name under content/<site>/)' });
+    const name = c.requiredString('name', { max: 20 });
+    const type = c.requiredEnum('type', COLUMN_TYPES);
+    const category = c.requiredString('category', { pattern: ID, patternHint: 'the id of a category of sites/group.yaml' });
+    const description = c.optionalString('description', { max: 200 });
+    if (id && (group.columns.has(id) || categories.has(id))) issues.push({ path: [...path, 'id'], message: `\`${id}\` is already an id of the group's column tree`, fix: 'list it under `columns` only; `extraColumns` is for columns the tree does not have' });
+    if (id && out.some((x) => x.id === id)) issues.push({ path: [...path, 'id'], message: `added column \`${id}\` is declared twice` });
+    if (category && !categories.has(category)) issues.push({ path: [...path, 'category'], message: `category \`${category}\` is not in sites/group.yaml`, fix: `use one of: ${[...categories].join(', ')}` });
+    if (issues.length > before || !id || !name || !type || !category) return void (ok = false);
+    const column: Column = { id, name, type, category };
+    if (description) column.description = description;
+    out.push(column);
+  });
+  return ok ? out : undefined;
+}
+
+/** Group columns a sub-site wants to show under another name; shown so only with a signed `rename` request. */
+function readRenameColumns(s: Fields, group: SiteGroup, kind: 'main' | 'sub' | undefined, enabled: readonly string[], issues: FieldIssue[]): Record<string, string> | undefined {
+  const raw = s.value['renameColumns'];
+  if (raw === undefined || raw === null) return {};
+  if (kind === 'main') {
+    issues.push({ path: ['renameColumns'], atKey: true, message: 'the main site carries the group\'s column tree under its own names', fix: 'rename the column in sites/group.yaml instead' });
+    return undefined;
+  }
+  const r = s.child('renameColumns', '`renameColumns` (column id: new name)');
+  if (!r) return undefined;
+  const before = issues.length;
+  const out: Record<string, string> = {};
+  for (const id of Object.keys(r.value)) {
+    const name = r.requiredString(id, { max: 20 });
+    const column = group.columns.get(id);
+    if (!column) issues.push({ path: ['renameColumns', id], atKey: true, message: `\`${id}\` is not a column of the group's tree`, fix: 'a rename keys on a tree column id (see sites/group.yaml)' });
+    else if (!enabled.includes(id)) issues.push({ path: ['renameColumns', id], atKey: true, message: `column ${column.name} (${id}) is renamed but not listed in \`columns\``, fix: 'list it in `columns`, or remove the rename' });
+    else if (name === column.name) issues.push({ path: ['renameColumns', id], message: `the new name is the group's name ${column.name}`, fix: 'remove the rename' });
+    if (name !== undefined) out[id] = name;
+  }
+  return issues.length > before ? undefined : out;
+}
+
+/**
+ * An added column id means one column across the group: the roster's grants and
+ * the policy's rules name columns by id, so two sites may not give one id two
+ * different definitions.
+ */
+function extraColumnClashes(sites: readonly Site[]): Diagnostic[] {
+  const first = new Map<string, { site: Site; column: Column }>();
+  const out: Diagnostic[] = [];
+  for (const site of sites) {
+    for (const column of site.extraColumns ?? []) {
+      const had = first.get(column.id);
+      if (!had) {
+        first.set(column.id, { site, column });
+        continue;
+      }
+      const a = had.column;
+      if (a.name !== column.name || a.type !== column.type || a.category !== column.category) {
+        out.push(
+          diagnostic('config-invalid', 'error', site.source, site.positions?.[`extraColumns.${column.id}`], `added column \`${column.id}\` is declared as ${column.name}/${column.type}/${column.category}, but ${had.site.source} declares it as ${a.name}/${a.type}/${a.category}`, {
+            fix: 'one column id means one column across the group (roster grants and policy rules name it): use the same definition, or another id',
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function readSiteColumns(s: Fields, group: SiteGroup, extra: readonly Column[], issues: FieldIssue[]): string[] | undefined {
   const raw = s.value['columns'];
   const all = [...group.columns.keys()];
   if (raw === 'all') return all;
   const list = s.list('columns', true);
   if (!list) return undefined;
   const enabled = new Set<string>();
+  const listedExtra = new Set<string>();
   list.forEach((item, i) => {
     if (typeof item !== 'string') {
       issues.push({ path: ['columns', i], message: `a column must be given by its id, found ${typeof item}` });
@@ -242,14 +352,22 @@ function readSiteColumns(s: Fields, group: SiteGroup, issues: FieldIssue[]): str
       enabled.add(item);
       return;
     }
+    // An added column: declared under extraColumns, judged by the gate against the signed requests.
+    if (extra.some((c) => c.id === item)) {
+      listedExtra.add(item);
+      return;
+    }
     const byName = [...group.columns.values()].find((c) => c.name === item);
     issues.push({
       path: ['columns', i],
       message: `column ${item} is not in the group's column tree`,
       fix: byName
         ? `write its id \`${byName.id}\``
-        : 'a sub-site may only enable the group\'s columns; ask the office for a column change request, or fix the id (see sites/group.yaml)',
+        : 'fix the id (see sites/group.yaml), or, to add a column of the site\'s own, declare it under `extraColumns` (id, name, type, category) and have the office sign an `add` column change request (`sealpress column request`)',
     });
+  });
+  extra.forEach((c, i) => {
+    if (!listedExtra.has(c.id)) issues.push({ path: ['extraColumns', i], message: `added column \`${c.id}\` is declared but not listed in \`columns\``, fix: 'list it in `columns`, or remove the declaration' });
   });
   // Keep the tree's order so every site's navigation reads the same.
   return all.filter((id) => enabled.has(id));
@@ -281,7 +399,8 @@ function readAdministrators(s: Fields, issues: FieldIssue[]): Administrator[] | 
     a.rejectUnknown(['name', 'appointed', 'filed', 'phone']);
     const name = a.requiredString('name', { max: 40 });
     const appointed = a.requiredString('appointed');
-    const filed = a.requiredString('filed');
+    // Not yet filed is a state the register reports (overdue once 15 working days pass), not a config error.
+    const filed = a.optionalString('filed');
     const phone = a.optionalString('phone', { max: 40 });
     for (const [key, value] of [['appointed', appointed], ['filed', filed]] as const) {
       if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !parseDateTime(value))) {
@@ -289,8 +408,9 @@ function readAdministrators(s: Fields, issues: FieldIssue[]): Administrator[] | 
       }
     }
     if (appointed && filed && filed < appointed) issues.push({ path: ['administrators', i, 'filed'], message: `filed ${filed} is before the appointment ${appointed}` });
-    if (name && appointed && filed) {
-      const admin: Administrator = { name, appointed, filed };
+    if (name && appointed) {
+      const admin: Administrator = { name, appointed };
+      if (filed) admin.filed = filed;
       if (phone) admin.phone = phone;
       admins.push(admin);
     }

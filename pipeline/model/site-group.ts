@@ -29,8 +29,8 @@ export interface Administrator {
   name: string;
   /** Date of appointment, YYYY-MM-DD. */
   appointed: string;
-  /** Date the appointment was filed with the office, YYYY-MM-DD. */
-  filed: string;
+  /** Date the appointment was filed with the office, YYYY-MM-DD; absent while not yet filed (the register then counts to today). */
+  filed?: string;
   phone?: string;
 }
 
@@ -47,8 +47,27 @@ export interface Site {
   icp: string;
   /** Public-security filing number (公安机关备案号). */
   psb: string;
-  /** Column ids enabled for this site, in tree order. */
+  /**
+   * Column ids enabled for this site, in tree order. As loaded: the group tree's
+   * columns only. On the gate's effective group (pipeline/govern), also the
+   * added columns a signed column change request approves.
+   */
   columns: string[];
+  /**
+   * Columns a sub-site adds to the group tree (site.yaml `extraColumns:`, each
+   * also listed in `columns:`). Declared is not allowed: each needs a signed
+   * `add` request (pipeline/govern), else its entries are refused.
+   */
+  extraColumns?: Column[];
+  /** Group column id → the name a sub-site wants to show it under (site.yaml `renameColumns:`); used only with a signed `rename` request. */
+  renameColumns?: Record<string, string>;
+  /** On the gate's effective group only: column id → the name this site shows, for the approved renames. */
+  columnNames?: Record<string, string>;
+  /**
+   * Where site.yaml writes what governance findings point at (1-based): keys
+   * `columns`, `extraColumns.<id>`, `renameColumns.<id>`, `administrators.<i>`.
+   */
+  positions?: Record<string, { line: number; column: number }>;
   departments: Department[];
   administrators: Administrator[];
   address?: string;

@@ -24,6 +24,15 @@ export interface PlanEntry {
   frontMatter?: FrontMatter;
   body?: string;
   assets: EntryAsset[];
+  /** When publishable under verified approvals: the approval records that made it so, with their digests (a release lists them). */
+  approvals?: ApprovalRecordRef[];
+}
+
+export interface ApprovalRecordRef {
+  /** Repo-relative record file. */
+  file: string;
+  /** SHA-256 of the record file's bytes as the gate verified them. */
+  sha256: string;
 }
 
 export interface Plan {
@@ -42,7 +51,7 @@ export interface ApprovalJudge {
   verified: boolean;
   note: string;
   /** Called for each entry that passed validation. */
-  judge(entry: ValidatedEntry & { frontMatter: FrontMatter; digest: string }): { status: 'approved' | 'pending' | 'refused' | 'withdrawn'; findings: Diagnostic[] };
+  judge(entry: ValidatedEntry & { frontMatter: FrontMatter; digest: string }): { status: 'approved' | 'pending' | 'refused' | 'withdrawn'; findings: Diagnostic[]; records?: ApprovalRecordRef[] };
 }
 
 const UNVERIFIED: ApprovalJudge = {
@@ -94,6 +103,7 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
     if (v.digest !== undefined) entry.digest = v.digest;
     if (fm) entry.frontMatter = fm;
     if (v.body !== undefined && status !== 'refused') entry.body = v.body;
+    if (status === 'publishable' && approval?.records) entry.approvals = approval.records;
     return entry;
   });
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -146,7 +146,8 @@ export function bundleSite(group: SiteGroup, plan: Plan, code: string, mode: Bun
       errorReportUrl: group.errorReportUrl,
       ...(options.reprintDisclaimer ? { reprintDisclaimer: options.reprintDisclaimer } : {}),
       main: siteRef(main),
-      categories: group.categories.map((c) => ({ id: c.id, name: c.name, columns: c.columns.map((col) => ({ id: col.id, name: col.name, type: col.type })) })),
+      // The governed group: approved added columns are in the tree; an approved rename shows on this site only.
+      categories: group.categories.map((c) => ({ id: c.id, name: c.name, columns: c.columns.map((col) => ({ id: col.id, name: site.columnNames?.[col.id] ?? col.name, type: col.type })) })),
     },
     site: bundleSite,
     sites: [...group.sites.values()].map(siteRef),

@@ -93,10 +93,20 @@ export interface PolicyRule {
   require: Requirement[];
 }
 
+/** How many distinct release signers a release manifest needs. */
+export interface ReleasePolicy {
+  threshold: number;
+}
+
+/** A policy without a `release` section asks for one release signer (the demo policy predates the field). */
+export const DEFAULT_RELEASE_POLICY: Readonly<ReleasePolicy> = { threshold: 1 };
+
 export interface PolicyDocument extends Signed {
   type: 'policy';
   rules: PolicyRule[];
   default: { require: Requirement[] };
+  /** Always present once read: the document's `release` section, or DEFAULT_RELEASE_POLICY. */
+  release: ReleasePolicy;
 }
 
 export interface Revocation {
@@ -275,8 +285,19 @@ export function readPolicy(value: unknown): Read<PolicyDocument> {
   });
   const dflt = r.object(o.default, 'default');
   const defaultRequire = dflt ? readRequirements(r, dflt, 'default') : undefined;
-  if (!signed || !list || !defaultRequire) return fail(r);
-  return done(r, { type: 'policy', ...signed, rules, default: { require: defaultRequire } });
+  const release = readReleasePolicy(r, o);
+  if (!signed || !list || !defaultRequire || !release) return fail(r);
+  return done(r, { type: 'policy', ...signed, rules, default: { require: defaultRequire }, release });
+}
+
+function readReleasePolicy(r: Reader, o: Json): ReleasePolicy | undefined {
+  if (o.release === undefined) return { ...DEFAULT_RELEASE_POLICY };
+  const ro = r.object(o.release, 'release');
+  if (!ro) return undefined;
+  // An unknown key here could be a condition on releases (a second role, a scope); ignoring it would widen who may release.
+  r.onlyKnown(ro, 'release', ['threshold']);
+  const threshold = r.integer(ro, 'threshold', 'release', 1, 10);
+  return threshold === undefined ? undefined : { threshold };
 }
 
 export function readRevocations(value: unknown): Read<RevocationsDocument> {

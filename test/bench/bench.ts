@@ -14,6 +14,7 @@ import { loadContent } from '../../pipeline/load/index.ts';
 import { needsTree } from '../../pipeline/parse/index.ts';
 import { summarise } from '../../pipeline/plan/index.ts';
 import { approvableEntries, createDemoPki, signDemoApprovals, writeDemoTrust } from '../../pipeline/demo/index.ts';
+import { buildReport, loadHistory } from '../../pipeline/report/index.ts';
 import { generateGroup } from './generate.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -88,6 +89,23 @@ console.log(`  warm (facts cache):  best ${s(Math.min(...warm))}  runs ${warm.ma
 console.log(`  of which approval verification (trust material, every record, every entry's decision): best ${s(Math.min(...approvalMs))}`);
 const parsed = loadContent(benchRoot, { maxEntryBytes: 1 << 20 }).entries.filter((e) => needsTree(e.format, Buffer.from(e.bytes!).toString('utf8'))).length;
 console.log(`  ${parsed} of ${entries} entries needed the Markdown parser (the others hold no [ or <); peak RSS ${mb(peakRss)}`);
+
+// The report over the gate's plan (gate excluded: it is timed above): history (one git log, the
+// approval records verified again), every figure, and the JSON text.
+{
+  const gate = await runGate({ root: benchRoot, now: NOW, cache: true });
+  if (!gate.ok) throw new Error('bench config invalid');
+  const times: number[] = [];
+  let size = 0;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const history = await loadHistory(benchRoot, gate.plan, NOW);
+    const model = buildReport({ group: gate.group, plan: gate.plan, now: NOW, period: { from: '2026-01-01', to: '2026-11-27' }, history });
+    size = JSON.stringify(model).length;
+    times.push(performance.now() - t0);
+  }
+  console.log(`report (JSON model, gate excluded), ${gate.plan.entries.length} entries, ${gate.group.sites.size} sites: best ${s(Math.min(...times))}  runs ${times.map(s).join(', ')}  ${(size / 1024).toFixed(0)} KB`);
+}
 clearInterval(sampler);
 
 if (!values['gate-only']) {

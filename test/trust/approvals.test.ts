@@ -88,9 +88,12 @@ describe('approvals: the happy paths', () => {
   test('a batch approval of several entries: records verified once, every entry decided', () => {
     const entries = ['a', 'b', 'c'].map((s) => xxgkEntry({ path: `content/${MAIN}/tzgg/${s}.md`, digest: sha256(s) }));
     const other = xxgkEntry({ path: `content/${MAIN}/tzgg/d.md`, digest: sha256('d') });
-    const prepared = prepareRecords([approve(pki.people.zhang.signer, entries), approve(pki.people.li.signer, entries)], trust);
+    const records = [approve(pki.people.zhang.signer, entries), approve(pki.people.li.signer, entries)];
+    const prepared = prepareRecords(records, trust);
     expect(prepared.records.every((r) => r.problem === undefined)).toBe(true);
-    for (const e of entries) expect(decide(e, prepared, NOW)).toEqual({ status: 'approved', signers: ['p-liqiang', 'p-zhangwei'], findings: [] });
+    // Both batch records counted for every entry: a release names them by digest.
+    const files = records.map((r) => r.file).sort();
+    for (const e of entries) expect(decide(e, prepared, NOW)).toEqual({ status: 'approved', signers: ['p-liqiang', 'p-zhangwei'], findings: [], records: files });
     expect(decide(other, prepared, NOW).status).toBe('pending');
   });
 

@@ -1,0 +1,159 @@
+/**
+ * `sealpress column request`: an office approver signs a column change request
+ * (业务需求单) for one sub-site: add, drop or rename one column. The request
+ * is written to sites/_changes/<site>/<id>.dsse.json, then verified the way
+ * every gate will (pipeline/govern); one the gate would not accept is removed
+ * again, with the reason.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { hasErrors } from '../diagnostics/index.ts';
+import { SealpressError } from '../errors/index.ts';
+import { columnChangePath, COLUMN_ACTIONS, defaultRequestId, signColumnChange, verifyColumnChanges, type ColumnAction, type ColumnChangeDraft } from '../govern/index.ts';
+import { loadSiteGroup, loadTrustFiles } from '../load/index.ts';
+import { COLUMN_TYPES, type ColumnType } from '../model/index.ts';
+import { verifyTrust } from '../trust/index.ts';
+import { clock, parse, trustAnchor } from './args.ts';
+import { EXIT } from './exit.ts';
+import type { Io } from './output.ts';
+import { confirm, keyStep, loadSigner } from './passphrase.ts';
+
+export const COLUMN_HELP = `Usage: sealpress column request --site CODE (--add ID --name NAME --type TYPE --category CAT [--description TEXT]
+                                           | --drop ID | --rename ID --name NAME)
+                                --reason TEXT --department TEXT --key FILE [--cert FILE]
+                                [--passphrase-file FILE] [--id ID] [--requested YYYY-MM-DD] [--yes]
+
+Sign a column change request (业务需求单) as an office approver: a sub-site adds,
+drops or renames a column of the group's unified tree only with one. It is
+written to sites/_changes/<site>/<id>.dsse.json (default id: <action>-<column>);
+commit it with the site.yaml change it approves. An added column is also
+declared in the site's site.yaml (extraColumns: id, name, type, category, and
+listed in columns); the request must carry the same definition.
+
+Options:
+  --site CODE            the sub-site (11-digit code)
+  --add ID               a new column; with --name, --type (${COLUMN_TYPES.join('|')}), --category (a category id of sites/group.yaml)
+  --drop ID              a group column the site leaves out
+  --rename ID            a group column the site shows under --name
+  --reason TEXT          why (the form's 需求理由)
+  --department TEXT      the requesting department (需求部门)
+  --requested DATE       the date of the form (default: today)
+  --key FILE             the office approver's encrypted key (certificate: same name .cert.pem, or --cert)
+  --yes                  do not ask for confirmation
+
+Exit codes: 0 signed and accepted, 1 the gate would not accept it (nothing is left behind),
+2 usage, configuration or key error.`;
+
+export async function column(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    'trust-anchor': { type: 'string' },
+    site: { type: 'string' },
+    add: { type: 'string' },
+    drop: { type: 'string' },
+    rename: { type: 'string' },
+    name: { type: 'string' },
+    type: { type: 'string' },
+    category: { type: 'string' },
+    description: { type: 'string' },
+    reason: { type: 'string' },
+    department: { type: 'string' },
+    requested: { type: 'string' },
+    id: { type: 'string' },
+    key: { type: 'string' },
+    cert: { type: 'string' },
+    'passphrase-file': { type: 'string' },
+    yes: { type: 'boolean' },
+  });
+  if (values.help) {
+    io.out(COLUMN_HELP);
+    return EXIT.OK;
+  }
+  const usage = (why: string) => {
+    io.err(`sealpress column: ${why}\n\n${COLUMN_HELP}`);
+    return EXIT.CONFIG;
+  };
+  if (positionals[0] !== 'request' || positionals.length > 1) return usage('the only subcommand is `request`');
+  const actions = COLUMN_ACTIONS.filter((a) => values[a] !== undefined);
+  const [action] = actions;
+  if (!action || actions.length > 1) return usage('give exactly one of --add, --drop, --rename');
+  if (!values.site || !values.reason || !values.department || !values.key) return usage('give --site, --reason, --department and --key');
+  const columnId = values[action]!;
+  const root = resolve(values.root ?? '.');
+  const now = clock(values.now);
+
+  const config = loadSiteGroup(root);
+  if (!config.group || hasErrors(config.diagnostics)) {
+    io.err('sealpress column: the site group configuration is invalid; run `sealpress check`');
+    return EXIT.CONFIG;
+  }
+  const group = config.group;
+  const site = group.sites.get(values.site);
+  if (!site) return usage(`--site ${values.site} is not a site of the group (${[...group.sites.keys()].join(', ')})`);
+  if (site.kind === 'main') return usage('the main site carries the group tree itself: change sites/group.yaml instead');
+  const tree = group.columns.get(columnId);
+  if (action === 'add' && tree) return usage(`${columnId} is already a column of the group tree`);
+  if (action !== 'add' && !tree) return usage(`${columnId} is not a column of the group tree (${[...group.columns.keys()].join(', ')})`);
+
+  const draft: ColumnChangeDraft = {
+    id: values.id ?? defaultRequestId(action, columnId),
+    site: site.code,
+    action,
+    column: columnId,
+    reason: values.reason,
+    department: values.department,
+    requested: values.requested ?? new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10),
+  };
+  if (action === 'add') {
+    if (!values.name || !values.type || !values.category) return usage('--add needs --name, --type and --category');
+    if (!(COLUMN_TYPES as readonly string[]).includes(values.type)) return usage(`--type must be one of ${COLUMN_TYPES.join(', ')}`);
+    if (!group.categories.some((c) => c.id === values.category)) return usage(`--category must be one of ${group.categories.map((c) => c.id).join(', ')}`);
+    draft.definition = { name: values.name, type: values.type as ColumnType, category: values.category, ...(values.description ? { description: values.description } : {}) };
+  } else if (action === 'rename') {
+    if (!values.name) return usage('--rename needs --name');
+    draft.name = values.name;
+  } else if (values.name || values.type || values.category) {
+    return usage('--drop takes no --name, --type or --category');
+  }
+  const file = columnChangePath(site.code, draft.id);
+  if (existsSync(join(root, file))) {
+    io.err(`sealpress column: ${file} exists; remove it first, or give another --id`);
+    return EXIT.CONFIG;
+  }
+
+  const loaded = await keyStep(() => loadSigner({ key: values.key!, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' }, io));
+  io.out(`site        ${site.name} (${site.code})`);
+  io.out(`change      ${describe(action, columnId, draft)}`);
+  io.out(`reason      ${draft.reason}`);
+  io.out(`department  ${draft.department}, requested ${draft.requested}`);
+  io.out(`signer      ${loaded.cert.name ?? ''} (${loaded.cert.uid ?? ''})`);
+  if (!(await confirm('Sign this column change request?', values.yes))) {
+    io.err('not signed');
+    return EXIT.REFUSED;
+  }
+  const bytes = await keyStep(() => {
+    try {
+      return signColumnChange({ draft, signer: loaded.signer, now });
+    } catch (cause) {
+      throw new SealpressError('USAGE', (cause as Error).message, { cause });
+    }
+  });
+  // Verify the way every gate will, before leaving anything in the repository.
+  const trustFiles = loadTrustFiles(root);
+  const anchor = trustAnchor(values['trust-anchor']).trustAnchor;
+  const trust = verifyTrust(trustFiles.files, { now, ...(anchor ? { anchorFingerprint: anchor } : {}) });
+  const verdict = verifyColumnChanges([{ file, bytes }], trust.ok ? trust.trust : undefined, group, now);
+  if (verdict.changes.length !== 1) {
+    io.err(`sealpress column: the gate would not accept this request: ${verdict.diagnostics.map((d) => d.message).join('; ')}`);
+    return EXIT.REFUSED;
+  }
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), bytes, { flag: 'wx' });
+  io.out(`wrote ${file} (commit it with the change to ${site.source})`);
+  return EXIT.OK;
+}
+
+function describe(action: ColumnAction, id: string, draft: ColumnChangeDraft): string {
+  if (action === 'add') return `add ${id}: ${draft.definition?.name} (${draft.definition?.type}, category ${draft.definition?.category})`;
+  if (action === 'rename') return `rename ${id} to ${draft.name}`;
+  return `drop ${id}`;
+}

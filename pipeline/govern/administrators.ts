@@ -1,0 +1,94 @@
+/**
+ * The administrator register. The rules: each unit's site administrators are
+ * registered with the office, and a change of administrator is filed within 15
+ * working days. For each administrator of a site: the working days from the
+ * appointment (day 0) to the filing, or to today while not yet filed; more
+ * than 15 is reported. Pure: the calendar and the clock are arguments.
+ */
+import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import type { Site, SiteGroup } from '../model/index.ts';
+import { workingDaysBetween, type WorkCalendar } from './calendar.ts';
+import { GovernError } from './errors.ts';
+
+/** The rules' limit: a change is filed within 15 working days (exactly 15 is on time, 16 is late). */
+export const FILING_LIMIT_WORKING_DAYS = 15;
+/** Dates in site.yaml are China dates; "today" is the gate's clock in UTC+8. */
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+export type FilingStatus = 'on-time' | 'late' | 'pending' | 'overdue' | 'unknown';
+
+export interface FilingRecord {
+  site: string;
+  name: string;
+  appointed: string;
+  filed?: string;
+  /** The date counted to: the filing date, or today while not filed. */
+  countedTo: string;
+  /** Working days from the appointment to countedTo; absent when status is `unknown`. */
+  workingDays?: number;
+  /** on-time / late: filed within / after the limit; pending / overdue: not filed, within / past it; unknown: the calendar does not cover the dates. */
+  status: FilingStatus;
+  /** Why the status is `unknown`. */
+  problem?: string;
+}
+
+/** Today's date in China for the gate's clock. */
+export function chinaDate(now: Date): string {
+  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The register of one site, with a finding for each late, overdue or uncountable filing. Pure. */
+export function siteAdminRegister(site: Site, calendar: WorkCalendar, now: Date): { records: FilingRecord[]; diagnostics: Diagnostic[] } {
+  const today = chinaDate(now);
+  const records: FilingRecord[] = [];
+  const diagnostics: Diagnostic[] = [];
+  site.administrators.forEach((admin, i) => {
+    const at = site.positions?.[`administrators.${i}`];
+    // An appointment dated after today has not started its clock; count nothing yet.
+    const countedTo = admin.filed ?? (today < admin.appointed ? admin.appointed : today);
+    const record: FilingRecord = { site: site.code, name: admin.name, appointed: admin.appointed, countedTo, status: 'unknown' };
+    if (admin.filed !== undefined) record.filed = admin.filed;
+    records.push(record);
+    let days: number;
+    try {
+      days = workingDaysBetween(admin.appointed, countedTo, calendar);
+    } catch (cause) {
+      if (!(cause instanceof GovernError)) throw cause;
+      record.problem = cause.message;
+      diagnostics.push(
+        diagnostic('admin-calendar-unknown', 'error', site.source, at, `administrator ${admin.name}: the working days from ${admin.appointed} to ${countedTo} cannot be counted: ${cause.message} [${cause.code}]`, {
+          fix: cause.code === 'CALENDAR_OUT_OF_RANGE' ? 'update the chinese-days package to a version with that year\'s holiday arrangement' : 'correct the dates in site.yaml',
+        }),
+      );
+      return;
+    }
+    record.workingDays = days;
+    const late = days > FILING_LIMIT_WORKING_DAYS;
+    record.status = admin.filed !== undefined ? (late ? 'late' : 'on-time') : late ? 'overdue' : 'pending';
+    if (!late) return;
+    const message =
+      admin.filed !== undefined
+        ? `administrator ${admin.name} was appointed ${admin.appointed} and filed ${admin.filed}: ${days} working days, more than the ${FILING_LIMIT_WORKING_DAYS} the rules allow`
+        : `administrator ${admin.name} was appointed ${admin.appointed} and is not filed as of ${today}: ${days} working days, more than the ${FILING_LIMIT_WORKING_DAYS} the rules allow`;
+    diagnostics.push(
+      diagnostic('admin-filing-late', 'warning', site.source, at, `${message} (working days by ${calendar.source}, the appointment day counting as day 0)`, {
+        fix: admin.filed !== undefined ? 'nothing to undo: report the late filing to the office with the reason' : 'file the appointment with the office now, and record `filed:` in site.yaml',
+        expected: `≤ ${FILING_LIMIT_WORKING_DAYS} working days`,
+        actual: `${days} working days`,
+      }),
+    );
+  });
+  return { records, diagnostics };
+}
+
+/** The register of every site of the group, main site first. Pure. */
+export function adminRegister(group: SiteGroup, calendar: WorkCalendar, now: Date): { records: FilingRecord[]; diagnostics: Diagnostic[] } {
+  const records: FilingRecord[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const site of group.sites.values()) {
+    const r = siteAdminRegister(site, calendar, now);
+    records.push(...r.records);
+    diagnostics.push(...r.diagnostics);
+  }
+  return { records, diagnostics };
+}

@@ -1,0 +1,286 @@
+/**
+ * Column governance. Every sub-site keeps the group's unified column tree
+ * (sites/group.yaml); it adds, drops or renames a column only through a column
+ * change request signed by the office (column-change.ts). Here, pure:
+ *
+ *   verifyColumnChanges  each request against the trust material: one
+ *                        signature, over the stored bytes, by a certificate the
+ *                        group CA issued, valid and not revoked at signing,
+ *                        listed in the roster under a person holding
+ *                        `office-approver` for that site; the request in its
+ *                        own site's folder, under its own id.
+ *   governColumns        each sub-site's site.yaml against the tree and the
+ *                        verified requests:
+ *     add     (a column listed in `columns` and declared under `extraColumns`)
+ *             usable only with an `add` request of the same definition; else
+ *             its entries are refused (column-not-approved), naming the file
+ *             the request should be in.
+ *     drop    (a tree column the site leaves out) without a request: a warning
+ *             (a missing column publishes nothing unsafe).
+ *     rename  (`renameColumns`) without a request: the group's name is shown,
+ *             with a warning.
+ *
+ * The main site carries the whole tree: it is the group's own portal, and the
+ * tree is changed in sites/group.yaml (by the office, who owns both), so the
+ * main site has no requests; the loader refuses added or renamed columns on
+ * it, and a tree column it leaves out is a column-dropped warning no request
+ * can clear.
+ *
+ * The result is an effective site group: the approved added columns join the
+ * tree in their category and the site's columns, and approved names are given
+ * per site (Site.columnNames). The gate validates and renders against it.
+ */
+import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import type { Category, Column, Site, SiteGroup } from '../model/index.ts';
+import type { RecordFile } from '../load/index.ts';
+import { chainProblem, CLOCK_SKEW_MS, inspectCertificate, pae, parseEnvelope, parseStrictJsonBytes, revocationAt, signingTimeProblem, verifyPae, type Trust } from '../trust/index.ts';
+import { CHANGES_DIR, COLUMN_CHANGE_PAYLOAD_TYPE, columnChangePath, defaultRequestId, readColumnChange, type ColumnAction, type ColumnChangePayload } from './column-change.ts';
+
+export const OFFICE_ROLE = 'office-approver';
+
+export interface VerifiedColumnChange {
+  file: string;
+  payload: ColumnChangePayload;
+}
+
+const REQUEST_FIX = 'remove it, and have an office approver sign a new request (`sealpress column request`)';
+
+/** Verify the request files against the trust material. Pure. */
+export function verifyColumnChanges(records: readonly RecordFile[], trust: Trust | undefined, group: SiteGroup, now: Date): { changes: VerifiedColumnChange[]; diagnostics: Diagnostic[] } {
+  const changes: VerifiedColumnChange[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const refuse = (file: string, why: string) => diagnostics.push(diagnostic('column-change-invalid', 'error', file, undefined, `the column change request is not valid: ${why}; it approves nothing`, { fix: REQUEST_FIX }));
+  for (const { file, bytes } of records) {
+    if (!trust) {
+      refuse(file, 'the trust material does not verify, so no signature can be checked');
+      continue;
+    }
+    const parsed = parseEnvelope(bytes, { payloadType: COLUMN_CHANGE_PAYLOAD_TYPE });
+    if (!parsed.ok) {
+      refuse(file, parsed.problems.map((p) => p.message).join('; '));
+      continue;
+    }
+    const { envelope } = parsed;
+    const [signature, ...others] = envelope.signatures;
+    if (!signature || others.length > 0) {
+      refuse(file, 'a request carries exactly one signature, the office approver\'s');
+      continue;
+    }
+    const inspected = inspectCertificate(signature.cert);
+    if (!inspected.ok) {
+      refuse(file, `its certificate cannot be read (${inspected.message})`);
+      continue;
+    }
+    const cert = inspected.cert;
+    if (!verifyPae(cert.publicKey, pae(envelope.payloadType, envelope.payload), signature.sig)) {
+      refuse(file, 'the signature does not match the request (it was changed after signing, or forged)');
+      continue;
+    }
+    const json = parseStrictJsonBytes(envelope.payload);
+    const read = json.ok ? readColumnChange(json.value) : undefined;
+    if (!read?.ok) {
+      refuse(file, read ? read.problems.slice(0, 5).join('; ') : 'its payload is not JSON');
+      continue;
+    }
+    const p = read.value;
+    // Bound to its place: a request copied into another site's folder, or renamed, approves nothing.
+    const expected = columnChangePath(p.site, p.id);
+    if (file !== expected) {
+      refuse(file, file.split('/')[2] !== p.site ? `it is a request for site ${p.site}, not for the site whose folder it is in` : `it is request ${p.id}; it belongs at ${expected}`);
+      continue;
+    }
+    const site = group.sites.get(p.site);
+    if (!site) {
+      refuse(file, `site ${p.site} is not a site of the group`);
+      continue;
+    }
+    if (site.kind === 'main') {
+      refuse(file, 'the main site carries the group tree itself; change sites/group.yaml instead');
+      continue;
+    }
+    const uid = cert.uid ?? '';
+    if (p.signer !== uid) {
+      refuse(file, `it names ${p.signer} as signer but was signed by ${uid || 'a certificate without a person id'}`);
+      continue;
+    }
+    const chain = chainProblem(cert, trust.anchor.cert);
+    if (chain) {
+      refuse(file, `the signing certificate: ${chain}`);
+      continue;
+    }
+    const time = signingTimeProblem(cert, trust.anchor.cert, p.signedAtMs);
+    if (time) {
+      refuse(file, `the signing certificate: ${time.message}`);
+      continue;
+    }
+    const revoked = revocationAt(trust.revocationIndex, uid, cert.fingerprint, p.signedAtMs);
+    if (revoked) {
+      refuse(file, `the signing certificate was revoked from ${revoked.effective} (${revoked.reason}), at or before the signing time ${p.signedAt}`);
+      continue;
+    }
+    const person = trust.personByCertificate.get(cert.fingerprint);
+    if (person?.id !== uid) {
+      refuse(file, `${cert.name ?? uid} is not in the roster with this certificate`);
+      continue;
+    }
+    const office = person.roles.some((g) => g.role === OFFICE_ROLE && (g.sites === '*' || g.sites.includes(p.site)));
+    if (!office) {
+      refuse(file, `${person.name} (${person.id}) does not hold the ${OFFICE_ROLE} role for site ${p.site}: only the office approves column changes`);
+      continue;
+    }
+    if (p.signedAtMs > now.getTime() + CLOCK_SKEW_MS) {
+      refuse(file, `it is dated ${p.signedAt}, in the future`);
+      continue;
+    }
+    const inTree = group.columns.has(p.column);
+    if (p.action === 'add' && inTree) {
+      refuse(file, `it adds ${p.column}, which is already a column of the group tree`);
+      continue;
+    }
+    if (p.action !== 'add' && !inTree) {
+      refuse(file, `it ${p.action}s ${p.column}, which is not a column of the group tree`);
+      continue;
+    }
+    changes.push({ file, payload: p });
+  }
+  return { changes, diagnostics };
+}
+
+/** What governance decided for one sub-site, for reports. */
+export interface SiteColumnChanges {
+  site: string;
+  added: { column: Column; request?: string }[];
+  dropped: { column: string; request?: string }[];
+  renamed: { column: string; name: string; request?: string }[];
+}
+
+export interface ColumnGovernance {
+  /** The site group as governed: approved added columns in the tree and the sites, approved names per site. */
+  group: SiteGroup;
+  /** Findings about the sites (drops, renames, added columns without a request), on their site.yaml. */
+  diagnostics: Diagnostic[];
+  /** Per sub-site: each change and the request that approves it (absent: none does). */
+  sites: Map<string, SiteColumnChanges>;
+  /**
+   * An entry's findings after governance: an entry in an added column that no
+   * request approves is refused with column-not-approved (in place of the
+   * generic column-not-enabled).
+   */
+  review(entry: { path: string; site: string; column: string }, findings: Diagnostic[]): Diagnostic[];
+}
+
+const sameDefinition = (c: Column, d: ColumnChangePayload['definition']) =>
+  !!d && d.name === c.name && d.type === c.type && d.category === c.category && (d.description ?? '') === (c.description ?? '');
+
+/** Judge every site's columns against the tree and the verified requests. Pure. */
+export function governColumns(group: SiteGroup, changes: readonly VerifiedColumnChange[]): ColumnGovernance {
+  const diagnostics: Diagnostic[] = [];
+  const sites = new Map<string, SiteColumnChanges>();
+  const requestsOf = (site: string, action: ColumnAction, column: string) => changes.filter((c) => c.payload.site === site && c.payload.action === action && c.payload.column === column);
+  const expectedPath = (site: string, action: ColumnAction, column: string) => columnChangePath(site, defaultRequestId(action, column));
+  /** Site code → ids of its added columns that no request approves. */
+  const unapproved = new Map<string, Set<string>>();
+  const approvedExtra: Column[] = [];
+  const effectiveSites: Site[] = [];
+  const tree = [...group.columns.keys()];
+
+  for (const site of group.sites.values()) {
+    const at = (key: string) => site.positions?.[key] ?? site.positions?.['columns'];
+    const state: SiteColumnChanges = { site: site.code, added: [], dropped: [], renamed: [] };
+    const effective: Site = { ...site };
+    const enabled = new Set(site.columns);
+    for (const id of tree) {
+      if (enabled.has(id)) continue;
+      const column = group.columns.get(id)!;
+      if (site.kind === 'main') {
+        diagnostics.push(diagnostic('column-dropped', 'warning', site.source, at('columns'), `the main site leaves out ${column.name} (${id}): the main site carries the group's whole column tree`, { fix: 'list it in `columns` (or write `columns: all`), or remove the column from sites/group.yaml' }));
+        continue;
+      }
+      const request = requestsOf(site.code, 'drop', id)[0];
+      state.dropped.push({ column: id, ...(request ? { request: request.file } : {}) });
+      if (!request) {
+        diagnostics.push(
+          diagnostic('column-dropped', 'warning', site.source, at('columns'), `${site.name} leaves out the group column ${column.name} (${id}) without a column change request signed by the office (expected at ${expectedPath(site.code, 'drop', id)})`, {
+            fix: `list ${id} in \`columns\`, or have an office approver sign a drop request: sealpress column request --site ${site.code} --drop ${id} --reason … --department …`,
+          }),
+        );
+      }
+    }
+    const missing = new Set<string>();
+    for (const column of site.extraColumns ?? []) {
+      const requests = requestsOf(site.code, 'add', column.id);
+      const request = requests.find((r) => sameDefinition(column, r.payload.definition));
+      state.added.push({ column, ...(request ? { request: request.file } : {}) });
+      if (request) {
+        approvedExtra.push(column);
+        continue;
+      }
+      missing.add(column.id);
+      const other = requests[0];
+      diagnostics.push(
+        diagnostic(
+          'column-not-approved',
+          'error',
+          site.source,
+          at(`extraColumns.${column.id}`),
+          other
+            ? `${site.name} adds the column ${column.name} (${column.id}), but the request ${other.file} approves another definition (${other.payload.definition?.name}/${other.payload.definition?.type}/${other.payload.definition?.category}): its entries are refused`
+            : `${site.name} adds the column ${column.name} (${column.id}) to the group tree without a column change request signed by the office (expected at ${expectedPath(site.code, 'add', column.id)}): its entries are refused`,
+          { fix: `have an office approver sign an add request for this definition: sealpress column request --site ${site.code} --add ${column.id} --name ${column.name} --type ${column.type} --category ${column.category} --reason … --department …` },
+        ),
+      );
+    }
+    if (missing.size > 0) unapproved.set(site.code, missing);
+    const names: Record<string, string> = {};
+    for (const [id, name] of Object.entries(site.renameColumns ?? {})) {
+      const request = requestsOf(site.code, 'rename', id).find((r) => r.payload.name === name);
+      state.renamed.push({ column: id, name, ...(request ? { request: request.file } : {}) });
+      if (request) {
+        names[id] = name;
+        continue;
+      }
+      const groupName = group.columns.get(id)?.name ?? id;
+      diagnostics.push(
+        diagnostic('column-rename-not-approved', 'warning', site.source, at(`renameColumns.${id}`), `${site.name} renames ${groupName} (${id}) to ${name} without a column change request signed by the office (expected at ${expectedPath(site.code, 'rename', id)}): the group's name ${groupName} is shown`, {
+          fix: `have an office approver sign a rename request (sealpress column request --site ${site.code} --rename ${id} --name ${name} …), or remove the rename`,
+        }),
+      );
+    }
+    if (Object.keys(names).length > 0) effective.columnNames = names;
+    if (site.kind === 'sub') sites.set(site.code, state);
+    effectiveSites.push(effective);
+  }
+
+  // The approved added columns join the tree after their category's own columns; one id is one column group-wide (the loader checks).
+  const seen = new Set<string>();
+  const categories: Category[] = group.categories.map((c) => {
+    const extra = approvedExtra.filter((x) => x.category === c.id && !seen.has(x.id) && seen.add(x.id));
+    return extra.length ? { ...c, columns: [...c.columns, ...extra] } : c;
+  });
+  // Declared added columns are known to validation (so an entry in one is refused for the missing request, not as an unknown column).
+  const columns = new Map(group.columns);
+  for (const site of group.sites.values()) for (const c of site.extraColumns ?? []) if (!columns.has(c.id)) columns.set(c.id, c);
+  const order = categories.flatMap((c) => c.columns.map((col) => col.id));
+  const effectiveGroup: SiteGroup = { ...group, categories, columns, sites: new Map() };
+  for (const site of effectiveSites) {
+    const approved = new Set((sites.get(site.code)?.added ?? []).filter((a) => a.request).map((a) => a.column.id));
+    effectiveGroup.sites.set(site.code, { ...site, columns: order.filter((id) => site.columns.includes(id) || approved.has(id)) });
+  }
+
+  return {
+    group: effectiveGroup,
+    diagnostics,
+    sites,
+    review(entry, findings) {
+      if (!unapproved.get(entry.site)?.has(entry.column)) return findings;
+      const site = group.sites.get(entry.site)!;
+      const column = columns.get(entry.column)!;
+      return [
+        ...findings.filter((f) => f.rule !== 'column-not-enabled'),
+        diagnostic('column-not-approved', 'error', entry.path, undefined, `column ${column.name} (${column.id}) is added by ${site.name} to the group tree without a column change request signed by the office: no valid request at ${expectedPath(site.code, 'add', column.id)}`, {
+          fix: `have an office approver sign it (sealpress column request --site ${site.code} --add ${column.id} …) and commit it under ${CHANGES_DIR}/${site.code}/, or move the entry into a column of the group tree`,
+        }),
+      ];
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Errors of site-group governance that stop a computation (a date the working
+ * calendar does not cover, a malformed date, a request that cannot be signed).
+ * Findings about the repository are diagnostics, not errors; tests assert the code.
+ */
+export type GovernErrorCode =
+  /** A date lies outside the years the working-day calendar has data for: counting would be a guess. */
+  | 'CALENDAR_OUT_OF_RANGE'
+  /** A date is not a real YYYY-MM-DD date. */
+  | 'DATE_INVALID'
+  /** A span ends before it starts. */
+  | 'DATE_ORDER'
+  /** A column change request to sign breaks its schema; the problems are listed. */
+  | 'REQUEST_INVALID';
+
+export class GovernError extends Error {
+  readonly code: GovernErrorCode;
+
+  constructor(code: GovernErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GovernError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './calendar.ts';
+export * from './administrators.ts';
+export * from './column-change.ts';
+export * from './load.ts';
+export * from './columns.ts';

@@ -1,0 +1,566 @@
+/**
+ * The release archive: content-addressed storage from which any release can be
+ * restored byte for byte (the rules ask for daily local and off-site backups
+ * and fast recovery). Files shared between releases are stored once.
+ *
+ *     <dir>/objects/<first 2 hex>/<64 hex>          file bytes, named by SHA-256, mode 0444
+ *     <dir>/releases/<version, 10 digits>.dsse.json the signed manifest envelope
+ *     <dir>/tmp/                                    temp files (never under the two above)
+ *
+ * Objects and releases are written to tmp/, flushed, then linked into place:
+ * link() never replaces an existing name, so an object is never rewritten and a
+ * release is never overwritten. A release is linked last, after every object it
+ * names is in (putRelease checks), so a listed release is always complete.
+ *
+ * The archive is the verifier's source of good bytes, not a source of trust:
+ * `releaseEnvelope` returns the stored envelope, which the caller verifies with
+ * `verifyRelease` like any other.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { canonicalBytes, parseStrictJsonBytes } from '../trust/canonical.ts';
+import { parseEnvelope } from '../trust/dsse.ts';
+import { SHA256_HEX } from '../trust/schema.ts';
+import { publishNoReplace, publishNoReplaceSync, syncDirSync, tempName, writeTempSync } from './atomic.ts';
+import { HASH_CONCURRENCY, mapLimit } from './collect.ts';
+import { ReleaseError } from './errors.ts';
+import { RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
+import { MAX_RELEASE_VERSION, readManifest } from './read.ts';
+import { MAX_RELEASE_ENVELOPE_BYTES } from './verify.ts';
+
+const RELEASE_NAME = /^(\d{10})\.dsse\.json$/;
+const CHUNK = 1 << 20;
+
+export interface IntegrityProblem {
+  code: 'ARCHIVE_CORRUPT' | 'ARCHIVE_MISSING' | 'ARCHIVE_STRAY';
+  /** Path relative to the archive folder. */
+  path: string;
+  message: string;
+}
+
+export interface IntegrityReport {
+  ok: boolean;
+  objects: number;
+  releases: number;
+  problems: IntegrityProblem[];
+}
+
+export interface ReplicationReport {
+  target: string;
+  copiedObjects: number;
+  copiedReleases: number;
+}
+
+function checkSha(sha: string): void {
+  if (!SHA256_HEX.test(sha)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `${JSON.stringify(sha.slice(0, 80))} is not a SHA-256 digest (64 lower-case hex digits)`);
+}
+
+function checkVersion(version: number): void {
+  if (!Number.isInteger(version) || version < 1 || version > MAX_RELEASE_VERSION) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `${version} is not a release version (1 to ${MAX_RELEASE_VERSION})`);
+}
+
+const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+/** The manifest inside envelope bytes, without checking signatures (that is verifyRelease's job). */
+export function unverifiedManifest(envelopeBytes: Uint8Array): { ok: true; manifest: ReleaseManifest } | { ok: false; message: string } {
+  const parsed = parseEnvelope(envelopeBytes, { payloadType: RELEASE_PAYLOAD_TYPE, maxBytes: MAX_RELEASE_ENVELOPE_BYTES });
+  if (!parsed.ok) return { ok: false, message: parsed.problems.map((p) => `${p.message} [${p.code}]`).join('; ') };
+  const json = parseStrictJsonBytes(parsed.envelope.payload);
+  if (!json.ok) return { ok: false, message: `the payload is not well-formed JSON: ${json.message}` };
+  const read = readManifest(json.value);
+  if (!read.ok) return { ok: false, message: `the manifest breaks the schema: ${read.problems.slice(0, 10).join('; ')}` };
+  return { ok: true, manifest: read.value };
+}
+
+/** Every object a release needs: its files and its trust documents. */
+export function releaseObjects(manifest: ReleaseManifest): string[] {
+  return [...new Set([...manifest.files.map((f) => f.sha256), ...RELEASE_TRUST_FILES.map((n) => manifest.trust[n])])];
+}
+
+export class ReleaseArchive {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+  }
+
+  private get tmpDir(): string {
+    return join(this.dir, 'tmp');
+  }
+
+  private ensure(...sub: string[]): string {
+    const d = join(this.dir, ...sub);
+    try {
+      mkdirSync(d, { recursive: true });
+    } catch (e) {
+      throw new ReleaseError('RELEASE_IO', `the archive folder ${d} cannot be created (${errno(e)})`, { cause: e, path: d });
+    }
+    return d;
+  }
+
+  objectPath(sha: string): string {
+    checkSha(sha);
+    return join(this.dir, 'objects', sha.slice(0, 2), sha);
+  }
+
+  releasePath(version: number): string {
+    checkVersion(version);
+    return join(this.dir, 'releases', `${String(version).padStart(10, '0')}.dsse.json`);
+  }
+
+  has(sha: string): boolean {
+    try {
+      return lstatSync(this.objectPath(sha)).isFile();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw new ReleaseError('RELEASE_IO', `${this.objectPath(sha)} cannot be read (${errno(e)})`, { cause: e, path: this.objectPath(sha) });
+    }
+  }
+
+  /**
+   * Store the file at `path`, whose SHA-256 the caller states (from the
+   * manifest). Streams, hashing as it copies; refuses RELEASE_DIGEST_MISMATCH if
+   * the file changed since it was hashed. Nothing happens if the object exists.
+   */
+  async putFile(path: string, sha256: string): Promise<boolean> {
+    checkSha(sha256);
+    if (this.has(sha256)) return false;
+    const tmpDir = this.ensure('tmp');
+    const tmp = tempName(tmpDir);
+    let source: fs.FileHandle | undefined;
+    let out: fs.FileHandle | undefined;
+    try {
+      try {
+        source = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      } catch (e) {
+        throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${errno(e)})`, { cause: e, path });
+      }
+      if (!(await source.stat()).isFile()) throw new ReleaseError('RELEASE_FILE_TYPE', `${path} is not a regular file`, { path });
+      out = await fs.open(tmp, 'wx', 0o600);
+      const hash = createHash('sha256');
+      const buffer = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const { bytesRead } = await source.read(buffer, 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        const chunk = buffer.subarray(0, bytesRead);
+        hash.update(chunk);
+        await out.write(chunk);
+      }
+      const actual = hash.digest('hex');
+      if (actual !== sha256) throw new ReleaseError('RELEASE_DIGEST_MISMATCH', `${path} has SHA-256 ${actual}, not ${sha256}: it changed after the manifest was made; build and sign the release again`, { path });
+      await out.chmod(0o444);
+      await out.sync();
+      await out.close();
+      out = undefined;
+      this.ensure('objects', sha256.slice(0, 2));
+      return await publishNoReplace(tmp, this.objectPath(sha256));
+    } catch (e) {
+      if (e instanceof ReleaseError) throw e;
+      throw new ReleaseError('RELEASE_IO', `${path} cannot be stored in the archive ${this.dir} (${errno(e)})`, { cause: e, path });
+    } finally {
+      await source?.close();
+      await out?.close();
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  /** Store bytes; returns their SHA-256. Nothing happens if the object exists. */
+  putBytes(bytes: Uint8Array): string {
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    if (this.has(sha)) return sha;
+    const tmpDir = this.ensure('tmp');
+    try {
+      const tmp = writeTempSync(tmpDir, bytes, 0o444);
+      this.ensure('objects', sha.slice(0, 2));
+      publishNoReplaceSync(tmp, this.objectPath(sha));
+    } catch (e) {
+      if (e instanceof ReleaseError) throw e;
+      throw new ReleaseError('RELEASE_IO', `an object cannot be stored in the archive ${this.dir} (${errno(e)})`, { cause: e, path: this.objectPath(sha) });
+    }
+    return sha;
+  }
+
+  /** The bytes of an object, re-hashed: ARCHIVE_CORRUPT when they no longer match its name, ARCHIVE_MISSING when absent. */
+  async readObject(sha: string): Promise<Uint8Array> {
+    const path = this.objectPath(sha);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(path, { flag: constants.O_RDONLY | constants.O_NOFOLLOW });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(path, `object ${sha}`);
+      throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${errno(e)})`, { cause: e, path });
+    }
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== sha) throw this.corrupted(path, actual);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /**
+   * Stream an object to `dest` (created, never replacing an existing file),
+   * re-hashing on the way; on a mismatch `dest` is removed and ARCHIVE_CORRUPT
+   * thrown. For large files, where readObject would hold them in memory.
+   */
+  async copyObjectTo(sha: string, dest: string, mode = 0o644): Promise<void> {
+    const path = this.objectPath(sha);
+    let source: fs.FileHandle | undefined;
+    let out: fs.FileHandle | undefined;
+    let created = false;
+    try {
+      try {
+        source = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(path, `object ${sha}`);
+        throw e;
+      }
+      out = await fs.open(dest, 'wx', mode);
+      created = true;
+      const hash = createHash('sha256');
+      const buffer = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const { bytesRead } = await source.read(buffer, 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        hash.update(buffer.subarray(0, bytesRead));
+        await out.write(buffer.subarray(0, bytesRead));
+      }
+      const actual = hash.digest('hex');
+      if (actual !== sha) throw this.corrupted(path, actual);
+      await out.sync();
+    } catch (e) {
+      await out?.close();
+      out = undefined;
+      if (created) await fs.rm(dest, { force: true });
+      if (e instanceof ReleaseError) throw e;
+      throw new ReleaseError('RELEASE_IO', `object ${sha} cannot be copied to ${dest} (${errno(e)})`, { cause: e, path: dest });
+    } finally {
+      await source?.close();
+      await out?.close();
+    }
+  }
+
+  private missing(path: string, what: string): ReleaseError {
+    return new ReleaseError('ARCHIVE_MISSING', `${what} is missing from the archive (${path}): restore the archive from its off-site copy (\`replicateTo\` the other way)`, { path });
+  }
+
+  private corrupted(path: string, actual: string): ReleaseError {
+    return new ReleaseError(
+      'ARCHIVE_CORRUPT',
+      `${path} is corrupted: its bytes hash to ${actual}, not to its name. Do not restore from it; copy the object from the off-site archive, then run the archive integrity check`,
+      { path },
+    );
+  }
+
+  /**
+   * Store a signed release. The envelope's manifest (read without checking
+   * signatures) must be of this version and every object it names must be in;
+   * a second release with the same version is ARCHIVE_RELEASE_EXISTS.
+   */
+  putRelease(version: number, envelopeBytes: Uint8Array): void {
+    const target = this.releasePath(version);
+    const read = unverifiedManifest(envelopeBytes);
+    if (!read.ok) throw new ReleaseError('RELEASE_MANIFEST_INVALID', `the release envelope cannot be read: ${read.message}`);
+    if (read.manifest.version !== version) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the envelope holds release ${read.manifest.version}, not ${version}`);
+    const missing: string[] = [];
+    for (const sha of releaseObjects(read.manifest)) if (!this.has(sha)) missing.push(sha);
+    if (missing.length > 0) {
+      throw new ReleaseError('ARCHIVE_MISSING', `release ${version} names ${missing.length} object(s) the archive does not hold (first: ${missing[0]}): store its files and trust documents first (archiveRelease)`, { path: target });
+    }
+    const tmpDir = this.ensure('tmp');
+    this.ensure('releases');
+    let linked: boolean;
+    try {
+      linked = publishNoReplaceSync(writeTempSync(tmpDir, envelopeBytes, 0o444), target);
+    } catch (e) {
+      throw new ReleaseError('RELEASE_IO', `${target} cannot be written (${errno(e)})`, { cause: e, path: target });
+    }
+    if (!linked) throw new ReleaseError('ARCHIVE_RELEASE_EXISTS', `release ${version} is already archived (${target}); releases are never overwritten: sign the new one as version ${version + 1} or later`, { path: target });
+  }
+
+  /** The stored envelope bytes of a release (verify them with verifyRelease before trusting them). */
+  releaseEnvelope(version: number): Uint8Array {
+    const path = this.releasePath(version);
+    try {
+      const bytes = readNoFollowSync(path);
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(path, `release ${version}`);
+      throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${errno(e)})`, { cause: e, path });
+    }
+  }
+
+  /** The trust documents of a release, from the archive, checked against the digests its manifest names. */
+  async trustFilesOf(manifest: ReleaseManifest): Promise<Record<ReleaseTrustFile, Uint8Array>> {
+    const out = {} as Record<ReleaseTrustFile, Uint8Array>;
+    for (const name of RELEASE_TRUST_FILES) out[name] = await this.readObject(manifest.trust[name]);
+    return out;
+  }
+
+  /** Archived versions, ascending. */
+  versions(): number[] {
+    let names: string[];
+    try {
+      names = readdirSync(join(this.dir, 'releases'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new ReleaseError('RELEASE_IO', `${join(this.dir, 'releases')} cannot be listed (${errno(e)})`, { cause: e });
+    }
+    return names
+      .map((n) => RELEASE_NAME.exec(n)?.[1])
+      .filter((v): v is string => v !== undefined)
+      .map(Number)
+      .filter((v) => v >= 1)
+      .sort((a, b) => a - b);
+  }
+
+  latest(): number | undefined {
+    return this.versions().at(-1);
+  }
+
+  /**
+   * Check the whole archive: every object hashes to its name, every release
+   * envelope is readable, of the version its name says, with every object it
+   * needs present; anything else under objects/ or releases/ is reported.
+   */
+  async verifyIntegrity(): Promise<IntegrityReport> {
+    const problems: IntegrityProblem[] = [];
+    const present = new Set<string>();
+    const objectsDir = join(this.dir, 'objects');
+    const files: { rel: string; sha: string }[] = [];
+    for (const fan of await listOrEmpty(objectsDir)) {
+      if (!/^[0-9a-f]{2}$/.test(fan)) {
+        problems.push({ code: 'ARCHIVE_STRAY', path: `objects/${fan}`, message: 'not an object folder: remove it' });
+        continue;
+      }
+      for (const name of await listOrEmpty(join(objectsDir, fan))) {
+        const rel = `objects/${fan}/${name}`;
+        if (!SHA256_HEX.test(name) || !name.startsWith(fan)) problems.push({ code: 'ARCHIVE_STRAY', path: rel, message: 'not an object name: remove it' });
+        else files.push({ rel, sha: name });
+      }
+    }
+    await mapLimit(files, HASH_CONCURRENCY, async ({ rel, sha }) => {
+      const actual = await hashRegularFile(join(this.dir, rel));
+      if (actual === sha) present.add(sha);
+      else problems.push({ code: 'ARCHIVE_CORRUPT', path: rel, message: actual === undefined ? 'not a regular file' : `its bytes hash to ${actual}, not to its name: copy it from the off-site archive` });
+    });
+    const releasesDir = join(this.dir, 'releases');
+    let releases = 0;
+    for (const name of await listOrEmpty(releasesDir)) {
+      const rel = `releases/${name}`;
+      const m = RELEASE_NAME.exec(name);
+      if (!m || Number(m[1]) < 1) {
+        problems.push({ code: 'ARCHIVE_STRAY', path: rel, message: 'not a release file name: remove it' });
+        continue;
+      }
+      releases++;
+      let bytes: Buffer;
+      try {
+        bytes = await fs.readFile(join(releasesDir, name), { flag: constants.O_RDONLY | constants.O_NOFOLLOW });
+      } catch (e) {
+        problems.push({ code: 'ARCHIVE_CORRUPT', path: rel, message: `cannot be read (${errno(e)})` });
+        continue;
+      }
+      const read = unverifiedManifest(bytes);
+      if (!read.ok) {
+        problems.push({ code: 'ARCHIVE_CORRUPT', path: rel, message: read.message });
+        continue;
+      }
+      if (read.manifest.version !== Number(m[1])) {
+        problems.push({ code: 'ARCHIVE_CORRUPT', path: rel, message: `holds release ${read.manifest.version}, not the version its name says` });
+        continue;
+      }
+      const missing = releaseObjects(read.manifest).filter((sha) => !present.has(sha));
+      if (missing.length > 0) problems.push({ code: 'ARCHIVE_MISSING', path: rel, message: `${missing.length} object(s) of this release are missing or corrupted (first: ${missing[0]})` });
+    }
+    problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { ok: problems.length === 0, objects: files.length, releases, problems };
+  }
+
+  /**
+   * The off-site copy. `target` is a folder path (objects and releases missing
+   * there are copied, nothing is overwritten, then the copy is verified) or
+   * `rsync:DEST` (the system rsync, `-a --ignore-existing`, objects first, then
+   * releases, then a checksum dry run that must find no difference).
+   * Throws ARCHIVE_REPLICATION_FAILED when the copy does not hold every object
+   * and release of this archive with the same bytes.
+   */
+  async replicateTo(target: string, options: { rsync?: string } = {}): Promise<ReplicationReport> {
+    if (target.startsWith('rsync:')) return this.replicateRsync(target.slice('rsync:'.length), options.rsync ?? 'rsync');
+    return this.replicateFolder(target);
+  }
+
+  private async replicateFolder(target: string): Promise<ReplicationReport> {
+    const other = new ReleaseArchive(target);
+    if (other.dir === this.dir) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the off-site copy ${target} is the archive itself`);
+    let copiedObjects = 0;
+    let copiedReleases = 0;
+    const source = await this.verifyIntegrity();
+    if (!source.ok) throw new ReleaseError('ARCHIVE_CORRUPT', `the archive ${this.dir} does not verify, so it is not copied: ${describe(source)}`, { path: this.dir });
+    const objects = await this.objectNames();
+    await mapLimit(objects, HASH_CONCURRENCY, async (sha) => {
+      if (other.has(sha)) return;
+      // Through readObject: a corrupted object is never propagated to the off-site copy.
+      other.putBytes(await this.readObject(sha));
+      copiedObjects++;
+    });
+    for (const version of this.versions()) {
+      const bytes = this.releaseEnvelope(version);
+      let theirs: Uint8Array | undefined;
+      try {
+        theirs = other.releaseEnvelope(version);
+      } catch (e) {
+        if (!(e instanceof ReleaseError && e.code === 'ARCHIVE_MISSING')) throw e;
+      }
+      if (theirs === undefined) {
+        other.putRelease(version, bytes);
+        copiedReleases++;
+      } else if (!Buffer.from(theirs).equals(Buffer.from(bytes))) {
+        throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', `${other.releasePath(version)} holds another envelope for release ${version} than ${this.releasePath(version)}: find out which is genuine (verify both) before copying anything`, { path: other.releasePath(version) });
+      }
+    }
+    const check = await other.verifyIntegrity();
+    if (!check.ok) throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', `the off-site copy ${other.dir} does not verify after copying: ${describe(check)}`, { path: other.dir });
+    return { target, copiedObjects, copiedReleases };
+  }
+
+  private async replicateRsync(dest: string, rsync: string): Promise<ReplicationReport> {
+    // An empty or option-like destination would be read by rsync as something else.
+    if (dest === '' || dest.startsWith('-') || /[\u0000-\u001f]/.test(dest)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `${JSON.stringify(dest)} is not an rsync destination`);
+    const source = await this.verifyIntegrity();
+    if (!source.ok) throw new ReleaseError('ARCHIVE_CORRUPT', `the archive ${this.dir} does not verify, so it is not copied: ${describe(source)}`, { path: this.dir });
+    this.ensure('objects');
+    this.ensure('releases');
+    const to = dest.endsWith('/') ? dest : `${dest}/`;
+    // Objects first, releases after, in two runs: the copy never lists a release whose objects are not there yet.
+    const objects = await run(rsync, ['-a', '--ignore-existing', '--out-format=%n', '--', join(this.dir, 'objects'), to]);
+    const releases = await run(rsync, ['-a', '--ignore-existing', '--out-format=%n', '--', join(this.dir, 'releases'), to]);
+    // Verify: a checksum dry run lists every file that is missing or differs at the destination.
+    const diff = await run(rsync, ['-r', '--dry-run', '--checksum', '--itemize-changes', '--', join(this.dir, 'objects'), join(this.dir, 'releases'), to]);
+    const different = diff.split('\n').filter((l) => /^[<>ch]f/.test(l));
+    if (different.length > 0) {
+      throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', `the rsync copy at ${dest} differs from the archive in ${different.length} file(s) (first: ${different[0]?.slice(12)}): an existing file there has other bytes; check it and remove it so it is copied again`, { path: dest });
+    }
+    const count = (out: string, re: RegExp) => out.split('\n').filter((l) => re.test(l)).length;
+    return { target: `rsync:${dest}`, copiedObjects: count(objects, /^objects\/[0-9a-f]{2}\/[0-9a-f]{64}$/), copiedReleases: count(releases, /^releases\/\d{10}\.dsse\.json$/) };
+  }
+
+  /** Names of the objects present (not re-hashed). */
+  private async objectNames(): Promise<string[]> {
+    const out: string[] = [];
+    for (const fan of await listOrEmpty(join(this.dir, 'objects'))) {
+      for (const name of await listOrEmpty(join(this.dir, 'objects', fan))) if (SHA256_HEX.test(name)) out.push(name);
+    }
+    return out.sort();
+  }
+}
+
+function describe(report: IntegrityReport): string {
+  return `${report.problems.length} problem(s): ${report.problems
+    .slice(0, 5)
+    .map((p) => `${p.path}: ${p.message}`)
+    .join('; ')}`;
+}
+
+/** Read a file without following a symlink in its last component (an archive never holds links). */
+function readNoFollowSync(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function listOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ReleaseError('RELEASE_IO', `${dir} cannot be listed (${errno(e)})`, { cause: e, path: dir });
+  }
+}
+
+/** SHA-256 of a regular file (not following a symlink), or undefined when it is not one. */
+async function hashRegularFile(path: string): Promise<string | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!(await handle.stat()).isFile()) return undefined;
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Run a program with argv (no shell); resolves its stdout, rejects ARCHIVE_REPLICATION_FAILED with its stderr. */
+function run(program: string, args: string[]): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new ReleaseError('ARCHIVE_REPLICATION_FAILED', `${program} cannot be run (${errno(e)}): install rsync, or copy to a folder instead`, { cause: e })));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolvePromise(Buffer.concat(out).toString('utf8'));
+      else {
+        const stderr = Buffer.concat(err).toString('utf8').trim().slice(0, 2000);
+        reject(new ReleaseError('ARCHIVE_REPLICATION_FAILED', `${program} ${args.filter((a) => a.startsWith('-')).join(' ')} failed (${signal ?? `exit ${code}`}): ${stderr}`));
+      }
+    });
+  });
+}
+
+/**
+ * Put a release in the archive: every file of the built tree and the trust
+ * documents (checked against the digests the manifest names), then the signed
+ * envelope last, so the release is listed only once all its objects are in.
+ * The envelope must carry exactly this manifest.
+ */
+export async function archiveRelease(
+  archive: ReleaseArchive,
+  treeDir: string,
+  manifest: ReleaseManifest,
+  envelope: Uint8Array,
+  trustFiles: Record<ReleaseTrustFile, Uint8Array>,
+): Promise<{ objectsAdded: number; bytesAdded: number }> {
+  const inside = unverifiedManifest(envelope);
+  if (!inside.ok) throw new ReleaseError('RELEASE_MANIFEST_INVALID', `the release envelope cannot be read: ${inside.message}`);
+  if (!Buffer.from(canonicalBytes(inside.manifest)).equals(Buffer.from(canonicalBytes(manifest)))) {
+    throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the envelope does not carry this manifest (release ${inside.manifest.version} vs ${manifest.version}): archive the envelope that was signed for it`);
+  }
+  if (!isAbsolute(treeDir)) treeDir = resolve(treeDir);
+  let objectsAdded = 0;
+  let bytesAdded = 0;
+  for (const name of RELEASE_TRUST_FILES) {
+    const bytes = trustFiles[name];
+    if (!(bytes instanceof Uint8Array)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the trust document ${name} is missing`);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    if (sha !== manifest.trust[name]) throw new ReleaseError('RELEASE_DIGEST_MISMATCH', `${name} is not the document release ${manifest.version} was signed under (SHA-256 ${sha})`);
+    if (!archive.has(sha)) {
+      archive.putBytes(bytes);
+      objectsAdded++;
+      bytesAdded += bytes.length;
+    }
+  }
+  await mapLimit(inside.manifest.files, HASH_CONCURRENCY, async (f) => {
+    if (await archive.putFile(join(treeDir, ...f.path.split('/')), f.sha256)) {
+      objectsAdded++;
+      bytesAdded += f.size;
+    }
+  });
+  archive.putRelease(manifest.version, envelope);
+  syncDirSync(archive.dir);
+  return { objectsAdded, bytesAdded };
+}

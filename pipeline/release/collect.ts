@@ -1,0 +1,135 @@
+/**
+ * Collecting the files of a built release tree (`<treeDir>/<site code>/…`), the
+ * I/O edge of manifest creation. Every regular file is hashed (SHA-256,
+ * streamed, a bounded number at a time); anything else is refused, never
+ * skipped (fail closed): a symlink could publish a file from outside the tree,
+ * a device or FIFO could hang the build, and a name that is not a safe path
+ * segment could mean another path on a mirror.
+ */
+import { createHash } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { SITE_CODE } from '../trust/schema.ts';
+import { ReleaseError } from './errors.ts';
+import { MIRROR_META_DIR, type ManifestFile } from './manifest.ts';
+import { isUnderMetaDir, segmentProblem } from './paths.ts';
+
+/** Files hashed at once: enough to keep the disk busy, few enough not to run out of descriptors. */
+export const HASH_CONCURRENCY = 8;
+const CHUNK = 1 << 20;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** SHA-256 and size of a regular file, read through a descriptor opened without following a symlink. */
+export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new ReleaseError('RELEASE_FILE_TYPE', `${path} is a symbolic link: a release lists regular files only; replace the link by the file it points to`, { cause: e, path });
+    throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${code ?? (e as Error).message})`, { cause: e, path });
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new ReleaseError('RELEASE_FILE_TYPE', `${path} is not a regular file (a device, socket or FIFO): remove it from the built tree`, { path });
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+    return { sha256: hash.digest('hex'), size };
+  } catch (e) {
+    if (e instanceof ReleaseError) throw e;
+    throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e, path });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Run `work` over `items`, at most `limit` at a time; the first failure rejects (the rest finish first). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (failure === undefined && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await work(items[i] as T, i);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failure) throw failure.error;
+  return out;
+}
+
+/**
+ * Every regular file under `<treeDir>/<code>/` for each site code, as manifest
+ * entries sorted by path, except the site's metadata folder (MIRROR_META_DIR),
+ * which holds the manifest itself. Throws RELEASE_PATH_UNSAFE, RELEASE_FILE_TYPE
+ * or RELEASE_IO naming the path.
+ */
+export async function collectReleaseFiles(treeDir: string, sites: string[]): Promise<ManifestFile[]> {
+  const codes = new Set<string>();
+  for (const code of sites) {
+    if (!SITE_CODE.test(code)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `${JSON.stringify(code)} is not an 11-digit site code`);
+    if (codes.has(code)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the site ${code} is given twice`);
+    codes.add(code);
+  }
+  const found: { abs: string; path: string }[] = [];
+  for (const code of codes) {
+    const siteDir = join(treeDir, code);
+    let stat;
+    try {
+      stat = await fs.lstat(siteDir);
+    } catch (e) {
+      throw new ReleaseError('RELEASE_IO', `${siteDir} does not exist: the site ${code} was not built (run the build first)`, { cause: e, path: siteDir });
+    }
+    if (!stat.isDirectory()) throw new ReleaseError('RELEASE_FILE_TYPE', `${siteDir} is not a folder (a symbolic link or a file): the built site must be a real folder`, { path: siteDir });
+    await walk(siteDir, [code], found);
+  }
+  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return mapLimit(found, HASH_CONCURRENCY, async ({ abs, path }) => ({ path, ...(await hashFile(abs)) }));
+}
+
+async function walk(dir: string, segments: string[], out: { abs: string; path: string }[]): Promise<void> {
+  let entries;
+  try {
+    // Names as bytes: a name that is not UTF-8 would otherwise be silently replaced by U+FFFD and name another file.
+    entries = await fs.readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+  } catch (e) {
+    throw new ReleaseError('RELEASE_IO', `${dir} cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e, path: dir });
+  }
+  for (const entry of entries) {
+    const raw = entry.name as unknown as Buffer;
+    let name: string;
+    try {
+      name = UTF8.decode(raw);
+    } catch {
+      const shown = join(dir, raw.toString('latin1'));
+      throw new ReleaseError('RELEASE_PATH_UNSAFE', `${shown}: the name is not valid UTF-8; rename the file`, { path: shown });
+    }
+    const abs = join(dir, name);
+    const problem = segmentProblem(name);
+    if (problem !== undefined) throw new ReleaseError('RELEASE_PATH_UNSAFE', `${JSON.stringify(abs)}: the name ${problem}; rename the file so that it is a plain path segment`, { path: abs });
+    const inSite = [...segments.slice(1), name];
+    if (entry.isDirectory()) {
+      // The metadata folder is written per mirror after signing; it is checked by signature, not listed.
+      if (isUnderMetaDir(inSite) && inSite.length === MIRROR_META_DIR.split('/').length) continue;
+      await walk(abs, [...segments, name], out);
+    } else if (entry.isFile()) {
+      out.push({ abs, path: [...segments, name].join('/') });
+    } else if (entry.isSymbolicLink()) {
+      throw new ReleaseError('RELEASE_FILE_TYPE', `${abs} is a symbolic link: a release lists regular files only; replace the link by the file it points to`, { path: abs });
+    } else {
+      throw new ReleaseError('RELEASE_FILE_TYPE', `${abs} is not a regular file (a device, socket or FIFO): remove it from the built tree`, { path: abs });
+    }
+  }
+}

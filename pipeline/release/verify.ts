@@ -1,0 +1,263 @@
+/**
+ * Verifying a signed release (Trust model 7: a mirror proves nothing by being
+ * there; the signed manifest decides). Pure: bytes in, the clock in, no I/O.
+ *
+ * Order, and why (TUF §5 for the time checks):
+ *   envelope      size-limited, strict; type must be the release payload type
+ *   trust         the trust documents given (from the mirror or the repo) must verify
+ *                 on their own (verifyTrust), with the CA pinned when the caller knows it
+ *   signatures    every signature must verify over the stored bytes; the payload is
+ *                 read only after that
+ *   binding       the manifest names the digest of each trust document: documents
+ *                 other than those it was signed under are refused (a mirror serving
+ *                 an old roster in which a revoked key was still listed)
+ *   signers       ≥ policy.release.threshold distinct persons, each with a CA-issued
+ *                 certificate listed under their id in the roster with the
+ *                 release-signer role, valid at createdAt, not revoked at createdAt
+ *                 nor at now (a revoked release key invalidates every manifest it
+ *                 signed, as in TUF: manifests expire and are re-signed anyway)
+ *   time          createdAt not in the future (5 min skew); not expired (freeze);
+ *                 version not lower than the last seen (rollback; equal is the same release)
+ */
+import { createHash } from 'node:crypto';
+import { parseStrictJsonBytes } from '../trust/canonical.ts';
+import { describeCert, inspectCertificate, type CertInfo } from '../trust/certs.ts';
+import { pae, parseEnvelope, verifyPae } from '../trust/dsse.ts';
+import { chainProblem, revocationAt, signingTimeProblem } from '../trust/signer.ts';
+import { CLOCK_SKEW_MS, isoInstant, parseInstant } from '../trust/time.ts';
+import { verifyTrust, type Trust, type TrustFileKey, type TrustFiles, type TrustWarningCode } from '../trust/verify.ts';
+import { RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
+import { readManifest } from './read.ts';
+
+/** A release manifest of a large group is several MiB; past this it is an attack on the verifier. */
+export const MAX_RELEASE_ENVELOPE_BYTES = 64 * 1024 * 1024;
+
+/** Which TrustFiles key of verifyTrust each release trust document is. */
+export const RELEASE_TRUST_KEYS: Readonly<Record<ReleaseTrustFile, TrustFileKey>> = {
+  'ca.pem': 'ca',
+  'root.dsse.json': 'root',
+  'roster.dsse.json': 'roster',
+  'policy.dsse.json': 'policy',
+  'revocations.dsse.json': 'revocations',
+};
+
+export type ReleaseProblemCode =
+  | 'RELEASE_MALFORMED'
+  | 'RELEASE_TRUST_MISMATCH'
+  | 'RELEASE_TRUST_INVALID'
+  | 'RELEASE_SIGNATURE_INVALID'
+  | 'RELEASE_SIGNER_NOT_AUTHORISED'
+  | 'RELEASE_SIGNER_REVOKED'
+  | 'RELEASE_SIGNER_CERT_INVALID'
+  | 'RELEASE_THRESHOLD_NOT_MET'
+  | 'RELEASE_EXPIRED'
+  | 'RELEASE_ROLLBACK'
+  | 'RELEASE_NOT_YET_VALID';
+
+export type ReleaseWarningCode = TrustWarningCode | 'RELEASE_SIGNATURE_IGNORED';
+
+export interface ReleaseProblem {
+  code: ReleaseProblemCode;
+  message: string;
+  fix: string;
+}
+
+export interface ReleaseWarning {
+  code: ReleaseWarningCode;
+  message: string;
+  fix: string;
+}
+
+export interface VerifyReleaseOptions {
+  now: Date;
+  /** SHA-256 of the group CA certificate, known from outside the mirror; strongly recommended. */
+  anchorFingerprint?: string;
+  /** The highest version this verifier has seen for this group (SeenVersions). */
+  lastSeenVersion?: number;
+  /** Envelope size limit; default MAX_RELEASE_ENVELOPE_BYTES. */
+  maxBytes?: number;
+}
+
+export type ReleaseVerification =
+  | {
+      ok: true;
+      manifest: ReleaseManifest;
+      /** Distinct person ids whose signatures counted, sorted. */
+      signers: string[];
+      /** The verified trust material, for the caller's next checks (e.g. the SeenVersions key). */
+      trust: Trust;
+      warnings: ReleaseWarning[];
+    }
+  | { ok: false; problems: ReleaseProblem[]; warnings: ReleaseWarning[] };
+
+const REPUBLISH = 'publish the release again from the archive (`sealpress publish`), or restore the mirror';
+
+export function verifyRelease(envelopeBytes: Uint8Array, trustFiles: Record<ReleaseTrustFile, Uint8Array>, options: VerifyReleaseOptions): ReleaseVerification {
+  const problems: ReleaseProblem[] = [];
+  const warnings: ReleaseWarning[] = [];
+  const refuse = () => ({ ok: false as const, problems, warnings });
+  const now = options.now.getTime();
+  if (!Number.isFinite(now)) throw new TypeError('verifyRelease: options.now is not a valid date');
+
+  // 1. The envelope.
+  const parsed = parseEnvelope(envelopeBytes, { payloadType: RELEASE_PAYLOAD_TYPE, maxBytes: options.maxBytes ?? MAX_RELEASE_ENVELOPE_BYTES });
+  if (!parsed.ok) {
+    for (const p of parsed.problems) {
+      problems.push(
+        p.code === 'ENVELOPE_NO_SIGNATURES'
+          ? { code: 'RELEASE_THRESHOLD_NOT_MET', message: `the release manifest is not signed [${p.code}]`, fix: 'have the release signer sign it (`sealpress publish`)' }
+          : { code: 'RELEASE_MALFORMED', message: `the release manifest envelope cannot be read: ${p.message} [${p.code}]`, fix: REPUBLISH },
+      );
+    }
+    return refuse();
+  }
+  const { envelope } = parsed;
+
+  // 2. The trust material, on its own.
+  const files: TrustFiles = {};
+  for (const name of RELEASE_TRUST_FILES) {
+    const bytes = trustFiles[name];
+    if (bytes instanceof Uint8Array) files[RELEASE_TRUST_KEYS[name]] = bytes;
+  }
+  const trusted = verifyTrust(files, { now: options.now, ...(options.anchorFingerprint === undefined ? {} : { anchorFingerprint: options.anchorFingerprint }) });
+  for (const w of trusted.warnings) warnings.push({ code: w.code, message: `${w.file}: ${w.message}`, fix: w.fix });
+  if (!trusted.ok) {
+    for (const p of trusted.problems) problems.push({ code: 'RELEASE_TRUST_INVALID', message: `${p.file}: ${p.message} [${p.code}]`, fix: p.fix });
+    return refuse();
+  }
+  const trust = trusted.trust;
+
+  // 3. Every signature must verify over the stored bytes with the certificate it carries.
+  const signed = pae(envelope.payloadType, envelope.payload);
+  const certs: CertInfo[] = [];
+  envelope.signatures.forEach((s, i) => {
+    const inspected = inspectCertificate(s.cert);
+    if (!inspected.ok) {
+      problems.push({ code: 'RELEASE_SIGNATURE_INVALID', message: `signature ${i + 1} carries an unreadable certificate: ${inspected.message}`, fix: REPUBLISH });
+      return;
+    }
+    if (s.keyid !== inspected.cert.fingerprint) {
+      problems.push({ code: 'RELEASE_SIGNATURE_INVALID', message: `signature ${i + 1}: the keyid is not the fingerprint of the certificate it carries`, fix: REPUBLISH });
+      return;
+    }
+    if (!verifyPae(inspected.cert.publicKey, signed, s.sig)) {
+      problems.push({
+        code: 'RELEASE_SIGNATURE_INVALID',
+        message: `the signature of ${describeCert(inspected.cert)} does not match the manifest: it was edited after signing, or the signature is forged`,
+        fix: `${REPUBLISH}; find out who changed the manifest on the mirror`,
+      });
+      return;
+    }
+    certs.push(inspected.cert);
+  });
+  if (problems.length > 0) return refuse();
+
+  // 4. The payload those signatures cover.
+  const json = parseStrictJsonBytes(envelope.payload);
+  const read = json.ok ? readManifest(json.value) : { ok: false as const, problems: [`not well-formed JSON: ${json.message}`] };
+  if (!read.ok) {
+    const shown = read.problems.slice(0, 20).join('; ');
+    problems.push({ code: 'RELEASE_MALFORMED', message: `the signed manifest breaks the schema: ${shown}${read.problems.length > 20 ? ` (and ${read.problems.length - 20} more)` : ''}`, fix: 'sign a corrected release' });
+    return refuse();
+  }
+  const manifest = read.value;
+  const createdAt = parseInstant(manifest.createdAt) as number;
+  const expires = parseInstant(manifest.expires) as number;
+
+  // 5. The trust documents must be the ones the release was signed under.
+  for (const name of RELEASE_TRUST_FILES) {
+    const bytes = trustFiles[name];
+    const actual = bytes instanceof Uint8Array ? createHash('sha256').update(bytes).digest('hex') : undefined;
+    if (actual !== manifest.trust[name]) {
+      problems.push({
+        code: 'RELEASE_TRUST_MISMATCH',
+        message: `${name} is not the document release ${manifest.version} was signed under (SHA-256 ${actual?.slice(0, 16) ?? 'missing'}…, the manifest names ${manifest.trust[name].slice(0, 16)}…): the mirror serves other trust documents`,
+        fix: `restore the trust documents of release ${manifest.version} from the archive, or publish a new release under the current ones`,
+      });
+    }
+  }
+  if (manifest.group !== trust.root.group) {
+    problems.push({ code: 'RELEASE_TRUST_MISMATCH', message: `the manifest is a release of ${JSON.stringify(manifest.group)}, but the root names the group ${JSON.stringify(trust.root.group)}`, fix: 'verify the mirror against its own group' });
+  }
+
+  // 6. Count distinct authorised release signers.
+  const threshold = trust.policy.release.threshold;
+  const counted = new Set<string>();
+  const refused: ReleaseProblem[] = [];
+  const duplicates: string[] = [];
+  for (const cert of certs) {
+    const why = signerProblem(cert, trust, createdAt, now);
+    if (why !== undefined) refused.push(why);
+    else if (counted.has(cert.uid as string)) duplicates.push(describeCert(cert));
+    else counted.add(cert.uid as string);
+  }
+  if (counted.size < threshold) {
+    problems.push(...refused);
+    problems.push({
+      code: 'RELEASE_THRESHOLD_NOT_MET',
+      message: `signed by ${counted.size} authorised release signer(s)${counted.size ? ` (${[...counted].sort().join(', ')})` : ''}; the policy requires ${threshold} distinct${duplicates.length ? `. Signed twice by the same person (counts once): ${duplicates.join(', ')}` : ''}`,
+      fix: `have ${threshold - counted.size} more release signer(s) holding the release-signer role sign the release`,
+    });
+  } else {
+    for (const r of refused) warnings.push({ code: 'RELEASE_SIGNATURE_IGNORED', message: `a signature was not counted: ${r.message}`, fix: r.fix });
+  }
+
+  // 7. Time: not from the future, not stale, not older than what was seen.
+  if (createdAt > now + CLOCK_SKEW_MS) {
+    problems.push({ code: 'RELEASE_NOT_YET_VALID', message: `release ${manifest.version} was created at ${manifest.createdAt}, in the future (now ${isoInstant(now)})`, fix: 'check the clock of the machine that signed it, and of this one' });
+  }
+  if (now >= expires) {
+    problems.push({ code: 'RELEASE_EXPIRED', message: `release ${manifest.version} expired ${manifest.expires}: the mirror may be frozen on a stale release`, fix: 'publish a new release (releases are re-signed before they expire)' });
+  }
+  if (options.lastSeenVersion !== undefined && manifest.version < options.lastSeenVersion) {
+    problems.push({
+      code: 'RELEASE_ROLLBACK',
+      message: `the mirror serves release ${manifest.version}, older than release ${options.lastSeenVersion} this verifier has already seen: a rollback`,
+      fix: 'publish the current release to the mirror again; to go back to older content, use `sealpress rollback`, which signs it as a new version',
+    });
+  }
+  if (problems.length > 0) return refuse();
+  return { ok: true, manifest, signers: [...counted].sort(), trust, warnings };
+}
+
+/** Why a (cryptographically valid) signature does not count as a release signer's, or undefined. */
+function signerProblem(cert: CertInfo, trust: Trust, createdAt: number, now: number): ReleaseProblem | undefined {
+  const who = describeCert(cert);
+  const chain = chainProblem(cert, trust.anchor.cert);
+  if (chain !== undefined || cert.uid === undefined) {
+    return { code: 'RELEASE_SIGNER_NOT_AUTHORISED', message: `the certificate of ${who} cannot sign releases: ${chain ?? 'it names no person'}`, fix: 'sign with a certificate issued by the group CA to a release signer' };
+  }
+  const person = trust.personByCertificate.get(cert.fingerprint);
+  if (!person || person.id !== cert.uid) {
+    return {
+      code: 'RELEASE_SIGNER_NOT_AUTHORISED',
+      message: person ? `the roster lists the certificate of ${who} under ${person.id}` : `the certificate of ${who} (${cert.fingerprint.slice(0, 16)}…) is not listed in the signed roster`,
+      fix: 'the security administrators list the certificate under its holder in the roster',
+    };
+  }
+  if (!person.roles.some((g) => g.role === 'release-signer')) {
+    return {
+      code: 'RELEASE_SIGNER_NOT_AUTHORISED',
+      message: `${person.name} (${person.id}) does not hold the release-signer role (holds ${person.roles.map((g) => g.role).join(', ')})`,
+      fix: 'sign with the key of a release signer; separation of duties keeps approvers and release signers apart',
+    };
+  }
+  const time = signingTimeProblem(cert, trust.anchor.cert, createdAt);
+  if (time) {
+    return { code: 'RELEASE_SIGNER_CERT_INVALID', message: `${person.name} (${person.id}) signed a release created ${isoInstant(createdAt)}, but ${time.message}`, fix: `${person.name} gets a new certificate and the release is signed again` };
+  }
+  for (const [t, when] of [
+    [createdAt, 'when the release was created'],
+    [now, 'now'],
+  ] as const) {
+    const revocation = revocationAt(trust.revocationIndex, person.id, cert.fingerprint, t);
+    if (revocation) {
+      return {
+        code: 'RELEASE_SIGNER_REVOKED',
+        message: `${person.name} (${person.id}): ${revocation.person !== undefined ? 'their signing rights were' : 'this certificate was'} revoked from ${revocation.effective} (${revocation.reason}), so it is revoked ${when}; a revoked release key invalidates every release it signed`,
+        fix: 'a current release signer signs a new release',
+      };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,93 @@
+/**
+ * The history behind approval turnaround: when each entry was committed (one
+ * `git log` for the whole repository, parsed once) and when its current bytes
+ * were last approved (the verified approval records). Reading is at the edge
+ * (readGitLog, loadApprovalTimes); parsing and matching are pure.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { prepareRecordsParallel, type PreparedRecords } from '../approve/index.ts';
+import { loadApprovalRecords, loadTrustFiles } from '../load/index.ts';
+import type { Plan } from '../plan/index.ts';
+import { verifyTrust } from '../trust/index.ts';
+import type { History } from './figures.ts';
+
+const run = promisify(execFile);
+
+/**
+ * Arguments of the one git call: every addition under content/, newest first,
+ * NUL-separated paths. --relative: when the root is a folder inside a larger
+ * repository, paths come out relative to the root, as the plan names them.
+ */
+export const GIT_LOG_ARGS = ['-c', 'core.quotePath=false', 'log', '--format=%x01%at', '--name-only', '--relative', '--diff-filter=A', '--no-renames', '-z', '--', 'content/'] as const;
+
+/**
+ * Parse the output of GIT_LOG_ARGS: path → author time (ms) of the latest
+ * commit that added it (an entry deleted and added again is measured from its
+ * return). The author time is kept through rebases and merges, so it is when
+ * the writer committed.
+ */
+export function parseGitLog(output: string): Map<string, number> {
+  const added = new Map<string, number>();
+  for (const chunk of output.split('\u0001')) {
+    if (chunk === '') continue;
+    const [head, ...paths] = chunk.split('\u0000');
+    const seconds = Number(head);
+    if (!Number.isSafeInteger(seconds)) throw new SyntaxError(`git log: unexpected commit line ${JSON.stringify(head?.slice(0, 40))}`);
+    for (const raw of paths) {
+      const path = raw.replace(/^\n/, '');
+      // Newest first: the first addition seen is the latest one.
+      if (path !== '' && !added.has(path)) added.set(path, seconds * 1000);
+    }
+  }
+  return added;
+}
+
+/** Run git once. A folder that is not a repository (or no git) gives no times and says why. */
+export async function readGitLog(root: string): Promise<{ commits: Map<string, number> | undefined; note: string }> {
+  try {
+    const { stdout } = await run('git', ['-C', root, ...GIT_LOG_ARGS], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+    const commits = parseGitLog(stdout);
+    return { commits, note: `git history: ${commits.size} files added under content/` };
+  } catch (cause) {
+    const e = cause as { code?: unknown; stderr?: string; message?: string };
+    const why = e.code === 'ENOENT' ? 'git is not installed' : (e.stderr?.trim().split('\n')[0] ?? e.message ?? 'git log failed');
+    return { commits: undefined, note: `no git history (${why}): commit times unknown` };
+  }
+}
+
+/**
+ * Path → time (ms) of the last valid approval of each published entry's
+ * current bytes. Only verified records count (no problem, a known signer, the
+ * decision "approve", the entry's current digest): a forged record could
+ * otherwise set any time it likes.
+ */
+export function approvalTimes(plan: Plan, prepared: PreparedRecords): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const e of plan.entries) {
+    if (e.status !== 'publishable' || e.digest === undefined) continue;
+    for (const { record, item } of prepared.byPath.get(e.path) ?? []) {
+      if (record.problem || !record.person || !record.payload || !item) continue;
+      if (record.payload.decision !== 'approve' || item.digest !== e.digest) continue;
+      const at = record.payload.signedAtMs;
+      if (at > (times.get(e.path) ?? -Infinity)) times.set(e.path, at);
+    }
+  }
+  return times;
+}
+
+/** Verify the trust material and the approval records again (the gate does not hand them on) and take the approval times. */
+export async function loadApprovalTimes(root: string, plan: Plan, now: Date, trustAnchor?: string): Promise<{ approvals: Map<string, number>; note: string }> {
+  const trust = verifyTrust(loadTrustFiles(root).files, { now, ...(trustAnchor ? { anchorFingerprint: trustAnchor } : {}) });
+  if (!trust.ok) return { approvals: new Map(), note: `the trust material does not verify (${trust.problems[0]?.message ?? 'unknown problem'}): approval times unknown` };
+  const records = loadApprovalRecords(root).records;
+  const prepared = await prepareRecordsParallel(records, trust.trust);
+  const approvals = approvalTimes(plan, prepared);
+  return { approvals, note: `${records.length} approval records verified; ${approvals.size} published entries with an approval time` };
+}
+
+/** Both halves of the history, read at the edge. */
+export async function loadHistory(root: string, plan: Plan, now: Date, trustAnchor?: string): Promise<History> {
+  const [git, approvals] = await Promise.all([readGitLog(root), loadApprovalTimes(root, plan, now, trustAnchor)]);
+  return { commits: git.commits, gitNote: git.note, approvals: approvals.approvals, approvalsNote: approvals.note };
+}
