@@ -25,6 +25,7 @@ import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 import { confirm, keyStep, loadSigner, requireConfirmable, type LoadedSigner } from './passphrase.ts';
 import { readTrustState, requireTrust } from './trust.ts';
+import { listed, recordAudit } from './audit-hook.ts';
 
 export const APPROVE_HELP = `Usage: sealpress approve <entry>... --key FILE [--cert FILE] [--passphrase-file FILE]
                         [--yes] [--json] [--trust-anchor FP] [--root DIR] [--now ISO]
@@ -58,9 +59,13 @@ Options:
   --root DIR             the repository (default: the current folder)
   --now ISO              the signing time and the gate's clock (default: now)
 
+Each signed record, and each refusal, is recorded in the audit log (sealpress
+audit --help).
+
 Exit codes: 0 signed, 1 refused (nothing signed, or you answered no), 2 usage or
 key error (unknown entry, wrong passphrase, key readable by others, no terminal
-to confirm on without --yes).`;
+to confirm on without --yes), 5 the signature or refusal could not be recorded
+in the audit log.`;
 
 export async function approve(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, SIGN_OPTIONS);
@@ -306,11 +311,16 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   }
   review('');
 
+  const audited = listed(entries.map((e) => e.path));
+  const sites = [...new Set(entries.map((e) => e.site))];
   if (problems.length > 0 || !person) {
     io.err(`sealpress ${command}: refused, nothing was signed:`);
     for (const p of problems) io.err(`  - ${p}`);
     if (values.json) io.out(JSON.stringify({ signed: false, problems }, null, 2));
-    return EXIT.REFUSED;
+    // The actor is named only when the roster knows the certificate; otherwise its fingerprint is what is known.
+    const who = person ? { actor: person.id } : {};
+    const details = { ...audited.details, certificate: signer.cert.fingerprint, problems: problems.length };
+    return recordAudit(io, { root, now: values.now }, { action: decision, ...who, sites, entries: audited.entries, outcome: 'refused', details }, EXIT.REFUSED);
   }
   if (!(await confirm(`Sign this ${decision === 'approve' ? 'approval' : 'withdrawal'} as ${person.name}?`, values.yes))) {
     io.err('nothing was signed');
@@ -350,5 +360,6 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
     io.out(`wrote ${rel} (commit it with the content)`);
     for (const r of report) io.out(`  ${r.path}: ${r.line}`);
   }
-  return EXIT.OK;
+  const details = { ...audited.details, record: rel, sha256: createHash('sha256').update(bytes).digest('hex'), policy: trust.policy.version, ...(request.reason !== undefined ? { reason: request.reason } : {}) };
+  return recordAudit(io, { root, now: values.now }, { action: decision, actor: person.id, sites, entries: audited.entries, outcome: 'ok', details }, EXIT.OK);
 }

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { buildSites } from '../build/index.ts';
+import { SealpressError } from '../errors/index.ts';
 import { summarise } from '../plan/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
+import { recordAudit, unsignedActor } from './audit-hook.ts';
 
 export const BUILD_HELP = `Usage: sealpress build [--site CODE]... [--jobs N] [--json] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
 
@@ -22,8 +24,12 @@ Options:
   --root DIR    the repository (default: the current folder)
   --now ISO     the gate's clock (default: now)
 
+The gate run is recorded in the audit log (sealpress audit --help): action gate,
+the count of entries per status, the sites built or the failure.
+
 Exit codes: 0 built, 2 usage or configuration error, 3 a site failed to build
-(dist/ keeps the previous version of that site).`;
+(dist/ keeps the previous version of that site), 5 the run could not be
+recorded in the audit log.`;
 
 export async function build(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string', multiple: true }, jobs: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
@@ -37,25 +43,37 @@ export async function build(args: string[], io: Io): Promise<number> {
     io.err(`sealpress: --jobs must be a positive whole number, found "${values.jobs}"`);
     return EXIT.CONFIG;
   }
-  const result = await buildSites({
-    root,
-    now: clock(values.now),
-    cache: !values['no-cache'],
-    ...trustAnchor(values['trust-anchor']),
-    ...(values.site ? { sites: values.site } : {}),
-    ...(jobs ? { concurrency: jobs } : {}),
-    onProgress: (event) => {
-      if (event.type === 'gate') {
-        const c = summarise(event.plan);
-        io.err(`gate: ${event.plan.entries.length} entries in ${event.durationMs.toFixed(0)} ms: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
-      } else if (event.type === 'site-start') io.err(`build ${event.code}: ${event.entries} entries…`);
-      else io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
-    },
-  });
+  const now = clock(values.now);
+  const run = { root, now: values.now };
+  const gate = { action: 'gate', ...unsignedActor(), ...(values.site ? { sites: values.site } : {}) } as const;
+  let result: Awaited<ReturnType<typeof buildSites>>;
+  try {
+    result = await buildSites({
+      root,
+      now,
+      cache: !values['no-cache'],
+      ...trustAnchor(values['trust-anchor']),
+      ...(values.site ? { sites: values.site } : {}),
+      ...(jobs ? { concurrency: jobs } : {}),
+      onProgress: (event) => {
+        if (event.type === 'gate') {
+          const c = summarise(event.plan);
+          io.err(`gate: ${event.plan.entries.length} entries in ${event.durationMs.toFixed(0)} ms: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
+        } else if (event.type === 'site-start') io.err(`build ${event.code}: ${event.entries} entries…`);
+        else io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
+      },
+    });
+  } catch (error) {
+    // A failed build is recorded, then reported by main() as before (exit 3); a usage error did nothing worth recording.
+    if (error instanceof SealpressError && error.code === 'USAGE') throw error;
+    const code = await recordAudit(io, run, { ...gate, outcome: 'failed', details: { command: 'build', error: error instanceof SealpressError ? error.code : 'ERROR' } }, EXIT.BUILD);
+    if (code !== EXIT.BUILD) io.err('sealpress build: the build failed (below), and that failure is not in the audit log');
+    throw error;
+  }
   if (!result.ok) {
     printDiagnostics(io, root, result.gate.configDiagnostics);
     io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was built.');
-    return EXIT.CONFIG;
+    return recordAudit(io, run, { ...gate, outcome: 'failed', details: { command: 'build', reason: 'config-invalid' } }, EXIT.CONFIG);
   }
   const held = result.plan.entries.filter((e) => e.status !== 'publishable');
   for (const e of held) io.err(`left out: ${e.path} (${e.status}: ${e.findings.find((f) => f.severity !== 'info' || e.status !== 'refused')?.rule ?? e.status})`);
@@ -65,5 +83,6 @@ export async function build(args: string[], io: Io): Promise<number> {
   } else {
     for (const s of result.sites) io.out(`${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir}`);
   }
-  return EXIT.OK;
+  const built = result.sites.map((s) => s.code);
+  return recordAudit(io, run, { ...gate, sites: built, outcome: 'ok', details: { command: 'build', entries: result.plan.entries.length, ...summarise(result.plan) } }, EXIT.OK);
 }

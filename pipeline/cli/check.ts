@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { AuditEvent } from '../audit/index.ts';
 import { CHECK_RULES, toSarif } from '../check/index.ts';
 import { RULES } from '../diagnostics/index.ts';
 import { runGate } from '../gate/index.ts';
@@ -6,6 +7,7 @@ import { summarise } from '../plan/index.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
 import { printDiagnostics, type Io } from './output.ts';
 import { EXIT, TOOL_VERSION } from './exit.ts';
+import { recordAudit, unsignedActor } from './audit-hook.ts';
 
 export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
 
@@ -23,7 +25,11 @@ Options:
   --root DIR       the repository (default: the current folder)
   --now ISO        the gate's clock, e.g. 2026-11-27T09:00:00+08:00 (default: now)
 
-Exit codes: 0 nothing refused, 1 something refused, 2 usage or configuration error.`;
+Every run is recorded in the audit log (sealpress audit --help): action gate,
+the sites judged and the count of entries per status.
+
+Exit codes: 0 nothing refused, 1 something refused, 2 usage or configuration
+error, 5 the run could not be recorded in the audit log.`;
 
 export async function check(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' } });
@@ -33,6 +39,16 @@ export async function check(args: string[], io: Io): Promise<number> {
   }
   const root = resolve(values.root ?? '.');
   const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const, 'text');
+  const code = await judge(io, root, values, format);
+  return recordAudit(io, { root, now: values.now }, code.event, code.exit);
+}
+
+type CheckValues = { site?: string | undefined; now?: string | undefined; 'no-cache'?: boolean | undefined; 'trust-anchor'?: string | undefined };
+type Judged = { exit: number; event: AuditEvent };
+
+/** The gate run and its report; returns the exit code and what the audit log records of it. */
+async function judge(io: Io, root: string, values: CheckValues, format: 'text' | 'json' | 'sarif'): Promise<Judged> {
+  const failed = (exit: number, reason: string): Judged => ({ exit, event: { action: 'gate', ...unsignedActor(), outcome: 'failed', details: { command: 'check', reason } } });
   const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'], ...trustAnchor(values['trust-anchor']) });
   if (!result.ok) {
     if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: result.configDiagnostics }, null, 2));
@@ -40,22 +56,27 @@ export async function check(args: string[], io: Io): Promise<number> {
       printDiagnostics(io, root, result.configDiagnostics);
       io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was judged.');
     }
-    return EXIT.CONFIG;
+    return failed(EXIT.CONFIG, 'config-invalid');
   }
   const { plan, group } = result;
   if (values.site !== undefined && !group.sites.has(values.site)) {
     io.err(`sealpress: --site ${values.site} is not a site of the group (${[...group.sites.keys()].join(', ')})`);
-    return EXIT.CONFIG;
+    return failed(EXIT.CONFIG, 'unknown-site');
   }
   const entries = values.site === undefined ? plan.entries : plan.entries.filter((e) => e.site === values.site);
   const refused = entries.some((e) => e.status === 'refused') || plan.diagnostics.some((d) => d.severity === 'error');
   const counts = summarise({ ...plan, entries });
+  const exit = refused ? EXIT.REFUSED : EXIT.OK;
+  const judged: Judged = {
+    exit,
+    event: { action: 'gate', ...unsignedActor(), sites: values.site === undefined ? [...group.sites.keys()] : [values.site], outcome: refused ? 'refused' : 'ok', details: { command: 'check', entries: entries.length, ...counts } },
+  };
 
   if (format === 'sarif') {
     // Code-review tools show every finding, of every entry, at its position.
     const findings = [...plan.diagnostics, ...entries.flatMap((e) => e.findings)];
     io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, rules: [...RULES, ...CHECK_RULES] }), null, 2));
-    return refused ? EXIT.REFUSED : EXIT.OK;
+    return judged;
   }
   if (format === 'json') {
     io.out(
@@ -77,7 +98,7 @@ export async function check(args: string[], io: Io): Promise<number> {
         2,
       ),
     );
-    return refused ? EXIT.REFUSED : EXIT.OK;
+    return judged;
   }
 
   printDiagnostics(io, root, result.configDiagnostics);
@@ -90,5 +111,5 @@ export async function check(args: string[], io: Io): Promise<number> {
   io.out('');
   io.out(`${entries.length} entries: ${counts.publishable} publishable, ${counts.pending} pending, ${counts.refused} refused, ${counts.unpublished} unpublished, ${counts.withdrawn} withdrawn`);
   io.out(`${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`);
-  return refused ? EXIT.REFUSED : EXIT.OK;
+  return judged;
 }

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   rollback: { load: async () => (await import('./rollback.ts')).rollback, summary: 'publish an earlier release\'s content again as a new version' },
   report: { load: async () => (await import('./report.ts')).report, summary: 'update statistics, adoption, reply times and the yearly assessment (html, json, csv)' },
   column: { load: async () => (await import('./column.ts')).column, summary: 'sign a column change request (office): add, drop or rename a sub-site column' },
+  audit: { load: async () => (await import('./audit.ts')).audit, summary: 'verify and show the hash-chained audit log' },
   demo: { load: async () => (await import('./demo.ts')).demo, summary: 'regenerate the demo trust material and approvals with throwaway keys' },
 };
 

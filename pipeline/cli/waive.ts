@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { draftWaiver, signWaiver, type CheckFinding } from '../check/index.ts';
@@ -7,6 +8,7 @@ import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
 import { confirm, keyStep, loadSigner } from './passphrase.ts';
+import { recordAudit } from './audit-hook.ts';
 
 export const WAIVE_HELP = `Usage: sealpress waive <entry> --rule RULE --line N [--column N] --justification TEXT
                       --key FILE [--cert FILE] [--passphrase-file FILE] [--expires ISO] [--yes]
@@ -26,7 +28,11 @@ Options:
   --expires ISO          the waiver ends then
   --yes                  do not ask for confirmation
 
-Exit codes: 0 signed, 1 no such finding or it cannot be waived, 2 usage, configuration or key error.`;
+Each waiver written, and each one the gate refuses, is recorded in the audit log
+(sealpress audit --help).
+
+Exit codes: 0 signed, 1 no such finding or it cannot be waived, 2 usage,
+configuration or key error, 5 the waiver could not be recorded in the audit log.`;
 
 export async function waive(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -87,6 +93,16 @@ export async function waive(args: string[], io: Io): Promise<number> {
   const draft = draftWaiver(finding as unknown as CheckFinding, { id, digest: entry.digest, justification: values.justification, pinPosition: true });
   const bytes = await keyStep(() => signWaiver({ draft, signer: loaded.signer, now, ...(values.expires ? { expires: clock(values.expires) } : {}) }));
   const file = `${WAIVERS_DIR}/${id}.json`;
+  const run = { root, now: values.now };
+  // The actor is named only once the gate accepted the waiver (a roster administrator); before that, only the certificate is known.
+  const event = (outcome: 'ok' | 'refused') => ({
+    action: 'waive',
+    ...(outcome === 'ok' && loaded.cert.uid !== undefined ? { actor: loaded.cert.uid } : {}),
+    sites: [entry.site],
+    entries: [entry.path],
+    outcome,
+    details: { waiver: file, sha256: createHash('sha256').update(bytes).digest('hex'), certificate: loaded.cert.fingerprint, rule: finding.rule, line: finding.line, column: finding.column },
+  });
   mkdirSync(dirname(join(root, file)), { recursive: true });
   writeFileSync(join(root, file), bytes);
   // Verify the way every gate will: the waiver must now cover the finding.
@@ -95,8 +111,8 @@ export async function waive(args: string[], io: Io): Promise<number> {
   if (!check?.suppressed) {
     const why = after.ok ? after.plan.diagnostics.find((d) => d.file === file)?.message : undefined;
     io.err(`sealpress waive: wrote ${file}, but the gate does not accept it${why ? `: ${why}` : ''}`);
-    return EXIT.REFUSED;
+    return recordAudit(io, run, event('refused'), EXIT.REFUSED);
   }
   io.out(`wrote ${file} (commit it with the entry)`);
-  return EXIT.OK;
+  return recordAudit(io, run, event('ok'), EXIT.OK);
 }

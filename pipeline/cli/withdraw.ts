@@ -31,8 +31,12 @@ Options:
   --root DIR             the repository (default: the current folder)
   --now ISO              the signing time and the gate's clock (default: now)
 
+Each signed withdrawal, and each refusal, is recorded in the audit log
+(sealpress audit --help).
+
 Exit codes: 0 signed, 1 refused (not published, already withdrawn, outside your
-scope, certificate not valid; nothing signed), 2 usage or key error.`;
+scope, certificate not valid; nothing signed), 2 usage or key error, 5 the
+withdrawal or refusal could not be recorded in the audit log.`;
 
 export async function withdraw(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...SIGN_OPTIONS, reason: { type: 'string' } });

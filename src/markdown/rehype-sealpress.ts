@@ -4,6 +4,8 @@
  * - `<img>` gets `loading="lazy" decoding="async"` and its pixel size from the file
  *   header in the stage's public dir, so pages do not shift while images load;
  * - links to other hosts get `rel="noopener"`;
+ * - a GFM task-list checkbox is named by its item's text (WCAG 4.1.2: a form
+ *   control needs a name; axe-core rule `label`);
  * - anything that would run script in a reader's browser is refused. The site ships
  *   no client JS outside /search/, and an entry is approved as a document, not as a
  *   program, so a `<script>`, an event handler or a `javascript:` URL fails the build
@@ -26,7 +28,7 @@ export interface RehypeSealpressOptions {
  * Bump when this plugin's output changes: the bundle loader folds it into the digest
  * it uses to reuse a cached rendering, so a cached store never serves old HTML.
  */
-export const RENDERER_REVISION = 1;
+export const RENDERER_REVISION = 2;
 
 /** Elements that run script, embed another document or post data elsewhere. */
 export const FORBIDDEN_ELEMENTS = new Set([
@@ -71,6 +73,32 @@ function isElement(node: RootContent | ElementContent): node is Element {
   return node.type === 'element';
 }
 
+/** The text a list item says, without its nested lists (they are items of their own). */
+function itemText(node: Element): string {
+  let out = '';
+  for (const child of node.children) {
+    if (child.type === 'text') out += child.value;
+    else if (isElement(child) && child.tagName !== 'ul' && child.tagName !== 'ol') out += itemText(child);
+  }
+  return out;
+}
+
+/**
+ * GFM renders `- [x] text` as `<li class="task-list-item"><input type="checkbox" disabled> text</li>`
+ * (in a loose list, inside the item's first `<p>`): a checkbox with no name, which a screen
+ * reader announces as just "checkbox, checked". Name it with the item's own text.
+ */
+function nameTaskCheckbox(li: Element): void {
+  const classes = li.properties.className;
+  if (!(Array.isArray(classes) ? classes.map(String) : String(classes ?? '').split(/\s+/)).includes('task-list-item')) return;
+  const first = li.children.find(isElement);
+  const box = first?.tagName === 'p' ? first.children.find(isElement) : first;
+  if (box?.tagName !== 'input' || box.properties.type !== 'checkbox') return;
+  if (box.properties.ariaLabel !== undefined || box.properties.ariaLabelledBy !== undefined) return;
+  const name = itemText(li).replace(/\s+/g, ' ').trim();
+  if (name !== '') box.properties.ariaLabel = name;
+}
+
 export default function rehypeSealpress(options: RehypeSealpressOptions) {
   const siteHost = new URL(options.siteUrl).host;
 
@@ -93,6 +121,7 @@ export default function rehypeSealpress(options: RehypeSealpressOptions) {
         }
         if (el.tagName === 'img') decorateImage(el);
         if (el.tagName === 'a') decorateLink(el);
+        if (el.tagName === 'li') nameTaskCheckbox(el);
         visit(el);
       }
     };

@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.ts';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -130,7 +133,8 @@ describe('the installed command', () => {
   test('npx sealpress runs the CLI through the package bin', () => {
     const out = execFileSync('npx', ['--no-install', 'sealpress', '--help'], { cwd: ROOT, encoding: 'utf8' });
     expect(out).toMatch(/Usage: sealpress <command>/);
-    const r = spawnSync('npx', ['--no-install', 'sealpress', 'check', '--format', 'json', '--now', NOW], { cwd: ROOT, encoding: 'utf8' });
+    const log = join(mkdtempSync(join(tmpdir(), 'sealpress-audit-')), 'log.jsonl');
+    const r = spawnSync('npx', ['--no-install', 'sealpress', 'check', '--format', 'json', '--now', NOW], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SEALPRESS_AUDIT_LOG: log } });
     expect(r.status).toBe(1);
     expect((JSON.parse(r.stdout) as CheckJson).summary.refused).toBe(9);
   });

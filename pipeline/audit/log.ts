@@ -1,0 +1,257 @@
+/**
+ * The audit log on disk: where it lives, reading its head, appending to it.
+ *
+ * It is operational state kept beside the release archive, not committed
+ * content: by default `<repo>/.sealpress/audit/log.jsonl`, or
+ * $SEALPRESS_AUDIT_LOG, or an explicit path.
+ *
+ * Appending is O(1) in the size of the log: only the last line is read (for
+ * seq and prev), never the whole file, because the log grows forever. Whole-log
+ * checks are `sealpress audit verify`'s job.
+ *
+ * Two processes must not both read the same tail and each append a seq N+1
+ * (a fork of the chain), so an append holds an exclusive lock: the file
+ * `<log>.lock`, created with O_EXCL ('wx') and holding `pid host token time`.
+ * A busy lock is retried until a timeout. A stale lock (its holder died) is
+ * broken only when the holder's pid is on this host and no longer runs, or when
+ * the lock is still empty a minute after its creation (the holder died between
+ * creating and writing it); a lock held from another host (a shared volume) is
+ * never broken automatically: the error names the file and its holder, to be
+ * removed by hand once nobody writes. Breaking renames the lock aside and
+ * checks that it moved the stale one; should it have taken a fresh lock in a
+ * race, it puts it back. A fork that still slipped through would be caught by
+ * verify (two entries with one seq).
+ */
+import { randomUUID } from 'node:crypto';
+import { closeSync, constants, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { AuditError, entryLine, eventProblems, MAX_LINE_BYTES, nextEntry, parseLine, type AuditEntry, type AuditEvent, type AuditHead } from './entry.ts';
+import { DEFAULT_SKEW_MS } from './verify.ts';
+
+export const AUDIT_LOG_ENV = 'SEALPRESS_AUDIT_LOG';
+export const DEFAULT_AUDIT_LOG = '.sealpress/audit/log.jsonl';
+
+/** The log's path: the explicit one, else $SEALPRESS_AUDIT_LOG, else under the repository's .sealpress/. */
+export function auditLogPath(root: string, explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = explicit ?? env[AUDIT_LOG_ENV];
+  return chosen ? chosen : join(root, DEFAULT_AUDIT_LOG);
+}
+
+/** The log of a repository when no explicit path is given: $SEALPRESS_AUDIT_LOG, else under its .sealpress/. */
+export function defaultAuditLogPath(root: string): string {
+  return auditLogPath(root);
+}
+
+const VERIFY_HINT = 'run `sealpress audit verify` to find the damage; nothing was appended';
+
+function ioError(file: string, doing: string, cause: unknown): AuditError {
+  const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+  const why = code === 'ELOOP' ? 'it is a symlink; the audit log must be a plain file' : code;
+  return new AuditError('AUDIT_IO', file, `cannot ${doing} the audit log ${file} (${why})`, { cause });
+}
+
+interface Tail {
+  head: AuditHead;
+  atMs: number;
+}
+
+/** Read and check the last line only. Undefined for a missing or empty log. */
+function readTail(path: string): Tail | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(path, 'open', cause);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new AuditError('AUDIT_IO', path, `the audit log ${path} is not a regular file`);
+    if (stat.size === 0) return undefined;
+    const want = Math.min(stat.size, MAX_LINE_BYTES + 1);
+    const buf = Buffer.alloc(want);
+    let got = 0;
+    while (got < want) {
+      const n = readSync(fd, buf, got, want - got, stat.size - want + got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got !== want) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the audit log ${path} changed size while its last line was read; ${VERIFY_HINT}`);
+    if (buf[want - 1] !== 0x0a) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the last line of the audit log ${path} is incomplete (a cut file or an interrupted write); ${VERIFY_HINT}`);
+    const before = buf.lastIndexOf(0x0a, want - 2);
+    if (before < 0 && want < stat.size) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the last line of the audit log ${path} is longer than ${MAX_LINE_BYTES} bytes; ${VERIFY_HINT}`);
+    const parsed = parseLine(buf.subarray(before + 1, want - 1));
+    if (!parsed.ok) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the last line of the audit log ${path} is bad (${parsed.code}: ${parsed.problem}); ${VERIFY_HINT}`);
+    return { head: { seq: parsed.entry.seq, hash: parsed.entry.hash }, atMs: parsed.atMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The head `{ seq, hash }` of the log, reading only its last line; undefined when the log is missing or empty. Throws AUDIT_TAIL_CORRUPT. */
+export function auditHead(logPath: string): AuditHead | undefined {
+  return readTail(logPath)?.head;
+}
+
+export interface AppendOptions {
+  /** How long to wait for another process's lock. Default 10 s. */
+  lockTimeoutMs?: number;
+  /** How far `now` may lie before the last entry's time. Default 5 minutes, as verify allows. */
+  skewMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const STALE_EMPTY_LOCK_MS = 60_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the lock with this content is stale, and who holds it (for the message). */
+function staleness(lockPath: string): { stale: boolean; content: string; holder: string } {
+  let content: string;
+  let mtimeMs: number;
+  try {
+    content = readFileSync(lockPath, 'utf8');
+    mtimeMs = statSync(lockPath).mtimeMs;
+  } catch {
+    return { stale: false, content: '', holder: 'a process that just released it' };
+  }
+  const [pid, host, , since] = content.split(' ');
+  if (!content) return { stale: Date.now() - mtimeMs > STALE_EMPTY_LOCK_MS, content, holder: 'a process that has not written it yet' };
+  const holder = `pid ${pid} on ${host} since ${since}`;
+  const n = Number(pid);
+  return { stale: host === hostname() && Number.isSafeInteger(n) && n > 0 && !alive(n), content, holder };
+}
+
+function breakStale(lockPath: string, content: string): void {
+  const aside = `${lockPath}.stale-${process.pid}-${randomUUID()}`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return; // someone else broke or released it
+  }
+  let moved = '';
+  try {
+    moved = readFileSync(aside, 'utf8');
+  } catch {
+    /* judged below as not the stale one */
+  }
+  if (moved !== content) {
+    // A live holder's fresh lock: put it back unless another process took the lock meanwhile.
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+      /* verify would name the fork, if one follows */
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    /* already gone */
+  }
+}
+
+async function acquire(lockPath: string, timeoutMs: number): Promise<string> {
+  const token = `${process.pid} ${hostname()} ${randomUUID()} ${new Date().toISOString()}`;
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(lockPath, token, { flag: 'wx', mode: 0o600 });
+      return token;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(lockPath, 'lock', cause);
+    }
+    const s = staleness(lockPath);
+    if (s.stale) {
+      breakStale(lockPath, s.content);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new AuditError('AUDIT_LOCKED', lockPath, `the audit log is locked by ${s.holder} (${lockPath}); if no sealpress command is running there, remove that file and run the command again`);
+    }
+    // Jittered backoff, capped: appends are short, waiting long wastes the holder's release.
+    await sleep(Math.min(50, 2 + attempt) * (0.5 + Math.random()));
+  }
+}
+
+function release(lockPath: string, token: string): void {
+  try {
+    if (readFileSync(lockPath, 'utf8') === token) unlinkSync(lockPath);
+  } catch {
+    /* broken by another process as stale: nothing of ours to remove */
+  }
+}
+
+/**
+ * Append one entry, under the lock, with O_APPEND and fsync. Refuses (throws
+ * AuditError) when the last line is corrupt (fail closed: appending would
+ * extend or hide the damage), when `now` is behind the last entry by more
+ * than the skew, or when the event breaks the format.
+ */
+export async function appendAudit(logPath: string, event: AuditEvent, now: Date, options: AppendOptions = {}): Promise<AuditEntry> {
+  const problems = eventProblems(event);
+  if (problems.length > 0) throw new AuditError('AUDIT_EVENT_INVALID', logPath, `the audit event cannot be logged: ${problems.join('; ')}`);
+  const dir = dirname(logPath);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o750 });
+  } catch (cause) {
+    throw ioError(dir, 'create the folder of', cause);
+  }
+  const lockPath = `${logPath}.lock`;
+  const token = await acquire(lockPath, options.lockTimeoutMs ?? 10_000);
+  try {
+    const tail = readTail(logPath);
+    const skew = options.skewMs ?? DEFAULT_SKEW_MS;
+    if (tail && now.getTime() < tail.atMs - skew) {
+      throw new AuditError('AUDIT_CLOCK', logPath, `the clock (${now.toISOString()}) is behind the last audit entry (seq ${tail.head.seq}, ${new Date(tail.atMs).toISOString()}) by more than ${Math.round(skew / 1000)} s; fix the system clock. Nothing was appended`);
+    }
+    let entry: AuditEntry;
+    let line: Buffer;
+    try {
+      entry = nextEntry(tail?.head, event, now);
+      line = Buffer.from(entryLine(entry), 'utf8');
+    } catch (cause) {
+      throw new AuditError('AUDIT_EVENT_INVALID', logPath, `the audit event cannot be encoded: ${(cause as Error).message}`, { cause });
+    }
+    if (line.length - 1 > MAX_LINE_BYTES) throw new AuditError('AUDIT_EVENT_INVALID', logPath, `the audit entry would be ${line.length - 1} bytes; entries are at most ${MAX_LINE_BYTES} (keep details small)`);
+    let fd: number;
+    try {
+      fd = openSync(logPath, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
+    } catch (cause) {
+      throw ioError(logPath, 'open', cause);
+    }
+    try {
+      if (!fstatSync(fd).isFile()) throw new AuditError('AUDIT_IO', logPath, `the audit log ${logPath} is not a regular file`);
+      for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
+      fsyncSync(fd);
+    } catch (cause) {
+      throw cause instanceof AuditError ? cause : ioError(logPath, 'write', cause);
+    } finally {
+      closeSync(fd);
+    }
+    // The first entry created the file: make its name durable too.
+    if (!tail) syncDir(dir);
+    return entry;
+  } finally {
+    release(lockPath, token);
+  }
+}
+
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    /* some file systems cannot fsync a folder; the entry itself is synced */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * How the commands record what they did in the audit log: one call after the
+ * action, `return recordAudit(io, run, event, code)`.
+ *
+ * The rule (a security log is not best effort): the entry is appended after
+ * the action, and when it cannot be appended the command still reports what
+ * it did, then says the audit entry is missing and exits with EXIT_AUDIT (5),
+ * whatever its own exit code was: a CI job must not go green on an unrecorded
+ * gate run or approval. A refused action is recorded too (outcome 'refused'):
+ * an attempt to approve one's own entry is exactly what an auditor looks for.
+ *
+ * The entry's time is the system clock at append time, not the run's --now:
+ * the log says when things happened; a run's chosen clock is kept as
+ * details.asOf. The actor is a person id only when a certificate proved it
+ * (approve, withdraw, waive); a gate run's actor is 'ci' when $CI is set and
+ * is otherwise left out rather than claimed.
+ */
+import { EXIT } from './exit.ts';
+import { appendAudit, AuditError, auditLogPath, MAX_LISTED_ENTRIES, type AuditEvent } from '../audit/index.ts';
+import type { Io } from './output.ts';
+import { shown } from './trust.ts';
+
+/** The action was done but could not be recorded in the audit log. (Proposed for exit.ts as EXIT.AUDIT.) */
+export const EXIT_AUDIT = EXIT.AUDIT;
+
+export interface AuditRun {
+  /** The repository (the default log is under its .sealpress/). */
+  root: string;
+  /** The run's --now, when given. */
+  now?: string | undefined;
+}
+
+/** The actor of a run nobody signed: CI when the environment says so. */
+export function unsignedActor(): { actor?: string } {
+  return process.env['CI'] ? { actor: 'ci' } : {};
+}
+
+/** Entries to list: at most MAX_LISTED_ENTRIES, with the full count in details when cut. */
+export function listed(paths: readonly string[]): { entries: string[]; details: Record<string, unknown> } {
+  const entries = [...new Set(paths)];
+  return entries.length > MAX_LISTED_ENTRIES ? { entries: entries.slice(0, MAX_LISTED_ENTRIES), details: { entryCount: entries.length } } : { entries, details: {} };
+}
+
+export async function recordAudit(io: Io, run: AuditRun, event: AuditEvent, code: number): Promise<number> {
+  const log = auditLogPath(run.root);
+  const details = { ...event.details, ...(run.now !== undefined ? { asOf: run.now } : {}) };
+  try {
+    await appendAudit(log, { ...event, ...(Object.keys(details).length > 0 ? { details } : {}) }, new Date());
+    return code;
+  } catch (error) {
+    if (!(error instanceof AuditError)) throw error;
+    io.err(`sealpress: the ${event.action} (${event.outcome}) was NOT recorded in the audit log ${shown(run.root, log)}: ${error.message} [${error.code}]`);
+    return EXIT_AUDIT;
+  }
+}

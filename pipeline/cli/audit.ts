@@ -1,0 +1,199 @@
+/**
+ * `sealpress audit verify|show`: check the hash-chained audit log and read it.
+ * A thin layer over pipeline/audit/. `show` verifies as it reads and stops at
+ * the first bad entry: a tampered log is not shown as fact.
+ */
+import { resolve } from 'node:path';
+import {
+  auditLogPath,
+  filterAudit,
+  openUnverified,
+  readReleaseSeals,
+  verifyAuditFile,
+  type AuditEntry,
+  type AuditFilter,
+  type AuditSeal,
+  type AuditVerifyResult,
+  type ManifestOpener,
+} from '../audit/index.ts';
+import { SealpressError } from '../errors/index.ts';
+import { parseDateTime } from '../util/dates.ts';
+import { parse } from './args.ts';
+import { EXIT } from './exit.ts';
+import type { Io } from './output.ts';
+import { shown } from './trust.ts';
+
+export const AUDIT_HELP = `Usage: sealpress audit verify [--log FILE] [--archive DIR] [--json] [--root DIR]
+       sealpress audit show [--site CODE] [--entry PATH] [--person ID] [--from DATE] [--to DATE]
+                            [--action ACTION] [--log FILE] [--json] [--root DIR]
+
+The audit log records every gate run, approval, withdrawal, waiver, release,
+deploy, verification and restore, one JSON line each, each line carrying the
+hash of the one before. It lives in .sealpress/audit/log.jsonl under the
+repository (or $SEALPRESS_AUDIT_LOG, or --log FILE), beside the release archive.
+
+  verify   Check every line: canonical JSON, seq 1, 2, 3… without gap, repeat
+           or reordering, each entry's hash and its link to the previous one,
+           time not going backwards. Names the first bad entry as
+           FILE:LINE seq N: what is wrong [CODE].
+           A chain alone cannot see entries cut from its end or a log rewritten
+           whole; each signed release seals the log's head. With --archive DIR,
+           the heads recorded in DIR/releases/*.dsse.json must all be found in
+           the log. (The manifests' payloads are read without checking their
+           signatures here; check the archive with the release verifier.)
+  show     Print the entries (verified as they are read), filtered.
+
+Options:
+  --log FILE       the log (default: $SEALPRESS_AUDIT_LOG, else <root>/.sealpress/audit/log.jsonl)
+  --archive DIR    the release archive whose manifests seal the log (verify)
+  --site CODE      entries naming this site (gate runs name every site they judged)
+  --entry PATH     entries naming this entry (content/<site>/<column>/<slug>.md), or
+                   every entry under a folder when PATH ends with /; gate runs record
+                   counts, not paths
+  --person ID      entries whose actor is this person id (or ci)
+  --from DATE      from this date or instant (a date alone: 00:00 China time)
+  --to DATE        up to this date or instant (a date alone: the whole day)
+  --action ACTION  gate, approve, withdraw, waive, release, deploy, verify, restore…
+  --json           machine-readable output on stdout
+  --root DIR       the repository (default: the current folder)
+
+Codes: AUDIT_MALFORMED, AUDIT_NONCANONICAL, AUDIT_EDITED, AUDIT_CHAIN_BROKEN,
+AUDIT_INSERTED, AUDIT_DUPLICATE, AUDIT_GAP, AUDIT_REORDERED, AUDIT_TIME_BACKWARDS,
+AUDIT_TRUNCATED, AUDIT_SEAL_MISMATCH.
+
+Exit codes: 0 the log verifies (show: entries printed), 1 the log is broken or a
+release seal is not in it, or a release manifest of --archive cannot be read,
+2 usage error or no log at that path.`;
+
+export interface AuditCliDeps {
+  /** Opens a release envelope for its seal; the default reads the payload without checking signatures. */
+  openManifest?: ManifestOpener;
+}
+
+export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Promise<number> {
+  const { values, positionals } = parse(args, {
+    log: { type: 'string' },
+    archive: { type: 'string' },
+    json: { type: 'boolean' },
+    site: { type: 'string' },
+    entry: { type: 'string' },
+    person: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    action: { type: 'string' },
+  });
+  if (values.help) {
+    io.out(AUDIT_HELP);
+    return EXIT.OK;
+  }
+  const [sub, ...rest] = positionals;
+  if (rest.length > 0 || (sub !== 'verify' && sub !== 'show')) throw new SealpressError('USAGE', 'audit takes one subcommand: verify or show');
+  const root = resolve(values.root ?? '.');
+  const log = auditLogPath(root, values.log === undefined ? undefined : resolve(values.log));
+  const name = shown(root, log);
+
+  if (sub === 'verify') {
+    if (values.site ?? values.entry ?? values.person ?? values.from ?? values.to ?? values.action) throw new SealpressError('USAGE', 'the filters belong to `audit show`; verify checks the whole log');
+    let seals: AuditSeal[] = [];
+    let sealNote = '';
+    if (values.archive !== undefined) {
+      const read = readReleaseSeals(resolve(values.archive), deps.openManifest ?? openUnverified);
+      if (read.problems.length > 0) {
+        // Fail closed: an unreadable manifest may hold the seal that would show the damage.
+        for (const p of read.problems) io.err(`sealpress audit: ${shown(root, p.file)}: ${p.problem}`);
+        io.err('sealpress audit: the log cannot be checked against the release archive; fix or restore the manifests above');
+        if (values.json) io.out(JSON.stringify({ ok: false, log: name, error: 'ARCHIVE_UNREADABLE', problems: read.problems }, null, 2));
+        return EXIT.REFUSED;
+      }
+      seals = read.seals;
+      sealNote = `${read.seals.length} release seal(s) from ${read.manifests} manifest(s)${read.unsealed ? ` (${read.unsealed} without one)` : ''}${read.manifests > 0 && !read.verified ? ', signatures not checked' : ''}`;
+    }
+    const result = readLog(log, { seals });
+    if (result === 'missing') {
+      if (seals.length > 0) {
+        const top = Math.max(...seals.map((s) => s.seq));
+        return report(io, name, values.json, { ok: false, entries: 0, sealsMatched: 0, firstBad: { line: 1, seq: top, code: 'AUDIT_TRUNCATED', problem: `the log is missing, but releases sealed it up to seq ${top}` } }, sealNote, seals);
+      }
+      io.err(`sealpress audit: there is no audit log at ${name}; give --log FILE or set $SEALPRESS_AUDIT_LOG`);
+      return EXIT.CONFIG;
+    }
+    return report(io, name, values.json, result, sealNote, seals);
+  }
+
+  const filter: AuditFilter = {
+    ...(values.site !== undefined ? { site: values.site } : {}),
+    ...(values.entry !== undefined ? { entry: values.entry } : {}),
+    ...(values.person !== undefined ? { person: values.person } : {}),
+    ...(values.action !== undefined ? { action: values.action } : {}),
+    ...(values.from !== undefined ? { from: bound('from', values.from) } : {}),
+    ...(values.to !== undefined ? { to: bound('to', values.to) } : {}),
+  };
+  const all: AuditEntry[] = [];
+  const result = readLog(log, { onEntry: (e) => all.push(e) });
+  if (result === 'missing') {
+    io.err(`sealpress audit: there is no audit log at ${name}; give --log FILE or set $SEALPRESS_AUDIT_LOG`);
+    return EXIT.CONFIG;
+  }
+  const shownEntries = filterAudit(all, filter);
+  if (values.json) io.out(JSON.stringify({ ok: result.ok, log: name, entries: shownEntries, ...(result.firstBad ? { firstBad: result.firstBad } : {}) }, null, 2));
+  else {
+    for (const e of shownEntries) io.out(formatEntry(e));
+    io.out(`${shownEntries.length} of ${result.entries} verified entries`);
+  }
+  if (!result.ok) {
+    io.err(`sealpress audit: ${problemLine(name, result)}; entries from there on are not shown (run \`sealpress audit verify\`)`);
+    return EXIT.REFUSED;
+  }
+  return EXIT.OK;
+}
+
+function readLog(log: string, options: Parameters<typeof verifyAuditFile>[1]): AuditVerifyResult | 'missing' {
+  try {
+    return verifyAuditFile(log, options);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'missing';
+    throw new SealpressError('CONFIG_INVALID', `cannot read the audit log ${log} (${code === 'ELOOP' ? 'it is a symlink' : (code ?? 'error')})`, { cause });
+  }
+}
+
+/** A --from/--to value as an instant; a date alone covers its whole day in China time. */
+function bound(name: 'from' | 'to', text: string): Date {
+  const iso = parseDateTime(text);
+  if (!iso) throw new SealpressError('USAGE', `--${name} must be a date (YYYY-MM-DD) or an ISO date-time, found "${text}"`);
+  const t = Date.parse(iso);
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text.trim());
+  return new Date(name === 'to' && dateOnly ? t + 86_400_000 - 1 : t);
+}
+
+function problemLine(name: string, result: AuditVerifyResult): string {
+  const bad = result.firstBad!;
+  return `${name}:${bad.line}${bad.seq !== undefined ? ` seq ${bad.seq}` : ''}: ${bad.problem} [${bad.code}]`;
+}
+
+function report(io: Io, name: string, json: boolean | undefined, result: AuditVerifyResult, sealNote: string, seals: readonly AuditSeal[]): number {
+  if (json) io.out(JSON.stringify({ log: name, ...result, seals: seals.length }, null, 2));
+  if (!result.ok) {
+    io.err(`sealpress audit: ${problemLine(name, result)}`);
+    io.err(`  ${result.entries} entries verified before it${sealNote ? `; ${sealNote}` : ''}. Restore the log from a backup, or keep it as evidence and report an incident.`);
+    return EXIT.REFUSED;
+  }
+  if (!json) {
+    const head = result.head ? `head seq ${result.head.seq} ${result.head.hash.slice(0, 16)}…` : 'empty';
+    io.out(`${name}: ${result.entries} entries, chain intact, ${head}`);
+    if (sealNote) io.out(`  ${sealNote}: all found in the log`);
+    const lastSeal = Math.max(0, ...seals.map((s) => s.seq));
+    if (result.head && result.head.seq > lastSeal) {
+      io.out(`  entries ${lastSeal + 1}–${result.head.seq} are not yet sealed by a release: until then, only the chain protects them (a cut at the end or a consistent rewrite would not show)`);
+    }
+  }
+  return EXIT.OK;
+}
+
+export function formatEntry(e: AuditEntry): string {
+  const parts = [String(e.seq).padStart(6), e.at, e.action.padEnd(8), e.outcome.padEnd(7), e.actor ?? '-'];
+  if (e.sites?.length) parts.push(e.sites.length > 3 ? `${e.sites.length} sites` : e.sites.join(','));
+  if (e.entries?.length) parts.push(e.entries.join(' '));
+  if (e.details && Object.keys(e.details).length > 0) parts.push(JSON.stringify(e.details));
+  return parts.join('  ');
+}

@@ -1,0 +1,110 @@
+/**
+ * `sealpress publish`: the whole job for CI in one command (gate, build,
+ * index, manifest, sign, archive, deploy, verify), an exit code and a JSON
+ * summary.
+ */
+import { resolve } from 'node:path';
+import { summarise } from '../plan/index.ts';
+import { DEFAULT_EXPIRES_DAYS, publish as runPublish } from '../publish/index.ts';
+import { clock, parse, trustAnchor } from './args.ts';
+import { EXIT } from './exit.ts';
+import { printDiagnostics, type Io } from './output.ts';
+import { archiveDir, auditSink, expiresIn, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+
+export const PUBLISH_HELP = `Usage: sealpress publish [--mirror TARGET]... [--offsite TARGET]... [--archive DIR]
+                        [--key FILE [--cert FILE] [--passphrase-file FILE]]...
+                        [--expires-in DAYS] [--json] [--no-cache] [--trust-anchor FP]
+                        [--audit-log FILE] [--root DIR] [--now ISO]
+
+Gate the content, build every site with its search index, list every output
+file in a release manifest (path, size, SHA-256; the entries and the digests
+of their approval records; the trust documents), sign it with the
+release-signer role, store every file in the content-addressed archive and its
+off-site copies, deploy it atomically to each mirror, and verify each mirror
+against the signed manifest. The version is one more than the archive's latest.
+
+A mirror TARGET is a folder (the folder a web server serves; it becomes a
+symlink to the current release tree, switched atomically) or rsync:DEST (any
+rsync destination). A failure on one mirror is reported and leaves the others.
+
+Options:
+  --mirror TARGET        deploy to this mirror (repeatable)
+  --offsite TARGET       copy the archive here too: a folder or rsync:DEST (repeatable)
+  --archive DIR          the release archive (default: $SEALPRESS_ARCHIVE, else .sealpress/archive)
+${SIGNER_HELP}
+  --expires-in DAYS      how long verifiers accept the manifest (default ${DEFAULT_EXPIRES_DAYS}); publish
+                         again before then, or mirrors are refused as frozen
+  --json                 print the JSON summary on stdout
+  --no-cache             parse every entry again
+  --trust-anchor FP      the CA fingerprint pinned from outside the repository
+  --audit-log FILE       the audit log (default: $SEALPRESS_AUDIT_LOG, else .sealpress/audit/log.jsonl)
+  --root DIR             the repository (default: the current folder)
+  --now ISO              the run's clock (default: now)
+
+Exit codes: 0 published and every mirror verified, 1 the signed release would
+not verify (e.g. the key has no release-signer role; nothing archived or
+deployed), 2 usage, configuration or key error, 3 a site failed to build,
+4 released, but a mirror or an off-site copy failed (see the summary).`;
+
+export async function publish(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, {
+    ...SIGNER_OPTIONS,
+    mirror: { type: 'string', multiple: true },
+    offsite: { type: 'string', multiple: true },
+    archive: { type: 'string' },
+    'expires-in': { type: 'string' },
+    json: { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
+    'trust-anchor': { type: 'string' },
+    'audit-log': { type: 'string' },
+  });
+  if (values.help) {
+    io.out(PUBLISH_HELP);
+    return EXIT.OK;
+  }
+  const root = resolve(values.root ?? '.');
+  const now = clock(values.now);
+  const expiresInMs = expiresIn(values['expires-in'], DEFAULT_EXPIRES_DAYS);
+  const signers = await releaseSigners(values, root, io);
+  const mirrors = (values.mirror ?? []).map((m) => (m.startsWith('rsync:') ? m : resolve(m)));
+  if (mirrors.length === 0) io.err('note: no --mirror given: the release is built, signed and archived, and deployed nowhere');
+  let result;
+  try {
+    result = await runPublish({
+      root,
+      now,
+      signers,
+      archiveDir: archiveDir(values.archive, root),
+      offsite: (values.offsite ?? []).map((o) => (o.startsWith('rsync:') ? o : resolve(o))),
+      mirrors,
+      expiresInMs,
+      ...(values['no-cache'] ? { cache: false } : {}),
+      ...trustAnchor(values['trust-anchor']),
+      audit: auditSink(values['audit-log'], root, now),
+      onProgress: (event) => {
+        if (event.type === 'gate') {
+          const c = summarise(event.plan);
+          io.err(`gate: ${event.plan.entries.length} entries: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
+        } else if (event.type === 'site-done') io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
+        else if (event.type === 'step') io.err(event.message);
+      },
+    });
+  } catch (error) {
+    return publishFailure(io, 'publish', error);
+  }
+  if (!result.ok) {
+    printDiagnostics(io, root, result.diagnostics);
+    io.err('sealpress publish: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.');
+    return EXIT.CONFIG;
+  }
+  const s = result.summary;
+  if (values.json) io.out(JSON.stringify(s, null, 2));
+  else {
+    io.out(`release v${s.version}: ${s.files} files (${(s.bytes / 1e6).toFixed(1)} MB), ${s.entries.publishable} entries, signed by ${s.signers.join(', ')}, expires ${s.expires}`);
+    io.out(`archive: ${s.archive.dir} (+${s.archive.objectsAdded} objects)`);
+    for (const o of s.archive.offsite) io.out(`off-site ${o.target}: ${o.ok ? 'copied' : `FAILED: ${o.error}`}`);
+    for (const m of s.mirrors) io.out(`mirror ${m.target}: ${m.ok ? 'deployed and verified' : `FAILED: ${m.error}`}`);
+  }
+  return s.ok ? EXIT.OK : EXIT.MIRROR;
+}
+

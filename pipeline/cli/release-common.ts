@@ -1,0 +1,137 @@
+/**
+ * What `publish`, `rollback`, `verify` and `watch` share: where the archive,
+ * the audit log and the verifier's memory live, whose key signs a release,
+ * and which CA a verifier trusts.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { defaultAuditLogPath } from '../audit/index.ts';
+import { DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY } from '../demo/index.ts';
+import { SealpressError } from '../errors/index.ts';
+import { TRUST_DIR } from '../load/index.ts';
+import { fileAuditSink, PublishError, type AuditSink } from '../publish/index.ts';
+import { inspectCertificate, normaliseFingerprint, type Signer } from '../trust/index.ts';
+import { EXIT } from './exit.ts';
+import type { Io } from './output.ts';
+import { keyMatches, loadSigner, PASSPHRASE_ENV } from './passphrase.ts';
+
+export const ARCHIVE_ENV = 'SEALPRESS_ARCHIVE';
+export const RELEASE_KEY_ENV = 'SEALPRESS_RELEASE_KEY';
+export const RELEASE_CERT_ENV = 'SEALPRESS_RELEASE_CERT';
+export const STATE_ENV = 'SEALPRESS_STATE_DIR';
+
+export const SIGNER_OPTIONS = {
+  key: { type: 'string', multiple: true },
+  cert: { type: 'string', multiple: true },
+  'passphrase-file': { type: 'string', multiple: true },
+} as const;
+
+export const SIGNER_HELP = `  --key FILE             a release signer's encrypted private key (repeat for a
+                         threshold above 1); else $${RELEASE_KEY_ENV} holds the
+                         encrypted PEM text and $${RELEASE_CERT_ENV} the certificate (CI)
+  --cert FILE            the certificate for each --key (default: .key.pem → .cert.pem)
+  --passphrase-file FILE the passphrase for each --key (first line); else $${PASSPHRASE_ENV}`;
+
+/** The release archive: --archive, else $SEALPRESS_ARCHIVE, else <root>/.sealpress/archive. */
+export function archiveDir(option: string | undefined, root: string): string {
+  return resolve(option ?? process.env[ARCHIVE_ENV] ?? join(root, '.sealpress', 'archive'));
+}
+
+export function auditSink(option: string | undefined, root: string, asOf: Date): AuditSink {
+  return fileAuditSink(option ? resolve(option) : defaultAuditLogPath(root), asOf);
+}
+
+/** The verifier's memory of versions seen: --state, else $SEALPRESS_STATE_DIR or ~/.local/state/sealpress. */
+export function statePath(option: string | undefined): string {
+  if (option) return resolve(option);
+  const dir = process.env[STATE_ENV] ?? join(homedir(), '.local', 'state', 'sealpress');
+  return join(dir, 'seen-versions.json');
+}
+
+/** Whole days → ms, for --expires-in. */
+export function expiresIn(option: string | undefined, fallbackDays: number): number {
+  const days = option === undefined ? fallbackDays : Number(option);
+  if (!(Number.isFinite(days) && days > 0 && days <= 366)) throw new SealpressError('USAGE', `--expires-in must be a number of days from 0 to 366, found "${option}"`);
+  return days * 86_400_000;
+}
+
+/**
+ * The release signers: --key files; else the key in $SEALPRESS_RELEASE_KEY (CI
+ * secrets); else, in the demo repository only, the demo's release key, whose
+ * passphrase is public (clearly announced on stderr).
+ */
+export async function releaseSigners(values: { key?: string[] | undefined; cert?: string[] | undefined; 'passphrase-file'?: string[] | undefined }, root: string, io: Io): Promise<Signer[]> {
+  const keys = values.key ?? [];
+  const certs = values.cert ?? [];
+  const files = values['passphrase-file'] ?? [];
+  if (certs.length > keys.length || files.length > keys.length) throw new SealpressError('USAGE', 'more --cert or --passphrase-file than --key options');
+  if (keys.length > 0) {
+    const out: Signer[] = [];
+    for (const [i, key] of keys.entries()) {
+      out.push((await loadSigner({ key, cert: certs[i], passphraseFile: files[i], option: '--key', passphraseOption: '--passphrase-file' }, io)).signer);
+    }
+    return out;
+  }
+  const envKey = process.env[RELEASE_KEY_ENV];
+  if (envKey) {
+    const certPem = process.env[RELEASE_CERT_ENV];
+    if (!certPem) throw new SealpressError('USAGE', `$${RELEASE_KEY_ENV} is set but $${RELEASE_CERT_ENV} is not: give the release signer's certificate too`);
+    const passphrase = process.env[PASSPHRASE_ENV];
+    if (!passphrase) throw new SealpressError('USAGE', `$${RELEASE_KEY_ENV} holds an encrypted key: set $${PASSPHRASE_ENV} to its passphrase`);
+    return [signerFromPem(envKey, certPem, passphrase, `$${RELEASE_KEY_ENV}`)];
+  }
+  const demoKey = join(root, DEMO_RELEASE_KEY);
+  if (existsSync(join(root, TRUST_DIR, 'DEMO.md')) && existsSync(demoKey)) {
+    io.err(`warning: signing with the DEMO release key (${DEMO_RELEASE_KEY}, passphrase published in the README): for the demo only`);
+    return [signerFromPem(readFileSync(demoKey, 'utf8'), readFileSync(join(root, DEMO_RELEASE_CERT), 'utf8'), DEMO_PASSPHRASE, DEMO_RELEASE_KEY)];
+  }
+  throw new SealpressError('USAGE', `no release key: give --key FILE (the release signer's encrypted key) or set $${RELEASE_KEY_ENV} and $${RELEASE_CERT_ENV}`);
+}
+
+function signerFromPem(keyPem: string, certPem: string, passphrase: string, where: string): Signer {
+  if (!/^-----BEGIN ENCRYPTED PRIVATE KEY-----\r?\n/.test(keyPem.trimStart())) {
+    throw new SealpressError('CONFIG_INVALID', `${where} is not an encrypted PKCS#8 key; keys are kept encrypted [KEY_NOT_ENCRYPTED]`);
+  }
+  const inspected = inspectCertificate(certPem);
+  if (!inspected.ok) throw new SealpressError('CONFIG_INVALID', `the certificate for ${where}: ${inspected.message}`);
+  let key;
+  try {
+    key = createPrivateKey({ key: keyPem.trimStart(), format: 'pem', passphrase });
+  } catch (cause) {
+    throw new SealpressError('CONFIG_INVALID', `the passphrase does not open ${where} [KEY_PASSPHRASE_WRONG]`, { cause });
+  }
+  if (!keyMatches(key, inspected.cert)) throw new SealpressError('CONFIG_INVALID', `the key ${where} does not belong to its certificate [KEY_CERT_MISMATCH]`);
+  return { key, certPem: inspected.cert.pem };
+}
+
+/**
+ * The CA a verifier trusts: --trust-anchor, else $SEALPRESS_TRUST_ANCHOR, else
+ * the CA certificate of the repository checkout at --root (a copy the verifier
+ * already holds). Never the mirror's own ca.pem: a mirror cannot vouch for itself.
+ */
+export function verifierAnchor(option: string | undefined, root: string): string {
+  const given = option ?? process.env['SEALPRESS_TRUST_ANCHOR'];
+  if (given) {
+    const fp = normaliseFingerprint(given);
+    if (!fp) throw new SealpressError('USAGE', `--trust-anchor must be a SHA-256 fingerprint (64 hex digits), found "${given}"`);
+    return fp;
+  }
+  const ca = join(root, TRUST_DIR, 'ca.pem');
+  if (existsSync(ca)) {
+    const inspected = inspectCertificate(readFileSync(ca, 'utf8'));
+    if (inspected.ok) return inspected.cert.fingerprint;
+  }
+  throw new SealpressError('USAGE', `no trust anchor: give --trust-anchor FP (the group CA's SHA-256 fingerprint, from the group's published notice) or run in a checkout of the site group (${TRUST_DIR}/ca.pem)`);
+}
+
+/** Library errors of the publication steps, printed with their code and fix. */
+export function publishFailure(io: Io, command: string, error: unknown): number {
+  if (error instanceof PublishError) {
+    io.err(`sealpress ${command}: ${error.message} [${error.code}]${error.file ? ` (${error.file})` : ''}`);
+    if (error.fix) io.err(`  fix: ${error.fix}`);
+    return error.code === 'RELEASE_REFUSED' ? EXIT.REFUSED : EXIT.CONFIG;
+  }
+  throw error;
+}

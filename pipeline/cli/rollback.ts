@@ -1,0 +1,85 @@
+/**
+ * `sealpress rollback --to VERSION`: publish an earlier release's content again
+ * as a new, higher version, signed anew (verifiers never see a version go
+ * backwards), and deploy it to the mirrors.
+ */
+import { resolve } from 'node:path';
+import { SealpressError } from '../errors/index.ts';
+import { DEFAULT_EXPIRES_DAYS, readTrustBytes, rollback as runRollback } from '../publish/index.ts';
+import { ReleaseArchive } from '../release/index.ts';
+import { clock, parse, trustAnchor } from './args.ts';
+import { EXIT } from './exit.ts';
+import type { Io } from './output.ts';
+import { archiveDir, auditSink, expiresIn, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+
+export const ROLLBACK_HELP = `Usage: sealpress rollback --to VERSION [--mirror TARGET]... [--archive DIR]
+                         [--key FILE [--cert FILE] [--passphrase-file FILE]]...
+                         [--expires-in DAYS] [--json] [--trust-anchor FP]
+                         [--audit-log FILE] [--root DIR] [--now ISO]
+
+Publish the files of release VERSION from the archive again, as a new release
+whose version is one more than the archive's latest, signed anew under the
+trust documents in sites/trust/ (the manifest records \`rollbackOf\`). The old
+release is checked first as of the time it was signed; its files are taken
+from the archive by digest, nothing is rebuilt.
+
+Options:
+  --to VERSION           the release whose content to publish again
+  --mirror TARGET        deploy to this mirror (repeatable; a folder or rsync:DEST)
+  --archive DIR          the release archive (default: $SEALPRESS_ARCHIVE, else .sealpress/archive)
+${SIGNER_HELP}
+  --expires-in DAYS      how long verifiers accept the manifest (default ${DEFAULT_EXPIRES_DAYS})
+  --json                 print the JSON summary on stdout
+  --trust-anchor FP      the CA fingerprint pinned from outside the repository
+  --audit-log FILE       the audit log (default: .sealpress/audit/log.jsonl)
+  --root DIR             the repository (default: the current folder)
+  --now ISO              the run's clock (default: now)
+
+Exit codes: 0 published and every mirror verified, 1 the old or the new
+release does not verify (nothing published), 2 usage, key or archive error,
+4 published, but a mirror failed.`;
+
+export async function rollback(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, {
+    ...SIGNER_OPTIONS,
+    to: { type: 'string' },
+    mirror: { type: 'string', multiple: true },
+    archive: { type: 'string' },
+    'expires-in': { type: 'string' },
+    json: { type: 'boolean' },
+    'trust-anchor': { type: 'string' },
+    'audit-log': { type: 'string' },
+  });
+  if (values.help) {
+    io.out(ROLLBACK_HELP);
+    return EXIT.OK;
+  }
+  const to = Number(values.to);
+  if (values.to === undefined || !Number.isInteger(to) || to < 1) throw new SealpressError('USAGE', `--to VERSION is required: a release version (a whole number from 1), found "${values.to ?? ''}"`);
+  const root = resolve(values.root ?? '.');
+  const now = clock(values.now);
+  const signers = await releaseSigners(values, root, io);
+  const anchor = trustAnchor(values['trust-anchor']).trustAnchor;
+  let summary;
+  try {
+    summary = await runRollback({
+      archive: new ReleaseArchive(archiveDir(values.archive, root)),
+      to,
+      signers,
+      trust: readTrustBytes(root),
+      now,
+      expiresInMs: expiresIn(values['expires-in'], DEFAULT_EXPIRES_DAYS),
+      ...(anchor ? { anchorFingerprint: anchor } : {}),
+      mirrors: (values.mirror ?? []).map((m) => (m.startsWith('rsync:') ? m : resolve(m))),
+      audit: auditSink(values['audit-log'], root, now),
+    });
+  } catch (error) {
+    return publishFailure(io, 'rollback', error);
+  }
+  if (values.json) io.out(JSON.stringify(summary, null, 2));
+  else {
+    io.out(`release v${summary.version}: the content of v${summary.rollbackOf} (${summary.files} files), signed by ${summary.signers.join(', ')}`);
+    for (const m of summary.mirrors) io.out(`mirror ${m.target}: ${m.ok ? 'deployed and verified' : `FAILED: ${m.error}`}`);
+  }
+  return summary.ok ? EXIT.OK : EXIT.MIRROR;
+}

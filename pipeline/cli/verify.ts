@@ -1,0 +1,124 @@
+/**
+ * `sealpress verify TARGET`: check a mirror (a folder or an http(s) base URL)
+ * against its signed release manifest; `--restore` repairs a folder mirror from
+ * the archive and verifies it again.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SealpressError } from '../errors/index.ts';
+import { isUrl, verifyTarget, type VerifyReport } from '../publish/index.ts';
+import { ReleaseArchive, SeenVersions } from '../release/index.ts';
+import { clock, parse } from './args.ts';
+import { EXIT } from './exit.ts';
+import type { Io } from './output.ts';
+import { archiveDir, auditSink, publishFailure, statePath, verifierAnchor } from './release-common.ts';
+
+export const VERIFY_HELP = `Usage: sealpress verify TARGET [--site CODE] [--restore] [--archive DIR] [--state FILE]
+                       [--trust-anchor FP] [--json] [--audit-log FILE] [--root DIR] [--now ISO]
+
+Check a mirror against the signed release it serves. TARGET is a folder mirror
+or an http(s):// base URL of one site. Checked: the manifest's signature by the
+release-signer role, the trust documents it names, its expiry (a frozen mirror
+is refused), its version against the last one this verifier saw (a rolled-back
+mirror is refused), then every file: modified, missing and extra files are
+listed by path. Over http(s), extra files cannot be listed (a web server does
+not list its folders); every file the manifest names is fetched and hashed.
+
+Options:
+  --site CODE        the site a URL serves (default: the site whose domain is the URL's host)
+  --restore          folder mirrors: repair from the archive (replace modified and
+                     missing files, remove extra ones, atomically) and verify again
+  --archive DIR      the release archive for --restore (default: $SEALPRESS_ARCHIVE,
+                     else .sealpress/archive)
+  --state FILE       the versions this verifier has seen (default: $SEALPRESS_STATE_DIR
+                     or ~/.local/state/sealpress/seen-versions.json)
+  --trust-anchor FP  the group CA's SHA-256 fingerprint (default: $SEALPRESS_TRUST_ANCHOR,
+                     else the CA of the checkout at --root)
+  --json             machine-readable report on stdout
+  --audit-log FILE   record the verification (and any restore) in this audit log
+                     (default: the repository's, when --root is a site group)
+  --root DIR         a checkout of the site group (default: the current folder)
+  --now ISO          the verifier's clock (default: now)
+
+Exit codes: 0 the mirror matches its signed release (with --restore: now
+matches, after the repair the report lists), 1 it does not, 2 usage error.`;
+
+export const VERIFY_OPTIONS = {
+  site: { type: 'string' },
+  archive: { type: 'string' },
+  state: { type: 'string' },
+  'trust-anchor': { type: 'string' },
+  json: { type: 'boolean' },
+  'audit-log': { type: 'string' },
+} as const;
+
+export async function verify(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { ...VERIFY_OPTIONS, restore: { type: 'boolean' } });
+  if (values.help) {
+    io.out(VERIFY_HELP);
+    return EXIT.OK;
+  }
+  if (positionals.length !== 1) throw new SealpressError('USAGE', 'verify takes exactly one TARGET (a folder or an http(s):// URL)');
+  const root = resolve(values.root ?? '.');
+  const target = isUrl(positionals[0]!) ? positionals[0]! : resolve(positionals[0]!);
+  if (values.restore && isUrl(target)) throw new SealpressError('USAGE', '--restore repairs folder mirrors only; restore the web server\'s folder instead');
+  const now = clock(values.now);
+  const report = await runVerify({ target, root, now, values, restore: values.restore === true }, io);
+  if (report === undefined) return EXIT.CONFIG;
+  printReport(io, report, values.json === true);
+  return report.ok ? EXIT.OK : EXIT.REFUSED;
+}
+
+export interface VerifyRun {
+  target: string;
+  root: string;
+  now: Date;
+  restore: boolean;
+  values: { site?: string | undefined; archive?: string | undefined; state?: string | undefined; 'trust-anchor'?: string | undefined; 'audit-log'?: string | undefined };
+}
+
+/** One verification with its audit entries; undefined when a library error was printed. */
+export async function runVerify(run: VerifyRun, io: Io): Promise<VerifyReport | undefined> {
+  const { values, root, now, target } = run;
+  const anchor = verifierAnchor(values['trust-anchor'], root);
+  const audited = values['audit-log'] !== undefined || existsSync(join(root, 'sites', 'group.yaml'));
+  const audit = audited ? auditSink(values['audit-log'], root, now) : undefined;
+  let report: VerifyReport;
+  try {
+    report = await verifyTarget({
+      target,
+      now,
+      anchorFingerprint: anchor,
+      seen: new SeenVersions(statePath(values.state)),
+      ...(values.site ? { site: values.site } : {}),
+      ...(run.restore ? { restoreFrom: new ReleaseArchive(archiveDir(values.archive, root)) } : {}),
+    });
+  } catch (error) {
+    publishFailure(io, 'verify', error);
+    return undefined;
+  }
+  if (audit) {
+    const bad = [...report.modified, ...report.missing, ...report.extra];
+    if (report.restored) {
+      await audit.record({ action: 'incident', outcome: 'refused', sites: report.sites, details: { mirror: target, version: report.restored.version, problems: report.restored.repaired.slice(0, 50), count: report.restored.repaired.length } });
+      await audit.record({ action: 'restore', outcome: report.ok ? 'ok' : 'failed', sites: report.sites, details: { mirror: target, version: report.restored.version, repaired: report.restored.repaired.length } });
+    }
+    await audit.record({ action: 'verify', outcome: report.ok ? 'ok' : 'refused', sites: report.sites, details: { mirror: target, ...(report.version ? { version: report.version } : {}), problems: report.problems.map((p) => p.code), files: bad.slice(0, 50), count: bad.length } });
+  }
+  return report;
+}
+
+export function printReport(io: Io, report: VerifyReport, json: boolean): void {
+  if (json) {
+    io.out(JSON.stringify(report, null, 2));
+    return;
+  }
+  const mbps = report.ms > 0 ? (report.bytes / 1e6 / (report.ms / 1000)).toFixed(0) : '–';
+  if (report.restored) io.out(`restored ${report.target} to release v${report.restored.version}: ${report.restored.repaired.length} files repaired`);
+  for (const p of report.problems) io.out(`${p.code}: ${p.message}${p.fix ? `\n  fix: ${p.fix}` : ''}`);
+  for (const f of report.modified) io.out(`modified: ${f}`);
+  for (const f of report.missing) io.out(`missing:  ${f}`);
+  for (const f of report.extra) io.out(`extra:    ${f}`);
+  const what = report.version === undefined ? 'no valid signed release' : `release v${report.version} (expires ${report.expires}, signed by ${report.signers?.join(', ')})`;
+  io.out(`${report.ok ? 'OK' : 'FAILED'} ${report.target}: ${what}; ${report.files} files, ${(report.bytes / 1e6).toFixed(1)} MB checked in ${report.ms} ms (${mbps} MB/s)`);
+}

@@ -1,0 +1,351 @@
+/**
+ * The reader's side of a mirror, with real parts: the demo built for real, laid
+ * out as a folder mirror whose target is a symlink to the release tree, served
+ * by Debian's nginx on loopback, read in Debian's Chromium (playwright-core):
+ * navigation by real clicks, a Chinese search with Pagefind, and axe-core's
+ * WCAG 2.1 A/AA rules on every kind of page of the main site and a sub-site.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildSites } from '../../pipeline/build/index.ts';
+import type { Plan, PlanEntry } from '../../pipeline/plan/index.ts';
+import { nginxAvailable, NginxError, startNginx, type NginxServer } from '../helpers/nginx.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
+const NOW = new Date('2026-11-27T12:00:00+08:00');
+const MAIN = '19900000000';
+const SUB = '19901000000';
+const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const DESKTOP = { width: 1280, height: 800 };
+/** WCAG 1.4.10: content reflows at 320 CSS px without scrolling in two directions. */
+const NARROW = { width: 320, height: 640 };
+
+/** Both must be here to run; in CI both are installed by .ci/run, so a missing one fails instead of skipping. */
+function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env['CI']) throw new Error(`${CHROMIUM} is missing in CI: .ci/run must apt-get install chromium`);
+  return false;
+}
+const CAN_RUN = nginxAvailable() && chromiumAvailable();
+
+interface Mirror {
+  /** The mirror's target path: a symlink to the release tree, as the deploy switches it. */
+  target: string;
+  plan: Plan;
+  cleanup(): void;
+}
+
+/**
+ * The demo as a folder mirror: `<target>/<code>/…`, `<target>` a symlink to
+ * `releases/1`. Until `sealpress publish` lands this builds with buildSites into
+ * a temp copy of the repository's sites/ and content/ (buildSites writes its
+ * work dir under the root it builds, and other work goes on in this checkout),
+ * then moves the output into place. Replace the body with a publish to a folder
+ * mirror; the rest of the file only needs `target` and `plan`.
+ */
+async function prepareMirror(codes: readonly string[]): Promise<Mirror> {
+  const base = mkdtempSync(join(tmpdir(), 'sealpress-mirror-'));
+  try {
+    const repo = join(base, 'repo');
+    for (const dir of ['sites', 'content', 'public']) {
+      if (existsSync(join(ROOT, dir))) cpSync(join(ROOT, dir), join(repo, dir), { recursive: true });
+    }
+    const built = await buildSites({ root: repo, now: NOW, sites: codes, distDir: join(repo, 'dist'), concurrency: 2 });
+    if (!built.ok) throw new Error(`the demo's site group config is invalid: ${JSON.stringify(built.gate).slice(0, 500)}`);
+    const release = join(base, 'releases', '1');
+    mkdirSync(join(base, 'releases'));
+    renameSync(join(repo, 'dist'), release);
+    rmSync(repo, { recursive: true, force: true });
+    const target = join(base, 'mirror');
+    symlinkSync(join('releases', '1'), target);
+    return { target, plan: built.plan, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+  } catch (error) {
+    rmSync(base, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now. */
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (tags) => {
+    type AxeResult = { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] };
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<AxeResult> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  }, WCAG21_AA);
+}
+
+/** `null` when nothing scrolls sideways at `width`, else what sticks out (the viewport is put back). */
+async function overflowAt(page: Page, width: { width: number; height: number }): Promise<string | null> {
+  const before = page.viewportSize();
+  await page.setViewportSize(width);
+  try {
+    return await page.evaluate((w) => {
+      const scroll = document.documentElement.scrollWidth;
+      if (scroll <= w) return null;
+      const out = [...document.body.querySelectorAll('*')]
+        .filter((e) => e.getBoundingClientRect().right > w + 1)
+        .slice(0, 3)
+        .map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).replace(/ /g, '.')}` : ''}`);
+      return `scrolls to ${scroll} px at ${w} px: ${out.join(', ')}`;
+    }, width.width);
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}
+
+/** Site paths of every HTML page in a built site (`/tzgg/`, `/404.html`, …). */
+function sitePages(dir: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.html') && !f.startsWith('pagefind/'))
+    .map((f) => (f === 'index.html' ? '/' : f.endsWith('/index.html') ? `/${f.slice(0, -'index.html'.length)}` : `/${f}`))
+    .sort();
+}
+
+function describeViolations(where: string, vs: readonly AxeViolation[]): string {
+  return vs.map((v) => `${where}: ${v.id} (${v.impact}) ${v.help}\n    ${v.targets.join('\n    ')}`).join('\n');
+}
+
+/** What a reader of the site sees of an entry: own entries, and on the main site the adopted ones. */
+function shownOn(plan: Plan, code: string): PlanEntry[] {
+  return plan.entries.filter((e) => e.status === 'publishable' && (e.site === code || (code === MAIN && e.frontMatter?.adopt === true)));
+}
+function urlPath(e: PlanEntry, code: string): string {
+  return e.site === code ? `/${e.column}/${e.slug}/` : `/${e.column}/${e.site}-${e.slug}/`;
+}
+function newest(entries: readonly PlanEntry[]): PlanEntry {
+  const e = [...entries].sort((a, b) => String(b.frontMatter!.date).localeCompare(String(a.frontMatter!.date)))[0];
+  if (!e) throw new Error('no publishable entry to open');
+  return e;
+}
+
+describe.skipIf(!CAN_RUN)('a reader of the nginx-served mirror, in Chromium', () => {
+  let mirror: Mirror;
+  let nginx: NginxServer;
+  let browser: Browser;
+  const url: Record<string, string> = {};
+  let axePages = 0;
+  const started = performance.now();
+
+  beforeAll(async () => {
+    mirror = await prepareMirror([MAIN, SUB]);
+    nginx = await startNginx({ sites: [{ root: join(mirror.target, MAIN) }, { root: join(mirror.target, SUB) }] });
+    [url[MAIN], url[SUB]] = nginx.urls as [string, string];
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await nginx?.stop();
+    mirror?.cleanup();
+    console.log(`mirror-reader: ${axePages} pages checked by axe-core; ${((performance.now() - started) / 1000).toFixed(1)} s from build to the last check`);
+  });
+
+  test('nginx serves the mirror through its symlinked target, in UTF-8, with the site\'s 404 page', async () => {
+    const home = await fetch(`${url[MAIN]}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await home.text()).toContain('<html lang="zh-CN"');
+    const list = await fetch(`${url[SUB]}/tzgg/`);
+    expect(list.status).toBe(200);
+    const missing = await fetch(`${url[SUB]}/no-such-page/`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('页面不存在');
+    expect((await fetch(`${url[MAIN]}/pagefind/pagefind.js`)).headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+  });
+
+  test.for([
+    { name: 'main site', code: MAIN },
+    { name: 'sub-site', code: SUB },
+  ])('$name: home → column → article by clicking links', async ({ code }) => {
+    const base = url[code]!;
+    const target = newest(shownOn(mirror.plan, code).filter((e) => e.site === code && e.column === 'tzgg'));
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/`);
+      await page.getByRole('link', { name: '通知公告 更多', exact: true }).click();
+      await page.waitForURL(`${base}/tzgg/`);
+      expect(await page.locator('h1').innerText()).toBe('通知公告');
+      await page.getByRole('link', { name: target.frontMatter!.title, exact: true }).click();
+      await page.waitForURL(`${base}${urlPath(target, code)}`);
+      expect(await page.locator('h1').innerText()).toBe(target.frontMatter!.title);
+      // The breadcrumb leads back to the column.
+      await page.getByRole('navigation', { name: '当前位置' }).getByRole('link', { name: '通知公告' }).click();
+      await page.waitForURL(`${base}/tzgg/`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test.for([
+    { name: 'main site', code: MAIN, query: '增值税' },
+    { name: 'sub-site', code: SUB, query: '发票' },
+  ])('$name: searching $query from the header box lists exactly the entries that contain it', async ({ code, query }) => {
+    const base = url[code]!;
+    // Counted independently from the gate's plan: every entry on this site whose title or text has the word.
+    const expected = shownOn(mirror.plan, code)
+      .filter((e) => `${e.frontMatter!.title}\n${e.body!.replace(/[*_`~]/g, '')}`.includes(query))
+      .map((e) => urlPath(e, code))
+      .sort();
+    expect(expected.length, query).toBeGreaterThan(0);
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/`);
+      await page.getByRole('searchbox', { name: '站内搜索' }).fill(query);
+      await page.getByRole('searchbox', { name: '站内搜索' }).press('Enter');
+      await page.waitForURL(`${base}/search/?q=${encodeURIComponent(query)}`);
+      await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      const got = await page.$$eval('#search-results a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      expect(got.length, 'no result is listed twice').toBe(new Set(got).size);
+      expect([...got].sort()).toEqual(expected);
+      expect(await page.locator('#search-status').innerText()).toContain(`找到 ${expected.length} 条`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  /**
+   * Every page of the site as built, plus the states a file listing cannot show: the
+   * group's site list opened, the search page with results, a missing URL's 404.
+   * Each is checked by axe-core at a desktop width, then for reflow (WCAG 1.4.10:
+   * nothing scrolls sideways at 320 CSS px, which axe does not test).
+   */
+  test.for([MAIN, SUB].map((code) => ({ name: code === MAIN ? 'main site' : 'sub-site', code })))('$name: no WCAG 2.1 AA violation on any page', { timeout: 240_000 }, async ({ code }) => {
+    const base = url[code]!;
+    const shown = shownOn(mirror.plan, code);
+    const kinds = {
+      article: urlPath(newest(shown.filter((e) => e.site === code && e.column === 'tzgg')), code),
+      qa: urlPath(newest(shown.filter((e) => e.site === code && e.column === 'nszx')), code),
+    };
+    const pages: { name: string; path: string; status?: number; ready?: (p: Page) => Promise<unknown> }[] = [
+      // The group's site list is a <details>: open it, as a reader would, so axe sees it.
+      { name: 'home, site list open', path: '/', ready: (p) => p.locator('details.sites summary').click() },
+      {
+        name: 'search with results',
+        path: `/search/?q=${encodeURIComponent('纳税')}`,
+        ready: (p) => p.waitForFunction(() => (document.getElementById('search-results')?.children.length ?? 0) > 0, undefined, { timeout: 20_000 }),
+      },
+      { name: '404 of a missing URL', path: '/no-such-page/', status: 404 },
+      ...sitePages(join(mirror.target, code)).map((path) => ({ name: 'page', path })),
+    ];
+    // The kinds of page the issue names must be among those checked.
+    for (const path of ['/', '/tzgg/', kinds.article, kinds.qa, '/search/']) expect(pages.map((p) => p.path), path).toContain(path);
+    const report: string[] = [];
+    const page = await browser.newPage({ viewport: DESKTOP });
+    try {
+      for (const p of pages) {
+        const response = await page.goto(`${base}${p.path}`);
+        expect(response?.status(), p.path).toBe(p.status ?? 200);
+        await p.ready?.(page);
+        const violations = await axeViolations(page);
+        axePages++;
+        if (violations.length > 0) report.push(describeViolations(`${code} ${p.name} ${p.path}`, violations));
+        const wide = await overflowAt(page, NARROW);
+        if (wide) report.push(`${code} ${p.name} ${p.path}: reflow (WCAG 1.4.10) ${wide}`);
+      }
+    } finally {
+      await page.close();
+    }
+    expect(report.join('\n'), 'WCAG 2.1 AA violations').toBe('');
+  });
+
+  test('the checks can fail: a page without lang, an unnamed control and a wide block are caught', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP });
+    try {
+      await page.goto(`${url[SUB]}/tzgg/`);
+      await page.evaluate(() => {
+        document.documentElement.removeAttribute('lang');
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        const wide = document.createElement('div');
+        wide.style.cssText = 'width:600px;white-space:nowrap';
+        wide.textContent = '宽';
+        document.querySelector('main')!.append(box, wide);
+      });
+      expect((await axeViolations(page)).map((v) => v.id)).toEqual(expect.arrayContaining(['html-has-lang', 'label']));
+      expect(await overflowAt(page, NARROW)).toMatch(/scrolls to \d+ px/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a keyboard reader can skip to the content (WCAG 2.4.1)', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP });
+    try {
+      await page.goto(`${url[MAIN]}/tzgg/`);
+      await page.keyboard.press('Tab');
+      const skip = page.locator(':focus');
+      expect(await skip.innerText()).toBe('跳到主要内容');
+      // Shown when focused, not left off-screen.
+      expect((await skip.boundingBox())!.y).toBeGreaterThanOrEqual(0);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${url[MAIN]}/tzgg/#main`);
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.closest('main') !== null)).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe.skipIf(!nginxAvailable())('the nginx test helper', () => {
+  test('follows a target symlink switched by rename, and frees its port on stop()', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'sealpress-nginx-site-'));
+    try {
+      for (const r of ['1', '2']) {
+        mkdirSync(join(base, 'releases', r), { recursive: true });
+        writeFileSync(join(base, 'releases', r, 'index.html'), `<p>release ${r} 发布</p>`);
+      }
+      symlinkSync(join('releases', '1'), join(base, 'mirror'));
+      const server = await startNginx({ sites: [{ root: join(base, 'mirror') }] });
+      const port = Number(new URL(server.urls[0]!).port);
+      try {
+        expect(await (await fetch(`${server.urls[0]}/`)).text()).toContain('release 1 发布');
+        // The deploy's atomic switch: a new symlink renamed over the old one.
+        symlinkSync(join('releases', '2'), join(base, 'mirror.new'));
+        renameSync(join(base, 'mirror.new'), join(base, 'mirror'));
+        expect(await (await fetch(`${server.urls[0]}/`)).text()).toContain('release 2 发布');
+        // No 404.html in this tree: nginx's own 404, still a 404.
+        expect((await fetch(`${server.urls[0]}/missing`)).status).toBe(404);
+      } finally {
+        await server.stop();
+      }
+      expect(existsSync(server.dir)).toBe(false);
+      const refused = await new Promise<boolean>((resolve) => {
+        const s = createConnection({ host: '127.0.0.1', port });
+        s.once('connect', () => (s.destroy(), resolve(false)));
+        s.once('error', () => resolve(true));
+      });
+      expect(refused, `port ${port} still answers after stop()`).toBe(true);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  test.for([
+    { name: 'a root that does not exist', root: join(tmpdir(), 'sealpress-no-such-root-0'), code: 'NGINX_BAD_SITE' },
+    { name: 'a relative root', root: 'dist/19900000000', code: 'NGINX_BAD_SITE' },
+    { name: 'a root that would inject nginx directives', root: '/tmp/x; autoindex on', code: 'NGINX_BAD_SITE' },
+  ])('refuses $name', async ({ root, code }) => {
+    const error = await startNginx({ sites: [{ root }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NginxError);
+    expect((error as NginxError).code).toBe(code);
+  });
+});
