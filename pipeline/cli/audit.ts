@@ -3,7 +3,8 @@
  * A thin layer over pipeline/audit/. `show` verifies as it reads and stops at
  * the first bad entry: a tampered log is not shown as fact.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   auditLogPath,
   filterAudit,
@@ -17,6 +18,9 @@ import {
   type ManifestOpener,
 } from '../audit/index.ts';
 import { SealpressError } from '../errors/index.ts';
+import { verifiedSealOpener } from '../publish/index.ts';
+import { ReleaseArchive } from '../release/index.ts';
+import { archiveDir, verifierAnchor } from './release-common.ts';
 import { parseDateTime } from '../util/dates.ts';
 import { parse } from './args.ts';
 import { EXIT } from './exit.ts';
@@ -37,10 +41,13 @@ repository (or $SEALPRESS_AUDIT_LOG, or --log FILE), beside the release archive.
            time not going backwards. Names the first bad entry as
            FILE:LINE seq N: what is wrong [CODE].
            A chain alone cannot see entries cut from its end or a log rewritten
-           whole; each signed release seals the log's head. With --archive DIR,
-           the heads recorded in DIR/releases/*.dsse.json must all be found in
-           the log. (The manifests' payloads are read without checking their
-           signatures here; check the archive with the release verifier.)
+           whole; each signed release seals the log's head: the heads recorded
+           in the release archive's manifests (--archive DIR; for the
+           repository's own log, $SEALPRESS_ARCHIVE or .sealpress/archive when
+           it exists) must all be found in the log. A
+           manifest counts as a seal only if the release role signed it (checked
+           against the group CA of the checkout at --root, as of the time it was
+           made); without a CA at hand they are read unchecked, and it says so.
   show     Print the entries (verified as they are read), filtered.
 
 Options:
@@ -96,8 +103,10 @@ export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Pr
     if (values.site ?? values.entry ?? values.person ?? values.from ?? values.to ?? values.action) throw new SealpressError('USAGE', 'the filters belong to `audit show`; verify checks the whole log');
     let seals: AuditSeal[] = [];
     let sealNote = '';
-    if (values.archive !== undefined) {
-      const read = readReleaseSeals(resolve(values.archive), deps.openManifest ?? openUnverified);
+    // The release archive seals the log: the one given; for the repository's own log, its archive when there is one.
+    const archive = values.archive !== undefined ? resolve(values.archive) : archiveDir(undefined, root);
+    if (values.archive !== undefined || (values.log === undefined && existsSync(join(archive, 'releases')))) {
+      const read = readReleaseSeals(archive, deps.openManifest ?? sealOpener(archive, root));
       if (read.problems.length > 0) {
         // Fail closed: an unreadable manifest may hold the seal that would show the damage.
         for (const p of read.problems) io.err(`sealpress audit: ${shown(root, p.file)}: ${p.problem}`);
@@ -196,4 +205,13 @@ export function formatEntry(e: AuditEntry): string {
   if (e.entries?.length) parts.push(e.entries.join(' '));
   if (e.details && Object.keys(e.details).length > 0) parts.push(JSON.stringify(e.details));
   return parts.join('  ');
+}
+
+/** Seals count only when the release role signed them, if a trust anchor is known here; else they are read unchecked (and the note says so). */
+function sealOpener(archive: string, root: string): ManifestOpener {
+  try {
+    return verifiedSealOpener(new ReleaseArchive(archive), verifierAnchor(undefined, root));
+  } catch {
+    return openUnverified;
+  }
 }

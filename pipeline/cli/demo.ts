@@ -10,9 +10,12 @@ import { printDiagnostics, type Io } from './output.ts';
 export const DEMO_HELP = `Usage: sealpress demo [--issued-at ISO] [--signed-at ISO] [--bits N] [--root DIR]
 
 Regenerate the DEMO site group's trust material (sites/trust/) and approval
-records (content/_approvals/) with throwaway keys, so that the demo content can
-change. The private keys exist only in memory during the run; nothing secret is
-written. It refuses to touch a sites/trust/ that is not marked as demo material.
+records (content/_approvals/), the column change requests (sites/_changes/) and
+the waiver with throwaway keys, so that the demo content can change. The private
+keys exist only in memory during the run, except the release signer's: it is
+written to demo/keys/ encrypted under a passphrase the README publishes, so a
+fresh clone can sign demo releases. It refuses to touch a sites/trust/ that is
+not marked as demo material.
 
 The committed demo was made with
   --issued-at 2026-11-01T09:00:00+08:00 --signed-at 2026-11-20T10:00:00+08:00
@@ -29,8 +32,10 @@ const MARKER = 'DEMO.md';
 const MARKER_TEXT = `# Demo trust material: not for production
 
 Everything in this folder was made by \`sealpress demo\` with throwaway keys that
-were discarded when the command ended. It lets a fresh clone of the demo publish
-its approved entries. A real site group makes its own with \`sealpress keys init\`.
+were discarded when the command ended, except the release signer's key, kept in
+demo/keys/ encrypted under a published passphrase. It lets a fresh clone of the
+demo publish its approved entries. A real site group makes its own with
+\`sealpress keys init\`.
 `;
 
 export async function demo(args: string[], io: Io): Promise<number> {

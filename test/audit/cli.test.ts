@@ -103,20 +103,20 @@ describe('sealpress audit verify --archive: release seals', () => {
   }, 120_000);
 
   test('the whole log passes; its tail cut off or rewritten fails only against the seals', async () => {
-    const ok = await run(['audit', 'verify', '--log', logOf('sealed', good.lines), '--archive', archive]);
+    const ok = await run(['audit', 'verify', '--log', logOf('sealed', good.lines), '--archive', archive, '--root', tmp.dir]);
     expect(ok.code, ok.err).toBe(0);
     expect(ok.out).toMatch(/2 release seal\(s\) from 3 manifest\(s\) \(1 without one\), signatures not checked: all found/);
 
     const cut = logOf('cut', good.lines.slice(0, 40));
     expect((await run(['audit', 'verify', '--log', cut])).code).toBe(0);
-    const r = await run(['audit', 'verify', '--log', cut, '--archive', archive]);
+    const r = await run(['audit', 'verify', '--log', cut, '--archive', archive, '--root', tmp.dir]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('cut.jsonl:41 seq 45: release v3 (0000000003.dsse.json) sealed the log at seq 45, but it ends at seq 40');
     expect(r.err).toContain('[AUDIT_TRUNCATED]');
 
     const rewritten = logOf('whole', history(N, (i) => Date.parse('2026-11-01T09:00:00+08:00') + i * 3600_000 + 7).lines);
     expect((await run(['audit', 'verify', '--log', rewritten])).code).toBe(0);
-    const w = await run(['audit', 'verify', '--log', rewritten, '--archive', archive]);
+    const w = await run(['audit', 'verify', '--log', rewritten, '--archive', archive, '--root', tmp.dir]);
     expect(w.code).toBe(1);
     expect(w.err).toContain('whole.jsonl:20 seq 20:');
     expect(w.err).toContain('[AUDIT_SEAL_MISMATCH]');
@@ -126,7 +126,7 @@ describe('sealpress audit verify --archive: release seals', () => {
     const broken = join(tmp.dir, 'archive-broken');
     mkdirSync(join(broken, 'releases'), { recursive: true });
     writeFileSync(join(broken, 'releases', '0000000001.dsse.json'), '{"payloadType":');
-    const r = await run(['audit', 'verify', '--log', logOf('g3', good.lines), '--archive', broken]);
+    const r = await run(['audit', 'verify', '--log', logOf('g3', good.lines), '--archive', broken, '--root', tmp.dir]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('0000000001.dsse.json');
 
@@ -134,7 +134,7 @@ describe('sealpress audit verify --archive: release seals', () => {
     const err: string[] = [];
     const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };
     const refusing = (_bytes: Uint8Array, file: string) => ({ ok: false as const, problem: `signature of ${file.slice(-20)} not valid [TEST_VERIFIER]` });
-    expect(await audit(['verify', '--log', logOf('g4', good.lines), '--archive', archive], io, { openManifest: refusing })).toBe(1);
+    expect(await audit(['verify', '--log', logOf('g4', good.lines), '--archive', archive, '--root', tmp.dir], io, { openManifest: refusing })).toBe(1);
     expect(err.join('\n')).toContain('[TEST_VERIFIER]');
   });
 });

@@ -1,0 +1,289 @@
+/**
+ * Atomic deploys to a folder mirror.
+ *
+ * The target path (/srv/mirror-a) is a symlink into a store beside it:
+ *
+ *     /srv/mirror-a -> .mirror-a.sealpress/0000000002-<16 hex>
+ *     /srv/.mirror-a.sealpress/
+ *         0000000001-…/   previous tree (kept for readers in flight)
+ *         0000000002-…/   current tree
+ *         .staging-…/     a tree being built (or left by a killed run)
+ *         .link-…         a symlink about to be renamed over the target
+ *         lock            pid and host of the deploy in progress
+ *
+ * A deploy builds the whole new tree in a staging folder, fsyncs it, renames it
+ * to its final name, then replaces the target symlink with rename(2), which is
+ * atomic: a reader resolving the target gets the old tree or the new one, never
+ * a mix, whenever the process dies. Leftovers of a killed run are removed by the
+ * next deploy. nginx serves `<target>/<code>/` and follows the symlink per request.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { lstat, mkdir, open, readdir, readFile, readlink, rename, rm, rmdir, symlink, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { ReleaseManifest } from '../release/manifest.ts';
+import { MirrorError } from './errors.ts';
+import { planTree, type TreeLayout } from './layout.ts';
+import { writeTree, type ObjectSource } from './tree.ts';
+
+export interface ReleaseInput {
+  /** A manifest whose signature the caller has verified. */
+  manifest: ReleaseManifest;
+  /** The signed envelope of that manifest, as stored (written into every site). */
+  envelopeBytes: Uint8Array;
+  /** Trust documents by file name (ca.pem, root.dsse.json, …); each must match the manifest's digest. */
+  trustFiles: Readonly<Record<string, Uint8Array>>;
+  objects: ObjectSource;
+}
+
+export interface FolderDeployOptions extends ReleaseInput {
+  target: string;
+  /** Trees kept in the store, the new one included; at least 2 (the new and the previous). */
+  keep?: number;
+  /** Files copied at once. */
+  concurrency?: number;
+}
+
+export interface FolderDeployReport {
+  target: string;
+  version: number;
+  /** Absolute path of the tree the target now points to. */
+  tree: string;
+  /** The tree the target pointed to before, when it was ours. */
+  previous: string | null;
+  files: number;
+  bytes: number;
+  ms: number;
+  /** Store entries removed (old trees, leftovers of killed runs). */
+  removed: string[];
+}
+
+export interface StorePaths {
+  target: string;
+  parent: string;
+  store: string;
+}
+
+/** Names of complete trees: the zero-padded version sorts like the number. */
+export const TREE_NAME = /^(\d{10})-[0-9a-f]{16}$/;
+const STAGING_PREFIX = '.staging-';
+const LINK_PREFIX = '.link-';
+const LOCK = 'lock';
+
+export function storePaths(target: string): StorePaths {
+  const abs = resolve(target);
+  const parent = dirname(abs);
+  return { target: abs, parent, store: join(parent, `.${basename(abs)}.sealpress`) };
+}
+
+export type TargetState =
+  | { kind: 'absent' }
+  | { kind: 'ours'; tree: string }
+  | { kind: 'empty-dir' }
+  | { kind: 'plain-dir' }
+  | { kind: 'foreign-link'; dest: string }
+  | { kind: 'other' };
+
+function errno(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+export async function readTargetState(paths: StorePaths): Promise<TargetState> {
+  let st;
+  try {
+    st = await lstat(paths.target);
+  } catch (error) {
+    if (errno(error) === 'ENOENT') return { kind: 'absent' };
+    throw new MirrorError('MIRROR_IO', `${paths.target} cannot be examined: ${(error as Error).message}`, { cause: error, file: paths.target });
+  }
+  if (st.isSymbolicLink()) {
+    const dest = await readlink(paths.target);
+    const resolved = resolve(paths.parent, dest);
+    if (dirname(resolved) === paths.store && TREE_NAME.test(basename(resolved))) return { kind: 'ours', tree: basename(resolved) };
+    return { kind: 'foreign-link', dest };
+  }
+  if (st.isDirectory()) return (await readdir(paths.target)).length === 0 ? { kind: 'empty-dir' } : { kind: 'plain-dir' };
+  return { kind: 'other' };
+}
+
+export async function storeExists(paths: StorePaths): Promise<boolean> {
+  try {
+    return (await lstat(paths.store)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function notOurs(paths: StorePaths, state: TargetState, hasStore: boolean): MirrorError {
+  const what = state.kind === 'plain-dir' ? 'a folder with files in it' : state.kind === 'foreign-link' ? 'a symlink to somewhere sealpress did not write' : 'not a folder';
+  const fix = hasStore
+    ? 'It was a sealpress mirror (its store is beside it) and someone replaced it: run verify with --restore, which keeps the current content aside as evidence.'
+    : 'sealpress never deletes files it did not write: give an empty or new folder, or move this one away first.';
+  return new MirrorError('TARGET_NOT_OURS', `${paths.target} is ${what}, not a mirror sealpress deployed. ${fix}`, { file: paths.target });
+}
+
+async function syncDir(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errno(error) === 'EPERM';
+  }
+}
+
+/**
+ * One deploy at a time per target: a second one would remove the first one's
+ * staging folder as a leftover. A lock whose process is gone (killed) is taken over.
+ */
+async function acquireLock(store: string): Promise<() => Promise<void>> {
+  const path = join(store, LOCK);
+  const me = `${process.pid}\n${hostname()}\n`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(path, 'wx', 0o644);
+      await handle.writeFile(me);
+      await handle.close();
+      return () => unlink(path).catch(() => undefined);
+    } catch (error) {
+      if (errno(error) !== 'EEXIST') throw new MirrorError('MIRROR_IO', `cannot create the lock ${path}: ${(error as Error).message}`, { cause: error, file: path });
+    }
+    const [pid, host] = (await readFile(path, 'utf8').catch(() => '')).split('\n');
+    const owner = Number(pid);
+    if (host === hostname() && Number.isSafeInteger(owner) && owner > 0 && !pidAlive(owner)) {
+      await unlink(path).catch(() => undefined);
+      continue;
+    }
+    throw new MirrorError('TARGET_BUSY', `another deploy (process ${pid ?? '?'} on ${host ?? '?'}) holds ${path}. Wait for it to finish; if that process is gone, delete the lock file.`, { file: path });
+  }
+  throw new MirrorError('TARGET_BUSY', `the lock ${path} keeps reappearing; another deploy is running.`, { file: path });
+}
+
+/** Removes staging folders and temporary links that a killed deploy left. */
+async function removeLeftovers(store: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(store)) {
+    if (name.startsWith(STAGING_PREFIX) || name.startsWith(LINK_PREFIX)) {
+      await rm(join(store, name), { recursive: true, force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
+/** Keeps the new tree, the one it replaced and the newest others up to `keep`; removes the rest. */
+async function pruneTrees(store: string, current: string, previous: string | null, keep: number): Promise<string[]> {
+  const others = (await readdir(store)).filter((n) => TREE_NAME.test(n) && n !== current && n !== previous).sort().reverse();
+  const spare = Math.max(0, keep - (previous === null ? 1 : 2));
+  const removed: string[] = [];
+  for (const name of others.slice(spare)) {
+    await rm(join(store, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+export interface InstallOptions {
+  keep: number;
+  concurrency: number;
+  /** Which target states this operation may replace; anything else is refused. */
+  replaceable: ReadonlySet<TargetState['kind']>;
+  /** Where to move a plain folder that is replaced (restore keeps it as evidence). */
+  evidence?: string;
+}
+
+export interface Installed {
+  tree: string;
+  previous: string | null;
+  replaced: TargetState;
+  files: number;
+  bytes: number;
+  removed: string[];
+}
+
+/** The deploy machinery shared by deploy and restore: stage, fsync, switch, prune. */
+export async function installRelease(paths: StorePaths, layout: TreeLayout, input: ReleaseInput, options: InstallOptions): Promise<Installed> {
+  const refuseUnlessReplaceable = async (state: TargetState): Promise<void> => {
+    if (!options.replaceable.has(state.kind)) throw notOurs(paths, state, await storeExists(paths));
+  };
+  await refuseUnlessReplaceable(await readTargetState(paths));
+
+  await mkdir(paths.store, { recursive: true, mode: 0o755 });
+  // A symlink planted as the store would send every write elsewhere.
+  if (!(await lstat(paths.store)).isDirectory()) throw new MirrorError('TARGET_NOT_OURS', `${paths.store} is not a folder; sealpress keeps its trees there. Move it away.`, { file: paths.store });
+  const release = await acquireLock(paths.store);
+  try {
+    // Read again under the lock: the first look was only to refuse early, before creating anything.
+    const state = await readTargetState(paths);
+    await refuseUnlessReplaceable(state);
+    const removed = await removeLeftovers(paths.store);
+
+    const name = `${String(input.manifest.version).padStart(10, '0')}-${randomBytes(8).toString('hex')}`;
+    const staging = join(paths.store, STAGING_PREFIX + name);
+    const tree = join(paths.store, name);
+    await mkdir(staging, { mode: 0o755 });
+    let written;
+    try {
+      written = await writeTree(staging, layout, input.objects, options.concurrency);
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
+    await rename(staging, tree);
+    await syncDir(paths.store);
+
+    // The link's text is relative to the target's folder, so the pair can be moved or mounted elsewhere together.
+    const link = join(paths.store, LINK_PREFIX + randomBytes(8).toString('hex'));
+    await symlink(join(basename(paths.store), name), link);
+    if (state.kind === 'empty-dir') await rmdir(paths.target);
+    else if (state.kind === 'plain-dir' || state.kind === 'other') {
+      if (options.evidence === undefined) throw notOurs(paths, state, true);
+      await rename(paths.target, options.evidence);
+    }
+    await rename(link, paths.target);
+    await syncDir(paths.parent);
+
+    const previous = state.kind === 'ours' ? state.tree : null;
+    removed.push(...(await pruneTrees(paths.store, name, previous, options.keep)));
+    return { tree, previous: previous === null ? null : join(paths.store, previous), replaced: state, ...written, removed };
+  } finally {
+    await release();
+  }
+}
+
+const DEPLOYABLE = new Set<TargetState['kind']>(['absent', 'ours', 'empty-dir']);
+
+/**
+ * Deploys a verified release to a folder mirror atomically. The target may be
+ * absent, an empty folder, or a mirror sealpress deployed; anything else is
+ * refused untouched (TARGET_NOT_OURS).
+ */
+export async function deployToFolder(options: FolderDeployOptions): Promise<FolderDeployReport> {
+  const started = performance.now();
+  const layout = planTree(options.manifest, options.envelopeBytes, options.trustFiles);
+  const paths = storePaths(options.target);
+  await mkdir(paths.parent, { recursive: true });
+  const done = await installRelease(paths, layout, options, {
+    keep: Math.max(2, options.keep ?? 2),
+    concurrency: options.concurrency ?? 8,
+    replaceable: DEPLOYABLE,
+  });
+  return {
+    target: paths.target,
+    version: options.manifest.version,
+    tree: done.tree,
+    previous: done.previous,
+    files: done.files,
+    bytes: done.bytes,
+    ms: Math.round(performance.now() - started),
+    removed: done.removed,
+  };
+}

@@ -1,0 +1,22 @@
+/** Errors that stop a publication run; each has a stable code (tests assert the code) and says what to do. */
+export type PublishErrorCode =
+  | 'TRUST_UNREADABLE'
+  | 'RELEASE_REFUSED'
+  | 'VERSION_CONFLICT'
+  | 'ARCHIVE_MISSING'
+  | 'NO_ANCHOR'
+  | 'MIRROR_UNREADABLE';
+
+export class PublishError extends Error {
+  readonly code: PublishErrorCode;
+  readonly file: string | undefined;
+  readonly fix: string | undefined;
+
+  constructor(code: PublishErrorCode, message: string, options: { cause?: unknown; file?: string; fix?: string } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PublishError';
+    this.code = code;
+    this.file = options.file;
+    this.fix = options.fix;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * `publish`, the whole job for CI in one call: gate and build (with the search
+ * index), manifest, sign, archive (local store and off-site copies), deploy
+ * atomically to every mirror, then verify each mirror against the signed
+ * manifest. A mirror that fails is reported and leaves the others alone; the
+ * release and its archive stand either way, so the failed mirror can be
+ * brought up by `verify --restore` or the next publish.
+ */
+import { join } from 'node:path';
+import { buildSites, type BuildEvent } from '../build/index.ts';
+import type { EntryStatus } from '../model/index.ts';
+import { summarise } from '../plan/index.ts';
+import { archiveRelease, ReleaseArchive } from '../release/index.ts';
+import type { Signer } from '../trust/index.ts';
+import { deployMirror, describeTarget, type MirrorOutcome } from './mirrors.ts';
+import { makeRelease, readTrustBytes, sourceCommit } from './release.ts';
+import type { AuditSink } from './audit.ts';
+
+export const DEFAULT_EXPIRES_DAYS = 7;
+
+export interface PublishOptions {
+  root: string;
+  now: Date;
+  signers: readonly Signer[];
+  archiveDir: string;
+  /** Off-site copies of the archive: folders or `rsync:DEST`. */
+  offsite: readonly string[];
+  /** Mirror targets as given on the command line. */
+  mirrors: readonly string[];
+  expiresInMs: number;
+  trustAnchor?: string;
+  cache?: boolean;
+  audit: AuditSink;
+  onProgress?: (event: BuildEvent | { type: 'step'; message: string }) => void;
+}
+
+export interface PublishSummary {
+  ok: boolean;
+  version: number;
+  createdAt: string;
+  expires: string;
+  commit?: string;
+  signers: string[];
+  entries: Record<EntryStatus, number>;
+  files: number;
+  bytes: number;
+  archive: { dir: string; objectsAdded: number; offsite: { target: string; ok: boolean; error?: string }[] };
+  mirrors: MirrorOutcome[];
+  timings: Record<string, number>;
+}
+
+export type PublishResult = { ok: false; reason: 'config'; diagnostics: import('../diagnostics/index.ts').Diagnostic[] } | { ok: true; summary: PublishSummary };
+
+export async function publish(options: PublishOptions): Promise<PublishResult> {
+  const { root, now } = options;
+  const timings: Record<string, number> = {};
+  const step = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = Math.round(performance.now() - t);
+    }
+  };
+
+  const built = await step('build', () =>
+    buildSites({ root, now, ...(options.cache === false ? { cache: false } : {}), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
+  );
+  if (!built.ok) {
+    await options.audit.record({ action: 'gate', outcome: 'refused', details: { reason: 'configuration invalid' } });
+    return { ok: false, reason: 'config', diagnostics: built.gate.configDiagnostics };
+  }
+  const counts = summarise(built.plan);
+  await options.audit.record({ action: 'gate', outcome: 'ok', sites: [...built.group.sites.keys()], details: { ...counts } });
+
+  const trust = readTrustBytes(root);
+  const archive = new ReleaseArchive(options.archiveDir);
+  const version = (archive.latest() ?? 0) + 1;
+  const commit = sourceCommit(root);
+  const head = await options.audit.head();
+  options.onProgress?.({ type: 'step', message: `release v${version}: listing and signing…` });
+  const made = await step('sign', () =>
+    makeRelease({
+      treeDir: join(root, 'dist'),
+      group: built.group,
+      plan: built.plan,
+      trust,
+      signers: options.signers,
+      version,
+      now,
+      expiresInMs: options.expiresInMs,
+      ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}),
+      ...(commit ? { commit } : {}),
+      ...(head ? { audit: head } : {}),
+    }),
+  );
+  options.onProgress?.({ type: 'step', message: `release v${version}: archiving ${made.manifest.files.length} files…` });
+  const archived = await step('archive', () => archiveRelease(archive, join(root, 'dist'), made.manifest, made.envelope, trust));
+  await options.audit.record({ action: 'release', outcome: 'ok', actor: made.signers[0] ?? 'ci', details: { signers: made.signers, version, files: made.manifest.files.length, entries: made.manifest.entries.length, ...(commit ? { commit } : {}) } });
+
+  const offsite = await step('offsite', async () => {
+    const out: PublishSummary['archive']['offsite'] = [];
+    for (const target of options.offsite) {
+      try {
+        await archive.replicateTo(target);
+        out.push({ target, ok: true });
+      } catch (error) {
+        out.push({ target, ok: false, error: (error as Error).message });
+      }
+    }
+    return out;
+  });
+
+  const mirrors = await step('deploy', async () => {
+    const out: MirrorOutcome[] = [];
+    for (const target of options.mirrors) {
+      options.onProgress?.({ type: 'step', message: `deploy v${version} → ${describeTarget(target)}…` });
+      const outcome = await deployMirror({ target, archive, manifest: made.manifest, envelope: made.envelope, trust });
+      out.push(outcome);
+      await options.audit.record({ action: 'deploy', outcome: outcome.ok ? 'ok' : 'failed', details: { version, mirror: target, ...(outcome.error ? { error: outcome.error } : {}) } });
+      if (outcome.verified !== undefined) {
+        await options.audit.record({ action: 'verify', outcome: outcome.verified ? 'ok' : 'failed', details: { version, mirror: target } });
+      }
+    }
+    return out;
+  });
+
+  const bytes = made.manifest.files.reduce((n, f) => n + f.size, 0);
+  const summary: PublishSummary = {
+    ok: mirrors.every((m) => m.ok) && offsite.every((o) => o.ok),
+    version,
+    createdAt: made.manifest.createdAt,
+    expires: made.manifest.expires,
+    ...(commit ? { commit } : {}),
+    signers: made.signers,
+    entries: counts,
+    files: made.manifest.files.length,
+    bytes,
+    archive: { dir: options.archiveDir, objectsAdded: archived.objectsAdded, offsite },
+    mirrors,
+    timings,
+  };
+  return { ok: true, summary };
+}

@@ -1,0 +1,133 @@
+/**
+ * Turn a gated, built site group into a signed release: list every output
+ * file, name the entries it publishes and the approval records behind them,
+ * bind the trust documents by digest, seal the audit log's head, and sign with
+ * the release-signer role. The signature is checked by the same verifier the
+ * mirrors' readers use before anything is archived or deployed (fail closed:
+ * a release no verifier would accept is never published).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SiteGroup } from '../model/index.ts';
+import type { Plan } from '../plan/index.ts';
+import {
+  buildManifest,
+  trustDigests,
+  unverifiedManifest,
+  type ReleaseArchive,
+  collectReleaseFiles,
+  RELEASE_TRUST_FILES,
+  signRelease,
+  verifyRelease,
+  type ManifestEntry,
+  type ReleaseManifest,
+  type ReleaseTrustFile,
+} from '../release/index.ts';
+import { TRUST_DIR } from '../load/index.ts';
+import type { Signer } from '../trust/index.ts';
+import { PublishError } from './errors.ts';
+
+export type TrustBytes = Record<ReleaseTrustFile, Uint8Array>;
+
+/** The trust documents as committed under sites/trust/, by their release names. */
+export function readTrustBytes(root: string): TrustBytes {
+  const out: Partial<TrustBytes> = {};
+  for (const name of RELEASE_TRUST_FILES) {
+    const file = join(TRUST_DIR, name);
+    try {
+      out[name] = readFileSync(join(root, file));
+    } catch (cause) {
+      throw new PublishError('TRUST_UNREADABLE', `cannot read ${file} (${(cause as NodeJS.ErrnoException).code ?? 'error'}): a release carries the trust documents its readers verify it with`, { cause, file });
+    }
+  }
+  return out as TrustBytes;
+}
+
+/** The commit the repository is at, when it is a git checkout (recorded, not trusted). */
+export function sourceCommit(root: string): string | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return /^[0-9a-f]{40}$/.test(head) ? head : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The entries a release publishes, with the digests of the approval records that made each publishable. */
+export function releaseEntries(plan: Plan): ManifestEntry[] {
+  return plan.entries
+    .filter((e) => e.status === 'publishable' && e.digest !== undefined)
+    .map((e) => ({ path: e.path, site: e.site, sha256: e.digest!, approvals: (e.approvals ?? []).map((a) => a.sha256) }));
+}
+
+export interface MakeReleaseOptions {
+  /** The built sites, `<treeDir>/<code>/…`. */
+  treeDir: string;
+  group: SiteGroup;
+  plan: Plan;
+  trust: TrustBytes;
+  signers: readonly Signer[];
+  version: number;
+  now: Date;
+  expiresInMs: number;
+  anchorFingerprint?: string;
+  commit?: string;
+  audit?: { seq: number; hash: string };
+  rollbackOf?: number;
+  /** Reuse the files of an earlier release instead of listing a tree (rollback). */
+  files?: ReleaseManifest['files'];
+}
+
+export interface MadeRelease {
+  manifest: ReleaseManifest;
+  envelope: Uint8Array;
+  signers: string[];
+}
+
+export async function makeRelease(options: MakeReleaseOptions): Promise<MadeRelease> {
+  const codes = [...options.group.sites.keys()];
+  const files = options.files ?? (await collectReleaseFiles(options.treeDir, codes));
+  const manifest = buildManifest({
+    version: options.version,
+    group: options.group.name,
+    createdAt: options.now,
+    expires: new Date(options.now.getTime() + options.expiresInMs),
+    ...(options.commit ? { commit: options.commit } : {}),
+    ...(options.rollbackOf !== undefined ? { rollbackOf: options.rollbackOf } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
+    trust: trustDigests(options.trust),
+    sites: codes.map((code) => {
+      const site = options.group.sites.get(code)!;
+      return { code, name: site.name, domain: site.domain };
+    }),
+    files,
+    entries: releaseEntries(options.plan),
+  });
+  return signAndCheck(manifest, options);
+}
+
+/** Sign, then verify as a reader would; refuse to go on when the reader would refuse. */
+export function signAndCheck(manifest: ReleaseManifest, options: { signers: readonly Signer[]; trust: TrustBytes; now: Date; anchorFingerprint?: string }): MadeRelease {
+  const envelope = signRelease(manifest, [...options.signers]);
+  const check = verifyRelease(envelope, options.trust, { now: options.now, ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}) });
+  if (!check.ok) {
+    throw new PublishError('RELEASE_REFUSED', `the signed release would not verify: ${check.problems.map((p) => `${p.message} [${p.code}]`).join('; ')}`, {
+      fix: check.problems[0]?.fix ?? 'sign with the key of a person who holds the release-signer role',
+    });
+  }
+  return { manifest, envelope, signers: check.signers };
+}
+
+
+/**
+ * A release as the archive keeps it: the signed envelope, its manifest and the
+ * trust documents it names, read back by digest. Not verified here: the
+ * caller verifies with `verifyRelease` before using any of it.
+ */
+export async function releaseFromArchive(archive: ReleaseArchive, version: number): Promise<{ envelope: Uint8Array; manifest: ReleaseManifest; trust: TrustBytes }> {
+  const envelope = archive.releaseEnvelope(version);
+  const read = unverifiedManifest(envelope);
+  if (!read.ok) throw new PublishError('ARCHIVE_MISSING', `release v${version} in the archive ${archive.dir} is unreadable: ${read.message}`, { fix: 'check the archive against its off-site copy' });
+  return { envelope, manifest: read.manifest, trust: await archive.trustFilesOf(read.manifest) };
+}
