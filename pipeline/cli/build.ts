@@ -4,7 +4,7 @@ import { SealpressError } from '../errors/index.ts';
 import { summarise } from '../plan/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, type Io } from './output.ts';
+import { printDiagnostics, printLeftOut, type Io } from './output.ts';
 import { recordAudit, unsignedActor } from './audit-hook.ts';
 
 export const BUILD_HELP = `Usage: sealpress build [--site CODE]... [--jobs N] [--json] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
@@ -75,9 +75,7 @@ export async function build(args: string[], io: Io): Promise<number> {
     io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was built.');
     return recordAudit(io, run, { ...gate, outcome: 'failed', details: { command: 'build', reason: 'config-invalid' } }, EXIT.CONFIG);
   }
-  const held = result.plan.entries.filter((e) => e.status !== 'publishable');
-  for (const e of held) io.err(`left out: ${e.path} (${e.status}: ${e.findings.find((f) => f.severity !== 'info' || e.status !== 'refused')?.rule ?? e.status})`);
-  io.err(`${result.plan.approvals.verified ? 'approvals' : 'warning'}: ${result.plan.approvals.note}`);
+  printLeftOut(io, result.plan);
   if (values.json) {
     io.out(JSON.stringify({ gateMs: Math.round(result.gateMs), summary: summarise(result.plan), sites: result.sites.map((s) => ({ ...s, outDir: s.outDir })) }, null, 2));
   } else {

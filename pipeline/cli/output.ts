@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import type { Plan } from '../plan/index.ts';
 
 export interface Io {
   out: (text: string) => void;
@@ -28,6 +29,15 @@ export function lineReader(root: string): (file: string, line: number) => string
     }
     return cache.get(file)?.[line - 1];
   };
+}
+
+/** What a build leaves out and why, and how approvals were checked (stderr: progress, not the result). */
+export function printLeftOut(io: Io, plan: Plan): void {
+  for (const e of plan.entries) {
+    if (e.status === 'publishable') continue;
+    io.err(`left out: ${e.path} (${e.status}: ${e.findings.find((f) => f.severity !== 'info' || e.status !== 'refused')?.rule ?? e.status})`);
+  }
+  io.err(`${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`);
 }
 
 export function printDiagnostics(io: Io, root: string, diagnostics: readonly Diagnostic[]): void {

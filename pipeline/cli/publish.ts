@@ -8,7 +8,7 @@ import { summarise } from '../plan/index.ts';
 import { DEFAULT_EXPIRES_DAYS, publish as runPublish } from '../publish/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, type Io } from './output.ts';
+import { printDiagnostics, printLeftOut, type Io } from './output.ts';
 import { archiveDir, auditSink, expiresIn, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const PUBLISH_HELP = `Usage: sealpress publish [--mirror TARGET]... [--offsite TARGET]... [--archive DIR]
@@ -85,6 +85,7 @@ export async function publish(args: string[], io: Io): Promise<number> {
         if (event.type === 'gate') {
           const c = summarise(event.plan);
           io.err(`gate: ${event.plan.entries.length} entries: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
+          printLeftOut(io, event.plan);
         } else if (event.type === 'site-done') io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
         else if (event.type === 'step') io.err(event.message);
       },

@@ -181,6 +181,8 @@ export function buildReport(input: ReportInput): ReportModel {
   }
 
   const gov = input.governance ?? {};
+  // A report for one site shows that site's filings and column changes only.
+  const ofSite = <T extends { site: string }>(items: T[]): T[] => (input.site === undefined ? items : items.filter((i) => i.site === input.site));
   return {
     version: REPORT_VERSION,
     group: group.name,
@@ -190,8 +192,8 @@ export function buildReport(input: ReportInput): ReportModel {
     sources: { git: input.history?.gitNote ?? 'not read', approvals: input.history?.approvalsNote ?? 'not read' },
     sites,
     governance: {
-      administratorFilings: gov.administratorFilings ? { provided: true, items: gov.administratorFilings } : { provided: false },
-      columnChanges: gov.columnChanges ? { provided: true, items: gov.columnChanges } : { provided: false },
+      administratorFilings: gov.administratorFilings ? { provided: true, items: ofSite(gov.administratorFilings) } : { provided: false },
+      columnChanges: gov.columnChanges ? { provided: true, items: ofSite(gov.columnChanges) } : { provided: false },
     },
   };
 }

@@ -4,7 +4,7 @@
  * comparison, one plain `astro build` of the same entries with Astro's own
  * glob loader and a minimal layout (no gate, no search, no list pages).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSites } from '../../pipeline/build/index.ts';
@@ -54,6 +54,7 @@ export async function runBuildBench(options: { root: string; benchRoot: string; 
   console.log(`sealpress build (gate + stage + ${result.sites.length} Astro builds + Pagefind, 2 at a time, cold cache):`);
   console.log(`  ${s(total)} total, gate ${s(result.gateMs)}, ${pages} pages, ${((pages / total) * 1000).toFixed(0)} pages/s`);
   console.log(`  Pagefind ${s(result.sites.reduce((n, x) => n + x.indexMs, 0))} of it; peak RSS of all node processes ${(peak / 1024 / 1024).toFixed(0)} MB`);
+  await releaseBench(distDir, result.sites.map((x) => x.code));
 
   if (!options.baseline) return;
   const base = join(benchRoot, '..', 'baseline');
@@ -92,4 +93,29 @@ function writeBaseline(dir: string, content: string): void {
     'src/pages/[...slug].astro',
     `---\nimport { getCollection, render } from 'astro:content';\nimport Callout from '../components/Callout.astro';\nexport async function getStaticPaths() {\n  return (await getCollection('entries')).map((entry) => ({ params: { slug: entry.id }, props: { entry } }));\n}\nconst { entry } = Astro.props;\nconst { Content } = await render(entry);\n---\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{entry.data.title}</title></head><body><main><h1>{entry.data.title}</h1><p>{entry.data.date}</p><Content components={{ Callout }} /></main></body></html>\n`,
   );
+}
+
+/**
+ * The release side at the same scale (issue 5: verifying hashes at close to
+ * the disk's speed): list and hash every output file for the manifest, then
+ * inspect the tree against it as `verify` does, beside a plain `cat` of the
+ * same files for the disk's (here: the page cache's) speed.
+ */
+async function releaseBench(distDir: string, codes: string[]): Promise<void> {
+  const { collectReleaseFiles } = await import('../../pipeline/release/index.ts');
+  const { inspectFolder } = await import('../../pipeline/mirror/index.ts');
+  const t0 = performance.now();
+  const files = await collectReleaseFiles(distDir, codes);
+  const collectMs = performance.now() - t0;
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+  const mb = bytes / 1e6;
+  const manifest = { type: 'release', format: 1, version: 1, group: 'bench', createdAt: new Date().toISOString(), expires: new Date(Date.now() + 86_400_000).toISOString(), trust: {}, sites: codes.map((code) => ({ code, name: code, domain: `${code}.example` })), files, entries: [] } as unknown as import('../../pipeline/release/index.ts').ReleaseManifest;
+  const t1 = performance.now();
+  const report = await inspectFolder(distDir, manifest);
+  const inspectMs = performance.now() - t1;
+  if (report.modified.length + report.missing.length > 0) throw new Error('bench: the tree changed between listing and inspecting');
+  const t2 = performance.now();
+  execFileSync('sh', ['-c', 'find . -type f -print0 | xargs -0 cat > /dev/null'], { cwd: distDir });
+  const catMs = performance.now() - t2;
+  console.log(`release (${files.length} files, ${mb.toFixed(0)} MB): manifest listing+hashing ${s(collectMs)} (${(mb / (collectMs / 1000)).toFixed(0)} MB/s); verify (inspect) ${s(inspectMs)} (${(mb / (inspectMs / 1000)).toFixed(0)} MB/s, ${((files.length / inspectMs) * 1000).toFixed(0)} files/s); cat of the same files ${s(catMs)} (${(mb / (catMs / 1000)).toFixed(0)} MB/s)`);
 }

@@ -58,6 +58,15 @@ describe('the demo report', () => {
     expect(model.assessment!.sites.every((s) => s.result === 'fail')).toBe(true);
   });
 
+  test('the governance of the demo: its signed column drops and one administrator filed a working day late', () => {
+    const changes = model.governance.columnChanges;
+    expect(changes.provided && changes.items.length).toBe(12);
+    expect(changes.provided && changes.items.every((c) => c.change === 'drop' && c.approved && c.request?.startsWith(`sites/_changes/${c.site}/`))).toBe(true);
+    const filings = model.governance.administratorFilings;
+    expect(filings.provided && filings.items.filter((f) => f.late)).toEqual([{ site: '19903000000', administrator: '钱志刚', appointed: '2026-09-21', filed: '2026-10-20', workingDays: 16, late: true }]);
+    expect(html).toContain('钱志刚');
+  });
+
   test('the page is one self-contained file: zh-CN, no script, no external resource', () => {
     expect(html).toMatch(/<html lang="zh-CN"/);
     expect(html).not.toMatch(/<script/i);
