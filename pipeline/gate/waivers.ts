@@ -9,16 +9,7 @@
 import { readWaiver, WAIVER_PAYLOAD_TYPE, type VerifiedWaiver } from '../check/index.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { RecordFile } from '../load/index.ts';
-import {
-  adminSignerProblem,
-  CLOCK_SKEW_MS,
-  inspectCertificate,
-  pae,
-  parseEnvelope,
-  parseStrictJsonBytes,
-  verifyPae,
-  type Trust,
-} from '../trust/index.ts';
+import { adminSignerProblem, CLOCK_SKEW_MS, openSingleSigned, type Trust } from '../trust/index.ts';
 
 
 export function verifyWaivers(records: readonly RecordFile[], trust: Trust | undefined, now: Date): { waivers: VerifiedWaiver[]; diagnostics: Diagnostic[] } {
@@ -31,35 +22,14 @@ export function verifyWaivers(records: readonly RecordFile[], trust: Trust | und
       refuse(file, 'the trust material does not verify, so no signature can be checked');
       continue;
     }
-    const parsed = parseEnvelope(bytes, { payloadType: WAIVER_PAYLOAD_TYPE });
-    if (!parsed.ok) {
-      refuse(file, parsed.problems.map((p) => p.message).join('; '));
+    const opened = openSingleSigned(bytes, WAIVER_PAYLOAD_TYPE, readWaiver, 'the waiver');
+    if (!opened.ok) {
+      refuse(file, opened.problem);
       continue;
     }
-    const { envelope } = parsed;
-    const [signature, ...others] = envelope.signatures;
-    if (!signature || others.length > 0) {
-      refuse(file, 'a waiver carries exactly one signature');
-      continue;
-    }
-    const inspected = inspectCertificate(signature.cert ?? '');
-    if (!inspected.ok) {
-      refuse(file, `its certificate cannot be read (${inspected.message})`);
-      continue;
-    }
-    const cert = inspected.cert;
+    const { cert } = opened;
     const uid = cert.uid ?? '';
-    if (!verifyPae(cert.publicKey, pae(envelope.payloadType, envelope.payload), signature.sig)) {
-      refuse(file, 'the signature does not match the waiver (it was changed after signing, or forged)');
-      continue;
-    }
-    const json = parseStrictJsonBytes(envelope.payload);
-    const read = json.ok ? readWaiver(json.value) : undefined;
-    if (!read?.ok) {
-      refuse(file, read ? read.problems.slice(0, 3).join('; ') : 'its payload is not JSON');
-      continue;
-    }
-    const w = read.value;
+    const w = opened.value;
     if (w.signer !== uid) {
       refuse(file, `it names ${w.signer} as signer but was signed by ${uid}`);
       continue;

@@ -33,7 +33,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { Category, Column, Site, SiteGroup } from '../model/index.ts';
 import type { RecordFile } from '../load/index.ts';
-import { chainProblem, CLOCK_SKEW_MS, inspectCertificate, pae, parseEnvelope, parseStrictJsonBytes, revocationAt, signingTimeProblem, verifyPae, type Trust } from '../trust/index.ts';
+import { chainProblem, CLOCK_SKEW_MS, openSingleSigned, revocationAt, signingTimeProblem, type Trust } from '../trust/index.ts';
 import { CHANGES_DIR, COLUMN_CHANGE_PAYLOAD_TYPE, columnChangePath, defaultRequestId, readColumnChange, type ColumnAction, type ColumnChangePayload } from './column-change.ts';
 
 export const OFFICE_ROLE = 'office-approver';
@@ -55,34 +55,13 @@ export function verifyColumnChanges(records: readonly RecordFile[], trust: Trust
       refuse(file, 'the trust material does not verify, so no signature can be checked');
       continue;
     }
-    const parsed = parseEnvelope(bytes, { payloadType: COLUMN_CHANGE_PAYLOAD_TYPE });
-    if (!parsed.ok) {
-      refuse(file, parsed.problems.map((p) => p.message).join('; '));
+    const opened = openSingleSigned(bytes, COLUMN_CHANGE_PAYLOAD_TYPE, readColumnChange, 'the request');
+    if (!opened.ok) {
+      refuse(file, opened.problem);
       continue;
     }
-    const { envelope } = parsed;
-    const [signature, ...others] = envelope.signatures;
-    if (!signature || others.length > 0) {
-      refuse(file, 'a request carries exactly one signature, the office approver\'s');
-      continue;
-    }
-    const inspected = inspectCertificate(signature.cert);
-    if (!inspected.ok) {
-      refuse(file, `its certificate cannot be read (${inspected.message})`);
-      continue;
-    }
-    const cert = inspected.cert;
-    if (!verifyPae(cert.publicKey, pae(envelope.payloadType, envelope.payload), signature.sig)) {
-      refuse(file, 'the signature does not match the request (it was changed after signing, or forged)');
-      continue;
-    }
-    const json = parseStrictJsonBytes(envelope.payload);
-    const read = json.ok ? readColumnChange(json.value) : undefined;
-    if (!read?.ok) {
-      refuse(file, read ? read.problems.slice(0, 5).join('; ') : 'its payload is not JSON');
-      continue;
-    }
-    const p = read.value;
+    const { cert } = opened;
+    const p = opened.value;
     // Bound to its place: a request copied into another site's folder, or renamed, approves nothing.
     const expected = columnChangePath(p.site, p.id);
     if (file !== expected) {

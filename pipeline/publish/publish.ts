@@ -13,7 +13,9 @@ import { summarise } from '../plan/index.ts';
 import { archiveRelease, ReleaseArchive } from '../release/index.ts';
 import type { Signer } from '../trust/index.ts';
 import { deployMirror, describeTarget, type MirrorOutcome } from './mirrors.ts';
-import { makeRelease, readTrustBytes, sourceCommit } from './release.ts';
+import { makeRelease, preflightSigners, readTrustBytes, sourceCommit } from './release.ts';
+import { hasErrors } from '../diagnostics/index.ts';
+import { loadSiteGroup } from '../load/index.ts';
 import type { AuditSink } from './audit.ts';
 
 export const DEFAULT_EXPIRES_DAYS = 7;
@@ -63,6 +65,13 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     }
   };
 
+  // Refuse a key without the release role now, not after a build of many minutes.
+  const trust = readTrustBytes(root);
+  const config = loadSiteGroup(root);
+  if (config.group && !hasErrors(config.diagnostics)) {
+    preflightSigners({ group: config.group, trust, signers: options.signers, now, ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}) });
+  }
+
   const built = await step('build', () =>
     buildSites({ root, now, ...(options.cache === false ? { cache: false } : {}), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
   );
@@ -73,7 +82,6 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const counts = summarise(built.plan);
   await options.audit.record({ action: 'gate', outcome: 'ok', sites: [...built.group.sites.keys()], details: { ...counts } });
 
-  const trust = readTrustBytes(root);
   const archive = new ReleaseArchive(options.archiveDir);
   const version = (archive.latest() ?? 0) + 1;
   const commit = sourceCommit(root);

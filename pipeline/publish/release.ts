@@ -131,3 +131,24 @@ export async function releaseFromArchive(archive: ReleaseArchive, version: numbe
   if (!read.ok) throw new PublishError('ARCHIVE_MISSING', `release v${version} in the archive ${archive.dir} is unreadable: ${read.message}`, { fix: 'check the archive against its off-site copy' });
   return { envelope, manifest: read.manifest, trust: await archive.trustFilesOf(read.manifest) };
 }
+
+/**
+ * Before a build that may take minutes: would these keys' signature on a
+ * release be accepted now? Signs an empty manifest of the same group and
+ * trust documents and runs the readers' verifier on it (the same check as
+ * after the build, so the two cannot disagree). Throws RELEASE_REFUSED.
+ */
+export function preflightSigners(options: { group: SiteGroup; trust: TrustBytes; signers: readonly Signer[]; now: Date; anchorFingerprint?: string }): void {
+  const { group, now } = options;
+  const manifest = buildManifest({
+    version: 1,
+    group: group.name,
+    createdAt: now,
+    expires: new Date(now.getTime() + 60_000),
+    trust: trustDigests(options.trust),
+    sites: [...group.sites.values()].map((s) => ({ code: s.code, name: s.name, domain: s.domain })),
+    files: [],
+    entries: [],
+  });
+  signAndCheck(manifest, options);
+}

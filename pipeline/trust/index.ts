@@ -11,3 +11,4 @@ export * from './keys.ts';
 export * from './sign.ts';
 export * from './verify.ts';
 export * from './expiry.ts';
+export * from './single.ts';

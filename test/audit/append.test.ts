@@ -156,9 +156,11 @@ describe('the lock', () => {
   test('two processes appending 200 entries each at once: one chain of 400, nothing lost', async () => {
     await fill(1);
     const worker = fileURLToPath(new URL('./append-worker.mjs', import.meta.url));
+    // Both start appending at the same instant, well after both have loaded.
+    const goAt = String(Date.now() + 8000);
     const run = (name: string) =>
       new Promise<{ code: number | null; err: string }>((done) => {
-        const child = spawn(process.execPath, [worker, log, name, '200', String(T0 + 3600_000)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, [worker, log, name, '200', String(T0 + 3600_000), goAt], { stdio: ['ignore', 'ignore', 'pipe'] });
         let err = '';
         child.stderr.on('data', (d: Buffer) => (err += d.toString()));
         child.on('close', (code) => done({ code, err }));

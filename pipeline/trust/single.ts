@@ -1,0 +1,31 @@
+/**
+ * Records signed by one person (a waiver, a column change request): a DSSE
+ * envelope of the expected type with exactly one signature, whose certificate
+ * verifies it, and a payload that reads under its schema. Who the signer is
+ * allowed to be is the caller's question; this answers only "who signed what".
+ */
+import { parseStrictJsonBytes } from './canonical.ts';
+import { inspectCertificate, type CertInfo } from './certs.ts';
+import type { Read } from './documents.ts';
+import { pae, parseEnvelope, verifyPae } from './dsse.ts';
+
+export type SingleSigned<T> = { ok: true; value: T; cert: CertInfo } | { ok: false; problem: string };
+
+/** `what` names the record in messages ("the waiver", "the request"). */
+export function openSingleSigned<T>(bytes: Uint8Array, payloadType: string, read: (value: unknown) => Read<T>, what: string): SingleSigned<T> {
+  const parsed = parseEnvelope(bytes, { payloadType });
+  if (!parsed.ok) return { ok: false, problem: parsed.problems.map((p) => p.message).join('; ') };
+  const { envelope } = parsed;
+  const [signature, ...others] = envelope.signatures;
+  if (!signature || others.length > 0) return { ok: false, problem: `${what} carries exactly one signature, its signer's` };
+  const inspected = inspectCertificate(signature.cert);
+  if (!inspected.ok) return { ok: false, problem: `its certificate cannot be read (${inspected.message})` };
+  const cert = inspected.cert;
+  if (!verifyPae(cert.publicKey, pae(envelope.payloadType, envelope.payload), signature.sig)) {
+    return { ok: false, problem: `the signature does not match ${what} (it was changed after signing, or forged)` };
+  }
+  const json = parseStrictJsonBytes(envelope.payload);
+  const value = json.ok ? read(json.value) : undefined;
+  if (!value?.ok) return { ok: false, problem: value ? value.problems.slice(0, 5).join('; ') : 'its payload is not JSON' };
+  return { ok: true, value: value.value, cert };
+}

@@ -1,0 +1,81 @@
+/**
+ * Whose key signs a release, at the command line: a key from the holder (a key
+ * file, or the CI secret in the environment), never one without the
+ * release-signer role. A refused signature publishes nothing: no release in
+ * the archive, no mirror created.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeEncryptedKey } from '../../pipeline/trust/index.ts';
+import type { DemoPerson } from '../../pipeline/demo/index.ts';
+import { runCli } from '../helpers/cli.ts';
+import { approvedRepo, entry, fixtureGroupPki, MAIN, NOW, SUB, type TestRepo } from '../helpers/repo.ts';
+
+const PASSPHRASE = 'release key passphrase for tests';
+let repo: TestRepo;
+let keys: string;
+let people: DemoPerson[];
+
+function keyFiles(person: DemoPerson): { key: string; cert: string } {
+  const key = join(keys, `${person.id}.key.pem`);
+  if (!existsSync(key)) {
+    writeEncryptedKey(key, person.keys.privateKey, PASSPHRASE, { repoRoot: repo.root });
+    writeFileSync(join(keys, `${person.id}.cert.pem`), person.certPem!);
+  }
+  return { key, cert: join(keys, `${person.id}.cert.pem`) };
+}
+
+const holding = (role: string) => people.find((p) => p.roles.some((r) => r.role === role))!;
+const run = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(['publish', '--root', repo.root, '--now', NOW.toISOString(), '--archive', join(repo.root, 'archive'), ...args], { SEALPRESS_RELEASE_KEY: undefined, SEALPRESS_RELEASE_CERT: undefined, SEALPRESS_PASSPHRASE: undefined, ...env });
+
+beforeAll(async () => {
+  repo = await approvedRepo({ [`content/${MAIN}/tzgg/a.md`]: entry({}), [`content/${SUB}/tzgg/b.md`]: entry({ title: '子站通知' }) });
+  people = (await fixtureGroupPki(repo.root)).people;
+  keys = mkdtempSync(join(tmpdir(), 'sealpress-keys-'));
+  writeFileSync(join(keys, 'passphrase'), `${PASSPHRASE}\n`, { mode: 0o600 });
+}, 120_000);
+
+afterAll(() => {
+  repo.cleanup();
+  rmSync(keys, { recursive: true, force: true });
+});
+
+describe('the release signer', () => {
+  test.for([
+    { name: 'an approver', role: 'approver' },
+    { name: 'a security administrator', role: 'security-admin' },
+    { name: 'the office approver', role: 'office-approver' },
+  ])('$name cannot sign a release: exit 1 before anything is built, nothing archived, no mirror', async (c) => {
+    const { key } = keyFiles(holding(c.role));
+    const mirror = join(repo.root, `mirror-${c.role}`);
+    const r = await run(['--key', key, '--passphrase-file', join(keys, 'passphrase'), '--mirror', mirror]);
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toContain('RELEASE_SIGNER_NOT_AUTHORISED');
+    expect(existsSync(mirror)).toBe(false);
+    expect(existsSync(join(repo.root, 'archive', 'releases')) ? readdirSync(join(repo.root, 'archive', 'releases')) : []).toEqual([]);
+    expect(existsSync(join(repo.root, 'dist'))).toBe(false);
+  });
+
+  test('the release signer\'s key from the environment (CI secrets) publishes and the mirror verifies', async () => {
+    const person = holding('release-signer');
+    const keyPem = person.keys.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASSPHRASE }) as string;
+    const mirror = join(repo.root, 'mirror-ci');
+    const r = await run(['--mirror', mirror, '--json'], { SEALPRESS_RELEASE_KEY: keyPem, SEALPRESS_RELEASE_CERT: person.certPem!, SEALPRESS_PASSPHRASE: PASSPHRASE });
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ version: 1, signers: [person.id], entries: { publishable: 2 } });
+    const v = await runCli(['verify', mirror, '--root', repo.root, '--state', join(keys, 'state.json'), '--now', NOW.toISOString()]);
+    expect(v.code, v.out).toBe(0);
+  }, 60_000);
+
+  test('an unencrypted key in the environment is refused before anything is built', async () => {
+    const person = holding('release-signer');
+    const plain = person.keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const r = await run(['--mirror', join(repo.root, 'mirror-plain')], { SEALPRESS_RELEASE_KEY: plain, SEALPRESS_RELEASE_CERT: person.certPem!, SEALPRESS_PASSPHRASE: PASSPHRASE });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('KEY_NOT_ENCRYPTED');
+    expect(existsSync(join(repo.root, 'mirror-plain'))).toBe(false);
+  });
+});
