@@ -1,6 +1,6 @@
 /**
- * The reader's side of a mirror, with real parts: the demo built for real, laid
- * out as a folder mirror whose target is a symlink to the release tree, served
+ * The reader's side of a mirror, with real parts: the demo published for real
+ * (`sealpress publish --mirror`) to a folder mirror, served
  * by Debian's nginx on loopback, read in Debian's Chromium (playwright-core):
  * navigation by real clicks, a Chinese search with Pagefind, and axe-core's
  * WCAG 2.1 A/AA rules on every kind of page of the main site and a sub-site.
@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildSites } from '../../pipeline/build/index.ts';
+import { runGate } from '../../pipeline/gate/index.ts';
+import { runCli } from '../helpers/cli.ts';
 import type { Plan, PlanEntry } from '../../pipeline/plan/index.ts';
 import { nginxAvailable, NginxError, startNginx, type NginxServer } from '../helpers/nginx.ts';
 
@@ -50,22 +51,25 @@ interface Mirror {
  * then moves the output into place. Replace the body with a publish to a folder
  * mirror; the rest of the file only needs `target` and `plan`.
  */
-async function prepareMirror(codes: readonly string[]): Promise<Mirror> {
+/**
+ * The demo published as CI publishes it: `sealpress publish --mirror` into a
+ * folder mirror (a symlink to the release tree, switched atomically), from a
+ * copy of the repository so nothing is written into the checkout. The gate's
+ * plan is read again for the tests' independent counts.
+ */
+async function prepareMirror(): Promise<Mirror> {
   const base = mkdtempSync(join(tmpdir(), 'sealpress-mirror-'));
   try {
     const repo = join(base, 'repo');
-    for (const dir of ['sites', 'content', 'public']) {
+    for (const dir of ['sites', 'content', 'public', 'demo']) {
       if (existsSync(join(ROOT, dir))) cpSync(join(ROOT, dir), join(repo, dir), { recursive: true });
     }
-    const built = await buildSites({ root: repo, now: NOW, sites: codes, distDir: join(repo, 'dist'), concurrency: 2 });
-    if (!built.ok) throw new Error(`the demo's site group config is invalid: ${JSON.stringify(built.gate).slice(0, 500)}`);
-    const release = join(base, 'releases', '1');
-    mkdirSync(join(base, 'releases'));
-    renameSync(join(repo, 'dist'), release);
-    rmSync(repo, { recursive: true, force: true });
     const target = join(base, 'mirror');
-    symlinkSync(join('releases', '1'), target);
-    return { target, plan: built.plan, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+    const published = await runCli(['publish', '--root', repo, '--now', NOW.toISOString(), '--archive', join(base, 'archive'), '--mirror', target], { SEALPRESS_RELEASE_KEY: undefined });
+    if (published.code !== 0) throw new Error(`sealpress publish failed (${published.code}): ${published.err.slice(-2000)}`);
+    const gate = await runGate({ root: repo, now: NOW });
+    if (!gate.ok) throw new Error('the demo\'s site group config is invalid');
+    return { target, plan: gate.plan, cleanup: () => rmSync(base, { recursive: true, force: true }) };
   } catch (error) {
     rmSync(base, { recursive: true, force: true });
     throw error;
@@ -144,7 +148,7 @@ describe.skipIf(!CAN_RUN)('a reader of the nginx-served mirror, in Chromium', ()
   const started = performance.now();
 
   beforeAll(async () => {
-    mirror = await prepareMirror([MAIN, SUB]);
+    mirror = await prepareMirror();
     nginx = await startNginx({ sites: [{ root: join(mirror.target, MAIN) }, { root: join(mirror.target, SUB) }] });
     [url[MAIN], url[SUB]] = nginx.urls as [string, string];
     const { chromium } = await import('playwright-core');

@@ -1,10 +1,10 @@
 /**
- * Whose key signs a release, at the command line: a key from the holder (a key
- * file, or the CI secret in the environment), never one without the
- * release-signer role. A refused signature publishes nothing: no release in
- * the archive, no mirror created.
+ * `sealpress publish` on a small group: whose key signs a release (a key from
+ * the holder: a key file, or the CI secret in the environment; never one
+ * without the release-signer role: then nothing is published, no release in
+ * the archive, no mirror created), and one failing mirror among several.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -67,6 +67,29 @@ describe('the release signer', () => {
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ version: 1, signers: [person.id], entries: { publishable: 2 } });
     const v = await runCli(['verify', mirror, '--root', repo.root, '--state', join(keys, 'state.json'), '--now', NOW.toISOString()]);
+    expect(v.code, v.out).toBe(0);
+  }, 60_000);
+
+  test('a mirror that fails is reported (exit 4) and the other mirrors are deployed and verified', async () => {
+    const person = holding('release-signer');
+    const keyPem = person.keys.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASSPHRASE }) as string;
+    // Someone else's web root: sealpress must not touch it.
+    const foreign = join(repo.root, 'someone-elses-site');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'index.html'), '<h1>another site</h1>');
+    const good = join(repo.root, 'mirror-good');
+    const r = await run(['--mirror', foreign, '--mirror', good, '--json'], { SEALPRESS_RELEASE_KEY: keyPem, SEALPRESS_RELEASE_CERT: person.certPem!, SEALPRESS_PASSPHRASE: PASSPHRASE });
+    expect(r.code, r.err).toBe(4);
+    const summary = JSON.parse(r.out) as { ok: boolean; mirrors: { target: string; ok: boolean; error?: string }[] };
+    expect(summary.ok).toBe(false);
+    expect(summary.mirrors.map((m) => [m.target, m.ok])).toEqual([
+      [foreign, false],
+      [good, true],
+    ]);
+    expect(summary.mirrors[0]!.error).toMatch(/not|refus/i);
+    expect(readdirSync(foreign)).toEqual(['index.html']);
+    expect(readFileSync(join(foreign, 'index.html'), 'utf8')).toBe('<h1>another site</h1>');
+    const v = await runCli(['verify', good, '--root', repo.root, '--state', join(keys, 'state.json'), '--now', NOW.toISOString()]);
     expect(v.code, v.out).toBe(0);
   }, 60_000);
 
