@@ -13,13 +13,12 @@
  *   inspectFolderMeta). Anything else in that folder is extra.
  */
 import { createHash } from 'node:crypto';
-import { constants, type Dirent } from 'node:fs';
-import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RELEASE_TRUST_FILES, type ReleaseManifest } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
 import { metaPaths } from './layout.ts';
-import { runPool } from './pool.ts';
 
 export interface FileDigest {
   size: number;
@@ -57,8 +56,6 @@ export interface FolderInspection {
 }
 
 export interface InspectOptions {
-  /** Files hashed at once. */
-  concurrency?: number;
   /** Trust file names allowed under `<code>/.well-known/sealpress/trust/` (default: the release trust files). */
   trustNames?: readonly string[];
 }
@@ -79,12 +76,20 @@ function kindOf(entry: Dirent): 'dir' | 'file' | 'link' | 'other' | 'unknown' {
 }
 
 /** Hashes one regular file, reading at most expected.size + 1 bytes. */
-export async function hashCapped(path: string, expected: FileDigest, buffer: Buffer): Promise<{ size: number; sha256: string | null; bytesRead: number; regular: boolean }> {
+/**
+ * Hash a file without reading more than `expected.size + 1` bytes (endless
+ * data). Synchronous on purpose: verify reads tens of thousands of small
+ * pages, and a read through the thread pool costs more than the read itself
+ * (measured on the 10,000-entry bench tree, 22,246 files, 191 MB, page cache
+ * warm: inspectFolder 91 MB/s with async listing and reads 16 at a time, 431 MB/s
+ * synchronous; `find | xargs cat` of the same files 685 MB/s).
+ */
+export function hashCapped(path: string, expected: FileDigest, buffer: Buffer): { size: number; sha256: string | null; bytesRead: number; regular: boolean } {
   // O_NOFOLLOW: the entry was a file when listed, but it may have been swapped for a symlink since.
   // O_NONBLOCK: if it was swapped for a FIFO, opening must not hang.
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    const st = await handle.stat();
+    const st = fstatSync(fd);
     if (!st.isFile()) return { size: st.size, sha256: null, bytesRead: 0, regular: false };
     if (st.size > expected.size) return { size: st.size, sha256: null, bytesRead: 0, regular: true };
     const hash = createHash('sha256');
@@ -92,7 +97,7 @@ export async function hashCapped(path: string, expected: FileDigest, buffer: Buf
     for (;;) {
       const want = Math.min(buffer.length, expected.size + 1 - total);
       if (want <= 0) break;
-      const { bytesRead } = await handle.read(buffer, 0, want, total);
+      const bytesRead = readSync(fd, buffer, 0, want, total);
       hash.update(buffer.subarray(0, bytesRead));
       total += bytesRead;
       // A short read of a regular file is its end: saves one read call per file (a third of the syscalls of a small page).
@@ -102,14 +107,14 @@ export async function hashCapped(path: string, expected: FileDigest, buffer: Buf
     if (total > expected.size) return { size: total, sha256: null, bytesRead: total, regular: true };
     return { size: total, sha256: hash.digest('hex'), bytesRead: total, regular: true };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
-async function checkFile(path: string, rel: string, expected: FileDigest, buffer: Buffer): Promise<Outcome> {
+function checkFile(path: string, rel: string, expected: FileDigest, buffer: Buffer): Outcome {
   let got;
   try {
-    got = await hashCapped(path, expected, buffer);
+    got = hashCapped(path, expected, buffer);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // Swapped for a symlink (ELOOP) or removed (ENOENT) between listing and opening: report what is there now.
@@ -162,7 +167,8 @@ export async function inspectFolder(targetDir: string, manifest: ReleaseManifest
     const abs = dir === '' ? tree : join(tree, dir);
     let entries: Dirent[];
     try {
-      entries = await readdir(abs, { withFileTypes: true });
+      // Synchronous, like the hashing: a built site is thousands of one-page folders.
+      entries = readdirSync(abs, { withFileTypes: true });
     } catch (error) {
       throw new MirrorError('MIRROR_IO', `${abs} cannot be listed: ${(error as Error).message}. Check the mirror's permissions.`, { cause: error, file: abs });
     }
@@ -172,7 +178,7 @@ export async function inspectFolder(targetDir: string, manifest: ReleaseManifest
       let kind = kindOf(entry);
       if (kind === 'unknown') {
         // Some filesystems do not report types in listings; ask, without following.
-        const st = await lstat(join(abs, entry.name));
+        const st = lstatSync(join(abs, entry.name));
         kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : st.isSymbolicLink() ? 'link' : 'other';
       }
       const want = expected.get(rel);
@@ -190,14 +196,13 @@ export async function inspectFolder(targetDir: string, manifest: ReleaseManifest
     }
   }
 
-  const concurrency = options.concurrency ?? 16;
-  const buffers = Array.from({ length: concurrency }, () => Buffer.allocUnsafe(CHUNK));
+  const buffer = Buffer.allocUnsafe(CHUNK);
   let bytesRead = 0;
-  await runPool(toHash, concurrency, async (item, worker) => {
-    const outcome = await checkFile(item.abs, item.rel, item.expected, buffers[worker]!);
+  for (const item of toHash) {
+    const outcome = checkFile(item.abs, item.rel, item.expected, buffer);
     bytesRead += outcome.bytesRead;
     if (outcome.modified !== undefined) modified.push(outcome.modified);
-  });
+  }
 
   const missing = [...expected.keys()].filter((p) => !seen.has(p));
   const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -229,7 +234,7 @@ export async function inspectFolderMeta(targetDir: string, manifest: ReleaseMani
   for (const [path, bytes] of wanted) {
     const digest = { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
     try {
-      const got = await hashCapped(join(tree, path), digest, buffer);
+      const got = hashCapped(join(tree, path), digest, buffer);
       if (!got.regular) out.push({ path, problem: 'not-a-file' });
       else if (got.size !== digest.size || got.sha256 !== digest.sha256) out.push({ path, problem: 'different' });
     } catch (error) {

@@ -15,6 +15,7 @@
  * a modified file. When none verifies, `restore` falls back to the archive's
  * latest release, and only if that one verifies now.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchMirrorMeta, inspectFolder, inspectFolderMeta, inspectUrl, restoreFolder } from '../mirror/index.ts';
@@ -80,7 +81,6 @@ function seenKey(manifest: ReleaseManifest, anchor: string): string {
 }
 
 interface Candidate {
-  site: string;
   envelope: Uint8Array;
   trust: TrustBytes | undefined;
 }
@@ -105,7 +105,7 @@ function readMeta(siteDir: string): Candidate | undefined {
     if (bytes) trust[name] = bytes;
   }
   const complete = RELEASE_TRUST_FILES.every((n) => trust[n] !== undefined);
-  return { site: siteDir, envelope, trust: complete ? (trust as TrustBytes) : undefined };
+  return { envelope, trust: complete ? (trust as TrustBytes) : undefined };
 }
 
 /** Check the manifest copies of a folder mirror; the best verified one, and the copies that differ from it. */
@@ -116,7 +116,10 @@ function pickManifest(dir: string, options: VerifyOptions, problems: VerifyProbl
   const tried = new Set<string>();
   for (const { code, meta } of candidates) {
     if (!meta?.trust) continue;
-    const key = Buffer.from(meta.envelope).toString('base64').slice(0, 200) + meta.envelope.length;
+    // Identical copies (the usual case) are verified once.
+    const hash = createHash('sha256');
+    for (const bytes of [meta.envelope, ...RELEASE_TRUST_FILES.map((n) => meta.trust![n])]) hash.update(`${bytes.length}:`).update(bytes);
+    const key = hash.digest('hex');
     if (tried.has(key)) continue;
     tried.add(key);
     const result = verifyRelease(meta.envelope, meta.trust, { now: options.now, anchorFingerprint: options.anchorFingerprint });
@@ -127,7 +130,7 @@ function pickManifest(dir: string, options: VerifyOptions, problems: VerifyProbl
     if (!best || result.manifest.version > best.manifest.version) best = { manifest: result.manifest, signers: result.signers, envelope: meta.envelope, trust: meta.trust };
   }
   if (candidates.length === 0 || candidates.every((c) => !c.meta)) {
-    problems.push({ code: 'MANIFEST_MISSING', message: `${dir} holds no signed release manifest (${'<site>'}/${MIRROR_META_DIR}/${MANIFEST_FILE})`, fix: 'publish to this mirror with `sealpress publish --mirror`, or restore it with `sealpress verify --restore`' });
+    problems.push({ code: 'MANIFEST_MISSING', message: `${dir} holds no signed release manifest (<site>/${MIRROR_META_DIR}/${MANIFEST_FILE})`, fix: 'publish to this mirror with `sealpress publish --mirror`, or restore it with `sealpress verify --restore`' });
   }
   return best;
 }

@@ -233,8 +233,15 @@ describe('a second release, mix-and-match, rollback', () => {
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).toContain('3 release seal(s) from 3 manifest(s): all found in the log');
     expect(r.out).not.toContain('not checked');
-    const actions = new Set(readFileSync(auditLog, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action));
+    const lines = readFileSync(auditLog, 'utf8').trim().split('\n');
+    const actions = new Set(lines.map((l) => (JSON.parse(l) as { action: string }).action));
     for (const a of ['gate', 'release', 'deploy', 'verify', 'restore', 'rollback', 'incident']) expect(actions).toContain(a);
+    // Any edit of this real history is caught and the entry named: here the outcome of the 4th entry.
+    const edited = join(work, 'edited.jsonl');
+    writeFileSync(edited, lines.map((l, i) => (i === 3 ? l.replace(/"outcome":"(\w+)"/, '"outcome":"ok2"') : l)).join('\n') + '\n');
+    const bad = await cli(['audit', 'verify', '--log', edited]);
+    expect(bad.code).toBe(1);
+    expect(bad.out + bad.err).toMatch(/edited\.jsonl:4 seq 4\b/);
   });
 });
 
