@@ -35,6 +35,8 @@ export interface ApprovalResult {
   signers: string[];
   /** When approved: the record files whose approvals counted, sorted (a release names them). */
   records?: string[];
+  /** When approved: the time of the latest approval that counted (the reports' approval turnaround). */
+  approvedAtMs?: number;
   findings: ApprovalFinding[];
 }
 
@@ -117,7 +119,9 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
   const candidates = people.map((p) => slots.flatMap((s, i) => (canFill(p, s, entry) ? [i] : [])));
   const match = maxMatching(candidates, slots.length);
   const signers = people.map((p) => p.id).sort();
-  if (match.size === slots.length) return { status: 'approved', signers, findings: [], records: [...new Set(counted.map((a) => a.file))].sort() };
+  if (match.size === slots.length) {
+    return { status: 'approved', signers, findings: [], records: [...new Set(counted.map((a) => a.file))].sort(), approvedAtMs: Math.max(...counted.map((a) => a.at)) };
+  }
 
   if (withdrawal) {
     const reason = withdrawal.record.payload?.reason;

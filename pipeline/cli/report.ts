@@ -100,7 +100,7 @@ export async function report(args: string[], io: Io): Promise<number> {
     io.err(`sealpress: --site ${values.site} is not a site of the group (${[...gate.group.sites.keys()].join(', ')})`);
     return EXIT.CONFIG;
   }
-  const history = await loadHistory(root, gate.plan, now, trustAnchor(values['trust-anchor']).trustAnchor);
+  const history = await loadHistory(root, gate.plan);
   const model = buildReport({
     governance: governanceInput(gate.governance),
     group: gate.group,

@@ -107,6 +107,7 @@ export async function approvalJudge(options: {
         return {
           status: result.status,
           ...(result.records ? { records: result.records.map((file) => ({ file, sha256: digestOf(file) })) } : {}),
+          ...(result.approvedAtMs !== undefined ? { approvedAt: new Date(result.approvedAtMs).toISOString() } : {}),
           findings: result.findings.map((f) => {
             const { rule, severity } = ruleOf(f.code);
             const where = f.file === entry.path ? '' : ` (record ${f.file})`;

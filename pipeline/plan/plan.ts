@@ -26,6 +26,8 @@ export interface PlanEntry {
   assets: EntryAsset[];
   /** When publishable under verified approvals: the approval records that made it so, with their digests (a release lists them). */
   approvals?: ApprovalRecordRef[];
+  /** When publishable under verified approvals: when the last approval that counted was signed (ISO). */
+  approvedAt?: string;
 }
 
 export interface ApprovalRecordRef {
@@ -51,7 +53,7 @@ export interface ApprovalJudge {
   verified: boolean;
   note: string;
   /** Called for each entry that passed validation. */
-  judge(entry: ValidatedEntry & { frontMatter: FrontMatter; digest: string }): { status: 'approved' | 'pending' | 'refused' | 'withdrawn'; findings: Diagnostic[]; records?: ApprovalRecordRef[] };
+  judge(entry: ValidatedEntry & { frontMatter: FrontMatter; digest: string }): { status: 'approved' | 'pending' | 'refused' | 'withdrawn'; findings: Diagnostic[]; records?: ApprovalRecordRef[]; approvedAt?: string };
 }
 
 const UNVERIFIED: ApprovalJudge = {
@@ -104,6 +106,7 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
     if (fm) entry.frontMatter = fm;
     if (v.body !== undefined && status !== 'refused') entry.body = v.body;
     if (status === 'publishable' && approval?.records) entry.approvals = approval.records;
+    if (status === 'publishable' && approval?.approvedAt) entry.approvedAt = approval.approvedAt;
     return entry;
   });
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

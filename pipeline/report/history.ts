@@ -6,10 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { prepareRecordsParallel, type PreparedRecords } from '../approve/index.ts';
-import { loadApprovalRecords, loadTrustFiles } from '../load/index.ts';
 import type { Plan } from '../plan/index.ts';
-import { verifyTrust } from '../trust/index.ts';
 import type { History } from './figures.ts';
 
 const run = promisify(execFile);
@@ -62,32 +59,23 @@ export async function readGitLog(root: string): Promise<{ commits: Map<string, n
  * decision "approve", the entry's current digest): a forged record could
  * otherwise set any time it likes.
  */
-export function approvalTimes(plan: Plan, prepared: PreparedRecords): Map<string, number> {
-  const times = new Map<string, number>();
+/**
+ * When each published entry's last counted approval was signed: the gate
+ * verified the records and decided which approvals counted, and the plan
+ * carries the time (no second verification here).
+ */
+export function approvalTimes(plan: Plan): { approvals: Map<string, number>; note: string } {
+  const approvals = new Map<string, number>();
   for (const e of plan.entries) {
-    if (e.status !== 'publishable' || e.digest === undefined) continue;
-    for (const { record, item } of prepared.byPath.get(e.path) ?? []) {
-      if (record.problem || !record.person || !record.payload || !item) continue;
-      if (record.payload.decision !== 'approve' || item.digest !== e.digest) continue;
-      const at = record.payload.signedAtMs;
-      if (at > (times.get(e.path) ?? -Infinity)) times.set(e.path, at);
-    }
+    if (e.status === 'publishable' && e.approvedAt !== undefined) approvals.set(e.path, Date.parse(e.approvedAt));
   }
-  return times;
-}
-
-/** Verify the trust material and the approval records again (the gate does not hand them on) and take the approval times. */
-export async function loadApprovalTimes(root: string, plan: Plan, now: Date, trustAnchor?: string): Promise<{ approvals: Map<string, number>; note: string }> {
-  const trust = verifyTrust(loadTrustFiles(root).files, { now, ...(trustAnchor ? { anchorFingerprint: trustAnchor } : {}) });
-  if (!trust.ok) return { approvals: new Map(), note: `the trust material does not verify (${trust.problems[0]?.message ?? 'unknown problem'}): approval times unknown` };
-  const records = loadApprovalRecords(root).records;
-  const prepared = await prepareRecordsParallel(records, trust.trust);
-  const approvals = approvalTimes(plan, prepared);
-  return { approvals, note: `${records.length} approval records verified; ${approvals.size} published entries with an approval time` };
+  const note = plan.approvals.verified ? `approval times from the gate's verified records; ${approvals.size} published entries with an approval time` : 'approvals were not verified: approval times unknown';
+  return { approvals, note };
 }
 
 /** Both halves of the history, read at the edge. */
-export async function loadHistory(root: string, plan: Plan, now: Date, trustAnchor?: string): Promise<History> {
-  const [git, approvals] = await Promise.all([readGitLog(root), loadApprovalTimes(root, plan, now, trustAnchor)]);
+export async function loadHistory(root: string, plan: Plan): Promise<History> {
+  const git = await readGitLog(root);
+  const approvals = approvalTimes(plan);
   return { commits: git.commits, gitNote: git.note, approvals: approvals.approvals, approvalsNote: approvals.note };
 }

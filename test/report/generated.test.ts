@@ -146,7 +146,7 @@ beforeAll(async () => {
   if (!gate.ok) throw new Error('config');
   // The generator's statuses must be what the gate decides, or the expectations below mean nothing.
   expect(gate.plan.entries.map((e) => [e.path, e.status]).sort()).toEqual(gens.map((g) => [g.path, g.status]).sort());
-  const history = await loadHistory(repo.root, gate.plan, NOW);
+  const history = await loadHistory(repo.root, gate.plan);
   report = buildReport({ group: gate.group, plan: gate.plan, now: NOW, period: PERIOD, history });
 }, 120_000);
 afterAll(() => repo?.cleanup());

@@ -85,6 +85,13 @@ describe('approvals: the happy paths', () => {
     if (c.signers) expect(r.signers).toEqual(c.signers);
   });
 
+  test('the approval time reported is that of the last approval that counted', () => {
+    const later = ms(SIGNED, 3_600_000);
+    const r = decide(E(), prepareRecords([approve(pki.people.zhang.signer, E()), approve(pki.people.li.signer, E(), { at: later })], trust), NOW);
+    expect(r.status).toBe('approved');
+    expect(r.approvedAtMs).toBe(later.getTime());
+  });
+
   test('a batch approval of several entries: records verified once, every entry decided', () => {
     const entries = ['a', 'b', 'c'].map((s) => xxgkEntry({ path: `content/${MAIN}/tzgg/${s}.md`, digest: sha256(s) }));
     const other = xxgkEntry({ path: `content/${MAIN}/tzgg/d.md`, digest: sha256('d') });
@@ -93,7 +100,7 @@ describe('approvals: the happy paths', () => {
     expect(prepared.records.every((r) => r.problem === undefined)).toBe(true);
     // Both batch records counted for every entry: a release names them by digest.
     const files = records.map((r) => r.file).sort();
-    for (const e of entries) expect(decide(e, prepared, NOW)).toEqual({ status: 'approved', signers: ['p-liqiang', 'p-zhangwei'], findings: [], records: files });
+    for (const e of entries) expect(decide(e, prepared, NOW)).toEqual({ status: 'approved', signers: ['p-liqiang', 'p-zhangwei'], findings: [], records: files, approvedAtMs: SIGNED.getTime() });
     expect(decide(other, prepared, NOW).status).toBe('pending');
   });
 
