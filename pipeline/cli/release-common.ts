@@ -3,7 +3,6 @@
  * the audit log and the verifier's memory live, whose key signs a release,
  * and which CA a verifier trusts.
  */
-import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,10 +11,10 @@ import { DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY } from '../demo/in
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
 import { fileAuditSink, PublishError, type AuditSink } from '../publish/index.ts';
-import { inspectCertificate, normaliseFingerprint, type Signer } from '../trust/index.ts';
+import { decryptKeyPem, inspectCertificate, normaliseFingerprint, TrustError, type Signer } from '../trust/index.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
-import { keyMatches, loadSigner, PASSPHRASE_ENV } from './passphrase.ts';
+import { keyMatches, keyStep, loadSigner, PASSPHRASE_ENV } from './passphrase.ts';
 
 export const ARCHIVE_ENV = 'SEALPRESS_ARCHIVE';
 export const RELEASE_KEY_ENV = 'SEALPRESS_RELEASE_KEY';
@@ -80,29 +79,21 @@ export async function releaseSigners(values: { key?: string[] | undefined; cert?
     if (!certPem) throw new SealpressError('USAGE', `$${RELEASE_KEY_ENV} is set but $${RELEASE_CERT_ENV} is not: give the release signer's certificate too`);
     const passphrase = process.env[PASSPHRASE_ENV];
     if (!passphrase) throw new SealpressError('USAGE', `$${RELEASE_KEY_ENV} holds an encrypted key: set $${PASSPHRASE_ENV} to its passphrase`);
-    return [signerFromPem(envKey, certPem, passphrase, `$${RELEASE_KEY_ENV}`)];
+    return [await keyStep(() => signerFromPem(envKey, certPem, passphrase, `$${RELEASE_KEY_ENV}`))];
   }
   const demoKey = join(root, DEMO_RELEASE_KEY);
   if (existsSync(join(root, TRUST_DIR, 'DEMO.md')) && existsSync(demoKey)) {
     io.err(`warning: signing with the DEMO release key (${DEMO_RELEASE_KEY}, passphrase published in the README): for the demo only`);
-    return [signerFromPem(readFileSync(demoKey, 'utf8'), readFileSync(join(root, DEMO_RELEASE_CERT), 'utf8'), DEMO_PASSPHRASE, DEMO_RELEASE_KEY)];
+    return [await keyStep(() => signerFromPem(readFileSync(demoKey, 'utf8'), readFileSync(join(root, DEMO_RELEASE_CERT), 'utf8'), DEMO_PASSPHRASE, DEMO_RELEASE_KEY))];
   }
   throw new SealpressError('USAGE', `no release key: give --key FILE (the release signer's encrypted key) or set $${RELEASE_KEY_ENV} and $${RELEASE_CERT_ENV}`);
 }
 
 function signerFromPem(keyPem: string, certPem: string, passphrase: string, where: string): Signer {
-  if (!/^-----BEGIN ENCRYPTED PRIVATE KEY-----\r?\n/.test(keyPem.trimStart())) {
-    throw new SealpressError('CONFIG_INVALID', `${where} is not an encrypted PKCS#8 key; keys are kept encrypted [KEY_NOT_ENCRYPTED]`);
-  }
   const inspected = inspectCertificate(certPem);
   if (!inspected.ok) throw new SealpressError('CONFIG_INVALID', `the certificate for ${where}: ${inspected.message}`);
-  let key;
-  try {
-    key = createPrivateKey({ key: keyPem.trimStart(), format: 'pem', passphrase });
-  } catch (cause) {
-    throw new SealpressError('CONFIG_INVALID', `the passphrase does not open ${where} [KEY_PASSPHRASE_WRONG]`, { cause });
-  }
-  if (!keyMatches(key, inspected.cert)) throw new SealpressError('CONFIG_INVALID', `the key ${where} does not belong to its certificate [KEY_CERT_MISMATCH]`);
+  const key = decryptKeyPem(keyPem.trimStart(), passphrase, where);
+  if (!keyMatches(key, inspected.cert)) throw new TrustError('KEY_CERT_MISMATCH', `the key ${where} does not belong to its certificate`);
   return { key, certPem: inspected.cert.pem };
 }
 

@@ -94,13 +94,18 @@ export function readEncryptedKey(path: string, passphrase: string): KeyObject {
     if (e instanceof TrustError) throw e;
     throw new TrustError('KEY_IO', `cannot read the key ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { cause: e });
   }
+  return decryptKeyPem(text, passphrase, path);
+}
+
+/** Open encrypted PKCS#8 PEM text (from a file, or a CI secret in the environment); `where` names it in errors. */
+export function decryptKeyPem(text: string, passphrase: string, where: string): KeyObject {
   if (!/^-----BEGIN ENCRYPTED PRIVATE KEY-----\r?\n/.test(text)) {
-    throw new TrustError('KEY_NOT_ENCRYPTED', `${path} is not an encrypted PKCS#8 key; re-encrypt it with a passphrase`);
+    throw new TrustError('KEY_NOT_ENCRYPTED', `${where} is not an encrypted PKCS#8 key; re-encrypt it with a passphrase`);
   }
   try {
     return createPrivateKey({ key: text, format: 'pem', passphrase });
   } catch (e) {
     // The OpenSSL message says nothing about the passphrase; ours says what to do.
-    throw new TrustError('KEY_PASSPHRASE_WRONG', `the passphrase does not open ${path}; check it and try again`, { cause: e });
+    throw new TrustError('KEY_PASSPHRASE_WRONG', `the passphrase does not open ${where}; check it and try again`, { cause: e });
   }
 }
