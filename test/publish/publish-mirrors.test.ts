@@ -105,6 +105,18 @@ describe('sealpress publish --mirror A --mirror B on the demo', () => {
   });
 });
 
+describe('the off-site copy of the archive', () => {
+  test('restores a mirror byte for byte on its own, as after losing the local archive', async () => {
+    const page = join(B, SUB, 'index.html');
+    const original = readFileSync(page);
+    rmSync(page);
+    const r = await cli(['verify', B, '--restore', '--archive', offsite, '--root', repo, '--audit-log', auditLog, '--state', join(work, 'offsite-state.json'), '--now', LATER]);
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.out).toContain('restored');
+    expect(readFileSync(page).equals(original)).toBe(true);
+  });
+});
+
 describe.skipIf(!nginxAvailable())('a mirror served by nginx, verified over HTTP', () => {
   let nginx: NginxServer;
   beforeAll(async () => {
