@@ -42,8 +42,10 @@ ${Object.entries(COMMANDS)
 Run \`sealpress <command> --help\` for a command's options.
 
 Exit codes: 0 success, 1 something refused (check: an entry; approve, withdraw,
-keys, trust: nothing signed or the trust material would not verify), 2 usage,
-configuration or key error, 3 build failed.`;
+keys, trust: nothing signed or the trust material would not verify; verify: the
+mirror does not match), 2 usage, configuration or key error, 3 the job failed (a
+build, or the archive or a mirror could not be read or written), 4 released but a
+mirror failed, 5 the audit log could not be appended to.`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -72,6 +74,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       }
       return error.code === 'CONFIG_INVALID' || error.code === 'CONFIG_MISSING' ? EXIT.CONFIG : EXIT.BUILD;
     }
+    // The library's own errors (release, mirror, audit, governance, keys) carry a stable code and a
+    // message that says what to do: print them, never a stack trace.
+    const domain = domainError(error);
+    if (domain) {
+      io.err(`sealpress ${name}: ${domain.message} [${domain.code}]${domain.file ? ` (${domain.file})` : ''}`);
+      if (domain.fix) io.err(`  fix: ${domain.fix}`);
+      return EXIT.BUILD;
+    }
     throw error;
   }
+}
+
+function domainError(error: unknown): { message: string; code: string; file?: string; fix?: string } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, file, path, fix } = error as Error & { code?: unknown; file?: unknown; path?: unknown; fix?: unknown };
+  if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]+$/.test(code)) return undefined;
+  const where = typeof file === 'string' ? file : typeof path === 'string' ? path : undefined;
+  return { message: error.message, code, ...(where ? { file: where } : {}), ...(typeof fix === 'string' ? { fix } : {}) };
 }

@@ -2,10 +2,7 @@
 export type PublishErrorCode =
   | 'TRUST_UNREADABLE'
   | 'RELEASE_REFUSED'
-  | 'VERSION_CONFLICT'
   | 'ARCHIVE_MISSING'
-  | 'NO_ANCHOR'
-  | 'MIRROR_UNREADABLE';
 
 export class PublishError extends Error {
   readonly code: PublishErrorCode;

@@ -20,10 +20,6 @@ export interface MirrorOutcome {
   ms: number;
 }
 
-export function describeTarget(target: string): string {
-  return target;
-}
-
 export async function deployMirror(options: { target: string; archive: ReleaseArchive; manifest: ReleaseManifest; envelope: Uint8Array; trust: TrustBytes }): Promise<MirrorOutcome> {
   const started = performance.now();
   const { target, archive, manifest, envelope, trust } = options;

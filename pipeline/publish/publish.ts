@@ -12,7 +12,7 @@ import type { EntryStatus } from '../model/index.ts';
 import { summarise } from '../plan/index.ts';
 import { archiveRelease, ReleaseArchive } from '../release/index.ts';
 import type { Signer } from '../trust/index.ts';
-import { deployMirror, describeTarget, type MirrorOutcome } from './mirrors.ts';
+import { deployMirror, type MirrorOutcome } from './mirrors.ts';
 import { makeRelease, preflightSigners, readTrustBytes, sourceCommit } from './release.ts';
 import { hasErrors } from '../diagnostics/index.ts';
 import { loadSiteGroup } from '../load/index.ts';
@@ -122,7 +122,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const mirrors = await step('deploy', async () => {
     const out: MirrorOutcome[] = [];
     for (const target of options.mirrors) {
-      options.onProgress?.({ type: 'step', message: `deploy v${version} → ${describeTarget(target)}…` });
+      options.onProgress?.({ type: 'step', message: `deploy v${version} → ${target}…` });
       const outcome = await deployMirror({ target, archive, manifest: made.manifest, envelope: made.envelope, trust });
       out.push(outcome);
       await options.audit.record({ action: 'deploy', outcome: outcome.ok ? 'ok' : 'failed', details: { version, mirror: target, ...(outcome.error ? { error: outcome.error } : {}) } });

@@ -106,6 +106,20 @@ describe('sealpress publish --mirror A --mirror B on the demo', () => {
 });
 
 describe('the off-site copy of the archive', () => {
+  test('an archive without the release: a clear error naming what is missing, no stack trace, the mirror left as it was', async () => {
+    const page = join(B, SUB, 'index.html');
+    const original = readFileSync(page);
+    writeInto(page, '<h1>defaced</h1>');
+    const empty = join(work, 'empty-archive');
+    const r = await cli(['verify', B, '--restore', '--archive', empty, '--root', repo, '--audit-log', auditLog, '--state', join(work, 'offsite-state.json'), '--now', LATER]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/ARCHIVE_MISSING/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(readFileSync(page, 'utf8')).toBe('<h1>defaced</h1>');
+    writeInto(page, original);
+  });
+
+
   test('restores a mirror byte for byte on its own, as after losing the local archive', async () => {
     const page = join(B, SUB, 'index.html');
     const original = readFileSync(page);
