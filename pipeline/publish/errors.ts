@@ -2,7 +2,7 @@
 export type PublishErrorCode =
   | 'TRUST_UNREADABLE'
   | 'RELEASE_REFUSED'
-  | 'ARCHIVE_MISSING'
+  | 'ARCHIVE_MISSING';
 
 export class PublishError extends Error {
   readonly code: PublishErrorCode;
