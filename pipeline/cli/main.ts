@@ -5,7 +5,7 @@
  */
 import { SealpressError } from '../errors/index.ts';
 import { EXIT, TOOL_VERSION } from './exit.ts';
-import { processIo, type Io } from './output.ts';
+import { domainError, processIo, type Io } from './output.ts';
 
 type Run = (args: string[], io: Io) => Promise<number>;
 type Command = { load: () => Promise<Run>; summary: string };
@@ -86,10 +86,3 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
-function domainError(error: unknown): { message: string; code: string; file?: string; fix?: string } | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const { code, file, path, fix } = error as Error & { code?: unknown; file?: unknown; path?: unknown; fix?: unknown };
-  if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]+$/.test(code)) return undefined;
-  const where = typeof file === 'string' ? file : typeof path === 'string' ? path : undefined;
-  return { message: error.message, code, ...(where ? { file: where } : {}), ...(typeof fix === 'string' ? { fix } : {}) };
-}

@@ -44,3 +44,16 @@ export function printDiagnostics(io: Io, root: string, diagnostics: readonly Dia
   const lineOf = lineReader(root);
   for (const d of diagnostics) io.out(formatDiagnostic(d, { lineOf, color: io.color }));
 }
+
+/**
+ * The library's own errors (release, mirror, audit, governance, keys) carry a
+ * stable code and a message that says what to do; anything else is a bug and
+ * keeps its stack trace.
+ */
+export function domainError(error: unknown): { message: string; code: string; file?: string; fix?: string } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, file, path, fix } = error as Error & { code?: unknown; file?: unknown; path?: unknown; fix?: unknown };
+  if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]+$/.test(code)) return undefined;
+  const where = typeof file === 'string' ? file : typeof path === 'string' ? path : undefined;
+  return { message: error.message, code, ...(where ? { file: where } : {}), ...(typeof fix === 'string' ? { fix } : {}) };
+}

@@ -104,7 +104,7 @@ export async function publish(args: string[], io: Io): Promise<number> {
     io.out(`release v${s.version}: ${s.files} files (${(s.bytes / 1e6).toFixed(1)} MB), ${s.entries.publishable} entries, signed by ${s.signers.join(', ')}, expires ${s.expires}`);
     io.out(`archive: ${s.archive.dir} (+${s.archive.objectsAdded} objects)`);
     for (const o of s.archive.offsite) io.out(`off-site ${o.target}: ${o.ok ? 'copied' : `FAILED: ${o.error}`}`);
-    for (const m of s.mirrors) io.out(`mirror ${m.target}: ${m.ok ? 'deployed and verified' : `FAILED: ${m.error}`}`);
+    for (const m of s.mirrors) io.out(`mirror ${m.target}: ${!m.ok ? `FAILED: ${m.error}` : m.verified ? 'deployed and verified' : 'deployed (an rsync destination is not verified from here: run sealpress verify on its URL)'}`);
   }
   return s.ok ? EXIT.OK : EXIT.MIRROR;
 }

@@ -13,7 +13,7 @@ import { TRUST_DIR } from '../load/index.ts';
 import { fileAuditSink, PublishError, type AuditSink } from '../publish/index.ts';
 import { decryptKeyPem, inspectCertificate, normaliseFingerprint, TrustError, type Signer } from '../trust/index.ts';
 import { EXIT } from './exit.ts';
-import type { Io } from './output.ts';
+import { domainError, type Io } from './output.ts';
 import { keyMatches, keyStep, loadSigner, PASSPHRASE_ENV } from './passphrase.ts';
 
 export const ARCHIVE_ENV = 'SEALPRESS_ARCHIVE';
@@ -117,12 +117,16 @@ export function verifierAnchor(option: string | undefined, root: string): string
   throw new SealpressError('USAGE', `no trust anchor: give --trust-anchor FP (the group CA's SHA-256 fingerprint, from the group's published notice) or run in a checkout of the site group (${TRUST_DIR}/ca.pem)`);
 }
 
-/** Library errors of the publication steps, printed with their code and fix. */
+/**
+ * Library errors of the publication steps, printed with their code and fix:
+ * a release that would not verify is a refusal (1), a missing archive or
+ * trust file the caller's to fix (2), any other library error a failed job (3).
+ */
 export function publishFailure(io: Io, command: string, error: unknown): number {
-  if (error instanceof PublishError) {
-    io.err(`sealpress ${command}: ${error.message} [${error.code}]${error.file ? ` (${error.file})` : ''}`);
-    if (error.fix) io.err(`  fix: ${error.fix}`);
-    return error.code === 'RELEASE_REFUSED' ? EXIT.REFUSED : EXIT.CONFIG;
-  }
-  throw error;
+  const known = domainError(error);
+  if (!known) throw error;
+  io.err(`sealpress ${command}: ${known.message} [${known.code}]${known.file ? ` (${known.file})` : ''}`);
+  if (known.fix) io.err(`  fix: ${known.fix}`);
+  if (error instanceof PublishError) return error.code === 'RELEASE_REFUSED' ? EXIT.REFUSED : EXIT.CONFIG;
+  return EXIT.BUILD;
 }

@@ -9,7 +9,8 @@ import { DEFAULT_EXPIRES_DAYS, readTrustBytes, rollback as runRollback } from '.
 import { ReleaseArchive } from '../release/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import type { Io } from './output.ts';
+import { printDiagnostics, type Io } from './output.ts';
+import { runGate } from '../gate/index.ts';
 import { archiveDir, auditSink, expiresIn, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const ROLLBACK_HELP = `Usage: sealpress rollback --to VERSION [--mirror TARGET]... [--archive DIR]
@@ -20,8 +21,10 @@ export const ROLLBACK_HELP = `Usage: sealpress rollback --to VERSION [--mirror T
 Publish the files of release VERSION from the archive again, as a new release
 whose version is one more than the archive's latest, signed anew under the
 trust documents in sites/trust/ (the manifest records \`rollbackOf\`). The old
-release is checked first as of the time it was signed; its files are taken
-from the archive by digest, nothing is rebuilt.
+release is checked first: genuinely signed at the time it was made, by a key
+not revoked since, and publishing no entry that has been withdrawn or taken
+down since (the gate is run as of now to know). Its files are taken from the
+archive by digest; nothing is rebuilt.
 
 Options:
   --to VERSION           the release whose content to publish again
@@ -60,9 +63,17 @@ export async function rollback(args: string[], io: Io): Promise<number> {
   const now = clock(values.now);
   const signers = await releaseSigners(values, root, io);
   const anchor = trustAnchor(values['trust-anchor']).trustAnchor;
+  // The gate as of now: what was withdrawn or taken down since must not come back with the old pages.
+  const gate = await runGate({ root, now, ...trustAnchor(values['trust-anchor']) });
+  if (!gate.ok) {
+    printDiagnostics(io, root, gate.configDiagnostics);
+    io.err('sealpress rollback: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.');
+    return EXIT.CONFIG;
+  }
   let summary;
   try {
     summary = await runRollback({
+      currentPlan: gate.plan,
       archive: new ReleaseArchive(archiveDir(values.archive, root)),
       to,
       signers,
@@ -79,7 +90,7 @@ export async function rollback(args: string[], io: Io): Promise<number> {
   if (values.json) io.out(JSON.stringify(summary, null, 2));
   else {
     io.out(`release v${summary.version}: the content of v${summary.rollbackOf} (${summary.files} files), signed by ${summary.signers.join(', ')}`);
-    for (const m of summary.mirrors) io.out(`mirror ${m.target}: ${m.ok ? 'deployed and verified' : `FAILED: ${m.error}`}`);
+    for (const m of summary.mirrors) io.out(`mirror ${m.target}: ${!m.ok ? `FAILED: ${m.error}` : m.verified ? 'deployed and verified' : 'deployed (an rsync destination is not verified from here: run sealpress verify on its URL)'}`);
   }
   return summary.ok ? EXIT.OK : EXIT.MIRROR;
 }

@@ -6,11 +6,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { isUrl, verifyTarget, type VerifyReport } from '../publish/index.ts';
+import { TRUST_DIR, loadTrustFiles } from '../load/index.ts';
+import { isUrl, verifyTarget, type TrustFloor, type VerifyReport } from '../publish/index.ts';
+import { verifyTrust } from '../trust/index.ts';
 import { ReleaseArchive, SeenVersions } from '../release/index.ts';
 import { clock, parse } from './args.ts';
 import { EXIT } from './exit.ts';
-import type { Io } from './output.ts';
+import { domainError, type Io } from './output.ts';
 import { archiveDir, auditSink, publishFailure, statePath, verifierAnchor } from './release-common.ts';
 
 export const VERIFY_HELP = `Usage: sealpress verify TARGET [--site CODE] [--restore] [--archive DIR] [--state FILE]
@@ -63,8 +65,9 @@ export async function verify(args: string[], io: Io): Promise<number> {
   const target = isUrl(positionals[0]!) ? positionals[0]! : resolve(positionals[0]!);
   if (values.restore && isUrl(target)) throw new SealpressError('USAGE', '--restore repairs folder mirrors only; restore the web server\'s folder instead');
   const now = clock(values.now);
-  const report = await runVerify({ target, root, now, values, restore: values.restore === true }, io);
-  if (report === undefined) return EXIT.CONFIG;
+  const outcome = await runVerify({ target, root, now, values, restore: values.restore === true }, io);
+  if ('code' in outcome) return outcome.code;
+  const { report } = outcome;
   printReport(io, report, values.json === true);
   return report.ok ? EXIT.OK : EXIT.REFUSED;
 }
@@ -77,8 +80,8 @@ export interface VerifyRun {
   values: { site?: string | undefined; archive?: string | undefined; state?: string | undefined; 'trust-anchor'?: string | undefined; 'audit-log'?: string | undefined };
 }
 
-/** One verification with its audit entries; undefined when a library error was printed. */
-export async function runVerify(run: VerifyRun, io: Io): Promise<VerifyReport | undefined> {
+/** One verification with its audit entries: the report, or the exit code of an error already printed (and recorded). */
+export async function runVerify(run: VerifyRun, io: Io): Promise<{ report: VerifyReport } | { code: number }> {
   const { values, root, now, target } = run;
   const anchor = verifierAnchor(values['trust-anchor'], root);
   const audited = values['audit-log'] !== undefined || existsSync(join(root, 'sites', 'group.yaml'));
@@ -90,12 +93,14 @@ export async function runVerify(run: VerifyRun, io: Io): Promise<VerifyReport | 
       now,
       anchorFingerprint: anchor,
       seen: new SeenVersions(statePath(values.state)),
+      ...checkoutTrustFloor(root, now, anchor),
       ...(values.site ? { site: values.site } : {}),
       ...(run.restore ? { restoreFrom: new ReleaseArchive(archiveDir(values.archive, root)) } : {}),
     });
   } catch (error) {
-    publishFailure(io, 'verify', error);
-    return undefined;
+    const code = publishFailure(io, 'verify', error);
+    await audit?.record({ action: 'verify', outcome: 'failed', details: { mirror: target, restore: run.restore, error: domainError(error)?.code ?? 'ERROR' } });
+    return { code };
   }
   if (audit) {
     const bad = [...report.modified, ...report.missing, ...report.extra];
@@ -105,7 +110,7 @@ export async function runVerify(run: VerifyRun, io: Io): Promise<VerifyReport | 
     }
     await audit.record({ action: 'verify', outcome: report.ok ? 'ok' : 'refused', sites: report.sites, details: { mirror: target, ...(report.version ? { version: report.version } : {}), problems: report.problems.map((p) => p.code), files: bad.slice(0, 50), count: bad.length } });
   }
-  return report;
+  return { report };
 }
 
 export function printReport(io: Io, report: VerifyReport, json: boolean): void {
@@ -121,4 +126,17 @@ export function printReport(io: Io, report: VerifyReport, json: boolean): void {
   for (const f of report.extra) io.out(`extra:    ${f}`);
   const what = report.version === undefined ? 'no valid signed release' : `release v${report.version} (expires ${report.expires}, signed by ${report.signers?.join(', ')})`;
   io.out(`${report.ok ? 'OK' : 'FAILED'} ${report.target}: ${what}; ${report.files} files, ${(report.bytes / 1e6).toFixed(1)} MB checked in ${report.ms} ms (${mbps} MB/s)`);
+}
+
+/**
+ * The trust documents of the verifier's own checkout, when it has them and
+ * they verify under the same anchor: a mirror may not bind older ones (an old
+ * revocation list would hide a revoked release key).
+ */
+function checkoutTrustFloor(root: string, now: Date, anchor: string): { trustFloor?: TrustFloor } {
+  if (!existsSync(join(root, TRUST_DIR))) return {};
+  const verified = verifyTrust(loadTrustFiles(root).files, { now, anchorFingerprint: anchor });
+  if (!verified.ok) return {};
+  const { root: r, roster, policy, revocations } = verified.trust;
+  return { trustFloor: { root: r.version, roster: roster.version, policy: policy.version, revocations: revocations.version } };
 }

@@ -46,8 +46,14 @@ export async function watch(args: string[], io: Io): Promise<number> {
   const restore = !values['no-restore'] && !isUrl(target);
   let ok = false;
   for (let round = 1; round <= count; round++) {
-    const report = await runVerify({ target, root, now: new Date(), values, restore }, io);
-    if (report === undefined) return EXIT.CONFIG;
+    // A failed round (an unreadable archive, a refused restore) is printed and recorded; watching goes on.
+    const outcome = await runVerify({ target, root, now: new Date(), values, restore }, io);
+    if ('code' in outcome) {
+      ok = false;
+      if (round < count) await sleep(interval * 1000);
+      continue;
+    }
+    const { report } = outcome;
     ok = report.ok;
     if (!report.ok || report.restored || values.json) printReport(io, report, values.json === true);
     else io.err(`${new Date().toISOString()} OK ${target}: release v${report.version}`);

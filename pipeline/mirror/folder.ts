@@ -19,7 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { lstat, mkdir, open, readdir, readFile, readlink, rename, rm, rmdir, symlink, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, rmdir, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ReleaseManifest } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
@@ -156,10 +156,21 @@ async function acquireLock(store: string): Promise<() => Promise<void>> {
     } catch (error) {
       if (errno(error) !== 'EEXIST') throw new MirrorError('MIRROR_IO', `cannot create the lock ${path}: ${(error as Error).message}`, { cause: error, file: path });
     }
-    const [pid, host] = (await readFile(path, 'utf8').catch(() => '')).split('\n');
+    const seen = await readFile(path, 'utf8').catch(() => '');
+    const [pid, host] = seen.split('\n');
     const owner = Number(pid);
     if (host === hostname() && Number.isSafeInteger(owner) && owner > 0 && !pidAlive(owner)) {
-      await unlink(path).catch(() => undefined);
+      // Take over by renaming to a name of our own: of two deploys that saw the same dead lock, one rename
+      // wins. If what was moved is not the dead lock (a live deploy took over in between), put it back.
+      const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+      if (!(await rename(path, aside).then(() => true, () => false))) continue;
+      const moved = await readFile(aside, 'utf8').catch(() => '');
+      if (moved !== seen) {
+        await link(aside, path).catch(() => undefined);
+        await unlink(aside).catch(() => undefined);
+        throw new MirrorError('TARGET_BUSY', `another deploy took over ${path} while this one was breaking a stale lock; try again`, { file: path });
+      }
+      await unlink(aside).catch(() => undefined);
       continue;
     }
     throw new MirrorError('TARGET_BUSY', `another deploy (process ${pid ?? '?'} on ${host ?? '?'}) holds ${path}. Wait for it to finish; if that process is gone, delete the lock file.`, { file: path });
@@ -167,16 +178,65 @@ async function acquireLock(store: string): Promise<() => Promise<void>> {
   throw new MirrorError('TARGET_BUSY', `the lock ${path} keeps reappearing; another deploy is running.`, { file: path });
 }
 
-/** Removes staging folders and temporary links that a killed deploy left. */
+/** Removes staging folders, temporary links and half-removed trees that a killed deploy left. */
 async function removeLeftovers(store: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await readdir(store)) {
-    if (name.startsWith(STAGING_PREFIX) || name.startsWith(LINK_PREFIX)) {
-      await rm(join(store, name), { recursive: true, force: true });
+    if (name.startsWith(STAGING_PREFIX) || name.startsWith(LINK_PREFIX) || name.startsWith(REMOVING_PREFIX)) {
+      await removeTree(join(store, name), store);
       removed.push(name);
     }
   }
   return removed;
+}
+
+const REMOVING_PREFIX = '.removing-';
+
+/**
+ * Remove a tree that a defacer may have shaped: folders nested past PATH_MAX
+ * defeat a recursive rm (ENAMETOOLONG), and a tree that cannot be removed
+ * would fail every later deploy. Each sub-folder is first moved up into
+ * `scratch` (a short path on the same file system), so no path used here is
+ * ever longer than scratch plus two names. Links are removed, never followed.
+ */
+export async function removeTree(root: string, scratch: string): Promise<void> {
+  // The root itself may be a link (a temporary link of a killed deploy): remove the link, never what it points to.
+  const top = await lstat(root).catch((error: unknown) => {
+    if (errno(error) === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (top === undefined) return;
+  if (!top.isDirectory()) {
+    await unlink(root);
+    return;
+  }
+  const queue = [root];
+  let n = 0;
+  while (queue.length > 0) {
+    const dir = queue.pop()!;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (errno(error) === 'ENOENT') continue;
+      if (errno(error) === 'ENOTDIR') {
+        await unlink(dir);
+        continue;
+      }
+      throw error;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        const moved = join(scratch, `${REMOVING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}-${n++}`);
+        await rename(path, moved);
+        queue.push(moved);
+      } else await unlink(path);
+    }
+    await rmdir(dir).catch((error: unknown) => {
+      if (errno(error) !== 'ENOENT') throw error;
+    });
+  }
 }
 
 /** Keeps the new tree, the one it replaced and the newest others up to `keep`; removes the rest. */
@@ -185,7 +245,7 @@ async function pruneTrees(store: string, current: string, previous: string | nul
   const spare = Math.max(0, keep - (previous === null ? 1 : 2));
   const removed: string[] = [];
   for (const name of others.slice(spare)) {
-    await rm(join(store, name), { recursive: true, force: true });
+    await removeTree(join(store, name), store);
     removed.push(name);
   }
   return removed;
@@ -234,7 +294,7 @@ export async function installRelease(paths: StorePaths, layout: TreeLayout, inpu
     try {
       written = await writeTree(staging, layout, input.objects, options.concurrency);
     } catch (error) {
-      await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+      await removeTree(staging, paths.store).catch(() => undefined);
       throw error;
     }
     await rename(staging, tree);

@@ -15,6 +15,7 @@
  * never a mix of trees. Without the store, the folder is refused
  * (TARGET_NOT_OURS): sealpress never moves files it has no claim to.
  */
+import { MirrorError } from './errors.ts';
 import { planTree } from './layout.ts';
 import { installRelease, readTargetState, storeExists, storePaths, type ReleaseInput, type TargetState } from './folder.ts';
 import { inspectFolder, inspectFolderMeta, type ModifiedFile } from './inspect.ts';
@@ -69,6 +70,9 @@ export async function restoreFolder(options: RestoreOptions): Promise<RestoreRep
     // A foreign link or a plain folder is inspected as it is, to report what the repair changes.
     const found = await inspectFolder(paths.target, manifest, { trustNames: Object.keys(options.trustFiles) }).catch((error: unknown) => {
       if (state.kind === 'foreign-link') return undefined; // a dangling link: everything is missing
+      // A tree made unreadable (a folder without permission, names too deep to list) is repaired, not inspected:
+      // whoever did it must not be able to stop the restore.
+      if (error instanceof MirrorError && error.code === 'MIRROR_IO') return undefined;
       throw error;
     });
     if (found === undefined) missing = manifest.files.map((f) => f.path);

@@ -11,8 +11,9 @@
 import { PublishError } from './errors.ts';
 import { deployMirror, type MirrorOutcome } from './mirrors.ts';
 import { releaseFromArchive, signAndCheck, type TrustBytes } from './release.ts';
-import { RELEASE_TRUST_FILES, trustDigests, verifyRelease, type ReleaseArchive } from '../release/index.ts';
-import { isoInstant, type Signer } from '../trust/index.ts';
+import type { Plan } from '../plan/index.ts';
+import { RELEASE_TRUST_FILES, RELEASE_TRUST_KEYS, trustDigests, verifyRelease, type ReleaseArchive } from '../release/index.ts';
+import { inspectCertificate, isoInstant, parseEnvelope, revocationAt, verifyTrust, type Signer, type TrustFiles } from '../trust/index.ts';
 import type { AuditSink } from './audit.ts';
 
 export interface RollbackOptions {
@@ -26,6 +27,27 @@ export interface RollbackOptions {
   anchorFingerprint?: string;
   mirrors: readonly string[];
   audit: AuditSink;
+  /** The gate's plan now: entries withdrawn or taken down since the old release are not published again. */
+  currentPlan: Plan;
+}
+
+/** Signers of the envelope (among `signers`, who counted) revoked at `now` under the current trust documents. */
+function revokedSince(envelope: Uint8Array, signers: readonly string[], trust: TrustBytes, now: Date, anchorFingerprint: string | undefined): string[] {
+  const files: TrustFiles = {};
+  for (const name of RELEASE_TRUST_FILES) files[RELEASE_TRUST_KEYS[name]] = trust[name];
+  const verified = verifyTrust(files, { now, ...(anchorFingerprint ? { anchorFingerprint } : {}) });
+  if (!verified.ok) {
+    throw new PublishError('TRUST_UNREADABLE', `the trust documents under sites/trust/ do not verify now: ${verified.problems[0]?.message ?? 'unknown problem'}`, { fix: 'repair the trust material (`sealpress trust verify`) before rolling back' });
+  }
+  const parsed = parseEnvelope(envelope, { maxBytes: envelope.length + 1 });
+  if (!parsed.ok) return [...signers];
+  const out = new Set<string>();
+  for (const sig of parsed.envelope.signatures) {
+    const cert = inspectCertificate(sig.cert);
+    if (!cert.ok || cert.cert.uid === undefined || !signers.includes(cert.cert.uid)) continue;
+    if (revocationAt(verified.trust.revocationIndex, cert.cert.uid, cert.cert.fingerprint, now.getTime())) out.add(cert.cert.uid);
+  }
+  return [...out].sort();
 }
 
 export interface RollbackSummary {
@@ -50,6 +72,17 @@ export async function rollback(options: RollbackOptions): Promise<RollbackSummar
   }
   for (const f of checked.manifest.files) {
     if (!archive.has(f.sha256)) throw new PublishError('ARCHIVE_MISSING', `release v${to} lists ${f.path}, whose content ${f.sha256.slice(0, 12)}… is missing from the archive`, { fix: 'restore the archive from its off-site copy' });
+  }
+  // What has happened since must hold: a key revoked since (a compromise) signed nothing worth repeating,
+  // and an entry withdrawn or taken down since must not come back with the old pages.
+  const revoked = revokedSince(old.envelope, checked.signers, options.trust, now, options.anchorFingerprint);
+  if (revoked.length > 0) {
+    throw new PublishError('RELEASE_REFUSED', `release v${to} was signed by ${revoked.join(', ')}, revoked since: it is not published again`, { fix: 'roll back to a release signed by a key in good standing, or publish a new release' });
+  }
+  const current = new Map(options.currentPlan.entries.map((e) => [e.path, e.status]));
+  const gone = checked.manifest.entries.filter((e) => current.get(e.path) === 'withdrawn' || current.get(e.path) === 'unpublished').map((e) => `${e.path} (${current.get(e.path)})`);
+  if (gone.length > 0) {
+    throw new PublishError('RELEASE_REFUSED', `release v${to} publishes ${gone.length} entr${gone.length === 1 ? 'y' : 'ies'} taken off the sites since: ${gone.slice(0, 10).join(', ')}${gone.length > 10 ? ', …' : ''}`, { fix: 'publish a new release (`sealpress publish`), which leaves them out' });
   }
   const version = (archive.latest() ?? 0) + 1;
   const head = await options.audit.head();

@@ -18,7 +18,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fetchMirrorMeta, inspectFolder, inspectFolderMeta, inspectUrl, restoreFolder } from '../mirror/index.ts';
+import { fetchMirrorMeta, inspectFolder, inspectFolderMeta, inspectUrl, MirrorError, restoreFolder } from '../mirror/index.ts';
+import type { Trust } from '../trust/index.ts';
 import {
   MANIFEST_FILE,
   MIRROR_META_DIR,
@@ -67,8 +68,10 @@ export interface VerifyOptions {
   seen: SeenVersions;
   /** For a URL: which site it serves (default: the site whose domain is the URL's host). */
   site?: string;
-  /** Folder mirrors: repair from this archive when anything is wrong. */
+  /** Folder mirrors: repair from this archive when anything is wrong (its latest release is also a floor). */
   restoreFrom?: ReleaseArchive;
+  /** The trust document versions of the verifier's own checkout. */
+  trustFloor?: TrustFloor;
   fetch?: typeof fetch;
 }
 
@@ -78,6 +81,42 @@ export function isUrl(target: string): boolean {
 
 function seenKey(manifest: ReleaseManifest, anchor: string): string {
   return SeenVersions.key(manifest.group, anchor);
+}
+
+const TRUST_DOCS = ['root', 'roster', 'policy', 'revocations'] as const;
+type TrustDoc = (typeof TRUST_DOCS)[number];
+/** Versions of the trust documents a verifier already knows (its own checkout's), below which a mirror's are refused. */
+export type TrustFloor = Partial<Record<TrustDoc, number>>;
+
+/**
+ * Versions must not go backwards: the release (rollback), and each trust
+ * document it binds (an old revocation list would hide a revoked key, an old
+ * policy a higher threshold). The floor is the highest this verifier has seen,
+ * its own checkout's trust documents, and, when restoring, the archive's latest release.
+ */
+function floorProblems(manifest: ReleaseManifest, trust: Trust, options: VerifyOptions, archiveLatest?: number): VerifyProblem[] {
+  const key = seenKey(manifest, options.anchorFingerprint);
+  const out: VerifyProblem[] = [];
+  const last = options.seen.last(key);
+  if (last !== undefined && manifest.version < last) {
+    out.push({ code: 'RELEASE_ROLLBACK', message: `the mirror serves release v${manifest.version}, older than v${last} which this verifier has already seen`, fix: 'restore the mirror to the current release (`sealpress verify --restore`) or publish again' });
+  } else if (archiveLatest !== undefined && manifest.version < archiveLatest) {
+    out.push({ code: 'RELEASE_ROLLBACK', message: `the mirror serves release v${manifest.version}, older than v${archiveLatest} in the archive`, fix: 'restore the mirror to the current release (`sealpress verify --restore`)' });
+  }
+  for (const doc of TRUST_DOCS) {
+    const floor = Math.max(options.seen.last(`${key} ${doc}`) ?? 0, options.trustFloor?.[doc] ?? 0);
+    const version = trust[doc].version;
+    if (version < floor) {
+      out.push({ code: 'TRUST_ROLLBACK', message: `release v${manifest.version} is signed under ${doc} v${version}, older than v${floor} which this verifier already knows: an old ${doc} could hide a revocation or a stricter rule`, fix: 'publish a release under the current trust documents' });
+    }
+  }
+  return out;
+}
+
+function recordSeen(manifest: ReleaseManifest, trust: Trust, options: VerifyOptions): void {
+  const key = seenKey(manifest, options.anchorFingerprint);
+  options.seen.record(key, manifest.version);
+  for (const doc of TRUST_DOCS) options.seen.record(`${key} ${doc}`, Math.max(trust[doc].version, options.seen.last(`${key} ${doc}`) ?? 0));
 }
 
 interface Candidate {
@@ -112,7 +151,7 @@ function readMeta(siteDir: string): Candidate | undefined {
 function pickManifest(dir: string, options: VerifyOptions, problems: VerifyProblem[]) {
   const sites = existsSync(dir) ? readdirSync(dir).filter((n) => SITE_DIR.test(n)).sort() : [];
   const candidates = sites.map((s) => ({ code: s, meta: readMeta(join(dir, s)) }));
-  let best: { manifest: ReleaseManifest; signers: string[]; envelope: Uint8Array; trust: TrustBytes } | undefined;
+  let best: { manifest: ReleaseManifest; signers: string[]; envelope: Uint8Array; trust: TrustBytes; verified: Trust } | undefined;
   const tried = new Set<string>();
   for (const { code, meta } of candidates) {
     if (!meta?.trust) continue;
@@ -127,7 +166,10 @@ function pickManifest(dir: string, options: VerifyOptions, problems: VerifyProbl
       for (const p of result.problems) problems.push({ code: p.code, message: `${code}/${MIRROR_META_DIR}/${MANIFEST_FILE}: ${p.message}`, fix: p.fix });
       continue;
     }
-    if (!best || result.manifest.version > best.manifest.version) best = { manifest: result.manifest, signers: result.signers, envelope: meta.envelope, trust: meta.trust };
+    if (!best || result.manifest.version > best.manifest.version) best = { manifest: result.manifest, signers: result.signers, envelope: meta.envelope, trust: meta.trust, verified: result.trust };
+  }
+  if (!best && candidates.some((c) => c.meta) && candidates.every((c) => !c.meta?.trust)) {
+    problems.push({ code: 'TRUST_MISSING', message: `the trust documents beside the manifest (<site>/${MIRROR_META_DIR}/trust/) are missing or unreadable in every site of ${dir}: the release cannot be checked`, fix: 'restore the mirror (`sealpress verify --restore`)' });
   }
   if (candidates.length === 0 || candidates.every((c) => !c.meta)) {
     problems.push({ code: 'MANIFEST_MISSING', message: `${dir} holds no signed release manifest (<site>/${MIRROR_META_DIR}/${MANIFEST_FILE})`, fix: 'publish to this mirror with `sealpress publish --mirror`, or restore it with `sealpress verify --restore`' });
@@ -147,27 +189,33 @@ async function verifyFolder(options: VerifyOptions): Promise<VerifyReport> {
   const best = pickManifest(dir, options, problems);
   if (best) {
     const { manifest } = best;
-    // The rollback check runs on the winner only: an older copy beside a newer one is a modified file, not a rollback.
-    const last = options.seen.last(seenKey(manifest, options.anchorFingerprint));
-    if (last !== undefined && manifest.version < last) {
-      problems.push({ code: 'RELEASE_ROLLBACK', message: `the mirror serves release v${manifest.version}, older than v${last} which this verifier has already seen`, fix: 'restore the mirror to the current release (`sealpress verify --restore`) or publish again' });
-    }
+    // The floors apply to the winner only: an older copy beside a newer one is a modified file, not a rollback.
+    problems.push(...floorProblems(manifest, best.verified, options, options.restoreFrom?.latest()));
     Object.assign(report, { version: manifest.version, expires: manifest.expires, signers: best.signers, sites: manifest.sites.map((s) => s.code) });
-    const inspected = await inspectFolder(dir, manifest);
-    const meta = await inspectFolderMeta(dir, manifest, best.envelope, best.trust);
-    report.modified = [...inspected.modified.map((m) => m.path), ...meta.map((m) => m.path)].sort();
-    report.missing = inspected.missing;
-    report.extra = inspected.extra;
     report.files = manifest.files.length;
     report.bytes = manifest.files.reduce((n, f) => n + f.size, 0);
+    try {
+      const inspected = await inspectFolder(dir, manifest);
+      const meta = await inspectFolderMeta(dir, manifest, best.envelope, best.trust);
+      report.modified = [...inspected.modified.map((m) => m.path), ...meta.map((m) => m.path)].sort();
+      report.missing = inspected.missing;
+      report.extra = inspected.extra;
+    } catch (error) {
+      // A tree made unreadable is a finding, not a reason to stop: --restore still repairs it.
+      if (!(error instanceof MirrorError) || error.code !== 'MIRROR_IO') throw error;
+      problems.push({ code: 'MIRROR_UNREADABLE', message: error.message, fix: 'restore the mirror (`sealpress verify --restore`)' });
+    }
   }
   report.ok = best !== undefined && problems.length === 0 && report.modified.length + report.missing.length + report.extra.length === 0;
-  if (report.ok && best) options.seen.record(seenKey(best.manifest, options.anchorFingerprint), best.manifest.version);
+  if (report.ok && best) recordSeen(best.manifest, best.verified, options);
   report.ms = Math.round(performance.now() - started);
   if (report.ok || !options.restoreFrom) return report;
 
+  // Restore the release the mirror should serve: the one it serves when that is current and
+  // merely damaged, else the archive's latest.
   const archive = options.restoreFrom;
-  const version = best && !problems.some((p) => p.code === 'RELEASE_ROLLBACK') ? best.manifest.version : archive.latest();
+  const rolledBack = problems.some((p) => p.code === 'RELEASE_ROLLBACK' || p.code === 'TRUST_ROLLBACK');
+  const version = best && !rolledBack ? best.manifest.version : archive.latest();
   if (version === undefined) throw new PublishError('ARCHIVE_MISSING', `the archive ${archive.dir} holds no release to restore ${dir} from`, { fix: 'give the archive the release was published with (--archive DIR), or publish again' });
   const restored = await restoreRelease(archive, version, dir, options);
   const { restoreFrom: _used, ...plain } = options;
@@ -208,10 +256,7 @@ async function verifyUrl(options: VerifyOptions): Promise<VerifyReport> {
     return report;
   }
   const { manifest } = result;
-  const last = options.seen.last(seenKey(manifest, key));
-  if (last !== undefined && manifest.version < last) {
-    problems.push({ code: 'RELEASE_ROLLBACK', message: `the mirror serves release v${manifest.version}, older than v${last} which this verifier has already seen`, fix: 'the mirror must be brought up to date by its operator' });
-  }
+  problems.push(...floorProblems(manifest, result.trust, options));
   const host = new URL(base).hostname;
   const site = options.site ?? manifest.sites.find((s) => s.domain === host)?.code;
   if (site === undefined || !manifest.sites.some((s) => s.code === site)) {
@@ -227,11 +272,13 @@ async function verifyUrl(options: VerifyOptions): Promise<VerifyReport> {
   const inspected = await inspectUrl(base, site, manifest, options.fetch ? { fetch: options.fetch } : {});
   report.modified = inspected.modified.map((m) => m.path);
   report.missing = inspected.missing;
+  // A file that could not be fetched (an error status, a redirect elsewhere, a timeout) is not a file that matched.
+  for (const f of inspected.failed) problems.push({ code: 'FETCH_FAILED', message: `${f.path}: ${f.reason} (${f.url})`, fix: 'check the web server; a mirror serves every file of its release with status 200' });
   const files = manifest.files.filter((f) => f.path.startsWith(`${site}/`));
   report.files = files.length;
   report.bytes = files.reduce((n, f) => n + f.size, 0);
   report.ok = problems.length === 0 && report.modified.length + report.missing.length === 0;
-  if (report.ok) options.seen.record(seenKey(manifest, key), manifest.version);
+  if (report.ok) recordSeen(manifest, result.trust, options);
   report.ms = Math.round(performance.now() - started);
   return report;
 }

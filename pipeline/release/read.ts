@@ -25,6 +25,8 @@ export const MAX_MANIFEST_FILES = 2_000_000;
 export const MAX_MANIFEST_ENTRIES = 500_000;
 export const MAX_MANIFEST_SITES = 10_000;
 /** Version numbers are file names in the archive (10 digits). */
+/** The longest a release may stay valid (sealpress publish --expires-in allows up to 366 days). */
+export const MAX_RELEASE_LIFETIME_MS = 366 * 86_400_000;
 export const MAX_RELEASE_VERSION = 9_999_999_999;
 /** Largest file size a manifest may state (1 TiB): beyond it, an "endless data" attack, not a web page. */
 export const MAX_FILE_SIZE = 2 ** 40;
@@ -51,6 +53,8 @@ export function readManifest(value: unknown): Read<ReleaseManifest> {
   const createdAt = r.instant(o, 'createdAt', '');
   const expires = r.instant(o, 'expires', '');
   if (createdAt && expires && expires.t <= createdAt.t) r.problem('expires', `${expires.text} is not after createdAt ${createdAt.text}`);
+  // A release that never expires would defeat freeze protection; a year is the most any signer may promise.
+  if (createdAt && expires && expires.t - createdAt.t > MAX_RELEASE_LIFETIME_MS) r.problem('expires', `${expires.text} is more than 366 days after createdAt ${createdAt.text}`);
   const commit = r.optionalString(o, 'commit', '', { pattern: COMMIT, hint: 'a git commit id (40 or 64 lower-case hex digits)', max: 64 });
   let rollbackOf: number | undefined;
   if (o.rollbackOf !== undefined) {

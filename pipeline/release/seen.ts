@@ -4,7 +4,8 @@
  * cannot be read is an error, never a reset: forgetting what was seen would
  * let a mirror serve an old release again.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseStrictJsonBytes } from '../trust/canonical.ts';
 import { normaliseFingerprint } from '../trust/certs.ts';
 import { writeFileAtomicSync } from './atomic.ts';
@@ -44,6 +45,13 @@ export class SeenVersions {
     if (!Number.isInteger(version) || version < 1 || version > MAX_RELEASE_VERSION) {
       throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `${version} is not a release version`);
     }
+    // Read, compare and write under a lock: two verifiers sharing the file (a watch per mirror) must not
+    // overwrite each other's newer record with an older one.
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    withFileLock(`${this.file}.lock`, () => this.recordLocked(key, version));
+  }
+
+  private recordLocked(key: string, version: number): void {
     const state = this.load();
     const had = Object.hasOwn(state.seen, key) ? state.seen[key] : undefined;
     if (had !== undefined && version < had) {
@@ -94,5 +102,39 @@ export class SeenVersions {
       seen[key] = version;
     }
     return { format: STATE_FORMAT, seen };
+  }
+}
+
+const LOCK_WAIT_MS = 10_000;
+/** A lock older than this is from a process that died holding it (a record takes milliseconds). */
+const LOCK_STALE_MS = 60_000;
+
+/** Run `work` holding an exclusive lock file (created with O_EXCL), waiting up to LOCK_WAIT_MS. */
+function withFileLock<T>(lock: string, work: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o600));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ReleaseError('RELEASE_IO', `${lock} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e, path: lock });
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) {
+          // Take over by renaming aside: of two verifiers that both see it stale, only one rename succeeds.
+          renameSync(lock, `${lock}.stale-${process.pid}`);
+          rmSync(`${lock}.stale-${process.pid}`, { force: true });
+          continue;
+        }
+      } catch {
+        continue;
+      }
+      if (Date.now() > deadline) throw new ReleaseError('RELEASE_IO', `${lock} is held by another verifier; if none is running, delete it`, { path: lock });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 + Math.random() * 20);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { force: true });
   }
 }

@@ -242,9 +242,22 @@ function signerProblem(cert: CertInfo, trust: Trust, createdAt: number, now: num
       fix: 'sign with the key of a release signer; separation of duties keeps approvers and release signers apart',
     };
   }
-  const time = signingTimeProblem(cert, trust.anchor.cert, createdAt);
-  if (time) {
-    return { code: 'RELEASE_SIGNER_CERT_INVALID', message: `${person.name} (${person.id}) signed a release created ${isoInstant(createdAt)}, but ${time.message}`, fix: `${person.name} gets a new certificate and the release is signed again` };
+  // A release covers every site of the group: a grant scoped to some sites cannot sign it.
+  if (!person.roles.some((g) => g.role === 'release-signer' && g.sites === '*')) {
+    return {
+      code: 'RELEASE_SIGNER_NOT_AUTHORISED',
+      message: `${person.name} (${person.id}) holds the release-signer role for some sites only; a release covers the whole group`,
+      fix: 'the security administrators grant the release-signer role for all sites ("*"), or another release signer signs',
+    };
+  }
+  // Valid when the release says it was made, and still valid now: createdAt is the signer's own claim, so a
+  // certificate past its end (or not yet valid) must not be able to sign a back-dated release (TUF: keys are checked now).
+  for (const [t, when] of [
+    [createdAt, `signed a release created ${isoInstant(createdAt)}`],
+    [now, 'signed this release, checked now'],
+  ] as const) {
+    const time = signingTimeProblem(cert, trust.anchor.cert, t);
+    if (time) return { code: 'RELEASE_SIGNER_CERT_INVALID', message: `${person.name} (${person.id}) ${when}, but ${time.message}`, fix: `${person.name} gets a new certificate and the release is signed again` };
   }
   for (const [t, when] of [
     [createdAt, 'when the release was created'],

@@ -93,6 +93,24 @@ describe('the release signer', () => {
     expect(v.code, v.out).toBe(0);
   }, 60_000);
 
+  test('rollback refuses to bring back an entry withdrawn since, and publishes nothing', async () => {
+    const person = holding('release-signer');
+    const env = { SEALPRESS_RELEASE_KEY: person.keys.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASSPHRASE }) as string, SEALPRESS_RELEASE_CERT: person.certPem!, SEALPRESS_PASSPHRASE: PASSPHRASE };
+    const versions = () => readdirSync(join(repo.root, 'archive', 'releases')).length;
+    const before = versions();
+    expect(before).toBeGreaterThan(0);
+    // The approver of the main site's 办公室 withdraws a.md (错误发布).
+    const approver = people.find((p) => p.department === 'bgs' && p.roles.some((r) => r.role === 'approver' && r.sites !== '*' && r.sites.includes(MAIN)))!;
+    const { key } = keyFiles(approver);
+    const later = new Date(NOW.getTime() + 60_000).toISOString();
+    const w = await runCli(['withdraw', `content/${MAIN}/tzgg/a.md`, '--reason', '错误发布', '--key', key, '--passphrase-file', join(keys, 'passphrase'), '--yes', '--root', repo.root, '--now', later]);
+    expect(w.code, w.err).toBe(0);
+    const r = await runCli(['rollback', '--to', '1', '--root', repo.root, '--now', new Date(NOW.getTime() + 120_000).toISOString(), '--archive', join(repo.root, 'archive')], env);
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toContain(`content/${MAIN}/tzgg/a.md (withdrawn)`);
+    expect(versions()).toBe(before);
+  });
+
   test('an unencrypted key in the environment is refused before anything is built', async () => {
     const person = holding('release-signer');
     const plain = person.keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;

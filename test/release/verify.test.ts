@@ -159,6 +159,28 @@ describe('the TUF attack table, at manifest level', () => {
     },
     { name: 'signer certificate expired at createdAt', make: () => ({ envelope: signRelease(manifest, [fx.chenOld]) }), expected: ['RELEASE_SIGNER_CERT_INVALID', 'RELEASE_THRESHOLD_NOT_MET'] },
     {
+      // The signer picks createdAt: an expired certificate must not sign a release dated back inside its validity.
+      name: 'back-dated: an expired certificate signs a release dated inside its validity',
+      make: () => ({ envelope: signRelease(fx.manifest(trust, { createdAt: '2026-05-15T00:00:00Z', expires: '2027-05-14T00:00:00Z' }), [fx.chenOld]) }),
+      expected: ['RELEASE_SIGNER_CERT_INVALID', 'RELEASE_THRESHOLD_NOT_MET'],
+    },
+    {
+      name: 'a release that claims to stay valid for more than 366 days',
+      // Signed by a genuine release key (signRelease itself would refuse to sign it).
+      make: () => ({ envelope: signEnvelope(RELEASE_PAYLOAD_TYPE, canonicalBytes({ ...manifest, expires: '2099-01-01T00:00:00Z' }), [fx.chen]) }),
+      expected: ['RELEASE_MALFORMED'],
+    },
+    {
+      name: 'a release signer whose grant covers one site only cannot sign the group\'s release',
+      make: () => {
+        const roster = fx.rosterPayload() as { people: { id: string; roles: { role: string; sites: unknown }[] }[] };
+        for (const g of roster.people.find((p) => p.id === 'p-linfeng')!.roles) g.sites = [MAIN];
+        const files = fx.trustFiles({ roster });
+        return { envelope: signRelease(fx.manifest(files), [fx.lin]), files };
+      },
+      expected: ['RELEASE_SIGNER_NOT_AUTHORISED', 'RELEASE_THRESHOLD_NOT_MET'],
+    },
+    {
       name: 'threshold 2, one signer',
       make: () => {
         const files = fx.trustFiles({ policy: fx.pki.policyPayload({ release: { threshold: 2 } }) });
