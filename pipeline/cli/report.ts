@@ -2,11 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AuditEvent } from '../audit/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { runGate, type GateGovernance } from '../gate/index.ts';
+import { runGate, type GateGovernance, type GateResult } from '../gate/index.ts';
+import { summarise } from '../plan/index.ts';
 import { ASSESSMENT_DIR, assess, buildReport, type AdministratorFiling, type ColumnChange, type GovernanceInput, loadHistory, loadSheet, renderReportHtml, reportCsv, type AssessmentSheet } from '../report/index.ts';
 import { chinaDate, parseDateTime } from '../util/dates.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
+import { recordAudit, unsignedActor } from './audit-hook.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 
@@ -39,8 +42,13 @@ Options:
 Staleness: a column or home page is stale when MORE than its threshold has
 passed since the last update (news 14 days: day 14 is fine, day 15 stale).
 
+Every gate run is recorded in the audit log (sealpress audit --help): action
+gate, command report, the sites reported, the count of entries per status and
+the period, or the failure.
+
 Exit codes: 0 report written, 2 usage, configuration or assessment sheet error,
-3 the HTML page could not be built.`;
+3 the HTML page could not be built, 5 the gate run could not be recorded in the
+audit log.`;
 
 function day(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -90,16 +98,48 @@ export async function report(args: string[], io: Io): Promise<number> {
     }
   }
 
+  // From here the gate runs, and every run is recorded (as check and build do): the outcome, or why it failed.
+  const run = { root, now: values.now };
+  const gateEvent = { action: 'gate', ...unsignedActor(), ...(values.site !== undefined ? { sites: [values.site] } : {}) } as const;
+  const failed = (reason: Record<string, string>): AuditEvent => ({ ...gateEvent, outcome: 'failed', details: { command: 'report', ...reason } });
   const gate = await runGate({ root, now, cache: !values['no-cache'], ...trustAnchor(values['trust-anchor']) });
   if (!gate.ok) {
     printDiagnostics(io, root, gate.configDiagnostics);
     io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. No report was written.');
-    return EXIT.CONFIG;
+    return recordAudit(io, run, failed({ reason: 'config-invalid' }), EXIT.CONFIG);
   }
   if (values.site !== undefined && !gate.group.sites.has(values.site)) {
     io.err(`sealpress: --site ${values.site} is not a site of the group (${[...gate.group.sites.keys()].join(', ')})`);
-    return EXIT.CONFIG;
+    return recordAudit(io, run, failed({ reason: 'unknown-site' }), EXIT.CONFIG);
   }
+  try {
+    await writeReport(io, gate, { root, now, from, to, format, sheet, site: values.site, cacheDirOption: values['cache-dir'], outOption: values.out });
+  } catch (error) {
+    // A failed report (the HTML build, the output file) is recorded, then reported by main() as before.
+    const code = await recordAudit(io, run, failed({ error: error instanceof SealpressError ? error.code : 'ERROR' }), EXIT.BUILD);
+    if (code !== EXIT.BUILD) io.err('sealpress report: the report failed (below), and that failure is not in the audit log');
+    throw error;
+  }
+  const entries = values.site === undefined ? gate.plan.entries : gate.plan.entries.filter((e) => e.site === values.site);
+  const sites = values.site === undefined ? [...gate.group.sites.keys()] : [values.site];
+  return recordAudit(io, run, { ...gateEvent, sites, outcome: 'ok', details: { command: 'report', from, to, format, entries: entries.length, ...summarise({ ...gate.plan, entries }) } }, EXIT.OK);
+}
+
+interface ReportRun {
+  root: string;
+  now: Date;
+  from: string;
+  to: string;
+  format: 'json' | 'csv' | 'html';
+  sheet: AssessmentSheet | undefined;
+  site: string | undefined;
+  cacheDirOption: string | undefined;
+  outOption: string | undefined;
+}
+
+/** The figures, the assessment and the output, from a gate run that succeeded. */
+async function writeReport(io: Io, gate: Extract<GateResult, { ok: true }>, r: ReportRun): Promise<void> {
+  const { root, now, from, to, format, sheet, site, cacheDirOption, outOption } = r;
   const history = await loadHistory(root, gate.plan);
   const model = buildReport({
     governance: governanceInput(gate.governance),
@@ -109,7 +149,7 @@ export async function report(args: string[], io: Io): Promise<number> {
     period: { from, to },
     history,
     ...(sheet ? { thresholds: sheet.thresholds } : {}),
-    ...(values.site !== undefined ? { site: values.site } : {}),
+    ...(site !== undefined ? { site } : {}),
   });
   if (sheet) model.assessment = assess(sheet, model);
 
@@ -117,8 +157,8 @@ export async function report(args: string[], io: Io): Promise<number> {
   if (format === 'json') text = `${JSON.stringify(model, null, 2)}\n`;
   else if (format === 'csv') text = reportCsv(model);
   else {
-    const own = values['cache-dir'] === undefined;
-    const cacheDir = own ? mkdtempSync(join(tmpdir(), 'sealpress-report-')) : resolve(values['cache-dir']!);
+    const own = cacheDirOption === undefined;
+    const cacheDir = own ? mkdtempSync(join(tmpdir(), 'sealpress-report-')) : resolve(cacheDirOption!);
     io.err('building the report page (astro build)…');
     try {
       text = await renderReportHtml(model, { root: resolveSourceRoot(), cacheDir });
@@ -126,15 +166,14 @@ export async function report(args: string[], io: Io): Promise<number> {
       if (own) rmSync(cacheDir, { recursive: true, force: true });
     }
   }
-  if (values.out === undefined) {
+  if (outOption === undefined) {
     io.out(text.replace(/\n$/, ''));
   } else {
-    const out = resolve(values.out);
+    const out = resolve(outOption);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, text);
     io.err(`report written to ${out} (${format}, ${model.sites.length} site${model.sites.length === 1 ? '' : 's'}, ${from} to ${to})`);
   }
-  return EXIT.OK;
 }
 
 /** The report page's sources (src-report/, node_modules) belong to sealpress, not to the content repository. */
@@ -152,9 +191,18 @@ function governanceInput(g: GateGovernance): GovernanceInput {
     for (const d of site.dropped) add(d.column, 'drop', d.request);
     for (const r of site.renamed) add(r.column, 'rename', r.request);
   }
-  // Unfiled appointments are reported once filed or overdue; an uncountable one (calendar) shows as a check error instead.
+  // Appointments are reported once filed or overdue. One whose status depends on days the calendar does not cover is
+  // reported too, with no `late`, so the late-filing figure is unavailable (the assessment is incomplete), never a silent 0.
   const administratorFilings: AdministratorFiling[] = g.administrators
-    .filter((a) => a.workingDays !== undefined && (a.filed !== undefined || a.status === 'overdue'))
-    .map((a) => ({ site: a.site, administrator: a.name, appointed: a.appointed, filed: a.filed ?? '', workingDays: a.workingDays!, late: a.status === 'late' || a.status === 'overdue' }));
+    .filter((a) => a.status !== 'pending')
+    .map((a) => ({
+      site: a.site,
+      administrator: a.name,
+      appointed: a.appointed,
+      filed: a.filed ?? '',
+      ...(a.workingDays !== undefined ? { workingDays: a.workingDays } : {}),
+      ...(a.countedThrough !== undefined ? { countedThrough: a.countedThrough } : {}),
+      ...(a.status === 'unknown' ? { problem: a.problem ?? 'the working days cannot be counted' } : { late: a.status === 'late' || a.status === 'overdue' }),
+    }));
   return { administratorFilings, columnChanges };
 }

@@ -94,12 +94,54 @@ export function chineseDaysCalendar(): WorkCalendar {
  * Every day counted must be covered by the calendar. Pure.
  */
 export function workingDaysBetween(from: string, to: string, calendar: WorkCalendar): number {
+  return walk(from, to, calendar, undefined).days;
+}
+
+/** A count against a limit that may have stopped where the calendar's data ends. */
+export interface WorkingDayCount {
+  /** Working days counted: all of them, or those through `countedThrough`. */
+  days: number;
+  /**
+   * Present when the data ended before `to`: the last day counted. The days
+   * after it (`uncounted` calendar days) are not guessed; the count is given
+   * only because they cannot change the answer against the limit: either
+   * `days` already passed it, or even `days + uncounted` cannot.
+   */
+  countedThrough?: string;
+  uncounted?: number;
+}
+
+/**
+ * Working days from `from` to `to` (as workingDaysBetween), judged against a
+ * limit: when the calendar's data ends inside the span, the days beyond it are
+ * counted only if they could change whether the count passes `limit`. A late
+ * filing stays late in January when the package has no data for the new year
+ * yet (the 15 working days ran out in December); only a span whose answer
+ * truly depends on the missing days throws CALENDAR_OUT_OF_RANGE. Pure.
+ */
+export function workingDaysAgainst(from: string, to: string, calendar: WorkCalendar, limit: number): WorkingDayCount {
+  return walk(from, to, calendar, limit);
+}
+
+function walk(from: string, to: string, calendar: WorkCalendar, limit: number | undefined): WorkingDayCount {
   const start = dayNumber(from);
   const end = dayNumber(to);
   if (end < start) throw new GovernError('DATE_ORDER', `${to} is before ${from}`);
   // The start day itself must be covered too: the span is judged as a whole.
   calendar.isWorkingDay(from);
   let count = 0;
-  for (let d = start + 1; d <= end; d++) if (calendar.isWorkingDay(dateOfDay(d))) count++;
-  return count;
+  for (let d = start + 1; d <= end; d++) {
+    let working: boolean;
+    try {
+      working = calendar.isWorkingDay(dateOfDay(d));
+    } catch (error) {
+      if (limit === undefined || !(error instanceof GovernError) || error.code !== 'CALENDAR_OUT_OF_RANGE') throw error;
+      const uncounted = end - d + 1;
+      // Past the limit already, or unable to pass it even if every missing day were worked: the answer does not depend on them.
+      if (count > limit || count + uncounted <= limit) return { days: count, countedThrough: dateOfDay(d - 1), uncounted };
+      throw error;
+    }
+    if (working) count++;
+  }
+  return { days: count };
 }

@@ -323,9 +323,11 @@ function extraColumnClashes(sites: readonly Site[]): Diagnostic[] {
         continue;
       }
       const a = had.column;
-      if (a.name !== column.name || a.type !== column.type || a.category !== column.category) {
+      // The description too: a column change request signs it (govern/columns.ts sameDefinition), so it is part of the definition.
+      const shown = (c: Column) => `${c.name}/${c.type}/${c.category}${c.description === undefined ? ' (no description)' : ` ("${c.description}")`}`;
+      if (a.name !== column.name || a.type !== column.type || a.category !== column.category || (a.description ?? '') !== (column.description ?? '')) {
         out.push(
-          diagnostic('config-invalid', 'error', site.source, site.positions?.[`extraColumns.${column.id}`], `added column \`${column.id}\` is declared as ${column.name}/${column.type}/${column.category}, but ${had.site.source} declares it as ${a.name}/${a.type}/${a.category}`, {
+          diagnostic('config-invalid', 'error', site.source, site.positions?.[`extraColumns.${column.id}`], `added column \`${column.id}\` is declared as ${shown(column)}, but ${had.site.source} declares it as ${shown(a)}`, {
             fix: 'one column id means one column across the group (roster grants and policy rules name it): use the same definition, or another id',
           }),
         );

@@ -26,7 +26,7 @@ export interface PlanEntry {
   assets: EntryAsset[];
   /** When publishable under verified approvals: the approval records that made it so, with their digests (a release lists them). */
   approvals?: ApprovalRecordRef[];
-  /** When publishable under verified approvals: when the last approval that counted was signed (ISO). */
+  /** When publishable (or taken down by date) under verified approvals: when the last approval that counted was signed (ISO). */
   approvedAt?: string;
 }
 
@@ -106,7 +106,8 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
     if (fm) entry.frontMatter = fm;
     if (v.body !== undefined && status !== 'refused') entry.body = v.body;
     if (status === 'publishable' && approval?.records) entry.approvals = approval.records;
-    if (status === 'publishable' && approval?.approvedAt) entry.approvedAt = approval.approvedAt;
+    // Also for an entry taken down by its date: the reports ask whether it was ever on the site.
+    if ((status === 'publishable' || status === 'unpublished') && approval?.approvedAt) entry.approvedAt = approval.approvedAt;
     return entry;
   });
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -10,7 +10,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import { decodeUtf8 } from '../util/text.ts';
 import { Fields, type FieldIssue } from '../util/fields.ts';
 import { parseYaml } from '../util/yaml.ts';
-import type { ReportModel, SiteReport } from './model.ts';
+import type { AdministratorFiling, ReportModel, SiteReport } from './model.ts';
 import { DEFAULT_THRESHOLDS, THRESHOLD_KEYS, type Period, type Thresholds } from './thresholds.ts';
 
 export const ASSESSMENT_DIR = 'sites/assessment';
@@ -242,6 +242,11 @@ export function loadSheet(root: string, file: string): { sheet?: AssessmentSheet
   };
 }
 
+/** Late filings of one site; undefined (no figure, never 0) while any filing's lateness is unknown. */
+function lateFilings(items: readonly AdministratorFiling[]): number | undefined {
+  return items.some((x) => x.late === undefined) ? undefined : items.filter((x) => x.late).length;
+}
+
 /** A site's figures by name; undefined where the figure does not apply or is not available. */
 export function siteFigures(site: SiteReport, governance: ReportModel['governance']): Record<FigureName, number | undefined> {
   const filings = governance.administratorFilings;
@@ -259,7 +264,7 @@ export function siteFigures(site: SiteReport, governance: ReportModel['governanc
     replyP90Days: site.replies.distribution.p90Days,
     refusedEntries: site.refusals.total,
     turnaroundMedianDays: site.turnaround.distribution.medianDays,
-    lateAdministratorFilings: filings.provided ? filings.items.filter((x) => x.site === site.code && x.late).length : undefined,
+    lateAdministratorFilings: filings.provided ? lateFilings(filings.items.filter((x) => x.site === site.code)) : undefined,
     unapprovedColumnChanges: changes.provided ? changes.items.filter((x) => x.site === site.code && !x.approved).length : undefined,
   };
 }

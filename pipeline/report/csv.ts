@@ -34,6 +34,7 @@ export function reportCsv(report: ReportModel): string {
   add('report', undefined, undefined, undefined, 'period_from', report.period.from);
   add('report', undefined, undefined, undefined, 'period_to', report.period.to);
   add('report', undefined, undefined, undefined, 'generated_at', report.generatedAt);
+  add('report', undefined, undefined, undefined, 'as_of', report.asOf);
   for (const s of report.sites) {
     add('site', s, undefined, undefined, 'published', s.published);
     add('site', s, undefined, undefined, 'last_update', s.lastUpdate);
@@ -71,7 +72,14 @@ export function reportCsv(report: ReportModel): string {
     add('turnaround', s, undefined, undefined, 'approved_before_commit', t.approvedBeforeCommit);
   }
   const g = report.governance;
-  if (g.administratorFilings.provided) for (const f of g.administratorFilings.items) rows.push(['administrator_filings', f.site, undefined, undefined, f.administrator, 'working_days', f.workingDays]);
+  if (g.administratorFilings.provided) {
+    for (const f of g.administratorFilings.items) {
+      rows.push(['administrator_filings', f.site, undefined, undefined, f.administrator, 'working_days', f.workingDays]);
+      if (f.countedThrough !== undefined) rows.push(['administrator_filings', f.site, undefined, undefined, f.administrator, 'counted_through', f.countedThrough]);
+      // Empty when unknown: a spreadsheet must not read an uncountable filing as on time.
+      rows.push(['administrator_filings', f.site, undefined, undefined, f.administrator, 'late', f.late]);
+    }
+  }
   if (g.columnChanges.provided) for (const c of g.columnChanges.items) rows.push(['column_changes', c.site, undefined, c.column, c.change, 'approved', c.approved]);
   for (const a of report.assessment?.sites ?? []) {
     const site = { code: a.site, name: a.name };

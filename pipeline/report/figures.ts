@@ -52,6 +52,40 @@ export function publishedAt(e: PlanEntry): number {
 }
 
 /**
+ * Whether the entry was on the site at all: publishable now, or taken down by
+ * its unpublishAt after being online. The plan marks an entry `unpublished`
+ * once the date passes before it looks at approvals, so one that was still
+ * awaiting approval then (an approval-pending finding), or whose take-down
+ * came before its publication, never was online. A withdrawn entry is not
+ * counted: a signed withdrawal retracts it, and the plan does not say whether
+ * it was online before.
+ */
+export function wasOnSite(e: PlanEntry): boolean {
+  if (e.status === 'publishable') return true;
+  if (e.status !== 'unpublished' || !e.frontMatter?.unpublishAt) return false;
+  if (e.findings.some((f) => f.rule === 'approval-pending')) return false;
+  const until = epoch(e.frontMatter.unpublishAt);
+  if (e.approvedAt !== undefined && epoch(e.approvedAt) >= until) return false;
+  return publishedAt(e) < until;
+}
+
+/**
+ * Whether the entry was on the site at instant t: published by then and not
+ * yet taken down. A report for a past period judges staleness at the end of
+ * that period, when an entry removed since was still there.
+ */
+export function onSiteAt(e: PlanEntry, t: number): boolean {
+  if (!wasOnSite(e) || publishedAt(e) > t) return false;
+  const until = e.frontMatter?.unpublishAt;
+  return until === undefined || epoch(until) > t;
+}
+
+/** The instant a report judges staleness at: the end of its --to day (China time), or its clock if earlier. */
+export function reportAsOf(now: number, to: string): number {
+  return Math.min(now, epoch(`${to}T00:00:00+08:00`) + DAY_MS - 1);
+}
+
+/**
  * Whether the main site carries this sub-site entry: the same decision as
  * stage/bundleSite makes for a published build (publishable, `adopt: true`,
  * from a sub-site, in a column the main site has).
@@ -97,6 +131,9 @@ export function buildReport(input: ReportInput): ReportModel {
   const { group, plan, period } = input;
   const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
   const now = input.now.getTime();
+  // Staleness, blank columns and days since the last update are judged at the period's end, not today:
+  // a report for the first half of the year must not be cleared by what was published in November.
+  const asOf = reportAsOf(now, period.to);
   const inPeriod = (t: number) => {
     const d = chinaDate(t);
     return d >= period.from && d <= period.to;
@@ -126,10 +163,12 @@ export function buildReport(input: ReportInput): ReportModel {
     const columns: ColumnReport[] = site.columns.flatMap((id): ColumnReport[] => {
       const column = group.columns.get(id);
       if (!column) return [];
-      const own = (b.byColumn.get(id) ?? []).filter((e) => e.status === 'publishable');
+      const entries = b.byColumn.get(id) ?? [];
+      const own = entries.filter((e) => e.status === 'publishable');
       const adopted = mine.filter((e) => e.column === id);
       let last: number | undefined;
-      for (const e of [...own, ...adopted]) {
+      for (const e of [...entries, ...adopted]) {
+        if (!onSiteAt(e, asOf)) continue;
         const t = publishedAt(e);
         if (last === undefined || t > last) last = t;
       }
@@ -142,12 +181,12 @@ export function buildReport(input: ReportInput): ReportModel {
         published: own.filter((e) => inPeriod(publishedAt(e))).length,
         adopted: adopted.filter((e) => inPeriod(publishedAt(e))).length,
         blank: last === undefined,
-        stale: last !== undefined && exceeds(last, now, threshold),
+        stale: last !== undefined && exceeds(last, asOf, threshold),
         threshold,
       };
       if (last !== undefined) {
         r.lastUpdate = new Date(last).toISOString();
-        r.daysSince = calendarDaysBetween(last, now);
+        r.daysSince = calendarDaysBetween(last, asOf);
       }
       return [r];
     });
@@ -159,7 +198,7 @@ export function buildReport(input: ReportInput): ReportModel {
       name: site.name,
       kind: site.kind,
       published: published.length,
-      homeStale: siteLast === undefined || exceeds(siteLast, now, thresholds.home),
+      homeStale: siteLast === undefined || exceeds(siteLast, asOf, thresholds.home),
       columns,
       staleColumns: columns.filter((c) => c.stale).map((c) => c.id),
       blankColumns: columns.filter((c) => c.blank).map((c) => c.id),
@@ -169,7 +208,7 @@ export function buildReport(input: ReportInput): ReportModel {
     };
     if (siteLast !== undefined) {
       report.lastUpdate = new Date(siteLast).toISOString();
-      report.daysSince = calendarDaysBetween(siteLast, now);
+      report.daysSince = calendarDaysBetween(siteLast, asOf);
     }
     if (site.kind === 'sub') report.adoption = adoption(published, group);
     if (isMain) {
@@ -187,6 +226,7 @@ export function buildReport(input: ReportInput): ReportModel {
     version: REPORT_VERSION,
     group: group.name,
     generatedAt: input.now.toISOString(),
+    asOf: new Date(asOf).toISOString(),
     period: { ...period },
     thresholds,
     sources: { git: input.history?.gitNote ?? 'not read', approvals: input.history?.approvalsNote ?? 'not read' },
@@ -213,12 +253,16 @@ function adoption(published: readonly PlanEntry[], group: SiteGroup): AdoptionRe
 /**
  * Consultations: Q&A entries whose front matter was read and that are not
  * refused (a refused entry's dates are not trusted), asked in the period. A
- * consultation is answered on the site when its entry is published. Listed:
- * every one answered more than the reply limit after the question, and every
- * one whose answer is still not on the site when the limit has passed.
+ * consultation is answered on the site when its entry was published there,
+ * even if it has since been taken down by its unpublishAt (wasOnSite); one
+ * never online (pending, withdrawn, taken down before approval) is not
+ * answered. Listed: every one answered more than the reply limit after the
+ * question, and every one whose answer never reached the site when the limit
+ * has passed.
  */
 function replies(all: readonly PlanEntry[], group: SiteGroup, thresholds: Thresholds, now: number, inPeriod: (t: number) => boolean): SiteReport['replies'] {
   const asked: Consultation[] = [];
+  const onSite = new Set<Consultation>();
   for (const e of all) {
     const qa = e.frontMatter?.qa;
     if (!qa || e.status === 'refused' || group.columns.get(e.column)?.type !== 'qa') continue;
@@ -234,17 +278,19 @@ function replies(all: readonly PlanEntry[], group: SiteGroup, thresholds: Thresh
       replyDays: round1((answeredMs - askedMs) / DAY_MS),
       status: e.status,
     };
+    const answered = wasOnSite(e);
+    if (answered) onSite.add(c);
     if (exceeds(askedMs, answeredMs, thresholds.reply)) c.problem = 'answered-late';
-    else if (e.status !== 'publishable' && exceeds(askedMs, now, thresholds.reply)) c.problem = 'unanswered';
+    else if (!answered && exceeds(askedMs, now, thresholds.reply)) c.problem = 'unanswered';
     asked.push(c);
   }
-  const answered = asked.filter((c) => c.status === 'publishable');
+  const answered = asked.filter((c) => onSite.has(c));
   return {
     asked: asked.length,
     answered: answered.length,
     distribution: distribution(answered.map((c) => c.replyDays)),
     overLimit: asked.filter((c) => c.problem !== undefined).sort((a, b) => (a.askedAt < b.askedAt ? -1 : 1)),
-    awaiting: asked.filter((c) => c.status !== 'publishable').map((c) => ({ ...c, waitingDays: calendarDaysBetween(epoch(c.askedAt), now) })),
+    awaiting: asked.filter((c) => !onSite.has(c)).map((c) => ({ ...c, waitingDays: calendarDaysBetween(epoch(c.askedAt), now) })),
   };
 }
 

@@ -30,10 +30,10 @@ export interface ColumnReport {
   published: number;
   /** Main site only: sub-site entries it carries in this column, published in the period. */
   adopted: number;
-  /** Latest publication (own or carried) as of the report's clock, ISO; absent when nothing is published. */
+  /** Latest publication (own or carried) on the site at the report's asOf, ISO; absent when nothing was. */
   lastUpdate?: string;
   daysSince?: number;
-  /** Enabled for the site and nothing published in it at all. */
+  /** Enabled for the site and nothing of it on the site at asOf. */
   blank: boolean;
   /** Something is published, but the latest is older than the column type's threshold. */
   stale: boolean;
@@ -56,12 +56,12 @@ export interface Consultation {
 export interface ReplyReport {
   /** Consultations (Q&A entries, not refused) asked in the period. */
   asked: number;
-  /** Of those, answered on the site (the entry is published). */
+  /** Of those, answered on the site (the entry is published, or was until taken down by its unpublishAt). */
   answered: number;
   distribution: Distribution;
   /** Every consultation answered after the limit, or still not answered on the site after it. */
   overLimit: Consultation[];
-  /** Consultations whose answer is not on the site yet (pending, withdrawn, taken down), with days waited so far. */
+  /** Consultations whose answer never reached the site (pending, withdrawn, taken down before approval), with days waited so far. */
   awaiting: (Consultation & { waitingDays: number })[];
 }
 
@@ -122,11 +122,16 @@ export interface AdministratorFiling {
   administrator: string;
   /** YYYY-MM-DD. */
   appointed: string;
+  /** YYYY-MM-DD; '' when not filed yet (listed once overdue, or when its status is unknown). */
   filed: string;
-  /** Working days between appointment and filing (Chinese calendar). */
-  workingDays: number;
-  /** More than the 15 working days the rules allow. */
-  late: boolean;
+  /** Working days between appointment and filing, or to the report's day when not filed (Chinese calendar); absent when they cannot be counted. */
+  workingDays?: number;
+  /** The calendar's data ended first: workingDays counts through this day only (see FilingRecord.countedThrough); `late` is still certain. */
+  countedThrough?: string;
+  /** More than the 15 working days the rules allow; absent when that depends on days the calendar does not cover (the figure is then unavailable, never 0). */
+  late?: boolean;
+  /** Why `late` is absent. */
+  problem?: string;
 }
 
 export interface ColumnChange {
@@ -152,6 +157,8 @@ export interface ReportModel {
   group: string;
   /** The report's clock, ISO. */
   generatedAt: string;
+  /** When staleness, blank columns and days since update are judged: the end of the period's last day (China time), or generatedAt if earlier. ISO. */
+  asOf: string;
   /** Inclusive, YYYY-MM-DD, China time. */
   period: { from: string; to: string };
   thresholds: Thresholds;

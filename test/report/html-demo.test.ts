@@ -20,8 +20,16 @@ async function run(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };
-  const code = await report(['--root', ROOT, '--now', NOW, '--no-cache', ...args], io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  // The report runs over the checkout's own demo: its gate run is recorded, and must go to a log of the test's, never to .sealpress/audit.
+  const saved = process.env['SEALPRESS_AUDIT_LOG'];
+  process.env['SEALPRESS_AUDIT_LOG'] = join(tmp, 'audit.jsonl');
+  try {
+    const code = await report(['--root', ROOT, '--now', NOW, '--no-cache', ...args], io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    if (saved === undefined) delete process.env['SEALPRESS_AUDIT_LOG'];
+    else process.env['SEALPRESS_AUDIT_LOG'] = saved;
+  }
 }
 
 let model: ReportModel;
@@ -118,6 +126,11 @@ describe('the demo report', () => {
 
   test('an unknown site or a missing sheet exits 2', async () => {
     expect((await run(['--site', '19999999999'])).code).toBe(2);
+    // Recorded, in the test's own log (the JSON, HTML and CSV runs before it as well).
+    const logged = readFileSync(join(tmp, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { outcome: string; details: { command: string; reason?: string } });
+    expect(logged.length).toBeGreaterThanOrEqual(4);
+    expect(logged.every((e) => e.details.command === 'report')).toBe(true);
+    expect(logged.at(-1)).toMatchObject({ outcome: 'failed', details: { reason: 'unknown-site' } });
     const missing = await run(['--sheet', 'sites/assessment/1999.yaml']);
     expect(missing.code).toBe(2);
     expect(missing.out).toContain('sites/assessment/1999.yaml');
