@@ -13,17 +13,26 @@
  * (a fork of the chain), so an append holds an exclusive lock: the file
  * `<log>.lock`, created with O_EXCL ('wx') and holding `pid host token time`.
  * A busy lock is retried until a timeout. A stale lock (its holder died) is
- * broken only when the holder's pid is on this host and no longer runs, or when
- * the lock is still empty a minute after its creation (the holder died between
- * creating and writing it); a lock held from another host (a shared volume) is
- * never broken automatically: the error names the file and its holder, to be
- * removed by hand once nobody writes. Breaking renames the lock aside and
- * checks that it moved the stale one; should it have taken a fresh lock in a
- * race, it puts it back. A fork that still slipped through would be caught by
- * verify (two entries with one seq).
+ * broken only when the holder's pid is on this host and no longer runs; a lock
+ * held from another host (a shared volume), or one still empty (its creator
+ * died between creating and writing it, or is about to write it: nobody can
+ * tell which), is never broken automatically: the error names the file and its
+ * holder, to be removed by hand once nobody writes.
+ *
+ * Only one process may ever believe it holds the lock, so breaking is
+ * serialised behind a second lock, `<log>.lock.break` (also O_EXCL): under it
+ * the lock is judged stale again and only then removed. That is safe because
+ * a stale lock can leave only through a breaker (its holder is dead), and
+ * breakers take turns, so the file judged is the file removed; nothing is ever
+ * renamed aside or put back (which let a third process take the lock in
+ * between, or brought a released lock back to life). A breaker holds the break
+ * lock for a few system calls; if one dies there, the break lock is not broken
+ * in turn (that would reopen the race): the error names it, to be removed by
+ * hand. A fork that still slipped through (a lock removed by hand too early)
+ * would be caught by verify (two entries with one seq).
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AuditError, entryLine, eventProblems, MAX_LINE_BYTES, nextEntry, parseLine, type AuditEntry, type AuditEvent, type AuditHead } from './entry.ts';
@@ -97,12 +106,11 @@ export function auditHead(logPath: string): AuditHead | undefined {
 export interface AppendOptions {
   /** How long to wait for another process's lock. Default 10 s. */
   lockTimeoutMs?: number;
-  /** How far `now` may lie before the last entry's time. Default 5 minutes, as verify allows. */
+  /** How far `now` may lie before the last entry's time. Default 5 minutes: verify holds each entry to the same rule against the one before it. */
   skewMs?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const STALE_EMPTY_LOCK_MS = 60_000;
 
 function alive(pid: number): boolean {
   try {
@@ -113,53 +121,55 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Whether the lock with this content is stale, and who holds it (for the message). */
-function staleness(lockPath: string): { stale: boolean; content: string; holder: string } {
+/** Whether the lock file is stale, and who holds it (for the message). */
+function staleness(lockPath: string): { stale: boolean; holder: string } {
   let content: string;
-  let mtimeMs: number;
   try {
     content = readFileSync(lockPath, 'utf8');
-    mtimeMs = statSync(lockPath).mtimeMs;
   } catch {
-    return { stale: false, content: '', holder: 'a process that just released it' };
+    return { stale: false, holder: 'a process that just released it' };
   }
+  if (!content) return { stale: false, holder: 'a process that died before writing its pid into it, or is writing it now' };
   const [pid, host, , since] = content.split(' ');
-  if (!content) return { stale: Date.now() - mtimeMs > STALE_EMPTY_LOCK_MS, content, holder: 'a process that has not written it yet' };
-  const holder = `pid ${pid} on ${host} since ${since}`;
   const n = Number(pid);
-  return { stale: host === hostname() && Number.isSafeInteger(n) && n > 0 && !alive(n), content, holder };
+  const dead = host === hostname() && Number.isSafeInteger(n) && n > 0 && !alive(n);
+  return { stale: dead, holder: `pid ${pid} on ${host} since ${since}${dead ? ' (no longer running)' : ''}` };
 }
 
-function breakStale(lockPath: string, content: string): void {
-  const aside = `${lockPath}.stale-${process.pid}-${randomUUID()}`;
+const lockToken = () => `${process.pid} ${hostname()} ${randomUUID()} ${new Date().toISOString()}`;
+
+/**
+ * Remove the lock if it is stale, holding the break lock: 'busy' when another process holds that (it is
+ * breaking the same lock, or died doing so).
+ */
+function breakStale(lockPath: string): 'done' | 'busy' {
+  const breakPath = `${lockPath}.break`;
+  const token = lockToken();
   try {
-    renameSync(lockPath, aside);
-  } catch {
-    return; // someone else broke or released it
+    writeFileSync(breakPath, token, { flag: 'wx', mode: 0o600 });
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return 'busy';
+    throw ioError(breakPath, 'lock', cause);
   }
-  let moved = '';
   try {
-    moved = readFileSync(aside, 'utf8');
-  } catch {
-    /* judged below as not the stale one */
-  }
-  if (moved !== content) {
-    // A live holder's fresh lock: put it back unless another process took the lock meanwhile.
-    try {
-      linkSync(aside, lockPath);
-    } catch {
-      /* verify would name the fork, if one follows */
+    // Judged again under the break lock: another breaker may have removed the stale lock and a live process
+    // taken a fresh one since we looked. What is judged stale now stays until we remove it: its holder is dead,
+    // and every other breaker waits for the break lock.
+    if (staleness(lockPath).stale) {
+      try {
+        unlinkSync(lockPath);
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(lockPath, 'remove the stale lock of', cause);
+      }
     }
+  } finally {
+    release(breakPath, token);
   }
-  try {
-    unlinkSync(aside);
-  } catch {
-    /* already gone */
-  }
+  return 'done';
 }
 
 async function acquire(lockPath: string, timeoutMs: number): Promise<string> {
-  const token = `${process.pid} ${hostname()} ${randomUUID()} ${new Date().toISOString()}`;
+  const token = lockToken();
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -169,11 +179,16 @@ async function acquire(lockPath: string, timeoutMs: number): Promise<string> {
       if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(lockPath, 'lock', cause);
     }
     const s = staleness(lockPath);
-    if (s.stale) {
-      breakStale(lockPath, s.content);
-      continue;
-    }
+    if (s.stale && breakStale(lockPath) === 'done') continue;
     if (Date.now() >= deadline) {
+      const breakPath = `${lockPath}.break`;
+      if (s.stale && existsSync(breakPath)) {
+        throw new AuditError(
+          'AUDIT_LOCKED',
+          breakPath,
+          `the audit log's lock ${lockPath} is stale (held by ${s.holder}), but ${breakPath} says another process is breaking it: ${staleness(breakPath).holder}. If no sealpress command is running, remove ${breakPath} and run the command again`,
+        );
+      }
       throw new AuditError('AUDIT_LOCKED', lockPath, `the audit log is locked by ${s.holder} (${lockPath}); if no sealpress command is running there, remove that file and run the command again`);
     }
     // Jittered backoff, capped: appends are short, waiting long wastes the holder's release.
@@ -181,11 +196,12 @@ async function acquire(lockPath: string, timeoutMs: number): Promise<string> {
   }
 }
 
+/** Remove our own lock file, never another's (ours may have been removed by hand and the lock taken since). */
 function release(lockPath: string, token: string): void {
   try {
     if (readFileSync(lockPath, 'utf8') === token) unlinkSync(lockPath);
   } catch {
-    /* broken by another process as stale: nothing of ours to remove */
+    /* already gone: nothing of ours to remove */
   }
 }
 

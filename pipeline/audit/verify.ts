@@ -1,8 +1,15 @@
 /**
  * Verify the audit log: every line a canonical, self-consistent entry; seq
  * 1, 2, 3… with no gap, repeat or reordering; each `prev` the hash of the
- * entry before; time never going backwards by more than a skew. The first bad
- * line is named with a stable code.
+ * entry before; each entry's time not before the previous entry's by more than
+ * a skew (exactly the rule `appendAudit` enforces, so an honest log always
+ * verifies). The first bad line is named with a stable code.
+ *
+ * An entry is handed to `onEntry` (what `audit show` prints) only once it is
+ * confirmed: the next line's `prev` is its hash, or it is the last line of a
+ * log that verified. An entry that nothing confirms could be a forgery the
+ * following damage hides (a rewritten entry before a broken link, one of two
+ * entries claiming the same place), so it is never shown as fact.
  *
  * The honest limit: a hash chain alone cannot tell a log whose tail was cut
  * off, or one rewritten wholesale with recomputed hashes, from a genuine one.
@@ -23,7 +30,7 @@ export type AuditProblemCode =
   | 'AUDIT_EDITED'
   /** `prev` does not match the hash of the entry before: that entry was rewritten with a recomputed hash (or this one's prev was). */
   | 'AUDIT_CHAIN_BROKEN'
-  /** Two entries claim the same seq and chain to the same predecessor: one was inserted. */
+  /** Two entries claim the same seq and chain to the same predecessor: one was inserted (`lines` names both). */
   | 'AUDIT_INSERTED'
   /** An entry repeats the one before it byte for byte. */
   | 'AUDIT_DUPLICATE'
@@ -40,6 +47,8 @@ export type AuditProblemCode =
 export interface AuditProblem {
   /** 1-based line of the log (for a truncation below a seal: one past the last line). */
   line: number;
+  /** Every line the problem concerns, when it is more than one (two entries claiming the same seq). */
+  lines?: number[];
   seq?: number;
   code: AuditProblemCode;
   problem: string;
@@ -52,17 +61,21 @@ export interface AuditSeal extends AuditHead {
 
 export interface VerifyAuditOptions {
   seals?: readonly AuditSeal[];
-  /** How far an entry's time may lie before the latest earlier one (clocks of two machines, the lock's wait). Default 5 minutes. */
+  /** How far an entry's time may lie before the previous entry's (clocks of two machines, the lock's wait). Default 5 minutes, as appendAudit allows. */
   skewMs?: number;
-  /** Called with each entry that verified, in order (for `audit show`, which must not show a tampered log as fact). */
+  /**
+   * Called with each entry that verified and is confirmed, in order (for `audit show`, which must not show a
+   * tampered log as fact): an entry is handed on once the next line's prev is its hash, or at the end of a log
+   * that verified. So it runs one line behind, and not at all for the entry before the first problem.
+   */
   onEntry?: (entry: AuditEntry) => void;
 }
 
 export interface AuditVerifyResult {
   ok: boolean;
-  /** Entries verified before the first problem (all of them when ok). */
+  /** Entries verified and confirmed before the first problem (all of them when ok): those handed to onEntry. */
   entries: number;
-  /** The last verified entry; undefined for an empty log. */
+  /** The last of those entries; undefined for an empty log. */
   head?: AuditHead;
   firstBad?: AuditProblem;
   /** Seals found in the log (all of them when ok). */
@@ -78,15 +91,18 @@ interface Good {
   hash: string;
   prev: string;
   line: number;
+  atMs: number;
+  entry: AuditEntry;
 }
 
 /** The verifier, fed one line at a time (without newlines). */
 export class AuditChainVerifier {
   private line = 0;
   private count = 0;
+  /** The last entry that passed its checks, held back until the next line confirms it. */
   private last: Good | undefined;
-  private maxAt = -Infinity;
-  private maxAtSeq = 0;
+  /** The last entry handed on (confirmed). */
+  private confirmed: AuditHead | undefined;
   private bad: AuditProblem | undefined;
   /** A problem whose exact nature the following lines decide. */
   private pending: { kind: 'jump'; from: number; to: number; problem: AuditProblem; seen: number } | { kind: 'twins'; a: Good; b: Good } | undefined;
@@ -117,7 +133,7 @@ export class AuditChainVerifier {
     const parsed = parseLine(bytes);
     if (!parsed.ok) return this.fail({ line: this.line, ...(parsed.seq !== undefined ? { seq: parsed.seq } : {}), code: parsed.code, problem: parsed.problem });
     const e = parsed.entry;
-    const here: Good = { seq: e.seq, hash: e.hash, prev: e.prev, line: this.line };
+    const here: Good = { seq: e.seq, hash: e.hash, prev: e.prev, line: this.line, atMs: parsed.atMs, entry: e };
     const last = this.last;
     const expected = (last?.seq ?? 0) + 1;
     if (e.seq === expected) {
@@ -132,6 +148,8 @@ export class AuditChainVerifier {
           problem: `its hash is not the prev recorded by seq ${e.seq} (line ${this.line}): this entry was rewritten with a recomputed hash, or replaced`,
         });
       }
+      // This line links to the held entry: that confirms it, whatever this line itself turns out to be.
+      if (last) this.confirm(last);
     } else if (last && e.seq === last.seq) {
       if (e.hash === last.hash) return this.fail({ line: this.line, seq: e.seq, code: 'AUDIT_DUPLICATE', problem: `repeats line ${last.line} byte for byte` });
       if (e.prev === last.prev) {
@@ -148,21 +166,28 @@ export class AuditChainVerifier {
       this.bad = problem;
       return;
     }
-    if (parsed.atMs < this.maxAt - this.skew) {
-      return this.fail({ line: this.line, seq: e.seq, code: 'AUDIT_TIME_BACKWARDS', problem: `its time ${e.at} is ${Math.round((this.maxAt - parsed.atMs) / 1000)} s before that of seq ${this.maxAtSeq}; entries are appended in time order (allowed skew ${Math.round(this.skew / 1000)} s)` });
+    // The previous entry only, as appendAudit checks (it reads the tail alone): honest appends from clocks a few
+    // minutes apart each within the skew of the one before must verify, however far they drift in total.
+    if (last && parsed.atMs < last.atMs - this.skew) {
+      return this.fail({
+        line: this.line,
+        seq: e.seq,
+        code: 'AUDIT_TIME_BACKWARDS',
+        problem: `its time ${e.at} is ${Math.round((last.atMs - parsed.atMs) / 1000)} s before that of seq ${last.seq}, the entry before it; each entry is appended no earlier than the one before (allowed skew ${Math.round(this.skew / 1000)} s)`,
+      });
     }
     const seal = this.seals.get(e.seq);
     if (seal) {
       if (seal.hash !== e.hash) return this.fail({ line: this.line, seq: e.seq, code: 'AUDIT_SEAL_MISMATCH', problem: `${seal.source ?? 'a release'} sealed seq ${e.seq} with hash ${seal.hash.slice(0, 16)}…, the log has ${e.hash.slice(0, 16)}…: the log was rewritten` });
       this.matched++;
     }
-    if (parsed.atMs > this.maxAt) {
-      this.maxAt = parsed.atMs;
-      this.maxAtSeq = e.seq;
-    }
     this.last = here;
+  }
+
+  private confirm(g: Good): void {
     this.count++;
-    this.options.onEntry?.(e);
+    this.confirmed = { seq: g.seq, hash: g.hash };
+    this.options.onEntry?.(g.entry);
   }
 
   private gapText(from: number, to: number): string {
@@ -191,6 +216,7 @@ export class AuditChainVerifier {
     const known = next?.prev === p.a.hash || next?.prev === p.b.hash;
     this.bad = {
       line: forged.line,
+      lines: [p.a.line, p.b.line],
       seq: forged.seq,
       code: 'AUDIT_INSERTED',
       problem: known
@@ -210,9 +236,19 @@ export class AuditChainVerifier {
     if (this.pending?.kind === 'twins') {
       const t = this.pending;
       this.pending = undefined;
-      this.bad = { line: t.b.line, seq: t.b.seq, code: 'AUDIT_INSERTED', problem: `lines ${t.a.line} and ${t.b.line} both claim seq ${t.b.seq} after seq ${t.b.seq - 1}: one of them was inserted` };
+      // Nothing follows to tell which one the chain continues from: name the first line in doubt, and both.
+      this.bad = {
+        line: t.a.line,
+        lines: [t.a.line, t.b.line],
+        seq: t.a.seq,
+        code: 'AUDIT_INSERTED',
+        problem: `lines ${t.a.line} and ${t.b.line} both claim seq ${t.a.seq} after seq ${t.a.seq - 1}: one of them was inserted, and no later entry tells which; neither is shown as verified`,
+      };
     }
     this.pending = undefined;
+    // The end of the log confirms its last entry when no line is in doubt: nothing follows that could disown it.
+    // (A seal beyond it says entries are missing after it, not that it is false.)
+    if (!this.bad && this.last) this.confirm(this.last);
     if (!this.bad) {
       const head = this.last?.seq ?? 0;
       const beyond = [...this.seals.values()].filter((s) => s.seq > head).sort((a, b) => a.seq - b.seq)[0];
@@ -228,7 +264,7 @@ export class AuditChainVerifier {
     return {
       ok: this.bad === undefined,
       entries: this.count,
-      ...(this.last ? { head: { seq: this.last.seq, hash: this.last.hash } } : {}),
+      ...(this.confirmed ? { head: this.confirmed } : {}),
       ...(this.bad ? { firstBad: this.bad } : {}),
       sealsMatched: this.matched,
     };

@@ -16,18 +16,21 @@ import {
   type AuditSeal,
   type AuditVerifyResult,
   type ManifestOpener,
+  releasesBeyondArchive,
+  type SealProblem,
 } from '../audit/index.ts';
 import { SealpressError } from '../errors/index.ts';
+import { loadSiteGroup } from '../load/index.ts';
 import { verifiedSealOpener } from '../publish/index.ts';
-import { ReleaseArchive } from '../release/index.ts';
-import { archiveDir, verifierAnchor } from './release-common.ts';
+import { ReleaseArchive, ReleaseError, SeenVersions } from '../release/index.ts';
+import { archiveDir, statePath, verifierAnchor } from './release-common.ts';
 import { parseDateTime } from '../util/dates.ts';
 import { parse } from './args.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
 import { shown } from './trust.ts';
 
-export const AUDIT_HELP = `Usage: sealpress audit verify [--log FILE] [--archive DIR] [--json] [--root DIR]
+export const AUDIT_HELP = `Usage: sealpress audit verify [--log FILE] [--archive DIR] [--state FILE] [--json] [--root DIR]
        sealpress audit show [--site CODE] [--entry PATH] [--person ID] [--from DATE] [--to DATE]
                             [--action ACTION] [--log FILE] [--json] [--root DIR]
 
@@ -38,7 +41,8 @@ repository (or $SEALPRESS_AUDIT_LOG, or --log FILE), beside the release archive.
 
   verify   Check every line: canonical JSON, seq 1, 2, 3… without gap, repeat
            or reordering, each entry's hash and its link to the previous one,
-           time not going backwards. Names the first bad entry as
+           each entry's time no more than 5 minutes before the previous one's
+           (the rule appending enforces). Names the first bad entry as
            FILE:LINE seq N: what is wrong [CODE].
            A chain alone cannot see entries cut from its end or a log rewritten
            whole; each signed release seals the log's head: the heads recorded
@@ -47,12 +51,27 @@ repository (or $SEALPRESS_AUDIT_LOG, or --log FILE), beside the release archive.
            it exists) must all be found in the log. A
            manifest counts as a seal only if the release role signed it (checked
            against the group CA of the checkout at --root, as of the time it was
-           made); without a CA at hand they are read unchecked, and it says so.
-  show     Print the entries (verified as they are read), filtered.
+           made); without a CA at hand they are read unchecked, and it says so
+           (--json: sealsVerified).
+           Deleting the newest manifests deletes their seals, so the archive
+           must hold releases 1, 2, 3… up to its latest without a gap, and its
+           latest must not be older than the latest release of the group this
+           verifier has seen (--state; the memory \`sealpress verify\` keeps,
+           read for the group CA of --root or $SEALPRESS_TRUST_ANCHOR). When the
+           repository's archive has no releases/ but that memory knows releases
+           of the group, the check fails too. The honest limit: a verifier that
+           never saw a release cannot know it existed; verify from a machine
+           that watches the mirrors (its state file), or keep an off-site copy
+           of the archive.
+  show     Print the entries (verified as they are read), filtered. An entry is
+           shown only once the next line confirms it (its prev) or it ends a
+           log that verified: of two entries claiming one place, neither.
 
 Options:
   --log FILE       the log (default: $SEALPRESS_AUDIT_LOG, else <root>/.sealpress/audit/log.jsonl)
   --archive DIR    the release archive whose manifests seal the log (verify)
+  --state FILE     the versions this verifier has seen (verify; default:
+                   $SEALPRESS_STATE_DIR or ~/.local/state/sealpress/seen-versions.json)
   --site CODE      entries naming this site (gate runs name every site they judged)
   --entry PATH     entries naming this entry (content/<site>/<column>/<slug>.md), or
                    every entry under a folder when PATH ends with /; gate runs record
@@ -66,11 +85,13 @@ Options:
 
 Codes: AUDIT_MALFORMED, AUDIT_NONCANONICAL, AUDIT_EDITED, AUDIT_CHAIN_BROKEN,
 AUDIT_INSERTED, AUDIT_DUPLICATE, AUDIT_GAP, AUDIT_REORDERED, AUDIT_TIME_BACKWARDS,
-AUDIT_TRUNCATED, AUDIT_SEAL_MISMATCH.
+AUDIT_TRUNCATED, AUDIT_SEAL_MISMATCH; for the archive: ARCHIVE_UNREADABLE,
+AUDIT_SEAL_MISSING, AUDIT_STATE_UNREADABLE.
 
 Exit codes: 0 the log verifies (show: entries printed), 1 the log is broken or a
-release seal is not in it, or a release manifest of --archive cannot be read,
-2 usage error or no log at that path.`;
+release seal is not in it, or a release manifest of the archive cannot be read or
+is missing, or the verifier's memory cannot be read, 2 usage error or no log at
+that path.`;
 
 export interface AuditCliDeps {
   /** Opens a release envelope for its seal; the default reads the payload without checking signatures. */
@@ -81,6 +102,7 @@ export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Pr
   const { values, positionals } = parse(args, {
     log: { type: 'string' },
     archive: { type: 'string' },
+    state: { type: 'string' },
     json: { type: 'boolean' },
     site: { type: 'string' },
     entry: { type: 'string' },
@@ -101,32 +123,29 @@ export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Pr
 
   if (sub === 'verify') {
     if (values.site ?? values.entry ?? values.person ?? values.from ?? values.to ?? values.action) throw new SealpressError('USAGE', 'the filters belong to `audit show`; verify checks the whole log');
-    let seals: AuditSeal[] = [];
-    let sealNote = '';
-    // The release archive seals the log: the one given; for the repository's own log, its archive when there is one.
-    const archive = values.archive !== undefined ? resolve(values.archive) : archiveDir(undefined, root);
-    if (values.archive !== undefined || (values.log === undefined && existsSync(join(archive, 'releases')))) {
-      const read = readReleaseSeals(archive, deps.openManifest ?? sealOpener(archive, root));
-      if (read.problems.length > 0) {
-        // Fail closed: an unreadable manifest may hold the seal that would show the damage.
-        for (const p of read.problems) io.err(`sealpress audit: ${shown(root, p.file)}: ${p.problem}`);
-        io.err('sealpress audit: the log cannot be checked against the release archive; fix or restore the manifests above');
-        if (values.json) io.out(JSON.stringify({ ok: false, log: name, error: 'ARCHIVE_UNREADABLE', problems: read.problems }, null, 2));
-        return EXIT.REFUSED;
-      }
-      seals = read.seals;
-      sealNote = `${read.seals.length} release seal(s) from ${read.manifests} manifest(s)${read.unsealed ? ` (${read.unsealed} without one)` : ''}${read.manifests > 0 && !read.verified ? ', signatures not checked' : ''}`;
+    const arch = checkArchive(values, root, deps);
+    if (arch.problems.length > 0) {
+      // Fail closed: an unreadable or missing manifest may hold the seal that would show the damage.
+      for (const p of arch.problems) io.err(`sealpress audit: ${shown(root, p.file)}: ${p.problem} [${p.code}]`);
+      io.err(
+        arch.problems.some((p) => p.code === 'AUDIT_SEAL_MISSING')
+          ? 'sealpress audit: the log cannot be checked against the release archive: releases are missing, and a log cut back to an older seal would pass. Restore the archive from its off-site copy, or keep it as evidence and report an incident'
+          : 'sealpress audit: the log cannot be checked against the release archive; fix or restore what is named above',
+      );
+      if (values.json) io.out(JSON.stringify({ ok: false, log: name, error: arch.problems[0]!.code, problems: arch.problems, sealsVerified: arch.sealsVerified }, null, 2));
+      return EXIT.REFUSED;
     }
+    const seals = arch.seals;
     const result = readLog(log, { seals });
     if (result === 'missing') {
       if (seals.length > 0) {
         const top = Math.max(...seals.map((s) => s.seq));
-        return report(io, name, values.json, { ok: false, entries: 0, sealsMatched: 0, firstBad: { line: 1, seq: top, code: 'AUDIT_TRUNCATED', problem: `the log is missing, but releases sealed it up to seq ${top}` } }, sealNote, seals);
+        return report(io, name, values.json, { ok: false, entries: 0, sealsMatched: 0, firstBad: { line: 1, seq: top, code: 'AUDIT_TRUNCATED', problem: `the log is missing, but releases sealed it up to seq ${top}` } }, arch);
       }
       io.err(`sealpress audit: there is no audit log at ${name}; give --log FILE or set $SEALPRESS_AUDIT_LOG`);
       return EXIT.CONFIG;
     }
-    return report(io, name, values.json, result, sealNote, seals);
+    return report(io, name, values.json, result, arch);
   }
 
   const filter: AuditFilter = {
@@ -180,8 +199,9 @@ function problemLine(name: string, result: AuditVerifyResult): string {
   return `${name}:${bad.line}${bad.seq !== undefined ? ` seq ${bad.seq}` : ''}: ${bad.problem} [${bad.code}]`;
 }
 
-function report(io: Io, name: string, json: boolean | undefined, result: AuditVerifyResult, sealNote: string, seals: readonly AuditSeal[]): number {
-  if (json) io.out(JSON.stringify({ log: name, ...result, seals: seals.length }, null, 2));
+function report(io: Io, name: string, json: boolean | undefined, result: AuditVerifyResult, arch: ArchiveCheck): number {
+  const { seals, sealNote } = arch;
+  if (json) io.out(JSON.stringify({ log: name, ...result, seals: seals.length, sealsVerified: arch.sealsVerified }, null, 2));
   if (!result.ok) {
     io.err(`sealpress audit: ${problemLine(name, result)}`);
     io.err(`  ${result.entries} entries verified before it${sealNote ? `; ${sealNote}` : ''}. Restore the log from a backup, or keep it as evidence and report an incident.`);
@@ -191,6 +211,7 @@ function report(io: Io, name: string, json: boolean | undefined, result: AuditVe
     const head = result.head ? `head seq ${result.head.seq} ${result.head.hash.slice(0, 16)}…` : 'empty';
     io.out(`${name}: ${result.entries} entries, chain intact, ${head}`);
     if (sealNote) io.out(`  ${sealNote}: all found in the log`);
+    if (arch.memoryNote) io.out(`  ${arch.memoryNote}`);
     const lastSeal = Math.max(0, ...seals.map((s) => s.seq));
     if (result.head && result.head.seq > lastSeal) {
       io.out(`  entries ${lastSeal + 1}–${result.head.seq} are not yet sealed by a release: until then, only the chain protects them (a cut at the end or a consistent rewrite would not show)`);
@@ -205,6 +226,86 @@ export function formatEntry(e: AuditEntry): string {
   if (e.entries?.length) parts.push(e.entries.join(' '));
   if (e.details && Object.keys(e.details).length > 0) parts.push(JSON.stringify(e.details));
   return parts.join('  ');
+}
+
+interface ArchiveCheck {
+  seals: AuditSeal[];
+  /** What was read, for the summary ('' when no archive was read). */
+  sealNote: string;
+  /** Whether the archive was compared with the verifier's memory, and what it found ('' when not asked). */
+  memoryNote: string;
+  /** Every manifest read had its signature checked (false when none was read). */
+  sealsVerified: boolean;
+  problems: SealProblem[];
+}
+
+/**
+ * The seals of the release archive, and whether the archive can be trusted to hold them all: no release missing
+ * before its latest, none missing after it that this verifier remembers having seen.
+ */
+function checkArchive(values: { log?: string | undefined; archive?: string | undefined; state?: string | undefined }, root: string, deps: AuditCliDeps): ArchiveCheck {
+  // A log given with --log is checked against an archive only when one is named: it may belong to another repository.
+  if (values.archive === undefined && values.log !== undefined) {
+    if (values.state !== undefined) throw new SealpressError('USAGE', '--state compares a release archive with what this verifier has seen: give --archive DIR with --log FILE');
+    return { seals: [], sealNote: '', memoryNote: '', sealsVerified: false, problems: [] };
+  }
+  const archive = values.archive !== undefined ? resolve(values.archive) : archiveDir(undefined, root);
+  // The repository's own archive may not exist yet (no release so far); one named with --archive must.
+  const read = values.archive !== undefined || existsSync(join(archive, 'releases')) ? readReleaseSeals(archive, deps.openManifest ?? sealOpener(archive, root)) : undefined;
+  const latest = read?.versions.at(-1);
+  // The repository's own archive holds the repository's group, whatever its manifests say (read unchecked, they
+  // could name another); a named archive, the group its manifests name, else (none left) the repository's.
+  const named = read?.groups ?? [];
+  const groups = values.archive === undefined || named.length === 0 ? [...new Set([...named, ...repositoryGroup(root)])] : named;
+  // An archive already failing closed is not also compared (its groups and latest may be wrong).
+  const memory = read && read.problems.length > 0 ? { problems: [], note: '' } : compareWithMemory(values.state, root, groups, latest, archive);
+  return {
+    seals: read?.seals ?? [],
+    sealNote: read ? `${read.seals.length} release seal(s) from ${read.manifests} manifest(s)${read.unsealed ? ` (${read.unsealed} without one)` : ''}${read.manifests > 0 && !read.verified ? ', signatures not checked' : ''}` : '',
+    memoryNote: memory.note,
+    sealsVerified: read !== undefined && read.manifests > 0 && read.verified,
+    problems: [...(read?.problems ?? []), ...memory.problems],
+  };
+}
+
+function repositoryGroup(root: string): string[] {
+  const name = loadSiteGroup(root).group?.name;
+  return name ? [name] : [];
+}
+
+/** The archive's latest release against the latest this verifier has seen of each group (SeenVersions, Trust model 7). */
+function compareWithMemory(stateOption: string | undefined, root: string, groups: readonly string[], latest: number | undefined, archive: string): { problems: SealProblem[]; note: string } {
+  const cannot = (why: string) => {
+    // Asked for explicitly, a comparison that cannot be made is an error, not a pass.
+    if (stateOption !== undefined) throw new SealpressError('USAGE', `--state cannot be used: ${why}`);
+    return { problems: [], note: `not compared with a verifier's memory of releases seen: ${why}` };
+  };
+  if (groups.length === 0) return cannot('no site group is known (no manifest names one, and --root has no sites/group.yaml)');
+  let anchor: string;
+  try {
+    anchor = verifierAnchor(undefined, root);
+  } catch (error) {
+    if (!(error instanceof SealpressError)) throw error;
+    return cannot('its records are kept per group CA, and none is known here (run in a checkout of the site group, or set $SEALPRESS_TRUST_ANCHOR)');
+  }
+  const file = statePath(stateOption);
+  const seen = new SeenVersions(file);
+  const problems: SealProblem[] = [];
+  const known: string[] = [];
+  for (const group of groups) {
+    let last: number | undefined;
+    try {
+      last = seen.last(SeenVersions.key(group, anchor));
+    } catch (error) {
+      if (!(error instanceof ReleaseError)) throw error;
+      problems.push({ code: 'AUDIT_STATE_UNREADABLE', file, problem: `${error.message} [${error.code}]` });
+      continue;
+    }
+    const beyond = releasesBeyondArchive(group, latest, last, archive);
+    if (beyond) problems.push(beyond);
+    known.push(last === undefined ? `no release of ${group} seen` : `release v${last} of ${group} seen`);
+  }
+  return { problems, note: `the archive's latest release (${latest === undefined ? 'none' : `v${latest}`}) is not older than this verifier's memory (${known.join('; ')}; ${file})` };
 }
 
 /** Seals count only when the release role signed them, if a trust anchor is known here; else they are read unchecked (and the note says so). */

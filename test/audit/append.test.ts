@@ -3,16 +3,16 @@
  * the chain they write verifies, they read only the tail, they refuse to
  * extend a damaged tail or to go back in time (leaving the file unchanged),
  * the lock keeps two processes from forking the chain, and a stale lock of a
- * dead process is broken.
+ * dead process is broken, by one process at a time, never taking a live one.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { appendAudit, AuditError, auditHead, auditLogPath, DEFAULT_AUDIT_LOG, entryLine, GENESIS_PREV, MAX_LISTED_ENTRIES, parseLine, verifyAuditFile, type AuditErrorCode, type AuditEvent } from '../../pipeline/audit/index.ts';
-import { event, rehashed, T0, tempDir } from './helpers.ts';
+import { appendAudit, AuditError, auditHead, auditLogPath, DEFAULT_AUDIT_LOG, entryLine, GENESIS_PREV, MAX_LISTED_ENTRIES, parseLine, verifyAuditFile, verifyAuditLog, type AuditErrorCode, type AuditEvent } from '../../pipeline/audit/index.ts';
+import { bytesOf, event, history, rehashed, T0, tempDir } from './helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let log: string;
@@ -96,6 +96,33 @@ describe('appendAudit', () => {
     expect(verifyAuditFile(log).ok).toBe(true);
   });
 
+  // Each entry a second after the one before, appended from a clock `minutes` off the true time.
+  test.for([
+    { name: 'clocks 4 and then 8 minutes behind, one after the other', minutes: [0, -4, -8], refusedAt: undefined },
+    { name: 'a clock drifting 4 minutes further back at each of 6 appends', minutes: [0, -4, -8, -12, -16, -20], refusedAt: undefined },
+    { name: 'a clock 4 minutes ahead, then a correct one', minutes: [4, 0, 0], refusedAt: undefined },
+    { name: 'a clock 6 minutes behind the entry before it', minutes: [0, 0, -6], refusedAt: 3 },
+    { name: 'a clock 10 minutes ahead, then a correct one', minutes: [10, 0], refusedAt: 2 },
+  ])('append and verify agree on time: $name', async ({ minutes, refusedAt }) => {
+    const time = (i: number) => T0 + i * 1000 + minutes[i]! * 60_000;
+    let refused: number | undefined;
+    for (const [i] of minutes.entries()) {
+      try {
+        await appendAudit(log, event(i), new Date(time(i)));
+      } catch (error) {
+        expect((error as AuditError).code).toBe('AUDIT_CLOCK');
+        refused = i + 1;
+        break;
+      }
+    }
+    expect(refused).toBe(refusedAt);
+    // What append accepted, verify accepts (the log it wrote verifies, however far the clocks drifted in total)…
+    expect(verifyAuditFile(log)).toMatchObject({ ok: true, entries: (refusedAt ?? minutes.length + 1) - 1 });
+    // …and what append refused, verify names at the same entry when a log holds it anyway.
+    const all = verifyAuditLog(bytesOf(history(minutes.length, time).lines));
+    expect(all.ok ? undefined : all.firstBad).toEqual(refusedAt === undefined ? undefined : expect.objectContaining({ code: 'AUDIT_TIME_BACKWARDS', seq: refusedAt }));
+  });
+
   const big: AuditEvent = { action: 'approve', outcome: 'ok', entries: Array.from({ length: MAX_LISTED_ENTRIES + 1 }, (_, i) => `content/x/y/${i}.md`) };
   test.for([
     { name: 'an action that is not a token', event: { action: 'Gate; rm -rf', outcome: 'ok' } },
@@ -152,6 +179,59 @@ describe('the lock', () => {
     expect(verifyAuditFile(log)).toMatchObject({ ok: true, entries: 2 });
     expect(existsSync(`${log}.lock`)).toBe(false);
   });
+
+  test('a stale lock is not broken while another process is breaking it (holds <log>.lock.break)', async () => {
+    await fill(1);
+    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+    const stale = `${dead} ${hostname()} dead-token 2026-11-01T01:00:00.000Z`;
+    writeFileSync(`${log}.lock`, stale);
+    // The breaker (alive: this process's pid) judged it stale and is removing it: a second breaker must wait, or it
+    // could remove the fresh lock a third process takes right after.
+    writeFileSync(`${log}.lock.break`, `${process.pid} ${hostname()} breaker-token 2026-11-01T01:00:00.000Z`);
+    const error = await refusal('AUDIT_LOCKED', () => appendAudit(log, event(1), at(1), { lockTimeoutMs: 150 }));
+    expect(error.file).toBe(`${log}.lock.break`);
+    expect(error.message).toMatch(/remove .*lock\.break/);
+    expect(readFileSync(`${log}.lock`, 'utf8')).toBe(stale);
+    expect(verifyAuditFile(log).entries).toBe(1);
+    // Once the breaker is done, the stale lock is broken and nothing is left behind.
+    unlinkSync(`${log}.lock.break`);
+    await appendAudit(log, event(1), at(1), { lockTimeoutMs: 2000 });
+    expect(verifyAuditFile(log)).toMatchObject({ ok: true, entries: 2 });
+    expect(readdirSync(join(tmp.dir, 'audit')).sort()).toEqual(['log.jsonl']);
+  });
+
+  test('an empty lock is never broken automatically, however old (its creator may be writing it now)', async () => {
+    await fill(1);
+    writeFileSync(`${log}.lock`, '');
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(`${log}.lock`, old, old);
+    const error = await refusal('AUDIT_LOCKED', () => appendAudit(log, event(1), at(1), { lockTimeoutMs: 150 }));
+    expect(error.message).toMatch(/remove that file/);
+    expect(existsSync(`${log}.lock`)).toBe(true);
+    expect(verifyAuditFile(log).entries).toBe(1);
+  });
+
+  test('eight processes appending while stale locks keep appearing: one chain, nothing lost, no lock left', async () => {
+    const worker = fileURLToPath(new URL('./stale-lock-worker.mjs', import.meta.url));
+    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+    const goAt = String(Date.now() + 6000);
+    const run = (name: string) =>
+      new Promise<{ code: number | null; err: string }>((done) => {
+        const child = spawn(process.execPath, [worker, log, name, '150', String(T0), goAt, String(dead)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('close', (code) => done({ code, err }));
+      });
+    const names = Array.from({ length: 8 }, (_, i) => `worker-${i}`);
+    const results = await Promise.all(names.map(run));
+    // Before breaking was serialised, a breaker could put back a lock its holder had released (every worker then
+    // waited for it: AUDIT_LOCKED) or remove a fresh one while a third process took the lock (a fork).
+    for (const r of results) expect(r.code, r.err).toBe(0);
+    expect(verifyAuditFile(log)).toMatchObject({ ok: true, entries: 8 * 150 });
+    const entries = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { actor: string; details: { n: number } });
+    for (const name of names) expect(entries.filter((e) => e.actor === name).map((e) => e.details.n)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    expect(readdirSync(join(tmp.dir, 'audit')).sort()).toEqual(['log.jsonl']);
+  }, 120_000);
 
   test('two processes appending 200 entries each at once: one chain of 400, nothing lost', async () => {
     await fill(1);

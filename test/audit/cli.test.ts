@@ -41,7 +41,10 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   const err: string[] = [];
   const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };
   const saved = process.env['SEALPRESS_AUDIT_LOG'];
+  const savedState = process.env['SEALPRESS_STATE_DIR'];
   delete process.env['SEALPRESS_AUDIT_LOG'];
+  // verify compares the archive with the verifier's memory of releases: never the real one under ~/.local/state.
+  process.env['SEALPRESS_STATE_DIR'] = join(tmp.dir, 'state');
   try {
     const code = await audit(args.slice(1), io);
     return { code, out: out.join('\n'), err: err.join('\n') };
@@ -51,6 +54,8 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
     return { code: 2, out: out.join('\n'), err: err.join('\n') };
   } finally {
     if (saved !== undefined) process.env['SEALPRESS_AUDIT_LOG'] = saved;
+    if (savedState !== undefined) process.env['SEALPRESS_STATE_DIR'] = savedState;
+    else delete process.env['SEALPRESS_STATE_DIR'];
   }
 }
 
@@ -106,6 +111,10 @@ describe('sealpress audit verify --archive: release seals', () => {
     const ok = await run(['audit', 'verify', '--log', logOf('sealed', good.lines), '--archive', archive, '--root', tmp.dir]);
     expect(ok.code, ok.err).toBe(0);
     expect(ok.out).toMatch(/2 release seal\(s\) from 3 manifest\(s\) \(1 without one\), signatures not checked: all found/);
+    // No CA at --root: the seals were read unchecked, and --json says so.
+    const okJson = await run(['audit', 'verify', '--log', logOf('sealed-json', good.lines), '--archive', archive, '--root', tmp.dir, '--json']);
+    expect(okJson.code, okJson.err).toBe(0);
+    expect(JSON.parse(okJson.out)).toMatchObject({ ok: true, seals: 2, sealsVerified: false });
 
     const cut = logOf('cut', good.lines.slice(0, 40));
     expect((await run(['audit', 'verify', '--log', cut])).code).toBe(0);
@@ -159,12 +168,26 @@ describe('sealpress audit show', () => {
     expect((await run(['audit', 'show', '--log', file, '--from', 'yesterday'])).code).toBe(2);
   });
 
-  test('a broken log: only the entries before the damage, and exit 1', async () => {
+  test('a broken log: only the entries confirmed before the damage, and exit 1', async () => {
     const file = logOf('show-broken', good.lines.map((l, i) => (i === 9 ? l.replace('"actor":"', '"actor":"x') : l)));
     const r = await run(['audit', 'show', '--log', file, '--json']);
     expect(r.code).toBe(1);
-    expect((JSON.parse(r.out) as { entries: AuditEntry[] }).entries).toHaveLength(9);
+    // Entry 9 is only vouched for by line 10's prev, and line 10 was edited: 1–8 are shown, not 9.
+    expect((JSON.parse(r.out) as { entries: AuditEntry[] }).entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(r.err).toContain('show-broken.jsonl:10 seq 10:');
+  });
+
+  test('an entry inserted before the genuine last one: neither shown, both lines named, exit 1', async () => {
+    const last = good.entries[N - 1]!;
+    const forged = entryLine(rehashed(last, { actor: 'mallory', details: { record: 'forged' } }));
+    const file = logOf('show-twins', [...good.lines.slice(0, N - 1), forged, good.lines[N - 1]!]);
+    const r = await run(['audit', 'show', '--log', file, '--json']);
+    expect(r.code).toBe(1);
+    const shownEntries = (JSON.parse(r.out) as { entries: AuditEntry[] }).entries;
+    expect(shownEntries.map((e) => e.seq)).toEqual(good.entries.slice(0, N - 1).map((e) => e.seq));
+    expect(shownEntries.some((e) => e.actor === 'mallory')).toBe(false);
+    expect(r.err).toContain(`show-twins.jsonl:${N} seq ${N}: lines ${N} and ${N + 1} both claim seq ${N}`);
+    expect(r.err).toContain('[AUDIT_INSERTED]');
   });
 });
 

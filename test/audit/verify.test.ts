@@ -5,7 +5,7 @@
  * both must name the same first bad line with the same code.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { entryLine, GENESIS_PREV, MAX_LINE_BYTES, verifyAuditFile, verifyAuditLog, type AuditProblemCode, type AuditSeal, type AuditVerifyResult } from '../../pipeline/audit/index.ts';
+import { chinaInstant, entryLine, GENESIS_PREV, MAX_LINE_BYTES, verifyAuditFile, verifyAuditLog, type AuditProblemCode, type AuditSeal, type AuditVerifyResult } from '../../pipeline/audit/index.ts';
 import { bytesOf, history, rehashed, T0, tempDir } from './helpers.ts';
 
 const N = 20;
@@ -124,5 +124,36 @@ describe('the honest limit: what only a seal can see', () => {
     const sealed = both(bytes, [seal]);
     expect(sealed.ok).toBe(false);
     expect(sealed.firstBad?.code).toBe(code);
+  });
+});
+
+describe('onEntry hands on only confirmed entries (what `audit show` prints as fact)', () => {
+  const mallory = (e: (typeof E)[number], at = Date.parse(e.at) - 1000) => entryLine(rehashed(e, { actor: 'mallory', at: chinaInstant(at) }));
+  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+  test.for([
+    { name: 'an untouched log: every entry, the last at the end of the log', lines: L, shown: upTo(N), code: undefined, line: undefined, lines2: undefined },
+    { name: 'a forged entry inserted before the genuine last one', lines: [...L.slice(0, N - 1), mallory(E[N - 1]!), L[N - 1]!], shown: upTo(N - 1), code: 'AUDIT_INSERTED', line: N, lines2: [N, N + 1] },
+    { name: 'a forged entry appended after the genuine last one', lines: [...L, mallory(E[N - 1]!, Date.parse(E[N - 1]!.at) + 1000)], shown: upTo(N - 1), code: 'AUDIT_INSERTED', line: N, lines2: [N, N + 1] },
+    { name: 'a forged entry inserted before entry 7, the chain going on from the genuine one', lines: [...L.slice(0, K - 1), mallory(E[K - 1]!), ...L.slice(K - 1)], shown: upTo(K - 1), code: 'AUDIT_INSERTED', line: K, lines2: [K, K + 1] },
+    { name: 'entry 7 rewritten with a recomputed hash (the link after it breaks)', lines: replace(K, entryLine(forged)), shown: upTo(K - 1), code: 'AUDIT_CHAIN_BROKEN', line: K, lines2: undefined },
+    { name: 'line 10 edited (entry 9 is vouched for by nothing else)', lines: replace(10, L[9]!.replace('"outcome":"ok"', '"outcome":"no"')), shown: upTo(8), code: 'AUDIT_EDITED', line: 10, lines2: undefined },
+    { name: 'the last line cut (entry 19 is vouched for by nothing else)', lines: [...L.slice(0, N - 1), L[N - 1]!.slice(0, 40)], shown: upTo(N - 2), code: 'AUDIT_TRUNCATED', line: N, lines2: undefined },
+  ])('$name', ({ lines, shown, code, line, lines2 }) => {
+    const seen: number[] = [];
+    const pure = verifyAuditLog(bytesOf(lines), { onEntry: (e) => seen.push(e.seq) });
+    const streamedSeen: number[] = [];
+    const streamed = verifyAuditFile(tmp.file(`shown-${fileNo++}.jsonl`, bytesOf(lines)), { onEntry: (e) => streamedSeen.push(e.seq) });
+    expect(streamed).toEqual(pure);
+    expect(streamedSeen).toEqual(seen);
+    expect(seen).toEqual(shown);
+    // Nothing from mallory is ever handed on.
+    expect(pure.entries).toBe(shown.length);
+    expect(pure.head?.seq).toBe(shown.at(-1));
+    if (code === undefined) expect(pure.ok).toBe(true);
+    else {
+      expect(pure.firstBad).toMatchObject({ code, line });
+      expect(pure.firstBad?.lines).toEqual(lines2);
+      if (lines2) expect(pure.firstBad?.problem).toContain(`lines ${lines2[0]} and ${lines2[1]}`);
+    }
   });
 });
