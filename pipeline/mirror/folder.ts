@@ -19,7 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, rmdir, symlink, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, rmdir, symlink, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ReleaseManifest } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
@@ -140,6 +140,17 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+const LOCK_DRAFT_PREFIX = 'lock.draft-';
+
+/** Lock drafts of deploys killed before they linked them (their process is gone). */
+async function removeDeadLockDrafts(store: string): Promise<void> {
+  for (const name of await readdir(store).catch(() => [] as string[])) {
+    if (!name.startsWith(LOCK_DRAFT_PREFIX)) continue;
+    const pid = Number(name.slice(LOCK_DRAFT_PREFIX.length).split('-')[0]);
+    if (Number.isSafeInteger(pid) && pid > 0 && !pidAlive(pid)) await unlink(join(store, name)).catch(() => undefined);
+  }
+}
+
 /**
  * One deploy at a time per target: a second one would remove the first one's
  * staging folder as a leftover. A lock whose process is gone (killed) is taken over.
@@ -147,14 +158,20 @@ function pidAlive(pid: number): boolean {
 async function acquireLock(store: string): Promise<() => Promise<void>> {
   const path = join(store, LOCK);
   const me = `${process.pid}\n${hostname()}\n`;
+  await removeDeadLockDrafts(store);
   for (let attempt = 0; attempt < 2; attempt++) {
+    // The lock appears with its owner already written in it (written aside, then linked into place, which
+    // fails if a lock exists): a deploy killed between creating and writing a lock would leave an empty
+    // one that nobody could judge stale.
+    const draft = join(store, `${LOCK_DRAFT_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
-      const handle = await open(path, 'wx', 0o644);
-      await handle.writeFile(me);
-      await handle.close();
+      await writeFile(draft, me, { mode: 0o644, flag: 'wx' });
+      await link(draft, path);
       return () => unlink(path).catch(() => undefined);
     } catch (error) {
       if (errno(error) !== 'EEXIST') throw new MirrorError('MIRROR_IO', `cannot create the lock ${path}: ${(error as Error).message}`, { cause: error, file: path });
+    } finally {
+      await unlink(draft).catch(() => undefined);
     }
     const seen = await readFile(path, 'utf8').catch(() => '');
     const [pid, host] = seen.split('\n');
