@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { afterEach, describe, expect, test } from 'vitest';
-import { writeEncryptedKey } from '../../pipeline/trust/index.ts';
-import { approveAll, entry, fixtureGroupPki, makeRepo, MAIN, type TestRepo } from '../helpers/repo.ts';
+import { approveAll, entry, fixtureGroupPki, makeRepo, MAIN, writePersonKey, type TestRepo } from '../helpers/repo.ts';
 
 const NOW = '2026-11-27T12:00:00+08:00';
 let repo: TestRepo | undefined;
@@ -30,11 +29,8 @@ describe('sealpress waive', () => {
     keys = mkdtempSync(join(tmpdir(), 'sealpress-keys-'));
     process.env['SEALPRESS_PASSPHRASE'] = 'waiver test passphrase';
     const admin = pki.admins[0]!;
-    writeEncryptedKey(join(keys, 'sa.key.pem'), admin.keys.privateKey, 'waiver test passphrase', { repoRoot: repo.root });
-    writeFileSync(join(keys, 'sa.cert.pem'), admin.certPem!);
-    const approver = pki.approverOf.get(`${MAIN}/bgs`)!;
-    writeEncryptedKey(join(keys, 'ap.key.pem'), approver.keys.privateKey, 'waiver test passphrase', { repoRoot: repo.root });
-    writeFileSync(join(keys, 'ap.cert.pem'), approver.certPem!);
+    writePersonKey(keys, 'sa', admin, 'waiver test passphrase', repo.root);
+    writePersonKey(keys, 'ap', pki.approverOf.get(`${MAIN}/bgs`)!, 'waiver test passphrase', repo.root);
 
     const before = await run(['check', '--root', repo.root, '--now', NOW]);
     expect(before.out).toMatch(/arrears\.md:8:\d+ error personal-id/);

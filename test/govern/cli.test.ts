@@ -11,8 +11,7 @@ import { column } from '../../pipeline/cli/column.ts';
 import type { Io } from '../../pipeline/cli/output.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
 import { columnChangePath } from '../../pipeline/govern/index.ts';
-import { writeEncryptedKey } from '../../pipeline/trust/index.ts';
-import { approveAll, fixtureGroupPki, makeRepo, NOW, SUB, type TestRepo } from '../helpers/repo.ts';
+import { approveAll, fixtureGroupPki, makeRepo, NOW, SUB, writePersonKey, type TestRepo } from '../helpers/repo.ts';
 
 const PASS = 'column request test passphrase';
 let repo: TestRepo | undefined;
@@ -38,10 +37,8 @@ describe('sealpress column request', () => {
     const pki = await fixtureGroupPki(repo.root);
     keys = mkdtempSync(join(tmpdir(), 'sealpress-keys-'));
     process.env['SEALPRESS_PASSPHRASE'] = PASS;
-    for (const [name, p] of [['office', pki.office], ['ap', pki.approverOf.get(`${SUB}/bgs`)!]] as const) {
-      writeEncryptedKey(join(keys, `${name}.key.pem`), p.keys.privateKey, PASS, { repoRoot: repo.root });
-      writeFileSync(join(keys, `${name}.cert.pem`), p.certPem!);
-    }
+    writePersonKey(keys, 'office', pki.office, PASS, repo.root);
+    writePersonKey(keys, 'ap', pki.approverOf.get(`${SUB}/bgs`)!, PASS, repo.root);
     const file = columnChangePath(SUB, 'drop-zcwj');
     const common = ['request', '--root', repo.root, '--now', NOW.toISOString(), '--site', SUB, '--drop', 'zcwj', '--reason', '本局无政策文件发布职能', '--department', '办公室', '--yes'];
 

@@ -6,9 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { createDemoPki, signDemoApprovals, writeDemoTrust, type DemoPki } from '../../pipeline/demo/index.ts';
+import { createDemoPki, signDemoApprovals, writeDemoTrust, type DemoPerson, type DemoPki } from '../../pipeline/demo/index.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
 import { loadSiteGroup } from '../../pipeline/load/index.ts';
+import { writeEncryptedKey } from '../../pipeline/trust/index.ts';
 
 export const MAIN = '19900000000';
 export const SUB = '19901000000';
@@ -164,4 +165,13 @@ export async function approvedRepo(files: Record<string, string | Uint8Array> = 
   const repo = makeRepo(files);
   await approveAll(repo);
   return repo;
+}
+
+/** Write a fixture person's key (encrypted with `passphrase`) and certificate as `<dir>/<name>.key.pem` and `.cert.pem`, as a holder keeps them. */
+export function writePersonKey(dir: string, name: string, person: DemoPerson, passphrase: string, repoRoot: string): { key: string; cert: string } {
+  const key = join(dir, `${name}.key.pem`);
+  const cert = join(dir, `${name}.cert.pem`);
+  writeEncryptedKey(key, person.keys.privateKey, passphrase, { repoRoot });
+  writeFileSync(cert, person.certPem!);
+  return { key, cert };
 }

@@ -8,10 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { writeEncryptedKey } from '../../pipeline/trust/index.ts';
 import type { DemoPerson } from '../../pipeline/demo/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { approvedRepo, entry, fixtureGroupPki, MAIN, NOW, SUB, type TestRepo } from '../helpers/repo.ts';
+import { approvedRepo, entry, fixtureGroupPki, MAIN, NOW, SUB, writePersonKey, type TestRepo } from '../helpers/repo.ts';
 
 const PASSPHRASE = 'release key passphrase for tests';
 let repo: TestRepo;
@@ -20,11 +19,7 @@ let people: DemoPerson[];
 
 function keyFiles(person: DemoPerson): { key: string; cert: string } {
   const key = join(keys, `${person.id}.key.pem`);
-  if (!existsSync(key)) {
-    writeEncryptedKey(key, person.keys.privateKey, PASSPHRASE, { repoRoot: repo.root });
-    writeFileSync(join(keys, `${person.id}.cert.pem`), person.certPem!);
-  }
-  return { key, cert: join(keys, `${person.id}.cert.pem`) };
+  return existsSync(key) ? { key, cert: join(keys, `${person.id}.cert.pem`) } : writePersonKey(keys, person.id, person, PASSPHRASE, repo.root);
 }
 
 const holding = (role: string) => people.find((p) => p.roles.some((r) => r.role === role))!;
