@@ -230,13 +230,12 @@ export async function inspectFolderMeta(targetDir: string, manifest: ReleaseMani
     names.forEach((n, i) => wanted.set(t[i]!, trustFiles[n]!));
   }
   const out: MetaDifference[] = [];
-  const buffer = Buffer.allocUnsafe(CHUNK);
   for (const [path, bytes] of wanted) {
-    const digest = { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
     try {
-      const got = hashCapped(join(tree, path), digest, buffer);
-      if (!got.regular) out.push({ path, problem: 'not-a-file' });
-      else if (got.size !== digest.size || got.sha256 !== digest.sha256) out.push({ path, problem: 'different' });
+      // The bytes are known: compare them, no hashing (the manifest is copied into every site, 7 MB at 10,000 entries).
+      const got = readCapped(join(tree, path), bytes.length);
+      if (got === 'not-a-file') out.push({ path, problem: 'not-a-file' });
+      else if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(got)) out.push({ path, problem: 'different' });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') out.push({ path, problem: 'missing' });
@@ -245,4 +244,22 @@ export async function inspectFolderMeta(targetDir: string, manifest: ReleaseMani
     }
   }
   return out;
+}
+
+/** A regular file's bytes, never following a link and never more than `size` + 1 bytes (endless data). */
+function readCapped(path: string, size: number): Buffer | 'not-a-file' {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) return 'not-a-file';
+    const buffer = Buffer.allocUnsafe(size + 1);
+    let total = 0;
+    while (total < buffer.length) {
+      const n = readSync(fd, buffer, total, buffer.length - total, total);
+      if (n === 0) break;
+      total += n;
+    }
+    return buffer.subarray(0, total);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -15,7 +15,6 @@
  * a modified file. When none verifies, `restore` falls back to the archive's
  * latest release, and only if that one verifies now.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchMirrorMeta, inspectFolder, inspectFolderMeta, inspectUrl, MirrorError, restoreFolder } from '../mirror/index.ts';
@@ -147,20 +146,22 @@ function readMeta(siteDir: string): Candidate | undefined {
   return { envelope, trust: complete ? (trust as TrustBytes) : undefined };
 }
 
+function sameCandidate(a: Candidate, b: Candidate): boolean {
+  const same = (x: Uint8Array | undefined, y: Uint8Array | undefined) => x !== undefined && y !== undefined && Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y);
+  return same(a.envelope, b.envelope) && RELEASE_TRUST_FILES.every((n) => same(a.trust?.[n], b.trust?.[n]));
+}
+
 /** Check the manifest copies of a folder mirror; the best verified one, and the copies that differ from it. */
 function pickManifest(dir: string, options: VerifyOptions, problems: VerifyProblem[]) {
   const sites = existsSync(dir) ? readdirSync(dir).filter((n) => SITE_DIR.test(n)).sort() : [];
   const candidates = sites.map((s) => ({ code: s, meta: readMeta(join(dir, s)) }));
   let best: { manifest: ReleaseManifest; signers: string[]; envelope: Uint8Array; trust: TrustBytes; verified: Trust } | undefined;
-  const tried = new Set<string>();
+  const tried: Candidate[] = [];
   for (const { code, meta } of candidates) {
     if (!meta?.trust) continue;
-    // Identical copies (the usual case) are verified once.
-    const hash = createHash('sha256');
-    for (const bytes of [meta.envelope, ...RELEASE_TRUST_FILES.map((n) => meta.trust![n])]) hash.update(`${bytes.length}:`).update(bytes);
-    const key = hash.digest('hex');
-    if (tried.has(key)) continue;
-    tried.add(key);
+    // Identical copies (the usual case: one per site) are verified once; compared byte for byte, not hashed.
+    if (tried.some((t) => sameCandidate(t, meta))) continue;
+    tried.push(meta);
     const result = verifyRelease(meta.envelope, meta.trust, { now: options.now, anchorFingerprint: options.anchorFingerprint });
     if (!result.ok) {
       for (const p of result.problems) problems.push({ code: p.code, message: `${code}/${MIRROR_META_DIR}/${MANIFEST_FILE}: ${p.message}`, fix: p.fix });
