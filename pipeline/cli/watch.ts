@@ -37,6 +37,7 @@ export async function watch(args: string[], io: Io): Promise<number> {
     return EXIT.OK;
   }
   if (positionals.length !== 1) throw new SealpressError('USAGE', 'watch takes exactly one TARGET (a folder or an http(s):// URL)');
+  if (values.now !== undefined) throw new SealpressError('USAGE', 'watch checks on the real clock, round after round; use `sealpress verify --now ISO` for one check at a given time');
   const interval = values.interval === undefined ? 300 : Number(values.interval);
   if (!(Number.isFinite(interval) && interval > 0)) throw new SealpressError('USAGE', `--interval must be a positive number of seconds, found "${values.interval}"`);
   const count = values.count === undefined ? Infinity : Number(values.count);
