@@ -63,7 +63,8 @@ repository (or $SEALPRESS_AUDIT_LOG, or --log FILE), beside the release archive.
            never saw a release cannot know it existed; verify from a machine
            that watches the mirrors (its state file), or keep an off-site copy
            of the archive.
-  show     Print the entries (verified as they are read), filtered. An entry is
+  show     Print the entries (verified as they are read, against the same
+           seals as verify), filtered. An entry is
            shown only once the next line confirms it (its prev) or it ends a
            log that verified: of two entries claiming one place, neither.
 
@@ -156,8 +157,11 @@ export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Pr
     ...(values.from !== undefined ? { from: bound('from', values.from) } : {}),
     ...(values.to !== undefined ? { to: bound('to', values.to) } : {}),
   };
+  // The archive's seals apply to show as to verify: a log rewritten whole must not be shown as verified.
+  const arch = checkArchive(values, root, deps);
+  for (const p of arch.problems) io.err(`warning: ${shown(root, p.file)}: ${p.problem} [${p.code}]; entries are checked by the chain alone (run \`sealpress audit verify\`)`);
   const all: AuditEntry[] = [];
-  const result = readLog(log, { onEntry: (e) => all.push(e) });
+  const result = readLog(log, { onEntry: (e) => all.push(e), ...(arch.problems.length === 0 ? { seals: arch.seals } : {}) });
   if (result === 'missing') {
     io.err(`sealpress audit: there is no audit log at ${name}; give --log FILE or set $SEALPRESS_AUDIT_LOG`);
     return EXIT.CONFIG;

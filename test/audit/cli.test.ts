@@ -129,6 +129,12 @@ describe('sealpress audit verify --archive: release seals', () => {
     expect(w.code).toBe(1);
     expect(w.err).toContain('whole.jsonl:20 seq 20:');
     expect(w.err).toContain('[AUDIT_SEAL_MISMATCH]');
+
+    // show applies the seals too: the rewritten log is not displayed as verified past the first broken seal.
+    const s = await run(['audit', 'show', '--log', rewritten, '--archive', archive, '--root', tmp.dir]);
+    expect(s.code).toBe(1);
+    expect(s.out).toMatch(/^\d+ of \d+ verified entries$/m);
+    expect(Number(/of (\d+) verified entries/.exec(s.out)![1])).toBeLessThan(20);
   });
 
   test('a manifest that cannot be read, or that the verifier passed in refuses, fails closed', async () => {
