@@ -64,9 +64,9 @@ repository (or $SEALPRESS_AUDIT_LOG, or --log FILE), beside the release archive.
            that watches the mirrors (its state file), or keep an off-site copy
            of the archive.
   show     Print the entries (verified as they are read, against the same
-           seals as verify), filtered. An entry is
-           shown only once the next line confirms it (its prev) or it ends a
-           log that verified: of two entries claiming one place, neither.
+           seals as verify), filtered. An entry is shown only once the next
+           line confirms it (its prev) or it ends a log that verified: of two
+           entries claiming one place, neither.
 
 Options:
   --log FILE       the log (default: $SEALPRESS_AUDIT_LOG, else <root>/.sealpress/audit/log.jsonl)
