@@ -30,7 +30,7 @@ import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
 import { shown } from './trust.ts';
 
-export const AUDIT_HELP = `Usage: sealpress audit verify [--log FILE] [--archive DIR] [--state FILE] [--json] [--root DIR]
+export const AUDIT_HELP = `Usage: sealpress audit verify [--log FILE] [--archive DIR] [--state FILE] [--trust-anchor FP] [--json] [--root DIR]
        sealpress audit show [--site CODE] [--entry PATH] [--person ID] [--from DATE] [--to DATE]
                             [--action ACTION] [--log FILE] [--json] [--root DIR]
 
@@ -73,6 +73,9 @@ Options:
   --archive DIR    the release archive whose manifests seal the log (verify)
   --state FILE     the versions this verifier has seen (verify; default:
                    $SEALPRESS_STATE_DIR or ~/.local/state/sealpress/seen-versions.json)
+  --trust-anchor FP  the group CA's SHA-256 fingerprint, for checking the seals'
+                   signatures outside a checkout (default: $SEALPRESS_TRUST_ANCHOR,
+                   else the CA of --root)
   --site CODE      entries naming this site (gate runs name every site they judged)
   --entry PATH     entries naming this entry (content/<site>/<column>/<slug>.md), or
                    every entry under a folder when PATH ends with /; gate runs record
@@ -111,6 +114,7 @@ export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Pr
     from: { type: 'string' },
     to: { type: 'string' },
     action: { type: 'string' },
+    'trust-anchor': { type: 'string' },
   });
   if (values.help) {
     io.out(AUDIT_HELP);
@@ -247,7 +251,8 @@ interface ArchiveCheck {
  * The seals of the release archive, and whether the archive can be trusted to hold them all: no release missing
  * before its latest, none missing after it that this verifier remembers having seen.
  */
-function checkArchive(values: { log?: string | undefined; archive?: string | undefined; state?: string | undefined }, root: string, deps: AuditCliDeps): ArchiveCheck {
+function checkArchive(values: { log?: string | undefined; archive?: string | undefined; state?: string | undefined; 'trust-anchor'?: string | undefined }, root: string, deps: AuditCliDeps): ArchiveCheck {
+  const anchor = values['trust-anchor'];
   // A log given with --log is checked against an archive only when one is named: it may belong to another repository.
   if (values.archive === undefined && values.log !== undefined) {
     if (values.state !== undefined) throw new SealpressError('USAGE', '--state compares a release archive with what this verifier has seen: give --archive DIR with --log FILE');
@@ -255,14 +260,14 @@ function checkArchive(values: { log?: string | undefined; archive?: string | und
   }
   const archive = values.archive !== undefined ? resolve(values.archive) : archiveDir(undefined, root);
   // The repository's own archive may not exist yet (no release so far); one named with --archive must.
-  const read = values.archive !== undefined || existsSync(join(archive, 'releases')) ? readReleaseSeals(archive, deps.openManifest ?? sealOpener(archive, root)) : undefined;
+  const read = values.archive !== undefined || existsSync(join(archive, 'releases')) ? readReleaseSeals(archive, deps.openManifest ?? sealOpener(archive, root, anchor)) : undefined;
   const latest = read?.versions.at(-1);
   // The repository's own archive holds the repository's group, whatever its manifests say (read unchecked, they
   // could name another); a named archive, the group its manifests name, else (none left) the repository's.
   const named = read?.groups ?? [];
   const groups = values.archive === undefined || named.length === 0 ? [...new Set([...named, ...repositoryGroup(root)])] : named;
   // An archive already failing closed is not also compared (its groups and latest may be wrong).
-  const memory = read && read.problems.length > 0 ? { problems: [], note: '' } : compareWithMemory(values.state, root, groups, latest, archive);
+  const memory = read && read.problems.length > 0 ? { problems: [], note: '' } : compareWithMemory(values.state, root, groups, latest, archive, anchor);
   return {
     seals: read?.seals ?? [],
     sealNote: read ? `${read.seals.length} release seal(s) from ${read.manifests} manifest(s)${read.unsealed ? ` (${read.unsealed} without one)` : ''}${read.manifests > 0 && !read.verified ? ', signatures not checked' : ''}` : '',
@@ -278,7 +283,7 @@ function repositoryGroup(root: string): string[] {
 }
 
 /** The archive's latest release against the latest this verifier has seen of each group (SeenVersions, Trust model 7). */
-function compareWithMemory(stateOption: string | undefined, root: string, groups: readonly string[], latest: number | undefined, archive: string): { problems: SealProblem[]; note: string } {
+function compareWithMemory(stateOption: string | undefined, root: string, groups: readonly string[], latest: number | undefined, archive: string, anchorOption: string | undefined): { problems: SealProblem[]; note: string } {
   const cannot = (why: string) => {
     // Asked for explicitly, a comparison that cannot be made is an error, not a pass.
     if (stateOption !== undefined) throw new SealpressError('USAGE', `--state cannot be used: ${why}`);
@@ -287,7 +292,7 @@ function compareWithMemory(stateOption: string | undefined, root: string, groups
   if (groups.length === 0) return cannot('no site group is known (no manifest names one, and --root has no sites/group.yaml)');
   let anchor: string;
   try {
-    anchor = verifierAnchor(undefined, root);
+    anchor = verifierAnchor(anchorOption, root);
   } catch (error) {
     if (!(error instanceof SealpressError)) throw error;
     return cannot('its records are kept per group CA, and none is known here (run in a checkout of the site group, or set $SEALPRESS_TRUST_ANCHOR)');
@@ -313,9 +318,11 @@ function compareWithMemory(stateOption: string | undefined, root: string, groups
 }
 
 /** Seals count only when the release role signed them, if a trust anchor is known here; else they are read unchecked (and the note says so). */
-function sealOpener(archive: string, root: string): ManifestOpener {
+function sealOpener(archive: string, root: string, anchorOption: string | undefined): ManifestOpener {
+  // An anchor given is used or refused (a typo must not quietly turn signature checks off).
+  if (anchorOption !== undefined) return verifiedSealOpener(new ReleaseArchive(archive), verifierAnchor(anchorOption, root));
   try {
-    return verifiedSealOpener(new ReleaseArchive(archive), verifierAnchor(undefined, root));
+    return verifiedSealOpener(new ReleaseArchive(archive), verifierAnchor(anchorOption, root));
   } catch {
     return openUnverified;
   }

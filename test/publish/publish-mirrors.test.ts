@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { inspectCertificate } from '../../pipeline/trust/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { nginxAvailable, startNginx, type NginxServer } from '../helpers/nginx.ts';
 
@@ -259,6 +260,13 @@ describe('a second release, mix-and-match, rollback', () => {
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).toContain('3 release seal(s) from 3 manifest(s): all found in the log');
     expect(r.out).not.toContain('not checked');
+    // Outside a checkout, the CA fingerprint given on the command line checks the seals; a wrong one is refused.
+    const ca = inspectCertificate(readFileSync(join(repo, 'sites', 'trust', 'ca.pem'), 'utf8'));
+    if (!ca.ok) throw new Error(ca.message);
+    const outside = await cli(['audit', 'verify', '--log', auditLog, '--archive', archive, '--root', work, '--trust-anchor', ca.cert.fingerprint]);
+    expect(outside.code, outside.out + outside.err).toBe(0);
+    expect(outside.out).not.toContain('not checked');
+    expect((await cli(['audit', 'verify', '--log', auditLog, '--archive', archive, '--root', work, '--trust-anchor', 'not-a-fingerprint'])).code).toBe(2);
     const lines = readFileSync(auditLog, 'utf8').trim().split('\n');
     const actions = new Set(lines.map((l) => (JSON.parse(l) as { action: string }).action));
     for (const a of ['gate', 'release', 'deploy', 'verify', 'restore', 'rollback', 'incident']) expect(actions).toContain(a);
