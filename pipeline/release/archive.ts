@@ -23,7 +23,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { canonicalBytes, parseStrictJsonBytes } from '../trust/canonical.ts';
 import { parseEnvelope } from '../trust/dsse.ts';
 import { SHA256_HEX } from '../trust/schema.ts';
-import { publishNoReplace, publishNoReplaceSync, syncDirSync, tempName, writeTempSync } from './atomic.ts';
+import { publishNoReplace, publishNoReplaceSync, syncDir, syncDirSync, tempName, writeTempSync } from './atomic.ts';
 import { HASH_CONCURRENCY, mapLimit } from './collect.ts';
 import { ReleaseError } from './errors.ts';
 import { RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
@@ -123,8 +123,10 @@ export class ReleaseArchive {
    * Store the file at `path`, whose SHA-256 the caller states (from the
    * manifest). Streams, hashing as it copies; refuses RELEASE_DIGEST_MISMATCH if
    * the file changed since it was hashed. Nothing happens if the object exists.
+   * With `deferDirSync`, the object's folder is added to the set instead of
+   * being synced here: the caller syncs each folder once, before relying on it.
    */
-  async putFile(path: string, sha256: string): Promise<boolean> {
+  async putFile(path: string, sha256: string, options: { deferDirSync?: Set<string> } = {}): Promise<boolean> {
     checkSha(sha256);
     if (this.has(sha256)) return false;
     const tmpDir = this.ensure('tmp');
@@ -155,7 +157,7 @@ export class ReleaseArchive {
       await out.close();
       out = undefined;
       this.ensure('objects', sha256.slice(0, 2));
-      return await publishNoReplace(tmp, this.objectPath(sha256));
+      return await publishNoReplace(tmp, this.objectPath(sha256), options);
     } catch (e) {
       if (e instanceof ReleaseError) throw e;
       throw new ReleaseError('RELEASE_IO', `${path} cannot be stored in the archive ${this.dir} (${errno(e)})`, { cause: e, path });
@@ -554,12 +556,15 @@ export async function archiveRelease(
       bytesAdded += bytes.length;
     }
   }
+  // Each object's data is flushed as it is stored; the folders' entries once each, before the release is listed.
+  const folders = new Set<string>();
   await mapLimit(inside.manifest.files, HASH_CONCURRENCY, async (f) => {
-    if (await archive.putFile(join(treeDir, ...f.path.split('/')), f.sha256)) {
+    if (await archive.putFile(join(treeDir, ...f.path.split('/')), f.sha256, { deferDirSync: folders })) {
       objectsAdded++;
       bytesAdded += f.size;
     }
   });
+  for (const folder of folders) await syncDir(folder);
   archive.putRelease(manifest.version, envelope);
   syncDirSync(archive.dir);
   return { objectsAdded, bytesAdded };

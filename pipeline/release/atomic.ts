@@ -43,10 +43,12 @@ export async function writeTemp(tmpDir: string, bytes: Uint8Array, mode: number)
  * file: link() fails with EEXIST where rename() would overwrite. Returns false
  * when the name was already taken (the temp file is removed either way).
  */
-export async function publishNoReplace(tmp: string, target: string): Promise<boolean> {
+export async function publishNoReplace(tmp: string, target: string, options: { deferDirSync?: Set<string> } = {}): Promise<boolean> {
   try {
     await fs.link(tmp, target);
-    await syncDir(dirname(target));
+    // The caller may collect the folders and sync each once (many objects land in the same 256 folders).
+    if (options.deferDirSync) options.deferDirSync.add(dirname(target));
+    else await syncDir(dirname(target));
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
