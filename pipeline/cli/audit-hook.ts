@@ -16,7 +16,8 @@
  * is otherwise left out rather than claimed.
  */
 import { EXIT } from './exit.ts';
-import { appendAudit, AuditError, auditLogPath, MAX_LISTED_ENTRIES, type AuditEvent } from '../audit/index.ts';
+import { appendAudit, AuditError, auditHead, auditLogPath, MAX_LISTED_ENTRIES, type AuditEvent } from '../audit/index.ts';
+import type { AuditSink } from '../publish/index.ts';
 import type { Io } from './output.ts';
 import { shown } from './trust.ts';
 
@@ -28,6 +29,8 @@ export interface AuditRun {
   root: string;
   /** The run's --now, when given. */
   now?: string | undefined;
+  /** A log named on the command line (--audit-log), else $SEALPRESS_AUDIT_LOG or the repository's. */
+  log?: string | undefined;
 }
 
 /** The actor of a run nobody signed: CI when the environment says so. */
@@ -42,7 +45,7 @@ export function listed(paths: readonly string[]): { entries: string[]; details: 
 }
 
 export async function recordAudit(io: Io, run: AuditRun, event: AuditEvent, code: number): Promise<number> {
-  const log = auditLogPath(run.root);
+  const log = auditLogPath(run.root, run.log);
   const details = { ...event.details, ...(run.now !== undefined ? { asOf: run.now } : {}) };
   try {
     await appendAudit(log, { ...event, ...(Object.keys(details).length > 0 ? { details } : {}) }, new Date());
@@ -52,4 +55,21 @@ export async function recordAudit(io: Io, run: AuditRun, event: AuditEvent, code
     io.err(`sealpress: the ${event.action} (${event.outcome}) was NOT recorded in the audit log ${shown(run.root, log)}: ${error.message} [${error.code}]`);
     return EXIT_AUDIT;
   }
+}
+
+/**
+ * The same rule for the jobs that record several steps (publish, rollback,
+ * verify, watch): each step is recorded as it happens; a step that cannot be
+ * recorded is reported at once and the job goes on, and `settle` turns the
+ * job's exit code into EXIT_AUDIT at the end.
+ */
+export function commandAuditSink(io: Io, run: AuditRun): AuditSink & { settle(code: number): number } {
+  let failed = false;
+  return {
+    record: async (event) => {
+      if ((await recordAudit(io, run, event, EXIT.OK)) === EXIT_AUDIT) failed = true;
+    },
+    head: async () => auditHead(auditLogPath(run.root, run.log)),
+    settle: (code) => (failed ? EXIT_AUDIT : code),
+  };
 }

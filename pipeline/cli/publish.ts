@@ -9,7 +9,7 @@ import { DEFAULT_EXPIRES_DAYS, publish as runPublish } from '../publish/index.ts
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, printLeftOut, type Io } from './output.ts';
-import { archiveDir, auditSink, expiresIn, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { archiveDir, auditSink, expiresIn, printMirrors, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const PUBLISH_HELP = `Usage: sealpress publish [--mirror TARGET]... [--offsite TARGET]... [--archive DIR]
                         [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -43,8 +43,10 @@ ${SIGNER_HELP}
 
 Exit codes: 0 published and every mirror verified, 1 the signed release would
 not verify (e.g. the key has no release-signer role; nothing archived or
-deployed), 2 usage, configuration or key error, 3 a site failed to build,
-4 released, but a mirror or an off-site copy failed (see the summary).`;
+deployed), 2 usage, configuration or key error, 3 the job failed (a build, or
+the archive could not be read or written), 4 released, but a mirror or an
+off-site copy failed (see the summary), 5 done, but a step could not be
+recorded in the audit log.`;
 
 export async function publish(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, {
@@ -68,6 +70,7 @@ export async function publish(args: string[], io: Io): Promise<number> {
   const signers = await releaseSigners(values, root, io);
   const mirrors = (values.mirror ?? []).map((m) => (m.startsWith('rsync:') ? m : resolve(m)));
   if (mirrors.length === 0) io.err('note: no --mirror given: the release is built, signed and archived, and deployed nowhere');
+  const audit = auditSink(io, values, root);
   let result;
   try {
     result = await runPublish({
@@ -80,7 +83,7 @@ export async function publish(args: string[], io: Io): Promise<number> {
       expiresInMs,
       ...(values['no-cache'] ? { cache: false } : {}),
       ...trustAnchor(values['trust-anchor']),
-      audit: auditSink(values['audit-log'], root, now),
+      audit,
       onProgress: (event) => {
         if (event.type === 'gate') {
           const c = summarise(event.plan);
@@ -91,12 +94,12 @@ export async function publish(args: string[], io: Io): Promise<number> {
       },
     });
   } catch (error) {
-    return publishFailure(io, 'publish', error);
+    return audit.settle(publishFailure(io, 'publish', error));
   }
   if (!result.ok) {
     printDiagnostics(io, root, result.diagnostics);
     io.err('sealpress publish: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.');
-    return EXIT.CONFIG;
+    return audit.settle(EXIT.CONFIG);
   }
   const s = result.summary;
   if (values.json) io.out(JSON.stringify(s, null, 2));
@@ -104,8 +107,8 @@ export async function publish(args: string[], io: Io): Promise<number> {
     io.out(`release v${s.version}: ${s.files} files (${(s.bytes / 1e6).toFixed(1)} MB), ${s.entries.publishable} entries, signed by ${s.signers.join(', ')}, expires ${s.expires}`);
     io.out(`archive: ${s.archive.dir} (+${s.archive.objectsAdded} objects)`);
     for (const o of s.archive.offsite) io.out(`off-site ${o.target}: ${o.ok ? 'copied' : `FAILED: ${o.error}`}`);
-    for (const m of s.mirrors) io.out(`mirror ${m.target}: ${!m.ok ? `FAILED: ${m.error}` : m.verified ? 'deployed and verified' : 'deployed (an rsync destination is not verified from here: run sealpress verify on its URL)'}`);
+    printMirrors(io, s.mirrors);
   }
-  return s.ok ? EXIT.OK : EXIT.MIRROR;
+  return audit.settle(s.ok ? EXIT.OK : EXIT.MIRROR);
 }
 

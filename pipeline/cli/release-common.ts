@@ -6,11 +6,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { defaultAuditLogPath } from '../audit/index.ts';
 import { DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY } from '../demo/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
-import { fileAuditSink, PublishError, type AuditSink } from '../publish/index.ts';
+import { PublishError, type MirrorOutcome } from '../publish/index.ts';
+import { commandAuditSink } from './audit-hook.ts';
 import { decryptKeyPem, inspectCertificate, normaliseFingerprint, TrustError, type Signer } from '../trust/index.ts';
 import { EXIT } from './exit.ts';
 import { domainError, type Io } from './output.ts';
@@ -38,8 +38,9 @@ export function archiveDir(option: string | undefined, root: string): string {
   return resolve(option ?? process.env[ARCHIVE_ENV] ?? join(root, '.sealpress', 'archive'));
 }
 
-export function auditSink(option: string | undefined, root: string, asOf: Date): AuditSink {
-  return fileAuditSink(option ? resolve(option) : defaultAuditLogPath(root), asOf);
+/** The audit log of a publication command: --audit-log, else $SEALPRESS_AUDIT_LOG or the repository's. */
+export function auditSink(io: Io, values: { 'audit-log'?: string | undefined; now?: string | undefined }, root: string): ReturnType<typeof commandAuditSink> {
+  return commandAuditSink(io, { root, now: values.now, log: values['audit-log'] === undefined ? undefined : resolve(values['audit-log']) });
 }
 
 /** The verifier's memory of versions seen: --state, else $SEALPRESS_STATE_DIR or ~/.local/state/sealpress. */
@@ -129,4 +130,11 @@ export function publishFailure(io: Io, command: string, error: unknown): number 
   if (known.fix) io.err(`  fix: ${known.fix}`);
   if (error instanceof PublishError) return error.code === 'RELEASE_REFUSED' ? EXIT.REFUSED : EXIT.CONFIG;
   return EXIT.BUILD;
+}
+
+/** One line per mirror of a publish or rollback. */
+export function printMirrors(io: Io, mirrors: readonly MirrorOutcome[]): void {
+  for (const m of mirrors) {
+    io.out(`mirror ${m.target}: ${!m.ok ? `FAILED: ${m.error}` : m.verified ? 'deployed and verified' : 'deployed (an rsync destination is not verified from here: run sealpress verify on its URL)'}`);
+  }
 }

@@ -11,7 +11,7 @@ import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 import { runGate } from '../gate/index.ts';
-import { archiveDir, auditSink, expiresIn, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { archiveDir, auditSink, expiresIn, printMirrors, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const ROLLBACK_HELP = `Usage: sealpress rollback --to VERSION [--mirror TARGET]... [--archive DIR]
                          [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -40,7 +40,8 @@ ${SIGNER_HELP}
 
 Exit codes: 0 published and every mirror verified, 1 the old or the new
 release does not verify (nothing published), 2 usage, key or archive error,
-4 published, but a mirror failed.`;
+4 published, but a mirror failed, 5 done, but a step could not be recorded in
+the audit log.`;
 
 export async function rollback(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, {
@@ -70,6 +71,7 @@ export async function rollback(args: string[], io: Io): Promise<number> {
     io.err('sealpress rollback: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.');
     return EXIT.CONFIG;
   }
+  const audit = auditSink(io, values, root);
   let summary;
   try {
     summary = await runRollback({
@@ -82,15 +84,15 @@ export async function rollback(args: string[], io: Io): Promise<number> {
       expiresInMs: expiresIn(values['expires-in'], DEFAULT_EXPIRES_DAYS),
       ...(anchor ? { anchorFingerprint: anchor } : {}),
       mirrors: (values.mirror ?? []).map((m) => (m.startsWith('rsync:') ? m : resolve(m))),
-      audit: auditSink(values['audit-log'], root, now),
+      audit,
     });
   } catch (error) {
-    return publishFailure(io, 'rollback', error);
+    return audit.settle(publishFailure(io, 'rollback', error));
   }
   if (values.json) io.out(JSON.stringify(summary, null, 2));
   else {
     io.out(`release v${summary.version}: the content of v${summary.rollbackOf} (${summary.files} files), signed by ${summary.signers.join(', ')}`);
-    for (const m of summary.mirrors) io.out(`mirror ${m.target}: ${!m.ok ? `FAILED: ${m.error}` : m.verified ? 'deployed and verified' : 'deployed (an rsync destination is not verified from here: run sealpress verify on its URL)'}`);
+    printMirrors(io, summary.mirrors);
   }
-  return summary.ok ? EXIT.OK : EXIT.MIRROR;
+  return audit.settle(summary.ok ? EXIT.OK : EXIT.MIRROR);
 }

@@ -43,7 +43,9 @@ Options:
   --now ISO          the verifier's clock (default: now)
 
 Exit codes: 0 the mirror matches its signed release (with --restore: now
-matches, after the repair the report lists), 1 it does not, 2 usage error.`;
+matches, after the repair the report lists), 1 it does not, 2 usage error,
+3 the archive or the mirror could not be read, 5 the check (or restore) could
+not be recorded in the audit log.`;
 
 export const VERIFY_OPTIONS = {
   site: { type: 'string' },
@@ -65,27 +67,34 @@ export async function verify(args: string[], io: Io): Promise<number> {
   const target = isUrl(positionals[0]!) ? positionals[0]! : resolve(positionals[0]!);
   if (values.restore && isUrl(target)) throw new SealpressError('USAGE', '--restore repairs folder mirrors only; restore the web server\'s folder instead');
   const now = clock(values.now);
-  const outcome = await runVerify({ target, root, now, values, restore: values.restore === true }, io);
-  if ('code' in outcome) return outcome.code;
+  const outcome = await runVerify({ target, root, now, asOf: values.now, values, restore: values.restore === true }, io);
+  if ('code' in outcome) return outcome.settle(outcome.code);
   const { report } = outcome;
   printReport(io, report, values.json === true);
-  return report.ok ? EXIT.OK : EXIT.REFUSED;
+  return outcome.settle(report.ok ? EXIT.OK : EXIT.REFUSED);
 }
 
 export interface VerifyRun {
   target: string;
   root: string;
   now: Date;
+  /** The --now given, kept in the audit entries as asOf. */
+  asOf?: string | undefined;
   restore: boolean;
   values: { site?: string | undefined; archive?: string | undefined; state?: string | undefined; 'trust-anchor'?: string | undefined; 'audit-log'?: string | undefined };
 }
 
-/** One verification with its audit entries: the report, or the exit code of an error already printed (and recorded). */
-export async function runVerify(run: VerifyRun, io: Io): Promise<{ report: VerifyReport } | { code: number }> {
+/**
+ * One verification with its audit entries: the report, or the exit code of an
+ * error already printed (and recorded); `settle` turns an exit code into
+ * EXIT.AUDIT when a step could not be recorded.
+ */
+export async function runVerify(run: VerifyRun, io: Io): Promise<({ report: VerifyReport } | { code: number }) & { settle(code: number): number }> {
   const { values, root, now, target } = run;
   const anchor = verifierAnchor(values['trust-anchor'], root);
   const audited = values['audit-log'] !== undefined || existsSync(join(root, 'sites', 'group.yaml'));
-  const audit = audited ? auditSink(values['audit-log'], root, now) : undefined;
+  const audit = audited ? auditSink(io, { 'audit-log': values['audit-log'], now: run.asOf }, root) : undefined;
+  const settle = (code: number) => audit?.settle(code) ?? code;
   let report: VerifyReport;
   try {
     report = await verifyTarget({
@@ -100,7 +109,7 @@ export async function runVerify(run: VerifyRun, io: Io): Promise<{ report: Verif
   } catch (error) {
     const code = publishFailure(io, 'verify', error);
     await audit?.record({ action: 'verify', outcome: 'failed', details: { mirror: target, restore: run.restore, error: domainError(error)?.code ?? 'ERROR' } });
-    return { code };
+    return { code, settle };
   }
   if (audit) {
     const bad = [...report.modified, ...report.missing, ...report.extra];
@@ -110,7 +119,7 @@ export async function runVerify(run: VerifyRun, io: Io): Promise<{ report: Verif
     }
     await audit.record({ action: 'verify', outcome: report.ok ? 'ok' : 'refused', sites: report.sites, details: { mirror: target, ...(report.version ? { version: report.version } : {}), problems: report.problems.map((p) => p.code), files: bad.slice(0, 50), count: bad.length } });
   }
-  return { report };
+  return { report, settle };
 }
 
 export function printReport(io: Io, report: VerifyReport, json: boolean): void {

@@ -28,7 +28,8 @@ Options:
   (and the options of \`sealpress verify\`)
 
 Exit codes: 0 stopped after --count checks with the mirror matching at the
-last check, 1 it did not match at the last check, 2 usage error.`;
+last check, 1 it did not match at the last check, 2 usage error, 5 a check or
+restore could not be recorded in the audit log.`;
 
 export async function watch(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...VERIFY_OPTIONS, interval: { type: 'string' }, count: { type: 'string' }, 'no-restore': { type: 'boolean' } });
@@ -46,9 +47,11 @@ export async function watch(args: string[], io: Io): Promise<number> {
   const target = isUrl(positionals[0]!) ? positionals[0]! : resolve(positionals[0]!);
   const restore = !values['no-restore'] && !isUrl(target);
   let ok = false;
+  let unrecorded = false;
   for (let round = 1; round <= count; round++) {
     // A failed round (an unreadable archive, a refused restore) is printed and recorded; watching goes on.
     const outcome = await runVerify({ target, root, now: new Date(), values, restore }, io);
+    if (outcome.settle(EXIT.OK) === EXIT.AUDIT) unrecorded = true;
     if ('code' in outcome) {
       ok = false;
       if (round < count) await sleep(interval * 1000);
@@ -60,5 +63,5 @@ export async function watch(args: string[], io: Io): Promise<number> {
     else io.err(`${new Date().toISOString()} OK ${target}: release v${report.version}`);
     if (round < count) await sleep(interval * 1000);
   }
-  return ok ? EXIT.OK : EXIT.REFUSED;
+  return unrecorded ? EXIT.AUDIT : ok ? EXIT.OK : EXIT.REFUSED;
 }

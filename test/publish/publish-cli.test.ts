@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DemoPerson } from '../../pipeline/demo/index.ts';
+import { appendAudit } from '../../pipeline/audit/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { approvedRepo, entry, fixtureGroupPki, MAIN, NOW, SUB, writePersonKey, type TestRepo } from '../helpers/repo.ts';
 
@@ -105,6 +106,21 @@ describe('the release signer', () => {
     expect(r.err).toContain(`content/${MAIN}/tzgg/a.md (withdrawn)`);
     expect(versions()).toBe(before);
   });
+
+  test('a step the audit log refuses to record: the job is still done, then exit 5 says it went unrecorded', async () => {
+    const person = holding('release-signer');
+    const env = { SEALPRESS_RELEASE_KEY: person.keys.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASSPHRASE }) as string, SEALPRESS_RELEASE_CERT: person.certPem!, SEALPRESS_PASSPHRASE: PASSPHRASE };
+    // A log whose last entry is dated 2030: appending now would make its time go backwards, so every append is refused.
+    const log = join(keys, 'future.jsonl');
+    await appendAudit(log, { action: 'gate', outcome: 'ok' }, new Date('2030-01-01T00:00:00Z'));
+    const mirror = join(repo.root, 'mirror-unrecorded');
+    const r = await run(['--mirror', mirror, '--audit-log', log], env);
+    expect(r.code, r.err).toBe(5);
+    expect(r.err).toMatch(/was NOT recorded in the audit log/);
+    const v = await runCli(['verify', mirror, '--root', repo.root, '--state', join(keys, 'state.json'), '--now', NOW.toISOString(), '--audit-log', log]);
+    expect(v.code).toBe(5);
+    expect(v.out).toMatch(/^OK /m);
+  }, 60_000);
 
   test('an unencrypted key in the environment is refused before anything is built', async () => {
     const person = holding('release-signer');
