@@ -233,7 +233,7 @@ export async function inspectFolderMeta(targetDir: string, manifest: ReleaseMani
   for (const [path, bytes] of wanted) {
     try {
       // The bytes are known: compare them, no hashing (the manifest is copied into every site, 7 MB at 10,000 entries).
-      const got = readCapped(join(tree, path), bytes.length);
+      const got = readFileCapped(join(tree, path), bytes.length);
       if (got === 'not-a-file') out.push({ path, problem: 'not-a-file' });
       else if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(got)) out.push({ path, problem: 'different' });
     } catch (error) {
@@ -246,12 +246,17 @@ export async function inspectFolderMeta(targetDir: string, manifest: ReleaseMani
   return out;
 }
 
-/** A regular file's bytes, never following a link and never more than `size` + 1 bytes (endless data). */
-function readCapped(path: string, size: number): Buffer | 'not-a-file' {
+/**
+ * A regular file's bytes, never following a link, never blocking on a FIFO,
+ * and never more than `size` + 1 bytes (endless data: more than `size` means
+ * too large). Throws the system error (ENOENT…) for the caller to judge.
+ */
+export function readFileCapped(path: string, size: number): Buffer | 'not-a-file' {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    if (!fstatSync(fd).isFile()) return 'not-a-file';
-    const buffer = Buffer.allocUnsafe(size + 1);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return 'not-a-file';
+    const buffer = Buffer.allocUnsafe(Math.min(st.size, size) + 1);
     let total = 0;
     while (total < buffer.length) {
       const n = readSync(fd, buffer, total, buffer.length - total, total);

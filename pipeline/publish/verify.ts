@@ -15,9 +15,9 @@
  * a modified file. When none verifies, `restore` falls back to the archive's
  * latest release, and only if that one verifies now.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fetchMirrorMeta, inspectFolder, inspectFolderMeta, inspectUrl, MirrorError, restoreFolder } from '../mirror/index.ts';
+import { fetchMirrorMeta, inspectFolder, inspectFolderMeta, inspectUrl, MirrorError, readFileCapped, restoreFolder } from '../mirror/index.ts';
 import type { Trust } from '../trust/index.ts';
 import {
   MANIFEST_FILE,
@@ -123,11 +123,11 @@ interface Candidate {
   trust: TrustBytes | undefined;
 }
 
+/** A metadata file of the mirror, or undefined when it is missing, not a regular file, or too large. */
 function readCapped(path: string): Uint8Array | undefined {
   try {
-    const st = lstatSync(path);
-    if (!st.isFile() || st.size > MAX_META_BYTES) return undefined;
-    return readFileSync(path);
+    const got = readFileCapped(path, MAX_META_BYTES);
+    return got === 'not-a-file' || got.length > MAX_META_BYTES ? undefined : got;
   } catch {
     return undefined;
   }
