@@ -75,16 +75,22 @@ describe('the verifier', () => {
     expect(r.problems.map((p) => p.code)).toContain('TRUST_ROLLBACK');
   });
 
-  test('remembers the trust documents\' versions it saw, not only the release\'s', async () => {
+  test('remembers the trust documents\' versions it saw: a later release bound to an older roster is refused', async () => {
     const state = seen('remembers');
-    const target = await mirrorOf('remembers', release(7));
+    // Release 5 under roster v2 (the admins re-signed the roster), seen and remembered.
+    const newer = fx.trustFiles({ roster: { ...fx.rosterPayload(), version: 2 } });
+    const target = await mirrorOf('remembers', release(5, newer), newer);
     expect((await verifyTarget({ target, now: NOW, anchorFingerprint: anchor, seen: state })).ok).toBe(true);
-    // A later release bound to an older roster (re-signed with a lower version) is refused.
-    const roster = { ...fx.rosterPayload(), version: 0 } as Record<string, unknown>;
-    expect(() => fx.trustFiles({ roster })).toThrow();
     const key = SeenVersions.key(fx.manifest(trust).group, anchor);
-    expect(state.last(`${key} roster`)).toBeGreaterThanOrEqual(1);
+    expect(state.last(`${key} roster`)).toBe(2);
     expect(state.last(`${key} revocations`)).toBeGreaterThanOrEqual(1);
+    // (A roster cannot be signed with a version below 1 at all.)
+    expect(() => fx.trustFiles({ roster: { ...fx.rosterPayload(), version: 0 } })).toThrow();
+    // Release 6, newer but validly signed under the older roster v1: refused by this verifier.
+    const older = await mirrorOf('remembers-older', release(6));
+    const r = await verifyTarget({ target: older, now: NOW, anchorFingerprint: anchor, seen: state });
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.code)).toEqual(['TRUST_ROLLBACK']);
   });
 
   test('when restoring, a mirror older than the archive\'s latest is a rollback, and the latest is restored', async () => {
