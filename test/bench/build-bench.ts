@@ -5,7 +5,8 @@
  * glob loader and a minimal layout (no gate, no search, no list pages).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSites } from '../../pipeline/build/index.ts';
 
@@ -101,7 +102,7 @@ function writeBaseline(dir: string, content: string): void {
  * inspect the tree against it as `verify` does, beside a plain `cat` of the
  * same files for the disk's (here: the page cache's) speed.
  */
-async function releaseBench(distDir: string, codes: string[]): Promise<void> {
+export async function releaseBench(distDir: string, codes: string[]): Promise<void> {
   const { collectReleaseFiles } = await import('../../pipeline/release/index.ts');
   const { inspectFolder } = await import('../../pipeline/mirror/index.ts');
   const t0 = performance.now();
@@ -118,4 +119,43 @@ async function releaseBench(distDir: string, codes: string[]): Promise<void> {
   execFileSync('sh', ['-c', 'find . -type f -print0 | xargs -0 cat > /dev/null'], { cwd: distDir });
   const catMs = performance.now() - t2;
   console.log(`release (${files.length} files, ${mb.toFixed(0)} MB): manifest listing+hashing ${s(collectMs)} (${(mb / (collectMs / 1000)).toFixed(0)} MB/s); verify (inspect) ${s(inspectMs)} (${(mb / (inspectMs / 1000)).toFixed(0)} MB/s, ${((files.length / inspectMs) * 1000).toFixed(0)} files/s); cat of the same files ${s(catMs)} (${(mb / (catMs / 1000)).toFixed(0)} MB/s)`);
+  await mirrorBench(distDir, codes, files);
+}
+
+/**
+ * The same tree as a real release, signed with the test PKI (the bench group's own keys were thrown
+ * away when it was generated): archive it, deploy it to a folder mirror, and verify the mirror
+ * end to end (signature, trust documents, the manifest copy in every site, every file).
+ */
+async function mirrorBench(distDir: string, codes: string[], files: import('../../pipeline/release/index.ts').ManifestFile[]): Promise<void> {
+  const { archiveRelease, ReleaseArchive, SeenVersions, signRelease } = await import('../../pipeline/release/index.ts');
+  const { deployToFolder } = await import('../../pipeline/mirror/index.ts');
+  const { verifyTarget } = await import('../../pipeline/publish/index.ts');
+  const { makeReleaseFixture, NOW: FIXTURE_NOW } = await import('../release/fixture.ts');
+  const fx = await makeReleaseFixture();
+  const trust = fx.trustFiles();
+  const entries = codes.flatMap((code, i) => Array.from({ length: 10 }, (_, k) => ({ path: `content/${code}/gzdt/e${i}-${k}.md`, site: code, sha256: 'c'.repeat(64), approvals: ['d'.repeat(64)] })));
+  const manifest = fx.manifest(trust, { files, sites: codes.map((code) => ({ code, name: code, domain: `${code}.example` })), entries });
+  const envelope = signRelease(manifest, [fx.chen]);
+  const work = mkdtempSync(join(tmpdir(), 'sealpress-bench-mirror-'));
+  try {
+    const archive = new ReleaseArchive(join(work, 'archive'));
+    let t = performance.now();
+    await archiveRelease(archive, distDir, manifest, envelope, trust);
+    const archiveMs = performance.now() - t;
+    t = performance.now();
+    await deployToFolder({ target: join(work, 'mirror'), manifest, envelopeBytes: envelope, trustFiles: trust, objects: archive });
+    const deployMs = performance.now() - t;
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t = performance.now();
+      const r = await verifyTarget({ target: join(work, 'mirror'), now: FIXTURE_NOW, anchorFingerprint: fx.pki.ca.fingerprint, seen: new SeenVersions(join(work, 'seen.json')) });
+      times.push(performance.now() - t);
+      if (!r.ok) throw new Error(`bench: the deployed mirror does not verify: ${JSON.stringify(r.problems)}`);
+    }
+    const mb = files.reduce((n, f) => n + f.size, 0) / 1e6;
+    console.log(`mirror: archive (first release, every object fsynced) ${s(archiveMs)}; atomic deploy to a folder ${s(deployMs)}; verify of the whole mirror best ${s(Math.min(...times))} (${(mb / (Math.min(...times) / 1000)).toFixed(0)} MB/s)  runs ${times.map(s).join(', ')}; manifest ${(envelope.length / 1e6).toFixed(1)} MB, copied into each of ${codes.length} sites`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
