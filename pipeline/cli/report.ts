@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { AuditEvent } from '../audit/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { runGate, type GateGovernance, type GateResult } from '../gate/index.ts';
+import { calendarSourceZh, missingYearNotice, type FilingRecord } from '../govern/index.ts';
 import { summarise } from '../plan/index.ts';
 import { ASSESSMENT_DIR, assess, buildReport, type AdministratorFiling, type ColumnChange, type GovernanceInput, loadHistory, loadSheet, renderReportHtml, reportCsv, type AssessmentSheet } from '../report/index.ts';
 import { chinaDate, parseDateTime } from '../util/dates.ts';
@@ -202,7 +203,14 @@ function governanceInput(g: GateGovernance): GovernanceInput {
       filed: a.filed ?? '',
       ...(a.workingDays !== undefined ? { workingDays: a.workingDays } : {}),
       ...(a.countedThrough !== undefined ? { countedThrough: a.countedThrough } : {}),
-      ...(a.status === 'unknown' ? { problem: a.problem ?? 'the working days cannot be counted' } : { late: a.status === 'late' || a.status === 'overdue' }),
+      ...(a.status === 'unknown' ? unknownFiling(a) : { late: a.status === 'late' || a.status === 'overdue' }),
     }));
-  return { administratorFilings, columnChanges };
+  return { administratorFilings, columnChanges, calendar: calendarSourceZh(g.calendar) };
+}
+
+/** Why a filing's lateness is unknown, in the report's language: the missing year and the file to add, for the office. */
+function unknownFiling(a: FilingRecord): Pick<AdministratorFiling, 'problem' | 'missingYear' | 'calendarFile'> {
+  const gap = a.calendarGap;
+  if (!gap) return { problem: `无法计算工作日：${a.problem ?? '日期有误'}` };
+  return { problem: missingYearNotice(gap.year, gap.invalid ? gap.file : undefined), missingYear: gap.year, calendarFile: gap.file };
 }

@@ -14,7 +14,7 @@ import type { SiteGroup } from '../model/index.ts';
 import { join } from 'node:path';
 import { planEntries, type Plan } from '../plan/index.ts';
 import { validateEntry, type ValidatedEntry } from '../validate/index.ts';
-import { adminRegister, chineseDaysCalendar, governColumns, loadColumnChanges, verifyColumnChanges, type FilingRecord, type SiteColumnChanges } from '../govern/index.ts';
+import { adminRegister, governColumns, repositoryCalendar, loadColumnChanges, verifyColumnChanges, type FilingRecord, type SiteColumnChanges, type WorkCalendar } from '../govern/index.ts';
 import { analyseAll } from './analyse-pool.ts';
 import { approvalJudge } from './approvals.ts';
 import { FactsCache } from './facts-cache.ts';
@@ -46,6 +46,8 @@ export interface GateTimings {
 export interface GateGovernance {
   columns: ReadonlyMap<string, SiteColumnChanges>;
   administrators: FilingRecord[];
+  /** The working-day calendar the register counted by: the package with the repository's sites/calendar/ files. */
+  calendar: WorkCalendar;
 }
 
 export type GateResult =
@@ -78,8 +80,10 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const changes = verifyColumnChanges(changeFiles.records, trust.ok ? trust.trust : undefined, group, now);
   const governance = governColumns(group, changes.changes);
   const governed = governance.group;
-  const register = adminRegister(governed, chineseDaysCalendar(), now);
-  const governDiagnostics = [...changeFiles.diagnostics, ...changes.diagnostics, ...governance.diagnostics, ...register.diagnostics];
+  // The working-day calendar: the chinese-days package with the office's sites/calendar/<year>.yaml; a broken file is reported, and its year is not covered.
+  const calendar = repositoryCalendar(root);
+  const register = adminRegister(governed, calendar.calendar, now);
+  const governDiagnostics = [...changeFiles.diagnostics, ...changes.diagnostics, ...governance.diagnostics, ...calendar.diagnostics, ...register.diagnostics];
   const nowMs = now.getTime();
 
   // Entry facts now depend on the checks' configuration too: it salts the cache.
@@ -136,5 +140,5 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const t5 = performance.now();
   // Deciding happens inside planning, so the approval figure includes it (planning alone is cheap).
   const timings: GateTimings = { load: t1 - t0, analyse: t2 - t1, validate: t3 - t2, approvals: t4 - t3 + (t5 - t4), total: t5 - t0 };
-  return { ok: true, group: governed, plan, configDiagnostics: config.diagnostics, timings, checks: checksConfig.config, governance: { columns: governance.sites, administrators: register.records } };
+  return { ok: true, group: governed, plan, configDiagnostics: config.diagnostics, timings, checks: checksConfig.config, governance: { columns: governance.sites, administrators: register.records, calendar: calendar.calendar } };
 }

@@ -5,15 +5,18 @@
  * appointment (day 0) to the filing, or to today while not yet filed; more
  * than 15 is reported. Pure: the calendar and the clock are arguments.
  *
- * The calendar data ends with its last year (chinese-days 1.5.7: 2026), and the
- * yearly assessment is run in January: a filing whose 15 working days ran out
- * in December is late whatever the new year's holidays are, so the count stops
- * mattering once it passes the limit. Only a status that truly depends on
- * days outside the data is `unknown` (an error finding: update the package).
+ * The calendar covers the years it has a holiday arrangement for (the
+ * chinese-days package, 2004–2026 in 1.5.7, and the office's files
+ * sites/calendar/<year>.yaml), and the yearly assessment is run in January,
+ * maybe before the new year's file is added: a filing whose 15 working days ran
+ * out in December is late whatever the new year's holidays are, so the count
+ * stops mattering once it passes the limit. Only a status that truly depends
+ * on days of a year not covered is `unknown` (an error finding naming the year
+ * and the file to add).
  */
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { Site, SiteGroup } from '../model/index.ts';
-import { workingDaysAgainst, type WorkCalendar, type WorkingDayCount } from './calendar.ts';
+import { calendarFile, dateOfDay, dayNumber, missingYearFix, workingDaysAgainst, type WorkCalendar, type WorkingDayCount } from './calendar.ts';
 import { GovernError } from './errors.ts';
 
 /** The rules' limit: a change is filed within 15 working days (exactly 15 is on time, 16 is late). */
@@ -43,6 +46,11 @@ export interface FilingRecord {
   status: FilingStatus;
   /** Why the status is `unknown`. */
   problem?: string;
+  /**
+   * Set when the status is `unknown` because a year has no holiday arrangement
+   * in the calendar: the year, and the file to add (or, `invalid`, to correct).
+   */
+  calendarGap?: { year: number; file: string; invalid: boolean };
 }
 
 /** Today's date in China for the gate's clock. */
@@ -68,9 +76,14 @@ export function siteAdminRegister(site: Site, calendar: WorkCalendar, now: Date)
     } catch (cause) {
       if (!(cause instanceof GovernError)) throw cause;
       record.problem = cause.message;
+      const year = cause.code === 'CALENDAR_OUT_OF_RANGE' ? cause.year : undefined;
+      if (year !== undefined) {
+        const invalid = calendar.invalid.get(year);
+        record.calendarGap = { year, file: invalid ?? calendarFile(year), invalid: invalid !== undefined };
+      }
       diagnostics.push(
         diagnostic('admin-calendar-unknown', 'error', site.source, at, `administrator ${admin.name}: the working days from ${admin.appointed} to ${countedTo} cannot be counted: ${cause.message} [${cause.code}]`, {
-          fix: cause.code === 'CALENDAR_OUT_OF_RANGE' ? 'update the chinese-days package to a version with that year\'s holiday arrangement' : 'correct the dates in site.yaml',
+          fix: year !== undefined ? missingYearFix(calendar, year) : 'correct the dates in site.yaml',
         }),
       );
       return;
@@ -81,7 +94,7 @@ export function siteAdminRegister(site: Site, calendar: WorkCalendar, now: Date)
     const late = days > FILING_LIMIT_WORKING_DAYS;
     record.status = admin.filed !== undefined ? (late ? 'late' : 'on-time') : late ? 'overdue' : 'pending';
     if (!late) return;
-    const counted = count.countedThrough === undefined ? `${days} working days` : `at least ${days} working days (counted through ${count.countedThrough}, the last day ${calendar.source} covers)`;
+    const counted = count.countedThrough === undefined ? `${days} working days` : `at least ${days} working days (counted through ${count.countedThrough}: ${dateOfDay(dayNumber(count.countedThrough) + 1).slice(0, 4)} is not in the calendar yet, and cannot change the answer)`;
     const message =
       admin.filed !== undefined
         ? `administrator ${admin.name} was appointed ${admin.appointed} and filed ${admin.filed}: ${counted}, more than the ${FILING_LIMIT_WORKING_DAYS} the rules allow`

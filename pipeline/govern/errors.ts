@@ -4,7 +4,7 @@
  * Findings about the repository are diagnostics, not errors; tests assert the code.
  */
 export type GovernErrorCode =
-  /** A date lies outside the years the working-day calendar has data for: counting would be a guess. */
+  /** A date lies in a year the working-day calendar has no holiday arrangement for (the error's `year`): counting would be a guess. */
   | 'CALENDAR_OUT_OF_RANGE'
   /** A date is not a real YYYY-MM-DD date. */
   | 'DATE_INVALID'
@@ -15,10 +15,13 @@ export type GovernErrorCode =
 
 export class GovernError extends Error {
   readonly code: GovernErrorCode;
+  /** CALENDAR_OUT_OF_RANGE: the year whose holiday arrangement is missing (or whose file under sites/calendar/ is invalid). */
+  readonly year?: number;
 
-  constructor(code: GovernErrorCode, message: string, options: { cause?: unknown } = {}) {
+  constructor(code: GovernErrorCode, message: string, options: { cause?: unknown; year?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GovernError';
     this.code = code;
+    if (options.year !== undefined) this.year = options.year;
   }
 }

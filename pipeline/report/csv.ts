@@ -78,6 +78,8 @@ export function reportCsv(report: ReportModel): string {
       if (f.countedThrough !== undefined) rows.push(['administrator_filings', f.site, undefined, undefined, f.administrator, 'counted_through', f.countedThrough]);
       // Empty when unknown: a spreadsheet must not read an uncountable filing as on time.
       rows.push(['administrator_filings', f.site, undefined, undefined, f.administrator, 'late', f.late]);
+      if (f.missingYear !== undefined) rows.push(['administrator_filings', f.site, undefined, undefined, f.administrator, 'missing_year', f.missingYear]);
+      if (f.problem !== undefined) rows.push(['administrator_filings', f.site, undefined, undefined, f.administrator, 'problem', f.problem]);
     }
   }
   if (g.columnChanges.provided) for (const c of g.columnChanges.items) rows.push(['column_changes', c.site, undefined, c.column, c.change, 'approved', c.approved]);

@@ -229,7 +229,7 @@ export function buildReport(input: ReportInput): ReportModel {
     asOf: new Date(asOf).toISOString(),
     period: { ...period },
     thresholds,
-    sources: { git: input.history?.gitNote ?? 'not read', approvals: input.history?.approvalsNote ?? 'not read' },
+    sources: { git: input.history?.gitNote ?? 'not read', approvals: input.history?.approvalsNote ?? 'not read', ...(gov.calendar !== undefined ? { calendar: gov.calendar } : {}) },
     sites,
     governance: {
       administratorFilings: gov.administratorFilings ? { provided: true, items: ofSite(gov.administratorFilings) } : { provided: false },

@@ -130,8 +130,12 @@ export interface AdministratorFiling {
   countedThrough?: string;
   /** More than the 15 working days the rules allow; absent when that depends on days the calendar does not cover (the figure is then unavailable, never 0). */
   late?: boolean;
-  /** Why `late` is absent. */
+  /** Why `late` is absent, for the office's staff (Chinese): e.g. which year's holiday arrangement is missing and the file to add. */
   problem?: string;
+  /** The year whose holiday arrangement the count needs and the calendar lacks (no file, or an invalid one). */
+  missingYear?: number;
+  /** The file to add (or correct) for it: sites/calendar/<year>.yaml. */
+  calendarFile?: string;
 }
 
 export interface ColumnChange {
@@ -150,6 +154,8 @@ export type Slot<T> = { provided: false } | { provided: true; items: T[] };
 export interface GovernanceInput {
   administratorFilings?: AdministratorFiling[];
   columnChanges?: ColumnChange[];
+  /** Where the administrator filings' working days come from (the package and the sites/calendar/ files). */
+  calendar?: string;
 }
 
 export interface ReportModel {
@@ -162,8 +168,8 @@ export interface ReportModel {
   /** Inclusive, YYYY-MM-DD, China time. */
   period: { from: string; to: string };
   thresholds: Thresholds;
-  /** Where the history figures come from, and what was unavailable. */
-  sources: { git: string; approvals: string };
+  /** Where the history figures come from, and what was unavailable; `calendar`: the working-day calendar of the administrator filings. */
+  sources: { git: string; approvals: string; calendar?: string };
   sites: SiteReport[];
   governance: { administratorFilings: Slot<AdministratorFiling>; columnChanges: Slot<ColumnChange> };
   assessment?: AssessmentResult;

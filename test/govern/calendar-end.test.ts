@@ -1,21 +1,26 @@
 /**
- * The administrator register when the working-day calendar ends (chinese-days
- * 1.5.7 has data through 2026, and the yearly assessment is run in January):
- * a count that already passed the 15-day limit, or that cannot reach it even
- * if every missing day were worked, is an answer; only a status that truly
- * depends on the missing days is `unknown`. Fixed clocks; the expected counts
- * are written out by hand (no public holiday in Nov–Dec 2026: Mon–Fri only).
+ * The administrator register when the working-day calendar ends (the yearly
+ * assessment is run in January, maybe before the office has added the new
+ * year's sites/calendar/<year>.yaml): a count that already passed the 15-day
+ * limit, or that cannot reach it even if every missing day were worked, is an
+ * answer; only a status that truly depends on the missing days is `unknown`.
+ * The calendar is the installed package's data cut after 2026, whatever years
+ * the package has. Fixed clocks; the expected counts are written out by hand
+ * (no public holiday in Nov–Dec 2026: Mon–Fri only).
  */
 import { describe, expect, test } from 'vitest';
-import { chineseDaysCalendar, GovernError, siteAdminRegister, workingDaysAgainst, workingDaysBetween } from '../../pipeline/govern/index.ts';
+import { GovernError, siteAdminRegister, workingDaysAgainst, workingDaysBetween } from '../../pipeline/govern/index.ts';
 import { loadSiteGroup } from '../../pipeline/load/index.ts';
+import { packageCalendarThrough } from '../helpers/calendar.ts';
 import { makeRepo, MAIN_YAML, MAIN, SUB, SUB_YAML } from '../helpers/repo.ts';
 
-const calendar = chineseDaysCalendar();
+const calendar = packageCalendarThrough(2026);
 
 describe('working days against a limit, where the data ends', () => {
-  test('the data this suite relies on ends with 2026', () => {
-    expect(calendar.lastYear).toBe(2026);
+  test('the calendar this suite uses ends with 2026, whatever the installed package has', () => {
+    expect(calendar.years.at(-1)).toBe(2026);
+    expect(calendar.covers(2026)).toBe(true);
+    expect(calendar.covers(2027)).toBe(false);
   });
 
   test.for([
@@ -44,6 +49,7 @@ describe('working days against a limit, where the data ends', () => {
     }
     expect(caught).toBeInstanceOf(GovernError);
     expect((caught as GovernError).code).toBe('CALENDAR_OUT_OF_RANGE');
+    expect((caught as GovernError).year).toBe(2027);
   });
 
   test('the exact count still refuses any missing day', () => {
@@ -79,6 +85,12 @@ describe('the administrator register in January, before the package has the new 
     expect(records[0]!.countedThrough).toBe(countedThrough);
     expect(diagnostics.map((d) => d.rule)).toEqual(rule ? [rule] : []);
     if (text) expect(diagnostics[0]!.message).toMatch(text);
-    if (status === 'unknown') expect(records[0]!.problem).toMatch(/outside the working-day calendar/);
+    if (status === 'unknown') {
+      expect(records[0]!.problem).toMatch(/outside the working-day calendar: it has no holiday arrangement for 2027/);
+      expect(records[0]!.calendarGap).toEqual({ year: 2027, file: 'sites/calendar/2027.yaml', invalid: false });
+      // The fix names the file to add, not a package to update.
+      expect(diagnostics[0]!.fix).toMatch(/^add sites\/calendar\/2027\.yaml with the 2027 holiday arrangement from the State Council's notice .*sites\/calendar\/README\.md/);
+      expect(diagnostics[0]!.fix).not.toMatch(/chinese-days/);
+    }
   });
 });
