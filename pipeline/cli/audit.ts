@@ -23,7 +23,7 @@ import { SealpressError } from '../errors/index.ts';
 import { loadSiteGroup } from '../load/index.ts';
 import { verifiedSealOpener } from '../publish/index.ts';
 import { ReleaseArchive, ReleaseError, SeenVersions } from '../release/index.ts';
-import { archiveDir, statePath, verifierAnchor } from './release-common.ts';
+import { archiveDir, verifierAnchor, verifierMemory } from './release-common.ts';
 import { parseDateTime } from '../util/dates.ts';
 import { parse } from './args.ts';
 import { EXIT } from './exit.ts';
@@ -297,8 +297,8 @@ function compareWithMemory(stateOption: string | undefined, root: string, groups
     if (!(error instanceof SealpressError)) throw error;
     return cannot('its records are kept per group CA, and none is known here (run in a checkout of the site group, or set $SEALPRESS_TRUST_ANCHOR)');
   }
-  const file = statePath(stateOption);
-  const seen = new SeenVersions(file);
+  const seen = verifierMemory(stateOption, root, anchor);
+  const file = seen.file;
   const problems: SealProblem[] = [];
   const known: string[] = [];
   for (const group of groups) {

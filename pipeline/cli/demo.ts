@@ -1,66 +1,79 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { regenerateDemoTrust } from '../demo/index.ts';
+import { DEMO_MARKER, DEMO_MARKER_TEXT, keptDemoCa, readDemoMaterial, regenerateDemoTrust, renewDemo } from '../demo/index.ts';
 import { runGate } from '../gate/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
 import { clock, parse } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 
-export const DEMO_HELP = `Usage: sealpress demo [--issued-at ISO] [--signed-at ISO] [--bits N] [--root DIR]
+export const DEMO_HELP = `Usage: sealpress demo [--issued-at ISO] [--signed-at ISO] [--renew] [--new-ca] [--bits N] [--root DIR] [--now ISO]
 
 Regenerate the DEMO site group's trust material (sites/trust/) and approval
 records (content/_approvals/), the column change requests (sites/_changes/) and
-the waiver with throwaway keys, so that the demo content can change. The private
-keys exist only in memory during the run, except the release signer's: it is
-written to demo/keys/ encrypted under a passphrase the README publishes, so a
-fresh clone can sign demo releases. It refuses to touch a sites/trust/ that is
-not marked as demo material.
+the waiver with throwaway keys, so that the demo content can change. The
+people's private keys exist only in memory during the run, except the release
+signer's: it is written to demo/keys/ encrypted under a passphrase the README
+publishes, so a fresh clone can sign demo releases. So is the demo CA's key, so
+that a clone can renew the 90-day certificates when they lapse; the CA is kept
+(trust documents one version up) unless --new-ca. It refuses to touch a
+sites/trust/ that is not marked as demo material.
+
+\`sealpress publish\` renews the demo by itself when the release signer's
+certificate would lapse before the release does (as --renew does), and says so.
 
 The committed demo was made with
-  --issued-at 2026-11-01T09:00:00+08:00 --signed-at 2026-11-20T10:00:00+08:00
+  --new-ca --issued-at 2026-11-01T09:00:00+08:00 --signed-at 2026-11-20T10:00:00+08:00
 (the tests run the gate at 2026-11-27; approvals signed later would be "in the future").
 
 Options:
   --issued-at ISO  when certificates are issued and trust documents signed (default: now)
   --signed-at ISO  when the approvals are signed (default: now)
+  --renew          renew at --now (default: now) as publish does: issued 3 hours and
+                   signed 2 hours before it
+  --new-ca         make a new demo CA (verifiers then see a new trust domain)
   --bits N         RSA key size (default 3072)
 
 Exit codes: 0 done, 2 usage or configuration error, or sites/trust/ is not demo material.`;
 
-const MARKER = 'DEMO.md';
-const MARKER_TEXT = `# Demo trust material: not for production
-
-Everything in this folder was made by \`sealpress demo\` with throwaway keys that
-were discarded when the command ended, except the release signer's key, kept in
-demo/keys/ encrypted under a published passphrase. It lets a fresh clone of the
-demo publish its approved entries. A real site group makes its own with
-\`sealpress keys init\`.
-`;
-
 export async function demo(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { 'issued-at': { type: 'string' }, 'signed-at': { type: 'string' }, bits: { type: 'string' } });
+  const { values } = parse(args, { 'issued-at': { type: 'string' }, 'signed-at': { type: 'string' }, bits: { type: 'string' }, renew: { type: 'boolean' }, 'new-ca': { type: 'boolean' } });
   if (values.help) {
     io.out(DEMO_HELP);
     return EXIT.OK;
   }
   const root = resolve(values.root ?? '.');
   const trustDir = join(root, TRUST_DIR);
-  if (existsSync(trustDir) && !existsSync(join(trustDir, MARKER))) {
-    io.err(`sealpress demo: ${TRUST_DIR}/ holds trust material that is not marked as demo material (${MARKER}); refusing to overwrite it`);
+  if (existsSync(trustDir) && !existsSync(join(trustDir, DEMO_MARKER))) {
+    io.err(`sealpress demo: ${TRUST_DIR}/ holds trust material that is not marked as demo material (${DEMO_MARKER}); refusing to overwrite it`);
     return EXIT.CONFIG;
   }
-  const issuedAt = clock(values['issued-at']);
-  const signedAt = clock(values['signed-at']);
   const bits = values.bits === undefined ? 3072 : Number(values.bits);
-  const gate = await runGate({ root, now: signedAt, cache: false });
-  if (!gate.ok) {
-    printDiagnostics(io, root, gate.configDiagnostics);
+  if (!(Number.isInteger(bits) && bits >= 2048 && bits <= 8192)) {
+    io.err(`sealpress demo: --bits must be a whole number from 2048 to 8192, found "${values.bits}"`);
     return EXIT.CONFIG;
   }
   io.err('generating throwaway keys and signing…');
-  const result = await regenerateDemoTrust({ root, group: gate.group, plan: gate.plan, issuedAt, signedAt, bits });
-  writeFileSync(join(trustDir, MARKER), MARKER_TEXT);
+  let result;
+  if (values.renew) {
+    result = await renewDemo({ root, now: clock(values.now), bits, newCa: values['new-ca'] === true });
+  } else {
+    const issuedAt = clock(values['issued-at']);
+    const signedAt = clock(values['signed-at']);
+    const gate = await runGate({ root, now: signedAt, cache: false });
+    if (!gate.ok) {
+      printDiagnostics(io, root, gate.configDiagnostics);
+      return EXIT.CONFIG;
+    }
+    const material = values['new-ca'] ? undefined : readDemoMaterial(root);
+    if (!values['new-ca'] && !material) {
+      io.err(`sealpress demo: no demo CA to keep here (a CA marked DEMO and its key in demo/keys/): pass --new-ca to make one`);
+      return EXIT.CONFIG;
+    }
+    const kept = material ? keptDemoCa(root, material) : {};
+    result = await regenerateDemoTrust({ root, group: gate.group, plan: gate.plan, issuedAt, signedAt, bits, ...kept });
+    writeFileSync(join(trustDir, DEMO_MARKER), DEMO_MARKER_TEXT);
+  }
   io.out(`demo trust material: ${result.people} people, CA ${result.caFingerprint}`);
   for (const r of result.records) io.out(`  ${r}`);
   return EXIT.OK;

@@ -3,13 +3,14 @@
  * the audit log and the verifier's memory live, whose key signs a release,
  * and which CA a verifier trusts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY } from '../demo/index.ts';
+import { DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY, DEMO_RENEWED_PATHS, demoRenewal, readDemoMaterial, renewDemo } from '../demo/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
 import { PublishError, type MirrorOutcome } from '../publish/index.ts';
+import { SeenVersions } from '../release/index.ts';
 import { commandAuditSink } from './audit-hook.ts';
 import { decryptKeyPem, inspectCertificate, normaliseFingerprint, TrustError, type Signer } from '../trust/index.ts';
 import { EXIT } from './exit.ts';
@@ -50,6 +51,21 @@ export function statePath(option: string | undefined): string {
   return join(dir, 'seen-versions.json');
 }
 
+/**
+ * The verifier's memory for a check under `anchor`. Every clone of the demo
+ * has the same CA (its key is published so that clones can renew it) yet
+ * publishes its own releases, so in the demo the memory is kept per checkout:
+ * two demos on one machine never see each other's versions as a rollback. A
+ * real group's memory stays per CA and group, across checkouts, with its full
+ * rollback and freeze protection: the scope needs a CA whose signed subject
+ * says DEMO, which no marker file can fake.
+ */
+export function verifierMemory(option: string | undefined, root: string, anchor: string): SeenVersions {
+  const demo = readDemoMaterial(root);
+  const scope = demo && demo.ca.fingerprint === normaliseFingerprint(anchor) ? realpathSync(root) : undefined;
+  return new SeenVersions(statePath(option), scope);
+}
+
 /** Whole days → ms, for --expires-in. */
 export function expiresIn(option: string | undefined, fallbackDays: number): number {
   const days = option === undefined ? fallbackDays : Number(option);
@@ -60,9 +76,16 @@ export function expiresIn(option: string | undefined, fallbackDays: number): num
 /**
  * The release signers: --key files; else the key in $SEALPRESS_RELEASE_KEY (CI
  * secrets); else, in the demo repository only, the demo's release key, whose
- * passphrase is public (clearly announced on stderr).
+ * passphrase is public (clearly announced on stderr). The demo's certificates
+ * are renewed first when the signer's would lapse before a release made at
+ * `release.now` expires (pipeline/demo/renew.ts), so the demo runs on any date.
  */
-export async function releaseSigners(values: { key?: string[] | undefined; cert?: string[] | undefined; 'passphrase-file'?: string[] | undefined }, root: string, io: Io): Promise<Signer[]> {
+export async function releaseSigners(
+  values: { key?: string[] | undefined; cert?: string[] | undefined; 'passphrase-file'?: string[] | undefined },
+  root: string,
+  io: Io,
+  release: { now: Date; expiresInMs: number },
+): Promise<Signer[]> {
   const keys = values.key ?? [];
   const certs = values.cert ?? [];
   const files = values['passphrase-file'] ?? [];
@@ -82,10 +105,16 @@ export async function releaseSigners(values: { key?: string[] | undefined; cert?
     if (!passphrase) throw new SealpressError('USAGE', `$${RELEASE_KEY_ENV} holds an encrypted key: set $${PASSPHRASE_ENV} to its passphrase`);
     return [await keyStep(() => signerFromPem(envKey, certPem, passphrase, `$${RELEASE_KEY_ENV}`))];
   }
-  const demoKey = join(root, DEMO_RELEASE_KEY);
-  if (existsSync(join(root, TRUST_DIR, 'DEMO.md')) && existsSync(demoKey)) {
+  const demo = readDemoMaterial(root);
+  if (demo) {
+    const due = demoRenewal(demo, release.now, release.expiresInMs);
+    if (due) {
+      io.err(`note: renewing the DEMO's throwaway certificates on this machine: ${due.why}`);
+      const renewed = await renewDemo({ root, now: release.now, newCa: due.newCa });
+      io.err(`note: the demo now has new keys for ${renewed.people} people${renewed.newCa ? ` under a new demo CA ${renewed.caFingerprint}` : ` under the same demo CA`}, trust documents v${renewed.version} and ${renewed.records.length} records signed again; rewritten: ${DEMO_RENEWED_PATHS.join(', ')}`);
+    }
     io.err(`warning: signing with the DEMO release key (${DEMO_RELEASE_KEY}, passphrase published in the README): for the demo only`);
-    return [await keyStep(() => signerFromPem(readFileSync(demoKey, 'utf8'), readFileSync(join(root, DEMO_RELEASE_CERT), 'utf8'), DEMO_PASSPHRASE, DEMO_RELEASE_KEY))];
+    return [await keyStep(() => signerFromPem(readFileSync(join(root, DEMO_RELEASE_KEY), 'utf8'), readFileSync(join(root, DEMO_RELEASE_CERT), 'utf8'), DEMO_PASSPHRASE, DEMO_RELEASE_KEY))];
   }
   throw new SealpressError('USAGE', `no release key: give --key FILE (the release signer's encrypted key) or set $${RELEASE_KEY_ENV} and $${RELEASE_CERT_ENV}`);
 }

@@ -62,7 +62,8 @@ export async function rollback(args: string[], io: Io): Promise<number> {
   if (values.to === undefined || !Number.isInteger(to) || to < 1) throw new SealpressError('USAGE', `--to VERSION is required: a release version (a whole number from 1), found "${values.to ?? ''}"`);
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
-  const signers = await releaseSigners(values, root, io);
+  const expiresInMs = expiresIn(values['expires-in'], DEFAULT_EXPIRES_DAYS);
+  const signers = await releaseSigners(values, root, io, { now, expiresInMs });
   const anchor = trustAnchor(values['trust-anchor']).trustAnchor;
   // The gate as of now: what was withdrawn or taken down since must not come back with the old pages.
   const gate = await runGate({ root, now, ...trustAnchor(values['trust-anchor']) });
@@ -81,7 +82,7 @@ export async function rollback(args: string[], io: Io): Promise<number> {
       signers,
       trust: readTrustBytes(root),
       now,
-      expiresInMs: expiresIn(values['expires-in'], DEFAULT_EXPIRES_DAYS),
+      expiresInMs,
       ...(anchor ? { anchorFingerprint: anchor } : {}),
       mirrors: (values.mirror ?? []).map((m) => (m.startsWith('rsync:') ? m : resolve(m))),
       audit,

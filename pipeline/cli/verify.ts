@@ -9,11 +9,11 @@ import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR, loadTrustFiles } from '../load/index.ts';
 import { isUrl, verifyTarget, type TrustFloor, type VerifyReport } from '../publish/index.ts';
 import { verifyTrust } from '../trust/index.ts';
-import { ReleaseArchive, SeenVersions } from '../release/index.ts';
+import { ReleaseArchive } from '../release/index.ts';
 import { clock, parse } from './args.ts';
 import { EXIT } from './exit.ts';
 import { domainError, type Io } from './output.ts';
-import { archiveDir, auditSink, publishFailure, statePath, verifierAnchor } from './release-common.ts';
+import { archiveDir, auditSink, publishFailure, verifierAnchor, verifierMemory } from './release-common.ts';
 
 export const VERIFY_HELP = `Usage: sealpress verify TARGET [--site CODE] [--restore] [--archive DIR] [--state FILE]
                        [--trust-anchor FP] [--json] [--audit-log FILE] [--root DIR] [--now ISO]
@@ -101,7 +101,7 @@ export async function runVerify(run: VerifyRun, io: Io): Promise<({ report: Veri
       target,
       now,
       anchorFingerprint: anchor,
-      seen: new SeenVersions(statePath(values.state)),
+      seen: verifierMemory(values.state, root, anchor),
       ...checkoutTrustFloor(root, now, anchor),
       ...(values.site ? { site: values.site } : {}),
       ...(run.restore ? { restoreFrom: new ReleaseArchive(archiveDir(values.archive, root)) } : {}),

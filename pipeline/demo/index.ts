@@ -1,2 +1,3 @@
 export * from './regenerate.ts';
 export * from './column-changes.ts';
+export * from './renew.ts';

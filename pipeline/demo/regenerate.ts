@@ -1,12 +1,15 @@
 /**
  * Regenerate the demo site group's trust material and approval records with
- * throwaway keys: a group CA, three security administrators (2 of 3 sign the
- * trust documents), one approver per site and department, an office approver
- * and a release signer; then approvals of the demo entries. The private keys
- * live only in memory and are dropped at the end, except the release signer's:
- * a fresh clone must be able to sign a demo release, so that one key is written
- * encrypted under demo/keys/ with a passphrase the README gives (DEMO_PASSPHRASE).
- * It is demo material only: anyone can read the passphrase.
+ * throwaway keys: three security administrators (2 of 3 sign the trust
+ * documents), one approver per site and department, an office approver and a
+ * release signer, certified by the demo's CA; then approvals of the demo
+ * entries. The people's private keys live only in memory and are dropped at
+ * the end, except the release signer's: a fresh clone must be able to sign a
+ * demo release, so that key is written encrypted under demo/keys/ with a
+ * passphrase the README gives (DEMO_PASSPHRASE). So is the CA's key, so that
+ * any clone can renew the demo's 90-day certificates under the same CA when
+ * they lapse (pipeline/demo/renew.ts). It is demo material only: anyone can
+ * read the passphrase, and the CA says so in its subject (DEMO_CA_UNIT).
  *
  * A few entries are deliberately left so that the gate has something to show:
  * one without any approval (pending), one 信息公开 entry with only its
@@ -14,6 +17,7 @@
  * approved in an older version (refused: changed after approval), and one
  * withdrawn after publication (已过时).
  */
+import type { KeyObject } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signApproval, type ApprovalItem } from '../approve/index.ts';
@@ -26,6 +30,8 @@ import { assetDigests } from '../validate/index.ts';
 import {
   createGroupCa,
   generateSigningKeyAsync,
+  inspectCertificate,
+  TrustError,
   issueCertificate,
   PAYLOAD_TYPES,
   signTrustDocument,
@@ -38,7 +44,18 @@ import {
 export const DEMO_KEYS_DIR = 'demo/keys';
 export const DEMO_RELEASE_KEY = `${DEMO_KEYS_DIR}/release-1.key.pem`;
 export const DEMO_RELEASE_CERT = `${DEMO_KEYS_DIR}/release-1.cert.pem`;
+/** The demo CA's key (its certificate is sites/trust/ca.pem): kept so that any clone can renew the demo's certificates. */
+export const DEMO_CA_KEY = `${DEMO_KEYS_DIR}/ca.key.pem`;
 export const DEMO_PASSPHRASE = 'sealpress-demo-passphrase';
+/**
+ * The organizational unit (OU) of the demo's CA certificate. A CA with it is
+ * demo material whose key is public; `sealpress keys init` never sets it, and
+ * it cannot be added to a real CA without changing the fingerprint verifiers pin.
+ */
+export const DEMO_CA_UNIT = 'sealpress 演示 DEMO：密钥公开，不得用于生产';
+/** The demo CA lives ten years; the people's certificates 90 days (credentials change every three months). */
+export const DEMO_CA_DAYS = 3650;
+export const DEMO_CERT_DAYS = 90;
 
 /** Entries the demo keeps from being fully approved, and how. */
 /** The demo's planted tax-arrears notice: the law requires its first ID number to be published, so that one is waived. */
@@ -74,6 +91,10 @@ export interface DemoPki {
   /** `<site>/<department>` → that department's approver. */
   approverOf: Map<string, DemoPerson>;
   caFingerprint: string;
+  /** The CA's certificate and key (kept encrypted under demo/keys/ by writeDemoKeys). */
+  ca: { certPem: string; key: KeyObject };
+  /** The version of every trust document signed here (the approvals name the policy's). */
+  version: number;
   /** The signed trust files, by name. */
   files: Record<keyof typeof TRUST_FILES, Uint8Array | string>;
   xxgk: string;
@@ -88,6 +109,10 @@ export async function createDemoPki(options: {
   avoidNames: ReadonlySet<string>;
   issuedAt: Date;
   bits?: number;
+  /** Keep this CA (renewal): the people get new keys and certificates under it. Default: a new demo CA. */
+  ca?: { certPem: string; key: KeyObject };
+  /** The version of the trust documents signed (default 1): more than the last ones under the same CA, or verifiers refuse them as a rollback. */
+  version?: number;
 }): Promise<DemoPki> {
   const { group, issuedAt } = options;
   const bits = options.bits ?? 3072;
@@ -124,9 +149,12 @@ export async function createDemoPki(options: {
     people.push(person);
   });
 
-  const ca = createGroupCa({ groupName: group.name, days: 3650, now: issuedAt, key: await keys() });
+  const ca = options.ca
+    ? { ...options.ca, fingerprint: fingerprintOf(options.ca.certPem) }
+    : createGroupCa({ groupName: group.name, days: DEMO_CA_DAYS, now: issuedAt, key: await keys(), unit: DEMO_CA_UNIT, commonName: `${group.name} 演示审批 CA` });
+  const version = options.version ?? 1;
   for (const p of people) {
-    const cert = issueCertificate({ ca: { certPem: ca.certPem, key: ca.key }, person: { id: p.id, name: p.name, department: p.department }, publicKey: p.keys.publicKey, now: issuedAt, days: 90 });
+    const cert = issueCertificate({ ca: { certPem: ca.certPem, key: ca.key }, person: { id: p.id, name: p.name, department: p.department }, publicKey: p.keys.publicKey, now: issuedAt, days: DEMO_CERT_DAYS });
     p.certPem = cert.certPem;
     p.fingerprint = cert.fingerprint;
   }
@@ -137,16 +165,16 @@ export async function createDemoPki(options: {
   const xxgk = group.categories.find((c) => c.name === '信息公开')?.id ?? 'xxgk';
   const files = {
     ca: ca.certPem,
-    root: signTrustDocument({ type: 'root', version: 1, group: group.name, securityAdmins: admins.map((a) => a.id), threshold: 2, expires }, PAYLOAD_TYPES.root, [{ key: ca.key, certPem: ca.certPem }]),
+    root: signTrustDocument({ type: 'root', version, group: group.name, securityAdmins: admins.map((a) => a.id), threshold: 2, expires }, PAYLOAD_TYPES.root, [{ key: ca.key, certPem: ca.certPem }]),
     roster: signTrustDocument(
-      { type: 'roster', version: 1, signedAt: docTime, people: people.map((p) => ({ id: p.id, name: p.name, department: p.department, site: p.site, roles: p.roles, certificates: [p.fingerprint!] })) },
+      { type: 'roster', version, signedAt: docTime, people: people.map((p) => ({ id: p.id, name: p.name, department: p.department, site: p.site, roles: p.roles, certificates: [p.fingerprint!] })) },
       PAYLOAD_TYPES.roster,
       adminSigners,
     ),
     policy: signTrustDocument(
       {
         type: 'policy',
-        version: 1,
+        version,
         signedAt: docTime,
         rules: [
           // 信息公开: the department that wrote it, and the office.
@@ -165,9 +193,9 @@ export async function createDemoPki(options: {
       PAYLOAD_TYPES.policy,
       adminSigners,
     ),
-    revocations: signTrustDocument({ type: 'revocations', version: 1, signedAt: docTime, revoked: [] }, PAYLOAD_TYPES.revocations, adminSigners),
+    revocations: signTrustDocument({ type: 'revocations', version, signedAt: docTime, revoked: [] }, PAYLOAD_TYPES.revocations, adminSigners),
   };
-  return { group: group.name, people, admins, office, approverOf, caFingerprint: ca.fingerprint, files, xxgk };
+  return { group: group.name, people, admins, office, approverOf, caFingerprint: ca.fingerprint, ca: { certPem: ca.certPem, key: ca.key }, version, files, xxgk };
 }
 
 function signerOf(p: DemoPerson): Signer {
@@ -213,7 +241,7 @@ export function signDemoApprovals(repo: string, pki: DemoPki, group: SiteGroup, 
     const sites = new Set(items.map((i) => i.site));
     const file = `${APPROVALS_DIR}/${sites.size === 1 ? `${[...sites][0]}/` : ''}${stamp}-${p.id}${suffix}.json`;
     mkdirSync(join(repo, file, '..'), { recursive: true });
-    writeFileSync(join(repo, file), signApproval({ entries: items, decision, ...(reason ? { reason } : {}), signer: signerOf(p), now: at, policyVersion: 1 }));
+    writeFileSync(join(repo, file), signApproval({ entries: items, decision, ...(reason ? { reason } : {}), signer: signerOf(p), now: at, policyVersion: pki.version }));
     written.push(file);
   };
   // A record stays well under the gates' 1 MiB limit: at most BATCH entries each.
@@ -238,6 +266,10 @@ export interface RegenerateOptions {
   /** When the approvals are signed. */
   signedAt: Date;
   bits?: number;
+  /** Renew under this CA instead of making a new one (see createDemoPki). */
+  ca?: { certPem: string; key: KeyObject };
+  /** The trust documents' version (see createDemoPki). */
+  version?: number;
 }
 
 export interface RegenerateResult {
@@ -255,26 +287,48 @@ export async function regenerateDemoTrust(options: RegenerateOptions): Promise<R
     avoidNames: new Set(plan.entries.map((e) => e.frontMatter?.author).filter((a): a is string => !!a)),
     issuedAt: options.issuedAt,
     ...(options.bits ? { bits: options.bits } : {}),
+    ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.version ? { version: options.version } : {}),
   });
   writeDemoTrust(repo, pki);
-  writeDemoReleaseKey(repo, pki);
+  writeDemoKeys(repo, pki);
   const waivers = signDemoWaivers(repo, pki, plan, options.signedAt);
   const records = [...waivers, ...signDemoApprovals(repo, pki, group, plan, options.signedAt, DEMO_HOLDS)];
   records.push(...signDemoColumnChanges(repo, pki, group, options.signedAt));
   return { people: pki.people.length, records, caFingerprint: pki.caFingerprint };
 }
 
-/** Keep the release signer's key (encrypted with DEMO_PASSPHRASE) and certificate, so a fresh clone can sign demo releases. */
-export function writeDemoReleaseKey(repo: string, pki: DemoPki): void {
+/**
+ * Keep the release signer's key and certificate, so a fresh clone can sign demo
+ * releases, and the CA's key, so it can renew the demo's certificates: both
+ * encrypted with DEMO_PASSPHRASE, which is published.
+ */
+export function writeDemoKeys(repo: string, pki: DemoPki): void {
   const signer = pki.people.find((p) => p.roles.some((r) => r.role === 'release-signer'));
   if (!signer?.certPem) return;
   mkdirSync(join(repo, DEMO_KEYS_DIR), { recursive: true });
   writeEncryptedKey(join(repo, DEMO_RELEASE_KEY), signer.keys.privateKey, DEMO_PASSPHRASE, { repoRoot: repo, overwrite: true });
   writeFileSync(join(repo, DEMO_RELEASE_CERT), signer.certPem);
+  writeEncryptedKey(join(repo, DEMO_CA_KEY), pki.ca.key, DEMO_PASSPHRASE, { repoRoot: repo, overwrite: true });
   writeFileSync(
     join(repo, DEMO_KEYS_DIR, 'README.md'),
-    `# Demo release key: not for production\n\nMade by \`sealpress demo\` with the demo's throwaway CA. The key is encrypted with the\npassphrase \`${DEMO_PASSPHRASE}\`, which the README publishes: it protects nothing and\nexists so that a fresh clone can sign and publish the demo site group.\n`,
+    `# Demo keys: not for production
+
+Made by \`sealpress demo\`. \`release-1.key.pem\` is the demo release signer's key and
+\`ca.key.pem\` the key of the demo's CA (\`sites/trust/ca.pem\`, whose subject says DEMO).
+Both are encrypted with the passphrase \`${DEMO_PASSPHRASE}\`, which the README
+publishes: they protect nothing. They exist so that a fresh clone can sign and publish
+the demo site group, and renew the demo's 90-day certificates when they lapse (on the
+machine that runs the demo). A real site group makes its own with \`sealpress keys init\`
+and never commits a private key.
+`,
   );
+}
+
+function fingerprintOf(certPem: string): string {
+  const inspected = inspectCertificate(certPem);
+  if (!inspected.ok) throw new TrustError('INVALID_ARGUMENT', `the demo CA certificate: ${inspected.message}`);
+  return inspected.cert.fingerprint;
 }
 
 /** Sign the demo's waiver: the first ID number of the planted tax-arrears notice (the second stays refused). */

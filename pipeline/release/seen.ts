@@ -22,7 +22,20 @@ interface State {
 }
 
 export class SeenVersions {
-  constructor(readonly file: string) {}
+  /**
+   * `scope` narrows the memory to one trust domain that shares a CA with
+   * others: the demo, whose CA key is published, so every clone of it is a
+   * group of its own (verifierMemory in the CLI sets it for the demo only; a
+   * real group's memory is per CA and group, whichever checkout verifies).
+   */
+  constructor(
+    readonly file: string,
+    readonly scope?: string,
+  ) {}
+
+  private scoped(key: string): string {
+    return this.scope === undefined ? key : `${key} @${this.scope}`;
+  }
 
   /** The key of a group under a CA: the same group name under another CA is another trust domain. */
   static key(group: string, caFingerprint: string): string {
@@ -34,7 +47,8 @@ export class SeenVersions {
   /** The highest version recorded under `key`, or undefined if none was. */
   last(key: string): number | undefined {
     const state = this.load();
-    return Object.hasOwn(state.seen, key) ? state.seen[key] : undefined;
+    const k = this.scoped(key);
+    return Object.hasOwn(state.seen, k) ? state.seen[k] : undefined;
   }
 
   /**
@@ -48,7 +62,7 @@ export class SeenVersions {
     // Read, compare and write under a lock: two verifiers sharing the file (a watch per mirror) must not
     // overwrite each other's newer record with an older one.
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    withFileLock(`${this.file}.lock`, () => this.recordLocked(key, version));
+    withFileLock(`${this.file}.lock`, () => this.recordLocked(this.scoped(key), version));
   }
 
   private recordLocked(key: string, version: number): void {

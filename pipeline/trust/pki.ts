@@ -107,7 +107,7 @@ function floorToSecond(d: Date): number {
 }
 
 /** Create the group CA: self-signed, CA:true, keyCertSign. Its fingerprint is what CI pins. */
-export function createGroupCa(options: { groupName: string; days: number; now: Date; key?: KeyPair; commonName?: string }): GroupCa {
+export function createGroupCa(options: { groupName: string; days: number; now: Date; key?: KeyPair; commonName?: string; unit?: string }): GroupCa {
   const { groupName, days, now } = options;
   if (groupName.trim() === '') throw new TrustError('INVALID_ARGUMENT', 'the group name is empty');
   checkDays(days, MAX_CA_DAYS, 'the CA certificate');
@@ -119,7 +119,12 @@ export function createGroupCa(options: { groupName: string; days: number; now: D
   cert.serialNumber = randomSerial();
   cert.validity.notBefore = new Date(notBefore);
   cert.validity.notAfter = new Date(notBefore + days * DAY_MS);
-  const subject = [utf8({ name: 'organizationName', value: groupName }), utf8({ name: 'commonName', value: options.commonName ?? `${groupName} 审批 CA` })];
+  const subject = [
+    utf8({ name: 'organizationName', value: groupName }),
+    // OU marks a CA of a special kind (the demo's): it is part of what the fingerprint pins, so no one can add it later.
+    ...(options.unit ? [utf8({ name: 'organizationalUnitName', value: options.unit })] : []),
+    utf8({ name: 'commonName', value: options.commonName ?? `${groupName} 审批 CA` }),
+  ];
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([

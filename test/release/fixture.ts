@@ -45,8 +45,9 @@ const KEY_OF: Record<ReleaseTrustFile, keyof TrustFiles> = {
   'revocations.dsse.json': 'revocations',
 };
 
-export async function makeReleaseFixture(): Promise<ReleaseFixture> {
-  const pki = await makeTestPki();
+/** `caUnit` marks the CA's subject (the demo's CA carries DEMO_CA_UNIT). */
+export async function makeReleaseFixture(options: { caUnit?: string } = {}): Promise<ReleaseFixture> {
+  const pki = await makeTestPki(options);
   const [linKeys] = await Promise.all([generateSigningKeyAsync(pki.bits)]);
   const lin = { id: 'p-linfeng', name: '林峰', department: 'bgs' };
   const linCert = issueCertificate({ ca: pki.ca, person: lin, publicKey: linKeys!.publicKey, now: ISSUED, days: 90 });

@@ -147,13 +147,13 @@ export interface TestPki {
   trust(payloads?: { roster?: Record<string, unknown>; policy?: Record<string, unknown>; revocations?: Record<string, unknown> }): Trust;
 }
 
-export async function makeTestPki(options: { bits?: number } = {}): Promise<TestPki> {
+export async function makeTestPki(options: { bits?: number; caUnit?: string } = {}): Promise<TestPki> {
   const bits = options.bits ?? TEST_BITS;
   // All keys at once, in parallel on the libuv pool: generation dominates the setup time.
   const names = Object.keys(SPECS) as PersonName[];
   const pool = await Promise.all(Array.from({ length: names.length + 4 }, () => generateSigningKeyAsync(bits)));
   const nextKey = () => pool.pop()!;
-  const ca = createGroupCa({ groupName: GROUP, days: 3650, now: new Date('2026-01-01T00:00:00Z'), key: nextKey() });
+  const ca = createGroupCa({ groupName: GROUP, days: 3650, now: new Date('2026-01-01T00:00:00Z'), key: nextKey(), ...(options.caUnit ? { unit: options.caUnit } : {}) });
   const caSigner: Signer = { key: ca.key, certPem: ca.certPem };
   const issue = (spec: PersonSpec, publicKey: KeyObject, now: Date, days: number, issuer: { certPem: string; key: KeyObject } = ca) =>
     issueCertificate({ ca: issuer, person: { id: spec.id, name: spec.name, department: spec.department }, publicKey, now, days });
