@@ -159,6 +159,8 @@ export function workCalendar(data: CalendarData, source: string, files: Calendar
   const fromPackage = packageYears.filter((y) => covered.has(y) && !fromFiles.includes(y));
   const described = describeSource(source, fromPackage, fromFiles);
   const arrangement = (year: number): Arrangement | undefined => (covered.has(year) ? arrangements.get(year) : undefined);
+  // What the calendar has, years included, for the error of a year it lacks.
+  const has = years.length === 0 ? 'no year' : fromFiles.length > 0 ? described : `${source} for ${yearRanges(fromPackage)}`;
 
   return {
     source: described,
@@ -177,7 +179,7 @@ export function workCalendar(data: CalendarData, source: string, files: Calendar
       if (!own) {
         const file = invalid.get(year);
         const why = file !== undefined ? `${file} is invalid, so ${year} is not covered` : `it has no holiday arrangement for ${year}`;
-        throw new GovernError('CALENDAR_OUT_OF_RANGE', `${date} is outside the working-day calendar: ${why} (it covers ${years.length > 0 ? yearRanges(years) : 'no year'}, from ${described}); working days are not guessed`, { year });
+        throw new GovernError('CALENDAR_OUT_OF_RANGE', `${date} is outside the working-day calendar: ${why} (the calendar has ${has}); working days are not guessed`, { year });
       }
       if (own.workdays.has(date)) return true;
       if (own.holidays.has(date)) return false;

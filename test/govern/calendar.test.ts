@@ -80,7 +80,7 @@ describe('the working-day calendar', () => {
     expect(gap.years).toEqual([2024, 2026]);
     expect(gap.isWorkingDay('2024-03-04')).toBe(true);
     expect(gap.isWorkingDay('2026-03-03')).toBe(true);
-    expect(() => gap.isWorkingDay('2025-03-03')).toThrow(/2025-03-03 is outside the working-day calendar: it has no holiday arrangement for 2025 \(it covers 2024, 2026, from test data\)/);
+    expect(() => gap.isWorkingDay('2025-03-03')).toThrow(/2025-03-03 is outside the working-day calendar: it has no holiday arrangement for 2025 \(the calendar has test data for 2024, 2026\); working days are not guessed$/);
   });
 });
 
