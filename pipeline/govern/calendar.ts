@@ -156,7 +156,7 @@ export function workCalendar(data: CalendarData, source: string, files: Calendar
   }
   const years = [...covered].sort((a, b) => a - b);
   const fromFiles = fileYears.filter((y) => covered.has(y)).sort((a, b) => a - b);
-  const fromPackage = packageYears.filter((y) => covered.has(y) && !fromFiles.includes(y));
+  const fromPackage = packageYears.filter((y) => covered.has(y) && !fromFiles.includes(y)).sort((a, b) => a - b);
   const described = describeSource(source, fromPackage, fromFiles);
   const arrangement = (year: number): Arrangement | undefined => (covered.has(year) ? arrangements.get(year) : undefined);
   // What the calendar has, years included, for the error of a year it lacks.
