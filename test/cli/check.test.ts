@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.ts';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { approvedRepo, entry, makeRepo, MAIN, SUB_YAML, SUB, type TestRepo } from '../helpers/repo.ts';
+import { demoRoot } from '../helpers/demo.ts';
+
+// The demo, made valid at the tests' clock if the working tree's was renewed (test/helpers/demo.ts): slow only then.
+beforeAll(() => demoRoot(), 120_000);
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NOW = '2026-11-27T12:00:00+08:00';
@@ -23,7 +27,7 @@ interface CheckJson {
 
 describe('sealpress check on the demo site group', () => {
   test('--format json reports the held-back entries with their reasons', async () => {
-    const r = await run(['check', '--root', ROOT, '--format', 'json', '--now', NOW]);
+    const r = await run(['check', '--root', await demoRoot(), '--format', 'json', '--now', NOW]);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out) as CheckJson;
     const byPath = new Map(json.entries.map((e) => [e.path, e]));
@@ -54,7 +58,7 @@ describe('sealpress check on the demo site group', () => {
   });
 
   test('--format sarif gives SARIF 2.1.0 with every finding at its position', async () => {
-    const r = await run(['check', '--root', ROOT, '--format', 'sarif', '--now', NOW]);
+    const r = await run(['check', '--root', await demoRoot(), '--format', 'sarif', '--now', NOW]);
     expect(r.code).toBe(1);
     const sarif = JSON.parse(r.out) as { version: string; runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[] };
     expect(sarif.version).toBe('2.1.0');
@@ -67,7 +71,7 @@ describe('sealpress check on the demo site group', () => {
   });
 
   test('--site limits the report to one site', async () => {
-    const r = await run(['check', '--root', ROOT, '--format', 'json', '--now', NOW, '--site', '19901000000']);
+    const r = await run(['check', '--root', await demoRoot(), '--format', 'json', '--now', NOW, '--site', '19901000000']);
     const json = JSON.parse(r.out) as CheckJson;
     expect(new Set(json.entries.map((e) => e.site))).toEqual(new Set(['19901000000']));
     // 示例市 holds one refused entry (a planted ID number), so check still exits 1.
@@ -76,7 +80,7 @@ describe('sealpress check on the demo site group', () => {
   });
 
   test('text output is compiler-style with a fix and a summary', async () => {
-    const r = await run(['check', '--root', ROOT, '--now', NOW]);
+    const r = await run(['check', '--root', await demoRoot(), '--now', NOW]);
     expect(r.out).toContain(`content/${MAIN}/tzgg/2026-11-internal-staffing-plan.md:7:13 error disclosure-withheld`);
     expect(r.out).toMatch(/fix: /);
     expect(r.out).toMatch(/58 entries: 44 publishable, 3 pending, 9 refused, 1 unpublished, 1 withdrawn/);
@@ -114,7 +118,7 @@ describe('exit codes', () => {
     { name: 'unknown command', args: ['deploy'] },
     { name: 'unknown site', args: ['check', '--site', '123'] },
   ])('2 for usage errors: $name', async ({ args }) => {
-    const r = await run([...args, '--root', ROOT]);
+    const r = await run([...args, '--root', await demoRoot()]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/sealpress/);
   });
@@ -130,12 +134,12 @@ describe('exit codes', () => {
 });
 
 describe('the installed command', () => {
-  test('npx sealpress runs the CLI through the package bin', () => {
+  test('npx sealpress runs the CLI through the package bin', async () => {
     const out = execFileSync('npx', ['--no-install', 'sealpress', '--help'], { cwd: ROOT, encoding: 'utf8' });
     expect(out).toMatch(/Usage: sealpress <command>/);
     const log = join(mkdtempSync(join(tmpdir(), 'sealpress-audit-')), 'log.jsonl');
-    const r = spawnSync('npx', ['--no-install', 'sealpress', 'check', '--format', 'json', '--now', NOW], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SEALPRESS_AUDIT_LOG: log } });
+    const r = spawnSync('npx', ['--no-install', 'sealpress', 'check', '--format', 'json', '--now', NOW, '--root', await demoRoot()], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SEALPRESS_AUDIT_LOG: log } });
     expect(r.status).toBe(1);
     expect((JSON.parse(r.stdout) as CheckJson).summary.refused).toBe(9);
-  });
+  }, 30_000);
 });

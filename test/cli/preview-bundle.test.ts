@@ -1,14 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { runGate } from '../../pipeline/gate/index.ts';
 import { bundleSite } from '../../pipeline/stage/index.ts';
+import { demoRoot } from '../helpers/demo.ts';
+
+// The demo, made valid at the tests' clock if the working tree's was renewed (test/helpers/demo.ts): slow only then.
+beforeAll(() => demoRoot(), 120_000);
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NOW = new Date('2026-11-27T12:00:00+08:00');
 
 describe('what the preview and the published site are given', () => {
   test('preview bundles carry pending entries as drafts with their reason; refused, withdrawn and unpublished never', async () => {
-    const gate = await runGate({ root: ROOT, now: NOW });
+    const gate = await runGate({ root: await demoRoot(), now: NOW });
     if (!gate.ok) throw new Error('config');
     for (const code of gate.group.sites.keys()) {
       const preview = bundleSite(gate.group, gate.plan, code, 'preview').bundle;

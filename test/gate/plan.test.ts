@@ -1,9 +1,15 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { runGate } from '../../pipeline/gate/index.ts';
-import { approveAll, entry, makeRepo, MAIN, type TestRepo } from '../helpers/repo.ts';
+import { approveAll, entry, fixtureGroupPki, makeRepo, MAIN, type TestRepo } from '../helpers/repo.ts';
 
 let repo: TestRepo | undefined;
 afterEach(() => repo?.cleanup());
+// The throwaway keys are made once, here, not inside the first case's 5 s (a loaded 2-core machine takes longer).
+beforeAll(async () => {
+  const r = makeRepo();
+  await fixtureGroupPki(r.root);
+  r.cleanup();
+}, 120_000);
 
 const P = `content/${MAIN}/tzgg/x.md`;
 async function statusAt(fields: Record<string, string>, now: string) {

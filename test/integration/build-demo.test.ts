@@ -10,6 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSites, type BuildResult } from '../../pipeline/build/index.ts';
 import { serveFolder } from '../helpers/static-server.ts';
+import { demoRoot } from '../helpers/demo.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -63,7 +64,7 @@ function publishedText(dir: string): string {
 
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'sealpress-dist-'));
-  const r = await buildSites({ root: ROOT, now: NOW, distDir: dist, concurrency: 2 });
+  const r = await buildSites({ root: await demoRoot(), now: NOW, distDir: dist, concurrency: 2 });
   if (!r.ok) throw new Error('demo config invalid');
   result = r;
 }, 240_000);

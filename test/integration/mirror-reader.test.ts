@@ -5,7 +5,7 @@
  * navigation by real clicks, a Chinese search with Pagefind, and axe-core's
  * WCAG 2.1 A/AA rules on every kind of page of the main site and a sub-site.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { runGate } from '../../pipeline/gate/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import type { Plan, PlanEntry } from '../../pipeline/plan/index.ts';
 import { nginxAvailable, NginxError, startNginx, type NginxServer } from '../helpers/nginx.ts';
+import { copyDemo, demoRoot } from '../helpers/demo.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -61,9 +62,7 @@ async function prepareMirror(): Promise<Mirror> {
   const base = mkdtempSync(join(tmpdir(), 'sealpress-mirror-'));
   try {
     const repo = join(base, 'repo');
-    for (const dir of ['sites', 'content', 'public', 'demo']) {
-      if (existsSync(join(ROOT, dir))) cpSync(join(ROOT, dir), join(repo, dir), { recursive: true });
-    }
+    copyDemo(await demoRoot(), repo);
     const target = join(base, 'mirror');
     const published = await runCli(['publish', '--root', repo, '--now', NOW.toISOString(), '--archive', join(base, 'archive'), '--mirror', target], { SEALPRESS_RELEASE_KEY: undefined });
     if (published.code !== 0) throw new Error(`sealpress publish failed (${published.code}): ${published.err.slice(-2000)}`);

@@ -7,13 +7,12 @@
 import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inspectCertificate } from '../../pipeline/trust/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { nginxAvailable, startNginx, type NginxServer } from '../helpers/nginx.ts';
+import { copyDemo, demoRoot } from '../helpers/demo.ts';
 
-const SOURCE = fileURLToPath(new URL('../..', import.meta.url));
 const NOW = '2026-11-27T12:00:00+08:00';
 const LATER = '2026-11-27T13:00:00+08:00';
 const MAIN = '19900000000';
@@ -54,7 +53,7 @@ function writeInto(path: string, data: string | Uint8Array): void {
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'sealpress-publish-'));
   repo = join(work, 'repo');
-  for (const dir of ['sites', 'content', 'public', 'demo']) cpSync(join(SOURCE, dir), join(repo, dir), { recursive: true });
+  copyDemo(await demoRoot(), repo);
   A = join(work, 'mirror-a');
   B = join(work, 'mirror-b');
   archive = join(work, 'archive');

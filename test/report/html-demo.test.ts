@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { report } from '../../pipeline/cli/report.ts';
 import type { Io } from '../../pipeline/cli/output.ts';
 import type { ReportModel } from '../../pipeline/report/index.ts';
+import { demoRoot } from '../helpers/demo.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NOW = '2026-11-27T12:00:00+08:00';
@@ -24,7 +25,7 @@ async function run(args: string[]) {
   const saved = process.env['SEALPRESS_AUDIT_LOG'];
   process.env['SEALPRESS_AUDIT_LOG'] = join(tmp, 'audit.jsonl');
   try {
-    const code = await report(['--root', ROOT, '--now', NOW, '--no-cache', ...args], io);
+    const code = await report(['--root', await demoRoot(), '--now', NOW, '--no-cache', ...args], io);
     return { code, out: out.join('\n'), err: err.join('\n') };
   } finally {
     if (saved === undefined) delete process.env['SEALPRESS_AUDIT_LOG'];
