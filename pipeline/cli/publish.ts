@@ -67,10 +67,10 @@ export async function publish(args: string[], io: Io): Promise<number> {
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
   const expiresInMs = expiresIn(values['expires-in'], DEFAULT_EXPIRES_DAYS);
-  const signers = await releaseSigners(values, root, io, { now, expiresInMs });
   const mirrors = (values.mirror ?? []).map((m) => (m.startsWith('rsync:') ? m : resolve(m)));
   if (mirrors.length === 0) io.err('note: no --mirror given: the release is built, signed and archived, and deployed nowhere');
   const audit = auditSink(io, values, root);
+  const signers = await releaseSigners(values, root, io, { now, expiresInMs, audit });
   let result;
   try {
     result = await runPublish({

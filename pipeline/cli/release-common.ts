@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY, DEMO_RENEWED_PATHS, demoRenewal, readDemoMaterial, renewDemo } from '../demo/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
-import { PublishError, type MirrorOutcome } from '../publish/index.ts';
+import { PublishError, type AuditSink, type MirrorOutcome } from '../publish/index.ts';
 import { SeenVersions } from '../release/index.ts';
 import { commandAuditSink } from './audit-hook.ts';
 import { decryptKeyPem, inspectCertificate, normaliseFingerprint, TrustError, type Signer } from '../trust/index.ts';
@@ -84,7 +84,7 @@ export async function releaseSigners(
   values: { key?: string[] | undefined; cert?: string[] | undefined; 'passphrase-file'?: string[] | undefined },
   root: string,
   io: Io,
-  release: { now: Date; expiresInMs: number },
+  release: { now: Date; expiresInMs: number; audit: AuditSink },
 ): Promise<Signer[]> {
   const keys = values.key ?? [];
   const certs = values.cert ?? [];
@@ -111,6 +111,8 @@ export async function releaseSigners(
     if (due) {
       io.err(`note: renewing the DEMO's throwaway certificates on this machine: ${due.why}`);
       const renewed = await renewDemo({ root, now: release.now, newCa: due.newCa });
+      // A change of trust material, even the demo's, belongs in the audit trail.
+      await release.audit.record({ action: 'trust', outcome: 'ok', details: { change: 'demo-renewal', reason: due.why, version: renewed.version, ca: renewed.caFingerprint, newCa: renewed.newCa, people: renewed.people, records: renewed.records.length } });
       io.err(`note: the demo now has new keys for ${renewed.people} people${renewed.newCa ? ` under a new demo CA ${renewed.caFingerprint}` : ` under the same demo CA`}, trust documents v${renewed.version} and ${renewed.records.length} records signed again; rewritten: ${DEMO_RENEWED_PATHS.join(', ')}`);
     }
     io.err(`warning: signing with the DEMO release key (${DEMO_RELEASE_KEY}, passphrase published in the README): for the demo only`);

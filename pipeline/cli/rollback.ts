@@ -63,16 +63,17 @@ export async function rollback(args: string[], io: Io): Promise<number> {
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
   const expiresInMs = expiresIn(values['expires-in'], DEFAULT_EXPIRES_DAYS);
-  const signers = await releaseSigners(values, root, io, { now, expiresInMs });
+  const audit = auditSink(io, values, root);
+  // First, as the demo may renew its trust material here: the gate below must judge by what the release will bind.
+  const signers = await releaseSigners(values, root, io, { now, expiresInMs, audit });
   const anchor = trustAnchor(values['trust-anchor']).trustAnchor;
   // The gate as of now: what was withdrawn or taken down since must not come back with the old pages.
   const gate = await runGate({ root, now, ...trustAnchor(values['trust-anchor']) });
   if (!gate.ok) {
     printDiagnostics(io, root, gate.configDiagnostics);
     io.err('sealpress rollback: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.');
-    return EXIT.CONFIG;
+    return audit.settle(EXIT.CONFIG);
   }
-  const audit = auditSink(io, values, root);
   let summary;
   try {
     summary = await runRollback({

@@ -16,6 +16,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
+import { SealpressError } from '../errors/index.ts';
 import { runGate } from '../gate/index.ts';
 import { TRUST_DIR, TRUST_FILES } from '../load/index.ts';
 import { decryptKeyPem, inspectCertificate, parseEnvelope, TrustError, type CertInfo } from '../trust/index.ts';
@@ -91,9 +92,10 @@ export function demoRenewal(material: DemoMaterial, now: Date, horizonMs: number
   const newCa = material.ca.notAfter < t + (DEMO_CERT_DAYS + 1) * DAY_MS || material.ca.notBefore > t;
   if (material.release.notBefore > t) {
     // Made after this run's clock (a clock set back, or --now in the past): renewing would sign with a date earlier than what exists.
-    throw new TrustError(
-      'INVALID_ARGUMENT',
-      `the demo's certificates were issued ${iso(material.release.notBefore)}, after this run's clock ${iso(t)}: run at a later --now, or remake the demo for that time with \`sealpress demo --issued-at ISO --signed-at ISO\``,
+    throw new SealpressError(
+      'CONFIG_INVALID',
+      `the demo's certificates were issued ${iso(material.release.notBefore)}, after this run's clock ${iso(t)}: run at a later --now, or remake the demo for that time with \`sealpress demo --new-ca --issued-at ISO --signed-at ISO\``,
+      { file: DEMO_RELEASE_CERT },
     );
   }
   if (material.release.notAfter >= t + horizonMs && !newCa) return undefined;
@@ -127,11 +129,11 @@ export interface RenewResult extends RegenerateResult {
 export async function renewDemo(options: RenewOptions): Promise<RenewResult> {
   const { root, now } = options;
   const material = readDemoMaterial(root);
-  if (!material) throw new TrustError('INVALID_ARGUMENT', `${root} is not the demo (${TRUST_DIR}/${DEMO_MARKER}, a demo CA and ${DEMO_CA_KEY} are needed): real trust material is renewed with \`sealpress keys\`, never here`);
+  if (!material) throw new SealpressError('CONFIG_INVALID', `${root} is not the demo (${TRUST_DIR}/${DEMO_MARKER}, a demo CA and ${DEMO_CA_KEY} are needed): real trust material is renewed with \`sealpress keys\`, never here`);
   const newCa = options.newCa === true;
   const kept = newCa ? undefined : keptDemoCa(root, material);
   const gate = await runGate({ root, now, cache: false });
-  if (!gate.ok) throw new TrustError('INVALID_ARGUMENT', `the demo site group's configuration (sites/) is invalid: run \`sealpress check\` and fix it first`);
+  if (!gate.ok) throw new SealpressError('CONFIG_INVALID', `the demo site group's configuration (sites/) is invalid: run \`sealpress check\` and fix it first`);
   const result = await regenerateDemoTrust({
     root,
     group: gate.group,
@@ -154,7 +156,7 @@ function demoCaKey(root: string, ca: CertInfo): KeyObject {
   const key = decryptKeyPem(readFileSync(join(root, DEMO_CA_KEY), 'utf8'), DEMO_PASSPHRASE, DEMO_CA_KEY);
   const a = createPublicKey(key).export({ type: 'spki', format: 'der' });
   if (Buffer.compare(a, ca.publicKey.export({ type: 'spki', format: 'der' })) !== 0) {
-    throw new TrustError('KEY_CERT_MISMATCH', `${DEMO_CA_KEY} is not the key of ${TRUST_DIR}/${TRUST_FILES.ca}: run \`sealpress demo\` to remake the demo with a new CA`);
+    throw new TrustError('KEY_CERT_MISMATCH', `${DEMO_CA_KEY} is not the key of ${TRUST_DIR}/${TRUST_FILES.ca}: run \`sealpress demo --new-ca\` to remake the demo with a new CA`);
   }
   return key;
 }
@@ -173,7 +175,7 @@ function currentVersion(root: string): number {
       version = undefined;
     }
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-      throw new TrustError('INVALID_ARGUMENT', `${file} cannot be read: run \`sealpress demo\` to remake the demo trust material`);
+      throw new SealpressError('CONFIG_INVALID', `${file} cannot be read: run \`sealpress demo --new-ca\` to remake the demo trust material`, { file });
     }
     highest = Math.max(highest, version);
   }

@@ -12,7 +12,7 @@
  * material (400 days after its release certificate lapses), so it is tested
  * on any date.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +99,19 @@ describe('sealpress demo --renew, 400 days after the committed certificates laps
   }, 120_000);
 });
 
+describe('a clock before the demo was made', () => {
+  test('publish refuses with the reason and a fix, and publishes nothing', async () => {
+    const root = clone('early');
+    const r = await cli(['publish', '--root', root, '--mirror', join(root, 'mirrors', 'a'), '--now', new Date(committed.release.notBefore - DAY).toISOString()]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/issued .*after this run's clock/);
+    expect(r.err).toContain('sealpress demo --new-ca --issued-at');
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(root, 'mirrors', 'a'))).toBe(false);
+    expect(trustVersion(root)).toBe(trustVersion(SOURCE));
+  });
+});
+
 describe('two clones on one machine, on the real clock', () => {
   let a: string;
   let b: string;
@@ -117,6 +130,8 @@ describe('two clones on one machine, on the real clock', () => {
     expect((JSON.parse(firstA.out) as { version: number }).version).toBe(1);
     expect(firstA.err.includes('renewing the DEMO')).toBe(due);
     expect(trustVersion(a)).toBe(trustVersion(SOURCE) + (due ? 1 : 0));
+    // The renewal is a change of trust material: the audit trail has it.
+    expect(readFileSync(join(a, '.sealpress', 'audit', 'log.jsonl'), 'utf8').includes('"change":"demo-renewal"')).toBe(due);
   });
 
   test('verify, a second publish (v2), verify again', async () => {
