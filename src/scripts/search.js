@@ -2,14 +2,24 @@
 // 站内搜索: the only client script of the site, served as /search.js and loaded
 // by /search/ alone (plain JS: it is published as written, no bundling).
 // Queries the Pagefind index written after the build and keeps only results whose
-// text contains every query term (split on whitespace): Pagefind matches parts of
-// Chinese words, and this filter raised precision to 100% in our measurements.
+// text contains every query term: Pagefind matches parts of Chinese words, and this
+// filter raised precision to 100% in our measurements. Terms are read by
+// /search-query.js (src/scripts/search-query.js): punctuation and whitespace separate
+// them, full-width forms are folded (NFKC).
+// Pagefind matches the words its segmenter cut, so a term inside another word can be
+// missed (票 inside 发票, and even 发票 inside a longer word): on a site of up to
+// FULL_SCAN_PAGES pages every page is checked too, after Pagefind's ranked hits, so
+// every page that contains the terms is listed.
+import { containsAll, queryTerms } from './search-query.js';
 
 /** @typedef {{ url: string, content: string, excerpt: string, meta: { title?: string } }} PagefindResultData */
-/** @typedef {{ options(o: Record<string, unknown>): Promise<void>, search(q: string): Promise<{ results: { data(): Promise<PagefindResultData> }[] }> }} Pagefind */
+/** @typedef {{ id: string, data(): Promise<PagefindResultData> }} PagefindResult */
+/** @typedef {{ options(o: Record<string, unknown>): Promise<void>, search(q: string | null): Promise<{ results: PagefindResult[] }> }} Pagefind */
 
-/** Results whose text is checked for every term; Pagefind ranks, so the best come first. */
+/** Results of each Pagefind search whose text is checked for every term; Pagefind ranks, so the best come first. */
 const MAX_CANDIDATES = 50;
+/** Sites with at most this many pages are searched exhaustively (Pagefind fetches each page's text once, in groups, and keeps it). */
+const FULL_SCAN_PAGES = 500;
 /** Written by pipeline/render after the Astro build. */
 const PAGEFIND_URL = '/pagefind/pagefind.js';
 
@@ -27,6 +37,24 @@ function pagefind() {
     return pf;
   });
   return engine;
+}
+
+/**
+ * Pages that may contain every term, the likeliest first: Pagefind's hits for all
+ * the terms, then for each term alone, then (on a small enough site) every page.
+ * @param {Pagefind} pf
+ * @param {readonly string[]} terms
+ * @returns {Promise<PagefindResult[]>}
+ */
+async function candidates(pf, terms) {
+  const queries = [terms.join(' '), ...(terms.length > 1 ? terms : [])];
+  const found = await Promise.all(queries.map((q) => pf.search(q)));
+  const all = (await pf.search(null)).results;
+  /** @type {Map<string, PagefindResult>} */
+  const out = new Map();
+  for (const f of found) for (const r of f.results.slice(0, MAX_CANDIDATES)) if (!out.has(r.id)) out.set(r.id, r);
+  if (all.length <= FULL_SCAN_PAGES) for (const r of all) if (!out.has(r.id)) out.set(r.id, r);
+  return [...out.values()];
 }
 
 /** @param {string} s */
@@ -47,14 +75,9 @@ function safeExcerpt(html) {
   return out.replace(/<\/mark><mark>/g, '');
 }
 
-/** @param {string} s */
-function normalise(s) {
-  return s.normalize('NFKC').toLowerCase();
-}
-
 /** @param {string} query */
 async function run(query) {
-  const terms = query.split(/\s+/).filter(Boolean).map(normalise);
+  const terms = queryTerms(query);
   list.replaceChildren();
   if (terms.length === 0) {
     statusLine.textContent = '请输入关键词。';
@@ -65,12 +88,8 @@ async function run(query) {
   let results;
   try {
     const pf = await pagefind();
-    const found = await pf.search(terms.join(' '));
-    const data = await Promise.all(found.results.slice(0, MAX_CANDIDATES).map((r) => r.data()));
-    results = data.filter((d) => {
-      const text = normalise(`${d.meta.title ?? ''} ${d.content}`);
-      return terms.every((t) => text.includes(t));
-    });
+    const data = await Promise.all((await candidates(pf, terms)).map((r) => r.data()));
+    results = data.filter((d) => containsAll(`${d.meta.title ?? ''}\n${d.content}`, terms));
   } catch (err) {
     statusLine.textContent = '搜索服务暂不可用，请稍后再试。';
     console.error(err);

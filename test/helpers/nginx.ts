@@ -4,16 +4,23 @@
  * logs, temp paths) inside a fresh temp dir. The mirrors are served as a web
  * host would serve them: the site root may be a symlink the deploy switches
  * atomically, directory URLs serve their index.html, and a miss gets the site's
- * own 404 page with status 404.
+ * own 404 page with status 404. Each server block is the repository's shipped
+ * mirror configuration (deploy/nginx/sealpress-site.conf, with its headers), its
+ * includes pointed at deploy/nginx/ instead of /etc/nginx/snippets/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const NGINX = '/usr/sbin/nginx';
 const MIME_TYPES = '/etc/nginx/mime.types';
+/** The shipped configuration for mirrors (README: Releases, mirrors and verification). */
+export const DEPLOY_NGINX = fileURLToPath(new URL('../../deploy/nginx/', import.meta.url));
+/** Where the shipped files expect each other once installed. */
+const INSTALLED_SNIPPETS = '/etc/nginx/snippets/';
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
 /** A port found free can be taken by someone else before nginx binds it: try again with new ports. */
@@ -76,9 +83,17 @@ function quoted(path: string): string {
   return `"${path}"`;
 }
 
-/** The whole nginx.conf: pure, so what nginx is told is easy to read in a failure message. */
+/** deploy/nginx/sealpress-site.conf as this checkout's nginx includes it (its includes pointed at deploy/nginx/). */
+export function siteConfig(): string {
+  const text = readFileSync(join(DEPLOY_NGINX, 'sealpress-site.conf'), 'utf8');
+  const dir = quoted(DEPLOY_NGINX.replace(/\/$/, '')).slice(1, -1);
+  return text.replaceAll(`include ${INSTALLED_SNIPPETS}`, `include ${dir}/`);
+}
+
+/** The whole nginx.conf: pure but for reading the shipped site configuration, so what nginx is told is easy to read in a failure message. */
 export function nginxConfig(dir: string, sites: readonly { root: string; port: number }[], asRoot: boolean): string {
   const d = (name: string) => quoted(join(dir, name));
+  const site = siteConfig();
   return `# written by test/helpers/nginx.ts
 ${asRoot ? `# The master runs as root; workers would default to "nobody", who cannot read
 # the tests' 0700 temp dirs: run them as the current user instead.
@@ -113,9 +128,7 @@ ${sites
     listen 127.0.0.1:${s.port};
     server_name _;
     root ${quoted(s.root)};
-    index index.html;
-    location / { try_files $uri $uri/index.html =404; }
-    error_page 404 /404.html;
+${site.replace(/^(?=.)/gm, '    ')}
   }`,
   )
   .join('\n')}

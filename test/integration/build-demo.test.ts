@@ -2,7 +2,7 @@
  * Build the demo site group for real (gate, stage, Astro, Pagefind) and check
  * what is, and is not, in the output.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSites, type BuildResult } from '../../pipeline/build/index.ts';
 import { serveFolder } from '../helpers/static-server.ts';
 import { demoRoot } from '../helpers/demo.ts';
+import { PLANTED, plantedOutcome, plantScripts, recordViolations } from '../helpers/planted.ts';
+import { CONTENT_SECURITY_POLICY } from '../../src/lib/csp.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -204,6 +206,107 @@ describe('a reader in Chromium', () => {
     } finally {
       await browser.close();
       await site.close();
+    }
+  }, 120_000);
+});
+
+describe('Content-Security-Policy in every page, and search in Chinese with punctuation', () => {
+  const MAIN = '19900000000';
+  const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+  test('every HTML page carries the policy first in its <head>, and no page has an inline script or event handler', () => {
+    let pages = 0;
+    for (const code of SITES) {
+      for (const f of files(join(dist, code)).filter((x) => x.endsWith('.html'))) {
+        const html = readFileSync(f, 'utf8');
+        expect(html, f).toContain('<html lang="zh-CN">');
+        // First in <head> (after the charset): a <meta> policy covers only what follows it.
+        expect(html.slice(html.indexOf('<head>')), f).toMatch(new RegExp(`^<head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}">`));
+        expect(html.match(/<script\b[^>]*>/g)?.every((t) => / src="\/[^"]+"/.test(t)) ?? true, f).toBe(true);
+        expect(html, f).not.toMatch(/\son[a-z]+\s*=/i);
+        expect(html, f).not.toMatch(/javascript:/i);
+        pages++;
+      }
+    }
+    expect(pages).toBeGreaterThan(100);
+    // Scripts from the site itself only, WebAssembly for Pagefind, never inline code.
+    expect(CONTENT_SECURITY_POLICY.split('; ').find((d) => d.startsWith('script-src '))).toBe("script-src 'self' 'wasm-unsafe-eval'");
+    for (const d of ["object-src 'none'", "base-uri 'none'", "form-action 'self'"]) expect(CONTENT_SECURITY_POLICY).toContain(d);
+  });
+
+  /**
+   * A plain static server (no headers): the page's own <meta> policy is all there is.
+   * Scripts planted in built pages after the build do nothing and are reported; search
+   * on the same pages still works, punctuation and all.
+   */
+  test('a script planted past the gate is blocked by the page\'s own policy, and search still finds exactly the pages with every term', async () => {
+    if (!existsSync(CHROMIUM)) {
+      if (process.env['CI']) throw new Error(`${CHROMIUM} is missing`);
+      return;
+    }
+    const copy = mkdtempSync(join(tmpdir(), 'sealpress-planted-'));
+    const siteDir = join(copy, MAIN);
+    cpSync(join(dist, MAIN), siteDir, { recursive: true });
+    const article = result.plan.entries.find((e) => e.status === 'publishable' && e.site === MAIN)!;
+    for (const f of [join(siteDir, 'search/index.html'), join(siteDir, article.column, article.slug, 'index.html')]) writeFileSync(f, plantScripts(readFileSync(f, 'utf8')));
+    const { chromium } = await import('playwright-core');
+    const site = await serveFolder(siteDir);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    try {
+      const page = await browser.newPage();
+      await recordViolations(page);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+
+      await page.goto(`${site.url}/${article.column}/${article.slug}/`);
+      const onArticle = await plantedOutcome(page);
+      expect(onArticle.ran).toEqual([]);
+      expect(onArticle.violations.map((v) => v.directive).sort()).toEqual(['script-src-attr', 'script-src-elem', 'script-src-elem']);
+
+      // The search page, planted the same way, and queries with Chinese punctuation.
+      // What a correct search returns, counted independently from the plan: main-site pages whose title or text has every term.
+      const onMain = result.plan.entries.filter((e) => e.status === 'publishable' && (e.site === MAIN || e.frontMatter?.adopt));
+      const measured: string[] = [];
+      for (const [query, terms] of [
+        ['发票，退税', ['发票', '退税']],
+        ['《个人所得税法》', ['个人所得税法']],
+        ['税 票', ['税', '票']],
+        ['【增值税】（发票）', ['增值税', '发票']],
+        ['２０２６年，汇算', ['2026年', '汇算']],
+      ] as const) {
+        const expected = onMain
+          .filter((e) => terms.every((t) => `${e.frontMatter!.title}\n${e.body!.replace(/[*_`~]/g, '')}`.normalize('NFKC').toLowerCase().includes(t)))
+          .map((e) => (e.site === MAIN ? `/${e.column}/${e.slug}/` : `/${e.column}/${e.site}-${e.slug}/`))
+          .sort();
+        await page.goto(`${site.url}/search/?q=${encodeURIComponent(query)}`);
+        await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+        const got = await page.$$eval('#search-results a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+        expect(got.length, `${query}: no result twice`).toBe(new Set(got).size);
+        expect([...got].sort(), query).toEqual(expected);
+        expect(got.length, query).toBeGreaterThan(0);
+        measured.push(`${query} → ${got.length}`);
+        if (query === '税 票') {
+          // The page that has 发票 only as a word of its own (登记、发票、申报) is found: Pagefind alone misses it.
+          expect(got).toContain('/tzgg/19901000000-2026-10-first-branch-hall-relocation/');
+        }
+        const planted = await plantedOutcome(page);
+        expect(planted.ran, query).toEqual([]);
+        expect(planted.violations.map((v) => v.directive), query).toEqual(expect.arrayContaining(['script-src-elem', 'script-src-attr']));
+        // Only the planted scripts were refused: Pagefind's script, WebAssembly and index loaded.
+        expect(planted.violations.filter((v) => !['script-src-elem', 'script-src-attr'].includes(v.directive)), query).toEqual([]);
+        expect(planted.violations.filter((v) => v.blockedURI !== 'inline'), query).toEqual([]);
+      }
+      expect(errors).toEqual([]);
+      expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+      console.log(`csp: planted ${PLANTED.join(', ')} blocked; searches: ${measured.join('; ')}`);
+      await page.goto(`${site.url}/search/?q=${encodeURIComponent('发票，退税')}`);
+      await page.waitForFunction(() => (document.getElementById('search-results')?.children.length ?? 0) > 0, undefined, { timeout: 20_000 });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      if (process.env['SEALPRESS_SCREENSHOT']) await page.screenshot({ path: process.env['SEALPRESS_SCREENSHOT'], fullPage: true });
+    } finally {
+      await browser.close();
+      await site.close();
+      rmSync(copy, { recursive: true, force: true });
     }
   }, 120_000);
 });

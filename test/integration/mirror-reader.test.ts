@@ -5,7 +5,7 @@
  * navigation by real clicks, a Chinese search with Pagefind, and axe-core's
  * WCAG 2.1 A/AA rules on every kind of page of the main site and a sub-site.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +17,13 @@ import { runCli } from '../helpers/cli.ts';
 import type { Plan, PlanEntry } from '../../pipeline/plan/index.ts';
 import { nginxAvailable, NginxError, startNginx, type NginxServer } from '../helpers/nginx.ts';
 import { copyDemo, demoRoot } from '../helpers/demo.ts';
+import { CONTENT_SECURITY_POLICY } from '../../src/lib/csp.ts';
+import { plantedOutcome, plantScripts, recordViolations } from '../helpers/planted.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
+const AXE_SOURCE = readFileSync(AXE, 'utf8');
 const NOW = new Date('2026-11-27T12:00:00+08:00');
 const MAIN = '19900000000';
 const SUB = '19901000000';
@@ -84,7 +87,8 @@ interface AxeViolation {
 
 /** axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now. */
 async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE });
+  // Evaluated over the DevTools protocol: the pages' CSP refuses an injected <script> tag, as it should.
+  await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (tags) => {
     type AxeResult = { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] };
     const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<AxeResult> } }).axe;
@@ -172,6 +176,47 @@ describe.skipIf(!CAN_RUN)('a reader of the nginx-served mirror, in Chromium', ()
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('页面不存在');
     expect((await fetch(`${url[MAIN]}/pagefind/pagefind.js`)).headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+  });
+
+  test('the shipped nginx configuration (deploy/nginx) sends the page\'s CSP and safe headers on every response, with the right types', async () => {
+    const header = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'self'`;
+    const site = join(mirror.target, MAIN);
+    const file = (ext: string, under: string) => {
+      const f = readdirSync(join(site, under), { recursive: true }).map(String).find((x) => x.endsWith(ext));
+      if (!f) throw new Error(`no ${ext} file under ${under}`);
+      return `/${under}/${f}`;
+    };
+    for (const [path, status, type] of [
+      ['/', 200, 'text/html; charset=utf-8'],
+      ['/search/', 200, 'text/html; charset=utf-8'],
+      ['/no-such-page/', 404, 'text/html; charset=utf-8'],
+      ['/search.js', 200, 'application/javascript; charset=utf-8'],
+      ['/pagefind/pagefind.js', 200, 'application/javascript; charset=utf-8'],
+      [file('.pf_meta', 'pagefind'), 200, 'application/octet-stream'],
+      [file('.pf_fragment', 'pagefind'), 200, 'application/octet-stream'],
+      [file('.pagefind', 'pagefind'), 200, 'application/octet-stream'],
+      [file('.png', 'assets'), 200, 'image/png'],
+      // No directory listing, even of folders without an index.html.
+      ['/assets/', 404, 'text/html; charset=utf-8'],
+      ['/pagefind/', 404, 'text/html; charset=utf-8'],
+    ] as const) {
+      const r = await fetch(`${url[MAIN]}${path}`);
+      expect(r.status, path).toBe(status);
+      expect(r.headers.get('content-type'), path).toBe(type);
+      expect(r.headers.get('content-security-policy'), path).toBe(header);
+      expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(r.headers.get('content-disposition'), path).toBeNull();
+    }
+    // The header block holds the very policy every page carries in its <meta>.
+    expect(await (await fetch(`${url[MAIN]}/`)).text()).toContain(`<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`);
+    // A text attachment is downloaded, never shown as a page of the site, and keeps the headers.
+    const attachment = file('.csv', 'assets');
+    const r = await fetch(`${url[MAIN]}${attachment}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-disposition')).toBe('attachment');
+    expect(r.headers.get('content-security-policy')).toBe(header);
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(readFileSync(join(site, decodeURI(attachment)))).toEqual(Buffer.from(await r.arrayBuffer()));
   });
 
   test.for([
@@ -304,6 +349,34 @@ describe.skipIf(!CAN_RUN)('a reader of the nginx-served mirror, in Chromium', ()
       expect(await page.evaluate(() => document.activeElement?.closest('main') !== null)).toBe(true);
     } finally {
       await page.close();
+    }
+  });
+
+  /**
+   * Last, as it adds a page to the served tree. A script planted ahead of the page's
+   * own <meta> policy, where the <meta> cannot reach it, is stopped by the header the
+   * shipped nginx configuration sends; search on that page still works.
+   */
+  test('a script planted before the page\'s <meta> policy is blocked by the nginx header, and search still works', async () => {
+    const site = join(mirror.target, MAIN);
+    mkdirSync(join(site, 'planted'));
+    writeFileSync(join(site, 'planted/index.html'), plantScripts(readFileSync(join(site, 'search/index.html'), 'utf8'), { head: true }));
+    const page = await browser.newPage();
+    try {
+      await recordViolations(page);
+      await page.goto(`${url[MAIN]}/planted/?q=${encodeURIComponent('《增值税》，发票')}`);
+      await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      expect(await page.locator('#search-status').innerText()).toMatch(/^找到 [1-9]\d* 条/);
+      const { ran, violations } = await plantedOutcome(page);
+      // Not even the head script, which only the header covers, ran.
+      expect(ran).toEqual([]);
+      // Reported once per policy that refused it: the head script by the header; the body script, the
+      // javascript: link (script-src-elem) and the onerror handler (script-src-attr) by the header and the <meta>.
+      expect(violations.map((v) => v.directive).sort()).toEqual([...Array(5).fill('script-src-elem'), 'script-src-attr', 'script-src-attr'].sort());
+      expect(violations.every((v) => v.blockedURI === 'inline')).toBe(true);
+    } finally {
+      await page.close();
+      rmSync(join(site, 'planted'), { recursive: true, force: true });
     }
   });
 });

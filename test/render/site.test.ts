@@ -40,7 +40,7 @@ describe('pages', () => {
   test.for([
     '/', '/404.html', '/search/', '/xxgk/', '/bsfw/', '/gzcy/', '/category/ssxc/',
     '/tzgg/', '/gzdt/', '/gzdt/2/', '/ssxc/', '/jcdt/', ARTICLE, MDX, QA, IMAGES, ADOPTED, REPRINT,
-    '/sitemap.xml', '/robots.txt', '/tzgg/rss.xml', '/search.js',
+    '/sitemap.xml', '/robots.txt', '/tzgg/rss.xml', '/search.js', '/search-query.js',
   ])('%s exists', (path) => {
     const file = join(outDir, ...path.split('/').filter(Boolean), path.endsWith('/') ? 'index.html' : '');
     expect(existsSync(file)).toBe(true);
