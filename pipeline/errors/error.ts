@@ -10,7 +10,8 @@ export type SealpressErrorCode =
   | 'PLAN_MISSING'
   | 'BUILD_FAILED'
   | 'INDEX_FAILED'
-  | 'STAGE_TAMPERED';
+  | 'STAGE_TAMPERED'
+  | 'STAGE_ACTIVE_FILE';
 
 export class SealpressError extends Error {
   readonly code: SealpressErrorCode;

@@ -16,7 +16,7 @@ import type { EntryFacts } from '../validate/index.ts';
 const PIPELINE = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Folders whose code decides what the facts are. */
-const ANALYSER_DIRS = ['parse', 'validate', 'util', 'diagnostics', 'load', 'model', 'check'];
+const ANALYSER_DIRS = ['parse', 'validate', 'util', 'diagnostics', 'load', 'model', 'check', 'markup'];
 
 let salt: string | undefined;
 function analyserSalt(): string {

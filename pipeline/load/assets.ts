@@ -1,17 +1,19 @@
 /**
  * Read the assets that entries reference (images, attachments), each once. The
  * caller has already confined the paths to the entry's site folder; here we
- * refuse links anywhere along the path and files over the size limit.
+ * refuse links anywhere along the path and files over the size limit, and note
+ * files a browser would run as a page (markup/files.ts) for the validator to refuse.
  */
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { activeFile } from '../markup/files.ts';
 import { imageSize } from '../util/image-size.ts';
 import { sha256 } from './content.ts';
 
 import type { Diagnostic } from '../diagnostics/index.ts';
 
 export type AssetRead =
-  | { ok: true; path: string; size: number; digest: string; width?: number; height?: number; imageType?: string; findings?: Diagnostic[] }
+  | { ok: true; path: string; size: number; digest: string; width?: number; height?: number; imageType?: string; findings?: Diagnostic[]; active?: string }
   | { ok: false; path: string; problem: 'missing' | 'hostile' | 'too-large' | 'not-a-file'; detail: string };
 
 /** Called with each asset's bytes while they are in memory (the content checks). */
@@ -45,6 +47,9 @@ function readAsset(root: string, realRoot: string, path: string, maxBytes: numbe
   const read: AssetRead = { ok: true, path, size: bytes.length, digest: sha256(bytes) };
   const findings = inspect?.(path, bytes);
   if (findings && findings.length > 0) read.findings = findings;
+  // A file a browser would run as a page is never published (by name and by content).
+  const active = activeFile(path, bytes);
+  if (active !== undefined) read.active = active;
   if (size) {
     read.width = size.width;
     read.height = size.height;

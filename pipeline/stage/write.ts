@@ -2,12 +2,15 @@
  * Write a site's stage: bundle.json, the MDX modules, and a public/ folder with
  * the shared public files and the entry assets at their URLs. Assets are copied
  * from the bytes on disk only if they still hash to what the gate approved: a
- * file swapped after the gate ran stops the build instead of being published.
+ * file swapped after the gate ran stops the build instead of being published, and
+ * so does a file a browser would run as a page (markup/files.ts), whatever the
+ * bundle says.
  */
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
 import { sha256 } from '../load/index.ts';
+import { activeFile } from '../markup/files.ts';
 import type { SiteStage } from './bundle-site.ts';
 
 export function writeStage(root: string, stageDir: string, stage: SiteStage): void {
@@ -24,6 +27,12 @@ export function writeStage(root: string, stageDir: string, stage: SiteStage): vo
     if (sha256(bytes) !== asset.digest) {
       rmSync(tmp, { recursive: true, force: true });
       throw new SealpressError('STAGE_TAMPERED', `${asset.source} changed after the gate read it; run the build again`, { file: asset.source });
+    }
+    // Defence in depth: the gate refuses such files (asset-active); the stage never publishes one, even if asked.
+    const active = activeFile(asset.source, bytes) ?? activeFile(decodeURI(asset.url));
+    if (active !== undefined) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new SealpressError('STAGE_ACTIVE_FILE', `${asset.source} is not published: ${active}`, { file: asset.source });
     }
     const target = join(tmp, 'public', ...decodeURI(asset.url).split('/').filter(Boolean));
     mkdirSync(dirname(target), { recursive: true });

@@ -128,6 +128,14 @@ export function validateEntry(
       );
       continue;
     }
+    if (read.active !== undefined) {
+      findings.push(
+        diagnostic('asset-active', 'error', path, ref.at, `${ref.src} → ${ref.path}: ${read.active}; served from the site's own address it would be a page nobody approved as one`, {
+          fix: 'convert it to PDF (or a PNG/JPEG image), or link to the official source over https',
+        }),
+      );
+      continue;
+    }
     // What the content checks found in the file itself, held against the entry that publishes it.
     for (const f of read.findings ?? []) findings.push({ ...f, file: path, line: ref.at.line, column: ref.at.column, message: `${ref.src}: ${f.message}${f.line > 1 || f.column > 1 ? ` (${read.path}:${f.line}:${f.column})` : ''}` });
     const url = assetUrl(read.path, read.digest);

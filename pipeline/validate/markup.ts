@@ -1,11 +1,20 @@
 /**
  * What an entry's markup may do. Pages carry no active content (no scripts,
- * frames, forms, event handlers), and MDX is restricted to the theme's
- * components with literal props: an `import`, `export` or `{expression}` would
- * run a writer's code inside the build.
+ * frames, forms, event handlers, no URL a browser would read as javascript:), and
+ * MDX is restricted to the theme's components with literal props: an `import`,
+ * `export` or `{expression}` would run a writer's code inside the build.
+ *
+ * Raw HTML is judged as the renderer will see it: the Markdown body becomes the
+ * HTML tree the renderer builds (parse5 reads the raw HTML as a browser would),
+ * and the renderer's own judge (markup/active.ts) is asked about it, so what the
+ * gate passes renders, and what would fail the build is refused here, at its
+ * position. URLs are judged by the scheme a browser parses (markup/url.ts).
  */
 import type { Nodes } from 'mdast';
-import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import { diagnostic, type Diagnostic, type Position } from '../diagnostics/index.ts';
+import { findActive, type LocatedProblem, type MarkupNode } from '../markup/active.ts';
+import { markdownHast } from '../markup/hast.ts';
+import { judgeUrl } from '../markup/url.ts';
 import type { ParsedEntry } from '../parse/index.ts';
 
 /** Components the theme passes to MDX entries, and their allowed props. */
@@ -15,33 +24,50 @@ export const MDX_COMPONENTS: Readonly<Record<string, readonly string[]>> = {
   Step: ['title'],
 };
 
+/** Tags refused in raw HTML even where the renderer would take them (form controls), and even inside comments. */
 const ACTIVE_TAG = /<\s*\/?\s*(script|iframe|frame|frameset|object|embed|applet|form|input|button|textarea|select|meta|link|base|style|svg|math)\b/i;
-const EVENT_ATTR = /\son[a-z]+\s*=/i;
-const SCRIPT_URL = /(?:href|src|action|formaction|xlink:href)\s*=\s*["']?\s*(?:javascript|vbscript|data):/i;
+
+const ACTIVE_FIX = 'remove it; pages of the site group carry no scripts, frames, forms, event handlers or styles that load anything';
+const URL_FIX = 'link to an http(s) page, or to a file of the entry with a relative path';
 
 export function checkMarkup(entry: ParsedEntry): Diagnostic[] {
   const findings: Diagnostic[] = [];
-  const at = (node: Nodes) => ({ line: (node.position?.start.line ?? 1) + entry.bodyLine - 1, column: node.position?.start.column ?? 1 });
+  const seen = new Set<string>();
+  const add = (d: Diagnostic) => {
+    const key = `${d.rule}:${d.line}:${d.column}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push(d);
+  };
+  const place = (p: { start: { line: number; column: number } } | undefined): Position => ({ line: (p?.start.line ?? 1) + entry.bodyLine - 1, column: p?.start.column ?? 1 });
+  const at = (node: Nodes) => place(node.position);
+  const htmlHits: { node: Nodes; tag: string }[] = [];
+  let htmlSeen = false;
   const visit = (node: Nodes) => {
     switch (node.type) {
       case 'html': {
-        const m = ACTIVE_TAG.exec(node.value) ?? EVENT_ATTR.exec(node.value) ?? SCRIPT_URL.exec(node.value);
-        if (m) {
-          findings.push(
-            diagnostic('html-active', 'error', entry.path, at(node), `raw HTML with active content: ${m[0].trim()}`, {
-              fix: 'remove it; pages of the site group carry no scripts, frames, forms or event handlers',
+        htmlSeen = true;
+        const m = ACTIVE_TAG.exec(node.value);
+        if (m) htmlHits.push({ node, tag: m[0].trim() });
+        break;
+      }
+      case 'link':
+      case 'image':
+      case 'definition': {
+        // Markdown turns a reference to a control character (`&#1;`) into U+FFFD; an HTML renderer
+        // would have kept the control, which a browser strips: judge the URL both ways.
+        const first = judgeUrl(node.url);
+        const verdict = first.ok && node.url.includes('\ufffd') ? judgeUrl(node.url.replace(/\ufffd/g, '')) : first;
+        if (!verdict.ok) add(diagnostic('url-scheme', 'error', entry.path, at(node), `a ${node.type} to ${verdict.reason}`, { fix: URL_FIX }));
+        else if (node.type === 'image' && verdict.scheme === undefined && /^[\s]*[/#?\\]/.test(node.url)) {
+          add(
+            diagnostic('asset-hostile', 'error', entry.path, at(node), `image "${node.url.slice(0, 60)}" is not a file of this entry`, {
+              fix: 'put the image beside the entry and refer to it with a relative path (e.g. ./photos/hall.png)',
             }),
           );
         }
         break;
       }
-      case 'link':
-      case 'image':
-      case 'definition':
-        if (/^\s*(javascript|vbscript|data):/i.test(node.url)) {
-          findings.push(diagnostic('html-active', 'error', entry.path, at(node), `a ${node.type} to a ${node.url.split(':')[0]}: URL`, { fix: 'link to a page or a file instead' }));
-        }
-        break;
       case 'mdxjsEsm':
         findings.push(
           diagnostic('mdx-esm', 'error', entry.path, at(node), 'MDX import/export statements are not allowed: they run code during the build', {
@@ -89,5 +115,46 @@ export function checkMarkup(entry: ParsedEntry): Diagnostic[] {
     if ('children' in node) for (const child of node.children as Nodes[]) visit(child);
   };
   visit(entry.tree);
+
+  // The renderer's judge, on the tree the renderer will judge. Without raw HTML, the Markdown
+  // tree's elements carry only the URLs judged above (and made safer by normalisation).
+  const tree = (entry.format === 'md' ? (htmlSeen ? markdownHast(entry.tree) : { type: 'root', children: [] }) : entry.tree) as unknown as MarkupNode;
+  const judged: [number, number][] = [];
+  for (const p of findActive(tree)) {
+    const pos = p.node.position;
+    if (pos?.start.offset !== undefined && pos.end.offset !== undefined) judged.push([pos.start.offset, pos.end.offset]);
+    add(diagnostic(p.rule, 'error', entry.path, place(pos), p.message, { fix: p.rule === 'url-scheme' ? URL_FIX : ACTIVE_FIX }));
+  }
+  // The renderer reads the size of a site-absolute <img> from the published files, and fails the
+  // build when there is none: only the entry's own files (rewritten to /assets/…) are published.
+  if (entry.format === 'md') {
+    for (const img of rawImages(tree)) {
+      add(
+        diagnostic('asset-hostile', 'error', entry.path, place(img.node.position), `<img src="${img.src.slice(0, 60)}"> is not a file of this entry`, {
+          fix: 'use a Markdown image with a path relative to the entry (![说明](./photos/hall.png)), so the file is published with it',
+        }),
+      );
+    }
+  }
+  for (const { node, tag } of htmlHits) {
+    const s = node.position?.start.offset ?? -1;
+    const e = node.position?.end.offset ?? -1;
+    if (judged.some(([a, b]) => a < e && b > s)) continue;
+    add(diagnostic('html-active', 'error', entry.path, at(node), `raw HTML with active content: ${tag}`, { fix: ACTIVE_FIX }));
+  }
   return findings;
+}
+
+/** <img> elements whose src is a site-absolute path. */
+function rawImages(tree: MarkupNode): { node: MarkupNode; src: string }[] {
+  const out: { node: MarkupNode; src: string }[] = [];
+  const visit = (node: MarkupNode) => {
+    if (node.type === 'element' && node.tagName === 'img') {
+      const src = node.properties?.src;
+      if (typeof src === 'string' && src.startsWith('/') && !src.startsWith('//')) out.push({ node, src });
+    }
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(tree);
+  return out;
 }

@@ -4,9 +4,10 @@
  * (fail closed: a draft in a publish bundle, an MDX module outside the stage, an
  * entry in a column the site has not enabled).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SealpressError } from '../../pipeline/errors/index.ts';
+import { activeFile } from '../../pipeline/markup/files.ts';
 import { BUNDLE_VERSION } from '../../pipeline/stage/bundle.ts';
 import { bundleSchema, type Bundle, type BundleEntryData } from './bundle-schema.ts';
 
@@ -88,6 +89,11 @@ export function checkBundle(bundle: Bundle, stageDir: string): string[] {
     if (e.id !== `${e.column}/${e.slug}`) problems.push(`${at}: id "${e.id}" is not "${e.column}/${e.slug}"`);
     if (!enabled.has(e.column)) problems.push(`${at}: column "${e.column}" is not enabled for site ${bundle.site.code}`);
     if (e.draft && bundle.mode !== 'preview') problems.push(`${at}: a draft entry in a ${bundle.mode} bundle (drafts exist only in preview bundles)`);
+    // Files a browser would run as a page are never served from the site (the gate refuses them: asset-active).
+    for (const a of [...e.images, ...e.attachments]) {
+      const active = activeFile(a.url);
+      if (active !== undefined) problems.push(`${at}: ${a.url} is not published: ${active}`);
+    }
     if (e.format === 'md') {
       if (e.body === undefined) problems.push(`${at}: a Markdown entry without body`);
       if (e.mdxFile !== undefined) problems.push(`${at}: a Markdown entry with mdxFile`);
@@ -101,6 +107,29 @@ export function checkBundle(bundle: Bundle, stageDir: string): string[] {
         else if (!existsSync(module) || !statSync(module).isFile()) problems.push(`${at}: mdxFile ${relative(stageDir, module)} does not exist in the stage dir`);
       }
     }
+  }
+  problems.push(...activeAssets(stageDir));
+  return problems;
+}
+
+/** Every file under the stage's public/assets/ that a browser would run as a page, by name or by its first KiB. */
+export function activeAssets(stageDir: string): string[] {
+  const dir = join(stageDir, 'public', 'assets');
+  if (!existsSync(dir)) return [];
+  const problems: string[] = [];
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const file = join(e.parentPath, e.name);
+    const fd = openSync(file, 'r');
+    const head = Buffer.alloc(1024);
+    let n = 0;
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const active = activeFile(e.name, head.subarray(0, n));
+    if (active !== undefined) problems.push(`public/${relative(join(stageDir, 'public'), file).split(sep).join('/')} is not published: ${active}`);
   }
   return problems;
 }

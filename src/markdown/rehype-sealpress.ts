@@ -9,12 +9,15 @@
  * - anything that would run script in a reader's browser is refused. The site ships
  *   no client JS outside /search/, and an entry is approved as a document, not as a
  *   program, so a `<script>`, an event handler or a `javascript:` URL fails the build
- *   (fail closed) instead of being quietly dropped.
+ *   (fail closed) instead of being quietly dropped. The judge is the gate's own
+ *   (pipeline/markup/active.ts, URLs by the scheme a browser parses), so an entry
+ *   the gate passed never fails here.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
+import { findActive, type MarkupNode } from '../../pipeline/markup/active.ts';
 import { HEADER_BYTES, imageSize, type ImageSize } from './image-size.ts';
 
 export interface RehypeSealpressOptions {
@@ -28,16 +31,10 @@ export interface RehypeSealpressOptions {
  * Bump when this plugin's output changes: the bundle loader folds it into the digest
  * it uses to reuse a cached rendering, so a cached store never serves old HTML.
  */
-export const RENDERER_REVISION = 2;
+export const RENDERER_REVISION = 3;
 
-/** Elements that run script, embed another document or post data elsewhere. */
-export const FORBIDDEN_ELEMENTS = new Set([
-  'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'link', 'meta', 'style', 'form',
-  'template', 'portal', 'svg', 'math',
-]);
-/** hast property names (and their HTML spellings, for MDX JSX) that hold URLs. */
-export const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formAction', 'formaction', 'poster', 'cite', 'srcSet', 'srcset', 'xLinkHref', 'xlink:href']);
-export const SCRIPT_URL = /^\s*(javascript|vbscript|data)\s*:/i;
+/** The one judge of active markup, shared with the gate (pipeline/markup/): what one refuses, the other does. */
+export { FORBIDDEN_ELEMENTS, URL_ATTRIBUTES } from '../../pipeline/markup/active.ts';
 
 const sizeCache = new Map<string, ImageSize | undefined>();
 
@@ -108,17 +105,17 @@ export default function rehypeSealpress(options: RehypeSealpressOptions) {
       file.fail(`${why}${where}. Entry bodies may not carry script; remove it or ask the office to publish it another way.`, node, 'sealpress:no-script');
     };
 
+    // The shared judge first, over the whole tree (into MDX components too): the first problem fails the build.
+    const problem = findActive(tree as unknown as MarkupNode)[0];
+    if (problem) refuse(problem.node as unknown as Element, problem.message);
+
     const visit = (node: Root | Element): void => {
       for (const child of node.children) {
-        if (!isElement(child)) continue;
-        const el = child;
-        if (FORBIDDEN_ELEMENTS.has(el.tagName)) refuse(el, `<${el.tagName}> is not allowed`);
-        for (const [name, value] of Object.entries(el.properties)) {
-          if (/^on/i.test(name)) refuse(el, `event handler attribute "${name}" is not allowed`);
-          if (URL_ATTRIBUTES.has(name) && typeof value === 'string' && SCRIPT_URL.test(value)) {
-            refuse(el, `${name}="${value.slice(0, 40)}" is not an allowed URL`);
-          }
+        if (!isElement(child)) {
+          if ('children' in child && Array.isArray(child.children)) visit(child as unknown as Element);
+          continue;
         }
+        const el = child;
         if (el.tagName === 'img') decorateImage(el);
         if (el.tagName === 'a') decorateLink(el);
         if (el.tagName === 'li') nameTaskCheckbox(el);

@@ -7,7 +7,7 @@
  */
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { FORBIDDEN_ELEMENTS, SCRIPT_URL, URL_ATTRIBUTES } from './rehype-sealpress.ts';
+import { FORBIDDEN_ELEMENTS, judgeAttribute } from '../../pipeline/markup/active.ts';
 
 /** The components an MDX entry may use: src/components/mdx/<Name>.astro, passed in by src/views/ArticleView.astro. */
 export const MDX_COMPONENTS = ['Callout', 'Steps', 'Step'] as const;
@@ -51,10 +51,8 @@ export default function remarkMdxGuard() {
             if (attr.value !== null && attr.value !== undefined && typeof attr.value !== 'string') {
               refuse(node, `attribute ${attrName}={…} on <${name ?? ''}> must be a plain string`);
             }
-            if (/^on/i.test(attrName)) refuse(node, `event handler attribute "${attrName}" is not allowed`);
-            if (URL_ATTRIBUTES.has(attrName) && typeof attr.value === 'string' && SCRIPT_URL.test(attr.value)) {
-              refuse(node, `${attrName}="${attr.value.slice(0, 40)}" is not an allowed URL`);
-            }
+            const problem = judgeAttribute(name ?? '', attrName, attr.value);
+            if (problem) refuse(node, problem.message);
           }
           break;
         }

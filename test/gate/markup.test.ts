@@ -43,15 +43,15 @@ describe('MDX is restricted to the theme components with literal props', () => {
 
 describe('pages carry no active content', () => {
   test.for([
-    { name: 'script tag', body: '<script>alert(1)</script>\n' },
-    { name: 'event handler', body: '<img src="x.png" onerror="alert(1)">\n' },
-    { name: 'iframe', body: '<iframe src="https://example.com"></iframe>\n' },
-    { name: 'javascript link', body: '[点我](javascript:alert(1))\n' },
-    { name: 'form', body: '<form action="https://example.com"><input name="q"></form>\n' },
-  ])('$name in Markdown is refused', async ({ body }) => {
+    { name: 'script tag', body: '<script>alert(1)</script>\n', rule: 'html-active' },
+    { name: 'event handler', body: '<img src="x.png" onerror="alert(1)">\n', rule: 'html-active' },
+    { name: 'iframe', body: '<iframe src="https://example.com"></iframe>\n', rule: 'html-active' },
+    { name: 'javascript link', body: '[点我](javascript:alert(1))\n', rule: 'url-scheme' },
+    { name: 'form', body: '<form action="https://example.com"><input name="q"></form>\n', rule: 'html-active' },
+  ])('$name in Markdown is refused ($rule)', async ({ body, rule }) => {
     const e = await judge('x.md', body);
     expect(e.status).toBe('refused');
-    expect(e.findings.map((f) => f.rule)).toContain('html-active');
+    expect(e.findings.map((f) => f.rule)).toContain(rule);
   });
 
   test('plain HTML for layout is fine', async () => {

@@ -187,6 +187,13 @@ describe('rehype-sealpress on Markdown', () => {
     { name: 'an event handler', md: '<img src="/x.png" onerror="alert(1)">', why: /event handler attribute/ },
     { name: 'a javascript: link', md: '[x](javascript:alert(1))', why: /not an allowed URL/ },
     { name: 'an iframe', md: '<iframe src="https://evil.example/"></iframe>', why: /<iframe> is not allowed/ },
+    { name: 'an entity-encoded scheme', md: '<a href="&#106;avascript&colon;alert(1)">x</a>', why: /not an allowed URL: .* javascript: URL/ },
+    { name: 'a form feed after a space', md: '<a href=" &#x0C;javascript:alert(1)">x</a>', why: /not an allowed URL/ },
+    { name: 'a tab inside the scheme', md: '<a href="java&Tab;script:alert(1)">x</a>', why: /not an allowed URL/ },
+    { name: 'an area', md: '<map name="m"><area href="JAVASCRIPT:alert(1)"></map>', why: /not an allowed URL/ },
+    { name: 'a srcset', md: '<img srcset="javascript:alert(1) 2x">', why: /not an allowed URL/ },
+    { name: 'a details ontoggle', md: '<details ontoggle="alert(1)" open>x</details>', why: /event handler attribute/ },
+    { name: 'an inline style that loads', md: '<p style="background:u\\72l(x)">x</p>', why: /inline styles may not load or run anything/ },
     { name: 'an image outside the public dir', md: '![x](/../../etc/passwd)', why: /leaves the public dir/ },
     { name: 'a missing image', md: '![x](/assets/none.png)', why: /not in the stage's public dir/ },
   ])('refuses $name', async ({ md, why }) => {
@@ -210,8 +217,14 @@ describe('remark-mdx-guard', () => {
     { name: 'a spread attribute', source: '<Callout {...x}>a</Callout>' },
     { name: 'a JSX script', source: '<script>alert(1)</script>' },
     { name: 'an event handler', source: '<span onClick="x">a</span>' },
+    { name: 'an entity-encoded scheme', source: '<a href="&#106;avascript:alert(1)">x</a>' },
   ])('refuses $name', async ({ source }) => {
-    await expect(run(source)).rejects.toThrow(/sealpress|not allowed|must be a plain string/);
+    await expect(run(source)).rejects.toThrow(/sealpress|not allowed|not an allowed URL|must be a plain string/);
+  });
+
+  test('a javascript: link inside a component fails the rehype pass too', async () => {
+    const source = '<Callout title="t">\n\n[x](&#x6A;avascript:alert(1))\n\n</Callout>\n';
+    await expect(compile(source, { remarkPlugins: [remarkMdxGuard], rehypePlugins: [[rehypeSealpress, { publicDir: join(scratch, 'stage', 'public'), siteUrl: 'https://tax.example.gov.cn/' }]] })).rejects.toThrow(/not an allowed URL/);
   });
 
   test('the allowed components are the ones in src/components/mdx/', () => {
