@@ -35,6 +35,7 @@ import {
   normaliseFingerprint,
   parseEnvelope,
   parseInstant,
+  keyMatches,
   PAYLOAD_TYPES,
   PERSON_ID,
   revocationAt,
@@ -55,7 +56,7 @@ import {
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
-import { keyMatches, keyStep, readNewPassphrase, unlockKey, type LoadedSigner } from './passphrase.ts';
+import { keyStep, readNewPassphrase, unlockKey, type LoadedSigner } from './passphrase.ts';
 import { ADMIN_OPTIONS, nextVersion, openAdmins, printTrustProblems, readTrustState, requireTrust, verifyWith, writeTrustFiles, writeWhole, type TrustState } from './trust.ts';
 
 export const KEYS_HELP = `Usage: sealpress keys <init|issue|rotate|revoke|list> [options]

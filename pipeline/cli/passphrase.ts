@@ -9,11 +9,11 @@
  * hang or guess. Passphrases are used and forgotten: never printed, stored or
  * put in an error message (Trust model 8).
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { SealpressError } from '../errors/index.ts';
-import { inspectCertificate, MIN_PASSPHRASE_LENGTH, readEncryptedKey, TrustError, type CertInfo, type Signer } from '../trust/index.ts';
+import { inspectCertificate, keyMatches, MIN_PASSPHRASE_LENGTH, readEncryptedKey, TrustError, type CertInfo, type Signer } from '../trust/index.ts';
 import type { Io } from './output.ts';
 
 export const PASSPHRASE_ENV = 'SEALPRESS_PASSPHRASE';
@@ -165,13 +165,6 @@ export function readCertificate(path: string): CertInfo {
   const inspected = inspectCertificate(text);
   if (!inspected.ok) throw new SealpressError('CONFIG_INVALID', `${path}: ${inspected.message}`);
   return inspected.cert;
-}
-
-/** Whether a private key is the one a certificate certifies (same public key). */
-export function keyMatches(key: KeyObject, cert: CertInfo): boolean {
-  const a = createPublicKey(key).export({ type: 'spki', format: 'der' });
-  const b = cert.publicKey.export({ type: 'spki', format: 'der' });
-  return Buffer.compare(a, b) === 0;
 }
 
 export interface LoadedSigner {

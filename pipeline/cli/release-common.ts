@@ -12,10 +12,10 @@ import { TRUST_DIR } from '../load/index.ts';
 import { PublishError, type AuditSink, type MirrorOutcome } from '../publish/index.ts';
 import { SeenVersions } from '../release/index.ts';
 import { commandAuditSink } from './audit-hook.ts';
-import { decryptKeyPem, inspectCertificate, normaliseFingerprint, TrustError, type Signer } from '../trust/index.ts';
+import { decryptKeyPem, inspectCertificate, keyMatches, normaliseFingerprint, TrustError, type Signer } from '../trust/index.ts';
 import { EXIT } from './exit.ts';
 import { domainError, type Io } from './output.ts';
-import { keyMatches, keyStep, loadSigner, PASSPHRASE_ENV } from './passphrase.ts';
+import { keyStep, loadSigner, PASSPHRASE_ENV } from './passphrase.ts';
 
 export const ARCHIVE_ENV = 'SEALPRESS_ARCHIVE';
 export const RELEASE_KEY_ENV = 'SEALPRESS_RELEASE_KEY';

@@ -14,12 +14,12 @@
  * and the demo's keys. Real trust material is never renewed here.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
 import { runGate } from '../gate/index.ts';
 import { TRUST_DIR, TRUST_FILES } from '../load/index.ts';
-import { decryptKeyPem, inspectCertificate, parseEnvelope, TrustError, type CertInfo } from '../trust/index.ts';
+import { decryptKeyPem, inspectCertificate, keyMatches, parseEnvelope, TrustError, type CertInfo } from '../trust/index.ts';
 import { DEMO_CA_KEY, DEMO_CA_UNIT, DEMO_CERT_DAYS, DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY, regenerateDemoTrust, type RegenerateResult } from './regenerate.ts';
 
 const DAY_MS = 86_400_000;
@@ -154,8 +154,7 @@ export function keptDemoCa(root: string, material: DemoMaterial): { ca: { certPe
 
 function demoCaKey(root: string, ca: CertInfo): KeyObject {
   const key = decryptKeyPem(readFileSync(join(root, DEMO_CA_KEY), 'utf8'), DEMO_PASSPHRASE, DEMO_CA_KEY);
-  const a = createPublicKey(key).export({ type: 'spki', format: 'der' });
-  if (Buffer.compare(a, ca.publicKey.export({ type: 'spki', format: 'der' })) !== 0) {
+  if (!keyMatches(key, ca)) {
     throw new TrustError('KEY_CERT_MISMATCH', `${DEMO_CA_KEY} is not the key of ${TRUST_DIR}/${TRUST_FILES.ca}: run \`sealpress demo --new-ca\` to remake the demo with a new CA`);
   }
   return key;

@@ -5,9 +5,10 @@
  * logged, stored, or put in an error message. Trust model 8: secrets never
  * enter the repo.
  */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { CertInfo } from './certs.ts';
 import { TrustError } from './errors.ts';
 
 /** The rules want passwords kept secret and strong enough to last three months. */
@@ -108,4 +109,11 @@ export function decryptKeyPem(text: string, passphrase: string, where: string): 
     // The OpenSSL message says nothing about the passphrase; ours says what to do.
     throw new TrustError('KEY_PASSPHRASE_WRONG', `the passphrase does not open ${where}; check it and try again`, { cause: e });
   }
+}
+
+/** Whether a private key is the one a certificate certifies (same public key). */
+export function keyMatches(key: KeyObject, cert: CertInfo): boolean {
+  const a = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  const b = cert.publicKey.export({ type: 'spki', format: 'der' });
+  return Buffer.compare(a, b) === 0;
 }

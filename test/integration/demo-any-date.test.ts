@@ -12,10 +12,9 @@
  * material (400 days after its release certificate lapses), so it is tested
  * on any date.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_EXPIRES_DAYS } from '../../pipeline/publish/index.ts';
 import { DEMO_CERT_DAYS, demoRenewal, readDemoMaterial, type DemoMaterial } from '../../pipeline/demo/index.ts';
@@ -23,8 +22,9 @@ import { runGate } from '../../pipeline/gate/index.ts';
 import { summarise } from '../../pipeline/plan/index.ts';
 import { parseEnvelope } from '../../pipeline/trust/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { CHECKOUT, copyDemo } from '../helpers/demo.ts';
 
-const SOURCE = fileURLToPath(new URL('../..', import.meta.url));
+const SOURCE = CHECKOUT;
 const DAY = 86_400_000;
 const SUB = '19901000000';
 
@@ -34,7 +34,7 @@ let committed: DemoMaterial;
 
 function clone(name: string): string {
   const root = join(work, name);
-  for (const dir of ['sites', 'content', 'public', 'demo']) cpSync(join(SOURCE, dir), join(root, dir), { recursive: true });
+  copyDemo(SOURCE, root);
   return root;
 }
 
