@@ -2,29 +2,52 @@
  * Judge one entry's approvals against the policy. Pure and cheap: the records
  * were parsed and verified once by `prepareRecords`; the clock is an argument.
  *
+ * Who wrote the entry is proven by signatures, never by the front matter
+ * (Trust model 9): its AUTHORS are the signers of every submission that names
+ * its path, whatever version they submitted (whoever submitted a version is a
+ * co-author). An approval by an author is a self-approval (Trust model 4). The
+ * front matter's `author` is checked too, as an extra refusal: it can only
+ * take an approval away, never give one.
+ *
  * Precedence (first that applies wins):
  *   1. refused    a record that names this entry is bad: unreadable, forged,
  *                 untrusted or expired certificate, revoked signer, a policy
- *                 version ahead of the repository's, out of scope,
- *                 self-approval, signed in the future, or naming another
- *                 site/column for this path. A bad record is never skipped:
- *                 someone must look at it (Trust model 1).
- *   2. approved   the distinct valid signers of the CURRENT bytes (signed after
- *                 the latest withdrawal, if any) fill every slot of the policy
+ *                 version ahead of the repository's, out of scope (an
+ *                 approval by someone who cannot fill a slot, a submission by
+ *                 someone without a writer grant for it), self-approval,
+ *                 signed in the future, or naming another site/column for
+ *                 this path. A bad record is never skipped: someone must look
+ *                 at it (Trust model 1).
+ *   2. approved   a writer submitted the CURRENT bytes, and the distinct valid
+ *                 approvers of the current bytes (signed after the latest
+ *                 withdrawal, if any) fill every slot of the policy
  *                 requirement. Approvals of older versions are then history.
- *   3. withdrawn  a valid withdrawal names the entry and it was not approved
+ *   3. pending    SUBMISSION_MISSING / SUBMISSION_STALE: the approvals are
+ *                 complete, but no writer submitted these bytes (say, an
+ *                 approver edited the entry and approved the edit).
+ *   4. withdrawn  a valid withdrawal names the entry and it was not approved
  *                 again since: it is off the site; the record is kept.
- *   4. refused    APPROVAL_STALE: an approval exists, but for other bytes (the
+ *   5. refused    APPROVAL_STALE: an approval exists, but for other bytes (the
  *                 entry or an asset changed after it); or APPROVAL_MOVED: this
  *                 exact entry was approved at another path.
- *   5. pending    nothing wrong; THRESHOLD_NOT_MET says what is missing.
+ *   6. pending    nothing wrong; THRESHOLD_NOT_MET says what is missing, with
+ *                 SUBMISSION_MISSING / SUBMISSION_STALE when the current
+ *                 bytes are not submitted either.
+ *
+ * An approval need not be signed after the submission. Both bind the same
+ * bytes, so their order proves nothing about who wrote them; what matters is
+ * who the authors are, and that set is every submitter of any version, at any
+ * time: a submission signed after an approval makes its signer an author, and
+ * their earlier approval is refused from then on. A withdrawal is an
+ * approver's act; a submission never withdraws, and a writer without an
+ * approver role cannot withdraw (APPROVAL_OUT_OF_SCOPE).
  */
 import { CLOCK_SKEW_MS, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
 import { chinaDate } from '../util/dates.ts';
 import { finding, type ApprovalFinding } from './findings.ts';
 import { maxMatching } from './matching.ts';
-import { canFill, describeSlots, requirementsFor, scopeExplanation, slotsOf, type ApprovalEntry } from './policy.ts';
-import { prepareRecords, type ApprovalRecordFile, type PreparedRecord, type PreparedRecords } from './prepare.ts';
+import { canFill, canSubmit, describeSlots, requirementsFor, scopeExplanation, slotsOf, writerScopeExplanation, type ApprovalEntry } from './policy.ts';
+import { prepareRecords, type ApprovalRecordFile, type PreparedRecord, type PreparedRecords, type RecordRef } from './prepare.ts';
 import type { ApprovalItem } from './record.ts';
 
 export type ApprovalStatus = 'approved' | 'pending' | 'refused' | 'withdrawn';
@@ -41,6 +64,7 @@ export interface ApprovalResult {
 }
 
 const RENEW = 'ask for a new approval of the current version (`sealpress approve`)';
+const SUBMIT = (entry: ApprovalEntry) => `the writer signs the current version with \`sealpress submit ${entry.path}\`, then the approvers approve it`;
 
 interface Valid {
   person: RosterPerson;
@@ -61,9 +85,14 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
   const approvals: Valid[] = [];
   const withdrawals: { person: RosterPerson; at: number; record: PreparedRecord }[] = [];
   const stale: ApprovalFinding[] = [];
+  const refs = prepared.byPath.get(entry.path) ?? [];
+  // The authors first: every signer of a submission of this path, any version (even a record refused for another reason).
+  const authors = submittersOf(refs);
+  let submitted = false;
+  let staleSubmission: { person: RosterPerson; at: number; file: string; item: ApprovalItem } | undefined;
   let names: AuthorNames | undefined;
   const authorNames = () => (names ??= splitAuthor(entry.author));
-  for (const ref of prepared.byPath.get(entry.path) ?? []) {
+  for (const ref of refs) {
     const { record, item } = ref;
     const { payload, person, cert } = record;
     if (record.problem || !payload || !person || !cert || !item) {
@@ -72,7 +101,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     }
     const file = record.file;
     if (payload.signedAtMs > t + CLOCK_SKEW_MS) {
-      bad.push({ code: 'APPROVAL_FUTURE', file, message: `${person.name} signed this record at ${payload.signedAt}, which is later than the gate's clock (${now.toISOString()})`, fix: 'check the clock of the approver\'s machine; delete the record and sign again' });
+      bad.push({ code: 'APPROVAL_FUTURE', file, message: `${person.name} signed this record at ${payload.signedAt}, which is later than the gate's clock (${now.toISOString()})`, fix: 'check the clock of the signer\'s machine; delete the record and sign again' });
       continue;
     }
     if (item.site !== entry.site || item.column !== entry.column) {
@@ -80,8 +109,18 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
         code: 'APPROVAL_MOVED',
         file,
         message: `${person.name}'s record names ${entry.path} in site ${item.site}, column ${item.column}; the entry is in site ${entry.site}, column ${entry.column}`,
-        fix: RENEW,
+        fix: payload.decision === 'submit' ? SUBMIT(entry) : RENEW,
       });
+      continue;
+    }
+    if (payload.decision === 'submit') {
+      // A submission counts only from a writer whose grant covers this entry (Trust model 3, for writers).
+      if (!canSubmit(person, entry)) {
+        bad.push({ code: 'SUBMISSION_OUT_OF_SCOPE', file, message: `${person.name} may not submit this entry: ${writerScopeExplanation(person, entry)}`, fix: 'delete this record; a writer whose scope covers this site, column and department submits the entry (`sealpress submit`)' });
+        continue;
+      }
+      if (staleness(item, entry, person.name, payload.signedAtMs, 'submitted') === undefined) submitted = true;
+      else if (!staleSubmission || payload.signedAtMs > staleSubmission.at) staleSubmission = { person, at: payload.signedAtMs, file, item };
       continue;
     }
     const fillable = slots.some((s) => canFill(person, s, entry));
@@ -93,6 +132,16 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
       withdrawals.push({ person, at: payload.signedAtMs, record });
       continue;
     }
+    const own = authors.get(person.id);
+    if (own) {
+      bad.push({
+        code: 'APPROVAL_SELF',
+        file,
+        message: `${person.name} (${person.id}) approved an entry they submitted as its writer (${own.file}, ${chinaDate(own.at)}): nobody approves an entry they wrote, whatever its author field says`,
+        fix: 'delete this record and ask an approver who did not submit any version of the entry',
+      });
+      continue;
+    }
     if (isAuthor(authorNames(), person, cert)) {
       bad.push({
         code: 'APPROVAL_SELF',
@@ -102,7 +151,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
       });
       continue;
     }
-    const why = staleness(item, entry, person.name, payload.signedAtMs);
+    const why = staleness(item, entry, person.name, payload.signedAtMs, 'approved');
     if (why) {
       stale.push({ code: 'APPROVAL_STALE', file, message: why, fix: RENEW });
       continue;
@@ -119,7 +168,10 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
   const candidates = people.map((p) => slots.flatMap((s, i) => (canFill(p, s, entry) ? [i] : [])));
   const match = maxMatching(candidates, slots.length);
   const signers = people.map((p) => p.id).sort();
+  // What stands when no writer submitted the current bytes.
+  const unsubmitted: ApprovalFinding[] = submitted ? [] : [submissionFinding(entry, staleSubmission)];
   if (match.size === slots.length) {
+    if (unsubmitted.length > 0) return { status: 'pending', signers, findings: unsubmitted };
     return { status: 'approved', signers, findings: [], records: [...new Set(counted.map((a) => a.file))].sort(), approvedAtMs: Math.max(...counted.map((a) => a.at)) };
   }
 
@@ -152,12 +204,47 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     fix: 'ask the approvers the policy names to sign this entry (`sealpress approve`)',
   };
 
-  if (stale.length > 0) return { status: 'refused', signers, findings: [...stale, threshold] };
+  if (stale.length > 0) return { status: 'refused', signers, findings: [...stale, ...unsubmitted, threshold] };
   if (people.length === 0) {
     const moved = movedFindings(entry, prepared);
-    if (moved.length > 0) return { status: 'refused', signers, findings: [...moved, threshold] };
+    if (moved.length > 0) return { status: 'refused', signers, findings: [...moved, ...unsubmitted, threshold] };
   }
-  return { status: 'pending', signers, findings: [threshold] };
+  return { status: 'pending', signers, findings: [...unsubmitted, threshold] };
+}
+
+/** A person who submitted a version of the entry, with their earliest submission of it. */
+export interface Submitter {
+  person: RosterPerson;
+  /** The record file and its signing time. */
+  file: string;
+  at: number;
+}
+
+/**
+ * The entry's authors: the signers of every record with decision `submit` that
+ * names the path, by person id, whatever version they submitted and whether
+ * or not the record is refused for another reason (fail closed: a refused
+ * submission still says who wrote). Records whose signature or certificate did
+ * not verify name nobody.
+ */
+export function submittersOf(refs: readonly RecordRef[]): ReadonlyMap<string, Submitter> {
+  const out = new Map<string, Submitter>();
+  for (const { record } of refs) {
+    const { payload, person } = record;
+    if (payload?.decision !== 'submit' || !person) continue;
+    const had = out.get(person.id);
+    if (!had || payload.signedAtMs < had.at) out.set(person.id, { person, file: record.file, at: payload.signedAtMs });
+  }
+  return out;
+}
+
+/** Why the current bytes are not submitted: never submitted, or changed after the last submission. */
+function submissionFinding(entry: ApprovalEntry, last: { person: RosterPerson; at: number; file: string; item: ApprovalItem } | undefined): ApprovalFinding {
+  if (!last) {
+    return { code: 'SUBMISSION_MISSING', file: entry.path, message: 'no writer has submitted this version: nobody has signed it as its writer', fix: SUBMIT(entry) };
+  }
+  const why = staleness(last.item, entry, last.person.name, last.at, 'submitted') ?? 'the entry changed after its last submission';
+  return { code: 'SUBMISSION_STALE', file: last.file, message: `${why}: no writer has submitted this version`, fix: SUBMIT(entry) };
 }
 
 /** Convenience for one entry: prepare the records, then decide. For many entries, prepare once. */
@@ -165,20 +252,20 @@ export function verifyApprovals(entry: ApprovalEntry, records: readonly Approval
   return decide(entry, prepareRecords(records, trust), now);
 }
 
-/** Why an approval no longer covers the entry's current bytes (a message), or undefined when it does. */
-function staleness(item: ApprovalItem, entry: ApprovalEntry, who: string, at: number): string | undefined {
-  if (item.digest !== entry.digest) return `the entry changed after ${who} approved it on ${chinaDate(at)}`;
+/** Why an approval (or a submission) no longer covers the entry's current bytes (a message), or undefined when it does. */
+function staleness(item: ApprovalItem, entry: ApprovalEntry, who: string, at: number, did: 'approved' | 'submitted'): string | undefined {
+  if (item.digest !== entry.digest) return `the entry changed after ${who} ${did} it on ${chinaDate(at)}`;
   if (sameAssets(item.assets, entry.assets)) return undefined;
   const on = chinaDate(at);
   const current = new Map(entry.assets.map((a) => [a.path, a.digest]));
   const approved = new Map(item.assets.map((a) => [a.path, a.digest]));
   for (const [path, digest] of current) {
     const was = approved.get(path);
-    if (was === undefined) return `the entry now references ${path}, which was not part of what ${who} approved on ${on}`;
-    if (was !== digest) return `the asset ${path} changed after ${who} approved the entry on ${on}`;
+    if (was === undefined) return `the entry now references ${path}, which was not part of what ${who} ${did} on ${on}`;
+    if (was !== digest) return `the asset ${path} changed after ${who} ${did} the entry on ${on}`;
   }
   for (const path of approved.keys()) {
-    if (!current.has(path)) return `the entry no longer references ${path}, which was part of what ${who} approved on ${on}`;
+    if (!current.has(path)) return `the entry no longer references ${path}, which was part of what ${who} ${did} on ${on}`;
   }
   return undefined;
 }

@@ -23,8 +23,14 @@ export type ApprovalCode =
   | 'APPROVAL_MOVED'
   /** The signer's roles do not cover this entry's site, column or department. */
   | 'APPROVAL_OUT_OF_SCOPE'
-  /** The signer is the entry's author (separation of duties). */
+  /** The signer is the entry's author: they submitted a version of it, or the front matter names them (separation of duties). */
   | 'APPROVAL_SELF'
+  /** A submission's signer holds no writer grant covering this entry's site, column and department. */
+  | 'SUBMISSION_OUT_OF_SCOPE'
+  /** No writer has submitted any version of this entry. */
+  | 'SUBMISSION_MISSING'
+  /** Writers submitted other bytes of this entry: it (or an asset) changed after the last submission. */
+  | 'SUBMISSION_STALE'
   /** The entry or one of its assets changed after the approval. */
   | 'APPROVAL_STALE'
   /** The entry was withdrawn (taken off the site); the record is kept. */
@@ -60,7 +66,7 @@ export function finding(problem: RecordProblem, file: string): ApprovalFinding {
  * The diagnostic rule each finding code belongs to, for the gate that turns
  * findings into diagnostics (rule ids of pipeline/diagnostics/rules.ts).
  */
-export const APPROVAL_RULES: Record<ApprovalCode, 'approval-invalid' | 'approval-stale' | 'approval-pending' | 'withdrawn'> = {
+export const APPROVAL_RULES: Record<ApprovalCode, 'approval-invalid' | 'approval-stale' | 'approval-pending' | 'submission-pending' | 'withdrawn'> = {
   APPROVAL_MALFORMED: 'approval-invalid',
   APPROVAL_SIGNATURE_INVALID: 'approval-invalid',
   APPROVAL_CERT_UNTRUSTED: 'approval-invalid',
@@ -72,6 +78,9 @@ export const APPROVAL_RULES: Record<ApprovalCode, 'approval-invalid' | 'approval
   APPROVAL_MOVED: 'approval-invalid',
   APPROVAL_OUT_OF_SCOPE: 'approval-invalid',
   APPROVAL_SELF: 'approval-invalid',
+  SUBMISSION_OUT_OF_SCOPE: 'approval-invalid',
+  SUBMISSION_MISSING: 'submission-pending',
+  SUBMISSION_STALE: 'submission-pending',
   APPROVAL_STALE: 'approval-stale',
   APPROVAL_WITHDRAWN: 'withdrawn',
   THRESHOLD_NOT_MET: 'approval-pending',

@@ -59,7 +59,7 @@ export function slotsOf(require: readonly Requirement[]): Slot[] {
 
 const inScope = (scope: Scope, value: string) => scope === '*' || scope.includes(value);
 
-function grantCovers(g: RoleGrant, entry: ApprovalEntry): boolean {
+function grantCovers(g: RoleGrant, entry: Pick<ApprovalEntry, 'site' | 'column' | 'department'>): boolean {
   return inScope(g.sites, entry.site) && inScope(g.columns, entry.column) && inScope(g.departments, entry.department);
 }
 
@@ -69,7 +69,25 @@ export function canFill(person: RosterPerson, slot: Slot, entry: ApprovalEntry):
   return person.roles.some((g) => g.role === slot.role && grantCovers(g, entry));
 }
 
+/**
+ * Whether a person may submit the entry as its writer: a `writer` grant whose
+ * scope covers the entry's site, column and department. Roles only, never the
+ * front matter: who wrote an entry is proven by the writer's signature.
+ */
+export function canSubmit(person: RosterPerson, entry: Pick<ApprovalEntry, 'site' | 'column' | 'department'>): boolean {
+  return person.roles.some((g) => g.role === 'writer' && grantCovers(g, entry));
+}
+
 const showScope = (s: Scope) => (s === '*' ? 'all' : s.join(', '));
+
+/** Why a person may not submit the entry, for the finding's message. */
+export function writerScopeExplanation(person: RosterPerson, entry: Pick<ApprovalEntry, 'site' | 'column' | 'department'>): string {
+  const where = `site ${entry.site}, column ${entry.column}, department ${entry.department}`;
+  const grants = person.roles.filter((g) => g.role === 'writer');
+  if (grants.length === 0) return `${person.name} holds ${person.roles.map((g) => g.role).join(', ')}, not writer, which a submission of this entry (${where}) needs`;
+  const parts = grants.map((g) => `writer for sites ${showScope(g.sites)}, columns ${showScope(g.columns)}, departments ${showScope(g.departments)}`);
+  return `${person.name} is ${parts.join('; ')}; this entry is ${where}`;
+}
 
 /** Why a person can fill none of the entry's slots, for the finding's message. */
 export function scopeExplanation(person: RosterPerson, require: readonly Requirement[], entry: ApprovalEntry): string {

@@ -199,7 +199,7 @@ function claimedPaths(payload: Uint8Array | undefined): string[] {
   return [...out];
 }
 
-const RESIGN = 'ask the approver to sign the entry again with `sealpress approve`, and delete this record';
+const RESIGN = 'ask the signer to sign the entry again (`sealpress approve`, or `sealpress submit` for a writer\'s submission), and delete this record';
 
 /** Everything before the signature check: the envelope, its one signature, the certificate. */
 function open(file: string, bytes: Uint8Array, checkCert: (pem: string) => CertCheck): Opened {

@@ -1,9 +1,15 @@
 /**
  * Approval records: a DSSE envelope (payloadType application/vnd.sealpress.approval+json)
- * with ONE signature, the approver's, and the approver's certificate embedded.
+ * with ONE signature, the signer's, and the signer's certificate embedded.
  * The payload binds the decision to bytes (Trust model 2): each entry's path,
  * site, column and SHA-256, and the SHA-256 of every asset it references. A
  * batch approval covers many entries.
+ *
+ * Three decisions share the format: `approve` and `withdraw` by approvers, and
+ * `submit` by a writer, who signs the exact bytes they wrote. The signers of
+ * an entry's submissions are its authors: that is what separation of duties is
+ * checked against (Trust model 4 and 9), not the front matter's `author`,
+ * which anyone who can edit the file can rewrite.
  */
 import {
   canonicalBytes,
@@ -22,7 +28,7 @@ import {
 } from '../trust/index.ts';
 
 export const APPROVAL_VERSION = 1;
-export const DECISIONS = ['approve', 'withdraw'] as const;
+export const DECISIONS = ['approve', 'withdraw', 'submit'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** Most entries one record may cover (the 1 MiB envelope limit usually bites first). */
@@ -131,7 +137,7 @@ export interface SignApprovalOptions {
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/** Sign an approval (or a withdrawal) of one or more entries. Returns the record file bytes. */
+/** Sign an approval, a withdrawal or a submission of one or more entries. Returns the record file bytes. */
 export function signApproval(options: SignApprovalOptions): Uint8Array {
   const inspected = inspectCertificate(options.signer.certPem);
   if (!inspected.ok || inspected.cert.uid === undefined) throw new TrustError('INVALID_ARGUMENT', 'the signer certificate cannot be read or names no person id (UID)');

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, parseInstant, parseStrictJson } from '../trust/index.ts';
 
 /** The actions the commands record; the log accepts any lower-case token so a newer tool's entries still verify. */
-export const AUDIT_ACTIONS = ['gate', 'approve', 'withdraw', 'waive', 'release', 'deploy', 'verify', 'restore', 'rollback', 'incident', 'trust'] as const;
+export const AUDIT_ACTIONS = ['gate', 'approve', 'withdraw', 'submit', 'waive', 'release', 'deploy', 'verify', 'restore', 'rollback', 'incident', 'trust'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_OUTCOMES = ['ok', 'refused', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];

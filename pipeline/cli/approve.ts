@@ -1,20 +1,38 @@
 /**
  * `sealpress approve`: an approver signs one record for a batch of entries,
- * after seeing exactly what they sign (title, site, column, author, digest,
- * assets, the gate's findings). The record binds the bytes (Trust model 2);
- * the gate then counts it. Nothing is signed when any listed entry cannot be
- * approved by this signer: refused for another reason, the signer's own
- * entry (Trust model 4), outside the signer's scope, or a certificate that is
- * not in the roster, expired or revoked. `withdraw` shares this machinery.
+ * after seeing exactly what they sign (title, site, column, author, the
+ * writers who submitted it, digest, assets, the gate's findings). The record
+ * binds the bytes (Trust model 2); the gate then counts it. Nothing is signed
+ * when any listed entry cannot be approved by this signer: refused for another
+ * reason, the signer's own entry (they submitted a version of it, or the
+ * author field names them: Trust model 4), outside the signer's scope, or a
+ * certificate that is not in the roster, expired or revoked. `withdraw` and a
+ * writer's `submit` share this machinery.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { canFill, isAuthor, requirementsFor, scopeExplanation, signApproval, slotsOf, type ApprovalEntry, type ApprovalItem, type Decision } from '../approve/index.ts';
+import {
+  canFill,
+  canSubmit,
+  isAuthor,
+  prepareRecordsParallel,
+  requirementsFor,
+  scopeExplanation,
+  signApproval,
+  slotsOf,
+  submittersOf,
+  writerScopeExplanation,
+  type ApprovalEntry,
+  type ApprovalItem,
+  type Decision,
+  type PreparedRecords,
+  type Submitter,
+} from '../approve/index.ts';
 import type { Diagnostic } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { runGate } from '../gate/index.ts';
-import { APPROVALS_DIR } from '../load/index.ts';
+import { APPROVALS_DIR, loadApprovalRecords } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan, PlanEntry } from '../plan/index.ts';
 import { chainProblem, isoInstant, revocationAt, signingTimeProblem, TrustError, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
@@ -27,26 +45,8 @@ import { confirm, keyStep, loadSigner, requireConfirmable, type LoadedSigner } f
 import { readTrustState, requireTrust } from './trust.ts';
 import { listed, recordAudit } from './audit-hook.ts';
 
-export const APPROVE_HELP = `Usage: sealpress approve <entry>... --key FILE [--cert FILE] [--passphrase-file FILE]
-                        [--yes] [--json] [--trust-anchor FP] [--root DIR] [--now ISO]
-
-Sign ONE approval record for the listed entries (content/<site>/<column>/<slug>.md).
-The gate runs first; for each entry you see its title, site, column, author,
-department, digest, assets and check results, and what the policy needs. The
-record binds the entry's bytes and its assets' bytes: change one byte and the
-approval no longer counts.
-
-Nothing is signed (exit 1) when any entry is refused for a reason other than
-approval (approval-pending and approval-stale are why you approve), when you are
-its author, when your roles cannot fill any approval the policy asks for it, or
-when your certificate is not in the roster, expired or revoked, or the key is not
-the certificate's.
-
-The record is written to content/_approvals/<site>/<YYYYMMDD>-<your id>-<8 hex>.json
-(content/_approvals/ when the batch spans sites); commit it. The gate then runs
-again and says, per entry, whether it is publishable or who is still needed.
-
-Options:
+/** The options, audit note and exit codes that `approve` and `submit` share. */
+export const SIGN_HELP = `Options:
   --key FILE             your encrypted private key
   --cert FILE            your certificate (default: FILE with .key.pem → .cert.pem)
   --passphrase-file FILE the key's passphrase (first line); else $SEALPRESS_PASSPHRASE;
@@ -67,14 +67,41 @@ key error (unknown entry, wrong passphrase, key readable by others, no terminal
 to confirm on without --yes), 5 the signature or refusal could not be recorded
 in the audit log.`;
 
-export async function approve(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, SIGN_OPTIONS);
-  if (values.help) {
-    io.out(APPROVE_HELP);
-    return EXIT.OK;
-  }
-  return signDecision(io, { decision: 'approve', paths: positionals, values });
+export const APPROVE_HELP = `Usage: sealpress approve <entry>... --key FILE [--cert FILE] [--passphrase-file FILE]
+                        [--yes] [--json] [--trust-anchor FP] [--root DIR] [--now ISO]
+
+Sign ONE approval record for the listed entries (content/<site>/<column>/<slug>.md).
+The gate runs first; for each entry you see its title, site, column, author,
+the writers who submitted it (sealpress submit), department, digest, assets and
+check results, and what the policy needs. The
+record binds the entry's bytes and its assets' bytes: change one byte and the
+approval no longer counts.
+
+Nothing is signed (exit 1) when any entry is refused for a reason other than
+approval (approval-pending and approval-stale are why you approve), when you
+submitted any version of it as its writer or its author field names you, when your roles cannot fill any approval the policy asks for it, or
+when your certificate is not in the roster, expired or revoked, or the key is not
+the certificate's.
+
+The record is written to content/_approvals/<site>/<YYYYMMDD>-<your id>-<8 hex>.json
+(content/_approvals/ when the batch spans sites); commit it. The gate then runs
+again and says, per entry, whether it is publishable or who is still needed.
+
+${SIGN_HELP}`;
+
+/** A command that signs one record of `decision` for the entries it is given (`approve`, `submit`). */
+export function signCommand(decision: Decision, help: string): (args: string[], io: Io) => Promise<number> {
+  return async (args, io) => {
+    const { values, positionals } = parse(args, SIGN_OPTIONS);
+    if (values.help) {
+      io.out(help);
+      return EXIT.OK;
+    }
+    return signDecision(io, { decision, paths: positionals, values });
+  };
 }
+
+export const approve = signCommand('approve', APPROVE_HELP);
 
 export const SIGN_OPTIONS = {
   key: { type: 'string' },
@@ -138,6 +165,11 @@ function blocking(e: PlanEntry): Diagnostic[] {
   return e.findings.filter((f) => f.severity === 'error' && !APPROVAL_RULES.has(f.rule));
 }
 
+/** The writers who submitted a version of the entry, earliest first, as the gate verified their records. */
+function submitters(prepared: PreparedRecords, path: string): Submitter[] {
+  return [...submittersOf(prepared.byPath.get(path) ?? []).values()].sort((a, b) => a.at - b.at);
+}
+
 /** Why the signer cannot sign at all now (certificate not in the roster, expired, revoked). */
 function signerProblems(cert: CertInfo, trust: Trust, now: Date): { person?: RosterPerson; problems: string[] } {
   const problems: string[] = [];
@@ -158,7 +190,7 @@ function signerProblems(cert: CertInfo, trust: Trust, now: Date): { person?: Ros
 
 const short = (digest: string) => `${digest.slice(0, 16)}…`;
 
-function describeEntry(out: (s: string) => void, e: PlanEntry, group: SiteGroup, needs: string): void {
+function describeEntry(out: (s: string) => void, e: PlanEntry, group: SiteGroup, needs: string, writers: readonly Submitter[]): void {
   const fm = e.frontMatter;
   const site = group.sites.get(e.site);
   const column = group.columns.get(e.column);
@@ -169,6 +201,11 @@ function describeEntry(out: (s: string) => void, e: PlanEntry, group: SiteGroup,
   out(`  site        ${e.site} ${site?.name ?? ''}${site ? ` (${site.kind === 'main' ? 'main site' : 'sub-site'})` : ''}`);
   out(`  column      ${e.column} ${column?.name ?? ''}${category ? ` · ${category.name}` : ''}`);
   out(`  author      ${fm?.author || '(none)'} · department ${fm?.department ?? '?'} ${department?.name ?? ''}`);
+  // Who wrote it, as proven by their signatures (the author field above is only what the file says).
+  const current = !e.findings.some((f) => f.rule === 'submission-pending');
+  if (writers.length === 0) out('  submitted   by nobody: no writer has signed this entry (sealpress submit)');
+  for (const [i, w] of writers.entries()) out(`  ${i === 0 ? 'submitted   ' : '            '}${w.person.name} (${w.person.id}) on ${chinaDate(w.at)}, ${w.file}`);
+  if (writers.length > 0 && !current) out('              (not this version: it changed after the last submission)');
   if (fm?.date) out(`  date        ${fm.date}`);
   out(`  digest      sha256 ${e.digest ? short(e.digest) : '(unreadable)'}`);
   const assets = assetDigests(e.assets);
@@ -217,7 +254,7 @@ function assertPlainFolders(root: string, rel: string): void {
 }
 
 /**
- * content/_approvals/<site>/<YYYYMMDD>-<signer>-<8 hex of the record's SHA-256>[-withdraw].json,
+ * content/_approvals/<site>/<YYYYMMDD>-<signer>-<8 hex of the record's SHA-256>[-withdraw|-submit].json,
  * or directly under content/_approvals/ when the batch spans sites (a damaged
  * record in a site's folder is then held against that site only).
  */
@@ -238,11 +275,14 @@ async function gate(io: Io, root: string, now: Date, anchor: string | undefined)
   return undefined;
 }
 
-/** Approve or withdraw: review, check, confirm, sign one record, write it, gate again. */
+const TITLES: Record<Decision, string> = { approve: 'Approval', withdraw: 'Withdrawal', submit: 'Submission' };
+const NOUNS: Record<Decision, string> = { approve: 'approval', withdraw: 'withdrawal', submit: 'submission' };
+
+/** Approve, withdraw or submit: review, check, confirm, sign one record, write it, gate again. */
 export async function signDecision(io: Io, request: SignRequest): Promise<number> {
   const { decision, values } = request;
-  const command = decision === 'approve' ? 'approve' : 'withdraw';
-  if (request.paths.length === 0) throw new SealpressError('USAGE', `name the entr${decision === 'approve' ? 'ies' : 'y'} to ${command} (content/<site>/<column>/<slug>.md)`);
+  const command = decision;
+  if (request.paths.length === 0) throw new SealpressError('USAGE', `name the entr${decision === 'withdraw' ? 'y' : 'ies'} to ${command} (content/<site>/<column>/<slug>.md)`);
   if (values.key === undefined) throw new SealpressError('USAGE', '--key FILE is required: your encrypted private key');
   requireConfirmable(values.yes);
   const root = resolve(values.root ?? '.');
@@ -272,28 +312,42 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   const missing = paths.filter((p) => !byPath.has(p));
   if (missing.length > 0) throw new SealpressError('USAGE', `not an entry the gate knows: ${missing.join(', ')} (entries are content/<site>/<column>/<slug>.md or .mdx)`);
   const entries = paths.map((p) => byPath.get(p)!);
+  // The records as the gate verified them: who submitted each entry (its authors) and what this signer already signed.
+  const prepared = await prepareRecordsParallel(loadApprovalRecords(root).records, trust);
 
   const { person, problems } = signerProblems(signer.cert, trust, now);
   const items: ApprovalItem[] = [];
   for (const e of entries) {
     const ae = approvalEntryOf(e, before.group);
     const why: string[] = [];
+    const writers = submitters(prepared, e.path);
     if (!ae) why.push('it cannot be read (no front matter or digest)');
     else {
-      if (decision === 'approve') {
+      if (decision === 'submit') {
+        const others = blocking(e).filter((f) => f.rule !== 'approval-invalid');
+        if (others.length > 0) why.push(`the gate refuses it for another reason than approval; fix that first, then submit: ${others.map((f) => `${f.rule}: ${f.message}`).join('; ')}`);
+        if (person && !canSubmit(person, ae)) {
+          why.push(`your roles do not let you submit it: ${writerScopeExplanation(person, ae)}; the security administrators grant a writer role (sealpress keys issue --id ${person.id} --role writer:sites=${ae.site};departments=${ae.department})`);
+        }
+        // Submitting makes the signer an author: their own approval of the entry would then be a self-approval.
+        const approved = person ? ownApprovals(prepared, e.path, person.id) : [];
+        if (approved.length > 0) why.push(`you approved it (${approved.join(', ')}): a submission would make you its author, and nobody approves an entry they wrote; another writer submits it`);
+      } else if (decision === 'approve') {
         const stops = blocking(e);
         const badRecords = stops.filter((f) => f.rule === 'approval-invalid');
         const others = stops.filter((f) => f.rule !== 'approval-invalid');
         if (others.length > 0) why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${f.message}`).join('; ')}`);
         // A refused record keeps the entry refused whatever else is signed (fail closed): it must go first.
         if (badRecords.length > 0) why.push(`a record that names it is refused, and keeps it refused until it is removed or replaced: ${badRecords.map((f) => f.message).join('; ')}`);
-        if (person && isAuthor(ae.author, person, signer.cert)) why.push(`you (${person.name}, ${person.id}) are its author (${ae.author ? `"${ae.author}"` : 'no author given, which counts as yours'}): nobody approves their own entry`);
+        const mine = person ? writers.find((w) => w.person.id === person.id) : undefined;
+        if (person && mine) why.push(`you (${person.name}, ${person.id}) submitted it as its writer (${mine.file}, ${chinaDate(mine.at)}): nobody approves an entry they wrote, whatever its author field says`);
+        else if (person && isAuthor(ae.author, person, signer.cert)) why.push(`you (${person.name}, ${person.id}) are its author (${ae.author ? `"${ae.author}"` : 'no author given, which counts as yours'}): nobody approves their own entry`);
       } else {
         const approvalFindings = e.findings.filter((f) => f.rule.startsWith('approval-') || f.rule === 'trust-invalid');
         if (e.status === 'withdrawn') why.push('it is already withdrawn');
         else if (e.status === 'refused' || approvalFindings.length > 0) why.push(`it is not published (${e.status}${approvalFindings.length ? `: ${approvalFindings.map((f) => f.rule).join(', ')}` : ''}): nothing to withdraw`);
       }
-      if (person) {
+      if (person && decision !== 'submit') {
         const { require } = requirementsFor(trust.policy, ae);
         if (!slotsOf(require).some((s) => canFill(person, s, ae))) why.push(`your roles do not cover it: ${scopeExplanation(person, require, ae)}`);
       }
@@ -303,11 +357,11 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   }
 
   const who = person ? `${person.name} (${person.id}), ${person.roles.map((g) => g.role).join(' + ')}` : (signer.cert.name ?? 'unknown signer');
-  review(`${decision === 'approve' ? 'Approval' : 'Withdrawal'} of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} by ${who}, at ${now.toISOString()}, under policy v${trust.policy.version}${request.reason ? `; reason: ${request.reason}` : ''}:`);
+  review(`${TITLES[decision]} of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} by ${who}, at ${now.toISOString()}, under policy v${trust.policy.version}${request.reason ? `; reason: ${request.reason}` : ''}:`);
   for (const e of entries) {
     review('');
     const ae = approvalEntryOf(e, before.group);
-    describeEntry(review, e, before.group, ae ? policyNeeds(ae, trust) : '');
+    describeEntry(review, e, before.group, ae ? policyNeeds(ae, trust) : '', submitters(prepared, e.path));
   }
   review('');
 
@@ -322,7 +376,7 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
     const details = { ...audited.details, certificate: signer.cert.fingerprint, problems: problems.length };
     return recordAudit(io, { root, now: values.now }, { action: decision, ...who, sites, entries: audited.entries, outcome: 'refused', details }, EXIT.REFUSED);
   }
-  if (!(await confirm(`Sign this ${decision === 'approve' ? 'approval' : 'withdrawal'} as ${person.name}?`, values.yes))) {
+  if (!(await confirm(`Sign this ${NOUNS[decision]} as ${person.name}?`, values.yes))) {
     io.err('nothing was signed');
     return EXIT.REFUSED;
   }
@@ -330,7 +384,7 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   const bytes = await keyStep(() =>
     signApproval({ entries: items, decision, ...(request.reason !== undefined ? { reason: request.reason } : {}), signer: signer.signer, now, policyVersion: trust.policy.version }),
   );
-  const rel = recordPath(items, person.id, bytes, now, decision === 'withdraw' ? '-withdraw' : '');
+  const rel = recordPath(items, person.id, bytes, now, decision === 'approve' ? '' : `-${decision}`);
   assertPlainFolders(root, rel);
   mkdirSync(join(root, rel, '..'), { recursive: true });
   writeFileSync(join(root, rel), bytes, { flag: 'wx' });
@@ -362,4 +416,10 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   }
   const details = { ...audited.details, record: rel, sha256: createHash('sha256').update(bytes).digest('hex'), policy: trust.policy.version, ...(request.reason !== undefined ? { reason: request.reason } : {}) };
   return recordAudit(io, { root, now: values.now }, { action: decision, actor: person.id, sites, entries: audited.entries, outcome: 'ok', details }, EXIT.OK);
+}
+
+/** The signer's approvals of the entry (any version), as record files. */
+function ownApprovals(prepared: PreparedRecords, path: string, id: string): string[] {
+  const files = (prepared.byPath.get(path) ?? []).filter((r) => r.record.payload?.decision === 'approve' && r.record.person?.id === id).map((r) => r.record.file);
+  return [...new Set(files)].sort();
 }

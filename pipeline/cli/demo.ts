@@ -10,7 +10,7 @@ import { printDiagnostics, type Io } from './output.ts';
 export const DEMO_HELP = `Usage: sealpress demo [--issued-at ISO] [--signed-at ISO] [--renew] [--new-ca] [--bits N] [--root DIR] [--now ISO]
 
 Regenerate the DEMO site group's trust material (sites/trust/) and approval
-records (content/_approvals/), the column change requests (sites/_changes/) and
+records (content/_approvals/: the writers' submissions and the approvals), the column change requests (sites/_changes/) and
 the waiver with throwaway keys, so that the demo content can change. The
 people's private keys exist only in memory during the run, except the release
 signer's: it is written to demo/keys/ encrypted under a passphrase the README
@@ -28,7 +28,8 @@ The committed demo was made with
 
 Options:
   --issued-at ISO  when certificates are issued and trust documents signed (default: now)
-  --signed-at ISO  when the approvals are signed (default: now)
+  --signed-at ISO  when the approvals are signed (default: now); the writers'
+                   submissions are signed half an hour before
   --renew          renew at --now (default: now) as publish does: issued 3 hours and
                    signed 2 hours before it
   --new-ca         make a new demo CA (verifiers then see a new trust domain)

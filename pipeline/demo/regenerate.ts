@@ -1,9 +1,11 @@
 /**
  * Regenerate the demo site group's trust material and approval records with
  * throwaway keys: three security administrators (2 of 3 sign the trust
- * documents), one approver per site and department, an office approver and a
- * release signer, certified by the demo's CA; then approvals of the demo
- * entries. The people's private keys live only in memory and are dropped at
+ * documents), one writer per author named in the demo entries (a writer grant
+ * for the sites and departments they write for), one approver per site and
+ * department, an office approver and a release signer, certified by the demo's
+ * CA; then the writers' submissions of the demo entries (half an hour before
+ * the approvals) and the approvals. The people's private keys live only in memory and are dropped at
  * the end, except the release signer's: a fresh clone must be able to sign a
  * demo release, so that key is written encrypted under demo/keys/ with a
  * passphrase the README gives (DEMO_PASSPHRASE). So is the CA's key, so that
@@ -83,10 +85,19 @@ export interface DemoPerson {
   fingerprint?: string;
 }
 
+/** Who wrote an entry: the demo's writers are named after the entries' author fields. */
+export interface DemoAuthor {
+  site: string;
+  department: string;
+  name: string;
+}
+
 export interface DemoPki {
   group: string;
   people: DemoPerson[];
   admins: DemoPerson[];
+  /** The writers, by name (one person per author name, with a writer grant per site they write for). */
+  writerOf: Map<string, DemoPerson>;
   office: DemoPerson;
   /** `<site>/<department>` → that department's approver. */
   approverOf: Map<string, DemoPerson>;
@@ -107,6 +118,8 @@ export async function createDemoPki(options: {
   pairs: readonly string[];
   /** Names not to give approvers (the authors, so no one approves their own entry). */
   avoidNames: ReadonlySet<string>;
+  /** The entries' authors: each name becomes a writer with a grant for those sites and departments. */
+  authors: readonly DemoAuthor[];
   issuedAt: Date;
   bits?: number;
   /** Keep this CA (renewal): the people get new keys and certificates under it. Default: a new demo CA. */
@@ -146,6 +159,32 @@ export async function createDemoPki(options: {
       keys: approverKeys[i]!,
     };
     approverOf.set(pair, person);
+    people.push(person);
+  });
+
+  // One writer per author name, so the entries' author fields name who submitted them.
+  const scopes = new Map<string, Map<string, Set<string>>>();
+  for (const a of options.authors) {
+    if (a.name.trim() === '') continue;
+    const sites = scopes.get(a.name) ?? new Map<string, Set<string>>();
+    sites.set(a.site, (sites.get(a.site) ?? new Set()).add(a.department));
+    scopes.set(a.name, sites);
+  }
+  const writerNames = [...scopes.keys()].sort();
+  const writerKeys = await Promise.all(writerNames.map(() => keys()));
+  const writerOf = new Map<string, DemoPerson>();
+  writerNames.forEach((name, i) => {
+    const sites = [...scopes.get(name)!].sort(([a], [b]) => (a < b ? -1 : 1));
+    const [site, departments] = sites[0]!;
+    const person: DemoPerson = {
+      id: `wr-${String(i + 1).padStart(2, '0')}`,
+      name,
+      department: [...departments].sort()[0]!,
+      site,
+      roles: sites.map(([s, d]) => ({ role: 'writer', sites: [s], columns: all, departments: [...d].sort() })),
+      keys: writerKeys[i]!,
+    };
+    writerOf.set(name, person);
     people.push(person);
   });
 
@@ -195,7 +234,7 @@ export async function createDemoPki(options: {
     ),
     revocations: signTrustDocument({ type: 'revocations', version, signedAt: docTime, revoked: [] }, PAYLOAD_TYPES.revocations, adminSigners),
   };
-  return { group: group.name, people, admins, office, approverOf, caFingerprint: ca.fingerprint, ca: { certPem: ca.certPem, key: ca.key }, version, files, xxgk };
+  return { group: group.name, people, admins, writerOf, office, approverOf, caFingerprint: ca.fingerprint, ca: { certPem: ca.certPem, key: ca.key }, version, files, xxgk };
 }
 
 function signerOf(p: DemoPerson): Signer {
@@ -213,16 +252,37 @@ export function writeDemoTrust(repo: string, pki: DemoPki): void {
   for (const [name, bytes] of Object.entries(pki.files)) writeFileSync(join(trustDir, TRUST_FILES[name as keyof typeof TRUST_FILES]), bytes);
 }
 
+/** The entry's writer: the one named in its author field if their grant covers it, else the first writer whose grant does. */
+function writerFor(pki: DemoPki, e: PlanEntry): DemoPerson {
+  const covers = (p: DemoPerson) => p.roles.some((g) => g.role === 'writer' && (g.sites === '*' || g.sites.includes(e.site)) && (g.departments === '*' || g.departments.includes(e.frontMatter!.department)));
+  const named = pki.writerOf.get(e.frontMatter!.author);
+  const writer = named && covers(named) ? named : [...pki.writerOf.values()].find(covers);
+  if (!writer) throw new Error(`no demo writer for ${e.site}/${e.frontMatter!.department}`);
+  return writer;
+}
+
 /**
- * Sign the approvals of the plan's approvable entries, one batch per approver,
- * into content/_approvals/<site>/ (the office's batch, spanning sites, at the
- * top). `holds` leaves the demo's deliberate cases as described above.
+ * Sign the writers' submissions and the approvals of the plan's approvable
+ * entries, one batch per writer and site and one per approver, into
+ * content/_approvals/<site>/ (the office's batch, spanning sites, at the top).
+ * The submissions are signed half an hour before the approvals. `holds` leaves
+ * the demo's deliberate cases as described above (the stale case's writer
+ * submitted the current version; its approver signed an earlier draft).
  */
 export function signDemoApprovals(repo: string, pki: DemoPki, group: SiteGroup, plan: Plan, signedAt: Date, holds: Partial<typeof DEMO_HOLDS> = {}): string[] {
   const entries = approvableEntries(plan);
   const item = (e: PlanEntry, digest = e.digest!): ApprovalItem => ({ path: e.path, site: e.site, column: e.column, digest, assets: assetDigests(e.assets) });
   const batches = new Map<DemoPerson, ApprovalItem[]>();
   const add = (p: DemoPerson, i: ApprovalItem) => batches.set(p, [...(batches.get(p) ?? []), i]);
+  // Per writer, per site: a damaged record is then held against one site only.
+  const submissions = new Map<string, { writer: DemoPerson; items: ApprovalItem[] }>();
+  for (const e of entries) {
+    const writer = writerFor(pki, e);
+    const key = `${writer.id}/${e.site}`;
+    const batch = submissions.get(key) ?? { writer, items: [] };
+    batch.items.push(item(e));
+    submissions.set(key, batch);
+  }
   for (const e of entries) {
     if (e.path === holds.unapproved) continue;
     const column = group.columns.get(e.column);
@@ -236,7 +296,7 @@ export function signDemoApprovals(repo: string, pki: DemoPki, group: SiteGroup, 
   rmSync(dir, { recursive: true, force: true });
   const stamp = signedAt.toISOString().slice(0, 10).replace(/-/g, '');
   const written: string[] = [];
-  const write = (p: DemoPerson, items: ApprovalItem[], suffix: string, decision: 'approve' | 'withdraw', at: Date, reason?: string) => {
+  const write = (p: DemoPerson, items: ApprovalItem[], suffix: string, decision: 'approve' | 'withdraw' | 'submit', at: Date, reason?: string) => {
     // Records of one site sit in its folder, so a damaged record is held against that site only.
     const sites = new Set(items.map((i) => i.site));
     const file = `${APPROVALS_DIR}/${sites.size === 1 ? `${[...sites][0]}/` : ''}${stamp}-${p.id}${suffix}.json`;
@@ -245,6 +305,10 @@ export function signDemoApprovals(repo: string, pki: DemoPki, group: SiteGroup, 
     written.push(file);
   };
   // A record stays well under the gates' 1 MiB limit: at most BATCH entries each.
+  const submittedAt = new Date(signedAt.getTime() - 1_800_000);
+  for (const { writer, items } of submissions.values()) {
+    for (let i = 0; i < items.length; i += BATCH) write(writer, items.slice(i, i + BATCH), `-submit${items.length > BATCH ? `-${i / BATCH + 1}` : ''}`, 'submit', submittedAt);
+  }
   for (const [p, items] of batches) {
     for (let i = 0; i < items.length; i += BATCH) write(p, items.slice(i, i + BATCH), items.length > BATCH ? `-${i / BATCH + 1}` : '', 'approve', signedAt);
   }
@@ -285,6 +349,7 @@ export async function regenerateDemoTrust(options: RegenerateOptions): Promise<R
     group,
     pairs: entries.map((e) => `${e.site}/${e.frontMatter!.department}`),
     avoidNames: new Set(plan.entries.map((e) => e.frontMatter?.author).filter((a): a is string => !!a)),
+    authors: entries.map((e) => ({ site: e.site, department: e.frontMatter!.department, name: e.frontMatter!.author })),
     issuedAt: options.issuedAt,
     ...(options.bits ? { bits: options.bits } : {}),
     ...(options.ca ? { ca: options.ca } : {}),

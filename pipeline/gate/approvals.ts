@@ -1,7 +1,8 @@
 /**
  * The approval half of the gate: verify the trust material, verify every
- * approval record once, then judge each entry against them (approve/). The
- * result plugs into the planner as a pure function of the entry.
+ * approval record (approvals, withdrawals, writers' submissions) once, then
+ * judge each entry against them (approve/). The result plugs into the planner
+ * as a pure function of the entry.
  */
 import { decide, prepareRecordsParallel, recordFindings, type ApprovalFinding } from '../approve/index.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
@@ -16,6 +17,9 @@ function ruleOf(code: ApprovalFinding['code']): { rule: RuleId; severity: 'error
   switch (code) {
     case 'THRESHOLD_NOT_MET':
       return { rule: 'approval-pending', severity: 'info' };
+    case 'SUBMISSION_MISSING':
+    case 'SUBMISSION_STALE':
+      return { rule: 'submission-pending', severity: 'info' };
     case 'APPROVAL_STALE':
       return { rule: 'approval-stale', severity: 'error' };
     case 'APPROVAL_WITHDRAWN':

@@ -55,7 +55,8 @@ export function publishedAt(e: PlanEntry): number {
  * Whether the entry was on the site at all: publishable now, or taken down by
  * its unpublishAt after being online. The plan marks an entry `unpublished`
  * once the date passes before it looks at approvals, so one that was still
- * awaiting approval then (an approval-pending finding), or whose take-down
+ * awaiting approval or a writer's submission then (an approval-pending or
+ * submission-pending finding), or whose take-down
  * came before its publication, never was online. A withdrawn entry is not
  * counted: a signed withdrawal retracts it, and the plan does not say whether
  * it was online before.
@@ -63,7 +64,7 @@ export function publishedAt(e: PlanEntry): number {
 export function wasOnSite(e: PlanEntry): boolean {
   if (e.status === 'publishable') return true;
   if (e.status !== 'unpublished' || !e.frontMatter?.unpublishAt) return false;
-  if (e.findings.some((f) => f.rule === 'approval-pending')) return false;
+  if (e.findings.some((f) => f.rule === 'approval-pending' || f.rule === 'submission-pending')) return false;
   const until = epoch(e.frontMatter.unpublishAt);
   if (e.approvedAt !== undefined && epoch(e.approvedAt) >= until) return false;
   return publishedAt(e) < until;

@@ -44,7 +44,7 @@ let t = performance.now();
 const generated = generateGroup(benchRoot, { entries, subSites });
 console.log(`  ${mb(generated.bytes)} of content in ${s(performance.now() - t)}`);
 
-// Approvers sign the corpus: one approver per site and department, batches of at most 500 entries.
+// Writers submit and approvers sign the corpus: one writer and one approver per site and department, batches of at most 500 entries.
 t = performance.now();
 {
   const first = await runGate({ root: benchRoot, now: NOW, cache: false });
@@ -54,6 +54,11 @@ t = performance.now();
     group: first.group,
     pairs: entriesToSign.map((e) => `${e.site}/${e.frontMatter!.department}`),
     avoidNames: new Set(),
+    // One writer per site and department (the generated authors are many names): the submissions are theirs.
+    authors: [...new Set(entriesToSign.map((e) => `${e.site}/${e.frontMatter!.department}`))].map((pair) => {
+      const [site, department] = pair.split('/') as [string, string];
+      return { site, department, name: `撰稿人 ${pair}` };
+    }),
     issuedAt: new Date('2026-11-01T00:00:00Z'),
   });
   writeDemoTrust(benchRoot, pki);

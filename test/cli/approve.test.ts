@@ -1,8 +1,9 @@
 /**
- * `sealpress approve` and `sealpress withdraw`, end to end through main():
- * a group made with `keys init` / `keys issue` (real 2048-bit keys), entries
- * written by 张伟, and the gate (`check`) as the judge of every record. After
- * each refusal: exit 1 or 2, and no record written.
+ * `sealpress submit`, `sealpress approve` and `sealpress withdraw`, end to end
+ * through main(): a group made with `keys init` / `keys issue` (real 2048-bit
+ * keys), entries whose author field says 张伟 and which the writer 孙丽
+ * submits, and the gate (`check`) as the judge of every record. After each
+ * refusal: exit 1 or 2, and no record written.
  */
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,11 @@ async function approveAs(id: string, paths: string[], now: string, extra: string
   return { ...r, json: r.out ? (JSON.parse(r.out) as SignJson) : undefined };
 }
 
+async function submitAs(id: string, paths: string[], now: string) {
+  const r = await run(['submit', ...paths, '--key', key(id), '--yes', '--json', ...inRepo(now)]);
+  return { ...r, json: r.out ? (JSON.parse(r.out) as SignJson) : undefined };
+}
+
 async function status(now: string): Promise<Map<string, CheckJson['entries'][number]>> {
   const r = await run(['check', '--format', 'json', ...inRepo(now)]);
   return new Map((JSON.parse(r.out) as CheckJson).entries.map((e) => [e.path, e]));
@@ -80,9 +86,13 @@ beforeAll(async () => {
     // The author of every test entry is 张伟: as approver, he must not approve them.
     ['p-zhangwei', '张伟', 'bgs', MAIN, 'approver'],
     ['ap-sub', '周丽华', 'nsfwk', SUB, 'approver:departments=*'],
+    // The writer who submits the test entries.
+    ['wr-sun', '孙丽', 'bgs', MAIN, 'writer:sites=*;departments=*'],
+    // One person with both roles: whatever they submit, they may not approve.
+    ['ap-dual', '钱进', 'bgs', MAIN, 'approver', 'writer'],
   ] as const;
-  for (const [id, name, department, site, role] of people) {
-    const r = await run(['keys', 'issue', '--id', id, '--name', name, '--department', department, '--site', site, '--role', role, '--ca-key', key('ca'), '--admin-key', key('sa-1'), '--admin-key', key('sa-2'), '--key-dir', keyDir, '--bits', '2048', ...inRepo(at(0.05))]);
+  for (const [id, name, department, site, ...roles] of people) {
+    const r = await run(['keys', 'issue', '--id', id, '--name', name, '--department', department, '--site', site, ...roles.flatMap((role) => ['--role', role]), '--ca-key', key('ca'), '--admin-key', key('sa-1'), '--admin-key', key('sa-2'), '--key-dir', keyDir, '--bits', '2048', ...inRepo(at(0.05))]);
     expect(r.err).not.toMatch(/sealpress/);
     expect(r.code).toBe(0);
   }
@@ -95,25 +105,40 @@ afterAll(() => {
 });
 
 describe('approve first, publish after', () => {
-  test('a new entry is pending (approval-pending)', async () => {
+  test('a new entry is pending (submission-pending, approval-pending)', async () => {
     const s = await status(at(1));
-    expect(s.get(A)).toMatchObject({ status: 'pending', findings: [{ rule: 'approval-pending', severity: 'info' }] });
-    expect(s.get(A)!.findings[0]!.message).toMatch(/needs 1 approver of department bgs at site 19900000000 and 1 office-approver/);
+    expect(s.get(A)).toMatchObject({ status: 'pending', findings: [{ rule: 'submission-pending', severity: 'info' }, { rule: 'approval-pending', severity: 'info' }] });
+    expect(s.get(A)!.findings[0]!.message).toMatch(/no writer has submitted this version/);
+    expect(s.get(A)!.findings[1]!.message).toMatch(/needs 1 approver of department bgs at site 19900000000 and 1 office-approver/);
+  });
+
+  test('the writer submits the entries: one record, still pending approval', async () => {
+    const r = await submitAs('wr-sun', [A, B, C, X, NEWS], at(1));
+    expect(r.code).toBe(0);
+    expect(r.json!.record).toMatch(/^content\/_approvals\/20261102-wr-sun-[0-9a-f]{8}-submit\.json$/);
+    expect(r.json!.entries.every((e) => e.status === 'pending')).toBe(true);
+    expect(r.err).toMatch(/^Submission of 5 entries by 孙丽 \(wr-sun\), writer/m);
+    const s = await status(at(1));
+    expect(s.get(A)!.findings.map((f) => f.rule)).toEqual(['approval-pending']);
+    const record = JSON.parse(readFileSync(join(repo.root, r.json!.record), 'utf8')) as { payload: string };
+    expect(JSON.parse(Buffer.from(record.payload, 'base64').toString('utf8'))).toMatchObject({ signer: 'wr-sun', decision: 'submit' });
   });
 
   test('the department approver signs: still pending, the office approver is needed', async () => {
     const r = await approveAs('ap-bgs', [A], at(1));
     expect(r.code).toBe(0);
     expect(r.json!.record).toMatch(new RegExp(`^content/_approvals/${MAIN}/20261102-ap-bgs-[0-9a-f]{8}\\.json$`));
+    const submission = records().find((f) => f.endsWith('-submit.json'))!;
     expect(r.json!.entries).toMatchObject([{ path: A, before: 'pending', status: 'pending' }]);
     expect(r.json!.entries[0]!.summary).toMatch(/^still pending: needs 1 office-approver; approved so far by 赵国华/);
     // What the approver saw before signing (on stderr with --json).
     expect(r.err).toContain('关于调整办税服务厅工作时间的通知');
     expect(r.err).toMatch(/column {6}tzgg 通知公告 · 信息公开/);
     expect(r.err).toMatch(/author {6}张伟 · department bgs 办公室/);
+    expect(r.err).toMatch(/submitted {3}孙丽 \(wr-sun\) on 2026-11-02, content\/_approvals\/20261102-wr-sun-[0-9a-f]{8}-submit\.json/);
     expect(r.err).toMatch(/digest {6}sha256 [0-9a-f]{16}…/);
     expect(r.err).toMatch(/checks {6}info approval-pending: needs 1 approver/);
-    expect(records()).toEqual([r.json!.record.replace('content/_approvals/', '')]);
+    expect(records()).toEqual([r.json!.record.replace('content/_approvals/', ''), submission].sort());
   });
 
   test('the office approver signs: publishable', async () => {
@@ -122,14 +147,16 @@ describe('approve first, publish after', () => {
     expect(r.json!.entries[0]).toMatchObject({ status: 'publishable', summary: 'publishable' });
     expect((await status(at(1.2))).get(A)?.status).toBe('publishable');
     const text = await run(['check', ...inRepo(at(1.2))]);
-    expect(text.out).toMatch(/approvals verified against policy v1, roster v5/);
+    expect(text.out).toMatch(/approvals verified against policy v1, roster v7/);
   });
 
-  test('one byte changed: refused (approval-stale); approving again works', async () => {
+  test('one byte changed: refused (approval-stale); submitting and approving again works', async () => {
     appendFileSync(join(repo.root, A), '补充说明。\n');
     const s = (await status(at(2))).get(A)!;
     expect(s.status).toBe('refused');
-    expect(s.findings.map((f) => f.rule)).toContain('approval-stale');
+    expect([...new Set(s.findings.map((f) => f.rule))]).toEqual(['approval-stale', 'submission-pending', 'approval-pending']);
+    expect(s.findings.find((f) => f.rule === 'submission-pending')!.message).toMatch(/the entry changed after 孙丽 submitted it on 2026-11-02/);
+    expect((await submitAs('wr-sun', [A], at(2))).code).toBe(0);
     const again = await approveAs('ap-bgs', [A], at(2));
     expect(again.code).toBe(0);
     expect(again.json!.entries[0]!.summary).toMatch(/^still pending: needs 1 office-approver.*\(approvals of earlier versions no longer count\)$/);
@@ -153,6 +180,37 @@ describe('approve first, publish after', () => {
 });
 
 describe('refusals: exit 1 or 2, nothing signed', () => {
+  test.for([
+    { name: 'a submission by someone without a writer role', id: 'ap-bgs', paths: [B], message: /your roles do not let you submit it: 赵国华 holds approver, not writer.*keys issue --id ap-bgs --role writer/ },
+    { name: 'a submission of an entry outside the writer\'s scope', id: 'ap-dual', paths: [NEWS], message: /your roles do not let you submit it: 钱进 is writer for sites 19900000000.*this entry is site 19901000000/ },
+    { name: 'a submission of an entry refused for another reason', id: 'wr-sun', paths: [BAD], message: /refuses it for another reason than approval; fix that first, then submit: department-unknown/ },
+  ])('submit: $name → exit 1', async ({ id, paths, message }) => {
+    const before = records();
+    const r = await submitAs(id, paths, at(3));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/sealpress submit: refused, nothing was signed/);
+    expect(r.err).toMatch(message);
+    expect(records()).toEqual(before);
+  });
+
+  test('an approver who submitted an entry cannot approve it; one who approved cannot submit it', async () => {
+    const own = await submitAs('ap-dual', [C], at(3));
+    expect(own.code).toBe(0);
+    const before = records();
+    const self = await approveAs('ap-dual', [C], at(3));
+    expect(self.code).toBe(1);
+    expect(self.err).toMatch(/submitted {3}孙丽 \(wr-sun\)[^\n]*\n {14}钱进 \(ap-dual\) on 2026-11-04/);
+    expect(self.err).toMatch(/you \(钱进, ap-dual\) submitted it as its writer \(content\/_approvals\/.*-ap-dual-[0-9a-f]{8}-submit\.json, 2026-11-04\): nobody approves an entry they wrote, whatever its author field says/);
+    expect(records()).toEqual(before);
+    // The other way round: 钱进 approves B, then tries to submit it.
+    expect((await approveAs('ap-dual', [B], at(3))).code).toBe(0);
+    const after = records();
+    const late = await submitAs('ap-dual', [B], at(3));
+    expect(late.code).toBe(1);
+    expect(late.err).toMatch(/you approved it \(content\/_approvals\/.*ap-dual.*\): a submission would make you its author/);
+    expect(records()).toEqual(after);
+  });
+
   test.for([
     { name: 'self-approval (the signer is the author)', id: 'p-zhangwei', paths: [B], message: /you \(张伟, p-zhangwei\) are its author .*nobody approves their own entry/ },
     { name: 'an approver of another site', id: 'ap-sub', paths: [B], message: /your roles do not cover it: 周丽华 is approver for sites 19901000000.*this entry is site 19900000000/ },

@@ -130,9 +130,11 @@ export function png(width: number, height: number, rgb: [number, number, number]
 
 /**
  * A repository whose entries are approved for real: throwaway trust material
- * (CA, administrators, one approver per site and department, an office
- * approver; 2048-bit keys, built once per test file) and signed approval
- * records of every entry the gate would otherwise pass. Entries the gate
+ * (CA, administrators, a writer 张伟 (the entries' default author) with a
+ * writer grant for every site and department, one approver per site and
+ * department, an office approver; 2048-bit keys, built once per test file),
+ * the writer's signed submissions and the approval records of every entry the
+ * gate would otherwise pass. Entries the gate
  * refuses for another reason stay unapproved, as an approver would leave them.
  */
 export const ISSUED = new Date('2026-10-01T00:00:00Z');
@@ -143,10 +145,12 @@ export async function fixtureGroupPki(root: string): Promise<DemoPki> {
   const config = loadSiteGroup(root);
   if (!config.group) throw new Error('fixture config invalid');
   const group = config.group;
+  const pairs = [...group.sites.values()].flatMap((s) => s.departments.map((d) => ({ site: s.code, department: d.id })));
   fixturePki ??= createDemoPki({
     group,
-    pairs: [...group.sites.values()].flatMap((s) => s.departments.map((d) => `${s.code}/${d.id}`)),
+    pairs: pairs.map((p) => `${p.site}/${p.department}`),
     avoidNames: new Set(['张伟']),
+    authors: pairs.map((p) => ({ ...p, name: '张伟' })),
     issuedAt: ISSUED,
     bits: 2048,
   });

@@ -16,8 +16,9 @@ import { signApproval } from '../../pipeline/approve/index.ts';
 import { buildSites } from '../../pipeline/build/index.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
 import { bundleSite } from '../../pipeline/stage/index.ts';
-import { createGroupCa, generateSigningKey, issueCertificate, parseEnvelope } from '../../pipeline/trust/index.ts';
-import { APPROVED_AT, approveAll, entry, fixtureGroupPki, makeRepo, MAIN, NOW, png, SUB, type TestRepo } from '../helpers/repo.ts';
+import { TRUST_DIR, TRUST_FILES } from '../../pipeline/load/index.ts';
+import { createGroupCa, generateSigningKey, issueCertificate, parseEnvelope, PAYLOAD_TYPES, signTrustDocument } from '../../pipeline/trust/index.ts';
+import { APPROVED_AT, approveAll, entry, fixtureGroupPki, ISSUED, makeRepo, MAIN, NOW, png, SUB, type TestRepo } from '../helpers/repo.ts';
 
 const T = `content/${MAIN}/gzdt`;
 const S = `content/${SUB}/gzdt`;
@@ -52,10 +53,33 @@ describe('attacks on single entries: none is published, the honest ones are', ()
       [`${T}/asset-swapped/pic.png`]: png(8, 8),
       [`${T}/approved-here.md`]: entry({ title: '原路径批准' }, '独特的正文 A。\n'),
       [`${S}/sub-honest.md`]: entry({ title: '子站诚实新闻', department: 'nsfwk' }),
+      [`${T}/edited-by-approver.md`]: entry({ title: '审批人改稿' }),
     });
     await approveAll(repo);
     const pki = await fixtureGroupPki(repo.root);
     const mainApprover = pki.approverOf.get(`${MAIN}/bgs`)!;
+    const colleague = [...pki.writerOf.values()][0]!;
+    // The main site's approver of 办公室 also holds a writer grant there (the roster allows both roles to one person).
+    const roster = signTrustDocument(
+      {
+        type: 'roster',
+        version: pki.version,
+        signedAt: ISSUED.toISOString(),
+        people: pki.people.map((p) => ({
+          id: p.id,
+          name: p.name,
+          department: p.department,
+          site: p.site,
+          roles: p === mainApprover ? [...p.roles, { role: 'writer', sites: [MAIN], columns: '*', departments: ['bgs'] }] : p.roles,
+          certificates: [p.fingerprint!],
+        })),
+      },
+      PAYLOAD_TYPES.roster,
+      pki.admins.slice(0, 2).map((a) => ({ key: a.keys.privateKey, certPem: a.certPem! })),
+    );
+    writeFileSync(join(repo.root, TRUST_DIR, TRUST_FILES.roster), roster);
+    const signAs = (p: typeof mainApprover, decision: 'approve' | 'submit', paths: string[], now = APPROVED_AT) =>
+      signApproval({ entries: paths.map((x) => item(x)), decision, signer: { key: p.keys.privateKey, certPem: p.certPem! }, now, policyVersion: 1 });
 
     // No record at all: written after the approvers signed.
     repo.write(`${T}/no-record.md`, entry({ title: '无人批准' }));
@@ -98,6 +122,28 @@ describe('attacks on single entries: none is published, the honest ones are', ()
     writeFileSync(join(repo.root, `content/_approvals/${MAIN}/tampered.json`), JSON.stringify({ ...envelope, payload: Buffer.from(payload).toString('base64') }));
     attacked.set(`${T}/tampered.md`, { status: ['refused'], rule: 'approval-invalid' });
 
+    // Authorship (issue 11). Self-approval after an author change: the approver writes and submits the entry, puts a colleague in `author:`, and approves it.
+    repo.write(`${T}/author-change.md`, entry({ title: '改署名后自批', author: colleague.name }));
+    repo.write(`content/_approvals/${MAIN}/author-change-submit.json`, signAs(mainApprover, 'submit', [`${T}/author-change.md`], new Date(APPROVED_AT.getTime() - 3_600_000)));
+    repo.write(`content/_approvals/${MAIN}/author-change.json`, signAs(mainApprover, 'approve', [`${T}/author-change.md`]));
+    attacked.set(`${T}/author-change.md`, { status: ['refused'], rule: 'approval-invalid' });
+    // An approver edits an approved entry's bytes and approves the edit; no writer submitted it.
+    repo.write(`${T}/edited-by-approver.md`, entry({ title: '审批人改稿' }, '审批人改过的正文。\n'));
+    repo.write(`content/_approvals/${MAIN}/edited-by-approver.json`, signAs(mainApprover, 'approve', [`${T}/edited-by-approver.md`]));
+    attacked.set(`${T}/edited-by-approver.md`, { status: ['pending'], rule: 'submission-pending' });
+    // A submission by someone without the writer role (the office approver), approved by the department's approver.
+    repo.write(`${T}/no-writer.md`, entry({ title: '非撰稿人提交' }));
+    repo.write(`content/_approvals/${MAIN}/no-writer-submit.json`, signAs(pki.office, 'submit', [`${T}/no-writer.md`]));
+    repo.write(`content/_approvals/${MAIN}/no-writer.json`, signAs(mainApprover, 'approve', [`${T}/no-writer.md`]));
+    attacked.set(`${T}/no-writer.md`, { status: ['refused'], rule: 'approval-invalid' });
+    // A co-author: the approver submitted an earlier version, the writer the current one; the approver approves it.
+    repo.write(`${T}/co-author.md`, entry({ title: '合写后自批' }, '初稿。\n'));
+    repo.write(`content/_approvals/${MAIN}/co-author-draft.json`, signAs(mainApprover, 'submit', [`${T}/co-author.md`], new Date(APPROVED_AT.getTime() - 86_400_000)));
+    repo.write(`${T}/co-author.md`, entry({ title: '合写后自批' }, '定稿。\n'));
+    repo.write(`content/_approvals/${MAIN}/co-author-final.json`, signAs(colleague, 'submit', [`${T}/co-author.md`], new Date(APPROVED_AT.getTime() - 3_600_000)));
+    repo.write(`content/_approvals/${MAIN}/co-author.json`, signAs(mainApprover, 'approve', [`${T}/co-author.md`]));
+    attacked.set(`${T}/co-author.md`, { status: ['refused'], rule: 'approval-invalid' });
+
     trustBefore = treeDigest(repo.root, 'sites/trust');
     recordsBefore = treeDigest(repo.root, 'content/_approvals');
     plan = await runGate({ root: repo.root, now: NOW });
@@ -116,7 +162,10 @@ describe('attacks on single entries: none is published, the honest ones are', ()
     expect(parseEnvelope(bytes).ok).toBe(true);
   });
 
-  test.for([...['no-record', 'changed-after', 'asset-swapped', 'moved-copy', 'forged', 'self', 'tampered'].map((n) => `${T}/${n}.md`), `${S}/out-of-scope.md`])('%s is not publishable', (path) => {
+  test.for([
+    ...['no-record', 'changed-after', 'asset-swapped', 'moved-copy', 'forged', 'self', 'tampered', 'author-change', 'edited-by-approver', 'no-writer', 'co-author'].map((n) => `${T}/${n}.md`),
+    `${S}/out-of-scope.md`,
+  ])('%s is not publishable', (path) => {
     if (!plan.ok) throw new Error('config');
     const e = plan.plan.entries.find((x) => x.path === path)!;
     const expected = attacked.get(path)!;
@@ -127,6 +176,19 @@ describe('attacks on single entries: none is published, the honest ones are', ()
     const home = readFileSync(join(dist, MAIN, 'index.html'), 'utf8') + readFileSync(join(dist, SUB, 'index.html'), 'utf8');
     // (The moved copy shares its title with the honest original, which is published.)
     if (!plan.plan.entries.some((x) => x.status === 'publishable' && x.frontMatter?.title === e.frontMatter!.title)) expect(home).not.toContain(e.frontMatter!.title);
+  });
+
+  test.for([
+    ['author-change', 'APPROVAL_SELF', /submitted as its writer .*author-change-submit\.json/],
+    ['co-author', 'APPROVAL_SELF', /submitted as its writer .*co-author-draft\.json/],
+    ['no-writer', 'SUBMISSION_OUT_OF_SCOPE', /not writer/],
+    ['edited-by-approver', 'SUBMISSION_STALE', /changed after .* submitted it/],
+  ] as const)('%s: refused or held for who wrote it (%s)', ([name, code, message]) => {
+    if (!plan.ok) throw new Error('config');
+    const e = plan.plan.entries.find((x) => x.path === `${T}/${name}.md`)!;
+    const f = e.findings.find((x) => x.message.endsWith(`[${code}]`));
+    expect(f?.message).toMatch(message);
+    expect(e.approvals).toBeUndefined();
   });
 
   test('honest entries are published on their sites', () => {

@@ -15,7 +15,7 @@ import {
 } from '../../pipeline/approve/index.ts';
 import { CLOCK_SKEW_MS, type Trust } from '../../pipeline/trust/index.ts';
 import { itemOf, MAIN, makeTestPki, NOW, sha256, SUB, subNewsEntry, xxgkEntry, PKI_SETUP_TIMEOUT, type TestPki } from './pki.ts';
-import { approve, editPayload, resignWith, SIGNED, signRawApproval, withdraw } from './records.ts';
+import { approve, editPayload, resignWith, SIGNED, signRawApproval, submit, withdraw } from './records.ts';
 
 let pki: TestPki;
 let trust: Trust;
@@ -40,8 +40,12 @@ interface Case {
   signers?: string[];
 }
 
+/** The writer 赵敏 submitted the entry's current bytes: each case then judges the approvals alone (the submission cases say otherwise). */
+const submitted = (entry: ApprovalEntry) => submit(pki.people.zhao.signer, entry);
+
 function run(c: Pick<Case, 'entry' | 'records' | 'trust' | 'now'>) {
-  return verifyApprovals(c.entry(), c.records(), c.trust?.() ?? trust, c.now ?? NOW);
+  const entry = c.entry();
+  return verifyApprovals(entry, [submitted(entry), ...c.records()], c.trust?.() ?? trust, c.now ?? NOW);
 }
 
 const codesOf = (r: { findings: { code: string }[] }) => [...new Set(r.findings.map((f) => f.code))];
@@ -87,7 +91,7 @@ describe('approvals: the happy paths', () => {
 
   test('the approval time reported is that of the last approval that counted', () => {
     const later = ms(SIGNED, 3_600_000);
-    const r = decide(E(), prepareRecords([approve(pki.people.zhang.signer, E()), approve(pki.people.li.signer, E(), { at: later })], trust), NOW);
+    const r = decide(E(), prepareRecords([submitted(E()), approve(pki.people.zhang.signer, E()), approve(pki.people.li.signer, E(), { at: later })], trust), NOW);
     expect(r.status).toBe('approved');
     expect(r.approvedAtMs).toBe(later.getTime());
   });
@@ -95,11 +99,11 @@ describe('approvals: the happy paths', () => {
   test('a batch approval of several entries: records verified once, every entry decided', () => {
     const entries = ['a', 'b', 'c'].map((s) => xxgkEntry({ path: `content/${MAIN}/tzgg/${s}.md`, digest: sha256(s) }));
     const other = xxgkEntry({ path: `content/${MAIN}/tzgg/d.md`, digest: sha256('d') });
-    const records = [approve(pki.people.zhang.signer, entries), approve(pki.people.li.signer, entries)];
+    const records = [submit(pki.people.zhao.signer, entries), approve(pki.people.zhang.signer, entries), approve(pki.people.li.signer, entries)];
     const prepared = prepareRecords(records, trust);
     expect(prepared.records.every((r) => r.problem === undefined)).toBe(true);
     // Both batch records counted for every entry: a release names them by digest.
-    const files = records.map((r) => r.file).sort();
+    const files = records.slice(1).map((r) => r.file).sort();
     for (const e of entries) expect(decide(e, prepared, NOW)).toEqual({ status: 'approved', signers: ['p-liqiang', 'p-zhangwei'], findings: [], records: files, approvedAtMs: SIGNED.getTime() });
     expect(decide(other, prepared, NOW).status).toBe('pending');
   });

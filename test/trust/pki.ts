@@ -90,8 +90,17 @@ const SPECS = {
       { role: 'office-approver', ...ALL },
     ],
   },
-  /** A writer: the author of the test entries. */
-  zhao: { id: 'p-zhaomin', name: '赵敏', department: 'zcfgk', site: MAIN, roles: [{ role: 'writer', sites: [MAIN], columns: '*', departments: ['zcfgk'] }] },
+  /** A writer: the author of the test entries (政策法规科 and 纳税服务科 at the main site, anything at the sub-site). */
+  zhao: {
+    id: 'p-zhaomin',
+    name: '赵敏',
+    department: 'zcfgk',
+    site: MAIN,
+    roles: [
+      { role: 'writer', sites: [MAIN], columns: '*', departments: ['zcfgk', 'nsfwk'] },
+      { role: 'writer', sites: [SUB], columns: '*', departments: '*' },
+    ],
+  },
   /** The release signer. */
   chen: { id: 'p-chenjing', name: '陈静', department: 'bgs', site: MAIN, roles: [{ role: 'release-signer', ...ALL }] },
 } satisfies Record<string, PersonSpec>;

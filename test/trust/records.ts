@@ -33,6 +33,14 @@ export function approve(
   return { file: options.file ?? recordName(list[0]!), bytes };
 }
 
+/** A writer's submission of the entries' current bytes (signed an hour before SIGNED unless `at` says otherwise). */
+export function submit(signer: Signer, entries: ApprovalEntry | ApprovalEntry[], options: { at?: Date; file?: string } = {}): ApprovalRecordFile {
+  return approve(signer, entries, { decision: 'submit', at: options.at ?? SUBMITTED, ...(options.file === undefined ? {} : { file: options.file }) });
+}
+
+/** When the test submissions are signed, unless a case says otherwise: before the approvals. */
+export const SUBMITTED = new Date(SIGNED.getTime() - 3_600_000);
+
 export function withdraw(signer: Signer, entry: ApprovalEntry, at: Date, reason = '错误发布'): ApprovalRecordFile {
   return approve(signer, entry, { at, decision: 'withdraw', reason });
 }
