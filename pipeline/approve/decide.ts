@@ -11,7 +11,8 @@
  *
  * Precedence (first that applies wins):
  *   1. refused    a record that names this entry is bad: unreadable, forged,
- *                 untrusted or expired certificate, revoked signer, a policy
+ *                 untrusted or expired certificate, revoked signer (or a
+ *                 revoked or now expired key's record not frozen), a policy
  *                 version ahead of the repository's, out of scope (an
  *                 approval by someone who cannot fill a slot, a submission by
  *                 someone without a writer grant for it), self-approval,
@@ -44,6 +45,7 @@
  */
 import { CLOCK_SKEW_MS, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
 import { chinaDate } from '../util/dates.ts';
+import { expiredFinding } from './expiry.ts';
 import { finding, type ApprovalFinding } from './findings.ts';
 import { maxMatching } from './matching.ts';
 import { canFill, canSubmit, describeSlots, requirementsFor, scopeExplanation, slotsOf, writerScopeExplanation, type ApprovalEntry } from './policy.ts';
@@ -102,6 +104,11 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     const file = record.file;
     if (payload.signedAtMs > t + CLOCK_SKEW_MS) {
       bad.push({ code: 'APPROVAL_FUTURE', file, message: `${person.name} signed this record at ${payload.signedAt}, which is later than the gate's clock (${now.toISOString()})`, fix: 'check the clock of the signer\'s machine; delete the record and sign again' });
+      continue;
+    }
+    const expired = expiredFinding(record, now);
+    if (expired) {
+      bad.push(expired);
       continue;
     }
     if (item.site !== entry.site || item.column !== entry.column) {

@@ -15,6 +15,10 @@ export type ApprovalCode =
   | 'APPROVAL_CERT_NOT_YET_VALID'
   /** The signer or the certificate was revoked at or before the signing time. */
   | 'APPROVAL_REVOKED'
+  /** The signer or the certificate is revoked and the record is not among those frozen at the revocation: its signing time is only the key's claim. */
+  | 'APPROVAL_NOT_FROZEN'
+  /** The certificate has expired by the gate's clock and no revocation froze the record: its signing time is only the key's claim. */
+  | 'APPROVAL_EXPIRED_UNFROZEN'
   /** The record cites a policy version newer than the trust material: the policy may have been rolled back. */
   | 'APPROVAL_POLICY_AHEAD'
   /** The record is signed later than now (beyond the allowed clock skew). */
@@ -73,6 +77,8 @@ export const APPROVAL_RULES: Record<ApprovalCode, 'approval-invalid' | 'approval
   APPROVAL_CERT_EXPIRED: 'approval-invalid',
   APPROVAL_CERT_NOT_YET_VALID: 'approval-invalid',
   APPROVAL_REVOKED: 'approval-invalid',
+  APPROVAL_NOT_FROZEN: 'approval-invalid',
+  APPROVAL_EXPIRED_UNFROZEN: 'approval-invalid',
   APPROVAL_POLICY_AHEAD: 'approval-invalid',
   APPROVAL_FUTURE: 'approval-invalid',
   APPROVAL_MOVED: 'approval-invalid',

@@ -4,3 +4,4 @@ export * from './policy.ts';
 export * from './matching.ts';
 export * from './prepare.ts';
 export * from './decide.ts';
+export * from './expiry.ts';

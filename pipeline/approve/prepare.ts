@@ -3,8 +3,9 @@
  * expensive part (one RSA verification per record, one certificate check per
  * distinct certificate) happens here, and `decide` then judges each entry
  * with map lookups. Pure: the records' bytes and the verified trust in, no
- * I/O, no clock (the only clock-dependent check, a signing time in the
- * future, is made by `decide`).
+ * I/O, no clock (the clock-dependent checks, a signing time in the future
+ * and a certificate expired now whose records were not frozen, are made by
+ * `decide`).
  *
  * Records are found by what they sign, not by where they lie: a record
  * "names" an entry when one of its items carries the entry's path. A record
@@ -24,7 +25,9 @@ import {
   pae,
   parseEnvelope,
   parseStrictJsonBytes,
-  revocationAt,
+  payloadDigest,
+  revokedRecord,
+  revokedRecordMessage,
   signingTimeProblem,
   verifyPae,
   type CertInfo,
@@ -55,6 +58,10 @@ export interface PreparedRecord {
   payload?: ApprovalPayload;
   person?: RosterPerson;
   cert?: CertInfo;
+  /** SHA-256 of the signed payload, once verified: what a revocation freezes. */
+  digest?: string;
+  /** Frozen by every revocation of its signer (trust/signer.ts revokedRecord): it counts even once the certificate has expired. */
+  frozen?: boolean;
 }
 
 /** A record's mention of one entry path. `item` is absent when the record was not verified. */
@@ -253,7 +260,8 @@ function finish(opened: Exclude<Opened, { done: Outcome }>, signatureOk: boolean
     return refuse({ code: 'APPROVAL_MALFORMED', message: `the signed approval breaks the schema: ${why}`, fix: RESIGN, detail: json.ok ? 'PAYLOAD_SCHEMA' : 'PAYLOAD_JSON' });
   }
   const payload = read.value;
-  const record: PreparedRecord = { file, payload, cert };
+  const digest = payloadDigest(envelope.payload);
+  const record: PreparedRecord = { file, payload, cert, digest };
   const refuseVerified = (problem: RecordProblem): Outcome => {
     record.problem = problem;
     return { record, unverifiedPaths: [] };
@@ -298,14 +306,15 @@ function finish(opened: Exclude<Opened, { done: Outcome }>, signatureOk: boolean
       fix: `${person.name} gets a new certificate (\`sealpress keys rotate --id ${person.id}\`) and signs again`,
     });
   }
-  const revocation = revocationAt(trust.revocationIndex, person.id, cert.fingerprint, payload.signedAtMs);
-  if (revocation) {
+  const revoked = revokedRecord(trust.revocationIndex, person.id, cert.fingerprint, digest, payload.signedAtMs);
+  if (revoked.problem) {
     return refuseVerified({
-      code: 'APPROVAL_REVOKED',
-      message: `${person.name} signed on ${chinaDate(payload.signedAtMs)} (${payload.signedAt}), but ${revocation.person !== undefined ? 'their signing rights were' : 'this certificate was'} revoked from ${revocation.effective} (${revocation.reason})`,
+      code: revoked.problem.kind === 'revoked' ? 'APPROVAL_REVOKED' : 'APPROVAL_NOT_FROZEN',
+      message: `${person.name} signed on ${chinaDate(payload.signedAtMs)} (${payload.signedAt}), but ${revokedRecordMessage(revoked.problem, payload.signedAt)}`,
       fix: 'ask an approver who holds signing rights now for a new approval',
     });
   }
+  if (revoked.frozen) record.frozen = true;
   if (payload.policyVersion > trust.policy.version) {
     return refuseVerified({
       code: 'APPROVAL_POLICY_AHEAD',

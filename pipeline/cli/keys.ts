@@ -18,7 +18,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { hasErrors } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { APPROVALS_DIR, loadApprovalRecords, loadSiteGroup, TRUST_DIR, TRUST_FILES } from '../load/index.ts';
+import { freezable, verifiedSignedRecords, type SignedKind, type SignedRecord } from '../gate/freeze.ts';
+import { loadColumnChanges } from '../govern/index.ts';
+import { APPROVALS_DIR, loadApprovalRecords, loadSignedRecords, loadSiteGroup, TRUST_DIR, TRUST_FILES, WAIVERS_DIR } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import {
   assertKeyPathAllowed,
@@ -85,19 +87,27 @@ export const KEYS_HELP = `Usage: sealpress keys <init|issue|rotate|revoke|list> 
       (security-admin and release-signer: everything).
 
   sealpress keys rotate --id ID (×N) --ca-key FILE --admin-key FILE… --key-dir DIR
-                        [--days ≤90] [--revoke-old [--reason TEXT]]
+                        [--days ≤90] [--reason TEXT]
       A new key and certificate for people already in the roster (the normal
       act every three months: certificates live at most 90 days). The new
-      fingerprint is added to the roster; the old certificates stay listed so
-      that approvals they signed stay valid. --revoke-old revokes the old
-      certificates from now (a new revocations version). An administrator
-      rotating their own key signs with the new one.
+      fingerprint is added to the roster, and the old certificates are
+      retired: revoked from now (reason --reason, default 密钥轮换) in a new
+      revocations version that freezes the signed records they made which
+      count now, so those stay valid after the certificates expire.
+      (--revoke-old, which used to ask for this, is the default and accepted.)
+      An administrator rotating their own key signs with the new one.
 
   sealpress keys revoke (--id ID | --cert FINGERPRINT) --reason TEXT [--effective ISO]
                         --admin-key FILE…
       A new revocations version: the person (every certificate) or one
-      certificate is revoked from --effective (default now). Approvals signed
-      before that instant stay valid; later ones are refused.
+      certificate is revoked from --effective (default now; never later than
+      now). A revoked or expired key's claimed signing time proves nothing, so
+      the revocation freezes, by digest, the signed records of that person or
+      certificate that count as of --effective (approvals, withdrawals,
+      waivers, column change requests under content/); those stay valid, and
+      no other record of that key will ever count. It prints what it froze:
+      review the list. Retiring an expired certificate this way (reason
+      证书到期) keeps the records it signed while it was valid.
 
   sealpress keys list [--json] [--warn-days 14] [--certs DIR]…
       Verify the trust material and list the people: id, name, department,
@@ -689,7 +699,6 @@ async function keysRotate(args: string[], io: Io): Promise<number> {
   const ids = [...new Set(values.id ?? [])];
   if (ids.length === 0) throw usage('--id ID is required (repeat it to rotate several people at once)');
   if ((values['passphrase-file'] ?? []).length > ids.length) throw usage('more --passphrase-file than --id options');
-  if (values.reason !== undefined && !values['revoke-old']) throw usage('--reason goes with --revoke-old');
   const group = loadGroup(root, io);
   if (!group) return EXIT.CONFIG;
   const state = readTrustState(root, now, anchor);
@@ -733,26 +742,30 @@ async function keysRotate(args: string[], io: Io): Promise<number> {
     }),
     signers,
   );
+  // The old certificates are retired, always: once one expires its records count only if a revocation froze them
+  // (trust/signer.ts), so each is revoked from now with the records it signed that count now (--revoke-old is the default).
   const revokedNow: string[] = [];
-  if (values['revoke-old']) {
-    const reason = values.reason ?? 'key rotated';
-    const additions: Record<string, unknown>[] = [];
-    for (const p of people as RosterPerson[]) {
-      for (const fp of p.certificates) {
-        if (revocationAt(trust.revocationIndex, p.id, fp, now.getTime())) continue;
-        additions.push({ certificate: fp, effective: now.toISOString(), reason });
-        revokedNow.push(fp);
-      }
+  const retired: SignedRecord[] = [];
+  const reason = values.reason?.trim() || '密钥轮换';
+  const additions: Record<string, unknown>[] = [];
+  const signedRecords = signedRecordsOf(root, group, trust);
+  for (const p of people as RosterPerson[]) {
+    for (const fp of p.certificates) {
+      if (revocationAt(trust.revocationIndex, p.id, fp, now.getTime())) continue;
+      const frozen = freezable(signedRecords, { certificate: fp }, now.getTime());
+      additions.push({ certificate: fp, effective: now.toISOString(), reason, frozen: digestsOf(frozen) });
+      revokedNow.push(fp);
+      retired.push(...frozen);
     }
-    if (additions.length > 0) {
-      changes.revocations = signDoc(
-        'revocations',
-        nextVersion(state.files.revocations!, now, (p) => {
-          p.revoked = [...(Array.isArray(p.revoked) ? (p.revoked as unknown[]) : []), ...additions];
-        }),
-        signers,
-      );
-    }
+  }
+  if (additions.length > 0) {
+    changes.revocations = signDoc(
+      'revocations',
+      nextVersion(state.files.revocations!, now, (p) => {
+        p.revoked = [...(Array.isArray(p.revoked) ? (p.revoked as unknown[]) : []), ...additions];
+      }),
+      signers,
+    );
   }
   const after = verifiedOrRefused(io, state, changes, now, anchor);
   if (!after) return EXIT.REFUSED;
@@ -765,6 +778,7 @@ async function keysRotate(args: string[], io: Io): Promise<number> {
         {
           rotated: newKeys.map((k) => ({ id: k.person.id, fingerprint: k.cert.fingerprint, notAfter: k.cert.notAfter.toISOString() })),
           revoked: revokedNow,
+          frozenRecords: frozenSummary(retired),
           rosterVersion: after.roster.version,
           revocationsVersion: after.revocations.version,
           keyFiles,
@@ -778,8 +792,10 @@ async function keysRotate(args: string[], io: Io): Promise<number> {
     for (const k of newKeys) io.out(`rotated ${k.person.name} (${k.person.id}): new certificate ${k.cert.fingerprint} valid until ${isoInstant(k.cert.notAfter.getTime())}`);
     for (const f of keyFiles) io.out(`  wrote ${f}`);
     io.out(`  roster v${after.roster.version}, signed by ${after.signedBy.roster.join(', ')}`);
-    if (revokedNow.length > 0) io.out(`  revoked from ${now.toISOString()}: ${revokedNow.map((f) => f.slice(0, 16)).join(', ')} (revocations v${after.revocations.version})`);
-    else io.out('  the old certificates stay valid until they expire (--revoke-old ends them now)');
+    if (revokedNow.length > 0) {
+      io.out(`  retired (revoked from ${now.toISOString()}, ${reason}): ${revokedNow.map((f) => f.slice(0, 16)).join(', ')} (revocations v${after.revocations.version})`);
+      printFrozen(io, retired);
+    } else io.out('  no old certificate to retire');
   }
   return EXIT.OK;
 }
@@ -811,8 +827,12 @@ async function keysRevoke(args: string[], io: Io): Promise<number> {
   if (values.effective !== undefined) {
     const t = parseInstant(values.effective);
     if (t === undefined) throw usage(`--effective must be an ISO 8601 instant with seconds and a zone, e.g. 2026-11-27T09:00:00+08:00; found "${values.effective}"`);
+    // Freezing happens now: a later effective time would leave the records signed in between neither frozen nor refused.
+    if (t > now.getTime()) throw usage(`--effective ${values.effective} is later than now (${now.toISOString()}): a revocation freezes the records that count when it is signed, so it is signed when it takes effect; run this command at that time`);
     effectiveMs = t;
   }
+  const group = loadGroup(root, io);
+  if (!group) return EXIT.CONFIG;
   const state = readTrustState(root, now, anchor);
   const trust = requireTrust(io, state, 'revoking');
   if (typeof trust === 'number') return trust;
@@ -836,6 +856,8 @@ async function keysRevoke(args: string[], io: Io): Promise<number> {
     io.out(`${subject} is already revoked from ${already.effective} (${already.reason}); nothing to do`);
     return EXIT.OK;
   }
+  const frozen = freezable(signedRecordsOf(root, group, trust), entry.person !== undefined ? { person: entry.person as string } : { certificate: entry.certificate as string }, effectiveMs);
+  entry.frozen = digestsOf(frozen);
   const admins = await openAdmins(values, trust.root, io);
   const revocations = signDoc(
     'revocations',
@@ -848,11 +870,11 @@ async function keysRevoke(args: string[], io: Io): Promise<number> {
   if (!after) return EXIT.REFUSED;
   writeTrustFiles(root, { revocations });
   if (values.json) {
-    io.out(JSON.stringify({ revoked: entry, revocationsVersion: after.revocations.version, signers: after.signedBy.revocations }, null, 2));
+    io.out(JSON.stringify({ revoked: entry, frozenRecords: frozenSummary(frozen), revocationsVersion: after.revocations.version, signers: after.signedBy.revocations }, null, 2));
   } else {
     io.out(`revoked ${subject} from ${isoInstant(effectiveMs)} (${reason})`);
     io.out(`  revocations v${after.revocations.version}, signed by ${after.signedBy.revocations.join(', ')}`);
-    io.out('  approvals signed before that instant stay valid; later ones are refused');
+    printFrozen(io, frozen);
   }
   if (holder && trust.root.securityAdmins.includes(holder.id)) {
     const left = trust.root.securityAdmins.filter((a) => a !== holder.id && !after.revocationIndex.person.has(a));
@@ -870,6 +892,32 @@ function resolveFingerprint(text: string, trust: Trust): string {
   const hits = [...trust.personByCertificate.keys()].filter((fp) => fp.startsWith(prefix));
   if (hits.length !== 1) throw usage(`--cert ${text} ${hits.length === 0 ? 'matches no certificate in the roster' : `matches ${hits.length} certificates; give more digits`}`);
   return hits[0]!;
+}
+
+/** The repository's signed records, verified against the current trust as the gate verifies them (gate/freeze.ts). */
+function signedRecordsOf(root: string, group: SiteGroup, trust: Trust): SignedRecord[] {
+  return verifiedSignedRecords(
+    { approvals: loadApprovalRecords(root).records, waivers: loadSignedRecords(root, WAIVERS_DIR).records, columnChanges: loadColumnChanges(root).records, group },
+    trust,
+  );
+}
+
+const digestsOf = (records: readonly SignedRecord[]): string[] => [...new Set(records.map((r) => r.digest))].sort();
+
+const KIND_NAMES: Record<SignedKind, string> = { approval: 'approval record(s)', waiver: 'waiver(s)', 'column-change': 'column change request(s)' };
+
+function frozenSummary(records: readonly SignedRecord[]): Record<SignedKind, number> & { files: string[] } {
+  const count = (k: SignedKind) => records.filter((r) => r.kind === k).length;
+  return { approval: count('approval'), waiver: count('waiver'), 'column-change': count('column-change'), files: [...new Set(records.map((r) => r.file))].sort() };
+}
+
+/** What a revocation froze, per kind, with the files: the administrators review them (a record planted after the effective time but dated before it would be among them). */
+function printFrozen(io: Io, records: readonly SignedRecord[]): void {
+  const summary = frozenSummary(records);
+  const kinds = (Object.keys(KIND_NAMES) as SignedKind[]).map((k) => `${summary[k]} ${KIND_NAMES[k]}`).join(', ');
+  io.out(`  froze ${kinds}: these stay valid; any other record of the revoked key is refused, whatever signing time it claims`);
+  for (const f of summary.files) io.out(`    ${f}`);
+  if (summary.files.length > 0) io.out('  review this list: a record the key signed after the effective time but dated before it would be frozen too');
 }
 
 // ---------------------------------------------------------------------------
@@ -948,7 +996,7 @@ async function keysList(args: string[], io: Io): Promise<number> {
         fingerprint: fp,
         status,
         ...(c ? { notBefore: isoInstant(c.notBefore), notAfter: isoInstant(c.notAfter), daysLeft: Math.floor((c.notAfter - t) / DAY_MS) } : {}),
-        ...(revoked ? { revoked: { effective: revoked.effective, reason: revoked.reason } } : {}),
+        ...(revoked ? { revoked: { effective: revoked.effective, reason: revoked.reason, frozen: revoked.frozen.length } } : {}),
         cert: c,
       };
     });
@@ -989,7 +1037,7 @@ async function keysList(args: string[], io: Io): Promise<number> {
             site: person.site,
             roles: person.roles,
             securityAdmin: trust.root.securityAdmins.includes(person.id),
-            ...(revoked ? { revoked: { effective: revoked.effective, reason: revoked.reason } } : {}),
+            ...(revoked ? { revoked: { effective: revoked.effective, reason: revoked.reason, frozen: revoked.frozen.length } } : {}),
             certificates: certificates.map(({ cert: _cert, ...c }) => c),
           })),
           warnings,
@@ -1004,11 +1052,11 @@ async function keysList(args: string[], io: Io): Promise<number> {
   io.out(`roster v${trust.roster.version}: ${people.length} people (CA ${trust.anchor.fingerprint.slice(0, 16)}…${trust.anchor.pinned ? ', pinned' : ''}; ${now.toISOString()})`);
   for (const { person, revoked, certificates } of people) {
     io.out('');
-    io.out(`${person.id}  ${person.name}  ${person.department} @ ${person.site}${revoked ? `  REVOKED from ${revoked.effective} (${revoked.reason})` : ''}`);
+    io.out(`${person.id}  ${person.name}  ${person.department} @ ${person.site}${revoked ? `  REVOKED from ${revoked.effective} (${revoked.reason}; ${revoked.frozen.length} record(s) frozen)` : ''}`);
     io.out(`  roles: ${person.roles.map(grantText).join('; ')}`);
     for (const c of certificates) {
       const until = c.notAfter ? `until ${c.notAfter.slice(0, 10)}` : 'certificate not at hand';
-      const extra = c.revoked ? ` from ${c.revoked.effective} (${c.revoked.reason})` : c.status === 'EXPIRING' ? ` (in ${c.daysLeft} days)` : '';
+      const extra = c.revoked ? ` from ${c.revoked.effective} (${c.revoked.reason}; ${c.revoked.frozen} record(s) frozen)` : c.status === 'EXPIRING' ? ` (in ${c.daysLeft} days)` : '';
       io.out(`  cert ${c.fingerprint.slice(0, 16)}  ${until.padEnd(16)}  ${c.status}${extra}`);
     }
   }

@@ -8,6 +8,7 @@ import { decide, prepareRecordsParallel, recordFindings, type ApprovalFinding } 
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { RuleId } from '../diagnostics/rules.ts';
 import { sha256, type RecordFile } from '../load/index.ts';
+import { expiringWarnings } from './freeze.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { ApprovalJudge } from '../plan/index.ts';
 import { assetDigests } from '../validate/index.ts';
@@ -72,6 +73,8 @@ export async function approvalJudge(options: {
     const { rule } = ruleOf(f.code);
     diagnostics.push(diagnostic(rule === 'approval-stale' ? 'approval-stale' : 'approval-invalid', 'error', f.file, undefined, `${f.message} [${f.code}${f.detail ? `/${f.detail}` : ''}]`, { fix: f.fix }));
   }
+  // Records that count now but would be refused once their certificate expires unretired: warn ahead.
+  diagnostics.push(...expiringWarnings(prepared.records.flatMap((r) => (!r.problem && r.person && r.cert ? [{ file: r.file, person: r.person, cert: r.cert, frozen: r.frozen === true }] : [])), now));
   const pinned = trust.trust.anchor.pinned;
   // A release names the records behind each entry by digest; hashed once each, when first needed.
   const recordBytes = new Map(options.records.map((r) => [r.file, r.bytes]));

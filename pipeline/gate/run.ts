@@ -17,6 +17,7 @@ import { validateEntry, type ValidatedEntry } from '../validate/index.ts';
 import { adminRegister, governColumns, repositoryCalendar, loadColumnChanges, verifyColumnChanges, type FilingRecord, type SiteColumnChanges, type WorkCalendar } from '../govern/index.ts';
 import { analyseAll } from './analyse-pool.ts';
 import { approvalJudge } from './approvals.ts';
+import { expiringWarnings } from './freeze.ts';
 import { FactsCache } from './facts-cache.ts';
 
 export interface GateOptions {
@@ -83,6 +84,15 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   // The working-day calendar: the chinese-days package with the office's sites/calendar/<year>.yaml; a broken file is reported, and its year is not covered.
   const calendar = repositoryCalendar(root);
   const register = adminRegister(governed, calendar.calendar, now);
+  // A waiver or column change request that counts now, whose certificate expires unretired soon: warn ahead (gate/freeze.ts).
+  if (trust.ok) {
+    const person = (cert: { fingerprint: string }) => trust.trust.personByCertificate.get(cert.fingerprint);
+    const signed = [...waivers, ...changes.changes].flatMap((r) => {
+      const p = person(r.cert);
+      return p ? [{ file: r.file, person: p, cert: r.cert, frozen: r.frozen }] : [];
+    });
+    waiverDiagnostics.push(...expiringWarnings(signed, now));
+  }
   const governDiagnostics = [...changeFiles.diagnostics, ...changes.diagnostics, ...governance.diagnostics, ...calendar.diagnostics, ...register.diagnostics];
   const nowMs = now.getTime();
 

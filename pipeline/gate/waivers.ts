@@ -5,18 +5,36 @@
  * fingerprint of the matched value, so it never covers a changed file or
  * another finding. Verified here against the trust material; applied by the
  * check engine (check/waiver.ts).
+ *
+ * A waiver has one signer, so a revoked or expired administrator key could
+ * back-date one on its own: the revocation and expiry rules of approval
+ * records apply (trust/signer.ts revokedRecord, expiredUnfrozen). The
+ * administrators' trust documents differ: they need the root's threshold of
+ * distinct administrators (two by default), and replace each other by version.
  */
 import { readWaiver, WAIVER_PAYLOAD_TYPE, type VerifiedWaiver } from '../check/index.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { RecordFile } from '../load/index.ts';
-import { adminSignerProblem, CLOCK_SKEW_MS, openSingleSigned, type Trust } from '../trust/index.ts';
+import { adminSignerProblem, keepByClock, openSingleSigned, signedRecordStanding, type CertInfo, type Trust } from '../trust/index.ts';
 
+/** A waiver whose signature and signer verify, before the clock is consulted. */
+export interface SignedWaiver extends VerifiedWaiver {
+  file: string;
+  cert: CertInfo;
+  /** SHA-256 of the signed payload (what a revocation freezes). */
+  digest: string;
+  /** Frozen by every revocation of its signer: it survives the certificate's expiry. */
+  frozen: boolean;
+}
 
-export function verifyWaivers(records: readonly RecordFile[], trust: Trust | undefined, now: Date): { waivers: VerifiedWaiver[]; diagnostics: Diagnostic[] } {
-  const waivers: VerifiedWaiver[] = [];
+const FIX = 'have a security administrator sign a new waiver for the current file';
+const refusal = (file: string, why: string, fix = FIX) => diagnostic('waiver-invalid', 'error', file, undefined, `the waiver is not valid: ${why}`, { fix });
+
+/** Verify the waivers against the trust material, without a clock: who signed, and whether they could. Pure. */
+export function openWaivers(records: readonly RecordFile[], trust: Trust | undefined): { waivers: SignedWaiver[]; diagnostics: Diagnostic[] } {
+  const waivers: SignedWaiver[] = [];
   const diagnostics: Diagnostic[] = [];
-  const refuse = (file: string, why: string) =>
-    diagnostics.push(diagnostic('waiver-invalid', 'error', file, undefined, `the waiver is not valid: ${why}`, { fix: 'have a security administrator sign a new waiver for the current file' }));
+  const refuse = (file: string, why: string) => diagnostics.push(refusal(file, why));
   for (const { file, bytes } of records) {
     if (!trust) {
       refuse(file, 'the trust material does not verify, so no signature can be checked');
@@ -44,11 +62,19 @@ export function verifyWaivers(records: readonly RecordFile[], trust: Trust | und
       refuse(file, `${cert.name ?? uid} is not a security administrator with this certificate in the roster`);
       continue;
     }
-    if (w.signedAtMs > now.getTime() + CLOCK_SKEW_MS) {
-      refuse(file, `it is dated ${w.signedAt}, in the future`);
+    const standing = signedRecordStanding(trust.revocationIndex, uid, cert.fingerprint, opened.payload, w.signedAt, w.signedAtMs);
+    if (standing.problem) {
+      refuse(file, standing.problem);
       continue;
     }
-    waivers.push({ payload: w });
+    waivers.push({ payload: w, file, cert, digest: standing.digest, frozen: standing.frozen });
   }
   return { waivers, diagnostics };
+}
+
+/** openWaivers, then the clock: a waiver dated in the future, or signed by a certificate expired now and not frozen, waives nothing. Pure. */
+export function verifyWaivers(records: readonly RecordFile[], trust: Trust | undefined, now: Date): { waivers: SignedWaiver[]; diagnostics: Diagnostic[] } {
+  const opened = openWaivers(records, trust);
+  const clocked = keepByClock(opened.waivers, now, FIX);
+  return { waivers: clocked.kept, diagnostics: [...opened.diagnostics, ...clocked.refused.map((r) => refusal(r.file, r.why, r.fix))] };
 }

@@ -33,7 +33,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { Category, Column, Site, SiteGroup } from '../model/index.ts';
 import type { RecordFile } from '../load/index.ts';
-import { chainProblem, CLOCK_SKEW_MS, openSingleSigned, revocationAt, signingTimeProblem, type Trust } from '../trust/index.ts';
+import { chainProblem, keepByClock, openSingleSigned, signedRecordStanding, signingTimeProblem, type CertInfo, type Trust } from '../trust/index.ts';
 import { CHANGES_DIR, COLUMN_CHANGE_PAYLOAD_TYPE, columnChangePath, defaultRequestId, readColumnChange, type ColumnAction, type ColumnChangePayload } from './column-change.ts';
 
 export const OFFICE_ROLE = 'office-approver';
@@ -41,15 +41,34 @@ export const OFFICE_ROLE = 'office-approver';
 export interface VerifiedColumnChange {
   file: string;
   payload: ColumnChangePayload;
+  cert: CertInfo;
+  /** SHA-256 of the signed payload (what a revocation freezes). */
+  digest: string;
+  /** Frozen by every revocation of its signer: it survives the certificate's expiry. */
+  frozen: boolean;
 }
 
 const REQUEST_FIX = 'remove it, and have an office approver sign a new request (`sealpress column request`)';
 
-/** Verify the request files against the trust material. Pure. */
+const refusal = (file: string, why: string, fix = REQUEST_FIX) => diagnostic('column-change-invalid', 'error', file, undefined, `the column change request is not valid: ${why}; it approves nothing`, { fix });
+
+/**
+ * Verify the request files against the trust material and the clock. Pure.
+ * A request has one signer, so the revocation and expiry rules of approval
+ * records apply (trust/signer.ts revokedRecord, expiredUnfrozen): a revoked
+ * or expired office key cannot back-date a request.
+ */
 export function verifyColumnChanges(records: readonly RecordFile[], trust: Trust | undefined, group: SiteGroup, now: Date): { changes: VerifiedColumnChange[]; diagnostics: Diagnostic[] } {
+  const opened = openColumnChanges(records, trust, group);
+  const clocked = keepByClock(opened.changes, now, REQUEST_FIX);
+  return { changes: clocked.kept, diagnostics: [...opened.diagnostics, ...clocked.refused.map((r) => refusal(r.file, r.why, r.fix))] };
+}
+
+/** The request files against the trust material, without a clock (`keys revoke` freezes what this accepts). Pure. */
+export function openColumnChanges(records: readonly RecordFile[], trust: Trust | undefined, group: SiteGroup): { changes: VerifiedColumnChange[]; diagnostics: Diagnostic[] } {
   const changes: VerifiedColumnChange[] = [];
   const diagnostics: Diagnostic[] = [];
-  const refuse = (file: string, why: string) => diagnostics.push(diagnostic('column-change-invalid', 'error', file, undefined, `the column change request is not valid: ${why}; it approves nothing`, { fix: REQUEST_FIX }));
+  const refuse = (file: string, why: string) => diagnostics.push(refusal(file, why));
   for (const { file, bytes } of records) {
     if (!trust) {
       refuse(file, 'the trust material does not verify, so no signature can be checked');
@@ -92,9 +111,9 @@ export function verifyColumnChanges(records: readonly RecordFile[], trust: Trust
       refuse(file, `the signing certificate: ${time.message}`);
       continue;
     }
-    const revoked = revocationAt(trust.revocationIndex, uid, cert.fingerprint, p.signedAtMs);
-    if (revoked) {
-      refuse(file, `the signing certificate was revoked from ${revoked.effective} (${revoked.reason}), at or before the signing time ${p.signedAt}`);
+    const standing = signedRecordStanding(trust.revocationIndex, uid, cert.fingerprint, opened.payload, p.signedAt, p.signedAtMs);
+    if (standing.problem) {
+      refuse(file, `the signing certificate: ${standing.problem}`);
       continue;
     }
     const person = trust.personByCertificate.get(cert.fingerprint);
@@ -107,10 +126,6 @@ export function verifyColumnChanges(records: readonly RecordFile[], trust: Trust
       refuse(file, `${person.name} (${person.id}) does not hold the ${OFFICE_ROLE} role for site ${p.site}: only the office approves column changes`);
       continue;
     }
-    if (p.signedAtMs > now.getTime() + CLOCK_SKEW_MS) {
-      refuse(file, `it is dated ${p.signedAt}, in the future`);
-      continue;
-    }
     const inTree = group.columns.has(p.column);
     if (p.action === 'add' && inTree) {
       refuse(file, `it adds ${p.column}, which is already a column of the group tree`);
@@ -120,7 +135,7 @@ export function verifyColumnChanges(records: readonly RecordFile[], trust: Trust
       refuse(file, `it ${p.action}s ${p.column}, which is not a column of the group tree`);
       continue;
     }
-    changes.push({ file, payload: p });
+    changes.push({ file, payload: p, cert, digest: standing.digest, frozen: standing.frozen });
   }
   return { changes, diagnostics };
 }

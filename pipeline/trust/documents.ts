@@ -8,7 +8,7 @@
  * the rule, so the document is refused (fail closed).
  */
 import { normaliseFingerprint } from './certs.ts';
-import { PERSON_ID, Reader, SITE_CODE, SLUG_ID, type Json } from './schema.ts';
+import { PERSON_ID, Reader, SHA256_HEX, SITE_CODE, SLUG_ID, type Json } from './schema.ts';
 
 export const PAYLOAD_TYPES = {
   root: 'application/vnd.sealpress.root+json',
@@ -115,6 +115,15 @@ export interface Revocation {
   effective: string;
   effectiveMs: number;
   reason: string;
+  /**
+   * SHA-256 (lower-case hex) of the signed payload of each record of this
+   * person or certificate that stays valid: frozen when the revocation was
+   * made. A revoked key can still sign, and the time it writes into what it
+   * signs is its own claim (Trust model 9), so after a revocation a record of
+   * that key counts only if it is named here. A document without the field
+   * froze nothing.
+   */
+  frozen: string[];
 }
 
 export interface RevocationsDocument extends Signed {
@@ -300,6 +309,9 @@ function readReleasePolicy(r: Reader, o: Json): ReleasePolicy | undefined {
   return threshold === undefined ? undefined : { threshold };
 }
 
+/** Records frozen by one revocation: a person who approved for years has thousands, never millions. */
+const MAX_FROZEN = 200_000;
+
 export function readRevocations(value: unknown): Read<RevocationsDocument> {
   const r = new Reader();
   const o = r.object(value, '');
@@ -321,8 +333,9 @@ export function readRevocations(value: unknown): Read<RevocationsDocument> {
     if (vo.person === undefined && vo.certificate === undefined) r.problem(at, 'names neither a person nor a certificate');
     const effective = r.instant(vo, 'effective', at);
     const reason = r.string(vo, 'reason', at, { max: 500 });
-    if (!effective || reason === undefined) return;
-    const entry: Revocation = { effective: effective.text, effectiveMs: effective.t, reason };
+    const frozen = vo.frozen === undefined ? [] : r.stringList(vo, 'frozen', at, { pattern: SHA256_HEX, hint: 'a SHA-256 digest (64 lower-case hex digits)', min: 0, max: MAX_FROZEN });
+    if (!effective || reason === undefined || !frozen) return;
+    const entry: Revocation = { effective: effective.text, effectiveMs: effective.t, reason, frozen };
     if (person !== undefined) entry.person = person;
     if (certificate !== undefined) entry.certificate = certificate;
     if (entry.person !== undefined || entry.certificate !== undefined) revoked.push(entry);

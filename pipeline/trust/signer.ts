@@ -4,9 +4,10 @@
  * not revoked at the signing time. Each returns the reason a check fails, in
  * words for a message, or undefined.
  */
+import { createHash } from 'node:crypto';
 import { issuedBy, MIN_RSA_BITS, validityAt, type CertInfo } from './certs.ts';
 import type { Revocation } from './documents.ts';
-import { isoInstant } from './time.ts';
+import { CLOCK_SKEW_MS, isoInstant } from './time.ts';
 
 /** Why a certificate is not one the group CA issued to a person for signing. */
 export function chainProblem(cert: CertInfo, anchor: CertInfo): string | undefined {
@@ -39,23 +40,141 @@ export interface RevocationIndex {
   /** Earliest revocation of each person id / certificate fingerprint. */
   person: ReadonlyMap<string, Revocation>;
   certificate: ReadonlyMap<string, Revocation>;
+  /** Every revocation of each person id / certificate fingerprint, with its frozen digests as a set. */
+  allOfPerson: ReadonlyMap<string, readonly Frozen[]>;
+  allOfCertificate: ReadonlyMap<string, readonly Frozen[]>;
 }
 
-export const EMPTY_REVOCATIONS: RevocationIndex = { person: new Map(), certificate: new Map() };
+/** A revocation and the payload digests it froze, for lookups. */
+export interface Frozen {
+  revocation: Revocation;
+  digests: ReadonlySet<string>;
+}
+
+export const EMPTY_REVOCATIONS: RevocationIndex = { person: new Map(), certificate: new Map(), allOfPerson: new Map(), allOfCertificate: new Map() };
 
 export function indexRevocations(list: readonly Revocation[]): RevocationIndex {
   const person = new Map<string, Revocation>();
   const certificate = new Map<string, Revocation>();
-  const keep = (map: Map<string, Revocation>, key: string, r: Revocation) => {
+  const allOfPerson = new Map<string, Frozen[]>();
+  const allOfCertificate = new Map<string, Frozen[]>();
+  const keep = (map: Map<string, Revocation>, all: Map<string, Frozen[]>, key: string, r: Revocation, frozen: Frozen) => {
     const had = map.get(key);
     if (!had || r.effectiveMs < had.effectiveMs) map.set(key, r);
+    const list = all.get(key);
+    if (list) list.push(frozen);
+    else all.set(key, [frozen]);
   };
   for (const r of list) {
-    if (r.person !== undefined) keep(person, r.person, r);
-    if (r.certificate !== undefined) keep(certificate, r.certificate, r);
+    const frozen: Frozen = { revocation: r, digests: new Set(r.frozen) };
+    if (r.person !== undefined) keep(person, allOfPerson, r.person, r, frozen);
+    if (r.certificate !== undefined) keep(certificate, allOfCertificate, r.certificate, r, frozen);
   }
-  return { person, certificate };
+  return { person, certificate, allOfPerson, allOfCertificate };
 }
+
+/** SHA-256 of the payload a record's key signed: how a revocation names the records it freezes. */
+export function payloadDigest(payload: Uint8Array): string {
+  return createHash('sha256').update(payload).digest('hex');
+}
+
+/** Why a record signed by a person's key does not count under the revocations: signed at or after one, or not frozen by one. */
+export type RevokedRecord = { kind: 'revoked' | 'not-frozen'; revocation: Revocation };
+
+/**
+ * The revocation rule for records signed by one person (approvals,
+ * withdrawals, waivers, column change requests). Pure, no clock.
+ *
+ * A revoked or stolen key can still sign, and the signing time it writes is
+ * its own claim (Trust model 9): a record "signed" before the revocation may
+ * have been made yesterday. So once any revocation covers the person or the
+ * certificate, whatever its effective time, the record counts only if its
+ * payload digest is frozen by that revocation: the administrators froze,
+ * when revoking, the records that stay valid (TUF's snapshot idea).
+ *
+ * When several revocations cover the record (the person and one of their
+ * certificates, or one certificate twice), it must be frozen by every one of
+ * them. Each is a separate signed statement "of this key, only these count";
+ * requiring all of them is fail closed and does not depend on which one was
+ * signed first. The tools keep them consistent: `keys revoke` freezes what
+ * counts at its effective time, which includes what earlier revocations froze.
+ *
+ * `frozen` is true when at least one revocation covers the record and all of
+ * them froze it: such a record no longer depends on its certificate's
+ * validity now (see expiredUnfrozen).
+ */
+export function revokedRecord(index: RevocationIndex, personId: string, fingerprint: string, digest: string, signedAtMs: number): { problem?: RevokedRecord; frozen: boolean } {
+  const all = [...(index.allOfPerson.get(personId) ?? []), ...(index.allOfCertificate.get(fingerprint) ?? [])];
+  if (all.length === 0) return { frozen: false };
+  // Signed at or after an effective time: refused as before, frozen or not (a frozen list made by hand could name it).
+  const earliest = all.reduce((a, b) => (b.revocation.effectiveMs < a.revocation.effectiveMs ? b : a));
+  if (earliest.revocation.effectiveMs <= signedAtMs) return { problem: { kind: 'revoked', revocation: earliest.revocation }, frozen: false };
+  const missing = all.find((f) => !f.digests.has(digest));
+  if (missing) return { problem: { kind: 'not-frozen', revocation: missing.revocation }, frozen: false };
+  return { frozen: true };
+}
+
+/**
+ * A certificate past its end by the gate's clock can still sign, and can
+ * write any time inside its validity (Trust model 9): once it has expired, a
+ * record it signed counts only if a revocation of the certificate or of its
+ * holder froze it. Retiring certificates (`keys rotate`, `keys revoke`)
+ * freezes their records.
+ */
+export function expiredUnfrozen(cert: Pick<CertInfo, 'notAfter'>, frozen: boolean, nowMs: number): boolean {
+  return !frozen && nowMs >= cert.notAfter;
+}
+
+/** In words, for messages: why a revoked or expired key's record does not count. */
+export function revokedRecordMessage(problem: RevokedRecord, signedAt: string): string {
+  const { revocation } = problem;
+  const what = revocation.person !== undefined ? 'the signer\'s signing rights were' : 'the certificate was';
+  if (problem.kind === 'revoked') return `${what} revoked from ${revocation.effective} (${revocation.reason}), at or before the signing time ${signedAt}`;
+  return `${what} revoked from ${revocation.effective} (${revocation.reason}), and this record is not among those frozen at the revocation: a revoked key's claimed signing time (${signedAt}) cannot be trusted, so only the records frozen when it was revoked count`;
+}
+
+/**
+ * revokedRecord for a record signed by one person whose payload bytes are at
+ * hand (a waiver, a column change request): the problem in words, and what
+ * the clock checks need afterwards (expiredUnfrozen).
+ */
+export function signedRecordStanding(index: RevocationIndex, personId: string, fingerprint: string, payload: Uint8Array, signedAt: string, signedAtMs: number): { problem?: string; digest: string; frozen: boolean } {
+  const digest = payloadDigest(payload);
+  const r = revokedRecord(index, personId, fingerprint, digest, signedAtMs);
+  return r.problem ? { problem: revokedRecordMessage(r.problem, signedAt), digest, frozen: false } : { digest, frozen: r.frozen };
+}
+
+/** The fix for a record of an expired certificate that no revocation froze (the first half: the other is "sign again"). */
+export function retireFix(fingerprint: string): string {
+  return `the security administrators retire the certificate, freezing its records: \`sealpress keys revoke --cert ${fingerprint} --reason 证书到期\``;
+}
+
+/**
+ * The clock's checks on verified one-signer records (waivers, column change
+ * requests): one dated in the future, or signed by a certificate expired now
+ * that no revocation froze, does not count. Returns those that count, and
+ * for the others the reason in words and the fix (`fix` is the usual one:
+ * sign a new record).
+ */
+export function keepByClock<T extends { file: string; cert: Pick<CertInfo, 'fingerprint' | 'notAfter'>; frozen: boolean; payload: { signedAt: string; signedAtMs: number } }>(
+  records: readonly T[],
+  now: Date,
+  fix: string,
+): { kept: T[]; refused: { file: string; why: string; fix: string }[] } {
+  const t = now.getTime();
+  const kept: T[] = [];
+  const refused: { file: string; why: string; fix: string }[] = [];
+  for (const r of records) {
+    const { cert, payload } = r;
+    if (payload.signedAtMs > t + CLOCK_SKEW_MS) refused.push({ file: r.file, why: `it is dated ${payload.signedAt}, in the future`, fix });
+    else if (expiredUnfrozen(cert, r.frozen, t)) {
+      refused.push({ file: r.file, why: `the signing certificate ${cert.fingerprint.slice(0, 16)}… expired ${isoInstant(cert.notAfter)}; ${EXPIRED_UNFROZEN_MESSAGE}`, fix: `${retireFix(cert.fingerprint)}; or ${fix}` });
+    } else kept.push(r);
+  }
+  return { kept, refused };
+}
+
+export const EXPIRED_UNFROZEN_MESSAGE = 'an expired certificate\'s claimed signing time cannot be trusted, so its records count only once a revocation of the certificate has frozen them';
 
 /**
  * The revocation in force at time t for this person or certificate: one whose
@@ -75,6 +194,12 @@ export function revocationAt(index: RevocationIndex, personId: string, fingerpri
  * made at time t (undefined when it does): it must chain to the group CA, name
  * a person the root lists as an administrator, be valid at t and not revoked
  * at or before t. Used for the admin-signed trust documents and for waivers.
+ *
+ * For the trust documents the signing time stays the signer's claim on
+ * purpose: each needs the root's threshold of distinct administrators (two or
+ * more), so one revoked administrator cannot back-date one alone, and a new
+ * version replaces the old. Waivers have one signer, so they also go through
+ * revokedRecord and expiredUnfrozen (gate/waivers.ts).
  */
 export function adminSignerProblem(cert: CertInfo, anchor: CertInfo, admins: readonly string[], revoked: RevocationIndex, t: number): string | undefined {
   const chain = chainProblem(cert, anchor);

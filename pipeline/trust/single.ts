@@ -9,7 +9,8 @@ import { inspectCertificate, type CertInfo } from './certs.ts';
 import type { Read } from './documents.ts';
 import { pae, parseEnvelope, verifyPae } from './dsse.ts';
 
-export type SingleSigned<T> = { ok: true; value: T; cert: CertInfo } | { ok: false; problem: string };
+/** `payload` is the signed payload bytes (a revocation freezes records by their digest). */
+export type SingleSigned<T> = { ok: true; value: T; cert: CertInfo; payload: Uint8Array } | { ok: false; problem: string };
 
 /** `what` names the record in messages ("the waiver", "the request"). */
 export function openSingleSigned<T>(bytes: Uint8Array, payloadType: string, read: (value: unknown) => Read<T>, what: string): SingleSigned<T> {
@@ -27,5 +28,5 @@ export function openSingleSigned<T>(bytes: Uint8Array, payloadType: string, read
   const json = parseStrictJsonBytes(envelope.payload);
   const value = json.ok ? read(json.value) : undefined;
   if (!value?.ok) return { ok: false, problem: value ? value.problems.slice(0, 5).join('; ') : 'its payload is not JSON' };
-  return { ok: true, value: value.value, cert };
+  return { ok: true, value: value.value, cert, payload: envelope.payload };
 }

@@ -318,7 +318,7 @@ describe('trust sign, show and verify', () => {
 });
 
 describe('keys rotate and revoke', () => {
-  test('rotate adds a certificate; --revoke-old revokes the old ones from now', async () => {
+  test('rotate adds a certificate and retires the old ones from now (--revoke-old, the default, is still accepted)', async () => {
     const list = async (now: string) => JSON.parse((await run(['keys', 'list', '--json', ...inRepo(now)])).out) as ListJson;
     const old = (await list(at(3))).people.find((p) => p.id === 'ap-bgs')!.certificates[0]!.fingerprint;
     const r = await run(['keys', 'rotate', '--id', 'ap-bgs', '--passphrase-file', pass('ap-bgs'), '--revoke-old', ...ca(), ...admins('sa-1', 'sa-2'), '--key-dir', keyDir, '--bits', '2048', '--json', ...inRepo(at(3))]);
@@ -337,10 +337,14 @@ describe('keys rotate and revoke', () => {
     expect(v.revocations).toMatchObject({ version: 2, revoked: 1 });
   });
 
-  test('an administrator rotating their own key with --revoke-old signs with the new one', async () => {
-    const r = await run(['keys', 'rotate', '--id', 'sa-1', '--passphrase-file', pass('sa-1-new'), '--revoke-old', ...ca(), ...admins('sa-1', 'sa-2'), '--key-dir', keyDir, '--bits', '2048', ...inRepo(at(4))]);
+  test('an administrator rotating their own key signs with the new one; the old certificate is retired without being asked', async () => {
+    const r = await run(['keys', 'rotate', '--id', 'sa-1', '--passphrase-file', pass('sa-1-new'), ...ca(), ...admins('sa-1', 'sa-2'), '--key-dir', keyDir, '--bits', '2048', ...inRepo(at(4))]);
     expect(r.err).not.toMatch(/would not verify/);
     expect(r.code).toBe(0);
+    expect(r.out).toMatch(/retired \(revoked from .*, 密钥轮换\): [0-9a-f]{16}/);
+    expect(r.out).toMatch(/froze 0 approval record\(s\), 0 waiver\(s\), 0 column change request\(s\)/);
+    const listed = await run(['keys', 'list', ...inRepo(at(4.05))]);
+    expect(listed.out).toMatch(/revoked from .* \(密钥轮换; 0 record\(s\) frozen\)/);
     const v = JSON.parse((await run(['trust', 'verify', '--json', ...inRepo(at(4.1))])).out) as VerifyJson;
     expect(v.ok).toBe(true);
     expect(v.roster.signers).toEqual(['sa-1', 'sa-2']);
@@ -359,6 +363,12 @@ describe('keys rotate and revoke', () => {
     const badTime = await run(['keys', 'revoke', '--cert', fp, '--reason', '离职', '--effective', '2026-11-10', ...admins('sa-2', 'sa-3'), ...inRepo(at(5))]);
     expect(badTime.code).toBe(2);
     expect(badTime.err).toMatch(/--effective must be an ISO 8601 instant/);
+    // Freezing happens when the revocation is signed, so it is signed when it takes effect.
+    const before = trustBytes('revocations.dsse.json');
+    const later = await run(['keys', 'revoke', '--cert', fp, '--reason', '离职', '--effective', at(6), ...admins('sa-2', 'sa-3'), ...inRepo(at(5))]);
+    expect(later.code).toBe(2);
+    expect(later.err).toMatch(/--effective .* is later than now .* signed when it takes effect/);
+    expect(trustBytes('revocations.dsse.json')).toEqual(before);
     const r = await run(['keys', 'revoke', '--cert', fp.slice(0, 16), '--reason', '密钥泄露', '--effective', '2026-11-05T12:00:00+08:00', ...admins('sa-2', 'sa-3'), ...inRepo(at(5))]);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`revoked certificate ${fp} of 黄志明 (office-1) from 2026-11-05T04:00:00.000Z (密钥泄露)`);

@@ -27,8 +27,9 @@ describe('embargo and take-down with a fixed clock, at the exact boundaries', ()
     { name: 'publishAt reached', fields: { publishAt: '2026-12-01T09:00:00+08:00' }, now: '2026-12-01T01:00:00Z', status: 'publishable' },
     { name: 'publishAt as a date means 00:00 China time', fields: { publishAt: '2026-12-01' }, now: '2026-11-30T15:59:59Z', status: 'pending', rule: 'embargoed' },
     { name: 'publishAt date reached in China time', fields: { publishAt: '2026-12-01' }, now: '2026-11-30T16:00:00Z', status: 'publishable' },
-    { name: 'unpublishAt one second ahead', fields: { unpublishAt: '2026-12-31T18:00:00+08:00' }, now: '2026-12-31T09:59:59Z', status: 'publishable' },
-    { name: 'unpublishAt reached', fields: { unpublishAt: '2026-12-31T18:00:00+08:00' }, now: '2026-12-31T10:00:00Z', status: 'unpublished', rule: 'unpublished' },
+    // (Before 2026-12-30, when the fixture's certificates expire unretired and their approvals stop counting.)
+    { name: 'unpublishAt one second ahead', fields: { unpublishAt: '2026-12-21T18:00:00+08:00' }, now: '2026-12-21T09:59:59Z', status: 'publishable' },
+    { name: 'unpublishAt reached', fields: { unpublishAt: '2026-12-21T18:00:00+08:00' }, now: '2026-12-21T10:00:00Z', status: 'unpublished', rule: 'unpublished' },
     { name: 'between publishAt and unpublishAt', fields: { publishAt: '2026-01-01', unpublishAt: '2027-01-01' }, now: '2026-11-01T00:00:00Z', status: 'publishable' },
     { name: 'a date in the future', fields: { date: '2026-12-02' }, now: '2026-12-01T00:00:00Z', status: 'pending', rule: 'embargoed' },
   ])('$name → $status', async ({ fields, now, status, rule }) => {

@@ -8,7 +8,7 @@
  * in test/trust/.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,7 +17,8 @@ import { buildSites } from '../../pipeline/build/index.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
 import { bundleSite } from '../../pipeline/stage/index.ts';
 import { TRUST_DIR, TRUST_FILES } from '../../pipeline/load/index.ts';
-import { createGroupCa, generateSigningKey, issueCertificate, parseEnvelope, PAYLOAD_TYPES, signTrustDocument } from '../../pipeline/trust/index.ts';
+import { createGroupCa, generateSigningKey, issueCertificate, parseEnvelope, PAYLOAD_TYPES, readEncryptedKey, signTrustDocument } from '../../pipeline/trust/index.ts';
+import { runCli } from '../helpers/cli.ts';
 import { APPROVED_AT, approveAll, entry, fixtureGroupPki, ISSUED, makeRepo, MAIN, NOW, png, SUB, type TestRepo } from '../helpers/repo.ts';
 
 const T = `content/${MAIN}/gzdt`;
@@ -257,5 +258,156 @@ describe('attacks on the trust documents refuse every entry', () => {
     } finally {
       repo.cleanup();
     }
+  });
+});
+
+/**
+ * Back-dated signatures (Trust model 6 and 9), end to end with the project's
+ * own CLI and real keys: a revoked or expired key can still sign, and writes
+ * whatever signing time it likes. The gate must not let its claim decide: a
+ * record of a retired key counts only if the revocation froze it.
+ */
+describe('back-dated signatures: a revoked or expired key cannot make a new approval count', () => {
+  const T0 = '2026-11-01T09:00:00+08:00';
+  const at = (days: number) => new Date(Date.parse(T0) + days * 86_400_000);
+  const PASS = 'correct horse battery staple';
+  const B = (n: string) => `content/${MAIN}/bszn/${n}.md`; // default rule: one approver of the site and department
+  let repo: TestRepo;
+  let tmp: string;
+  let keyDir: string;
+  const key = (id: string) => join(keyDir, `${id}.key.pem`);
+  const inRepo = (now: Date, root = repo.root) => ['--root', root, '--now', now.toISOString()];
+  const admins = () => ['--admin-key', key('sa-1'), '--admin-key', key('sa-2')];
+  interface CheckJson {
+    entries: { path: string; status: string; findings: { rule: string; message: string }[] }[];
+    diagnostics: { rule: string; severity: string; file: string; message: string }[];
+  }
+  const check = async (now: Date, root = repo.root) => {
+    const r = await runCli(['check', '--format', 'json', '--no-cache', ...inRepo(now, root)]);
+    const json = JSON.parse(r.out) as CheckJson;
+    return { json, of: (path: string) => json.entries.find((e) => e.path === path)! };
+  };
+  /** What the holder of a key can do without the CLI: sign any payload, with any signedAt. */
+  const forge = (id: string, certFile: string, path: string, claimed: Date, root = repo.root) => {
+    const bytes = readFileSync(join(root, path));
+    const record = signApproval({
+      entries: [{ path, site: MAIN, column: 'bszn', digest: createHash('sha256').update(bytes).digest('hex'), assets: [] }],
+      decision: 'approve',
+      signer: { key: readEncryptedKey(key(id), PASS), certPem: readFileSync(join(keyDir, certFile), 'utf8') },
+      now: claimed,
+      policyVersion: 1,
+    });
+    const file = `content/_approvals/${MAIN}/forged-${id}-${claimed.getTime()}.json`;
+    writeFileSync(join(root, file), record);
+    return file;
+  };
+  /** After a refusal: the gate wrote nothing into the trust state, and the entry is in no bundle. */
+  const unchanged = async (now: Date, paths: string[]) => {
+    const trust = treeDigest(repo.root, 'sites/trust');
+    const result = await runGate({ root: repo.root, now, cache: false });
+    if (!result.ok) throw new Error('config');
+    const bundled = bundleSite(result.group, result.plan, MAIN, 'publish').bundle.entries.map((e) => e.source);
+    for (const p of paths) expect(bundled).not.toContain(p);
+    expect(treeDigest(repo.root, 'sites/trust')).toBe(trust);
+  };
+
+  beforeAll(async () => {
+    Object.defineProperty(process.stdin, 'isTTY', { value: undefined, configurable: true });
+    delete process.env.SEALPRESS_TRUST_ANCHOR;
+    process.env.SEALPRESS_PASSPHRASE = PASS;
+    repo = makeRepo(Object.fromEntries(['kept', 'backdated', 'short-kept', 'short-backdated'].map((n) => [B(n), entry({ title: `办税指南 ${n}` })])));
+    tmp = mkdtempSync(join(tmpdir(), 'sealpress-backdate-'));
+    keyDir = join(tmp, 'keys');
+    expect((await runCli(['keys', 'init', '--admin', `sa-1:王建国:bgs:${MAIN}`, '--admin', `sa-2:刘春燕:bgs:${MAIN}`, '--key-dir', keyDir, '--bits', '2048', ...inRepo(at(0))])).code).toBe(0);
+    // 赵国华 holds a 90-day certificate; 钱志远 a 10-day one (it expires on day 10).
+    for (const [id, name, days] of [['ap-bgs', '赵国华', '90'], ['ap-short', '钱志远', '10']] as const) {
+      const r = await runCli(['keys', 'issue', '--id', id, '--name', name, '--department', 'bgs', '--site', MAIN, '--role', 'approver', '--days', days, '--ca-key', key('ca'), ...admins(), '--key-dir', keyDir, '--bits', '2048', ...inRepo(at(0.05))]);
+      expect(r.code).toBe(0);
+    }
+    // The writer 孙丽 submits every entry on day 1: each case then turns on the approvals alone.
+    expect((await runCli(['keys', 'issue', '--id', 'wr-bgs', '--name', '孙丽', '--department', 'bgs', '--site', MAIN, '--role', 'writer', '--ca-key', key('ca'), ...admins(), '--key-dir', keyDir, '--bits', '2048', ...inRepo(at(0.05))])).code).toBe(0);
+    expect((await runCli(['submit', ...['kept', 'backdated', 'short-kept', 'short-backdated'].map(B), '--key', key('wr-bgs'), '--yes', ...inRepo(at(1))])).code).toBe(0);
+    for (const [id, path] of [['ap-bgs', B('kept')], ['ap-short', B('short-kept')]] as const) {
+      expect((await runCli(['approve', path, '--key', key(id), '--yes', ...inRepo(at(2))])).code).toBe(0);
+    }
+  }, 120_000);
+
+  afterAll(() => {
+    delete process.env.SEALPRESS_PASSPHRASE;
+    repo?.cleanup();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('the gate warns ahead when a certificate whose records count expires within two weeks unretired', async () => {
+    const { json, of } = await check(at(3));
+    expect(of(B('short-kept')).status).toBe('publishable');
+    const warning = json.diagnostics.find((d) => d.message.includes('CERT_EXPIRING_UNFROZEN'));
+    expect(warning).toMatchObject({ rule: 'trust-warning', severity: 'warning' });
+    expect(warning!.message).toMatch(/1 signed record\(s\) of 钱志远 \(ap-short\) count now, but their certificate [0-9a-f]{16}… expires/);
+  });
+
+  test('backdated by a revoked key: refused; the record frozen at the revocation still counts', async () => {
+    const oldRevocations = readFileSync(join(repo.root, 'sites/trust/revocations.dsse.json'));
+    // 赵国华 leaves on day 5: the revocation freezes the record he signed on day 2.
+    const revoke = await runCli(['keys', 'revoke', '--id', 'ap-bgs', '--reason', '离职', ...admins(), ...inRepo(at(5))]);
+    expect(revoke.code).toBe(0);
+    expect(revoke.out).toMatch(/froze 1 approval record\(s\), 0 waiver\(s\), 0 column change request\(s\)/);
+    // On day 6 he signs with his old key, claiming day 4, before the revocation.
+    const forged = forge('ap-bgs', 'ap-bgs.cert.pem', B('backdated'), at(4));
+    const { of } = await check(at(6));
+    expect(of(B('kept')).status).toBe('publishable');
+    expect(of(B('backdated')).status).toBe('refused');
+    expect(of(B('backdated')).findings.map((f) => f.message).join('\n')).toMatch(/not among those frozen at the revocation.*\[APPROVAL_NOT_FROZEN\]/);
+    await unchanged(at(6), [B('backdated')]);
+
+    // He restores the old revocation list in a private copy: there, the forged record passes...
+    const copy = mkdtempSync(join(tmpdir(), 'sealpress-private-'));
+    try {
+      cpSync(repo.root, copy, { recursive: true });
+      writeFileSync(join(copy, 'sites/trust/revocations.dsse.json'), oldRevocations);
+      expect((await check(at(6), copy)).of(B('backdated')).status).toBe('publishable');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    // ...but the gate reads the current list, and any claimed time is refused.
+    for (const claimed of [at(1), at(4.99), at(5), at(5.5)]) {
+      rmSync(join(repo.root, forged), { force: true });
+      const again = forge('ap-bgs', 'ap-bgs.cert.pem', B('backdated'), claimed);
+      expect((await check(at(6))).of(B('backdated')).status, claimed.toISOString()).toBe('refused');
+      rmSync(join(repo.root, again));
+    }
+  });
+
+  test('backdated by an expired key: refused; records frozen when the certificate was retired count', async () => {
+    // Day 11: 钱志远's certificate expired on day 10 and nobody retired it. His day-2 record is refused now too (he was warned).
+    const forged = forge('ap-short', 'ap-short.cert.pem', B('short-backdated'), at(8));
+    let { of } = await check(at(11));
+    expect(of(B('short-backdated')).status).toBe('refused');
+    expect(of(B('short-backdated')).findings.map((f) => f.message).join('\n')).toMatch(/expired .*claimed signing time cannot be trusted.*\[APPROVAL_EXPIRED_UNFROZEN\]/);
+    expect(of(B('short-kept')).status).toBe('refused');
+    await unchanged(at(11), [B('short-backdated'), B('short-kept')]);
+
+    // The reviewers remove the refused record; the administrators rotate his key, which retires the old certificate and freezes his day-2 record.
+    rmSync(join(repo.root, forged));
+    const rotate = await runCli(['keys', 'rotate', '--id', 'ap-short', '--ca-key', key('ca'), ...admins(), '--key-dir', keyDir, '--bits', '2048', ...inRepo(at(12))]);
+    expect(rotate.code).toBe(0);
+    expect(rotate.out).toMatch(/retired \(revoked from .*, 密钥轮换\)/);
+    expect(rotate.out).toMatch(/froze 1 approval record\(s\)/);
+    ({ of } = await check(at(13)));
+    expect(of(B('short-kept')).status).toBe('publishable');
+    // Day 13: he signs with the expired key again, claiming day 8 (inside its validity): refused.
+    forge('ap-short', 'ap-short.cert.pem', B('short-backdated'), at(8));
+    ({ of } = await check(at(13)));
+    expect(of(B('short-backdated')).status).toBe('refused');
+    expect(of(B('short-kept')).status).toBe('publishable');
+    await unchanged(at(13), [B('short-backdated')]);
+  });
+
+  test('keys revoke refuses an effective time in the future (exit 2), and writes nothing', async () => {
+    const before = readFileSync(join(repo.root, 'sites/trust/revocations.dsse.json'));
+    const r = await runCli(['keys', 'revoke', '--id', 'sa-2', '--reason', '离职', '--effective', at(30).toISOString(), ...admins(), ...inRepo(at(14))]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--effective .* is later than now/);
+    expect(readFileSync(join(repo.root, 'sites/trust/revocations.dsse.json'))).toEqual(before);
   });
 });

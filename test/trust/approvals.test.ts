@@ -2,6 +2,7 @@
  * The approval attack table: each case names what it attacks, and asserts the
  * exact status and the finding codes. A fixed clock (NOW) and throwaway keys.
  */
+import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   decide,
@@ -13,9 +14,9 @@ import {
   type ApprovalRecordFile,
   type ApprovalStatus,
 } from '../../pipeline/approve/index.ts';
-import { CLOCK_SKEW_MS, type Trust } from '../../pipeline/trust/index.ts';
+import { CLOCK_SKEW_MS, inspectCertificate, type Trust } from '../../pipeline/trust/index.ts';
 import { itemOf, MAIN, makeTestPki, NOW, sha256, SUB, subNewsEntry, xxgkEntry, PKI_SETUP_TIMEOUT, type TestPki } from './pki.ts';
-import { approve, editPayload, resignWith, SIGNED, signRawApproval, submit, withdraw } from './records.ts';
+import { approve, editPayload, frozenDigest, resignWith, SIGNED, signRawApproval, submit, withdraw } from './records.ts';
 
 let pki: TestPki;
 let trust: Trust;
@@ -122,6 +123,20 @@ describe('approvals: the attack table', () => {
   const li = () => pki.people.li.signer;
   const revokedTrust = (revoked: unknown[] | (() => unknown[])) => () => pki.trust({ revocations: pki.revocationsPayload(typeof revoked === 'function' ? revoked() : revoked) });
   const withLi = (r: ApprovalRecordFile) => [r, approve(li(), E())];
+  /** 张伟 leaves (his record frozen), and his certificate is revoked a second later, freezing it or not. */
+  const personAndCertRevoked = (certFreezes: boolean) =>
+    revokedTrust(() => {
+      const frozen = [frozenDigest(approve(zhang(), E()))];
+      return [
+        { person: 'p-zhangwei', effective: ms(SIGNED, 1000).toISOString(), reason: '调离', frozen },
+        { certificate: pki.people.zhang.fingerprint, effective: ms(SIGNED, 2000).toISOString(), reason: '密钥遗失', frozen: certFreezes ? frozen : [] },
+      ];
+    });
+  /** At 2027-01-01 李娜's and the writer 赵敏's certificates have expired: retired on time, with their records frozen. */
+  const liRetired = revokedTrust(() => [
+    { certificate: pki.people.li.fingerprint, effective: '2026-11-01T00:00:00Z', reason: '密钥轮换', frozen: [frozenDigest(approve(li(), E()))] },
+    { certificate: pki.people.zhao.fingerprint, effective: '2026-11-01T00:00:00Z', reason: '密钥轮换', frozen: [frozenDigest(submitted(E()))] },
+  ]);
 
   test.for<Case>([
     { name: 'no record', entry: E, records: () => [], status: 'pending', codes: ['THRESHOLD_NOT_MET'] },
@@ -185,12 +200,43 @@ describe('approvals: the attack table', () => {
       codes: ['APPROVAL_CERT_UNTRUSTED'],
     },
     { name: 'expired certificate: signed exactly at notAfter', entry: E, records: () => withLi(approve(pki.zhangOld.signer, E(), { at: pki.zhangOld.notAfter })), status: 'refused', codes: ['APPROVAL_CERT_EXPIRED'] },
-    { name: 'expired certificate: signed 1 ms before notAfter is valid', entry: E, records: () => withLi(approve(pki.zhangOld.signer, E(), { at: ms(pki.zhangOld.notAfter, -1) })), status: 'approved', codes: [] },
+    {
+      name: 'expired certificate (expired by the gate\'s clock), signed 1 ms before notAfter, not frozen: the claimed time proves nothing',
+      entry: E,
+      records: () => withLi(approve(pki.zhangOld.signer, E(), { at: ms(pki.zhangOld.notAfter, -1) })),
+      status: 'refused',
+      codes: ['APPROVAL_EXPIRED_UNFROZEN'],
+    },
+    {
+      name: 'expired certificate, signed 1 ms before notAfter, frozen when it was retired: valid',
+      entry: E,
+      records: () => withLi(approve(pki.zhangOld.signer, E(), { at: ms(pki.zhangOld.notAfter, -1) })),
+      trust: revokedTrust(() => [{ certificate: pki.zhangOld.fingerprint, effective: '2026-06-01T00:00:00Z', reason: '证书到期', frozen: [frozenDigest(approve(pki.zhangOld.signer, E(), { at: ms(pki.zhangOld.notAfter, -1) }))] }]),
+      status: 'approved',
+      codes: [],
+    },
+    {
+      name: 'expired certificate, frozen by a revocation of the person: valid',
+      entry: E,
+      records: () => withLi(approve(pki.zhangOld.signer, E(), { at: ms(pki.zhangOld.notAfter, -1) })),
+      trust: revokedTrust(() => [{ person: 'p-zhangwei', effective: '2026-09-20T00:00:00Z', reason: '调离', frozen: [frozenDigest(approve(pki.zhangOld.signer, E(), { at: ms(pki.zhangOld.notAfter, -1) }))] }]),
+      status: 'approved',
+      codes: [],
+    },
+    {
+      name: 'expired certificate, another record of it frozen, this one not',
+      entry: E,
+      records: () => withLi(approve(pki.zhangOld.signer, E(), { at: ms(pki.zhangOld.notAfter, -1) })),
+      trust: revokedTrust(() => [{ certificate: pki.zhangOld.fingerprint, effective: '2026-06-01T00:00:00Z', reason: '证书到期', frozen: [frozenDigest(approve(pki.zhangOld.signer, E(), { at: ms(pki.zhangOld.notAfter, -2) }))] }]),
+      status: 'refused',
+      codes: ['APPROVAL_NOT_FROZEN'],
+    },
     {
       name: 'not-yet-valid certificate: signed 1 ms before notBefore',
       entry: E,
       now: new Date('2027-01-01T00:00:00Z'),
       records: () => withLi(approve(pki.zhangNext.signer, E(), { at: ms(pki.zhangNext.notBefore, -1) })),
+      trust: liRetired,
       status: 'refused',
       codes: ['APPROVAL_CERT_NOT_YET_VALID'],
     },
@@ -199,12 +245,52 @@ describe('approvals: the attack table', () => {
       entry: E,
       now: new Date('2027-01-01T00:00:00Z'),
       records: () => withLi(approve(pki.zhangNext.signer, E(), { at: pki.zhangNext.notBefore })),
+      trust: liRetired,
       status: 'approved',
       codes: [],
     },
     { name: 'person revoked before signing', entry: E, records: () => withLi(approve(zhang(), E())), trust: revokedTrust([{ person: 'p-zhangwei', effective: '2026-09-29T00:00:00Z', reason: '调离' }]), status: 'refused', codes: ['APPROVAL_REVOKED'] },
     { name: 'person revoked exactly at the signing time', entry: E, records: () => withLi(approve(zhang(), E())), trust: revokedTrust([{ person: 'p-zhangwei', effective: SIGNED.toISOString(), reason: '调离' }]), status: 'refused', codes: ['APPROVAL_REVOKED'] },
-    { name: 'person revoked 1 s after signing: the approval stands', entry: E, records: () => withLi(approve(zhang(), E())), trust: revokedTrust([{ person: 'p-zhangwei', effective: ms(SIGNED, 1000).toISOString(), reason: '调离' }]), status: 'approved', codes: [] },
+    {
+      name: 'person revoked 1 s after signing, the record frozen at the revocation: the approval stands',
+      entry: E,
+      records: () => withLi(approve(zhang(), E())),
+      trust: revokedTrust(() => [{ person: 'p-zhangwei', effective: ms(SIGNED, 1000).toISOString(), reason: '调离', frozen: [frozenDigest(approve(zhang(), E()))] }]),
+      status: 'approved',
+      codes: [],
+    },
+    {
+      name: 'person revoked 1 s after signing, the record not frozen (back-dated by the revoked key?): refused',
+      entry: E,
+      records: () => withLi(approve(zhang(), E())),
+      trust: revokedTrust([{ person: 'p-zhangwei', effective: ms(SIGNED, 1000).toISOString(), reason: '调离' }]),
+      status: 'refused',
+      codes: ['APPROVAL_NOT_FROZEN'],
+    },
+    {
+      name: 'person and certificate both revoked: frozen by the person\'s revocation only is not enough',
+      entry: E,
+      records: () => withLi(approve(zhang(), E())),
+      trust: personAndCertRevoked(false),
+      status: 'refused',
+      codes: ['APPROVAL_NOT_FROZEN'],
+    },
+    {
+      name: 'person and certificate both revoked, frozen by both: valid',
+      entry: E,
+      records: () => withLi(approve(zhang(), E())),
+      trust: personAndCertRevoked(true),
+      status: 'approved',
+      codes: [],
+    },
+    {
+      name: 'person revoked before signing: a frozen list naming the record does not save it',
+      entry: E,
+      records: () => withLi(approve(zhang(), E())),
+      trust: revokedTrust(() => [{ person: 'p-zhangwei', effective: ms(SIGNED, -1000).toISOString(), reason: '调离', frozen: [frozenDigest(approve(zhang(), E()))] }]),
+      status: 'refused',
+      codes: ['APPROVAL_REVOKED'],
+    },
     {
       name: 'certificate revoked before signing (key lost)',
       entry: E,
@@ -346,5 +432,39 @@ describe('matching', () => {
     { name: 'chain of displacements', candidates: [[0, 1], [1, 2], [0]], slots: 3, size: 3 },
   ])('$name', ({ candidates, slots, size }) => {
     expect(maxMatching(candidates, slots).size).toBe(size);
+  });
+});
+
+describe('back-dated signatures: any claimed time on a record of a revoked or expired key (property)', () => {
+  const DAY = 86_400_000;
+  const FROM = new Date('2026-04-01T00:00:00Z').getTime();
+  test('a record counts iff it is inside its certificate\'s validity and, once any revocation covers it, frozen and signed before it; an expired certificate\'s record iff frozen', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('current', 'expired'),
+        fc.constantFrom('none', 'person', 'certificate'),
+        fc.boolean(),
+        fc.integer({ min: FROM, max: NOW.getTime() + 30 * DAY }),
+        fc.nat(),
+        (which, revokedAs, frozen, effectiveMs, pick) => {
+          const { signer, certPem } = which === 'current' ? pki.people.zhang : pki.zhangOld;
+          const info = inspectCertificate(certPem);
+          if (!info.ok) throw new Error(info.message);
+          const cert = { signer, fp: info.cert.fingerprint, nb: info.cert.notBefore, na: info.cert.notAfter };
+          // The instants a forger would aim at (validity ends, the effective time), ±1 ms, or anything in between.
+          const marks = [cert.nb, cert.na, effectiveMs, FROM, NOW.getTime()];
+          const span = NOW.getTime() - FROM;
+          const s = Math.min(NOW.getTime(), Math.max(FROM, [...marks, FROM + (pick % span)][pick % 6]! + ((pick >> 3) % 3) - 1));
+          const record = approve(cert.signer, E(), { at: new Date(s) });
+          const revocation = { ...(revokedAs === 'person' ? { person: 'p-zhangwei' } : { certificate: cert.fp }), effective: new Date(effectiveMs).toISOString(), reason: '调离', frozen: frozen ? [frozenDigest(record)] : [] };
+          const t = revokedAs === 'none' ? trust : pki.trust({ revocations: pki.revocationsPayload([revocation]) });
+          const r = verifyApprovals(E(), [submitted(E()), record, approve(pki.people.li.signer, E())], t, NOW);
+          const inside = cert.nb <= s && s < cert.na;
+          const counts = inside && (revokedAs === 'none' ? NOW.getTime() < cert.na : frozen && s < effectiveMs);
+          expect(r.status, `${which} ${revokedAs} frozen=${frozen} signedAt=${new Date(s).toISOString()} effective=${new Date(effectiveMs).toISOString()}`).toBe(counts ? 'approved' : 'refused');
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

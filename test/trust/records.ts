@@ -3,7 +3,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { signApproval, type ApprovalEntry, type ApprovalRecordFile, type Decision } from '../../pipeline/approve/index.ts';
-import { canonicalBytes, decodeBase64, encodeBase64, pae, PAYLOAD_TYPES, signEnvelope, signPae, type Signer } from '../../pipeline/trust/index.ts';
+import { canonicalBytes, decodeBase64, encodeBase64, pae, payloadDigest, PAYLOAD_TYPES, signEnvelope, signPae, type Signer } from '../../pipeline/trust/index.ts';
 import { itemOf } from './pki.ts';
 
 /** When the test approvals are signed, unless a case says otherwise (before NOW, inside the certificates' validity). */
@@ -78,4 +78,10 @@ export function resignWith(record: ApprovalRecordFile, key: KeyObject): Approval
 export function signRawApproval(payload: string | Record<string, unknown>, signer: Signer, file: string): ApprovalRecordFile {
   const body = typeof payload === 'string' ? bytes(payload) : canonicalBytes(payload);
   return { file, bytes: signEnvelope(PAYLOAD_TYPES.approval, body, [signer]) };
+}
+
+/** SHA-256 of a record's signed payload: what a revocation's `frozen` list names. */
+export function frozenDigest(record: { bytes: Uint8Array }): string {
+  const doc = JSON.parse(text(record.bytes)) as EnvelopeJson;
+  return payloadDigest(decodeBase64(doc.payload)!);
 }

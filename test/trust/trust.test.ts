@@ -10,6 +10,7 @@ import {
   encodeBase64,
   issueCertificate,
   PAYLOAD_TYPES,
+  readRevocations,
   signEnvelope,
   signTrustDocument,
   TRUST_PATHS,
@@ -320,3 +321,23 @@ function replacedCa(): TrustFiles {
     revocations: sign('revocations', pki.revocationsPayload()),
   };
 }
+
+describe('revocations: the frozen list (digests of the records that stay valid)', () => {
+  const entry = (frozen?: unknown) => ({ type: 'revocations', version: 1, signedAt: DOCS_SIGNED, revoked: [{ person: 'p-zhangwei', effective: DOCS_SIGNED, reason: '调离', ...(frozen === undefined ? {} : { frozen }) }] });
+  const digest = 'ab'.repeat(32);
+  test.for([
+    { name: 'absent (an older document): nothing frozen', frozen: undefined, ok: true, read: [] as string[] },
+    { name: 'empty', frozen: [], ok: true, read: [] },
+    { name: 'distinct lower-case SHA-256 digests', frozen: [digest, 'cd'.repeat(32)], ok: true, read: [digest, 'cd'.repeat(32)] },
+    { name: 'upper-case hex is not the digest the gate computes', frozen: [digest.toUpperCase()], ok: false },
+    { name: 'a digest listed twice', frozen: [digest, digest], ok: false },
+    { name: 'a short digest', frozen: [digest.slice(2)], ok: false },
+    { name: 'a string instead of a list', frozen: digest, ok: false },
+    { name: 'a number in the list', frozen: [42], ok: false },
+  ])('$name', ({ frozen, ok, read }) => {
+    const r = readRevocations(entry(frozen));
+    expect(r.ok, JSON.stringify(r)).toBe(ok);
+    if (r.ok) expect(r.value.revoked[0]!.frozen).toEqual(read);
+    else expect(r.problems.join('\n')).toMatch(/revoked\[0\]\.frozen/);
+  });
+});
