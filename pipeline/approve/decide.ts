@@ -12,7 +12,8 @@
  *   2. approved   the distinct valid signers of the CURRENT bytes (signed after
  *                 the latest withdrawal, if any) fill every slot of the policy
  *                 requirement. Approvals of older versions are then history.
- *   3. withdrawn  a valid withdrawal names the entry and it was not approved
+ *   3. withdrawn  a valid withdrawal names the entry (a record present, or one
+ *                 the signed release remembers) and it was not approved
  *                 again since: it is off the site; the record is kept.
  *   4. refused    APPROVAL_STALE: an approval exists, but for other bytes (the
  *                 entry or an asset changed after it); or APPROVAL_MOVED: this
@@ -48,7 +49,20 @@ interface Valid {
   file: string;
 }
 
-export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Date): ApprovalResult {
+/**
+ * A withdrawal of this entry that the signed release remembers (Trust model 10:
+ * taking out is permanent). It counts like a present one even when its record
+ * file has been deleted or changed.
+ */
+export interface RememberedWithdrawal {
+  /** The record file it was seen in. */
+  record: string;
+  atMs: number;
+  /** Person id of the signer. */
+  signer: string;
+}
+
+export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Date, remembered: readonly RememberedWithdrawal[] = []): ApprovalResult {
   const t = now.getTime();
   const { require } = requirementsFor(prepared.trust.policy, entry);
   const slots = slotsOf(require);
@@ -59,7 +73,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
   }
 
   const approvals: Valid[] = [];
-  const withdrawals: { person: RosterPerson; at: number; record: PreparedRecord }[] = [];
+  const withdrawals: { person: Pick<RosterPerson, 'name'>; at: number; record: PreparedRecord }[] = [];
   const stale: ApprovalFinding[] = [];
   let names: AuthorNames | undefined;
   const authorNames = () => (names ??= splitAuthor(entry.author));
@@ -110,6 +124,9 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     approvals.push({ person, at: payload.signedAtMs, file });
   }
 
+  // What the release remembers counts like a present record: deleting the file does not undo the withdrawal.
+  for (const w of remembered) withdrawals.push({ person: prepared.trust.people.get(w.signer) ?? { name: w.signer }, at: w.atMs, record: { file: w.record } });
+
   if (bad.length > 0) return { status: 'refused', signers: [], findings: bad };
 
   // Approvals count only if signed after the latest withdrawal.
@@ -132,7 +149,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
         {
           code: 'APPROVAL_WITHDRAWN',
           file: withdrawal.record.file,
-          message: `${withdrawal.person.name} withdrew this entry on ${chinaDate(withdrawal.at)}${reason ? ` (${reason})` : ''}: it is taken off the site`,
+          message: `${withdrawal.person.name} withdrew this entry on ${chinaDate(withdrawal.at)}${reason ? ` (${reason})` : ''}: it is taken off the site${withdrawal.record.payload ? '' : '; the signed release remembers this withdrawal although its record file is missing or changed'}`,
           fix: 'to publish it again, the approvals the policy requires must be signed after the withdrawal',
         },
       ],
