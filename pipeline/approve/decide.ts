@@ -26,7 +26,8 @@
  *   3. pending    SUBMISSION_MISSING / SUBMISSION_STALE: the approvals are
  *                 complete, but no writer submitted these bytes (say, an
  *                 approver edited the entry and approved the edit).
- *   4. withdrawn  a valid withdrawal names the entry and it was not approved
+ *   4. withdrawn  a valid withdrawal names the entry (a record present, or one
+ *                 the signed release remembers) and it was not approved
  *                 again since: it is off the site; the record is kept.
  *   5. refused    APPROVAL_STALE: an approval exists, but for other bytes (the
  *                 entry or an asset changed after it); or APPROVAL_MOVED: this
@@ -74,7 +75,20 @@ interface Valid {
   file: string;
 }
 
-export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Date): ApprovalResult {
+/**
+ * A withdrawal of this entry that the signed release remembers (Trust model 10:
+ * taking out is permanent). It counts like a present one even when its record
+ * file has been deleted or changed.
+ */
+export interface RememberedWithdrawal {
+  /** The record file it was seen in. */
+  record: string;
+  atMs: number;
+  /** Person id of the signer. */
+  signer: string;
+}
+
+export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Date, remembered: readonly RememberedWithdrawal[] = []): ApprovalResult {
   const t = now.getTime();
   const { require } = requirementsFor(prepared.trust.policy, entry);
   const slots = slotsOf(require);
@@ -85,7 +99,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
   }
 
   const approvals: Valid[] = [];
-  const withdrawals: { person: RosterPerson; at: number; record: PreparedRecord }[] = [];
+  const withdrawals: { person: Pick<RosterPerson, 'name'>; at: number; record: PreparedRecord }[] = [];
   const stale: ApprovalFinding[] = [];
   const refs = prepared.byPath.get(entry.path) ?? [];
   // The authors first: every signer of a submission of this path, any version (even a record refused for another reason).
@@ -166,6 +180,9 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     approvals.push({ person, at: payload.signedAtMs, file });
   }
 
+  // What the release remembers counts like a present record: deleting the file does not undo the withdrawal.
+  for (const w of remembered) withdrawals.push({ person: prepared.trust.people.get(w.signer) ?? { name: w.signer }, at: w.atMs, record: { file: w.record } });
+
   if (bad.length > 0) return { status: 'refused', signers: [], findings: bad };
 
   // Approvals count only if signed after the latest withdrawal.
@@ -191,7 +208,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
         {
           code: 'APPROVAL_WITHDRAWN',
           file: withdrawal.record.file,
-          message: `${withdrawal.person.name} withdrew this entry on ${chinaDate(withdrawal.at)}${reason ? ` (${reason})` : ''}: it is taken off the site`,
+          message: `${withdrawal.person.name} withdrew this entry on ${chinaDate(withdrawal.at)}${reason ? ` (${reason})` : ''}: it is taken off the site${withdrawal.record.payload ? '' : '; the signed release remembers this withdrawal although its record file is missing or changed'}`,
           fix: 'to publish it again, the approvals the policy requires must be signed after the withdrawal',
         },
       ],

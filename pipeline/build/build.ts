@@ -12,6 +12,7 @@ import { SealpressError } from '../errors/index.ts';
 import { runGate, type GateResult } from '../gate/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
+import type { ReleaseLedger, ReleaseMemory } from '../release/index.ts';
 import { renderSite } from '../render/index.ts';
 import { bundleSite, writeStage } from '../stage/index.ts';
 
@@ -26,6 +27,8 @@ export interface BuildOptions {
   cache?: boolean;
   /** SHA-256 fingerprint of the group CA, pinned from outside the repository. */
   trustAnchor?: string;
+  /** What the latest signed release remembers (runGate's `memory`). */
+  memory?: ReleaseMemory;
   /** Where finished sites go; default `<root>/dist`. */
   distDir?: string;
   onProgress?: (event: BuildEvent) => void;
@@ -46,7 +49,7 @@ export interface SiteBuildReport {
 }
 
 export type BuildResult =
-  | { ok: true; group: SiteGroup; plan: Plan; gateMs: number; sites: SiteBuildReport[] }
+  | { ok: true; group: SiteGroup; plan: Plan; gateMs: number; sites: SiteBuildReport[]; ledger: ReleaseLedger | undefined }
   | { ok: false; gate: Extract<GateResult, { ok: false }> };
 
 export const WORK_DIR = '.sealpress';
@@ -61,7 +64,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const { root, now } = options;
   const started = performance.now();
   // The main site adopts sub-site entries, so the gate always judges the whole group.
-  const gate = await runGate({ root, now, ...(options.cache === false ? { cache: false } : {}), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}) });
+  const gate = await runGate({ root, now, ...(options.cache === false ? { cache: false } : {}), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}), ...(options.memory ? { memory: options.memory } : {}) });
   if (!gate.ok) return { ok: false, gate };
   const gateMs = performance.now() - started;
   options.onProgress?.({ type: 'gate', durationMs: gateMs, plan: gate.plan });
@@ -109,7 +112,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     throw new SealpressError('BUILD_FAILED', `${failures.map((f) => f.code).join(', ')} failed to build: ${(first.error as Error).message}`, { cause: first.error });
   }
   reports.sort((a, b) => codes.indexOf(a.code) - codes.indexOf(b.code));
-  return { ok: true, group: gate.group, plan: gate.plan, gateMs, sites: reports };
+  return { ok: true, group: gate.group, plan: gate.plan, gateMs, sites: reports, ledger: gate.ledger };
 }
 
 /** Replace `target` with `fresh` by renames, so the target is always a whole site. */

@@ -5,14 +5,22 @@ import { RULES } from '../diagnostics/index.ts';
 import { runGate } from '../gate/index.ts';
 import { summarise } from '../plan/index.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
-import { printDiagnostics, type Io } from './output.ts';
+import { domainError, printDiagnostics, type Io } from './output.ts';
+import { archiveMemory } from './release-common.ts';
 import { EXIT, TOOL_VERSION } from './exit.ts';
 import { recordAudit, unsignedActor } from './audit-hook.ts';
 
-export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
+export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP]
+                      [--archive DIR] [--root DIR] [--now ISO]
 
 Run the gate (load, parse, validate, plan) over content/ and report every entry
 that will not be published, with file:line:column, rule id, message and fix.
+
+When the release archive holds releases, the gate uses the memory of the latest
+(its signature verified): a withdrawal it remembers stays in force when the
+record file was deleted (WITHDRAWAL_MISSING), and an older trust document than
+it was gated under is refused (TRUST_ROLLBACK). Without an archive the gate
+knows only the files in front of it, and says so.
 
 Options:
   --site CODE      report only this site's entries (the group is still loaded)
@@ -22,6 +30,8 @@ Options:
   --no-cache       parse every entry again instead of reusing .sealpress/cache
   --trust-anchor FP  SHA-256 fingerprint of the group CA, pinned from outside the
                    repository (default: $SEALPRESS_TRUST_ANCHOR, else the committed CA, with a warning)
+  --archive DIR    the release archive whose latest release the gate remembers
+                   (default: $SEALPRESS_ARCHIVE, else .sealpress/archive)
   --root DIR       the repository (default: the current folder)
   --now ISO        the gate's clock, e.g. 2026-11-27T09:00:00+08:00 (default: now)
 
@@ -29,10 +39,11 @@ Every run is recorded in the audit log (sealpress audit --help): action gate,
 the sites judged and the count of entries per status.
 
 Exit codes: 0 nothing refused, 1 something refused, 2 usage or configuration
-error, 5 the run could not be recorded in the audit log.`;
+error, or the archive's latest release does not verify (MEMORY_UNVERIFIED), 5
+the run could not be recorded in the audit log.`;
 
 export async function check(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' } });
+  const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' }, archive: { type: 'string' } });
   if (values.help) {
     io.out(CHECK_HELP);
     return EXIT.OK;
@@ -43,13 +54,28 @@ export async function check(args: string[], io: Io): Promise<number> {
   return recordAudit(io, { root, now: values.now }, code.event, code.exit);
 }
 
-type CheckValues = { site?: string | undefined; now?: string | undefined; 'no-cache'?: boolean | undefined; 'trust-anchor'?: string | undefined };
+type CheckValues = { site?: string | undefined; now?: string | undefined; 'no-cache'?: boolean | undefined; 'trust-anchor'?: string | undefined; archive?: string | undefined };
 type Judged = { exit: number; event: AuditEvent };
 
 /** The gate run and its report; returns the exit code and what the audit log records of it. */
 async function judge(io: Io, root: string, values: CheckValues, format: 'text' | 'json' | 'sarif'): Promise<Judged> {
   const failed = (exit: number, reason: string): Judged => ({ exit, event: { action: 'gate', ...unsignedActor(), outcome: 'failed', details: { command: 'check', reason } } });
-  const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'], ...trustAnchor(values['trust-anchor']) });
+  const anchor = trustAnchor(values['trust-anchor']);
+  let remembered: Awaited<ReturnType<typeof archiveMemory>>;
+  try {
+    remembered = await archiveMemory(values.archive, root, anchor.trustAnchor);
+  } catch (error) {
+    const known = domainError(error);
+    if (!known) throw error;
+    io.err(`sealpress check: ${known.message} [${known.code}]`);
+    if (known.fix) io.err(`  fix: ${known.fix}`);
+    return failed(EXIT.CONFIG, 'memory-unverified');
+  }
+  const { memory } = remembered;
+  const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'], ...anchor, ...(memory ? { memory } : {}) });
+  const memoryNote = memory
+    ? `memory: release v${memory.version} (${memory.createdAt}) in ${remembered.dir}: ${memory.ledger ? `${memory.ledger.withdrawals.length} withdrawal(s) remembered, trust versions ${Object.entries(memory.ledger.trust).map(([d, v]) => `${d} v${v}`).join(', ')}` : 'made before releases kept a memory: it remembers nothing'}`
+    : `memory: none (no release in ${remembered.dir}): a withdrawal whose record was deleted, or a trust document rolled back, cannot be known; give --archive DIR`;
   if (!result.ok) {
     if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: result.configDiagnostics }, null, 2));
     else {
@@ -84,6 +110,7 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
         {
           now: plan.now,
           approvals: plan.approvals,
+          memory: { archive: remembered.dir, release: memory?.version ?? null, withdrawals: memory?.ledger?.withdrawals.length ?? 0 },
           summary: counts,
           entries: entries.map((e) => ({
             path: e.path,
@@ -111,5 +138,6 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
   io.out('');
   io.out(`${entries.length} entries: ${counts.publishable} publishable, ${counts.pending} pending, ${counts.refused} refused, ${counts.unpublished} unpublished, ${counts.withdrawn} withdrawn`);
   io.out(`${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`);
+  io.out(memoryNote);
   return judged;
 }

@@ -41,12 +41,19 @@ ${SIGNER_HELP}
   --root DIR             the repository (default: the current folder)
   --now ISO              the run's clock (default: now)
 
+The gate remembers what the archive's latest signed release remembers: every
+withdrawal an earlier release saw stays in force when its record file is
+deleted (WITHDRAWAL_MISSING names the file to restore), and a trust document
+older than the one that release was gated under is refused (TRUST_ROLLBACK).
+The new release carries that memory forward.
+
 Exit codes: 0 published and every mirror verified, 1 the signed release would
 not verify (e.g. the key has no release-signer role; nothing archived or
-deployed), 2 usage, configuration or key error, 3 the job failed (a build, or
-the archive could not be read or written), 4 released, but a mirror or an
-off-site copy failed (see the summary), 5 done, but a step could not be
-recorded in the audit log.`;
+deployed), or a trust document was rolled back (TRUST_ROLLBACK), 2 usage,
+configuration or key error, 3 the job failed (a build, or the archive could not
+be read or written, or its latest release does not verify: MEMORY_UNVERIFIED),
+4 released, but a mirror or an off-site copy failed (see the summary), 5 done,
+but a step could not be recorded in the audit log.`;
 
 export async function publish(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, {
@@ -106,6 +113,7 @@ export async function publish(args: string[], io: Io): Promise<number> {
   else {
     io.out(`release v${s.version}: ${s.files} files (${(s.bytes / 1e6).toFixed(1)} MB), ${s.entries.publishable} entries, signed by ${s.signers.join(', ')}, expires ${s.expires}`);
     io.out(`archive: ${s.archive.dir} (+${s.archive.objectsAdded} objects)`);
+    io.out(`memory: ${s.memory.from === undefined ? 'no earlier release' : `gated with the memory of release v${s.memory.from}`}; v${s.version} remembers ${s.memory.withdrawals} withdrawal(s)`);
     for (const o of s.archive.offsite) io.out(`off-site ${o.target}: ${o.ok ? 'copied' : `FAILED: ${o.error}`}`);
     printMirrors(io, s.mirrors);
   }

@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 import { DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY, DEMO_RENEWED_PATHS, demoRenewal, readDemoMaterial, renewDemo } from '../demo/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
-import { PublishError, type AuditSink, type MirrorOutcome } from '../publish/index.ts';
-import { SeenVersions } from '../release/index.ts';
+import { loadMemory, PublishError, type AuditSink, type MirrorOutcome } from '../publish/index.ts';
+import { ReleaseArchive, SeenVersions, type ReleaseMemory } from '../release/index.ts';
 import { commandAuditSink } from './audit-hook.ts';
 import { decryptKeyPem, inspectCertificate, keyMatches, normaliseFingerprint, TrustError, type Signer } from '../trust/index.ts';
 import { EXIT } from './exit.ts';
@@ -37,6 +37,15 @@ export const SIGNER_HELP = `  --key FILE             a release signer's encrypte
 /** The release archive: --archive, else $SEALPRESS_ARCHIVE, else <root>/.sealpress/archive. */
 export function archiveDir(option: string | undefined, root: string): string {
   return resolve(option ?? process.env[ARCHIVE_ENV] ?? join(root, '.sealpress', 'archive'));
+}
+
+/**
+ * The gate's memory for `check` and `rollback`: the latest release in the
+ * archive, verified (loadMemory), or undefined when the archive holds none.
+ */
+export async function archiveMemory(option: string | undefined, root: string, anchor: string | undefined): Promise<{ dir: string; memory: ReleaseMemory | undefined }> {
+  const dir = archiveDir(option, root);
+  return { dir, memory: await loadMemory(new ReleaseArchive(dir), anchor ? { anchorFingerprint: anchor } : {}) };
 }
 
 /** The audit log of a publication command: --audit-log, else $SEALPRESS_AUDIT_LOG or the repository's. */
@@ -159,7 +168,11 @@ export function publishFailure(io: Io, command: string, error: unknown): number 
   if (!known) throw error;
   io.err(`sealpress ${command}: ${known.message} [${known.code}]${known.file ? ` (${known.file})` : ''}`);
   if (known.fix) io.err(`  fix: ${known.fix}`);
-  if (error instanceof PublishError) return error.code === 'RELEASE_REFUSED' ? EXIT.REFUSED : EXIT.CONFIG;
+  if (error instanceof PublishError) {
+    if (error.code === 'RELEASE_REFUSED' || error.code === 'TRUST_ROLLBACK') return EXIT.REFUSED;
+    // The archive's latest release does not verify: the gate's memory is unknown (fail closed).
+    return error.code === 'MEMORY_UNVERIFIED' ? EXIT.BUILD : EXIT.CONFIG;
+  }
   return EXIT.BUILD;
 }
 

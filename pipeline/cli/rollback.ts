@@ -11,7 +11,7 @@ import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 import { runGate } from '../gate/index.ts';
-import { archiveDir, auditSink, expiresIn, printMirrors, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { archiveDir, archiveMemory, auditSink, expiresIn, printMirrors, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const ROLLBACK_HELP = `Usage: sealpress rollback --to VERSION [--mirror TARGET]... [--archive DIR]
                          [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -24,7 +24,9 @@ trust documents in sites/trust/ (the manifest records \`rollbackOf\`). The old
 release is checked first: genuinely signed at the time it was made, by a key
 not revoked since, and publishing no entry that has been withdrawn or taken
 down since (the gate is run as of now to know). Its files are taken from the
-archive by digest; nothing is rebuilt.
+archive by digest; nothing is rebuilt. The new release remembers at least what
+the archive's latest release remembers (withdrawals, trust versions): the gate's
+memory never goes back with the content.
 
 Options:
   --to VERSION           the release whose content to publish again
@@ -68,7 +70,13 @@ export async function rollback(args: string[], io: Io): Promise<number> {
   const signers = await releaseSigners(values, root, io, { now, expiresInMs, audit });
   const anchor = trustAnchor(values['trust-anchor']).trustAnchor;
   // The gate as of now: what was withdrawn or taken down since must not come back with the old pages.
-  const gate = await runGate({ root, now, ...trustAnchor(values['trust-anchor']) });
+  let memory;
+  try {
+    memory = (await archiveMemory(values.archive, root, anchor)).memory;
+  } catch (error) {
+    return audit.settle(publishFailure(io, 'rollback', error));
+  }
+  const gate = await runGate({ root, now, ...trustAnchor(values['trust-anchor']), ...(memory ? { memory } : {}) });
   if (!gate.ok) {
     printDiagnostics(io, root, gate.configDiagnostics);
     io.err('sealpress rollback: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.');
@@ -78,6 +86,7 @@ export async function rollback(args: string[], io: Io): Promise<number> {
   try {
     summary = await runRollback({
       currentPlan: gate.plan,
+      ...(gate.ledger ? { ledger: gate.ledger } : {}),
       archive: new ReleaseArchive(archiveDir(values.archive, root)),
       to,
       signers,

@@ -4,7 +4,7 @@
  * judge each entry against them (approve/). The result plugs into the planner
  * as a pure function of the entry.
  */
-import { decide, prepareRecordsParallel, recordFindings, type ApprovalFinding } from '../approve/index.ts';
+import { decide, prepareRecordsParallel, recordFindings, type ApprovalFinding, type PreparedRecord } from '../approve/index.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { RuleId } from '../diagnostics/rules.ts';
 import { sha256, type RecordFile } from '../load/index.ts';
@@ -12,7 +12,9 @@ import { expiringWarnings } from './freeze.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { ApprovalJudge } from '../plan/index.ts';
 import { assetDigests } from '../validate/index.ts';
-import type { TrustResult } from '../trust/index.ts';
+import { contentPathProblem, withdrawalsByEntry, type LedgerWithdrawal, type ReleaseMemory } from '../release/index.ts';
+import { CLOCK_SKEW_MS, SITE_CODE, type TrustResult } from '../trust/index.ts';
+import { chinaDate } from '../util/dates.ts';
 
 function ruleOf(code: ApprovalFinding['code']): { rule: RuleId; severity: 'error' | 'info' } {
   switch (code) {
@@ -34,7 +36,10 @@ export interface ApprovalSetup {
   judge: ApprovalJudge;
   /** Trust problems and warnings, and unreadable record files. */
   diagnostics: Diagnostic[];
+  /** Every valid withdrawal among the records, for the next release to remember (empty when the trust material does not verify). */
+  withdrawals: LedgerWithdrawal[];
 }
+
 
 export async function approvalJudge(options: {
   group: SiteGroup;
@@ -43,6 +48,8 @@ export async function approvalJudge(options: {
   records: readonly RecordFile[];
   now: Date;
   workers?: number;
+  /** What the latest signed release remembers. */
+  memory?: Pick<ReleaseMemory, 'version' | 'ledger'>;
 }): Promise<ApprovalSetup> {
   const { group, now } = options;
   const diagnostics: Diagnostic[] = [];
@@ -53,6 +60,7 @@ export async function approvalJudge(options: {
     const why = trust.problems[0];
     return {
       diagnostics,
+      withdrawals: [],
       judge: {
         verified: false,
         note: `the trust material does not verify (${trust.problems.length} problem${trust.problems.length === 1 ? '' : 's'}): nothing can be published until it does`,
@@ -88,8 +96,12 @@ export async function approvalJudge(options: {
     }
     return d;
   };
+  const withdrawals = seenWithdrawals(prepared.records, now, digestOf);
+  const remembered = withdrawalsByEntry(options.memory?.ledger);
+  if (options.memory) diagnostics.push(...missingWithdrawals(remembered, withdrawals, options.memory.version, digestOf));
   return {
     diagnostics,
+    withdrawals,
     judge: {
       verified: true,
       note: `approvals verified against policy v${trust.trust.policy.version}, roster v${trust.trust.roster.version}, revocations v${trust.trust.revocations.version}; CA ${trust.trust.anchor.fingerprint.slice(0, 16)}… ${pinned ? '(pinned)' : '(taken from the repository: pin it with --trust-anchor or SEALPRESS_TRUST_ANCHOR)'}`,
@@ -110,6 +122,7 @@ export async function approvalJudge(options: {
           },
           prepared,
           now,
+          (remembered.get(entry.path) ?? []).map((w) => ({ record: w.record, atMs: w.atMs, signer: w.signer })),
         );
         return {
           status: result.status,
@@ -124,4 +137,52 @@ export async function approvalJudge(options: {
       },
     },
   };
+}
+
+/** The valid withdrawals among the verified records (signed no later than the gate's clock), as a ledger lists them. */
+function seenWithdrawals(records: readonly PreparedRecord[], now: Date, digestOf: (file: string) => string): LedgerWithdrawal[] {
+  const out: LedgerWithdrawal[] = [];
+  for (const r of records) {
+    const p = r.payload;
+    if (r.problem || !r.person || !p || p.decision !== 'withdraw' || p.signedAtMs > now.getTime() + CLOCK_SKEW_MS) continue;
+    if (contentPathProblem(r.file, true) !== undefined) continue;
+    for (const item of p.entries) {
+      const site = item.path.split('/')[1] ?? '';
+      // A path no site of any group can hold names no entry: there is nothing to keep off a site.
+      if (!SITE_CODE.test(site) || contentPathProblem(item.path, false) !== undefined) continue;
+      out.push({ entry: item.path, site, signedAt: p.signedAt, signer: r.person.id, record: r.file, sha256: digestOf(r.file) });
+    }
+  }
+  return out;
+}
+
+/**
+ * WITHDRAWAL_MISSING: a remembered withdrawal whose record file is gone or
+ * has other bytes, and that no present withdrawal of the entry as late or
+ * later replaces. The entry stays withdrawn either way (decide); this says
+ * which file to restore.
+ */
+function missingWithdrawals(remembered: ReturnType<typeof withdrawalsByEntry>, present: readonly LedgerWithdrawal[], version: number, digestOf: (file: string) => string): Diagnostic[] {
+  const latest = new Map<string, number>();
+  for (const w of present) latest.set(w.entry, Math.max(latest.get(w.entry) ?? -Infinity, Date.parse(w.signedAt)));
+  const out: Diagnostic[] = [];
+  for (const [entry, list] of remembered) {
+    for (const w of list) {
+      const digest = digestOf(w.record);
+      if (digest === w.sha256 || (latest.get(entry) ?? -Infinity) >= w.atMs) continue;
+      out.push(
+        diagnostic(
+          'approval-invalid',
+          'error',
+          w.record,
+          undefined,
+          `${w.signer} withdrew ${entry} on ${chinaDate(w.atMs)} (${w.signedAt}); signed release v${version} remembers it, but this record file is ${digest === '' ? 'missing' : 'changed'}. The entry stays withdrawn: deleting a withdrawal never brings an entry back [WITHDRAWAL_MISSING]`,
+          {
+            fix: `restore the record from the repository history (\`git log --all -- ${w.record}\`, then \`git checkout <commit> -- ${w.record}\`; its SHA-256 is ${w.sha256}); to publish the entry again, the approvals the policy requires must be signed after the withdrawal`,
+          },
+        ),
+      );
+    }
+  }
+  return out;
 }

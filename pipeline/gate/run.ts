@@ -7,7 +7,8 @@ import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics/index.ts'
 
 type WaivableDiagnostic = Diagnostic & WaivableFinding;
 import { applyWaivers, checksConfigDigest, scanAttachment, scanOptions, toDiagnostic, type ChecksConfig, type WaivableFinding } from '../check/index.ts';
-import { verifyTrust } from '../trust/index.ts';
+import { TRUST_PATHS, verifyTrust, type Trust, type TrustResult } from '../trust/index.ts';
+import { carryLedger, trustRollbacks, type LedgerTrustDoc, type ReleaseLedger, type ReleaseMemory } from '../release/index.ts';
 import { verifyWaivers } from './waivers.ts';
 import { loadApprovalRecords, loadAssets, loadChecksConfig, loadContent, loadSignedRecords, loadSiteGroup, loadTrustFiles, sha256, WAIVERS_DIR } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
@@ -31,6 +32,13 @@ export interface GateOptions {
   workers?: number;
   /** SHA-256 fingerprint of the group CA, pinned from outside the repository. */
   trustAnchor?: string;
+  /**
+   * What the latest signed release remembers (loadMemory): its withdrawals
+   * count as if their records were present, and trust documents older than
+   * it was gated under are refused (Trust model 10). Without it the gate
+   * knows only the files in front of it.
+   */
+  memory?: ReleaseMemory;
 }
 
 /** Milliseconds spent in each part of a run, for `--json` and the benchmark. */
@@ -52,7 +60,17 @@ export interface GateGovernance {
 }
 
 export type GateResult =
-  | { ok: true; group: SiteGroup; plan: Plan; configDiagnostics: Diagnostic[]; timings: GateTimings; checks: ChecksConfig; governance: GateGovernance }
+  | {
+      ok: true;
+      group: SiteGroup;
+      plan: Plan;
+      configDiagnostics: Diagnostic[];
+      timings: GateTimings;
+      checks: ChecksConfig;
+      governance: GateGovernance;
+      /** What a release of this plan remembers: the memory given, with the withdrawals and trust versions of this run added. */
+      ledger: ReleaseLedger | undefined;
+    }
   | { ok: false; configDiagnostics: Diagnostic[] };
 
 export async function runGate(options: GateOptions): Promise<GateResult> {
@@ -73,7 +91,9 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
 
   // The trust material is verified first: waivers (below) and approvals rest on it.
   const trustFiles = loadTrustFiles(root);
-  const trust = verifyTrust(trustFiles.files, { now, ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}) });
+  const verified = verifyTrust(trustFiles.files, { now, ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}) });
+  // An older trust document than a release was gated under is a rollback (an older revocation list restored): refused.
+  const trust = rememberedTrust(verified, options.memory);
   const waiverFiles = loadSignedRecords(root, WAIVERS_DIR);
   const { waivers, diagnostics: waiverDiagnostics } = verifyWaivers(waiverFiles.records, trust.ok ? trust.trust : undefined, now);
   // Column governance: the office's signed column change requests decide which columns each sub-site has (pipeline/govern).
@@ -144,11 +164,43 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     records: records.records,
     now,
     ...(options.workers ? { workers: options.workers } : {}),
+    ...(options.memory ? { memory: options.memory } : {}),
   });
   const t4 = performance.now();
   const plan = planEntries(validated, [...content.diagnostics, ...trustFiles.diagnostics, ...waiverFiles.diagnostics, ...waiverDiagnostics, ...records.diagnostics, ...approvals.diagnostics, ...governDiagnostics], now, approvals.judge);
   const t5 = performance.now();
   // Deciding happens inside planning, so the approval figure includes it (planning alone is cheap).
   const timings: GateTimings = { load: t1 - t0, analyse: t2 - t1, validate: t3 - t2, approvals: t4 - t3 + (t5 - t4), total: t5 - t0 };
-  return { ok: true, group: governed, plan, configDiagnostics: config.diagnostics, timings, checks: checksConfig.config, governance: { columns: governance.sites, administrators: register.records, calendar: calendar.calendar } };
+  const current = verified.ok ? { versions: trustVersions(verified.trust), ca: verified.trust.anchor.fingerprint } : undefined;
+  // Trust versions count within one CA: under a new CA (a new trust domain) only the withdrawals are carried.
+  const remembered = options.memory?.ledger && current && options.memory.caFingerprint !== current.ca ? { ...options.memory.ledger, trust: current.versions } : options.memory?.ledger;
+  const ledger = carryLedger(remembered, approvals.withdrawals, current?.versions);
+  return { ok: true, group: governed, plan, configDiagnostics: config.diagnostics, timings, checks: checksConfig.config, governance: { columns: governance.sites, administrators: register.records, calendar: calendar.calendar }, ledger };
+}
+
+/** The versions of the signed trust documents. */
+export function trustVersions(trust: Trust): Record<LedgerTrustDoc, number> {
+  return { root: trust.root.version, roster: trust.roster.version, policy: trust.policy.version, revocations: trust.revocations.version };
+}
+
+/**
+ * The trust material as the gate may use it: refused (TRUST_ROLLBACK) when a
+ * document is older than the one the remembered release was gated under, under
+ * the same CA (another CA is another trust domain, with versions of its own).
+ */
+export function rememberedTrust(trust: TrustResult, memory: ReleaseMemory | undefined): TrustResult {
+  const remembered = memory?.ledger?.trust;
+  if (!trust.ok || !memory || !remembered || memory.caFingerprint !== trust.trust.anchor.fingerprint) return trust;
+  const back = trustRollbacks(trustVersions(trust.trust), remembered);
+  if (back.length === 0) return trust;
+  return {
+    ok: false,
+    warnings: trust.warnings,
+    problems: back.map((b) => ({
+      code: 'TRUST_ROLLBACK' as const,
+      file: TRUST_PATHS[b.doc],
+      message: `${TRUST_PATHS[b.doc]} is version ${b.have}, older than version ${b.remembered} that signed release v${memory.version} was gated under: an older signed document was restored (a revocation or a withdrawn right may have been undone)`,
+      fix: `restore the newest signed ${TRUST_PATHS[b.doc]} (version ${b.remembered} or later, from the repository history or the release archive) and tell the security administrators`,
+    })),
+  };
 }

@@ -2,7 +2,11 @@
 export type PublishErrorCode =
   | 'TRUST_UNREADABLE'
   | 'RELEASE_REFUSED'
-  | 'ARCHIVE_MISSING';
+  | 'ARCHIVE_MISSING'
+  /** A trust document is older than the one the latest signed release was gated under. */
+  | 'TRUST_ROLLBACK'
+  /** The archive's latest release cannot be read or verified, so the gate's memory is unknown. */
+  | 'MEMORY_UNVERIFIED';
 
 export class PublishError extends Error {
   readonly code: PublishErrorCode;

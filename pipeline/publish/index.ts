@@ -6,3 +6,4 @@ export * from './publish.ts';
 export * from './verify.ts';
 export * from './rollback.ts';
 export * from './seals.ts';
+export * from './memory.ts';

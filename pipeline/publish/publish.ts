@@ -14,6 +14,7 @@ import { archiveRelease, ReleaseArchive } from '../release/index.ts';
 import type { Signer } from '../trust/index.ts';
 import { deployMirror, type MirrorOutcome } from './mirrors.ts';
 import { makeRelease, preflightSigners, readTrustBytes, sourceCommit } from './release.ts';
+import { loadMemory, refuseTrustRollback } from './memory.ts';
 import { hasErrors } from '../diagnostics/index.ts';
 import { loadSiteGroup } from '../load/index.ts';
 import type { AuditSink } from './audit.ts';
@@ -47,6 +48,8 @@ export interface PublishSummary {
   files: number;
   bytes: number;
   archive: { dir: string; objectsAdded: number; offsite: { target: string; ok: boolean; error?: string }[] };
+  /** The release whose memory the gate used, and what this release remembers. */
+  memory: { from?: number; withdrawals: number };
   mirrors: MirrorOutcome[];
   timings: Record<string, number>;
 }
@@ -71,9 +74,20 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   if (config.group && !hasErrors(config.diagnostics)) {
     preflightSigners({ group: config.group, trust, signers: options.signers, now, ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}) });
   }
+  // What the signed releases remember (Trust model 10): a withdrawal whose record was deleted, the trust documents' versions.
+  const archive = new ReleaseArchive(options.archiveDir);
+  const memory = await step('memory', () => loadMemory(archive, options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}));
+  refuseTrustRollback(memory, trust, now, options.trustAnchor);
 
   const built = await step('build', () =>
-    buildSites({ root, now, ...(options.cache === false ? { cache: false } : {}), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
+    buildSites({
+      root,
+      now,
+      ...(options.cache === false ? { cache: false } : {}),
+      ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}),
+      ...(memory ? { memory } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    }),
   );
   if (!built.ok) {
     await options.audit.record({ action: 'gate', outcome: 'refused', details: { reason: 'configuration invalid' } });
@@ -82,7 +96,6 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const counts = summarise(built.plan);
   await options.audit.record({ action: 'gate', outcome: 'ok', sites: [...built.group.sites.keys()], details: { ...counts } });
 
-  const archive = new ReleaseArchive(options.archiveDir);
   const version = (archive.latest() ?? 0) + 1;
   const commit = sourceCommit(root);
   const head = await options.audit.head();
@@ -100,6 +113,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}),
       ...(commit ? { commit } : {}),
       ...(head ? { audit: head } : {}),
+      ...(built.ledger ? { ledger: built.ledger } : {}),
     }),
   );
   options.onProgress?.({ type: 'step', message: `release v${version}: archiving ${made.manifest.files.length} files…` });
@@ -145,6 +159,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     files: made.manifest.files.length,
     bytes,
     archive: { dir: options.archiveDir, objectsAdded: archived.objectsAdded, offsite },
+    memory: { ...(memory ? { from: memory.version } : {}), withdrawals: made.manifest.ledger?.withdrawals.length ?? 0 },
     mirrors,
     timings,
   };

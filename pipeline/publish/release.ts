@@ -21,6 +21,7 @@ import {
   signRelease,
   verifyRelease,
   type ManifestEntry,
+  type ReleaseLedger,
   type ReleaseManifest,
   type ReleaseTrustFile,
 } from '../release/index.ts';
@@ -77,6 +78,8 @@ export interface MakeReleaseOptions {
   rollbackOf?: number;
   /** Reuse the files of an earlier release instead of listing a tree (rollback). */
   files?: ReleaseManifest['files'];
+  /** What the release remembers for the next gate (the gate's `ledger`). */
+  ledger?: ReleaseLedger;
 }
 
 export interface MadeRelease {
@@ -103,6 +106,7 @@ export async function makeRelease(options: MakeReleaseOptions): Promise<MadeRele
     }),
     files,
     entries: releaseEntries(options.plan),
+    ...(options.ledger ? { ledger: options.ledger } : {}),
   });
   return signAndCheck(manifest, options);
 }

@@ -12,7 +12,8 @@ import { PublishError } from './errors.ts';
 import { deployMirror, type MirrorOutcome } from './mirrors.ts';
 import { releaseFromArchive, signAndCheck, type TrustBytes } from './release.ts';
 import type { Plan } from '../plan/index.ts';
-import { RELEASE_TRUST_FILES, RELEASE_TRUST_KEYS, trustDigests, verifyRelease, type ReleaseArchive } from '../release/index.ts';
+import { carryLedger, RELEASE_TRUST_FILES, RELEASE_TRUST_KEYS, trustDigests, verifyRelease, type ReleaseArchive, type ReleaseLedger } from '../release/index.ts';
+import { loadMemory, refuseTrustRollback } from './memory.ts';
 import { inspectCertificate, isoInstant, parseEnvelope, revocationAt, verifyTrust, type Signer, type TrustFiles } from '../trust/index.ts';
 import type { AuditSink } from './audit.ts';
 
@@ -29,6 +30,12 @@ export interface RollbackOptions {
   audit: AuditSink;
   /** The gate's plan now: entries withdrawn or taken down since the old release are not published again. */
   currentPlan: Plan;
+  /**
+   * The gate's ledger now, run with the latest release's memory: the rollback
+   * release remembers at least what the latest release did (the memory never
+   * goes back with the content).
+   */
+  ledger?: ReleaseLedger;
 }
 
 /** Signers of the envelope (among `signers`, who counted) revoked at `now` under the current trust documents. */
@@ -86,7 +93,11 @@ export async function rollback(options: RollbackOptions): Promise<RollbackSummar
   }
   const version = (archive.latest() ?? 0) + 1;
   const head = await options.audit.head();
-  const { audit: _sealed, commit, ...kept } = checked.manifest;
+  const { audit: _sealed, commit, ledger: _older, ...kept } = checked.manifest;
+  // The newest memory wins: the latest release's ledger with what the gate saw now, never the old release's alone.
+  const latest = await loadMemory(archive, options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {});
+  refuseTrustRollback(latest, options.trust, now, options.anchorFingerprint);
+  const ledger = options.ledger ? carryLedger({ withdrawals: latest?.ledger?.withdrawals ?? [], trust: options.ledger.trust }, options.ledger.withdrawals, options.ledger.trust) : latest?.ledger;
   const manifest = {
     ...kept,
     ...(commit ? { commit } : {}),
@@ -96,6 +107,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackSummar
     rollbackOf: to,
     trust: trustDigests(options.trust),
     ...(head ? { audit: head } : {}),
+    ...(ledger ? { ledger } : {}),
   };
   const made = signAndCheck(manifest, { signers: options.signers, trust: options.trust, now, ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}) });
   for (const name of RELEASE_TRUST_FILES) archive.putBytes(options.trust[name]);

@@ -26,7 +26,7 @@ import { SHA256_HEX } from '../trust/schema.ts';
 import { publishNoReplace, publishNoReplaceSync, syncDir, syncDirSync, tempName, writeTempSync } from './atomic.ts';
 import { HASH_CONCURRENCY, mapLimit } from './collect.ts';
 import { ReleaseError } from './errors.ts';
-import { RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
+import { LEDGER_TRUST_DOCS, RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseLedger, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
 import { MAX_RELEASE_VERSION, readManifest } from './read.ts';
 import { MAX_RELEASE_ENVELOPE_BYTES } from './verify.ts';
 
@@ -34,7 +34,8 @@ const RELEASE_NAME = /^(\d{10})\.dsse\.json$/;
 const CHUNK = 1 << 20;
 
 export interface IntegrityProblem {
-  code: 'ARCHIVE_CORRUPT' | 'ARCHIVE_MISSING' | 'ARCHIVE_STRAY';
+  /** ARCHIVE_MEMORY_LOST: a release remembers less than the release before it (a withdrawal dropped, a trust version lowered). */
+  code: 'ARCHIVE_CORRUPT' | 'ARCHIVE_MISSING' | 'ARCHIVE_STRAY' | 'ARCHIVE_MEMORY_LOST';
   /** Path relative to the archive folder. */
   path: string;
   message: string;
@@ -347,6 +348,8 @@ export class ReleaseArchive {
     });
     const releasesDir = join(this.dir, 'releases');
     let releases = 0;
+    // Releases are listed in version order: each must remember all the one before it did (Trust model 10).
+    let remembered: { version: number; ledger: ReleaseLedger; ca: string } | undefined;
     for (const name of await listOrEmpty(releasesDir)) {
       const rel = `releases/${name}`;
       const m = RELEASE_NAME.exec(name);
@@ -371,6 +374,10 @@ export class ReleaseArchive {
         problems.push({ code: 'ARCHIVE_CORRUPT', path: rel, message: `holds release ${read.manifest.version}, not the version its name says` });
         continue;
       }
+      // Trust versions compare within one CA only: a new CA (the demo's, renewed) starts a trust domain of its own.
+      const lost = remembered && memoryLost(remembered.ledger, read.manifest.ledger, remembered.ca === read.manifest.trust['ca.pem']);
+      if (remembered && lost) problems.push({ code: 'ARCHIVE_MEMORY_LOST', path: rel, message: `release ${read.manifest.version} remembers less than release ${remembered.version}: ${lost}; the gate would forget it` });
+      if (read.manifest.ledger) remembered = { version: read.manifest.version, ledger: read.manifest.ledger, ca: read.manifest.trust['ca.pem'] };
       const missing = releaseObjects(read.manifest).filter((sha) => !present.has(sha));
       if (missing.length > 0) problems.push({ code: 'ARCHIVE_MISSING', path: rel, message: `${missing.length} object(s) of this release are missing or corrupted (first: ${missing[0]})` });
     }
@@ -568,4 +575,14 @@ export async function archiveRelease(
   archive.putRelease(manifest.version, envelope);
   syncDirSync(archive.dir);
   return { objectsAdded, bytesAdded };
+}
+
+/** What `later` forgot of `earlier` (a withdrawal, a trust version), described, or undefined. */
+function memoryLost(earlier: ReleaseLedger, later: ReleaseLedger | undefined, sameCa: boolean): string | undefined {
+  if (!later) return 'it has no ledger';
+  const kept = new Set(later.withdrawals.map((w) => `${w.entry}\u0000${w.sha256}`));
+  const dropped = earlier.withdrawals.find((w) => !kept.has(`${w.entry}\u0000${w.sha256}`));
+  if (dropped) return `the withdrawal of ${dropped.entry} (${dropped.record}) is dropped`;
+  const lower = sameCa ? LEDGER_TRUST_DOCS.find((d) => later.trust[d] < earlier.trust[d]) : undefined;
+  return lower ? `${lower} v${later.trust[lower]} is lower than v${earlier.trust[lower]}` : undefined;
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { canonicalBytes, parseStrictJsonBytes } from '../trust/canonical.ts';
 import { isoInstant } from '../trust/time.ts';
 import { ReleaseError } from './errors.ts';
-import { RELEASE_FORMAT, RELEASE_TRUST_FILES, type ManifestEntry, type ManifestFile, type ManifestSite, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
+import { RELEASE_FORMAT, RELEASE_TRUST_FILES, type ManifestEntry, type ManifestFile, type ManifestSite, type ReleaseLedger, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
 import { readManifest } from './read.ts';
 
 export interface ManifestInput {
@@ -24,6 +24,8 @@ export interface ManifestInput {
   sites: readonly ManifestSite[];
   files: readonly ManifestFile[];
   entries: readonly ManifestEntry[];
+  /** What the gate remembers for the next release (carryLedger). */
+  ledger?: ReleaseLedger;
 }
 
 /** SHA-256 (hex) of each trust document, for `manifest.trust`. */
@@ -61,6 +63,7 @@ export function buildManifest(input: ManifestInput): ReleaseManifest {
   if (input.commit !== undefined) draft.commit = input.commit;
   if (input.rollbackOf !== undefined) draft.rollbackOf = input.rollbackOf;
   if (input.audit !== undefined) draft.audit = { seq: input.audit.seq, hash: input.audit.hash };
+  if (input.ledger !== undefined) draft.ledger = { withdrawals: input.ledger.withdrawals.map((w) => ({ ...w })), trust: { ...input.ledger.trust } };
   return checkedManifest(draft);
 }
 

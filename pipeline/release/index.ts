@@ -7,4 +7,5 @@ export * from './collect.ts';
 export * from './sign.ts';
 export * from './verify.ts';
 export * from './seen.ts';
+export * from './ledger.ts';
 export * from './archive.ts';

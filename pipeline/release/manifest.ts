@@ -52,6 +52,42 @@ export interface ManifestEntry {
   approvals: string[];
 }
 
+/**
+ * A withdrawal the gate saw, remembered by every later release (Trust model 10:
+ * taking out is permanent). Deleting the record file from the repository does
+ * not make the gate forget it: the next release's gate reads this memory back.
+ */
+export interface LedgerWithdrawal {
+  /** Repo-relative path of the withdrawn entry, `content/<site>/<column>/<slug>.md`. */
+  entry: string;
+  site: string;
+  /** When the withdrawal was signed (ISO instant with offset, as signed). */
+  signedAt: string;
+  /** Person id of the signer. */
+  signer: string;
+  /** Repo-relative path of the record file, `content/_approvals/…`. */
+  record: string;
+  /** SHA-256 of the record file's bytes. */
+  sha256: string;
+}
+
+/** The trust documents whose versions only move forward; the CA has no version. */
+export const LEDGER_TRUST_DOCS = ['root', 'roster', 'policy', 'revocations'] as const;
+export type LedgerTrustDoc = (typeof LEDGER_TRUST_DOCS)[number];
+
+/**
+ * What a release remembers for the next gate: state that only moves forward,
+ * as TUF's versions do. Signed with the manifest by the release signer, kept
+ * in the archive and on every mirror, where the repository's writers cannot
+ * rewrite it. A manifest without a ledger (made before it existed) remembers nothing.
+ */
+export interface ReleaseLedger {
+  /** Every valid withdrawal seen by this release's gate or remembered from earlier releases, sorted by entry, time, record. */
+  withdrawals: LedgerWithdrawal[];
+  /** The version of each trust document the release was gated under (never lower than an earlier release's). */
+  trust: Record<LedgerTrustDoc, number>;
+}
+
 export interface ReleaseManifest {
   type: 'release';
   format: typeof RELEASE_FORMAT;
@@ -74,4 +110,6 @@ export interface ReleaseManifest {
   sites: ManifestSite[];
   files: ManifestFile[];
   entries: ManifestEntry[];
+  /** The gate's memory carried forward (absent in manifests made before it existed). */
+  ledger?: ReleaseLedger;
 }

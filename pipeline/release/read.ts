@@ -4,18 +4,22 @@
  * and reported at once (STYLE 8); the result is a typed copy of the known
  * fields. Unknown top-level fields are left alone (they stay in the signed
  * bytes; a later version may read them), but unknown fields inside `trust`,
- * `audit`, a site, a file or an entry are refused: there they would be a
- * binding this version cannot check.
+ * `audit`, a site, a file, an entry or the `ledger` are refused: there they
+ * would be a binding (or a memory) this version cannot check.
  */
 import type { Read } from '../trust/documents.ts';
-import { join, Reader, SHA256_HEX, SITE_CODE, type Json } from '../trust/schema.ts';
+import { join, PERSON_ID, Reader, SHA256_HEX, SITE_CODE, type Json } from '../trust/schema.ts';
 import { releasePathProblem, segmentProblem } from './paths.ts';
 import {
+  LEDGER_TRUST_DOCS,
   RELEASE_FORMAT,
   RELEASE_TRUST_FILES,
+  type LedgerTrustDoc,
+  type LedgerWithdrawal,
   type ManifestEntry,
   type ManifestFile,
   type ManifestSite,
+  type ReleaseLedger,
   type ReleaseManifest,
   type ReleaseTrustFile,
 } from './manifest.ts';
@@ -79,13 +83,79 @@ export function readManifest(value: unknown): Read<ReleaseManifest> {
   const codes = new Set((sites ?? []).map((s) => s.code));
   const files = readFiles(r, o, codes);
   const entries = readEntries(r, o, codes);
+  const ledger = o.ledger === undefined ? undefined : readLedger(r, o.ledger);
 
   if (version === undefined || group === undefined || !createdAt || !expires || !trust || !sites || !files || !entries || r.problems.length > 0) return fail(r);
   const manifest: ReleaseManifest = { type: 'release', format: RELEASE_FORMAT, version, group, createdAt: createdAt.text, expires: expires.text, trust, sites, files, entries };
   if (commit !== undefined) manifest.commit = commit;
   if (rollbackOf !== undefined) manifest.rollbackOf = rollbackOf;
   if (audit !== undefined) manifest.audit = audit;
+  if (ledger !== undefined) manifest.ledger = ledger;
   return { ok: true, value: manifest };
+}
+
+/** Path problems of a repo-relative path under content/ (an entry, or a record when `record`), or undefined. */
+export function contentPathProblem(path: string, record: boolean): string | undefined {
+  const segments = path.split('/');
+  const bad = path.startsWith('/') ? 'is absolute' : segments.map(segmentProblem).find((p) => p !== undefined);
+  if (bad !== undefined) return bad;
+  if (segments[0] !== 'content' || segments.length < (record ? 2 : 4)) return record ? 'is not a file under content/' : 'is not content/<site>/<column>/<file>';
+  return undefined;
+}
+
+/**
+ * The ledger, strictly: it is the gate's memory, so a field this version
+ * does not know, a duplicate or a malformed withdrawal refuses the manifest
+ * rather than being forgotten.
+ */
+function readLedger(r: Reader, value: unknown): ReleaseLedger | undefined {
+  const lo = r.object(value, 'ledger');
+  if (!lo) return undefined;
+  r.onlyKnown(lo, 'ledger', ['withdrawals', 'trust']);
+  const to = r.object(lo.trust, 'ledger.trust');
+  const trust: Partial<Record<LedgerTrustDoc, number>> = {};
+  if (to) {
+    r.onlyKnown(to, 'ledger.trust', LEDGER_TRUST_DOCS);
+    for (const doc of LEDGER_TRUST_DOCS) {
+      const v = r.integer(to, doc, 'ledger.trust', 1);
+      if (v !== undefined) trust[doc] = v;
+    }
+  }
+  const list = r.array(lo, 'withdrawals', 'ledger', 0, MAX_MANIFEST_ENTRIES);
+  const withdrawals: LedgerWithdrawal[] = [];
+  const seen = new Set<string>();
+  let previous: string | undefined;
+  list?.forEach((w, i) => {
+    const at = `ledger.withdrawals[${i}]`;
+    const wo = r.object(w, at);
+    if (!wo) return;
+    r.onlyKnown(wo, at, ['entry', 'site', 'signedAt', 'signer', 'record', 'sha256']);
+    const entry = r.string(wo, 'entry', at, { max: 1024 });
+    const site = r.string(wo, 'site', at, { pattern: SITE_CODE, hint: 'an 11-digit site code' });
+    const signedAt = r.instant(wo, 'signedAt', at);
+    const signer = r.string(wo, 'signer', at, { pattern: PERSON_ID, hint: 'a person id' });
+    const record = r.string(wo, 'record', at, { max: 1024 });
+    const sha256 = digest(r, wo, 'sha256', at);
+    for (const [key, path, isRecord] of [['entry', entry, false], ['record', record, true]] as const) {
+      const bad = path === undefined ? undefined : contentPathProblem(path, isRecord);
+      if (bad !== undefined) r.problem(join(at, key), `${JSON.stringify(path!.slice(0, 120))} ${bad}`);
+    }
+    if (entry !== undefined && site !== undefined && entry.split('/')[1] !== site) r.problem(join(at, 'site'), `${site} is not the site of ${JSON.stringify(entry.slice(0, 120))}`);
+    if (entry === undefined || site === undefined || !signedAt || signer === undefined || record === undefined || sha256 === undefined) return;
+    const key = ledgerKey({ entry, record, sha256 });
+    if (seen.has(`${entry}\u0000${sha256}`)) r.problem(at, `the withdrawal ${sha256.slice(0, 16)}… of ${JSON.stringify(entry.slice(0, 120))} is listed twice`);
+    else if (previous !== undefined && !(previous < key)) r.problem(at, 'is out of order: withdrawals are sorted by entry, record and digest');
+    seen.add(`${entry}\u0000${sha256}`);
+    previous = key;
+    withdrawals.push({ entry, site, signedAt: signedAt.text, signer, record, sha256 });
+  });
+  if (!list || withdrawals.length !== list.length || !LEDGER_TRUST_DOCS.every((d) => trust[d] !== undefined)) return undefined;
+  return { withdrawals, trust: trust as Record<LedgerTrustDoc, number> };
+}
+
+/** The order of ledger withdrawals (JavaScript string order of entry, record, digest). */
+export function ledgerKey(w: Pick<LedgerWithdrawal, 'entry' | 'record' | 'sha256'>): string {
+  return `${w.entry}\u0000${w.record}\u0000${w.sha256}`;
 }
 
 function readTrust(r: Reader, o: Json): Record<ReleaseTrustFile, string> | undefined {

@@ -56,7 +56,9 @@ export type TrustProblemCode =
   | 'TRUST_ANCHOR_MISMATCH'
   | 'TRUST_ANCHOR_INVALID'
   | 'TRUST_EXPIRED'
-  | 'TRUST_NOT_YET_VALID';
+  | 'TRUST_NOT_YET_VALID'
+  /** A document older than the one the latest signed release was gated under (the gate's memory, Trust model 10). */
+  | 'TRUST_ROLLBACK';
 
 export type TrustWarningCode =
   | 'TRUST_ANCHOR_NOT_PINNED'

@@ -13,6 +13,7 @@ import {
   SeenVersions,
   signRelease,
   verifyRelease,
+  type ReleaseLedger,
   type ReleaseManifest,
   type ReleaseTrustFile,
 } from '../../pipeline/release/index.ts';
@@ -44,9 +45,9 @@ const SITE_FILES = {
 };
 
 /** Build, sign and archive a release of `tree` as `version`; returns what was signed. */
-async function release(archive: ReleaseArchive, treeDir: string, version: number) {
+async function release(archive: ReleaseArchive, treeDir: string, version: number, ledger?: ReleaseLedger) {
   const files = await collectReleaseFiles(treeDir, [MAIN, SUB]);
-  const manifest = fx.manifest(trust, { version, files });
+  const manifest = fx.manifest(trust, { version, files, ...(ledger ? { ledger } : {}) });
   const envelope = signRelease(manifest, [fx.chen]);
   const added = await archiveRelease(archive, treeDir, manifest, envelope, trust);
   return { manifest, envelope, added };
@@ -199,6 +200,31 @@ describe('corruption and the off-site copy', () => {
     const target = fresh('offsite');
     await expect(archive.replicateTo(target)).rejects.toMatchObject({ code: 'ARCHIVE_CORRUPT' });
     expect(existsSync(join(target, 'releases'))).toBe(false);
+  });
+
+  test('a release that remembers less than the one before it (a withdrawal dropped, a trust version lowered) is reported, and not replicated', async () => {
+    const dir = fresh('archive');
+    const archive = new ReleaseArchive(dir);
+    const tree = tempTree(SITE_FILES);
+    const trustV = { root: 1, roster: 1, policy: 1, revocations: 2 };
+    const withdrawal = { entry: `content/${MAIN}/tzgg/a.md`, site: MAIN, signedAt: '2026-09-30T01:00:00Z', signer: 'zhangwei', record: `content/_approvals/${MAIN}/w.json`, sha256: 'a'.repeat(64) };
+    await release(archive, tree.dir, 1);
+    await release(archive, tree.dir, 2, { withdrawals: [withdrawal], trust: trustV });
+    await release(archive, tree.dir, 3, { withdrawals: [withdrawal], trust: { ...trustV, revocations: 3 } });
+    expect((await archive.verifyIntegrity()).problems).toEqual([]);
+    await release(archive, tree.dir, 4, { withdrawals: [], trust: { ...trustV, revocations: 3 } });
+    await release(archive, tree.dir, 5, { withdrawals: [], trust: trustV });
+    await release(archive, tree.dir, 6);
+    tree.cleanup();
+    const report = await archive.verifyIntegrity();
+    expect(report.problems.map((p) => [p.code, p.path, p.message.replace(/:.*/, '')])).toEqual([
+      ['ARCHIVE_MEMORY_LOST', 'releases/0000000004.dsse.json', 'release 4 remembers less than release 3'],
+      ['ARCHIVE_MEMORY_LOST', 'releases/0000000005.dsse.json', 'release 5 remembers less than release 4'],
+      ['ARCHIVE_MEMORY_LOST', 'releases/0000000006.dsse.json', 'release 6 remembers less than release 5'],
+    ]);
+    expect(report.problems[0]!.message).toContain(`the withdrawal of content/${MAIN}/tzgg/a.md`);
+    expect(report.problems[1]!.message).toContain('revocations v2 is lower than v3');
+    await expect(archive.replicateTo(fresh('offsite'))).rejects.toMatchObject({ code: 'ARCHIVE_CORRUPT' });
   });
 
   test('stray files in the archive are reported', async () => {
