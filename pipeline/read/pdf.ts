@@ -1,0 +1,127 @@
+/**
+ * PDF read with pdfjs-dist (its legacy build, the one for Node): the text of
+ * every page, annotations (notes, form fields, links), the Info dictionary
+ * and XMP metadata, form field values and embedded files. JavaScript and
+ * Launch actions are listed as active content, whatever they do.
+ *
+ * pdfjs runs here without a canvas, without fonts of the system, without
+ * eval and without fetching anything: character maps and standard fonts come
+ * from its own package folder. It runs inside the reading worker
+ * (pool.ts), which a time limit stops.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { emptyDocument, UnreadableError, type ReadDocument, type ReadLimits } from './document.ts';
+
+const require = createRequire(import.meta.url);
+const PDFJS_DIR = dirname(require.resolve('pdfjs-dist/package.json'));
+
+const INFO_NAMES: Record<string, string> = { Title: '标题', Author: '作者', Subject: '主题', Keywords: '关键词', Creator: '创建程序', Producer: '生成程序' };
+
+/** Names of files a reader's system would run. */
+const EXECUTABLE = /\.(?:exe|com|bat|cmd|scr|pif|msi|dll|js|jse|vbs|vbe|wsf|wsh|ps1|hta|jar|sh|app|lnk|reg)$/i;
+
+/** Action tokens searched in the file's own bytes as well: an action in an object pdfjs never visits still counts. */
+const ACTION_TOKENS: [RegExp, string][] = [
+  [/\/JavaScript(?![A-Za-z0-9])|\/JS(?![A-Za-z0-9])/, 'JavaScript'],
+  [/\/Launch(?![A-Za-z0-9])/, 'a Launch action (it starts a program)'],
+  [/\/RichMedia(?![A-Za-z0-9])/, 'rich media (Flash)'],
+];
+
+interface TextItemLike {
+  str?: string;
+  hasEOL?: boolean;
+}
+
+export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
+  const doc = emptyDocument('pdf');
+  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  for (const [re, what] of ACTION_TOKENS) if (re.test(raw)) doc.active.push({ where: '动作', what });
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    useWorkerFetch: false,
+    isOffscreenCanvasSupported: false,
+    stopAtErrors: true,
+    enableXfa: false,
+    verbosity: 0,
+    cMapUrl: `${join(PDFJS_DIR, 'cmaps')}/`,
+    cMapPacked: true,
+    standardFontDataUrl: `${join(PDFJS_DIR, 'standard_fonts')}/`,
+  });
+  let pdf;
+  try {
+    pdf = await task.promise;
+  } catch (error) {
+    await task.destroy();
+    const message = (error as Error).message;
+    if ((error as Error).name === 'PasswordException') throw new UnreadableError('the PDF is protected by a password: its content cannot be read', 'remove the password (in WPS or Acrobat: 文件 → 属性 → 安全性) and attach the file again');
+    throw new UnreadableError(`the file is not a readable PDF (${message})`, 'export the PDF again from the original document (文件 → 另存为 → PDF) and attach that copy');
+  }
+  try {
+    if (pdf.numPages > limits.maxPages) throw new UnreadableError(`the PDF has ${pdf.numPages} pages, more than the ${limits.maxPages} the checks read`, 'split the document into smaller files and attach each');
+    const meta = await pdf.getMetadata();
+    const info = (meta.info ?? {}) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(info)) {
+      if (key === 'Custom' && value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (typeof v === 'string' || typeof (v as { name?: string })?.name === 'string') add(doc, `属性 › 自定义 › ${k}`, typeof v === 'string' ? v : (v as { name: string }).name);
+      } else if (typeof value === 'string' && !/Date$|^PDFFormatVersion$|^Language$/.test(key)) add(doc, `属性 › ${INFO_NAMES[key] ?? key}`, value);
+    }
+    const xmp = (meta.metadata as { getRaw?: () => string } | null)?.getRaw?.();
+    if (xmp) add(doc, '属性 › XMP', xmp);
+
+    const js = await pdf.getJSActions();
+    if (js && Object.keys(js).length > 0) doc.active.push({ where: '文档脚本', what: `JavaScript (${Object.keys(js).join(', ')})` });
+    const fields = (await pdf.getFieldObjects()) as Record<string, { value?: unknown; actions?: unknown }[]> | null;
+    for (const [name, list] of Object.entries(fields ?? {})) {
+      for (const f of list) {
+        if (typeof f.value === 'string') add(doc, `表单域 › ${name}`, f.value);
+        else if (Array.isArray(f.value)) add(doc, `表单域 › ${name}`, f.value.join('\n'));
+        if (f.actions && Object.keys(f.actions).length > 0) doc.active.push({ where: `表单域 › ${name}`, what: 'JavaScript in a form field' });
+      }
+    }
+    const attachments = ((await pdf.getAttachments()) ?? {}) as Record<string, { filename: string; content: Uint8Array }>;
+    for (const a of Object.values(attachments)) embed(doc, `附件 › ${a.filename}`, a.filename, a.content);
+
+    for (let n = 1; n <= pdf.numPages; n++) {
+      const page = await pdf.getPage(n);
+      const content = await page.getTextContent();
+      let text = '';
+      for (const item of content.items as TextItemLike[]) {
+        if (typeof item.str === 'string') text += item.str;
+        if (item.hasEOL) text += '\n';
+      }
+      add(doc, `第${n}页`, text);
+      for (const a of (await page.getAnnotations()) as Record<string, unknown>[]) {
+        const kind = String(a.subtype ?? 'Annot');
+        const where = `第${n}页 › 注释（${kind}）`;
+        for (const key of ['contentsObj', 'titleObj', 'richText'] as const) {
+          const s = (a[key] as { str?: string } | undefined)?.str;
+          if (s) add(doc, where, s);
+        }
+        for (const key of ['url', 'unsafeUrl', 'alternativeText', 'fieldValue'] as const) if (typeof a[key] === 'string') add(doc, where, a[key]);
+        if (a.actions && typeof a.actions === 'object' && Object.keys(a.actions).length > 0) doc.active.push({ where, what: 'JavaScript in an annotation' });
+        const file = a.file as { filename?: string; content?: Uint8Array } | undefined;
+        if (file?.content && file.filename) embed(doc, `${where} › ${file.filename}`, file.filename, file.content);
+        if (kind === 'Text' || kind === 'FreeText' || kind === 'Popup') doc.hidden.push({ where, what: 'a comment (注释)' });
+      }
+      page.cleanup();
+    }
+  } finally {
+    await pdf.destroy();
+  }
+  return doc;
+}
+
+function add(doc: ReadDocument, where: string, text: string): void {
+  if (text.trim() !== '') doc.texts.push({ where, text });
+}
+
+function embed(doc: ReadDocument, where: string, name: string, content: Uint8Array): void {
+  if (EXECUTABLE.test(name)) doc.active.push({ where, what: `an embedded program (${name})` });
+  else doc.embedded.push({ where, name, bytes: content });
+}
+
