@@ -209,6 +209,9 @@ export function scanDocument(name: string, doc: ReadDocument, options: ScanOptio
       findings.push(f);
     }
   }
+  for (const c of doc.covered) {
+    findings.push(fileFinding(name, 'attachment-redaction', c.text, `text lies under a filled box drawn over it: the box hides it on screen and on paper, but the text is still in the file (a fake redaction)`, { location: c.where }));
+  }
   for (const h of doc.hidden) {
     findings.push(fileFinding(name, 'attachment-hidden', `${h.where}\u0000${h.what}`, `the published file keeps ${h.what}: anyone who downloads it can show it`, { location: h.where }));
   }

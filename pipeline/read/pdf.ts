@@ -31,6 +31,69 @@ const ACTION_TOKENS: [RegExp, string][] = [
 interface TextItemLike {
   str?: string;
   hasEOL?: boolean;
+  transform?: number[];
+  width?: number;
+  height?: number;
+}
+
+type Matrix = [number, number, number, number, number, number];
+type Box = [number, number, number, number];
+
+const multiply = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[2] * n[1],
+  m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3],
+  m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4],
+  m[1] * n[4] + m[3] * n[5] + m[5],
+];
+const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+const inside = (b: Box, x: number, y: number) => x >= b[0] - 1 && x <= b[2] + 1 && y >= b[1] - 1 && y <= b[3] + 1;
+
+/** A fill colour dark enough to hide text: what a black-box "redaction" is drawn with. */
+function dark(hex: unknown): boolean {
+  if (typeof hex !== 'string' || !/^#[0-9a-f]{6}$/i.test(hex)) return false;
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.25;
+}
+
+/**
+ * Dark filled shapes drawn over text drawn before them, from the page's
+ * operator list: the box hides the text on screen and on paper, but the text
+ * is still in the file (a fake redaction). Positions follow the graphics
+ * state (save/restore/transform) and each text line's start.
+ */
+function coveringBoxes(ops: { fnArray: number[]; argsArray: unknown[][] }, OPS: Record<string, number>): Box[] {
+  const boxes: Box[] = [];
+  const stack: { ctm: Matrix; fill: unknown }[] = [];
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+  let fill: unknown = '#000000';
+  let line: Matrix = [1, 0, 0, 1, 0, 0];
+  const drawn: [number, number][] = [];
+  const FILLS = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+  const SHOWS = new Set([OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i]!;
+    const args = ops.argsArray[i] ?? [];
+    if (fn === OPS.save) stack.push({ ctm, fill });
+    else if (fn === OPS.restore) ({ ctm, fill } = stack.pop() ?? { ctm, fill });
+    else if (fn === OPS.transform) ctm = multiply(ctm, Array.from(args as ArrayLike<number>) as Matrix);
+    else if (fn === OPS.setFillRGBColor) fill = args[0];
+    else if (fn === OPS.beginText) line = [1, 0, 0, 1, 0, 0];
+    else if (fn === OPS.setTextMatrix) line = Array.from((typeof args[0] === 'object' && args[0] !== null ? args[0] : args) as ArrayLike<number>) as Matrix;
+    else if (fn === OPS.moveText || fn === OPS.setLeadingMoveText) line = multiply(line, [1, 0, 0, 1, Number(args[0]), Number(args[1])]);
+    else if (SHOWS.has(fn)) drawn.push(apply(ctm, line[4], line[5]));
+    else if (fn === OPS.constructPath && FILLS.has(args[0] as number) && dark(fill)) {
+      const mm = args[2] as ArrayLike<number> | null;
+      if (!mm || mm.length < 4) continue;
+      const corners = [apply(ctm, mm[0]!, mm[1]!), apply(ctm, mm[2]!, mm[3]!), apply(ctm, mm[0]!, mm[3]!), apply(ctm, mm[2]!, mm[1]!)];
+      const xs = corners.map((c) => c[0]);
+      const ys = corners.map((c) => c[1]);
+      const box: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+      if (drawn.some(([x, y]) => inside(box, x, y))) boxes.push(box);
+    }
+  }
+  return boxes;
 }
 
 export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
@@ -95,6 +158,16 @@ export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<Re
         if (item.hasEOL) text += '\n';
       }
       add(doc, `第${n}页`, text);
+      const boxes = coveringBoxes(await page.getOperatorList(), pdfjs.OPS as unknown as Record<string, number>);
+      if (boxes.length > 0) {
+        const covered = (content.items as TextItemLike[]).filter((item) => {
+          const [x, y] = [item.transform?.[4] ?? NaN, item.transform?.[5] ?? NaN];
+          const mid = x + (item.width ?? 0) / 2;
+          return item.str?.trim() && boxes.some((b) => inside(b, mid, y + (item.height ?? 0) / 3));
+        });
+        const under = covered.map((item) => item.str).join(' ').trim();
+        if (under !== '') doc.covered.push({ where: `第${n}页（被遮盖）`, text: under });
+      }
       for (const a of (await page.getAnnotations()) as Record<string, unknown>[]) {
         const kind = String(a.subtype ?? 'Annot');
         const where = `第${n}页 › 注释（${kind}）`;

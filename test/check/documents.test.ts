@@ -160,6 +160,17 @@ describe('PDF: pages, notes, fields, metadata, embedded files, scripts', () => {
     expect(where(f.filter((x) => x.rule === 'attachment-hidden'))).toEqual(['attachment-hidden @ 第1页 › 注释（Text）']);
   });
 
+  test('a fake redaction: text under a black box drawn over it is an error of its own', async () => {
+    const f = await check('公告.pdf', pdf({ pages: [`纳税人 王某 身份证号码 ${id}\n欠缴税款 1200 元`], blackBox: true }));
+    expect(where(f)).toEqual(['personal-id @ 第1页', 'attachment-redaction @ 第1页（被遮盖）']);
+    // Whatever it says: a box over harmless words is still a redaction that hides nothing.
+    expect(where(await check('b.pdf', pdf({ pages: ['Name: Wang'], blackBox: true })))).toEqual(['attachment-redaction @ 第1页（被遮盖）']);
+  });
+
+  test('white text on a dark band drawn first is no redaction', async () => {
+    expect(await check('banner.pdf', pdf({ pages: ['办税服务厅开放时间'], darkBackground: true }))).toEqual([]);
+  });
+
   test.for([
     { name: 'JavaScript on open', input: { pages: ['通知'], openActionJs: 'app.alert("x")' } },
     { name: 'a Launch action', input: { pages: ['通知'], launch: 'cmd.exe' } },

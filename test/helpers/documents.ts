@@ -235,6 +235,8 @@ export interface PdfInput {
   launch?: string;
   /** A filled black rectangle drawn over the first line of each page (a redaction that hides nothing). */
   blackBox?: boolean;
+  /** A dark band drawn first, with the text in white over it (a heading style, not a redaction). */
+  darkBackground?: boolean;
   /** A text annotation (sticky note) on the first page. */
   note?: string;
   /** A text field with this value on the first page. */
@@ -258,7 +260,10 @@ export function pdf(input: PdfInput): Buffer {
   const pagesId = add('');
   // Fonts only when there is text to draw: the rule catalogue's examples stay short.
   let font = 0;
-  if (input.pages.some((t) => t !== '')) {
+  // ASCII text is drawn in Helvetica (one of the standard fonts), anything else in a Type0 font.
+  const ascii = input.pages.every((t) => /^[\x20-\x7e\n]*$/.test(t));
+  if (ascii && input.pages.some((t) => t !== '')) font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+  else if (input.pages.some((t) => t !== '')) {
     const cmap = add(stream('/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Identity-UCS def /CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap CMapName currentdict /CMap defineresource pop end end'));
     const cid = add('<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor << /Type /FontDescriptor /FontName /SimSun /Flags 4 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >> /DW 1000 >>');
     font = add(`<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [${cid} 0 R] /ToUnicode ${cmap} 0 R >>`);
@@ -273,7 +278,8 @@ export function pdf(input: PdfInput): Buffer {
   }
   input.pages.forEach((text, p) => {
     const lines = text === '' ? [] : text.split('\n');
-    let ops = lines.map((line, i) => `BT /F1 12 Tf 1 0 0 1 72 ${760 - i * 20} Tm ${showHex(line)} Tj ET`).join('\n');
+    let ops = lines.map((line, i) => `BT /F1 12 Tf 1 0 0 1 72 ${760 - i * 20} Tm ${ascii ? `(${line.replace(/[()\\]/g, '\\$&')})` : showHex(line)} Tj ET`).join('\n');
+    if (input.darkBackground && lines.length) ops = `0 0 0 rg 68 754 300 18 re f\n1 1 1 rg\n${ops}`;
     if (input.blackBox && lines.length) ops += `\n0 0 0 rg 68 754 ${Math.max(40, lines[0]!.length * 12 + 8)} 18 re f`;
     const content = add(stream(ops));
     kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << ${font ? `/Font << /F1 ${font} 0 R >> ` : ''}>> /Contents ${content} 0 R${p === 0 && annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : ''} >>`));
