@@ -75,7 +75,7 @@ export interface ReadLimits {
   maxPages: number;
   /** Time to read one file (the worker running it is stopped after it). */
   timeoutMs: number;
-  /** Heap of a reading worker. */
+  /** Heap of a reading worker (two workers and the gate stay under 1 GB together: issue 12's bound). */
   maxHeapMb: number;
 }
 
@@ -86,7 +86,7 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxDepth: 3,
   maxPages: 5_000,
   timeoutMs: 30_000,
-  maxHeapMb: 1024,
+  maxHeapMb: 512,
 };
 
 /** The one refusal a reader gives for a file it cannot read to its end. */

@@ -139,7 +139,6 @@ function readWordStory(pkg: Package, part: string, story: string, unit: WordUnit
   let n = 0;
   let unitDepth = -1;
   let del = 0;
-  let ins = 0;
   let box = 0;
   let runHidden = false;
   let skipUnit = false;
@@ -156,10 +155,8 @@ function readWordStory(pkg: Package, part: string, story: string, unit: WordUnit
         skipUnit = (unit === 'footnote' || unit === 'endnote') && a['w:type'] !== undefined && a['w:type'] !== 'normal';
         if (skipUnit) n--;
       } else if (l === 'del' || l === 'moveFrom') del++;
-      else if (l === 'ins' || l === 'moveTo') {
-        ins++;
-        if (unitDepth > 0) counts.inserted.push(n);
-      } else if (l === 'txbxContent') box++;
+      else if ((l === 'ins' || l === 'moveTo') && unitDepth > 0) counts.inserted.push(n);
+      else if (l === 'txbxContent') box++;
       else if (l === 'r') runHidden = false;
       else if (l === 'vanish' && stack[stack.length - 2] === 'rPr' && stack[stack.length - 3] === 'r') runHidden = a['w:val'] !== '0' && a['w:val'] !== 'false';
       else if ((l === 'tab' || l === 'br' || l === 'cr') && stack[stack.length - 2] === 'r') buffers[box > 0 ? 'box' : del > 0 ? 'deleted' : runHidden ? 'hidden' : 'text'] += ' ';
@@ -178,7 +175,6 @@ function readWordStory(pkg: Package, part: string, story: string, unit: WordUnit
     close(name) {
       const l = local(name);
       if (l === 'del' || l === 'moveFrom') del--;
-      else if (l === 'ins' || l === 'moveTo') ins--;
       else if (l === 'txbxContent') {
         box--;
         buffers.box += ' ';

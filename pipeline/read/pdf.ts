@@ -21,9 +21,13 @@ const INFO_NAMES: Record<string, string> = { Title: '标题', Author: '作者', 
 /** Names of files a reader's system would run. */
 const EXECUTABLE = /\.(?:exe|com|bat|cmd|scr|pif|msi|dll|js|jse|vbs|vbe|wsf|wsh|ps1|hta|jar|sh|app|lnk|reg)$/i;
 
-/** Action tokens searched in the file's own bytes as well: an action in an object pdfjs never visits still counts. */
+/**
+ * Action names searched in the file's own bytes as well: an action in an
+ * object pdfjs never visits still counts. Only long names: a three-byte one
+ * such as /JS turns up by chance in a few megabytes of compressed streams.
+ */
 const ACTION_TOKENS: [RegExp, string][] = [
-  [/\/JavaScript(?![A-Za-z0-9])|\/JS(?![A-Za-z0-9])/, 'JavaScript'],
+  [/\/JavaScript(?![A-Za-z0-9])/, 'JavaScript'],
   [/\/Launch(?![A-Za-z0-9])/, 'a Launch action (it starts a program)'],
   [/\/RichMedia(?![A-Za-z0-9])/, 'rich media (Flash)'],
 ];

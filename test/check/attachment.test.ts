@@ -1,34 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { decodeText, scanAttachment, sha256Hex } from '../../pipeline/check/index.ts';
+import { gbk, utf16 } from '../helpers/documents.ts';
 import { genId18, genMobile, loadDemoConfig, rng } from './helpers.ts';
 
 const config = loadDemoConfig();
 const DIR = 'content/19900000000/xzzx/2026-10-forms';
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
-
-/** GBK bytes of a text, from a table built by decoding every two-byte GBK code (Node has no GBK encoder). */
-let GBK_TABLE: Map<string, number[]> | undefined;
-function gbkEncode(text: string): Buffer {
-  if (!GBK_TABLE) {
-    GBK_TABLE = new Map();
-    const dec = new TextDecoder('gbk');
-    for (let a = 0x81; a <= 0xfe; a++) {
-      for (let b = 0x40; b <= 0xfe; b++) {
-        if (b === 0x7f) continue;
-        const ch = dec.decode(new Uint8Array([a, b]));
-        if (ch.length === 1 && ch !== '\ufffd' && !GBK_TABLE.has(ch)) GBK_TABLE.set(ch, [a, b]);
-      }
-    }
-  }
-  const out: number[] = [];
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code < 0x80) out.push(code);
-    else out.push(...GBK_TABLE.get(ch)!);
-  }
-  return Buffer.from(out);
-}
 
 describe('text attachments are scanned like entries', () => {
   const rand = rng(5);
@@ -69,14 +47,13 @@ describe('GB18030/GBK and UTF-16 with a BOM are decoded and checked like UTF-8',
   const id = genId18(rng(1));
   const mobile = genMobile(rng(2));
   const text = `序号,姓名,证件号码\n1,王某,${id}\n2,李某,${mobile}\n`;
-  const utf16 = (s: string, le: boolean) => (le ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]) : Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(s, 'utf16le').swap16()]));
   const expected = [
     ['personal-id', 2, 6],
     ['personal-mobile', 3, 6],
   ];
 
   test.for([
-    { name: 'GBK (as Excel saves CSV on Chinese Windows)', bytes: () => gbkEncode(text), encoding: 'gb18030' },
+    { name: 'GBK (as Excel saves CSV on Chinese Windows)', bytes: () => gbk(text), encoding: 'gb18030' },
     { name: 'UTF-16LE with a BOM', bytes: () => utf16(text, true), encoding: 'utf-16le' },
     { name: 'UTF-16BE with a BOM', bytes: () => utf16(text, false), encoding: 'utf-16be' },
   ])('$name: the same findings at the same lines', ({ bytes, encoding }) => {
@@ -92,7 +69,7 @@ describe('GB18030/GBK and UTF-16 with a BOM are decoded and checked like UTF-8',
     fc.assert(
       fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }), fc.constantFrom<'gbk' | 'utf16le' | 'utf16be'>('gbk', 'utf16le', 'utf16be'), (pieces, enc) => {
         const t = `说明：${pieces.join('')}`;
-        const bytes = enc === 'gbk' ? gbkEncode(t) : utf16(t, enc === 'utf16le');
+        const bytes = enc === 'gbk' ? gbk(t) : utf16(t, enc === 'utf16le');
         const plain = scanAttachment(`${DIR}/a.txt`, utf8(t), config).map((x) => [x.rule, x.line, x.column, x.fingerprint]);
         expect(scanAttachment(`${DIR}/a.txt`, bytes, config).map((x) => [x.rule, x.line, x.column, x.fingerprint])).toEqual(plain);
       }),

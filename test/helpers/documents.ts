@@ -309,3 +309,35 @@ export function pdf(input: PdfInput): Buffer {
   out += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R${info ? ` /Info ${info} 0 R` : ''} >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }
+
+// ---------------------------------------------------------------- text encodings
+
+let GBK_TABLE: Map<string, number[]> | undefined;
+
+/** GBK bytes of a text, from a table built by decoding every two-byte GBK code (Node has no GBK encoder). */
+export function gbk(text: string): Buffer {
+  if (!GBK_TABLE) {
+    GBK_TABLE = new Map();
+    const dec = new TextDecoder('gbk');
+    for (let a = 0x81; a <= 0xfe; a++) {
+      for (let b = 0x40; b <= 0xfe; b++) {
+        if (b === 0x7f) continue;
+        const ch = dec.decode(new Uint8Array([a, b]));
+        if (ch.length === 1 && ch !== '\ufffd' && !GBK_TABLE.has(ch)) GBK_TABLE.set(ch, [a, b]);
+      }
+    }
+  }
+  const out: number[] = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x80) out.push(code);
+    else out.push(...GBK_TABLE.get(ch)!);
+  }
+  return Buffer.from(out);
+}
+
+/** UTF-16 with its byte-order mark, little- or big-endian. */
+export function utf16(text: string, littleEndian = true): Buffer {
+  const le = Buffer.from(text, 'utf16le');
+  return littleEndian ? Buffer.concat([Buffer.from([0xff, 0xfe]), le]) : Buffer.concat([Buffer.from([0xfe, 0xff]), le.swap16()]);
+}
