@@ -1,12 +1,21 @@
 /**
- * Attached files the site serves. Text attachments (.txt, .csv, .tsv, .html,
- * .htm, .md) are scanned like entries, after a strict UTF-8 decode: a
- * GB18030/GBK or UTF-16 file is refused with a finding that says so, never
- * scanned as mojibake (a scan that cannot read the text would pass anything).
- * Images are checked for embedded metadata. Any other type (PDF, Office,
- * archives, SVG) cannot be scanned and is refused unless a security
- * administrator waives it for its exact bytes (the waiver names the file's
- * SHA-256 as the fingerprint).
+ * Attached files the site serves, read in their real format (Trust model 12):
+ *
+ * - text (.txt, .csv, .tsv, .html, .htm, .md) in UTF-8, GB18030/GBK or UTF-16
+ *   with a BOM is decoded and scanned like an entry, with its line numbers;
+ *   bytes that decode as none of them are refused (never scanned as mojibake);
+ * - images are checked for embedded metadata;
+ * - DOCX/XLSX/PPTX and PDF are read by a format reader (pipeline/read, in a
+ *   worker with a time limit) and every piece of their text is scanned, with
+ *   its place in the file (`Sheet2（隐藏） › C14`); what they hide is warned
+ *   about, what would run is refused;
+ * - legacy Office, WPS, OFD and archives are refused with a fix a writer can
+ *   follow; any other type is refused unless a security administrator waives
+ *   its bytes.
+ *
+ * `scanAttachment` is pure and synchronous: for a document it takes what the
+ * reader found (`context.reading`). `checkAttachment` reads first, then scans,
+ * and follows embedded files to a bounded depth.
  */
 import type { ChecksConfig } from './config.ts';
 import type { ScanOptions } from './compile.ts';
@@ -15,32 +24,45 @@ import { imageFormat, imageMetadata, isIdentifying, type ImageFormat } from './i
 import { finalise } from './report.ts';
 import { checkRule, type CheckRuleId } from './rules.ts';
 import { analyseText, type ScanContext } from './scan.ts';
+import { extensionOf, needsReader, type DocumentReader, type ReadDocument, type ReadOutcome } from '../read/index.ts';
 
 export const TEXT_ATTACHMENTS = ['txt', 'csv', 'tsv', 'html', 'htm', 'md'] as const;
 export const IMAGE_ATTACHMENTS: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif' };
 
-export type TextDecodeResult = { ok: true; text: string } | { ok: false; encoding: 'gb18030' | 'utf-16' | 'utf-32' | 'binary' };
+export type TextEncoding = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be';
+export type TextDecodeResult = { ok: true; text: string; encoding: TextEncoding } | { ok: false; encoding: 'utf-16' | 'utf-32' | 'binary' };
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const GB18030 = new TextDecoder('gb18030', { fatal: true });
+const UTF16LE = new TextDecoder('utf-16le', { fatal: true });
+const UTF16BE = new TextDecoder('utf-16be', { fatal: true });
+
+function strict(decoder: TextDecoder, bytes: Uint8Array): string | undefined {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Strict UTF-8 (a BOM is dropped). Otherwise say what the bytes look like:
- * UTF-16/32 by their BOM or NUL pattern; GB18030 (a superset of GBK and
- * GB2312) when they decode strictly as it and contain CJK text; else binary.
+ * Strict UTF-8 (a BOM is dropped); UTF-16 when a BOM says so; GB18030 (a
+ * superset of GBK and GB2312, what Excel and Notepad write on Chinese
+ * Windows) when the bytes decode strictly as it and contain CJK text.
+ * Otherwise say what the bytes look like: UTF-16 without a BOM (by its NUL
+ * pattern), UTF-32, or binary; those are refused.
  */
 export function decodeText(bytes: Uint8Array): TextDecodeResult {
   if (bytes.length >= 4 && ((bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff))) {
     return { ok: false, encoding: 'utf-32' };
   }
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return { ok: false, encoding: 'utf-16' };
-  let text: string | undefined;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    text = undefined;
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    const le = bytes[0] === 0xff;
+    const text = strict(le ? UTF16LE : UTF16BE, bytes.subarray(2));
+    return text !== undefined && !text.includes('\u0000') ? { ok: true, text, encoding: le ? 'utf-16le' : 'utf-16be' } : { ok: false, encoding: 'utf-16' };
   }
-  if (text !== undefined && !text.includes('\u0000')) return { ok: true, text };
+  const text = strict(UTF8, bytes);
+  if (text !== undefined && !text.includes('\u0000')) return { ok: true, text, encoding: 'utf-8' };
   if (bytes.includes(0)) {
     // Latin text in UTF-16 has a NUL in every other byte, on one side only.
     const n = Math.min(bytes.length, 4096);
@@ -50,63 +72,171 @@ export function decodeText(bytes: Uint8Array): TextDecodeResult {
     const [even, odd] = [zeros[0]! / Math.ceil(half), zeros[1]! / Math.max(1, Math.floor(half))];
     return { ok: false, encoding: n >= 8 && Math.max(even, odd) > 0.4 && Math.min(even, odd) < 0.05 ? 'utf-16' : 'binary' };
   }
-  try {
-    const gb = GB18030.decode(bytes);
-    if (/[\u3400-\u9fff]/.test(gb)) return { ok: false, encoding: 'gb18030' };
-  } catch {
-    // not GB18030 either
-  }
+  const gb = strict(GB18030, bytes);
+  if (gb !== undefined && /[\u3400-\u9fff]/.test(gb)) return { ok: true, text: gb, encoding: 'gb18030' };
   return { ok: false, encoding: 'binary' };
 }
 
-function extensionOf(name: string): string {
-  const base = name.slice(name.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return dot <= 0 ? '' : base.slice(dot + 1).toLowerCase();
-}
-
-function fileHit(rule: CheckRuleId, value: string, message: string): Hit {
+function fileHit(rule: CheckRuleId, value: string, message: string, fix?: string): Hit {
   const info = checkRule(rule);
-  return { rule, severity: info.severity, start: 0, end: 0, value, message, fix: info.fix };
+  return { rule, severity: info.severity, start: 0, end: 0, value, message, fix: fix ?? info.fix };
 }
 
-const ENCODING_NAMES = { gb18030: 'GB18030/GBK', 'utf-16': 'UTF-16', 'utf-32': 'UTF-32', binary: 'not text' } as const;
+/** A finding about the whole file, or about one place in it. */
+function fileFinding(name: string, rule: CheckRuleId, value: string, message: string, options: { fix?: string; location?: string } = {}): CheckFinding {
+  const [f] = finalise('', [fileHit(rule, value, message, options.fix)], name);
+  if (options.location !== undefined) f!.location = options.location;
+  return f!;
+}
+
+const ENCODING_NAMES = { 'utf-16': 'UTF-16 without a byte-order mark', 'utf-32': 'UTF-32', binary: 'not text' } as const;
+
+const SAVE_AS_PDF = 'export it as PDF, or save it as DOCX/XLSX (WPS or Office: 文件 → 另存为), and attach that copy instead';
+
+/** Types refused by name, each with what the writer does instead. */
+const REFUSED_TYPES: Record<string, { what: string; fix: string }> = {
+  doc: { what: 'a legacy Word document (.doc)', fix: 'open it in WPS or Word and save it as DOCX (文件 → 另存为 → Word 文档 .docx), or export it as PDF, and attach that copy' },
+  xls: { what: 'a legacy Excel workbook (.xls)', fix: 'open it in WPS or Excel and save it as XLSX (文件 → 另存为 → Excel 工作簿 .xlsx), and attach that copy' },
+  ppt: { what: 'a legacy PowerPoint file (.ppt)', fix: 'open it in WPS or PowerPoint and save it as PPTX or PDF (文件 → 另存为), and attach that copy' },
+  pps: { what: 'a legacy PowerPoint show (.pps)', fix: SAVE_AS_PDF },
+  rtf: { what: 'an RTF document', fix: SAVE_AS_PDF },
+  wps: { what: 'a WPS 文字 document (.wps)', fix: 'open it in WPS and save it as DOCX (文件 → 另存为 → .docx) or export it as PDF, and attach that copy' },
+  et: { what: 'a WPS 表格 workbook (.et)', fix: 'open it in WPS and save it as XLSX (文件 → 另存为 → .xlsx), and attach that copy' },
+  dps: { what: 'a WPS 演示 file (.dps)', fix: 'open it in WPS and save it as PPTX or PDF (文件 → 另存为), and attach that copy' },
+  ofd: { what: 'an OFD document', fix: 'publish the PDF version of the document (in the OFD reader: 文件 → 另存为/导出 PDF), and attach that copy' },
+  zip: { what: 'a ZIP archive', fix: '解压后分别附上: extract the archive and attach each file on its own, so each is checked' },
+  rar: { what: 'a RAR archive', fix: '解压后分别附上: extract the archive and attach each file on its own, so each is checked' },
+  '7z': { what: 'a 7z archive', fix: '解压后分别附上: extract the archive and attach each file on its own, so each is checked' },
+  gz: { what: 'a compressed file (.gz)', fix: '解压后分别附上: extract it and attach each file on its own' },
+  tar: { what: 'a TAR archive', fix: '解压后分别附上: extract the archive and attach each file on its own' },
+};
+
+export interface AttachmentContext {
+  column?: string;
+  /** What the format reader found (documents only); without it a document is refused as unread. */
+  reading?: ReadOutcome;
+}
 
 /** Check one attachment; `name` is its repo-relative path (it names the file in the findings). */
-export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: { column?: string } = {}): CheckFinding[] {
+export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: AttachmentContext = {}): CheckFinding[] {
   const ext = extensionOf(name);
   const digest = sha256Hex(bytes);
   if ((TEXT_ATTACHMENTS as readonly string[]).includes(ext)) {
     const decoded = decodeText(bytes);
     if (!decoded.ok) {
-      const what = ENCODING_NAMES[decoded.encoding];
       const message =
         decoded.encoding === 'binary'
-          ? `the .${ext} attachment is not UTF-8 text: it cannot be scanned, so it is refused`
-          : `the .${ext} attachment is encoded in ${what}, not UTF-8: it is refused rather than scanned as garbled text`;
-      return finalise('', [fileHit('attachment-encoding', digest, message)], name);
+          ? `the .${ext} attachment is not text in UTF-8, GB18030/GBK or UTF-16: it cannot be scanned, so it is refused`
+          : `the .${ext} attachment is encoded in ${ENCODING_NAMES[decoded.encoding]}: it is refused rather than scanned as garbled text`;
+      return [fileFinding(name, 'attachment-encoding', digest, message)];
     }
     const scan: ScanContext = { file: name, joinLines: ext !== 'csv' && ext !== 'tsv' };
     if (context.column !== undefined) scan.column = context.column;
-    const analysis = analyseText(decoded.text, options, scan);
-    return finalise(decoded.text, analysis.hits, name);
+    const text = decoded.encoding === 'utf-8' && decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
+    const analysis = analyseText(text, options, scan);
+    return finalise(text, analysis.hits, name);
   }
   const image = IMAGE_ATTACHMENTS[ext];
   if (image) {
     const format = imageFormat(bytes);
     if (format !== image) {
-      return finalise('', [fileHit('attachment-unscannable', digest, `the file is named .${ext} but is ${format ? `a ${format.toUpperCase()} image` : 'not an image of that type'}: it is refused`)], name);
+      return [fileFinding(name, 'attachment-unscannable', digest, `the file is named .${ext} but is ${format ? `a ${format.toUpperCase()} image` : 'not an image of that type'}: it is refused`)];
     }
     const meta = imageMetadata(bytes);
     if (meta.problems.length > 0) {
-      return finalise('', [fileHit('attachment-unscannable', digest, `the ${format.toUpperCase()} image cannot be read to its end (${meta.problems[0]}): metadata may hide in it, so it is refused`)], name);
+      return [fileFinding(name, 'attachment-unscannable', digest, `the ${format.toUpperCase()} image cannot be read to its end (${meta.problems[0]}): metadata may hide in it, so it is refused`)];
     }
     const identifying = meta.items.filter(isIdentifying);
     if (identifying.length === 0) return [];
     const fields = [...new Set(identifying.map((i) => i.field))].join(', ');
     const what = identifying.some((i) => i.kind === 'gps') ? 'where the photograph was taken' : 'who took it or owns the camera';
-    return finalise('', [fileHit('image-metadata', digest, `the image carries embedded metadata (${fields}) that tells ${what}`)], name);
+    return [fileFinding(name, 'image-metadata', digest, `the image carries embedded metadata (${fields}) that tells ${what}`)];
   }
+  if (needsReader(name)) {
+    const reading = context.reading;
+    if (!reading) return [fileFinding(name, 'attachment-unscannable', digest, `the .${ext} attachment was not read by its format reader: it is refused rather than passed unread`, { fix: 'run the check through the gate (sealpress check), which reads documents' })];
+    if (!reading.ok) {
+      const location = reading.refusal.where;
+      return [fileFinding(name, 'attachment-unscannable', digest, reading.refusal.message, { fix: reading.refusal.fix, ...(location ? { location } : {}) })];
+    }
+    return scanDocument(name, reading.doc, options, context.column);
+  }
+  const refused = REFUSED_TYPES[ext];
+  if (refused) return [fileFinding(name, 'attachment-unscannable', digest, `the attachment is ${refused.what}, a format the checks cannot read: it is refused`, { fix: refused.fix })];
   const kind = ext === 'svg' ? 'an SVG image (it can carry scripts and metadata)' : ext ? `a .${ext} file` : 'a file without an extension';
-  return finalise('', [fileHit('attachment-unscannable', digest, `the attachment is ${kind}, whose content the checks cannot read: it is refused unless a security administrator waives it`)], name);
+  return [fileFinding(name, 'attachment-unscannable', digest, `the attachment is ${kind}, whose content the checks cannot read: it is refused unless a security administrator waives it`)];
+}
+
+/**
+ * The rules over every piece of a document's text, scanned as one text (a
+ * line per piece), each finding placed back in its piece: `location` is the
+ * piece's place, line and column count within it.
+ */
+export function scanDocument(name: string, doc: ReadDocument, options: ScanOptions | ChecksConfig, column?: string): CheckFinding[] {
+  const findings: CheckFinding[] = [];
+  for (const a of doc.active) {
+    findings.push(fileFinding(name, 'attachment-active', `${a.where}\u0000${a.what}`, `the file contains ${a.what}, which runs when the file is opened: it is refused whatever it does`, { location: a.where }));
+  }
+  const starts: number[] = [];
+  const startLines: number[] = [];
+  let text = '';
+  let lines = 1;
+  for (const piece of doc.texts) {
+    starts.push(text.length);
+    startLines.push(lines);
+    // A piece is one or more lines of its own: numbers never run on into the next piece.
+    const body = piece.text.replace(/\r\n?/g, '\n');
+    text += `${body}\n`;
+    for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) lines++;
+    lines++;
+  }
+  if (text !== '') {
+    const scan: ScanContext = { file: name, joinLines: false };
+    if (column !== undefined) scan.column = column;
+    for (const f of finalise(text, analyseText(text, options, scan).hits, name)) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= f.offset) lo = mid;
+        else hi = mid - 1;
+      }
+      f.location = doc.texts[lo]!.where;
+      f.line -= startLines[lo]! - 1;
+      f.endLine -= startLines[lo]! - 1;
+      f.offset -= starts[lo]!;
+      f.endOffset -= starts[lo]!;
+      findings.push(f);
+    }
+  }
+  for (const c of doc.covered) {
+    findings.push(fileFinding(name, 'attachment-redaction', c.text, `text lies under a filled box drawn over it: the box hides it on screen and on paper, but the text is still in the file (a fake redaction)`, { location: c.where }));
+  }
+  for (const h of doc.hidden) {
+    findings.push(fileFinding(name, 'attachment-hidden', `${h.where}\u0000${h.what}`, `the published file keeps ${h.what}: anyone who downloads it can show it`, { location: h.where }));
+  }
+  return findings;
+}
+
+/**
+ * Read (when the format needs it) and check one attachment, then every file
+ * embedded in it, to `reader.limits.maxDepth`. Findings inside an embedded file
+ * name the outer file, with the way in as their location.
+ */
+export async function checkAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: { column?: string; reader: DocumentReader; depth?: number }): Promise<CheckFinding[]> {
+  const depth = context.depth ?? 0;
+  const base: AttachmentContext = context.column !== undefined ? { column: context.column } : {};
+  if (!needsReader(name)) return scanAttachment(name, bytes, options, base);
+  const reading = await context.reader.read(name, bytes);
+  const findings = scanAttachment(name, bytes, options, { ...base, reading });
+  if (!reading.ok) return findings;
+  for (const e of reading.doc.embedded) {
+    if (depth + 1 > context.reader.limits.maxDepth) {
+      findings.push(fileFinding(name, 'attachment-unscannable', sha256Hex(e.bytes), `files are embedded more than ${context.reader.limits.maxDepth} levels deep: the innermost ones are not read, so the file is refused`, { fix: 'attach the embedded files on their own instead of inside one another', location: e.where }));
+      continue;
+    }
+    const inner = await checkAttachment(e.name, e.bytes, options, { ...context, depth: depth + 1 });
+    for (const f of inner) findings.push({ ...f, file: name, location: f.location === undefined ? e.where : `${e.where} › ${f.location}` });
+  }
+  return findings;
 }

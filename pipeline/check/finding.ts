@@ -24,6 +24,13 @@ export interface CheckFinding {
   /** The same span as UTF-16 offsets into the text that was scanned. */
   offset: number;
   endOffset: number;
+  /**
+   * Where inside an attachment the match is, as a writer finds it there
+   * (`Sheet2（隐藏） › C14`, `修订（删除） › 第12段`, `属性 › 作者`); line and
+   * column then count within that place. Absent for entries and text files,
+   * whose lines are the file's own.
+   */
+  location?: string;
   /** What was found (masked), why it is refused. */
   message: string;
   /** What to do. */
@@ -90,6 +97,7 @@ export function toDiagnostic(f: CheckFinding): CheckDiagnostic {
   const d: CheckDiagnostic = { rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, message: f.message, fingerprint: f.fingerprint };
   if (f.fix) d.fix = f.fix;
   if (f.excerpt !== undefined) d.excerpt = f.excerpt;
+  if (f.location !== undefined) d.location = f.location;
   if (f.suppressed) d.suppressed = f.suppressed;
   return d;
 }

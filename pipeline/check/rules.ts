@@ -340,25 +340,65 @@ export const CHECK_RULES = [
     id: 'attachment-unscannable',
     severity: 'error',
     stage: 'check',
-    description: 'An attachment whose content the checks cannot read (PDF, Office, archives, SVG…): it is refused unless a security administrator signs a waiver for its exact bytes.',
-    fix: 'publish the content as .txt, .csv, .html or .md, or ask a security administrator for a waiver after reviewing the file',
+    description: 'An attachment the checks cannot read to its end: a legacy DOC/XLS/PPT, WPS or OFD file, an archive (ZIP/RAR/7z), a damaged, encrypted or truncated document, a zip bomb, a DOCTYPE in an Office part, files nested too deep, a PDF with too many pages or one whose reading takes too long, or any type without a reader (SVG…). It is refused, with a fix, unless a security administrator signs a waiver for its exact bytes.',
+    fix: 'save the document again as DOCX, XLSX or PDF (WPS or Office: 文件 → 另存为) and attach that copy; extract an archive and attach its files one by one (解压后分别附上)',
     input: 'attachment',
     examples: {
-      fire: ['report.pdf;base64,JVBERi0xLjcK', 'table.xlsx;base64,UEsDBBQ=', 'logo.svg;base64,PHN2Zy8+'],
-      pass: ['data.csv;base64,5qCP5qyhLOmhueebrgoxLOmUgOWUruminQo=', 'readme.txt;base64,5aGr5oql6K+05piO77ya5oyJ5pyI55Sz5oql44CCCg=='],
+      // a truncated PDF; a zip that is no Office package; a legacy Word file; a RAR archive; an SVG
+      fire: ['report.pdf;base64,JVBERi0xLjcK', 'table.xlsx;base64,UEsDBBQ=', 'old.doc;base64,0M8R4KGxGuE=', 'files.rar;base64,UmFyIRoHAQA=', 'logo.svg;base64,PHN2Zy8+'],
+      pass: ['data.csv;base64,5qCP5qyhLOmhueebrgoxLOmUgOWUruminQo=', 'readme.txt;base64,5aGr5oql6K+05piO77ya5oyJ5pyI55Sz5oql44CCCg==', 'blank.pdf;base64,JVBERi0xLjcKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFs0IDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL0xlbmd0aCAwID4+CnN0cmVhbQoKZW5kc3RyZWFtCmVuZG9iago0IDAgb2JqCjw8IC9UeXBlIC9QYWdlIC9QYXJlbnQgMiAwIFIgL01lZGlhQm94IFswIDAgNTk1IDg0Ml0gL1Jlc291cmNlcyA8PCA+PiAvQ29udGVudHMgMyAwIFIgPj4KZW5kb2JqCnhyZWYKMCA1CjAwMDAwMDAwMDAgNjU1MzUgZiAKMDAwMDAwMDAxNSAwMDAwMCBuIAowMDAwMDAwMDY0IDAwMDAwIG4gCjAwMDAwMDAxMjEgMDAwMDAgbiAKMDAwMDAwMDE3MCAwMDAwMCBuIAp0cmFpbGVyCjw8IC9TaXplIDUgL1Jvb3QgMSAwIFIgPj4Kc3RhcnR4cmVmCjI3NAolJUVPRgo='],
     },
   },
   {
     id: 'attachment-encoding',
     severity: 'error',
     stage: 'check',
-    description: 'A text attachment is not UTF-8 (GB18030/GBK, UTF-16, or bytes that are no text): it is refused rather than scanned wrongly.',
+    description: 'A text attachment that decodes as none of UTF-8, GB18030/GBK or UTF-16 with a byte-order mark (UTF-16 without one, UTF-32, bytes that are no text): it is refused rather than scanned wrongly.',
     fix: 'save the file as UTF-8 (in Excel: 另存为 → CSV UTF-8; in Notepad: 编码 UTF-8)',
     input: 'attachment',
     examples: {
-      // GBK 栏次,项目名称 / 1,销售额; UTF-16LE with a BOM; UTF-8 with a BOM passes
-      fire: ['data.csv;base64,wLi0zizP7sS/w/uzxgoxLM/6ytu27go=', 'notes.txt;base64,//5iAAAA'],
-      pass: ['data.csv;base64,77u/5qCP5qyhLOmhueebrgo='],
+      // UTF-16LE without a BOM; Latin-1 bytes. GBK 栏次,项目名称 / 1,销售额, UTF-16LE "b" with a BOM and UTF-8 with a BOM pass
+      fire: ['notes.txt;base64,TgBhAG0AZQAsAFAAaABvAG4AZQANAAoA', 'data.csv;base64,Y2Fm6Qo='],
+      pass: ['data.csv;base64,wLi0zizP7sS/w/uzxgoxLM/6ytu27go=', 'notes.txt;base64,//5iAA==', 'data.csv;base64,77u/5qCP5qyhLOmhueebrgo='],
+    },
+  },
+  {
+    id: 'attachment-active',
+    severity: 'error',
+    stage: 'check',
+    description: 'An attachment carries content that runs when it is opened: a VBA macro or ActiveX control (.docm/.xlsm/.pptm, vbaProject.bin), PDF JavaScript (an open action, a form field script), a Launch action, rich media, or an embedded program. Nothing that runs is published (Trust model 11), whatever it does.',
+    fix: 'save the document without macros (文件 → 另存为 → .docx/.xlsx/.pptx), or print it to PDF again without scripts and attachments, and attach that copy',
+    input: 'attachment',
+    examples: {
+      // a PDF that runs JavaScript when opened; one that launches a program; a PDF with nothing to run passes
+      fire: ['open.pdf;base64,JVBERi0xLjcKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgL09wZW5BY3Rpb24gPDwgL1MgL0phdmFTY3JpcHQgL0pTIDxGRUZGMDA2MTAwNzAwMDcwMDAyRTAwNjEwMDZDMDA2NTAwNzIwMDc0MDAyODAwMzEwMDI5PiA+PiA+PgplbmRvYmoKMiAwIG9iago8PCAvVHlwZSAvUGFnZXMgL0tpZHMgWzQgMCBSXSAvQ291bnQgMSA+PgplbmRvYmoKMyAwIG9iago8PCAvTGVuZ3RoIDAgPj4Kc3RyZWFtCgplbmRzdHJlYW0KZW5kb2JqCjQgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA1OTUgODQyXSAvUmVzb3VyY2VzIDw8ID4+IC9Db250ZW50cyAzIDAgUiA+PgplbmRvYmoKeHJlZgowIDUKMDAwMDAwMDAwMCA2NTUzNSBmIAowMDAwMDAwMDE1IDAwMDAwIG4gCjAwMDAwMDAxNTYgMDAwMDAgbiAKMDAwMDAwMDIxMyAwMDAwMCBuIAowMDAwMDAwMjYyIDAwMDAwIG4gCnRyYWlsZXIKPDwgL1NpemUgNSAvUm9vdCAxIDAgUiA+PgpzdGFydHhyZWYKMzY2CiUlRU9GCg==', 'launch.pdf;base64,JVBERi0xLjcKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgL09wZW5BY3Rpb24gPDwgL1MgL0xhdW5jaCAvRiAoY21kLmV4ZSkgPj4gPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFs0IDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL0xlbmd0aCAwID4+CnN0cmVhbQoKZW5kc3RyZWFtCmVuZG9iago0IDAgb2JqCjw8IC9UeXBlIC9QYWdlIC9QYXJlbnQgMiAwIFIgL01lZGlhQm94IFswIDAgNTk1IDg0Ml0gL1Jlc291cmNlcyA8PCA+PiAvQ29udGVudHMgMyAwIFIgPj4KZW5kb2JqCnhyZWYKMCA1CjAwMDAwMDAwMDAgNjU1MzUgZiAKMDAwMDAwMDAxNSAwMDAwMCBuIAowMDAwMDAwMTA2IDAwMDAwIG4gCjAwMDAwMDAxNjMgMDAwMDAgbiAKMDAwMDAwMDIxMiAwMDAwMCBuIAp0cmFpbGVyCjw8IC9TaXplIDUgL1Jvb3QgMSAwIFIgPj4Kc3RhcnR4cmVmCjMxNgolJUVPRgo='],
+      pass: ['blank.pdf;base64,JVBERi0xLjcKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFs0IDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL0xlbmd0aCAwID4+CnN0cmVhbQoKZW5kc3RyZWFtCmVuZG9iago0IDAgb2JqCjw8IC9UeXBlIC9QYWdlIC9QYXJlbnQgMiAwIFIgL01lZGlhQm94IFswIDAgNTk1IDg0Ml0gL1Jlc291cmNlcyA8PCA+PiAvQ29udGVudHMgMyAwIFIgPj4KZW5kb2JqCnhyZWYKMCA1CjAwMDAwMDAwMDAgNjU1MzUgZiAKMDAwMDAwMDAxNSAwMDAwMCBuIAowMDAwMDAwMDY0IDAwMDAwIG4gCjAwMDAwMDAxMjEgMDAwMDAgbiAKMDAwMDAwMDE3MCAwMDAwMCBuIAp0cmFpbGVyCjw8IC9TaXplIDUgL1Jvb3QgMSAwIFIgPj4Kc3RhcnR4cmVmCjI3NAolJUVPRgo='],
+    },
+  },
+  {
+    id: 'attachment-redaction',
+    severity: 'error',
+    stage: 'check',
+    description: 'A PDF page draws a dark filled box over text drawn before it: the box hides the text on screen and on paper, but the text is still in the file, and anyone can copy it out (a fake redaction). It is an error whatever the text says.',
+    fix: 'delete the text itself before making the PDF (or redact it with a real redaction tool: Acrobat 编辑 → 涂黑/密文, WPS PDF 文档 → 涂黑), then export the PDF again and check that the text cannot be selected',
+    input: 'attachment',
+    examples: {
+      // a line of text with a black box drawn over it; white text on a dark band drawn first passes
+      fire: ['redacted.pdf;base64,JVBERi0xLjcKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFs1IDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL0ZvbnQgL1N1YnR5cGUgL1R5cGUxIC9CYXNlRm9udCAvSGVsdmV0aWNhID4+CmVuZG9iago0IDAgb2JqCjw8IC9MZW5ndGggNzcgPj4Kc3RyZWFtCkJUIC9GMSAxMiBUZiAxIDAgMCAxIDcyIDc2MCBUbSAoTmFtZTogV2FuZykgVGogRVQKMCAwIDAgcmcgNjggNzU0IDEyOCAxOCByZSBmCmVuZHN0cmVhbQplbmRvYmoKNSAwIG9iago8PCAvVHlwZSAvUGFnZSAvUGFyZW50IDIgMCBSIC9NZWRpYUJveCBbMCAwIDU5NSA4NDJdIC9SZXNvdXJjZXMgPDwgL0ZvbnQgPDwgL0YxIDMgMCBSID4+ID4+IC9Db250ZW50cyA0IDAgUiA+PgplbmRvYmoKeHJlZgowIDYKMDAwMDAwMDAwMCA2NTUzNSBmIAowMDAwMDAwMDE1IDAwMDAwIG4gCjAwMDAwMDAwNjQgMDAwMDAgbiAKMDAwMDAwMDEyMSAwMDAwMCBuIAowMDAwMDAwMTkxIDAwMDAwIG4gCjAwMDAwMDAzMTggMDAwMDAgbiAKdHJhaWxlcgo8PCAvU2l6ZSA2IC9Sb290IDEgMCBSID4+CnN0YXJ0eHJlZgo0NDQKJSVFT0YK'],
+      pass: ['banner.pdf;base64,JVBERi0xLjcKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFs1IDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL0ZvbnQgL1N1YnR5cGUgL1R5cGUxIC9CYXNlRm9udCAvSGVsdmV0aWNhID4+CmVuZG9iago0IDAgb2JqCjw8IC9MZW5ndGggODYgPj4Kc3RyZWFtCjAgMCAwIHJnIDY4IDc1NCAzMDAgMTggcmUgZgoxIDEgMSByZwpCVCAvRjEgMTIgVGYgMSAwIDAgMSA3MiA3NjAgVG0gKE5hbWU6IFdhbmcpIFRqIEVUCmVuZHN0cmVhbQplbmRvYmoKNSAwIG9iago8PCAvVHlwZSAvUGFnZSAvUGFyZW50IDIgMCBSIC9NZWRpYUJveCBbMCAwIDU5NSA4NDJdIC9SZXNvdXJjZXMgPDwgL0ZvbnQgPDwgL0YxIDMgMCBSID4+ID4+IC9Db250ZW50cyA0IDAgUiA+PgplbmRvYmoKeHJlZgowIDYKMDAwMDAwMDAwMCA2NTUzNSBmIAowMDAwMDAwMDE1IDAwMDAwIG4gCjAwMDAwMDAwNjQgMDAwMDAgbiAKMDAwMDAwMDEyMSAwMDAwMCBuIAowMDAwMDAwMTkxIDAwMDAwIG4gCjAwMDAwMDAzMjcgMDAwMDAgbiAKdHJhaWxlcgo8PCAvU2l6ZSA2IC9Sb290IDEgMCBSID4+CnN0YXJ0eHJlZgo0NTMKJSVFT0YK'],
+    },
+  },
+  {
+    id: 'attachment-hidden',
+    severity: 'warning',
+    stage: 'check',
+    description: 'A published document keeps content its reader does not see at first: hidden or very hidden sheets, hidden rows or columns, cell notes and comments, tracked changes (insertions and deletions), hidden text, hidden slides, PDF comments. Its text is checked like the rest; this warns even when it is clean, because whoever downloads the file can show it.',
+    fix: 'remove what is hidden before publishing: in Word/WPS accept or reject all revisions (审阅 → 接受/拒绝所有修订) and delete the comments (删除所有批注), or use 文件 → 检查文档 (Document Inspector) to remove hidden content and personal information; in Excel unhide (取消隐藏) and delete hidden sheets, rows and columns and delete the notes',
+    input: 'attachment',
+    examples: {
+      // a PDF with a sticky note on its page; the same PDF without it passes
+      fire: ['note.pdf;base64,JVBERi0xLjcKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFs1IDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL0Fubm90IC9TdWJ0eXBlIC9UZXh0IC9SZWN0IFs1MCA3MDAgNzAgNzIwXSAvQ29udGVudHMgPEZFRkYwMDZGMDA2Qj4gPj4KZW5kb2JqCjQgMCBvYmoKPDwgL0xlbmd0aCAwID4+CnN0cmVhbQoKZW5kc3RyZWFtCmVuZG9iago1IDAgb2JqCjw8IC9UeXBlIC9QYWdlIC9QYXJlbnQgMiAwIFIgL01lZGlhQm94IFswIDAgNTk1IDg0Ml0gL1Jlc291cmNlcyA8PCA+PiAvQ29udGVudHMgNCAwIFIgL0Fubm90cyBbMyAwIFJdID4+CmVuZG9iagp4cmVmCjAgNgowMDAwMDAwMDAwIDY1NTM1IGYgCjAwMDAwMDAwMTUgMDAwMDAgbiAKMDAwMDAwMDA2NCAwMDAwMCBuIAowMDAwMDAwMTIxIDAwMDAwIG4gCjAwMDAwMDAyMTcgMDAwMDAgbiAKMDAwMDAwMDI2NiAwMDAwMCBuIAp0cmFpbGVyCjw8IC9TaXplIDYgL1Jvb3QgMSAwIFIgPj4Kc3RhcnR4cmVmCjM4NgolJUVPRgo='],
+      pass: ['blank.pdf;base64,JVBERi0xLjcKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFs0IDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL0xlbmd0aCAwID4+CnN0cmVhbQoKZW5kc3RyZWFtCmVuZG9iago0IDAgb2JqCjw8IC9UeXBlIC9QYWdlIC9QYXJlbnQgMiAwIFIgL01lZGlhQm94IFswIDAgNTk1IDg0Ml0gL1Jlc291cmNlcyA8PCA+PiAvQ29udGVudHMgMyAwIFIgPj4KZW5kb2JqCnhyZWYKMCA1CjAwMDAwMDAwMDAgNjU1MzUgZiAKMDAwMDAwMDAxNSAwMDAwMCBuIAowMDAwMDAwMDY0IDAwMDAwIG4gCjAwMDAwMDAxMjEgMDAwMDAgbiAKMDAwMDAwMDE3MCAwMDAwMCBuIAp0cmFpbGVyCjw8IC9TaXplIDUgL1Jvb3QgMSAwIFIgPj4Kc3RhcnR4cmVmCjI3NAolJUVPRgo='],
     },
   },
 ] as const satisfies readonly CheckRule[];

@@ -23,7 +23,7 @@ export interface SarifResult {
   ruleIndex: number;
   level: 'error' | 'warning' | 'note';
   message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region?: SarifRegion } }[];
+  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region?: SarifRegion }; logicalLocations?: { fullyQualifiedName: string; kind: 'member' }[] }[];
   partialFingerprints?: Record<string, string>;
   suppressions?: { kind: 'external'; status: 'accepted'; justification: string; properties: { waiver: string } }[];
 }
@@ -68,6 +68,8 @@ export interface SarifFinding {
   column: number;
   endLine?: number;
   endColumn?: number;
+  /** A place inside the file (an attachment's sheet and cell…): line and column count within it, not in the file. */
+  location?: string;
   message: string;
   fix?: string;
   excerpt?: string;
@@ -103,10 +105,12 @@ export function toSarif(findings: readonly (CheckFinding | SarifFinding)[], opti
     const ruleIndex = index.get(f.rule);
     if (ruleIndex === undefined) throw new Error(`finding of rule ${f.rule}, which is not in the catalogue given to toSarif`);
     const location: SarifResult['locations'][number] = { physicalLocation: { artifactLocation: { uri: pathToUri(f.file), uriBaseId: '%SRCROOT%' } } };
-    // A finding about the whole file (an attachment, or a diagnostic at 1:1) has no region.
+    // A finding about the whole file (an attachment, or a diagnostic at 1:1) has no region; nor has one
+    // inside a document (a cell, a paragraph): its place is a logical location, and the message names it.
     const endLine = f.endLine ?? f.line;
     const endColumn = f.endColumn ?? f.column;
-    if (f.line > 1 || f.column > 1 || endLine > f.line || endColumn > f.column) {
+    if (f.location !== undefined) location.logicalLocations = [{ fullyQualifiedName: `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}`, kind: 'member' }];
+    else if (f.line > 1 || f.column > 1 || endLine > f.line || endColumn > f.column) {
       const region: SarifRegion = { startLine: f.line, startColumn: f.column, endLine, endColumn };
       if (f.excerpt !== undefined) region.snippet = { text: f.excerpt };
       location.physicalLocation.region = region;
@@ -115,7 +119,7 @@ export function toSarif(findings: readonly (CheckFinding | SarifFinding)[], opti
       ruleId: f.rule,
       ruleIndex,
       level: level(f.severity),
-      message: { text: f.fix ? `${f.message}. Fix: ${f.fix}` : f.message },
+      message: { text: `${f.location !== undefined ? `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}: ` : ''}${f.fix ? `${f.message}. Fix: ${f.fix}` : f.message}` },
       locations: [location],
     };
     if (f.fingerprint !== undefined) result.partialFingerprints = { 'sealpressValue/v1': f.fingerprint };

@@ -16,6 +16,8 @@ export interface Diagnostic {
   line: number;
   /** 1-based column. */
   column: number;
+  /** A place inside the file (an attachment's sheet and cell, paragraph, page…); line and column then count within it. */
+  location?: string;
   /** What happened and why. */
   message: string;
   /** What to do about it. */

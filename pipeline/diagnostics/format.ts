@@ -16,12 +16,13 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): st
   const color = options.color ?? false;
   const sev = paint(color, d.severity === 'error' ? 31 : d.severity === 'warning' ? 33 : 36, d.severity);
   const waived = d.suppressed ? ` (waived by ${d.suppressed.waiver}: ${d.suppressed.justification})` : '';
-  const lines = [`${d.file}:${d.line}:${d.column} ${d.suppressed ? 'waived' : sev} ${paint(color, 2, d.rule)} ${d.message}${waived}`];
+  const where = d.location === undefined ? d.file : `${d.file} › ${d.location}`;
+  const lines = [`${where}:${d.line}:${d.column} ${d.suppressed ? 'waived' : sev} ${paint(color, 2, d.rule)} ${d.message}${waived}`];
   // A check finding brings its own excerpt, with every sensitive value masked: the
   // raw line would print the ID number into the CI log. A finding at 1:1 concerns
   // the whole file; its first line (`---`) says nothing.
   const own = (d as { excerpt?: string }).excerpt;
-  const excerpt = own ?? (d.line === 1 && d.column === 1 ? undefined : options.lineOf?.(d.file, d.line));
+  const excerpt = own ?? (d.location !== undefined || (d.line === 1 && d.column === 1) ? undefined : options.lineOf?.(d.file, d.line));
   if (excerpt !== undefined && excerpt.trim() !== '') {
     const text = excerpt.length > 120 ? `${excerpt.slice(0, 117)}…` : excerpt;
     lines.push(`  ${String(d.line).padStart(4)} | ${text}`);

@@ -1,9 +1,12 @@
 /**
- * Entry facts cached by (path, format, SHA-256 of the bytes), salted with a hash
+ * Entry facts cached by (path, format, SHA-256 of the bytes), and attachment
+ * findings by (path, SHA-256), salted with a hash
  * of the analyser's own source and the locked dependency versions: a change to
  * the parser or the rules empties the cache by itself. It holds facts derived
  * from bytes, never decisions: every run judges them again against the current
- * configuration and assets. Lives in .sealpress/ (not committed); `--no-cache`
+ * configuration and assets (an attachment's findings are waived afresh each
+run). An unchanged attachment is therefore never read again: reading a
+document is what costs. Lives in .sealpress/ (not committed); `--no-cache`
  * bypasses it, and CI starts without one.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,11 +15,12 @@ import { fileURLToPath } from 'node:url';
 import type { LoadedEntry } from '../load/index.ts';
 import { sha256 } from '../load/index.ts';
 import type { EntryFacts } from '../validate/index.ts';
+import type { CheckFinding } from '../check/index.ts';
 
 const PIPELINE = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Folders whose code decides what the facts are. */
-const ANALYSER_DIRS = ['parse', 'validate', 'util', 'diagnostics', 'load', 'model', 'check', 'markup'];
+const ANALYSER_DIRS = ['parse', 'validate', 'util', 'diagnostics', 'load', 'model', 'check', 'markup', 'read'];
 
 let salt: string | undefined;
 function analyserSalt(): string {
@@ -34,24 +38,34 @@ function analyserSalt(): string {
   return salt;
 }
 
+interface Stored {
+  entries: Record<string, EntryFacts>;
+  attachments: Record<string, CheckFinding[]>;
+}
+
 export class FactsCache {
   private readonly seen = new Map<string, EntryFacts | undefined>();
+  private readonly seenAttachments = new Map<string, CheckFinding[]>();
   private readonly stored: Map<string, EntryFacts>;
+  private readonly storedAttachments: Map<string, CheckFinding[]>;
   hits = 0;
+  /** Attachments whose findings came from the cache (not read again). */
+  attachmentHits = 0;
 
   private constructor(
     private readonly file: string,
-    stored: Map<string, EntryFacts>,
+    stored: Partial<Stored>,
   ) {
-    this.stored = stored;
+    this.stored = new Map(Object.entries(stored.entries ?? {}));
+    this.storedAttachments = new Map(Object.entries(stored.attachments ?? {}));
   }
 
   /** `configSalt`: a digest of any configuration the facts depend on (the checks'). */
   static open(workDir: string, configSalt = ''): FactsCache {
     const file = join(workDir, 'cache', `facts-${sha256(analyserSalt() + configSalt).slice(0, 16)}.json`);
-    let stored = new Map<string, EntryFacts>();
+    let stored: Partial<Stored> = {};
     try {
-      stored = new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, EntryFacts>));
+      stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Stored>;
     } catch {
       // No cache yet, or an unreadable one: start empty (it is only a cache).
     }
@@ -78,6 +92,21 @@ export class FactsCache {
     if (key !== undefined) this.seen.set(key, facts);
   }
 
+  /** The findings of an attachment with these bytes at this path, before waivers. */
+  getAttachment(path: string, digest: string): CheckFinding[] | undefined {
+    const key = `${path}\u0000${digest}`;
+    const hit = this.storedAttachments.get(key);
+    if (hit) {
+      this.attachmentHits++;
+      this.seenAttachments.set(key, hit);
+    }
+    return hit;
+  }
+
+  setAttachment(path: string, digest: string, findings: CheckFinding[]): void {
+    this.seenAttachments.set(`${path}\u0000${digest}`, findings);
+  }
+
   /** Write the facts of this run's entries (older ones are dropped), atomically. */
   save(): void {
     mkdirSync(dirname(this.file), { recursive: true });
@@ -85,7 +114,8 @@ export class FactsCache {
       if (name.startsWith('facts-') && join(dirname(this.file), name) !== this.file) rmSync(join(dirname(this.file), name), { force: true });
     }
     const tmp = `${this.file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(Object.fromEntries([...this.seen].filter(([, f]) => f !== undefined))));
+    const stored: Stored = { entries: Object.fromEntries([...this.seen].filter((e): e is [string, EntryFacts] => e[1] !== undefined)), attachments: Object.fromEntries(this.seenAttachments) };
+    writeFileSync(tmp, JSON.stringify(stored));
     renameSync(tmp, this.file);
   }
 }

@@ -6,17 +6,18 @@
 import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics/index.ts';
 
 type WaivableDiagnostic = Diagnostic & WaivableFinding;
-import { applyWaivers, checksConfigDigest, scanAttachment, scanOptions, toDiagnostic, type ChecksConfig, type WaivableFinding } from '../check/index.ts';
+import { applyWaivers, checksConfigDigest, scanOptions, type ChecksConfig, type WaivableFinding } from '../check/index.ts';
 import { TRUST_PATHS, verifyTrust, type Trust, type TrustResult } from '../trust/index.ts';
 import { carryLedger, trustRollbacks, type LedgerTrustDoc, type ReleaseLedger, type ReleaseMemory } from '../release/index.ts';
 import { verifyWaivers } from './waivers.ts';
-import { loadApprovalRecords, loadAssets, loadChecksConfig, loadContent, loadSignedRecords, loadSiteGroup, loadTrustFiles, sha256, WAIVERS_DIR } from '../load/index.ts';
+import { loadApprovalRecords, loadChecksConfig, loadContent, loadSignedRecords, loadSiteGroup, loadTrustFiles, WAIVERS_DIR } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { join } from 'node:path';
 import { planEntries, type Plan } from '../plan/index.ts';
 import { validateEntry, type ValidatedEntry } from '../validate/index.ts';
 import { adminRegister, governColumns, repositoryCalendar, loadColumnChanges, verifyColumnChanges, type FilingRecord, type SiteColumnChanges, type WorkCalendar } from '../govern/index.ts';
 import { analyseAll } from './analyse-pool.ts';
+import { loadAndCheckAssets } from './attachments.ts';
 import { approvalJudge } from './approvals.ts';
 import { expiringWarnings } from './freeze.ts';
 import { FactsCache } from './facts-cache.ts';
@@ -122,9 +123,8 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const t2 = performance.now();
   const wanted = new Set<string>();
   for (const f of facts) for (const ref of f?.references ?? []) if (ref.path) wanted.add(ref.path);
-  const inspectAsset = (path: string, bytes: Uint8Array) =>
-    applyWaivers(scanAttachment(path, bytes, checks, { column: path.split('/')[2] ?? '' }), waivers, sha256(bytes), { now: nowMs }).map(toDiagnostic);
-  const assets = loadAssets(root, wanted, group.limits.maxAssetBytes, inspectAsset);
+  // Attachments are read in their format (documents by workers with a time limit) and checked; their findings are cached too.
+  const assets = await loadAndCheckAssets(wanted, { root, maxBytes: group.limits.maxAssetBytes, checks, waivers, now: nowMs, ...(cache ? { cache } : {}) });
 
   const validated = content.entries.map((loaded, i): ValidatedEntry => {
     const f = facts[i];

@@ -1,20 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { decodeText, scanAttachment, sha256Hex } from '../../pipeline/check/index.ts';
+import { gbk, utf16 } from '../helpers/documents.ts';
 import { genId18, genMobile, loadDemoConfig, rng } from './helpers.ts';
 
 const config = loadDemoConfig();
 const DIR = 'content/19900000000/xzzx/2026-10-forms';
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
-
-/** GBK bytes of a text, from iconv when it is installed, else a fixed sample. */
-function gbk(text: string): Buffer {
-  try {
-    return execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: text });
-  } catch {
-    return Buffer.from('wLi0zizP7sS/w/uzxgoxLM/6ytu27go=', 'base64'); // 栏次,项目名称\n1,销售额\n
-  }
-}
 
 describe('text attachments are scanned like entries', () => {
   const rand = rng(5);
@@ -51,15 +43,47 @@ describe('text attachments are scanned like entries', () => {
   });
 });
 
-describe('encodings other than UTF-8 are refused, never mis-scanned', () => {
+describe('GB18030/GBK and UTF-16 with a BOM are decoded and checked like UTF-8', () => {
+  const id = genId18(rng(1));
+  const mobile = genMobile(rng(2));
+  const text = `序号,姓名,证件号码\n1,王某,${id}\n2,李某,${mobile}\n`;
+  const expected = [
+    ['personal-id', 2, 6],
+    ['personal-mobile', 3, 6],
+  ];
+
   test.for([
-    { name: 'GBK', bytes: gbk('栏次,项目名称\n1,销售额\n'), encoding: 'gb18030', words: 'GB18030/GBK' },
-    { name: 'GB18030 with a hidden ID number', bytes: gbk(`身份证号码 ${genId18(rng(1))}\n`), encoding: 'gb18030', words: 'GB18030/GBK' },
-    { name: 'UTF-16LE with BOM', bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('机密★5年', 'utf16le')]), encoding: 'utf-16', words: 'UTF-16' },
-    { name: 'UTF-16BE with BOM', bytes: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('ab', 'utf16le').swap16()]), encoding: 'utf-16', words: 'UTF-16' },
+    { name: 'GBK (as Excel saves CSV on Chinese Windows)', bytes: () => gbk(text), encoding: 'gb18030' },
+    { name: 'UTF-16LE with a BOM', bytes: () => utf16(text, true), encoding: 'utf-16le' },
+    { name: 'UTF-16BE with a BOM', bytes: () => utf16(text, false), encoding: 'utf-16be' },
+  ])('$name: the same findings at the same lines', ({ bytes, encoding }) => {
+    const b = bytes();
+    const d = decodeText(b);
+    expect(d.ok && d.encoding).toBe(encoding);
+    expect(scanAttachment(`${DIR}/list.csv`, b, config).map((x) => [x.rule, x.line, x.column])).toEqual(expected);
+  });
+
+  test('any text, in any of the encodings, gives the findings of its UTF-8 form (property)', () => {
+    const cjk = fc.constantFrom(...'税务局纳税人申报表身份证号码联系电话内部资料秘密机密增值税个人所得税办理地址');
+    const piece = fc.oneof(fc.string({ unit: cjk, minLength: 1, maxLength: 8 }), fc.constantFrom(id, mobile, '12366', '0999-12366', '\n', ',', ' ', '机密★5年', '内部资料'));
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }), fc.constantFrom<'gbk' | 'utf16le' | 'utf16be'>('gbk', 'utf16le', 'utf16be'), (pieces, enc) => {
+        const t = `说明：${pieces.join('')}`;
+        const bytes = enc === 'gbk' ? gbk(t) : utf16(t, enc === 'utf16le');
+        const plain = scanAttachment(`${DIR}/a.txt`, utf8(t), config).map((x) => [x.rule, x.line, x.column, x.fingerprint]);
+        expect(scanAttachment(`${DIR}/a.txt`, bytes, config).map((x) => [x.rule, x.line, x.column, x.fingerprint])).toEqual(plain);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('text that decodes as none of them is refused, never mis-scanned', () => {
+  test.for([
     { name: 'UTF-16LE without BOM', bytes: Buffer.from('Name,Phone\r\nA,13812345678\r\n', 'utf16le'), encoding: 'utf-16', words: 'UTF-16' },
-    { name: 'binary', bytes: Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x00, 0x80]), encoding: 'binary', words: 'not UTF-8 text' },
-    { name: 'Latin-1 bytes', bytes: Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]), encoding: 'binary', words: 'not UTF-8 text' },
+    { name: 'UTF-32 with BOM', bytes: Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0]), encoding: 'utf-32', words: 'UTF-32' },
+    { name: 'binary', bytes: Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x00, 0x80]), encoding: 'binary', words: 'not text' },
+    { name: 'Latin-1 bytes', bytes: Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]), encoding: 'binary', words: 'not text' },
   ])('$name', ({ bytes, encoding, words }) => {
     const d = decodeText(bytes);
     expect(d.ok).toBe(false);
@@ -67,6 +91,7 @@ describe('encodings other than UTF-8 are refused, never mis-scanned', () => {
     const f = scanAttachment(`${DIR}/data.csv`, bytes, config);
     expect(f.map((x) => x.rule)).toEqual(['attachment-encoding']);
     expect(f[0]!.message).toContain(words);
+    expect(f[0]!.fix).toContain('UTF-8');
     expect(f[0]!.fingerprint).toBe(sha256Hex(sha256Hex(bytes)));
   });
 });

@@ -1,15 +1,19 @@
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { RULES } from '../../pipeline/diagnostics/index.ts';
-import { CHECK_RULES, checkEntry, compileChecks, scanAttachment, type CheckFinding } from '../../pipeline/check/index.ts';
+import { CHECK_RULES, checkAttachment, checkEntry, compileChecks, type CheckFinding } from '../../pipeline/check/index.ts';
+import { ReaderPool } from '../../pipeline/read/index.ts';
 import { loadDemoConfig } from './helpers.ts';
 
 const options = compileChecks(loadDemoConfig());
+// Attachment examples go the gate's way: documents through the reading workers.
+const reader = new ReaderPool({ workers: 1 });
+afterAll(() => reader.close());
 
-function run(input: 'entry' | 'attachment', example: string): CheckFinding[] {
+async function run(input: 'entry' | 'attachment', example: string): Promise<CheckFinding[]> {
   if (input === 'entry') return checkEntry(example, options, { file: 'content/19900000000/tzgg/example.md', column: 'tzgg' });
   const m = /^([^;]+);base64,(.*)$/s.exec(example);
   if (!m) throw new Error(`attachment example is not "name;base64,…": ${example.slice(0, 40)}`);
-  return scanAttachment(`content/19900000000/xzzx/example/${m[1]}`, Buffer.from(m[2]!, 'base64'), options);
+  return checkAttachment(`content/19900000000/xzzx/example/${m[1]}`, Buffer.from(m[2]!, 'base64'), options, { reader });
 }
 
 describe('the catalogue', () => {
@@ -32,12 +36,12 @@ describe('the catalogue', () => {
 });
 
 describe.for(CHECK_RULES.map((r) => ({ id: r.id, rule: r })))('$id', ({ rule }) => {
-  test.for(rule.examples.fire.map((example) => ({ example })))('fires on %j', ({ example }) => {
-    const findings = run(rule.input, example);
+  test.for(rule.examples.fire.map((example) => ({ example })))('fires on %j', async ({ example }) => {
+    const findings = await run(rule.input, example);
     expect(findings.map((f) => f.rule)).toContain(rule.id);
   });
-  test.for(rule.examples.pass.map((example) => ({ example })))('passes %j', ({ example }) => {
-    const findings = run(rule.input, example);
+  test.for(rule.examples.pass.map((example) => ({ example })))('passes %j', async ({ example }) => {
+    const findings = await run(rule.input, example);
     expect(findings.filter((f) => f.rule === rule.id)).toEqual([]);
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * What a format reader hands to the checks: the text of every part of a file,
+ * each piece with the place a writer finds it at (`Sheet2（隐藏） › C14`,
+ * `修订（删除） › 第12段`, `属性 › 作者`), what is hidden in it, what would run,
+ * and the files embedded in it (checked in turn, by their names).
+ *
+ * A reader never decides: it reports. A problem reading the file (a zip bomb,
+ * a DOCTYPE, a truncated zip, a PDF that does not parse) is a `refusal`, and
+ * the checks refuse the file with it (Trust model 1 and 12: what cannot be
+ * read is refused, never waved through).
+ */
+
+/** A piece of text and where it is inside the file. */
+export interface TextPiece {
+  /** Location inside the file, parts joined by ' › ' (Chinese, as the writer sees it in Word, Excel or a PDF reader). */
+  where: string;
+  text: string;
+}
+
+/** Something a published file hides from its reader (a hidden sheet, a tracked change, a comment…). */
+export interface HiddenPart {
+  where: string;
+  /** What is hidden, in words a writer knows (隐藏的工作表, 修订, 批注…). */
+  what: string;
+}
+
+/** Content that would run (a macro, JavaScript, a launch action, an executable). */
+export interface ActivePart {
+  where: string;
+  what: string;
+}
+
+/** A file inside the file. */
+export interface EmbeddedFile {
+  where: string;
+  /** Its own name (used to choose its reader), e.g. `附件.xlsx`. */
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Why a file cannot be read; the checks refuse it with this message and fix. */
+export interface ReadRefusal {
+  where?: string;
+  message: string;
+  fix: string;
+}
+
+export interface ReadDocument {
+  /** 'docx' | 'xlsx' | 'pptx' | 'pdf'. */
+  format: string;
+  texts: TextPiece[];
+  hidden: HiddenPart[];
+  active: ActivePart[];
+  embedded: EmbeddedFile[];
+  /** Text drawn under a filled shape: a redaction that hides nothing. */
+  covered: TextPiece[];
+  refusals: ReadRefusal[];
+}
+
+export function emptyDocument(format: string): ReadDocument {
+  return { format, texts: [], hidden: [], active: [], embedded: [], covered: [], refusals: [] };
+}
+
+/** The limits every reader keeps (a hostile file is refused when it would pass one). */
+export interface ReadLimits {
+  /** Entries in one zip. */
+  maxEntries: number;
+  /** Uncompressed bytes of one zip, all entries together. */
+  maxUncompressed: number;
+  /** Uncompressed/compressed ratio of one entry (entries under 1 MiB are exempt: small XML compresses well). */
+  maxRatio: number;
+  /** Files inside files inside files… */
+  maxDepth: number;
+  /** Pages of one PDF. */
+  maxPages: number;
+  /** Time to read one file (the worker running it is stopped after it). */
+  timeoutMs: number;
+  /** Heap of a reading worker (two workers and the gate stay under 1 GB together: issue 12's bound). */
+  maxHeapMb: number;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = {
+  maxEntries: 10_000,
+  maxUncompressed: 512 * 1024 * 1024,
+  maxRatio: 200,
+  maxDepth: 3,
+  maxPages: 5_000,
+  timeoutMs: 30_000,
+  maxHeapMb: 512,
+};
+
+/** The one refusal a reader gives for a file it cannot read to its end. */
+export class UnreadableError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+    readonly where?: string,
+  ) {
+    super(message);
+    this.name = 'UnreadableError';
+  }
+}
+
+export const FIX_RESAVE = 'open the file in WPS or Office, save it again (文件 → 另存为) as DOCX, XLSX or PDF, and attach that copy; if it does not open, ask its sender for the original';

@@ -1,0 +1,204 @@
+/**
+ * PDF read with pdfjs-dist (its legacy build, the one for Node): the text of
+ * every page, annotations (notes, form fields, links), the Info dictionary
+ * and XMP metadata, form field values and embedded files. JavaScript and
+ * Launch actions are listed as active content, whatever they do.
+ *
+ * pdfjs runs here without a canvas, without fonts of the system, without
+ * eval and without fetching anything: character maps and standard fonts come
+ * from its own package folder. It runs inside the reading worker
+ * (pool.ts), which a time limit stops.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { emptyDocument, UnreadableError, type ReadDocument, type ReadLimits } from './document.ts';
+
+const require = createRequire(import.meta.url);
+const PDFJS_DIR = dirname(require.resolve('pdfjs-dist/package.json'));
+
+const INFO_NAMES: Record<string, string> = { Title: '标题', Author: '作者', Subject: '主题', Keywords: '关键词', Creator: '创建程序', Producer: '生成程序' };
+
+/** Names of files a reader's system would run. */
+const EXECUTABLE = /\.(?:exe|com|bat|cmd|scr|pif|msi|dll|js|jse|vbs|vbe|wsf|wsh|ps1|hta|jar|sh|app|lnk|reg)$/i;
+
+/**
+ * Action names searched in the file's own bytes as well: an action in an
+ * object pdfjs never visits still counts. Only long names: a three-byte one
+ * such as /JS turns up by chance in a few megabytes of compressed streams.
+ */
+const ACTION_TOKENS: [RegExp, string][] = [
+  [/\/JavaScript(?![A-Za-z0-9])/, 'JavaScript'],
+  [/\/Launch(?![A-Za-z0-9])/, 'a Launch action (it starts a program)'],
+  [/\/RichMedia(?![A-Za-z0-9])/, 'rich media (Flash)'],
+];
+
+interface TextItemLike {
+  str?: string;
+  hasEOL?: boolean;
+  transform?: number[];
+  width?: number;
+  height?: number;
+}
+
+type Matrix = [number, number, number, number, number, number];
+type Box = [number, number, number, number];
+
+const multiply = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[2] * n[1],
+  m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3],
+  m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4],
+  m[1] * n[4] + m[3] * n[5] + m[5],
+];
+const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+const inside = (b: Box, x: number, y: number) => x >= b[0] - 1 && x <= b[2] + 1 && y >= b[1] - 1 && y <= b[3] + 1;
+
+/** A fill colour dark enough to hide text: what a black-box "redaction" is drawn with. */
+function dark(hex: unknown): boolean {
+  if (typeof hex !== 'string' || !/^#[0-9a-f]{6}$/i.test(hex)) return false;
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.25;
+}
+
+/**
+ * Dark filled shapes drawn over text drawn before them, from the page's
+ * operator list: the box hides the text on screen and on paper, but the text
+ * is still in the file (a fake redaction). Positions follow the graphics
+ * state (save/restore/transform) and each text line's start.
+ */
+function coveringBoxes(ops: { fnArray: number[]; argsArray: unknown[][] }, OPS: Record<string, number>): Box[] {
+  const boxes: Box[] = [];
+  const stack: { ctm: Matrix; fill: unknown }[] = [];
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+  let fill: unknown = '#000000';
+  let line: Matrix = [1, 0, 0, 1, 0, 0];
+  const drawn: [number, number][] = [];
+  const FILLS = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+  const SHOWS = new Set([OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i]!;
+    const args = ops.argsArray[i] ?? [];
+    if (fn === OPS.save) stack.push({ ctm, fill });
+    else if (fn === OPS.restore) ({ ctm, fill } = stack.pop() ?? { ctm, fill });
+    else if (fn === OPS.transform) ctm = multiply(ctm, Array.from(args as ArrayLike<number>) as Matrix);
+    else if (fn === OPS.setFillRGBColor) fill = args[0];
+    else if (fn === OPS.beginText) line = [1, 0, 0, 1, 0, 0];
+    else if (fn === OPS.setTextMatrix) line = Array.from((typeof args[0] === 'object' && args[0] !== null ? args[0] : args) as ArrayLike<number>) as Matrix;
+    else if (fn === OPS.moveText || fn === OPS.setLeadingMoveText) line = multiply(line, [1, 0, 0, 1, Number(args[0]), Number(args[1])]);
+    else if (SHOWS.has(fn)) drawn.push(apply(ctm, line[4], line[5]));
+    else if (fn === OPS.constructPath && FILLS.has(args[0] as number) && dark(fill)) {
+      const mm = args[2] as ArrayLike<number> | null;
+      if (!mm || mm.length < 4) continue;
+      const corners = [apply(ctm, mm[0]!, mm[1]!), apply(ctm, mm[2]!, mm[3]!), apply(ctm, mm[0]!, mm[3]!), apply(ctm, mm[2]!, mm[1]!)];
+      const xs = corners.map((c) => c[0]);
+      const ys = corners.map((c) => c[1]);
+      const box: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+      if (drawn.some(([x, y]) => inside(box, x, y))) boxes.push(box);
+    }
+  }
+  return boxes;
+}
+
+export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
+  const doc = emptyDocument('pdf');
+  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  for (const [re, what] of ACTION_TOKENS) if (re.test(raw)) doc.active.push({ where: '动作', what });
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    useWorkerFetch: false,
+    isOffscreenCanvasSupported: false,
+    stopAtErrors: true,
+    enableXfa: false,
+    verbosity: 0,
+    cMapUrl: `${join(PDFJS_DIR, 'cmaps')}/`,
+    cMapPacked: true,
+    standardFontDataUrl: `${join(PDFJS_DIR, 'standard_fonts')}/`,
+  });
+  let pdf;
+  try {
+    pdf = await task.promise;
+  } catch (error) {
+    await task.destroy();
+    const message = (error as Error).message;
+    if ((error as Error).name === 'PasswordException') throw new UnreadableError('the PDF is protected by a password: its content cannot be read', 'remove the password (in WPS or Acrobat: 文件 → 属性 → 安全性) and attach the file again');
+    throw new UnreadableError(`the file is not a readable PDF (${message})`, 'export the PDF again from the original document (文件 → 另存为 → PDF) and attach that copy');
+  }
+  try {
+    if (pdf.numPages > limits.maxPages) throw new UnreadableError(`the PDF has ${pdf.numPages} pages, more than the ${limits.maxPages} the checks read`, 'split the document into smaller files and attach each');
+    const meta = await pdf.getMetadata();
+    const info = (meta.info ?? {}) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(info)) {
+      if (key === 'Custom' && value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (typeof v === 'string' || typeof (v as { name?: string })?.name === 'string') add(doc, `属性 › 自定义 › ${k}`, typeof v === 'string' ? v : (v as { name: string }).name);
+      } else if (typeof value === 'string' && !/Date$|^PDFFormatVersion$|^Language$/.test(key)) add(doc, `属性 › ${INFO_NAMES[key] ?? key}`, value);
+    }
+    const xmp = (meta.metadata as { getRaw?: () => string } | null)?.getRaw?.();
+    if (xmp) add(doc, '属性 › XMP', xmp);
+
+    const js = await pdf.getJSActions();
+    if (js && Object.keys(js).length > 0) doc.active.push({ where: '文档脚本', what: `JavaScript (${Object.keys(js).join(', ')})` });
+    const fields = (await pdf.getFieldObjects()) as Record<string, { value?: unknown; actions?: unknown }[]> | null;
+    for (const [name, list] of Object.entries(fields ?? {})) {
+      for (const f of list) {
+        if (typeof f.value === 'string') add(doc, `表单域 › ${name}`, f.value);
+        else if (Array.isArray(f.value)) add(doc, `表单域 › ${name}`, f.value.join('\n'));
+        if (f.actions && Object.keys(f.actions).length > 0) doc.active.push({ where: `表单域 › ${name}`, what: 'JavaScript in a form field' });
+      }
+    }
+    const attachments = ((await pdf.getAttachments()) ?? {}) as Record<string, { filename: string; content: Uint8Array }>;
+    for (const a of Object.values(attachments)) embed(doc, `附件 › ${a.filename}`, a.filename, a.content);
+
+    for (let n = 1; n <= pdf.numPages; n++) {
+      const page = await pdf.getPage(n);
+      const content = await page.getTextContent();
+      let text = '';
+      for (const item of content.items as TextItemLike[]) {
+        if (typeof item.str === 'string') text += item.str;
+        if (item.hasEOL) text += '\n';
+      }
+      add(doc, `第${n}页`, text);
+      const boxes = coveringBoxes(await page.getOperatorList(), pdfjs.OPS as unknown as Record<string, number>);
+      if (boxes.length > 0) {
+        const covered = (content.items as TextItemLike[]).filter((item) => {
+          const [x, y] = [item.transform?.[4] ?? NaN, item.transform?.[5] ?? NaN];
+          const mid = x + (item.width ?? 0) / 2;
+          return item.str?.trim() && boxes.some((b) => inside(b, mid, y + (item.height ?? 0) / 3));
+        });
+        const under = covered.map((item) => item.str).join(' ').trim();
+        if (under !== '') doc.covered.push({ where: `第${n}页（被遮盖）`, text: under });
+      }
+      for (const a of (await page.getAnnotations()) as Record<string, unknown>[]) {
+        const kind = String(a.subtype ?? 'Annot');
+        const where = `第${n}页 › 注释（${kind}）`;
+        for (const key of ['contentsObj', 'titleObj', 'richText'] as const) {
+          const s = (a[key] as { str?: string } | undefined)?.str;
+          if (s) add(doc, where, s);
+        }
+        for (const key of ['url', 'unsafeUrl', 'alternativeText', 'fieldValue'] as const) if (typeof a[key] === 'string') add(doc, where, a[key]);
+        if (a.actions && typeof a.actions === 'object' && Object.keys(a.actions).length > 0) doc.active.push({ where, what: 'JavaScript in an annotation' });
+        const file = a.file as { filename?: string; content?: Uint8Array } | undefined;
+        if (file?.content && file.filename) embed(doc, `${where} › ${file.filename}`, file.filename, file.content);
+        if (kind === 'Text' || kind === 'FreeText' || kind === 'Popup') doc.hidden.push({ where, what: 'a comment (注释)' });
+      }
+      page.cleanup();
+    }
+  } finally {
+    await pdf.destroy();
+  }
+  return doc;
+}
+
+function add(doc: ReadDocument, where: string, text: string): void {
+  if (text.trim() !== '') doc.texts.push({ where, text });
+}
+
+function embed(doc: ReadDocument, where: string, name: string, content: Uint8Array): void {
+  if (EXECUTABLE.test(name)) doc.active.push({ where, what: `an embedded program (${name})` });
+  else doc.embedded.push({ where, name, bytes: content });
+}
+

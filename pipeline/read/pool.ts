@@ -1,0 +1,121 @@
+/**
+ * Format readers run in worker threads, so that a parser that hangs, loops
+ * or runs out of memory on a hostile file cannot hang or crash the gate: each
+ * file has a time limit, after which its worker is stopped (and replaced) and
+ * the file refused; a worker's heap is capped; a worker that dies refuses the
+ * file it was reading. Nothing else is shared with the readers.
+ */
+import { cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './document.ts';
+import type { ReadOutcome } from './readers.ts';
+
+/** Reads a document: the worker pool in the gate, a fake in tests. */
+export interface DocumentReader {
+  read(name: string, bytes: Uint8Array): Promise<ReadOutcome>;
+  readonly limits: ReadLimits;
+}
+
+interface Job {
+  id: number;
+  name: string;
+  bytes: Uint8Array;
+  resolve: (outcome: ReadOutcome) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job?: Job | undefined;
+  timer?: NodeJS.Timeout | undefined;
+}
+
+export class ReaderPool implements DocumentReader {
+  readonly limits: ReadLimits;
+  private readonly size: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  constructor(options: { workers?: number; limits?: Partial<ReadLimits> } = {}) {
+    this.limits = { ...DEFAULT_READ_LIMITS, ...options.limits };
+    this.size = Math.max(1, options.workers ?? Math.min(2, cpus().length));
+  }
+
+  read(name: string, bytes: Uint8Array): Promise<ReadOutcome> {
+    if (this.closed) return Promise.resolve({ ok: false, refusal: { message: 'the reading pool is closed', fix: 'run the check again' } });
+    return new Promise((resolve) => {
+      this.queue.push({ id: this.nextId++, name, bytes, resolve });
+      this.pump();
+    });
+  }
+
+  /** Stop every worker (the gate calls it at the end of a run). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.resolve({ ok: false, refusal: { message: 'the reading pool was closed before the file was read', fix: 'run the check again' } });
+    await Promise.all(this.slots.splice(0).map((s) => this.stop(s, 'the reading pool was closed before the file was read')));
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => !s.job);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      slot.timer = setTimeout(() => void this.expire(slot!), this.limits.timeoutMs);
+      slot.worker.postMessage({ id: job.id, name: job.name, bytes: job.bytes, limits: this.limits });
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(new URL('./read-worker.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb } });
+    const slot: Slot = { worker };
+    worker.on('message', (message: { id: number } & ReadOutcome) => {
+      if (slot.job?.id !== message.id) return;
+      const { id: _id, ...outcome } = message;
+      this.finish(slot, outcome as ReadOutcome);
+    });
+    const died = (why: string) => {
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      this.finish(slot, { ok: false, refusal: { message: `the reader stopped on the file (${why}): it is refused rather than passed unread`, fix: 'export the file again from the original document and attach that copy; if it keeps failing, ask the security administrator' } });
+      this.pump();
+    };
+    worker.on('error', (e) => died(e.message));
+    worker.on('exit', (code) => {
+      if (!this.closed) died(`exit code ${code}`);
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private finish(slot: Slot, outcome: ReadOutcome): void {
+    const job = slot.job;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.job = undefined;
+    slot.timer = undefined;
+    job?.resolve(outcome);
+    this.pump();
+  }
+
+  private async expire(slot: Slot): Promise<void> {
+    const seconds = Math.round(this.limits.timeoutMs / 100) / 10;
+    await this.stop(slot, `reading the file took longer than ${seconds} s: it is refused as a possibly endless or hostile file`);
+    this.pump();
+  }
+
+  private async stop(slot: Slot, message: string): Promise<void> {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    const job = slot.job;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.job = undefined;
+    slot.worker.removeAllListeners('exit');
+    slot.worker.removeAllListeners('error');
+    slot.worker.on('error', () => {});
+    job?.resolve({ ok: false, refusal: { message, fix: 'export the file again from the original document (文件 → 另存为 DOCX/XLSX/PDF) and attach that copy' } });
+    await slot.worker.terminate();
+  }
+}

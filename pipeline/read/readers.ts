@@ -1,0 +1,49 @@
+/**
+ * Which reader reads a file, by its name and its first bytes. A reader runs
+ * in the reading worker (pool.ts); `readDocument` is also what the worker calls.
+ */
+import { DEFAULT_READ_LIMITS, FIX_RESAVE, UnreadableError, type ReadDocument, type ReadLimits, type ReadRefusal } from './document.ts';
+import { readOoxml } from './ooxml.ts';
+import { readPdf } from './pdf.ts';
+import { isZip } from './zip.ts';
+
+export const OOXML_EXTENSIONS = ['docx', 'docm', 'dotx', 'dotm', 'xlsx', 'xlsm', 'xltx', 'xltm', 'pptx', 'pptm', 'ppsx', 'ppsm', 'potx'] as const;
+export const DOCUMENT_EXTENSIONS: readonly string[] = [...OOXML_EXTENSIONS, 'pdf'];
+
+export function extensionOf(name: string): string {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot <= 0 ? '' : base.slice(dot + 1).toLowerCase();
+}
+
+/** Does this file need a format reader (run in a worker) before the checks? */
+export function needsReader(name: string): boolean {
+  return DOCUMENT_EXTENSIONS.includes(extensionOf(name));
+}
+
+const OLE = [0xd0, 0xcf, 0x11, 0xe0];
+
+export async function readDocument(name: string, bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
+  const ext = extensionOf(name);
+  if (ext === 'pdf') return readPdf(bytes, limits);
+  if (OLE.every((b, i) => bytes[i] === b)) throw new UnreadableError(`the file is named .${ext} but is a legacy binary Office file (DOC/XLS/PPT format), which the checks cannot read`, FIX_RESAVE);
+  if (!isZip(bytes)) throw new UnreadableError(`the file is named .${ext} but is not an Office Open XML package`, FIX_RESAVE);
+  return readOoxml(bytes, limits);
+}
+
+export type ReadOutcome = { ok: true; doc: ReadDocument } | { ok: false; refusal: ReadRefusal };
+
+/** Read a document; a file that cannot be read gives its refusal, never an exception. */
+export async function readOutcome(name: string, bytes: Uint8Array, limits: ReadLimits): Promise<ReadOutcome> {
+  try {
+    return { ok: true, doc: await readDocument(name, bytes, limits) };
+  } catch (error) {
+    if (error instanceof UnreadableError) return { ok: false, refusal: { message: error.message, fix: error.fix, ...(error.where ? { where: error.where } : {}) } };
+    return { ok: false, refusal: { message: `the reader failed on the file (${(error as Error)?.message ?? String(error)}): it is refused rather than passed unread`, fix: FIX_RESAVE } };
+  }
+}
+
+/** Reads on this thread, without a time limit: for tests and tools that read files they trust to end. */
+export function inlineReader(limits: ReadLimits = DEFAULT_READ_LIMITS): { limits: ReadLimits; read(name: string, bytes: Uint8Array): Promise<ReadOutcome> } {
+  return { limits, read: (name, bytes) => readOutcome(name, bytes, limits) };
+}

@@ -1,0 +1,87 @@
+/**
+ * A zip read within limits, with yauzl: it reads the central directory (not
+ * the local headers an attacker can make disagree with it) and refuses an
+ * entry that inflates beyond its declared size, so capping the declared sizes
+ * caps what is inflated. A zip bomb, too many entries, an encrypted entry or a
+ * truncated archive is an UnreadableError, never a partial read.
+ */
+import yauzl from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
+import { FIX_RESAVE, UnreadableError, type ReadLimits } from './document.ts';
+
+const MiB = 1024 * 1024;
+
+export interface ZipEntries {
+  /** Entry names in central-directory order. */
+  names: string[];
+  /** Uncompressed bytes of each entry (directories are left out). */
+  files: Map<string, Uint8Array>;
+}
+
+function fromBuffer(bytes: Uint8Array): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, decodeStrings: true }, (error, zip) => (error ? reject(error) : resolve(zip)));
+  });
+}
+
+function readEntry(zip: ZipFile, entry: Entry): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (error, stream) => {
+      if (error) return reject(error);
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('error', reject);
+      stream.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+  });
+}
+
+/** Every entry of a zip, or an UnreadableError saying which limit it passed. */
+export async function readZip(bytes: Uint8Array, limits: ReadLimits): Promise<ZipEntries> {
+  let zip: ZipFile;
+  try {
+    zip = await fromBuffer(bytes);
+  } catch (error) {
+    throw new UnreadableError(`the file is not a readable zip package (${(error as Error).message}): it may be truncated or damaged`, FIX_RESAVE);
+  }
+  if (zip.entryCount > limits.maxEntries) {
+    zip.close();
+    throw new UnreadableError(`the package holds ${zip.entryCount} files, more than the ${limits.maxEntries} a document has: it is refused as a possible zip bomb`, FIX_RESAVE);
+  }
+  const names: string[] = [];
+  const files = new Map<string, Uint8Array>();
+  let total = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', reject);
+      zip.on('end', () => resolve());
+      zip.on('entry', (entry: Entry) => {
+        void (async () => {
+          names.push(entry.fileName);
+          if (entry.fileName.endsWith('/')) return zip.readEntry();
+          if ((entry.generalPurposeBitFlag & 1) !== 0) throw new UnreadableError(`the package entry ${entry.fileName} is encrypted: its content cannot be read`, 'remove the password (文件 → 信息 → 保护文档) and attach the file again');
+          total += entry.uncompressedSize;
+          if (total > limits.maxUncompressed) throw new UnreadableError(`the package inflates to more than ${Math.round(limits.maxUncompressed / MiB)} MiB: it is refused as a possible zip bomb`, FIX_RESAVE);
+          if (entry.uncompressedSize > MiB && entry.uncompressedSize > limits.maxRatio * Math.max(1, entry.compressedSize)) {
+            throw new UnreadableError(`the package entry ${entry.fileName} inflates ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size: it is refused as a possible zip bomb`, FIX_RESAVE);
+          }
+          if (files.has(entry.fileName)) throw new UnreadableError(`the package holds ${entry.fileName} twice: readers would disagree on which copy counts`, FIX_RESAVE);
+          files.set(entry.fileName, await readEntry(zip, entry));
+          zip.readEntry();
+        })().catch(reject);
+      });
+      zip.readEntry();
+    });
+  } catch (error) {
+    if (error instanceof UnreadableError) throw error;
+    throw new UnreadableError(`the zip package cannot be read to its end (${(error as Error).message})`, FIX_RESAVE);
+  } finally {
+    zip.close();
+  }
+  return { names, files };
+}
+
+/** A zip's local file header signature: what DOCX, XLSX, PPTX, OFD and ZIP files start with. */
+export function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6);
+}

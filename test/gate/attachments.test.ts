@@ -1,0 +1,75 @@
+/**
+ * The gate's attachments: documents read by a reader, findings positioned
+ * inside the file, and cached by path and SHA-256 so an unchanged attachment
+ * is never read again (a changed one is).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { compileChecks } from '../../pipeline/check/index.ts';
+import { formatDiagnostic } from '../../pipeline/diagnostics/index.ts';
+import { FactsCache } from '../../pipeline/gate/facts-cache.ts';
+import { loadAndCheckAssets } from '../../pipeline/gate/attachments.ts';
+import { inlineReader, type DocumentReader } from '../../pipeline/read/index.ts';
+import { loadDemoConfig } from '../check/helpers.ts';
+import { pdf, xlsx } from '../helpers/documents.ts';
+
+const checks = compileChecks(loadDemoConfig());
+const ID = '11010519491231002X';
+const DIR = 'content/19900000000/xzzx/2026-12-list';
+let root: string;
+
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** A reader that counts what it reads. */
+function countingReader(): DocumentReader & { reads: string[] } {
+  const inner = inlineReader();
+  const reads: string[] = [];
+  return { reads, limits: inner.limits, read: (name, bytes) => (reads.push(name), inner.read(name, bytes)) };
+}
+
+function repo(files: Record<string, Uint8Array>): string {
+  root = mkdtempSync(join(tmpdir(), 'sealpress-attach-'));
+  for (const [path, bytes] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), bytes);
+  }
+  return root;
+}
+
+describe('attachments in the gate', () => {
+  test('a hidden-sheet ID is a diagnostic at its place, printed as a writer finds it', async () => {
+    const path = `${DIR}/名单.xlsx`;
+    repo({ [path]: xlsx({ sheets: [{ name: '公示', cells: { A1: '姓名' } }, { name: 'Sheet2', state: 'hidden', cells: { C14: ID } }] }) });
+    const assets = await loadAndCheckAssets([path], { root, maxBytes: 1 << 24, checks, waivers: [], now: 0, reader: countingReader() });
+    const a = assets.get(path)!;
+    expect(a.ok).toBe(true);
+    const findings = (a.ok && a.findings) || [];
+    expect(findings.map((d) => [d.rule, d.location])).toEqual([
+      ['personal-id', 'Sheet2（隐藏） › C14'],
+      ['attachment-hidden', 'Sheet2（隐藏）'],
+    ]);
+    const text = formatDiagnostic(findings[0]!);
+    expect(text).toMatch(/^content\/19900000000\/xzzx\/2026-12-list\/名单\.xlsx › Sheet2（隐藏） › C14:1:1 error personal-id /);
+    expect(text).not.toContain(ID);
+  });
+
+  test('findings are cached by path and SHA-256: an unchanged document is not read again, a changed one is', async () => {
+    const path = `${DIR}/通知.pdf`;
+    repo({ [path]: pdf({ pages: [`身份证 ${ID}`] }), [`${DIR}/a.csv`]: Buffer.from(`1,${ID}\n`) });
+    const run = async () => {
+      const cache = FactsCache.open(join(root, '.sealpress'), 'salt');
+      const reader = countingReader();
+      const assets = await loadAndCheckAssets([path, `${DIR}/a.csv`], { root, maxBytes: 1 << 24, checks, waivers: [], now: 0, cache, reader });
+      cache.save();
+      const rules = [...assets.values()].flatMap((a) => (a.ok && a.findings ? a.findings.map((f) => `${f.rule}@${f.location ?? f.line}`) : []));
+      return { reads: reader.reads.length, hits: cache.attachmentHits, rules };
+    };
+    const first = await run();
+    expect(first).toEqual({ reads: 1, hits: 0, rules: ['personal-id@第1页', 'personal-id@1'] });
+    expect(await run()).toEqual({ reads: 0, hits: 2, rules: first.rules });
+    writeFileSync(join(root, path), pdf({ pages: ['通知'] }));
+    expect(await run()).toEqual({ reads: 1, hits: 1, rules: ['personal-id@1'] });
+  });
+});
