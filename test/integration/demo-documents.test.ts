@@ -23,10 +23,13 @@ interface CheckJson {
 }
 
 let json: CheckJson;
+let text: string;
 
 beforeAll(async () => {
-  const r = await runCli(['check', '--root', await demoRoot(), '--format', 'json', '--now', NOW]);
+  const root = await demoRoot();
+  const r = await runCli(['check', '--root', root, '--format', 'json', '--now', NOW]);
   json = JSON.parse(r.out) as CheckJson;
+  text = (await runCli(['check', '--root', root, '--now', NOW])).out;
 }, 120_000);
 
 const byPath = (path: string) => json.entries.find((e) => e.path === path);
@@ -73,6 +76,13 @@ describe('the demo documents', () => {
     expect(e.status).toBe('refused');
     const inFile = e.findings.filter((f) => f.severity === 'error' && f.attachment === d.path).map((f) => `${f.rule} @ ${f.location}`);
     expect(inFile).toEqual(d.expect);
+    // The text report names the entry's line that attaches the file, then the file and the place in it.
+    const src = `./${posix.relative(posix.dirname(d.entry), d.path)}`;
+    for (const e of d.expect) {
+      const [rule, location] = e.split(' @ ');
+      const line = text.split('\n').find((l) => /^\S+:\d+:\d+ error /.test(l) && l.startsWith(`${d.entry}:`) && l.includes(` error ${rule} ${src} › ${location}: `));
+      expect(line, e).toBeDefined();
+    }
   });
 
   test.for(CLEAN.map((d) => ({ ...d, name: posix.basename(d.path) })))('$name publishes with its entry, with no finding', (d) => {
