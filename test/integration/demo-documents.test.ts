@@ -24,12 +24,14 @@ interface CheckJson {
 
 let json: CheckJson;
 let text: string;
+let sarif: { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } }; logicalLocations?: { fullyQualifiedName: string }[] }[] }[] }[] };
 
 beforeAll(async () => {
   const root = await demoRoot();
   const r = await runCli(['check', '--root', root, '--format', 'json', '--now', NOW]);
   json = JSON.parse(r.out) as CheckJson;
   text = (await runCli(['check', '--root', root, '--now', NOW])).out;
+  sarif = JSON.parse((await runCli(['check', '--root', root, '--format', 'sarif', '--now', NOW])).out) as typeof sarif;
 }, 120_000);
 
 const byPath = (path: string) => json.entries.find((e) => e.path === path);
@@ -82,6 +84,10 @@ describe('the demo documents', () => {
       const [rule, location] = e.split(' @ ');
       const line = text.split('\n').find((l) => /^\S+:\d+:\d+ error /.test(l) && l.startsWith(`${d.entry}:`) && l.includes(` error ${rule} ${src} › ${location}: `));
       expect(line, e).toBeDefined();
+      // SARIF: the entry's line as the physical location, the place in the file as the logical one.
+      const result = sarif.runs[0]!.results.find((r) => r.ruleId === rule && r.locations[0]?.logicalLocations?.[0]?.fullyQualifiedName === `${posix.basename(d.path)} › ${location}`);
+      expect(result?.locations[0]?.physicalLocation.artifactLocation.uri, e).toBe(d.entry);
+      expect(result?.locations[0]?.physicalLocation.region?.startLine).toBeGreaterThan(1);
     }
   });
 
