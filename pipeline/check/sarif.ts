@@ -70,6 +70,8 @@ export interface SarifFinding {
   endColumn?: number;
   /** A place inside the file (an attachment's sheet and cell…): line and column count within it, not in the file. */
   location?: string;
+  /** When `file` is an entry and the finding is inside a file it attaches: that file; line and column are then the entry's reference to it. */
+  attachment?: string;
   message: string;
   fix?: string;
   excerpt?: string;
@@ -107,19 +109,24 @@ export function toSarif(findings: readonly (CheckFinding | SarifFinding)[], opti
     const location: SarifResult['locations'][number] = { physicalLocation: { artifactLocation: { uri: pathToUri(f.file), uriBaseId: '%SRCROOT%' } } };
     // A finding about the whole file (an attachment, or a diagnostic at 1:1) has no region; nor has one
     // inside a document (a cell, a paragraph): its place is a logical location, and the message names it.
-    const endLine = f.endLine ?? f.line;
-    const endColumn = f.endColumn ?? f.column;
-    if (f.location !== undefined) location.logicalLocations = [{ fullyQualifiedName: `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}`, kind: 'member' }];
-    else if (f.line > 1 || f.column > 1 || endLine > f.line || endColumn > f.column) {
+    // Held against the entry that attaches the document, it also has the entry's line that references it.
+    const attachment = 'attachment' in f ? f.attachment : undefined;
+    // An attachment finding's end is inside the attachment: in the entry it is a point, the reference.
+    const endLine = attachment === undefined ? (f.endLine ?? f.line) : f.line;
+    const endColumn = attachment === undefined ? (f.endColumn ?? f.column) : f.column;
+    const inFile = attachment ?? f.file;
+    if (f.location !== undefined) location.logicalLocations = [{ fullyQualifiedName: `${inFile.slice(inFile.lastIndexOf('/') + 1)} › ${f.location}`, kind: 'member' }];
+    if ((f.location === undefined || attachment !== undefined) && (f.line > 1 || f.column > 1 || endLine > f.line || endColumn > f.column)) {
       const region: SarifRegion = { startLine: f.line, startColumn: f.column, endLine, endColumn };
-      if (f.excerpt !== undefined) region.snippet = { text: f.excerpt };
+      // An attachment finding's excerpt is text of the attachment, not of the entry's line.
+      if (f.excerpt !== undefined && attachment === undefined) region.snippet = { text: f.excerpt };
       location.physicalLocation.region = region;
     }
     const result: SarifResult = {
       ruleId: f.rule,
       ruleIndex,
       level: level(f.severity),
-      message: { text: `${f.location !== undefined ? `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}: ` : ''}${f.fix ? `${f.message}. Fix: ${f.fix}` : f.message}` },
+      message: { text: `${f.location !== undefined && attachment === undefined ? `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}: ` : ''}${f.fix ? `${f.message}. Fix: ${f.fix}` : f.message}` },
       locations: [location],
     };
     if (f.fingerprint !== undefined) result.partialFingerprints = { 'sealpressValue/v1': f.fingerprint };

@@ -26,6 +26,8 @@ Options:
   --site CODE      report only this site's entries (the group is still loaded)
   --format FORMAT  text (default); json: one object
                    { entries: [{ path, site, column, status, findings: [...] }], summary, approvals };
+                   a finding inside an attached file names it (attachment) and
+                   its place in it (location: Sheet2（隐藏） › C14, 第3页, 属性 › 作者);
                    sarif: SARIF 2.1.0 for code-review tools
   --no-cache       parse every entry again instead of reusing .sealpress/cache
   --trust-anchor FP  SHA-256 fingerprint of the group CA, pinned from outside the
@@ -117,7 +119,17 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
             site: e.site,
             column: e.column,
             status: e.status,
-            findings: e.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, line: f.line, column: f.column, ...(f.fix ? { fix: f.fix } : {}) })),
+            findings: e.findings.map((f) => ({
+              rule: f.rule,
+              severity: f.severity,
+              message: f.message,
+              line: f.line,
+              column: f.column,
+              // A finding inside an attachment: which file, and where in it (a sheet and cell, a page, a paragraph, a property).
+              ...(f.attachment !== undefined ? { attachment: f.attachment } : {}),
+              ...(f.location !== undefined ? { location: f.location } : {}),
+              ...(f.fix ? { fix: f.fix } : {}),
+            })),
           })),
           diagnostics: plan.diagnostics,
         },

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEMO_MARKER, DEMO_MARKER_TEXT, keptDemoCa, readDemoMaterial, regenerateDemoTrust, renewDemo } from '../demo/index.ts';
+import { DEMO_MARKER, DEMO_MARKER_TEXT, keptDemoCa, readDemoMaterial, regenerateDemoTrust, renewDemo, writeDemoDocuments } from '../demo/index.ts';
 import { runGate } from '../gate/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
 import { clock, parse } from './args.ts';
@@ -8,6 +8,7 @@ import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 
 export const DEMO_HELP = `Usage: sealpress demo [--issued-at ISO] [--signed-at ISO] [--renew] [--new-ca] [--bits N] [--root DIR] [--now ISO]
+       sealpress demo --documents [--root DIR]
 
 Regenerate the DEMO site group's trust material (sites/trust/) and approval
 records (content/_approvals/: the writers' submissions and the approvals), the column change requests (sites/_changes/) and
@@ -26,7 +27,13 @@ The committed demo was made with
   --new-ca --issued-at 2026-11-01T09:00:00+08:00 --signed-at 2026-11-20T10:00:00+08:00
 (the tests run the gate at 2026-11-27; approvals signed later would be "in the future").
 
+With --documents it only writes the demo's PDF, DOCX and XLSX attachments
+(the clean ones of 下载中心 and 政策文件 and the planted traps) from
+pipeline/demo/attachments.ts, byte for byte as committed; run the command above
+afterwards if they changed, so that their entries stay approved.
+
 Options:
+  --documents      write the demo's documents only (no keys, no signatures)
   --issued-at ISO  when certificates are issued and trust documents signed (default: now)
   --signed-at ISO  when the approvals are signed (default: now); the writers'
                    submissions are signed half an hour before
@@ -38,7 +45,7 @@ Options:
 Exit codes: 0 done, 2 usage or configuration error, or sites/trust/ is not demo material.`;
 
 export async function demo(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { 'issued-at': { type: 'string' }, 'signed-at': { type: 'string' }, bits: { type: 'string' }, renew: { type: 'boolean' }, 'new-ca': { type: 'boolean' } });
+  const { values } = parse(args, { 'issued-at': { type: 'string' }, 'signed-at': { type: 'string' }, bits: { type: 'string' }, renew: { type: 'boolean' }, 'new-ca': { type: 'boolean' }, documents: { type: 'boolean' } });
   if (values.help) {
     io.out(DEMO_HELP);
     return EXIT.OK;
@@ -48,6 +55,11 @@ export async function demo(args: string[], io: Io): Promise<number> {
   if (existsSync(trustDir) && !existsSync(join(trustDir, DEMO_MARKER))) {
     io.err(`sealpress demo: ${TRUST_DIR}/ holds trust material that is not marked as demo material (${DEMO_MARKER}); refusing to overwrite it`);
     return EXIT.CONFIG;
+  }
+  // Only into the demo: the documents go to the demo's own entries, never into a real group's content.
+  if (values.documents) {
+    for (const path of writeDemoDocuments(root)) io.out(`  ${path}`);
+    return EXIT.OK;
   }
   const bits = values.bits === undefined ? 3072 : Number(values.bits);
   if (!(Number.isInteger(bits) && bits >= 2048 && bits <= 8192)) {

@@ -18,6 +18,8 @@ export interface Diagnostic {
   column: number;
   /** A place inside the file (an attachment's sheet and cell, paragraph, page…); line and column then count within it. */
   location?: string;
+  /** When `file` is an entry and the finding is inside a file it attaches: that file (repo-relative), where `location` points. */
+  attachment?: string;
   /** What happened and why. */
   message: string;
   /** What to do about it. */

@@ -16,7 +16,9 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): st
   const color = options.color ?? false;
   const sev = paint(color, d.severity === 'error' ? 31 : d.severity === 'warning' ? 33 : 36, d.severity);
   const waived = d.suppressed ? ` (waived by ${d.suppressed.waiver}: ${d.suppressed.justification})` : '';
-  const where = d.location === undefined ? d.file : `${d.file} › ${d.location}`;
+  // A finding inside a file an entry attaches is positioned at the entry's reference to
+  // it (its message names the attachment and the place in it); else the place is in `file`.
+  const where = d.location === undefined || d.attachment !== undefined ? d.file : `${d.file} › ${d.location}`;
   const lines = [`${where}:${d.line}:${d.column} ${d.suppressed ? 'waived' : sev} ${paint(color, 2, d.rule)} ${d.message}${waived}`];
   // A check finding brings its own excerpt, with every sensitive value masked: the
   // raw line would print the ID number into the CI log. A finding at 1:1 concerns

@@ -137,7 +137,7 @@ export function validateEntry(
       continue;
     }
     // What the content checks found in the file itself, held against the entry that publishes it.
-    for (const f of read.findings ?? []) findings.push({ ...f, file: path, line: ref.at.line, column: ref.at.column, message: `${ref.src}: ${f.message}${f.line > 1 || f.column > 1 ? ` (${read.path}:${f.line}:${f.column})` : ''}` });
+    for (const f of read.findings ?? []) findings.push({ ...f, file: path, attachment: read.path, line: ref.at.line, column: ref.at.column, message: `${ref.src}${f.location !== undefined ? ` › ${f.location}` : ''}: ${f.message}${f.line > 1 || f.column > 1 ? ` (${read.path}:${f.line}:${f.column})` : ''}` });
     const url = assetUrl(read.path, read.digest);
     if (ref.range) edits.push({ ...ref.range, text: encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29') });
     const key = `${ref.role}:${read.path}`;

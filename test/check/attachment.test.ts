@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { decodeText, scanAttachment, sha256Hex } from '../../pipeline/check/index.ts';
-import { gbk, utf16 } from '../helpers/documents.ts';
+import { gbk, utf16 } from '../../pipeline/demo/documents.ts';
 import { genId18, genMobile, loadDemoConfig, rng } from './helpers.ts';
 
 const config = loadDemoConfig();

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAttachment, compileChecks, type CheckFinding } from '../../pipeline/check/index.ts';
 import { inlineReader, type DocumentReader } from '../../pipeline/read/index.ts';
-import { deleted, docx, gbk, hiddenRun, inserted, para, pdf, pptx, textBox, utf16, xlsx } from '../helpers/documents.ts';
+import { deleted, docx, gbk, hiddenRun, inserted, para, pdf, pptx, textBox, utf16, xlsx } from '../../pipeline/demo/documents.ts';
 import { genBankCard, genId18, genMobile, genUscc, loadDemoConfig, rng, type Rand } from './helpers.ts';
 
 export type Family = 'xlsx' | 'docx' | 'pptx' | 'pdf' | 'text';

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { checkAttachment, compileChecks, scanAttachment } from '../../pipeline/check/index.ts';
 import { ReaderPool } from '../../pipeline/read/index.ts';
-import { docx, para, pdf, xlsx, zip } from '../helpers/documents.ts';
+import { docx, para, pdf, xlsx, zip } from '../../pipeline/demo/documents.ts';
 import { loadDemoConfig } from './helpers.ts';
 
 const options = compileChecks(loadDemoConfig());

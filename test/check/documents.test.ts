@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { CHECK_RULES, checkAttachment, compileChecks, toSarif, type CheckFinding } from '../../pipeline/check/index.ts';
 import { inlineReader } from '../../pipeline/read/index.ts';
-import { deleted, docx, hiddenRun, inserted, para, pdf, pptx, textBox, xlsx } from '../helpers/documents.ts';
+import { deleted, docx, hiddenRun, inserted, para, pdf, pptx, textBox, xlsx } from '../../pipeline/demo/documents.ts';
 import { genId18, genMobile, loadDemoConfig, rng } from './helpers.ts';
 
 const options = compileChecks(loadDemoConfig());

@@ -20,7 +20,7 @@ afterEach(() => repo?.cleanup());
 const run = runCli;
 
 interface CheckJson {
-  entries: { path: string; site: string; column: string; status: string; findings: { rule: string; severity: string; message: string; line: number; column: number }[] }[];
+  entries: { path: string; site: string; column: string; status: string; findings: { rule: string; severity: string; message: string; line: number; column: number; attachment?: string; location?: string }[] }[];
   summary: Record<string, number>;
   approvals: { verified: boolean };
 }
@@ -51,9 +51,10 @@ describe('sealpress check on the demo site group', () => {
     // The planted confidentiality and copyright cases (test/check/planted/README.md).
     const rules = (path: string) => byPath.get(path)?.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
     expect(rules(`content/${MAIN}/tzgg/2026-11-tax-arrears-notice.md`)).toEqual(['personal-id', 'personal-id']);
-    expect(byPath.get('content/19901000000/gzdt/2026-11-hall-volunteers.md')?.findings[0]).toMatchObject({ rule: 'personal-id', line: 12, column: 15 });
+    // The entry's own text (its attached 志愿者名单.xlsx is test/integration/demo-documents.test.ts's).
+    expect(byPath.get('content/19901000000/gzdt/2026-11-hall-volunteers.md')?.findings.find((f) => f.rule === 'personal-id' && f.attachment === undefined)).toMatchObject({ line: 14, column: 15 });
     expect(rules('content/19902000000/gzdt/2026-11-port-logistics-reprint.md')).toContain('reprint-incomplete');
-    expect(rules('content/19903000000/tzgg/2026-11-inspection-arrangements.md')).toEqual(['internal-marking', 'internal-marking', 'secret-internal-host', 'secret-password']);
+    expect(rules('content/19903000000/tzgg/2026-11-inspection-arrangements.md')).toEqual(['personal-mobile', 'internal-marking', 'internal-marking', 'secret-internal-host', 'secret-password']);
     expect(json.approvals.verified).toBe(true);
   });
 

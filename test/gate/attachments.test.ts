@@ -13,7 +13,7 @@ import { FactsCache } from '../../pipeline/gate/facts-cache.ts';
 import { loadAndCheckAssets } from '../../pipeline/gate/attachments.ts';
 import { inlineReader, type DocumentReader } from '../../pipeline/read/index.ts';
 import { loadDemoConfig } from '../check/helpers.ts';
-import { pdf, xlsx } from '../helpers/documents.ts';
+import { pdf, xlsx } from '../../pipeline/demo/documents.ts';
 
 const checks = compileChecks(loadDemoConfig());
 const ID = '11010519491231002X';

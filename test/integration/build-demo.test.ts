@@ -13,6 +13,8 @@ import { serveFolder } from '../helpers/static-server.ts';
 import { demoRoot } from '../helpers/demo.ts';
 import { PLANTED, plantedOutcome, plantScripts, recordViolations } from '../helpers/planted.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/lib/csp.ts';
+import { fileSize } from '../../src/lib/format.ts';
+import { DEMO_DOCUMENTS } from '../../pipeline/demo/index.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -169,6 +171,25 @@ describe('sealpress build of the demo site group', () => {
     expect(img).toBeDefined();
     expect(img).toContain(`width="${asset.width}"`);
     expect(img).toContain('loading="lazy"');
+  });
+});
+
+describe('the demo\'s documents in the built site', () => {
+  test.for(DEMO_DOCUMENTS.filter((d) => d.expect.length === 0).map((d) => ({ ...d, name: d.path.split('/').pop()! })))('$name downloads byte for byte, listed on its article with name, format and size', (d) => {
+    const e = result.plan.entries.find((x) => x.path === d.entry)!;
+    expect(e.status).toBe('publishable');
+    const asset = e.assets.find((a) => a.path === d.path)!;
+    expect(asset).toBeDefined();
+    expect(readFileSync(join(dist, e.site, decodeURI(asset.url))).equals(readFileSync(join(ROOT, d.path)))).toBe(true);
+    const html = readFileSync(join(dist, e.site, e.column, e.slug, 'index.html'), 'utf8');
+    const title = e.frontMatter!.attachments!.find((a) => d.path.endsWith(a.src.replace(/^\.\//, '')))!.title;
+    const ext = d.path.split('.').pop()!.toUpperCase();
+    expect(html).toContain(`<a href="${asset.url}" download>${title}</a>（${ext}，${fileSize(asset.size)}）`);
+  });
+
+  test('no planted trap reaches the output', () => {
+    const names = new Set(files(dist).map((f) => f.split('/').pop()));
+    for (const d of DEMO_DOCUMENTS.filter((x) => x.expect.length > 0)) expect(names.has(d.path.split('/').pop()), d.path).toBe(false);
   });
 });
 

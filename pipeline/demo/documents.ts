@@ -1,8 +1,11 @@
 /**
- * Office and PDF files built in the tests from their XML and PDF text, so no
- * binary of unknown origin is committed. OOXML packages are zipped with
- * node:zlib (deflate) by a small writer; PDFs are written as text with a
- * correct cross-reference table.
+ * Office and PDF files built from their XML and PDF text, so that neither the
+ * tests nor the demo commit a binary of unknown origin. OOXML packages are
+ * zipped with node:zlib (deflate) by a small writer; PDFs are written as text
+ * with a correct cross-reference table. The output is byte-for-byte
+ * reproducible: zip entries carry no timestamp (DOS date 0) and PDFs no /ID or
+ * creation date, so the demo's documents regenerate to the committed bytes
+ * (pipeline/demo/attachments.ts).
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 
@@ -80,6 +83,8 @@ export interface DocxInput {
   /** Extra package parts, as they are. */
   parts?: ZipInput;
   macro?: boolean;
+  /** Store the parts uncompressed (the same bytes whatever zlib a Node is built with). */
+  store?: boolean;
 }
 
 export function docx(input: DocxInput): Buffer {
@@ -119,7 +124,7 @@ export function docx(input: DocxInput): Buffer {
   files['_rels/.rels'] = rels([['rId1', 'officeDocument', main]]);
   if (input.core) files['docProps/core.xml'] = coreProps(input.core);
   files['[Content_Types].xml'] = contentTypes([main, input.macro ? 'application/vnd.ms-word.document.macroEnabled.main+xml' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'], types);
-  return zip({ ...files, ...input.parts });
+  return zip({ ...files, ...input.parts }, { store: input.store === true });
 }
 
 export interface SheetInput {
@@ -140,6 +145,8 @@ export interface XlsxInput {
   core?: Record<string, string>;
   macro?: boolean;
   parts?: ZipInput;
+  /** Store the parts uncompressed (the same bytes whatever zlib a Node is built with). */
+  store?: boolean;
 }
 
 const cellRow = (ref: string) => Number(/\d+$/.exec(ref)![0]);
@@ -198,7 +205,7 @@ export function xlsx(input: XlsxInput): Buffer {
   files['_rels/.rels'] = rels([['rId1', 'officeDocument', 'xl/workbook.xml']]);
   if (input.core) files['docProps/core.xml'] = coreProps(input.core);
   files['[Content_Types].xml'] = contentTypes(['xl/workbook.xml', input.macro ? 'application/vnd.ms-excel.sheet.macroEnabled.main+xml' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'], types);
-  return zip({ ...files, ...input.parts });
+  return zip({ ...files, ...input.parts }, { store: input.store === true });
 }
 
 export function pptx(slides: { text: string[]; hidden?: boolean; notes?: string }[]): Buffer {

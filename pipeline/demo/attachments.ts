@@ -1,0 +1,167 @@
+/**
+ * The demo's documents: the PDF, DOCX and XLSX files that its 下载中心 and
+ * 政策文件 entries attach, and the planted traps that show the gate refusing
+ * each class of leak at its place inside the file. They are built here from
+ * their XML and PDF text (pipeline/demo/documents.ts), never committed as
+ * binaries of unknown origin, and the build is byte-for-byte reproducible
+ * (zip parts stored with no timestamps, PDFs without /ID or dates), so
+ * `sealpress demo --documents` rewrites exactly the committed files and a test
+ * holds it to that.
+ *
+ * The clean files attach to entries that publish; the traps attach to entries
+ * the demo already refuses for something else (test/check/planted/README.md),
+ * so the demo's counts stay as the README states them while the traps' own
+ * findings appear in `sealpress check`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { deleted, docx, inserted, para, pdf, xlsx } from './documents.ts';
+
+export interface DemoDocument {
+  /** Where the file lives, from the repository root (next to the entry that attaches it). */
+  path: string;
+  /** The entry whose front matter lists it under `attachments:`. */
+  entry: string;
+  /** For a trap: the errors the gate must give, as `rule @ location inside the file`. Empty for a clean file. */
+  expect: readonly string[];
+  build: () => Buffer;
+}
+
+// Made-up numbers with valid check digits, planted as a careless writer would leave them.
+const PLANTED_ID = '11010519491231002X';
+const PLANTED_ID_2 = '320582198506152718';
+const PLANTED_MOBILE = '13698765432';
+
+const VAT = 'content/19900000000/xzzx/2025-11-vat-declaration-templates';
+const IIT = 'content/19900000000/xzzx/2026-10-iit-reconciliation-forms';
+const RELIEF = 'content/19900000000/zcwj/2026-08-small-taxpayer-vat-relief-measures';
+const VOLUNTEERS = 'content/19901000000/gzdt/2026-11-hall-volunteers';
+const INSPECTION = 'content/19903000000/tzgg/2026-11-inspection-arrangements';
+const MISPLACED = 'content/19903000000/zcwj/2026-11-misplaced-notice';
+
+export const DEMO_DOCUMENTS: readonly DemoDocument[] = [
+  // ---------------------------------------------------------------- clean: they publish
+  {
+    path: `${VAT}/增值税及附加税费申报表（小规模纳税人适用）.xlsx`,
+    entry: `${VAT}.md`,
+    expect: [],
+    build: () =>
+      xlsx({
+        store: true,
+        core: { 'dc:title': '增值税及附加税费申报表（小规模纳税人适用）', 'dc:creator': '国家税务总局示例省税务局' },
+        sheets: [
+          {
+            name: '主表',
+            cells: {
+              A1: '增值税及附加税费申报表（小规模纳税人适用）',
+              A2: '项目',
+              B2: '栏次',
+              C2: '本期数（货物及劳务）',
+              D2: '本期数（服务、不动产和无形资产）',
+              A3: '应征增值税不含税销售额（3%征收率）',
+              B3: '1',
+              C3: '0',
+              D3: '0',
+              A4: '其中：税务机关代开的增值税专用发票不含税销售额',
+              B4: '2',
+              A5: '小微企业免税销售额',
+              B5: '10',
+              A6: '未达起征点销售额',
+              B6: '11',
+              A7: '本期应纳税额',
+              B7: '15',
+              C7: { formula: 'C3*0.03', value: '0' },
+              A8: '本期应纳税额减征额',
+              B8: '16',
+              A9: '本期应补（退）税额',
+              B9: '24',
+              C9: { formula: 'C7-C8', value: '0' },
+              A11: '咨询电话：12366',
+            },
+          },
+          {
+            name: '附加税费',
+            cells: { A1: '税（费）种', B1: '计税（费）依据', C1: '税（费）率（%）', A2: '城市维护建设税', C2: '7', A3: '教育费附加', C3: '3', A4: '地方教育附加', C4: '2' },
+          },
+        ],
+      }),
+  },
+  {
+    path: `${IIT}/个人所得税综合所得年度汇算办税指南.docx`,
+    entry: `${IIT}.md`,
+    expect: [],
+    build: () =>
+      docx({
+        store: true,
+        core: { 'dc:title': '个人所得税综合所得年度汇算办税指南', 'dc:creator': '国家税务总局示例省税务局' },
+        header: [para('国家税务总局示例省税务局')],
+        footer: [para('纳税缴费服务热线：12366')],
+        body: [
+          para('个人所得税综合所得年度汇算办税指南'),
+          para('一、办理时间：2027年3月1日至6月30日。'),
+          para('二、办理渠道：个人所得税App、自然人电子税务局网页端，或向主管税务机关办税服务厅申报。'),
+          para('三、填报示例：身份证件号码 1101**********002X，手机号码 138****5678（示例已脱敏，请填写本人信息）。'),
+          para('四、咨询方式：纳税缴费服务热线12366；省局办税服务厅 0999-12366。'),
+        ],
+      }),
+  },
+  {
+    path: `${RELIEF}/国家税务总局示例省税务局公告2026年第5号.pdf`,
+    entry: `${RELIEF}.md`,
+    expect: [],
+    build: () =>
+      pdf({
+        info: { Title: '关于落实小规模纳税人增值税减免政策有关征管事项的公告', Author: '国家税务总局示例省税务局' },
+        pages: [
+          '国家税务总局示例省税务局公告2026年第5号\n关于落实小规模纳税人增值税减免政策有关征管事项的公告\n一、小规模纳税人月销售额未超过10万元的，免征增值税。\n二、适用3%征收率的应税销售收入，减按1%征收率征收增值税。',
+          '三、本公告自发布之日起施行。\n咨询电话：12366\n国家税务总局示例省税务局\n2026年8月20日',
+        ],
+      }),
+  },
+  // ---------------------------------------------------------------- traps: each refused at its place in the file
+  {
+    // An Excel list whose published sheet shows names only, and a hidden sheet keeps the ID numbers.
+    path: `${VOLUNTEERS}/志愿者名单.xlsx`,
+    entry: `${VOLUNTEERS}.md`,
+    expect: [`personal-id @ 登记（隐藏） › C3`],
+    build: () =>
+      xlsx({
+        store: true,
+        sheets: [
+          { name: '名单', cells: { A1: '序号', B1: '姓名', C1: '岗位', A2: '1', B2: '赵某', C2: '导税' } },
+          { name: '登记', state: 'hidden', cells: { A1: '序号', B1: '姓名', C1: '证件号码', A3: '1', B3: '赵某', C3: PLANTED_ID_2 } },
+        ],
+      }),
+  },
+  {
+    // A Word file that keeps a tracked deletion: the mobile was "deleted" but is still in the file.
+    path: `${INSPECTION}/检查工作安排.docx`,
+    entry: `${INSPECTION}.md`,
+    expect: ['personal-mobile @ 修订（删除） › 第2段'],
+    build: () =>
+      docx({
+        store: true,
+        body: [para('2027年度税收检查工作安排'), para('联系人：稽查局孙某', deleted(`，手机${PLANTED_MOBILE}`), inserted('，电话0997-12366'))],
+      }),
+  },
+  {
+    // A PDF whose page is clean, and whose document properties name the author by ID number.
+    path: `${MISPLACED}/青税发〔2026〕14号.pdf`,
+    entry: `${MISPLACED}.md`,
+    expect: ['personal-id @ 属性 › 作者'],
+    build: () =>
+      pdf({
+        info: { Title: '关于明确农业生产者销售自产农产品增值税征管事项的通知', Author: PLANTED_ID },
+        pages: ['青税发〔2026〕14号\n关于明确农业生产者销售自产农产品增值税征管事项的通知'],
+      }),
+  },
+];
+
+/** Write every demo document under `root` (its folder made if need be); returns the paths written. */
+export function writeDemoDocuments(root: string): string[] {
+  return DEMO_DOCUMENTS.map((d) => {
+    mkdirSync(dirname(join(root, d.path)), { recursive: true });
+    writeFileSync(join(root, d.path), d.build());
+    return d.path;
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * The demo's PDF, DOCX and XLSX attachments (pipeline/demo/attachments.ts):
+ * the committed files are exactly what the generator writes, every one is
+ * attached by its entry, and `sealpress check --format json` reports each
+ * planted trap at its place inside the file while the clean ones publish.
+ * That they download from the built site is checked where the demo is built
+ * (build-demo.test.ts).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import matter from 'gray-matter';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { DEMO_DOCUMENTS, writeDemoDocuments } from '../../pipeline/demo/index.ts';
+import { runCli } from '../helpers/cli.ts';
+import { CHECKOUT, demoRoot } from '../helpers/demo.ts';
+
+const NOW = '2026-11-27T12:00:00+08:00';
+
+interface CheckJson {
+  entries: { path: string; status: string; findings: { rule: string; severity: string; attachment?: string; location?: string }[] }[];
+  summary: Record<string, number>;
+}
+
+let json: CheckJson;
+let text: string;
+let sarif: { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } }; logicalLocations?: { fullyQualifiedName: string }[] }[] }[] }[] };
+
+beforeAll(async () => {
+  const root = await demoRoot();
+  const r = await runCli(['check', '--root', root, '--format', 'json', '--now', NOW]);
+  json = JSON.parse(r.out) as CheckJson;
+  text = (await runCli(['check', '--root', root, '--now', NOW])).out;
+  sarif = JSON.parse((await runCli(['check', '--root', root, '--format', 'sarif', '--now', NOW])).out) as typeof sarif;
+}, 120_000);
+
+const byPath = (path: string) => json.entries.find((e) => e.path === path);
+const CLEAN = DEMO_DOCUMENTS.filter((d) => d.expect.length === 0);
+const TRAPS = DEMO_DOCUMENTS.filter((d) => d.expect.length > 0);
+
+describe('the demo documents', () => {
+  test('there are clean PDF, DOCX and XLSX files, and traps in each of those formats', () => {
+    const ext = (p: string) => posix.extname(p).slice(1);
+    expect(new Set(CLEAN.map((d) => ext(d.path)))).toEqual(new Set(['pdf', 'docx', 'xlsx']));
+    expect(new Set(TRAPS.map((d) => ext(d.path)))).toEqual(new Set(['pdf', 'docx', 'xlsx']));
+  });
+
+  test.for(DEMO_DOCUMENTS.map((d) => ({ ...d, name: posix.basename(d.path) })))('$name: the committed bytes are what the generator writes', (d) => {
+    const built = d.build();
+    expect(built.equals(d.build())).toBe(true);
+    expect(built.equals(readFileSync(join(CHECKOUT, d.path)))).toBe(true);
+  });
+
+  test('sealpress demo --documents rewrites exactly the committed files', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sealpress-demo-docs-'));
+    try {
+      const r = await runCli(['demo', '--documents', '--root', root]);
+      expect(r.code).toBe(0);
+      expect(writeDemoDocuments(root)).toEqual(DEMO_DOCUMENTS.map((d) => d.path));
+      for (const d of DEMO_DOCUMENTS) expect(readFileSync(join(root, d.path)).equals(readFileSync(join(CHECKOUT, d.path))), d.path).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test.for(DEMO_DOCUMENTS.map((d) => ({ ...d, name: posix.basename(d.path) })))('$name is attached by its entry', (d) => {
+    const fm = matter(readFileSync(join(CHECKOUT, d.entry), 'utf8')).data as { attachments?: { src: string }[] };
+    const dir = posix.dirname(d.entry);
+    expect(fm.attachments?.map((a) => posix.join(dir, a.src))).toContain(d.path);
+  });
+
+  test('the demo keeps its counts with the documents attached', () => {
+    expect(json.summary).toEqual({ publishable: 44, pending: 3, refused: 9, unpublished: 1, withdrawn: 1 });
+  });
+
+  test.for(TRAPS.map((d) => ({ ...d, name: posix.basename(d.path) })))('check --format json reports the trap in $name at its place inside the file', (d) => {
+    const e = byPath(d.entry)!;
+    expect(e.status).toBe('refused');
+    const inFile = e.findings.filter((f) => f.severity === 'error' && f.attachment === d.path).map((f) => `${f.rule} @ ${f.location}`);
+    expect(inFile).toEqual(d.expect);
+    // The text report names the entry's line that attaches the file, then the file and the place in it.
+    const src = `./${posix.relative(posix.dirname(d.entry), d.path)}`;
+    for (const e of d.expect) {
+      const [rule, location] = e.split(' @ ');
+      const line = text.split('\n').find((l) => /^\S+:\d+:\d+ error /.test(l) && l.startsWith(`${d.entry}:`) && l.includes(` error ${rule} ${src} › ${location}: `));
+      expect(line, e).toBeDefined();
+      // SARIF: the entry's line as the physical location, the place in the file as the logical one.
+      const result = sarif.runs[0]!.results.find((r) => r.ruleId === rule && r.locations[0]?.logicalLocations?.[0]?.fullyQualifiedName === `${posix.basename(d.path)} › ${location}`);
+      expect(result?.locations[0]?.physicalLocation.artifactLocation.uri, e).toBe(d.entry);
+      expect(result?.locations[0]?.physicalLocation.region?.startLine).toBeGreaterThan(1);
+    }
+  });
+
+  test.for(CLEAN.map((d) => ({ ...d, name: posix.basename(d.path) })))('$name publishes with its entry, with no finding', (d) => {
+    const e = byPath(d.entry)!;
+    expect(e.status).toBe('publishable');
+    expect(e.findings.filter((f) => f.attachment === d.path)).toEqual([]);
+  });
+});
