@@ -8,7 +8,7 @@ import { decide, prepareRecordsParallel, recordFindings, type ApprovalFinding, t
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { RuleId } from '../diagnostics/rules.ts';
 import { sha256, type RecordFile } from '../load/index.ts';
-import { expiringWarnings } from './freeze.ts';
+import { expiringWarnings, type ExpiringRecord } from './freeze.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { ApprovalJudge } from '../plan/index.ts';
 import { assetDigests } from '../validate/index.ts';
@@ -48,6 +48,8 @@ export async function approvalJudge(options: {
   records: readonly RecordFile[];
   now: Date;
   workers?: number;
+  /** Other signed records that count now (waivers, column changes): their certificates' expiry is warned about with the approvals'. */
+  otherSigned?: readonly ExpiringRecord[];
   /** What the latest signed release remembers. */
   memory?: Pick<ReleaseMemory, 'version' | 'ledger'>;
 }): Promise<ApprovalSetup> {
@@ -81,8 +83,9 @@ export async function approvalJudge(options: {
     const { rule } = ruleOf(f.code);
     diagnostics.push(diagnostic(rule === 'approval-stale' ? 'approval-stale' : 'approval-invalid', 'error', f.file, undefined, `${f.message} [${f.code}${f.detail ? `/${f.detail}` : ''}]`, { fix: f.fix }));
   }
-  // Records that count now but would be refused once their certificate expires unretired: warn ahead.
-  diagnostics.push(...expiringWarnings(prepared.records.flatMap((r) => (!r.problem && r.person && r.cert ? [{ file: r.file, person: r.person, cert: r.cert, frozen: r.frozen === true }] : [])), now));
+  // Records that count now but would be refused once their certificate expires unretired: warn ahead, once per certificate, whatever kind of record it signed.
+  const counting = prepared.records.flatMap((r) => (!r.problem && r.person && r.cert ? [{ file: r.file, person: r.person, cert: r.cert, frozen: r.frozen === true }] : []));
+  diagnostics.push(...expiringWarnings([...counting, ...(options.otherSigned ?? [])], now));
   const pinned = trust.trust.anchor.pinned;
   // A release names the records behind each entry by digest; hashed once each, when first needed.
   const recordBytes = new Map(options.records.map((r) => [r.file, r.bytes]));

@@ -83,8 +83,16 @@ export function freezable(records: readonly SignedRecord[], subject: { person: s
 export const EXPIRY_WARNING_DAYS = 14;
 const DAY_MS = 86_400_000;
 
+/** A signed record that counts now, as the expiry warning sees it. */
+export interface ExpiringRecord {
+  file: string;
+  person: RosterPerson;
+  cert: CertInfo;
+  frozen: boolean;
+}
+
 /** One warning per certificate that expires within `days` and signed records that count now without being frozen. Pure. */
-export function expiringWarnings(records: readonly { file: string; person: RosterPerson; cert: CertInfo; frozen: boolean }[], now: Date, days = EXPIRY_WARNING_DAYS): Diagnostic[] {
+export function expiringWarnings(records: readonly ExpiringRecord[], now: Date, days = EXPIRY_WARNING_DAYS): Diagnostic[] {
   const t = now.getTime();
   const byCert = new Map<string, { person: RosterPerson; cert: CertInfo; files: string[] }>();
   for (const r of records) {

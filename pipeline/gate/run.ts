@@ -19,7 +19,6 @@ import { adminRegister, governColumns, repositoryCalendar, loadColumnChanges, ve
 import { analyseAll } from './analyse-pool.ts';
 import { loadAndCheckAssets } from './attachments.ts';
 import { approvalJudge } from './approvals.ts';
-import { expiringWarnings } from './freeze.ts';
 import { FactsCache } from './facts-cache.ts';
 
 export interface GateOptions {
@@ -106,14 +105,13 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const calendar = repositoryCalendar(root);
   const register = adminRegister(governed, calendar.calendar, now);
   // A waiver or column change request that counts now, whose certificate expires unretired soon: warn ahead (gate/freeze.ts).
-  if (trust.ok) {
-    const person = (cert: { fingerprint: string }) => trust.trust.personByCertificate.get(cert.fingerprint);
-    const signed = [...waivers, ...changes.changes].flatMap((r) => {
-      const p = person(r.cert);
-      return p ? [{ file: r.file, person: p, cert: r.cert, frozen: r.frozen }] : [];
-    });
-    waiverDiagnostics.push(...expiringWarnings(signed, now));
-  }
+  // Waivers and column changes that count now: the approval half warns about their expiring certificates together with the approvals', once per certificate.
+  const otherSigned = trust.ok
+    ? [...waivers, ...changes.changes].flatMap((r) => {
+        const p = trust.trust.personByCertificate.get(r.cert.fingerprint);
+        return p ? [{ file: r.file, person: p, cert: r.cert, frozen: r.frozen }] : [];
+      })
+    : [];
   const governDiagnostics = [...changeFiles.diagnostics, ...changes.diagnostics, ...governance.diagnostics, ...calendar.diagnostics, ...register.diagnostics];
   const nowMs = now.getTime();
 
@@ -163,6 +161,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     trust,
     records: records.records,
     now,
+    otherSigned,
     ...(options.workers ? { workers: options.workers } : {}),
     ...(options.memory ? { memory: options.memory } : {}),
   });
