@@ -34,7 +34,8 @@ describe('pages', () => {
   test('reports what it built', () => {
     expect(result.pages).toBe(htmlPages(outDir).length);
     expect(result.durationMs).toBeGreaterThan(0);
-    expect(result.indexMs).toBeGreaterThanOrEqual(0);
+    // Pagefind ran and was timed on its own (the bench reports it): reading and indexing the pages takes time.
+    expect(result.indexMs).toBeGreaterThan(0);
   });
 
   test.for([
