@@ -13,7 +13,7 @@ import { runGate, type GateResult } from '../gate/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
 import type { ReleaseLedger, ReleaseMemory } from '../release/index.ts';
-import { renderSite } from '../render/index.ts';
+import { addGroupIndexes, renderSite } from '../render/index.ts';
 import { bundleSite, writeStage } from '../stage/index.ts';
 
 export interface BuildOptions {
@@ -76,7 +76,16 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const distDir = options.distDir ?? join(root, 'dist');
   const work = join(root, WORK_DIR);
   const reports: SiteBuildReport[] = [];
-  const queue = [...codes];
+  // The main site goes last: its search page carries a copy of every sub-site's
+  // index (统一搜索, render/group-search.ts), taken once the sub-sites are done.
+  const mainCode = gate.group.main;
+  const queue = [...codes.filter((c) => c !== mainCode), ...codes.filter((c) => c === mainCode)];
+  let subSitesLeft = queue.filter((c) => c !== mainCode).length;
+  let subSitesDone: () => void = () => {};
+  const subSitesFinished = new Promise<void>((resolve) => {
+    subSitesDone = resolve;
+    if (subSitesLeft === 0) resolve();
+  });
   const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), codes.length));
 
   const buildOne = async (code: string): Promise<void> => {
@@ -88,6 +97,10 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     const outDir = join(work, 'out', code);
     rmSync(outDir, { recursive: true, force: true });
     const rendered = await renderSite({ root: PACKAGE_ROOT, stageDir, outDir, cacheDir: join(work, 'cache', code) });
+    if (code === mainCode) {
+      await subSitesFinished;
+      addGroupIndexes(gate.group, distDir, outDir);
+    }
     const target = join(distDir, code);
     swapInto(outDir, target);
     const report = { code, entries: stage.bundle.entries.length, pages: rendered.pages, outDir: target, durationMs: performance.now() - siteStarted, indexMs: rendered.indexMs };
@@ -103,6 +116,8 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
           await buildOne(code);
         } catch (error) {
           failures.push({ code, error });
+        } finally {
+          if (code !== mainCode && --subSitesLeft === 0) subSitesDone();
         }
       }
     }),

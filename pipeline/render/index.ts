@@ -2,3 +2,4 @@ export { renderSite, type RenderSiteOptions, type RenderSiteResult } from './ren
 export { previewSite, type PreviewHandle, type PreviewSiteOptions } from './preview-site.ts';
 export { indexSite, type IndexResult } from './search-index.ts';
 export { syncTypes } from './sync-types.ts';
+export { addGroupIndexes, GROUP_INDEX_DIR, GROUP_INDEX_LIST, type GroupIndexSite } from './group-search.ts';

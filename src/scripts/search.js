@@ -12,9 +12,10 @@
 // every page that contains the terms is listed.
 import { containsAll, queryTerms } from './search-query.js';
 
-/** @typedef {{ url: string, content: string, excerpt: string, meta: { title?: string } }} PagefindResultData */
+/** @typedef {{ url: string, content: string, excerpt: string, meta: { title?: string, original?: string } }} PagefindResultData */
 /** @typedef {{ id: string, data(): Promise<PagefindResultData> }} PagefindResult */
-/** @typedef {{ options(o: Record<string, unknown>): Promise<void>, search(q: string | null): Promise<{ results: PagefindResult[] }> }} Pagefind */
+/** @typedef {{ options(o: Record<string, unknown>): Promise<void>, mergeIndex(path: string, o: Record<string, unknown>): Promise<void>, search(q: string | null): Promise<{ results: PagefindResult[] }> }} Pagefind */
+/** @typedef {{ code: string, name: string, url: string, index: string }} GroupSite */
 
 /** Results of each Pagefind search whose text is checked for every term; Pagefind ranks, so the best come first. */
 const MAX_CANDIDATES = 50;
@@ -27,16 +28,44 @@ const form = /** @type {HTMLFormElement} */ (document.getElementById('search-for
 const input = /** @type {HTMLInputElement} */ (document.getElementById('search-q'));
 const statusLine = /** @type {HTMLElement} */ (document.getElementById('search-status'));
 const list = /** @type {HTMLOListElement} */ (document.getElementById('search-results'));
+/** 统一搜索 (main site only): the list of the sub-sites' indexes copied into this site (pipeline/render/group-search.ts). */
+const GROUP_LIST = list.dataset.group;
+const OWN_SITE = list.dataset.siteName ?? '';
 
-/** @type {Promise<Pagefind> | undefined} */
+/** @type {Promise<{ pf: Pagefind, sites: GroupSite[], missing: string[] }> | undefined} */
 let engine;
-/** @returns {Promise<Pagefind>} */
+/** This site's index, with every sub-site's merged in on the main site; a sub-site whose index fails to load is named, not fatal. */
 function pagefind() {
   engine ??= /** @type {Promise<Pagefind>} */ (import(PAGEFIND_URL)).then(async (pf) => {
     await pf.options({ excerptLength: 40 });
-    return pf;
+    /** @type {GroupSite[]} */
+    const sites = [];
+    /** @type {string[]} */
+    const missing = [];
+    if (GROUP_LIST) {
+      const listed = /** @type {GroupSite[]} */ (await fetch(GROUP_LIST).then((r) => (r.ok ? r.json() : [])));
+      for (const site of listed) {
+        try {
+          await pf.mergeIndex(site.index, { baseUrl: site.url, excerptLength: 40 });
+          sites.push(site);
+        } catch (err) {
+          missing.push(site.name);
+          console.error(err);
+        }
+      }
+    }
+    return { pf, sites, missing };
   });
   return engine;
+}
+
+/**
+ * The site a result belongs to: a merged index's results carry that site's address.
+ * @param {string} url
+ * @param {readonly GroupSite[]} sites
+ */
+function siteOf(url, sites) {
+  return sites.find((s) => url.startsWith(s.url))?.name ?? OWN_SITE;
 }
 
 /**
@@ -86,16 +115,25 @@ async function run(query) {
   statusLine.textContent = '正在搜索…';
   /** @type {PagefindResultData[]} */
   let results;
+  /** @type {GroupSite[]} */
+  let sites;
+  /** @type {string[]} */
+  let missing;
   try {
-    const pf = await pagefind();
-    const data = await Promise.all((await candidates(pf, terms)).map((r) => r.data()));
+    const engine = await pagefind();
+    ({ sites, missing } = engine);
+    const data = await Promise.all((await candidates(engine.pf, terms)).map((r) => r.data()));
     results = data.filter((d) => containsAll(`${d.meta.title ?? ''}\n${d.content}`, terms));
+    // A sub-site entry the main site adopted is found twice: keep the original, on its own site.
+    const urls = new Set(results.map((d) => d.url));
+    results = results.filter((d) => !(d.meta.original && urls.has(d.meta.original)));
   } catch (err) {
     statusLine.textContent = '搜索服务暂不可用，请稍后再试。';
     console.error(err);
     return;
   }
-  statusLine.textContent = results.length > 0 ? `找到 ${results.length} 条与“${query}”相关的结果。` : `未找到与“${query}”相关的结果。`;
+  const found = results.length > 0 ? `找到 ${results.length} 条与“${query}”相关的结果。` : `未找到与“${query}”相关的结果。`;
+  statusLine.textContent = missing.length > 0 ? `${found}（${missing.join('、')}的索引暂不可用，未包含其结果。）` : found;
   for (const d of results) {
     const li = document.createElement('li');
     const a = document.createElement('a');
@@ -105,7 +143,14 @@ async function run(query) {
     cite.textContent = new URL(d.url, location.href).href;
     const p = document.createElement('p');
     p.innerHTML = safeExcerpt(d.excerpt);
-    li.append(a, cite, p);
+    if (GROUP_LIST) {
+      const from = document.createElement('span');
+      from.className = 'from';
+      from.textContent = `来源：${siteOf(d.url, sites)}`;
+      li.append(a, from, cite, p);
+    } else {
+      li.append(a, cite, p);
+    }
     list.append(li);
   }
 }

@@ -86,6 +86,22 @@ describe('sealpress build of the demo site group', () => {
     }
   });
 
+  test('the main site carries a copy of every sub-site\'s index for 统一搜索, byte for byte, without their scripts', () => {
+    const listed = JSON.parse(readFileSync(join(dist, SITES[0]!, 'pagefind/sites.json'), 'utf8')) as { code: string; name: string; url: string; index: string }[];
+    expect(listed.map((x) => x.code)).toEqual(SITES.slice(1));
+    for (const entry of listed) {
+      const site = result.group.sites.get(entry.code)!;
+      expect(entry).toEqual({ code: site.code, name: site.name, url: `https://${site.domain}/`, index: `/pagefind/sites/${site.code}/` });
+      const own = join(dist, entry.code, 'pagefind');
+      const copy = join(dist, SITES[0]!, 'pagefind/sites', entry.code);
+      const data = files(own).map((f) => f.slice(own.length)).filter((f) => !f.endsWith('.js')).sort();
+      expect(files(copy).map((f) => f.slice(copy.length)).sort()).toEqual(data);
+      for (const f of data) expect(readFileSync(join(copy, f)).equals(readFileSync(join(own, f))), f).toBe(true);
+    }
+    // Sub-sites search themselves only.
+    for (const code of SITES.slice(1)) expect(existsSync(join(dist, code, 'pagefind/sites.json')), code).toBe(false);
+  });
+
   test('every publishable entry has its page, on its own site', () => {
     const publishable = result.plan.entries.filter((e) => e.status === 'publishable');
     expect(publishable.length).toBeGreaterThanOrEqual(40);
@@ -194,7 +210,7 @@ describe('the demo\'s documents in the built site', () => {
 });
 
 describe('a reader in Chromium', () => {
-  test('searches the main site in Chinese and gets the entries that contain every term', async () => {
+  test('统一搜索: the main site searches every site of the group in Chinese, each result labelled with its site; a sub-site searches itself', async () => {
     if (!existsSync(CHROMIUM)) {
       // CI installs Debian's chromium (.ci/run); a developer machine may not have it.
       if (process.env['CI']) throw new Error(`${CHROMIUM} is missing`);
@@ -202,34 +218,75 @@ describe('a reader in Chromium', () => {
     }
     const { chromium } = await import('playwright-core');
     const site = await serveFolder(join(dist, '19900000000'));
+    const sub = await serveFolder(join(dist, '19902000000'));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
     try {
       const page = await browser.newPage();
-      // What a correct search returns, counted independently from the plan: main-site pages whose text has every term.
-      const onMain = result.plan.entries.filter((e) => e.status === 'publishable' && (e.site === '19900000000' || e.frontMatter?.adopt));
-      for (const query of ['汇算清缴', '增值税 发票', '办税服务厅']) {
+      const measured: string[] = [];
+      for (const query of ['汇算清缴', '增值税 发票', '办税服务厅', '纳税人']) {
         const terms = query.split(' ');
-        const expected = new Set(
-          onMain
-            .filter((e) => terms.every((t) => `${e.frontMatter!.title}\n${e.body!.replace(/[*_`~]/g, '')}`.includes(t)))
-            .map((e) => (e.site === '19900000000' ? `/${e.column}/${e.slug}/` : `/${e.column}/${e.site}-${e.slug}/`)),
-        );
+        const expected = groupSearchExpected(terms, (text) => text);
         await page.goto(`${site.url}/search/?q=${encodeURIComponent(query)}`);
         await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
-        const urls = await page.$$eval('#search-results a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
-        const got = new Set(urls);
-        const hits = [...got].filter((u) => expected.has(u)).length;
+        const got = await groupResults(page, site.url);
+        const urls = new Set(got.map((r) => r.url));
+        const hits = [...urls].filter((u) => expected.has(u)).length;
         expect(expected.size, query).toBeGreaterThan(0);
-        expect(hits / got.size, `precision for ${query}: ${[...got].join(' ')}`).toBe(1);
+        expect(hits / urls.size, `precision for ${query}: ${[...urls].join(' ')}`).toBe(1);
         expect(hits / expected.size, `recall for ${query}: expected ${[...expected].join(' ')}`).toBeGreaterThanOrEqual(0.9);
+        for (const r of got) expect(r.from, r.url).toBe(`来源：${expected.get(r.url)}`);
+        measured.push(`${query} → ${urls.size} of ${expected.size} on ${new Set(got.map((r) => r.from)).size} sites`);
       }
+      // The test set reaches across the group: some query finds pages on more than one site.
+      expect(measured.some((m) => !/on 1 sites$/.test(m)), measured.join('; ')).toBe(true);
+      console.log(`group search: ${measured.join('; ')}`);
       expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+      expect(await page.textContent('h1')).toBe('统一搜索');
+
+      // A sub-site's own search: its own pages only, with no site labels.
+      const own = result.plan.entries.filter((e) => e.status === 'publishable' && e.site === '19902000000');
+      await page.goto(`${sub.url}/search/?q=${encodeURIComponent('办税')}`);
+      await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      const subUrls = await page.$$eval('#search-results a', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      expect(subUrls.length).toBeGreaterThan(0);
+      for (const u of subUrls) {
+        expect(u.startsWith(sub.url), u).toBe(true);
+        expect(own.some((e) => u.endsWith(`/${e.column}/${e.slug}/`)), u).toBe(true);
+      }
+      expect(await page.$$('#search-results .from')).toEqual([]);
+      expect(await page.textContent('h1')).toBe('站内搜索');
     } finally {
       await browser.close();
       await site.close();
+      await sub.close();
     }
-  }, 120_000);
+  }, 180_000);
 });
+
+/**
+ * What the main site's 统一搜索 must return for these terms, counted from the plan
+ * (not from the index): every publishable page of the group whose title or text
+ * has every term, each on its own site (a sub-site entry the main site adopted is
+ * listed once, on its own site), mapped to the name of its site. Main-site pages
+ * are keyed by path (the test serves them from a local address), the others by
+ * their site's address.
+ */
+function groupSearchExpected(terms: readonly string[], normalise: (text: string) => string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of result.plan.entries) {
+    if (e.status !== 'publishable') continue;
+    if (!terms.every((t) => normalise(`${e.frontMatter!.title}\n${e.body!.replace(/[*_`~]/g, '')}`).includes(t))) continue;
+    const site = result.group.sites.get(e.site)!;
+    out.set(site.kind === 'main' ? `/${e.column}/${e.slug}/` : `https://${site.domain}/${e.column}/${e.slug}/`, site.name);
+  }
+  return out;
+}
+
+/** The results on the page, main-site links as paths, with their site labels. */
+async function groupResults(page: import('playwright-core').Page, localUrl: string): Promise<{ url: string; from: string }[]> {
+  const rows = await page.$$eval('#search-results li', (lis) => lis.map((li) => ({ href: li.querySelector('a')!.href, from: li.querySelector('.from')?.textContent ?? '' })));
+  return rows.map((r) => ({ url: r.href.startsWith(localUrl) ? new URL(r.href).pathname : r.href, from: r.from }));
+}
 
 describe('Content-Security-Policy in every page, and search in Chinese with punctuation', () => {
   const MAIN = '19900000000';
@@ -285,8 +342,7 @@ describe('Content-Security-Policy in every page, and search in Chinese with punc
       expect(onArticle.violations.map((v) => v.directive).sort()).toEqual(['script-src-attr', 'script-src-elem', 'script-src-elem']);
 
       // The search page, planted the same way, and queries with Chinese punctuation.
-      // What a correct search returns, counted independently from the plan: main-site pages whose title or text has every term.
-      const onMain = result.plan.entries.filter((e) => e.status === 'publishable' && (e.site === MAIN || e.frontMatter?.adopt));
+      // What a correct search returns, counted independently from the plan: the group's pages whose title or text has every term.
       const measured: string[] = [];
       for (const [query, terms] of [
         ['发票，退税', ['发票', '退税']],
@@ -295,20 +351,17 @@ describe('Content-Security-Policy in every page, and search in Chinese with punc
         ['【增值税】（发票）', ['增值税', '发票']],
         ['２０２６年，汇算', ['2026年', '汇算']],
       ] as const) {
-        const expected = onMain
-          .filter((e) => terms.every((t) => `${e.frontMatter!.title}\n${e.body!.replace(/[*_`~]/g, '')}`.normalize('NFKC').toLowerCase().includes(t)))
-          .map((e) => (e.site === MAIN ? `/${e.column}/${e.slug}/` : `/${e.column}/${e.site}-${e.slug}/`))
-          .sort();
+        const expected = [...groupSearchExpected(terms, (text) => text.normalize('NFKC').toLowerCase()).keys()].sort();
         await page.goto(`${site.url}/search/?q=${encodeURIComponent(query)}`);
         await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
-        const got = await page.$$eval('#search-results a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+        const got = (await groupResults(page, site.url)).map((r) => r.url);
         expect(got.length, `${query}: no result twice`).toBe(new Set(got).size);
         expect([...got].sort(), query).toEqual(expected);
         expect(got.length, query).toBeGreaterThan(0);
         measured.push(`${query} → ${got.length}`);
         if (query === '税 票') {
           // The page that has 发票 only as a word of its own (登记、发票、申报) is found: Pagefind alone misses it.
-          expect(got).toContain('/tzgg/19901000000-2026-10-first-branch-hall-relocation/');
+          expect(got).toContain('https://19901000000.tax.example.gov.cn/tzgg/2026-10-first-branch-hall-relocation/');
         }
         const planted = await plantedOutcome(page);
         expect(planted.ran, query).toEqual([]);

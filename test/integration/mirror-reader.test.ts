@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runGate } from '../../pipeline/gate/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import type { SiteGroup } from '../../pipeline/model/index.ts';
 import type { Plan, PlanEntry } from '../../pipeline/plan/index.ts';
 import { nginxAvailable, NginxError, startNginx, type NginxServer } from '../helpers/nginx.ts';
 import { copyDemo, demoRoot } from '../helpers/demo.ts';
@@ -44,6 +45,7 @@ interface Mirror {
   /** The mirror's target path: a symlink to the release tree, as the deploy switches it. */
   target: string;
   plan: Plan;
+  group: SiteGroup;
   cleanup(): void;
 }
 
@@ -71,7 +73,7 @@ async function prepareMirror(): Promise<Mirror> {
     if (published.code !== 0) throw new Error(`sealpress publish failed (${published.code}): ${published.err.slice(-2000)}`);
     const gate = await runGate({ root: repo, now: NOW });
     if (!gate.ok) throw new Error('the demo\'s site group config is invalid');
-    return { target, plan: gate.plan, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+    return { target, plan: gate.plan, group: gate.group, cleanup: () => rmSync(base, { recursive: true, force: true }) };
   } catch (error) {
     rmSync(base, { recursive: true, force: true });
     throw error;
@@ -247,10 +249,11 @@ describe.skipIf(!CAN_RUN)('a reader of the nginx-served mirror, in Chromium', ()
     { name: 'sub-site', code: SUB, query: '发票' },
   ])('$name: searching $query from the header box lists exactly the entries that contain it', async ({ code, query }) => {
     const base = url[code]!;
-    // Counted independently from the gate's plan: every entry on this site whose title or text has the word.
-    const expected = shownOn(mirror.plan, code)
+    // Counted independently from the gate's plan: every entry whose title or text has the word, on this
+    // site; from the main site (统一搜索) on every site of the group, each at its own site's address.
+    const expected = (code === MAIN ? mirror.plan.entries.filter((e) => e.status === 'publishable') : shownOn(mirror.plan, code))
       .filter((e) => `${e.frontMatter!.title}\n${e.body!.replace(/[*_`~]/g, '')}`.includes(query))
-      .map((e) => urlPath(e, code))
+      .map((e) => (e.site === code ? urlPath(e, code) : `https://${mirror.group.sites.get(e.site)!.domain}/${e.column}/${e.slug}/`))
       .sort();
     expect(expected.length, query).toBeGreaterThan(0);
     const page = await browser.newPage();
@@ -260,7 +263,8 @@ describe.skipIf(!CAN_RUN)('a reader of the nginx-served mirror, in Chromium', ()
       await page.getByRole('searchbox', { name: '站内搜索' }).press('Enter');
       await page.waitForURL(`${base}/search/?q=${encodeURIComponent(query)}`);
       await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
-      const got = await page.$$eval('#search-results a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      const hrefs = await page.$$eval('#search-results a', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      const got = hrefs.map((h) => (h.startsWith(base) ? new URL(h).pathname : h));
       expect(got.length, 'no result is listed twice').toBe(new Set(got).size);
       expect([...got].sort()).toEqual(expected);
       expect(await page.locator('#search-status').innerText()).toContain(`找到 ${expected.length} 条`);

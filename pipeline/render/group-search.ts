@@ -1,0 +1,51 @@
+/**
+ * 统一搜索: the main site's search page searches every site of the group. Each
+ * sub-site keeps its own Pagefind index; a copy of each is placed in the main
+ * site's tree under `/pagefind/sites/<code>/`, with `/pagefind/sites.json` naming
+ * them, and the main site's search script merges them into its own index
+ * (Pagefind's `mergeIndex`, results prefixed with each site's address).
+ *
+ * The copies are served by the main site itself, so the search needs no
+ * cross-origin request, no CORS header and no change to the pages' policy, and
+ * works from any static mirror. They are copied from the sub-sites' finished
+ * trees (`dist/<code>/pagefind/`), the same bytes the sub-sites publish.
+ */
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SiteGroup } from '../model/index.ts';
+import { siteUrl } from '../stage/bundle-site.ts';
+
+/** Under the main site's `pagefind/` (so mirrors serve it with Pagefind's types). */
+export const GROUP_INDEX_DIR = 'pagefind/sites';
+export const GROUP_INDEX_LIST = 'pagefind/sites.json';
+
+/** One line of `/pagefind/sites.json`, read by src/scripts/search.js. */
+export interface GroupIndexSite {
+  code: string;
+  name: string;
+  /** Where the site's pages are: result URLs are prefixed with it. */
+  url: string;
+  /** Site-absolute path of the copied index on the main site. */
+  index: string;
+}
+
+/**
+ * Copy every sub-site's index that exists under `distDir` into the main site's
+ * unfinished tree `mainOut`, and list them. A sub-site without an index (never
+ * built) is left out of the list, so the page searches what exists.
+ */
+export function addGroupIndexes(group: SiteGroup, distDir: string, mainOut: string): GroupIndexSite[] {
+  const listed: GroupIndexSite[] = [];
+  for (const site of group.sites.values()) {
+    if (site.kind === 'main') continue;
+    const from = join(distDir, site.code, 'pagefind');
+    if (!existsSync(join(from, 'pagefind-entry.json'))) continue;
+    const to = join(mainOut, GROUP_INDEX_DIR, site.code);
+    mkdirSync(to, { recursive: true });
+    // The index's data only: the main site's own pagefind.js (and its worker) reads it.
+    cpSync(from, to, { recursive: true, dereference: false, errorOnExist: true, force: false, filter: (src) => !src.endsWith('.js') });
+    listed.push({ code: site.code, name: site.name, url: siteUrl(site), index: `/${GROUP_INDEX_DIR}/${site.code}/` });
+  }
+  writeFileSync(join(mainOut, GROUP_INDEX_LIST), `${JSON.stringify(listed, null, 1)}\n`);
+  return listed;
+}
