@@ -1,8 +1,5 @@
-import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT, WORK_DIR } from '../build/index.ts';
-import { runGate } from '../gate/index.ts';
-import { previewSite } from '../render/index.ts';
-import { bundleSite, writeStage } from '../stage/index.ts';
+import { resolve } from 'node:path';
+import { startLivePreview } from '../build/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
@@ -11,7 +8,9 @@ export const PREVIEW_HELP = `Usage: sealpress preview [--site CODE] [--port N] [
 
 Serve a live preview of one site (default: the main site) that includes pending
 entries (embargoed, or awaiting approval), each marked 未发布（草稿）. Refused
-entries never appear; run \`sealpress check\` for why. Preview output stays in
+entries never appear; run \`sealpress check\` for why. A change saved under
+content/ or sites/ is gated again and shows in the open pages by itself. Without
+--now, each update uses the current time. Preview output stays in
 .sealpress/preview/ and never lands in dist/.
 
 Options:
@@ -28,31 +27,36 @@ export async function preview(args: string[], io: Io): Promise<number> {
     return EXIT.OK;
   }
   const root = resolve(values.root ?? '.');
-  const gate = await runGate({ root, now: clock(values.now), ...trustAnchor(values['trust-anchor']) });
-  if (!gate.ok) {
-    printDiagnostics(io, root, gate.configDiagnostics);
-    return EXIT.CONFIG;
-  }
-  const code = values.site ?? gate.group.main;
-  if (!gate.group.sites.has(code)) {
-    io.err(`sealpress: --site ${code} is not a site of the group (${[...gate.group.sites.keys()].join(', ')})`);
-    return EXIT.CONFIG;
-  }
   const port = values.port === undefined ? 4321 : Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
     io.err(`sealpress: --port must be a port number, found "${values.port}"`);
     return EXIT.CONFIG;
   }
-  const stage = bundleSite(gate.group, gate.plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
-  const stageDir = join(root, WORK_DIR, 'preview', code);
-  writeStage(root, stageDir, stage);
-  const drafts = stage.bundle.entries.filter((e) => e.draft).length;
-  io.err(`preview ${code}: ${stage.bundle.entries.length} entries (${drafts} drafts) at http://${values.host ?? '127.0.0.1'}:${port}/`);
-  const server = await previewSite({ root: PACKAGE_ROOT, stageDir, cacheDir: join(root, WORK_DIR, 'preview-cache', code), port, host: values.host ?? '127.0.0.1' });
+  const started = await startLivePreview({
+    root,
+    port,
+    host: values.host ?? '127.0.0.1',
+    ...(values.site ? { site: values.site } : {}),
+    ...(values.now ? { now: clock(values.now) } : {}),
+    ...trustAnchor(values['trust-anchor']),
+    onEvent: (event) => {
+      if (event.type === 'refreshed') io.err(`preview: updated, ${event.entries} entries (${event.drafts} drafts) in ${Math.round(event.durationMs)} ms`);
+      else {
+        io.err(`preview: not updated: ${event.message}`);
+        printDiagnostics(io, root, event.diagnostics);
+      }
+    },
+  });
+  if (!started.ok) {
+    printDiagnostics(io, root, started.configDiagnostics);
+    return EXIT.CONFIG;
+  }
+  const server = started.preview;
+  io.err(`preview ${server.site}: ${server.entries} entries (${server.drafts} drafts); saved changes under content/ and sites/ show by themselves`);
   io.err(`preview ready at ${server.url} (Ctrl-C to stop)`);
   const stop = () => void server.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await new Promise<void>((done) => server.child.once('close', () => done()));
+  await server.done;
   return EXIT.OK;
 }

@@ -6,14 +6,58 @@
  * so does a file a browser would run as a page (markup/files.ts), whatever the
  * bundle says.
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
 import { sha256 } from '../load/index.ts';
 import { activeFile } from '../markup/files.ts';
 import type { SiteStage } from './bundle-site.ts';
 
+/** What the renderer reads first (src/loader/read-bundle.ts), and what a preview's loaders watch. */
+const BUNDLE_FILE = 'bundle.json';
+
 export function writeStage(root: string, stageDir: string, stage: SiteStage): void {
+  const tmp = composeStage(root, stageDir, stage);
+  rmSync(stageDir, { recursive: true, force: true });
+  mkdirSync(dirname(stageDir), { recursive: true });
+  renameSync(tmp, stageDir);
+}
+
+/**
+ * Bring a stage a running preview reads up to date in place, keeping its folder
+ * (the dev server watches files inside it): changed and new files are replaced
+ * whole by renames, files the new stage lacks are removed, and bundle.json,
+ * which the renderer's loaders watch, is replaced last.
+ */
+export function refreshStage(root: string, stageDir: string, stage: SiteStage): void {
+  if (!existsSync(join(stageDir, BUNDLE_FILE))) return writeStage(root, stageDir, stage);
+  const tmp = composeStage(root, stageDir, stage);
+  try {
+    const fresh = new Set(filesUnder(tmp));
+    for (const file of fresh) {
+      if (file === BUNDLE_FILE) continue;
+      const target = join(stageDir, file);
+      if (existsSync(target) && readFileSync(target).equals(readFileSync(join(tmp, file)))) continue;
+      mkdirSync(dirname(target), { recursive: true });
+      renameSync(join(tmp, file), target);
+    }
+    for (const file of filesUnder(stageDir)) if (!fresh.has(file)) rmSync(join(stageDir, file), { force: true });
+    renameSync(join(tmp, BUNDLE_FILE), join(stageDir, BUNDLE_FILE));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+
+/** Stage-relative paths of the files under `dir`. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/** Write the whole stage into a fresh folder beside `stageDir` and return it. */
+function composeStage(root: string, stageDir: string, stage: SiteStage): string {
   const tmp = `${stageDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'public'), { recursive: true });
@@ -43,8 +87,6 @@ export function writeStage(root: string, stageDir: string, stage: SiteStage): vo
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.text);
   }
-  writeFileSync(join(tmp, 'bundle.json'), JSON.stringify(stage.bundle));
-  rmSync(stageDir, { recursive: true, force: true });
-  mkdirSync(dirname(stageDir), { recursive: true });
-  renameSync(tmp, stageDir);
+  writeFileSync(join(tmp, BUNDLE_FILE), JSON.stringify(stage.bundle));
+  return tmp;
 }

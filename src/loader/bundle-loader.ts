@@ -12,17 +12,35 @@
  * the current bundle no longer carries (an unpublished or refused entry).
  */
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { SealpressError } from '../../pipeline/errors/index.ts';
 import { excerpt, markdownText } from '../lib/format.ts';
 import { RENDERER_REVISION } from '../markdown/rehype-sealpress.ts';
 import { entryDataSchema, siteDataSchema, type Bundle, type BundleEntryData, type EntryData } from './bundle-schema.ts';
-import { entryPath, mdxModulePath, readBundle, stageDirFromEnv } from './read-bundle.ts';
+import { BUNDLE_FILE, entryPath, mdxModulePath, readBundle, stageDirFromEnv } from './read-bundle.ts';
 
 /** The id of the single entry of the `site` collection. */
 export const SITE_ENTRY_ID = 'bundle';
+
+/**
+ * In `astro dev` (the preview), load again whenever the stage's bundle.json is
+ * replaced (pipeline/build/live-preview.ts refreshes it after each saved change);
+ * Astro then reloads the open pages. Registered once per loader.
+ */
+function reloadOnChange(ctx: LoaderContext, watching: { on: boolean }, load: (ctx: LoaderContext) => Promise<void>): void {
+  if (!ctx.watcher || watching.on) return;
+  watching.on = true;
+  const file = join(stageDirFromEnv(), BUNDLE_FILE);
+  ctx.watcher.add(file);
+  const changed = (path: string): void => {
+    if (resolve(path) !== file) return;
+    load(ctx).catch((error: unknown) => ctx.logger.error(`Reloading ${file} failed: ${(error as Error).message}`));
+  };
+  ctx.watcher.on('change', changed);
+  ctx.watcher.on('add', changed);
+}
 
 function loadBundle(): { bundle: Bundle; stageDir: string } {
   const stageDir = stageDirFromEnv();
@@ -41,65 +59,63 @@ function entryData(entry: BundleEntryData, bodyText: string): EntryData {
 }
 
 export function bundleEntriesLoader(): Loader {
-  return {
-    name: 'sealpress-bundle-entries',
-    schema: entryDataSchema,
-    load: async (ctx: LoaderContext): Promise<void> => {
-      const { bundle, stageDir } = loadBundle();
-      const root = fileURLToPath(ctx.config.root);
+  const watching = { on: false };
+  const load = async (ctx: LoaderContext): Promise<void> => {
+    reloadOnChange(ctx, watching, load);
+    const { bundle, stageDir } = loadBundle();
+    const root = fileURLToPath(ctx.config.root);
 
-      // Keep what a cached store rendered, keyed by digest, then start from empty.
-      const cached = new Map<string, NonNullable<ReturnType<typeof ctx.store.get>>>();
-      for (const [id, old] of ctx.store.entries()) cached.set(id, old);
-      ctx.store.clear();
+    // Keep what a cached store rendered, keyed by digest, then start from empty.
+    const cached = new Map<string, NonNullable<ReturnType<typeof ctx.store.get>>>();
+    for (const [id, old] of ctx.store.entries()) cached.set(id, old);
+    ctx.store.clear();
 
-      let reused = 0;
-      for (const entry of bundle.entries) {
-        if (entry.format === 'md') {
-          const body = entry.body ?? '';
-          const digest = ctx.generateDigest({ revision: RENDERER_REVISION, source: entry.digest, body, site: bundle.site.url });
-          const data = await ctx.parseData({ id: entry.id, data: entryData(entry, body) });
-          const old = cached.get(entry.id);
-          let rendered = old?.digest === digest ? old.rendered : undefined;
-          if (rendered) {
-            reused++;
-          } else {
-            try {
-              rendered = await ctx.renderMarkdown(body);
-            } catch (cause) {
-              throw new SealpressError('BUILD_FAILED', `Cannot render ${entry.source} (entry ${entry.id}): ${(cause as Error).message}`, { cause, file: entry.source });
-            }
-          }
-          ctx.store.set({ id: entry.id, data, digest, rendered });
+    let reused = 0;
+    for (const entry of bundle.entries) {
+      if (entry.format === 'md') {
+        const body = entry.body ?? '';
+        const digest = ctx.generateDigest({ revision: RENDERER_REVISION, source: entry.digest, body, site: bundle.site.url });
+        const data = await ctx.parseData({ id: entry.id, data: entryData(entry, body) });
+        const old = cached.get(entry.id);
+        let rendered = old?.digest === digest ? old.rendered : undefined;
+        if (rendered) {
+          reused++;
         } else {
-          // readBundle has checked that mdxFile is a .mdx file inside the stage.
-          const module = mdxModulePath(stageDir, entry.mdxFile ?? '') as string;
-          const text = readFileSync(module, 'utf8');
-          const data = await ctx.parseData({ id: entry.id, data: entryData(entry, text) });
-          ctx.store.set({
-            id: entry.id,
-            data,
-            digest: ctx.generateDigest(text),
-            // Relative to the Astro root, which is the build's own root dir (see pipeline/render).
-            filePath: relative(root, module).split('\\').join('/'),
-            deferredRender: true,
-          });
+          try {
+            rendered = await ctx.renderMarkdown(body);
+          } catch (cause) {
+            throw new SealpressError('BUILD_FAILED', `Cannot render ${entry.source} (entry ${entry.id}): ${(cause as Error).message}`, { cause, file: entry.source });
+          }
         }
+        ctx.store.set({ id: entry.id, data, digest, rendered });
+      } else {
+        // readBundle has checked that mdxFile is a .mdx file inside the stage.
+        const module = mdxModulePath(stageDir, entry.mdxFile ?? '') as string;
+        const text = readFileSync(module, 'utf8');
+        const data = await ctx.parseData({ id: entry.id, data: entryData(entry, text) });
+        ctx.store.set({
+          id: entry.id,
+          data,
+          digest: ctx.generateDigest(text),
+          // Relative to the Astro root, which is the build's own root dir (see pipeline/render).
+          filePath: relative(root, module).split('\\').join('/'),
+          deferredRender: true,
+        });
       }
-      ctx.logger.info(`${bundle.entries.length} entries from ${bundle.site.name} (${bundle.mode})${reused ? `, ${reused} reused from cache` : ''}`);
-    },
+    }
+    ctx.logger.info(`${bundle.entries.length} entries from ${bundle.site.name} (${bundle.mode})${reused ? `, ${reused} reused from cache` : ''}`);
   };
+  return { name: 'sealpress-bundle-entries', schema: entryDataSchema, load };
 }
 
 export function bundleSiteLoader(): Loader {
-  return {
-    name: 'sealpress-bundle-site',
-    schema: siteDataSchema,
-    load: async (ctx: LoaderContext): Promise<void> => {
-      const { bundle } = loadBundle();
-      const { entries: _entries, ...site } = bundle;
-      ctx.store.clear();
-      ctx.store.set({ id: SITE_ENTRY_ID, data: await ctx.parseData({ id: SITE_ENTRY_ID, data: site }) });
-    },
+  const watching = { on: false };
+  const load = async (ctx: LoaderContext): Promise<void> => {
+    reloadOnChange(ctx, watching, load);
+    const { bundle } = loadBundle();
+    const { entries: _entries, ...site } = bundle;
+    ctx.store.clear();
+    ctx.store.set({ id: SITE_ENTRY_ID, data: await ctx.parseData({ id: SITE_ENTRY_ID, data: site }) });
   };
+  return { name: 'sealpress-bundle-site', schema: siteDataSchema, load };
 }

@@ -1,0 +1,133 @@
+/**
+ * The live preview (`sealpress preview`, `npm run dev`): `astro dev` over a
+ * preview stage of one site, kept up to date while it runs. A saved change under
+ * content/ or sites/ runs the gate again (its facts cache makes that the cost of
+ * the changed files), stages the site again in place (stage/write.ts
+ * refreshStage), and the renderer's loaders reload the stage, after which Astro
+ * reloads the open pages. Pending entries are shown marked 未发布（草稿）; refused
+ * entries never appear. A change that breaks the group's configuration keeps the
+ * last good preview and says why.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostic } from '../diagnostics/index.ts';
+import { SealpressError } from '../errors/index.ts';
+import { runGate } from '../gate/index.ts';
+import { previewSite } from '../render/index.ts';
+import { bundleSite, refreshStage, writeStage } from '../stage/index.ts';
+import { PACKAGE_ROOT, WORK_DIR } from './build.ts';
+
+export interface LivePreviewOptions {
+  root: string;
+  /** The site to preview; default the main site. */
+  site?: string;
+  port?: number;
+  host?: string;
+  /** A fixed clock for every run of the gate; default: the time of each run. */
+  now?: Date;
+  trustAnchor?: string;
+  /** Quiet time after a change before the gate runs again (a save often writes several times). */
+  debounceMs?: number;
+  onEvent?: (event: LivePreviewEvent) => void;
+}
+
+export type LivePreviewEvent =
+  | { type: 'refreshed'; entries: number; drafts: number; durationMs: number }
+  | { type: 'refresh-failed'; message: string; diagnostics: Diagnostic[] };
+
+export type LivePreviewStart =
+  | { ok: true; preview: LivePreview }
+  | { ok: false; configDiagnostics: Diagnostic[] };
+
+export interface LivePreview {
+  url: string;
+  site: string;
+  entries: number;
+  drafts: number;
+  /** Resolves when the dev server has exited. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What the preview watches: where writers and administrators save. */
+const WATCHED = ['content', 'sites'];
+
+export async function startLivePreview(options: LivePreviewOptions): Promise<LivePreviewStart> {
+  const { root } = options;
+  const gateNow = () => options.now ?? new Date();
+  const gateOptions = () => ({ root, now: gateNow(), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}) });
+  const first = await runGate(gateOptions());
+  if (!first.ok) return { ok: false, configDiagnostics: first.configDiagnostics };
+  const code = options.site ?? first.group.main;
+  if (!first.group.sites.has(code)) throw new SealpressError('USAGE', `--site ${code} is not a site of the group (${[...first.group.sites.keys()].join(', ')})`);
+  const stageDir = join(root, WORK_DIR, 'preview', code);
+  const staged = bundleSite(first.group, first.plan, code, 'preview', { reprintDisclaimer: first.checks.reprintDisclaimer });
+  writeStage(root, stageDir, staged);
+
+  const server = await previewSite({
+    root: PACKAGE_ROOT,
+    stageDir,
+    cacheDir: join(root, WORK_DIR, 'preview-cache', code),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.host !== undefined ? { host: options.host } : {}),
+  });
+
+  let running = false;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        const started = performance.now();
+        const gate = await runGate(gateOptions());
+        if (!gate.ok) {
+          options.onEvent?.({ type: 'refresh-failed', message: 'the site group configuration is invalid: the preview keeps the last good version', diagnostics: gate.configDiagnostics });
+          continue;
+        }
+        if (!gate.group.sites.has(code)) {
+          options.onEvent?.({ type: 'refresh-failed', message: `${code} is no longer a site of the group: the preview keeps the last good version`, diagnostics: [] });
+          continue;
+        }
+        const stage = bundleSite(gate.group, gate.plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
+        refreshStage(root, stageDir, stage);
+        options.onEvent?.({ type: 'refreshed', entries: stage.bundle.entries.length, drafts: stage.bundle.entries.filter((e) => e.draft).length, durationMs: performance.now() - started });
+      } while (again);
+    } catch (error) {
+      options.onEvent?.({ type: 'refresh-failed', message: (error as Error).message, diagnostics: [] });
+    } finally {
+      running = false;
+    }
+  };
+  const changed = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void refresh(), options.debounceMs ?? 100);
+  };
+  const watchers: FSWatcher[] = WATCHED.map((dir) => watch(join(root, dir), { recursive: true }, changed));
+  for (const w of watchers) w.on('error', (error) => options.onEvent?.({ type: 'refresh-failed', message: `watching ${root} failed: ${error.message}`, diagnostics: [] }));
+
+  const stopWatching = (): void => {
+    if (timer) clearTimeout(timer);
+    for (const w of watchers) w.close();
+  };
+  void server.done.then(stopWatching);
+  return {
+    ok: true,
+    preview: {
+      url: server.url,
+      site: code,
+      entries: staged.bundle.entries.length,
+      drafts: staged.bundle.entries.filter((e) => e.draft).length,
+      done: server.done,
+      stop: async () => {
+        stopWatching();
+        await server.stop();
+      },
+    },
+  };
+}
