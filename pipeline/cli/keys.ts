@@ -15,7 +15,7 @@ import { TRUST_DIR, loadSiteGroup } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { frozenSummary, initTrust, issueKeys, listKeys, revokeKey, rotateKeys, type ActOptions, type SignedKind, type SignedRecord } from '../pki/index.ts';
 import { DEFAULT_RSA_BITS, grantText, isoInstant, MAX_CA_DAYS, MAX_CERT_DAYS, MIN_RSA_BITS } from '../trust/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { clock, parse, trustAnchor, type Options } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 import { cliPassphrases } from './passphrase.ts';
@@ -133,6 +133,14 @@ export async function keys(args: string[], io: Io): Promise<number> {
   }
 }
 
+/** A subcommand's options, or undefined once its --help is printed. */
+function subOptions<T extends Options>(args: string[], io: Io, spec: T): ReturnType<typeof parse<T>>['values'] | undefined {
+  const { values } = parse(args, spec);
+  if (!(values as { help?: boolean }).help) return values;
+  io.out(KEYS_HELP);
+  return undefined;
+}
+
 /** RSA key size: production 3072; a hidden --bits lets tests use 2048 (never fewer). */
 function bitsOf(value: string | undefined): number {
   if (value === undefined) return DEFAULT_RSA_BITS;
@@ -163,6 +171,15 @@ function actOptions(values: { root?: string | undefined; now?: string | undefine
   return { root: resolve(values.root ?? '.'), now: clock(values.now), anchor: trustAnchor(values['trust-anchor']).trustAnchor, passphrases: cliPassphrases(io), notify: io.err };
 }
 
+/** The options of every act that generates keys. */
+const KEY_OPTIONS = {
+  'ca-passphrase-file': { type: 'string' },
+  'key-dir': { type: 'string' },
+  days: { type: 'string' },
+  json: { type: 'boolean' },
+  bits: { type: 'string' },
+} as const;
+
 const KIND_NAMES: Record<SignedKind, string> = { approval: 'approval record(s)', waiver: 'waiver(s)', 'column-change': 'column change request(s)' };
 
 /** What a revocation froze, per kind, with the files: the administrators review them (a record planted after the effective time but dated before it would be among them). */
@@ -175,23 +192,16 @@ function printFrozen(io: Io, records: readonly SignedRecord[]): void {
 }
 
 async function keysInit(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
+  const values = subOptions(args, io, {
+    ...KEY_OPTIONS,
     'group-name': { type: 'string' },
     admin: { type: 'string', multiple: true },
     'admin-passphrase-file': { type: 'string', multiple: true },
-    'ca-passphrase-file': { type: 'string' },
     threshold: { type: 'string' },
-    'key-dir': { type: 'string' },
-    days: { type: 'string' },
     'root-days': { type: 'string' },
     force: { type: 'boolean' },
-    json: { type: 'boolean' },
-    bits: { type: 'string' },
   });
-  if (values.help) {
-    io.out(KEYS_HELP);
-    return EXIT.OK;
-  }
+  if (!values) return EXIT.OK;
   const act = actOptions(values, io);
   const bits = bitsOf(values.bits);
   const group = loadGroup(act.root, io);
@@ -230,25 +240,18 @@ async function keysInit(args: string[], io: Io): Promise<number> {
 }
 
 async function keysIssue(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
+  const values = subOptions(args, io, {
     ...ADMIN_OPTIONS,
+    ...KEY_OPTIONS,
     id: { type: 'string' },
     name: { type: 'string' },
     department: { type: 'string' },
     site: { type: 'string' },
     role: { type: 'string', multiple: true },
     'ca-key': { type: 'string' },
-    'ca-passphrase-file': { type: 'string' },
     'passphrase-file': { type: 'string' },
-    'key-dir': { type: 'string' },
-    days: { type: 'string' },
-    json: { type: 'boolean' },
-    bits: { type: 'string' },
   });
-  if (values.help) {
-    io.out(KEYS_HELP);
-    return EXIT.OK;
-  }
+  if (!values) return EXIT.OK;
   const act = actOptions(values, io);
   const bits = bitsOf(values.bits);
   const days = daysOf(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days');
@@ -285,23 +288,16 @@ async function keysIssue(args: string[], io: Io): Promise<number> {
 }
 
 async function keysRotate(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
+  const values = subOptions(args, io, {
     ...ADMIN_OPTIONS,
+    ...KEY_OPTIONS,
     id: { type: 'string', multiple: true },
     'ca-key': { type: 'string' },
-    'ca-passphrase-file': { type: 'string' },
     'passphrase-file': { type: 'string', multiple: true },
-    'key-dir': { type: 'string' },
-    days: { type: 'string' },
     'revoke-old': { type: 'boolean' },
     reason: { type: 'string' },
-    json: { type: 'boolean' },
-    bits: { type: 'string' },
   });
-  if (values.help) {
-    io.out(KEYS_HELP);
-    return EXIT.OK;
-  }
+  if (!values) return EXIT.OK;
   const act = actOptions(values, io);
   const bits = bitsOf(values.bits);
   const days = daysOf(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days');
@@ -341,7 +337,7 @@ async function keysRotate(args: string[], io: Io): Promise<number> {
 }
 
 async function keysRevoke(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
+  const values = subOptions(args, io, {
     ...ADMIN_OPTIONS,
     id: { type: 'string' },
     cert: { type: 'string' },
@@ -349,10 +345,7 @@ async function keysRevoke(args: string[], io: Io): Promise<number> {
     effective: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (values.help) {
-    io.out(KEYS_HELP);
-    return EXIT.OK;
-  }
+  if (!values) return EXIT.OK;
   const act = actOptions(values, io);
   if ((values.id === undefined) === (values.cert === undefined)) throw usage('give either --id ID (the person, every certificate) or --cert FINGERPRINT (one certificate)');
   const group = loadGroup(act.root, io);
@@ -376,11 +369,8 @@ async function keysRevoke(args: string[], io: Io): Promise<number> {
 }
 
 async function keysList(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { json: { type: 'boolean' }, 'trust-anchor': { type: 'string' }, 'warn-days': { type: 'string' }, certs: { type: 'string', multiple: true } });
-  if (values.help) {
-    io.out(KEYS_HELP);
-    return EXIT.OK;
-  }
+  const values = subOptions(args, io, { json: { type: 'boolean' }, 'trust-anchor': { type: 'string' }, 'warn-days': { type: 'string' }, certs: { type: 'string', multiple: true } });
+  if (!values) return EXIT.OK;
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
   const warnDays = values['warn-days'] === undefined ? 14 : Number(values['warn-days']);

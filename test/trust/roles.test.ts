@@ -70,13 +70,13 @@ describe('role grammar', () => {
   });
 
   test.for([
-    { name: 'not a role', text: 'admin', problem: '--role admin: "admin" is not a role; use one of approver, office-approver, security-admin, release-signer, writer' },
-    { name: 'not a scope', text: 'approver:topics=x', problem: '--role approver:topics=x: "topics" is not a scope; use sites=, columns= or departments=' },
-    { name: 'an empty scope', text: 'approver:columns=', problem: '--role approver:columns=: columns= is empty; list ids separated by commas, or *' },
-    { name: 'an unknown column', text: 'approver:columns=tzgg,nope', problem: "--role approver:columns=tzgg,nope: nope is not one of the columns of the group's column tree" },
-    { name: 'unknown sites', text: 'approver:sites=1,2', problem: '--role approver:sites=1,2: 1, 2 are not site codes of the group' },
-  ])('refused with the option named: $name', ({ text, problem }) => {
-    expect(parsed(text).problems).toEqual([problem]);
+    ['admin', '--role admin: "admin" is not a role; use one of approver, office-approver, security-admin, release-signer, writer'],
+    ['approver:topics=x', '--role approver:topics=x: "topics" is not a scope; use sites=, columns= or departments='],
+    ['approver:columns=', '--role approver:columns=: columns= is empty; list ids separated by commas, or *'],
+    ['approver:columns=tzgg,nope', "--role approver:columns=tzgg,nope: nope is not one of the columns of the group's column tree"],
+    ['approver:sites=1,2', '--role approver:sites=1,2: 1, 2 are not site codes of the group'],
+  ])('%s is refused with the option named', ([text, problem]) => {
+    expect(parsed(text!).problems).toEqual([problem]);
   });
 
   test('grantText shows what a scoped grant covers, and only the name of a group-wide one', () => {
