@@ -1,5 +1,6 @@
 /**
- * Passphrases, private keys and confirmations at the command line.
+ * Passphrases and confirmations at the command line (opening keys is the
+ * library's: pipeline/pki/signers.ts).
  *
  * A passphrase never comes from the command line itself (it would stay in the
  * shell history and show in `ps` to everyone on the machine). It is read, in
@@ -91,8 +92,7 @@ export async function readPassphrase(request: PassphraseRequest, io: Io): Promis
 
 /**
  * The passphrase for a NEW key: the same sources; on a terminal it is asked
- * twice. At least MIN_PASSPHRASE_LENGTH characters: the rules want passwords
- * strong enough to last three months. Checked before any key is generated.
+ * twice. Its strength is checked by the library (pki/signers.ts newPassphrase).
  */
 export async function readNewPassphrase(request: PassphraseRequest, io: Io): Promise<string> {
   let value: string;
@@ -103,9 +103,6 @@ export async function readNewPassphrase(request: PassphraseRequest, io: Io): Pro
     }
     value = await promptHidden(`New passphrase for ${request.what} (at least ${MIN_PASSPHRASE_LENGTH} characters): `);
     if ((await promptHidden('Repeat it: ')) !== value) throw usage('the two passphrases differ; nothing was written');
-  }
-  if ([...value].length < MIN_PASSPHRASE_LENGTH) {
-    throw new SealpressError('CONFIG_INVALID', `the passphrase for ${request.what} has fewer than ${MIN_PASSPHRASE_LENGTH} characters [KEY_PASSPHRASE_WEAK]`);
   }
   return value;
 }

@@ -11,7 +11,7 @@ import type { SiteGroup } from '../model/index.ts';
 import { createGroupCa, defaultPolicy, isoInstant, issueCertificate, MAX_CA_DAYS, PAYLOAD_TYPES, signTrustDocument, verifyTrust, type Signer, type TrustFiles } from '../trust/index.ts';
 import { generateKeys, prepareKeyDir, writeKeyFile, writeNewKeys, type NewKey } from './keyfiles.ts';
 import { checkPersonFields, reportProblems } from './roster.ts';
-import { keyStep } from './signers.ts';
+import { keyStep, newPassphrase } from './signers.ts';
 import { signDoc, writeTrustFiles, type ActOptions, type Refused } from './state.ts';
 
 const DAY_MS = 86_400_000;
@@ -96,10 +96,10 @@ export async function initTrust(options: InitOptions): Promise<InitResult | Refu
   if (threshold === 1) notify('warning: with --threshold 1 one administrator alone can change the roster, policy and revocations');
 
   // Every passphrase first, so that nothing is generated for a run that cannot finish.
-  const caPassphrase = await options.passphrases.fresh({ what: 'the group CA key', file: options.caPassphraseFile, option: '--ca-passphrase-file' });
+  const caPassphrase = await newPassphrase(options.passphrases, { what: 'the group CA key', file: options.caPassphraseFile, option: '--ca-passphrase-file' });
   const adminPassphrases: string[] = [];
   for (const [i, a] of admins.entries()) {
-    adminPassphrases.push(await options.passphrases.fresh({ what: `the key of ${a.name} (${a.id})`, file: options.adminPassphraseFiles[i], option: '--admin-passphrase-file' }));
+    adminPassphrases.push(await newPassphrase(options.passphrases, { what: `the key of ${a.name} (${a.id})`, file: options.adminPassphraseFiles[i], option: '--admin-passphrase-file' }));
   }
 
   const pairs = await generateKeys(admins.length + 1, options.bits, notify);

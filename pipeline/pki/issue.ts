@@ -8,7 +8,7 @@ import type { SiteGroup } from '../model/index.ts';
 import { dutiesProblem, isoInstant, issueCertificate, parseRole, withPerson, type RoleGrant, type Trust } from '../trust/index.ts';
 import { freshKeyName, generateKeys, prepareKeyDir, writeNewKeys } from './keyfiles.ts';
 import { checkPersonFields, personRevoked, reportProblems, scopeIdsOf } from './roster.ts';
-import { keyStep, openAdmins, openCa, type AdminKeys } from './signers.ts';
+import { keyStep, newPassphrase, openAdmins, openCa, type AdminKeys } from './signers.ts';
 import { readTrustState, signDoc, trustOrRefused, verifiedOrRefused, writeTrustFiles, type ActOptions, type Refused } from './state.ts';
 
 export interface IssueOptions extends ActOptions {
@@ -80,7 +80,7 @@ export async function issueKeys(options: IssueOptions): Promise<IssueResult | Re
   const caKey = await openCa(options.caKey, trust.anchor.cert, options.passphrases);
   const admins = await openAdmins(options.admins, trust.root, options.passphrases);
   const person = { id, name: name!, department: department! };
-  const passphrase = await options.passphrases.fresh({ what: `the new key of ${person.name} (${id})`, file: options.passphraseFile, option: '--passphrase-file' });
+  const passphrase = await newPassphrase(options.passphrases, { what: `the new key of ${person.name} (${id})`, file: options.passphraseFile, option: '--passphrase-file' });
   const [pair] = await generateKeys(1, options.bits, notify);
   const cert = await keyStep(() => issueCertificate({ ca: { certPem: trust.anchor.cert.pem, key: caKey }, person, publicKey: pair!.publicKey, now, days: options.days }));
 

@@ -11,7 +11,7 @@ import type { SiteGroup } from '../model/index.ts';
 import { issueCertificate, revocationAt, withCertificates, withRevocations, type RevocationEntry, type RosterPerson, type Signer, type TrustFiles } from '../trust/index.ts';
 import { freshKeyName, generateKeys, prepareKeyDir, writeNewKeys, type NewKey } from './keyfiles.ts';
 import { digestsOf, freezable, personRevoked, signedRecordsOf, type SignedRecord } from './roster.ts';
-import { keyStep, openAdmins, openCa, type AdminKeys } from './signers.ts';
+import { keyStep, newPassphrase, openAdmins, openCa, type AdminKeys } from './signers.ts';
 import { readTrustState, signDoc, trustOrRefused, verifiedOrRefused, writeTrustFiles, type ActOptions, type Refused } from './state.ts';
 
 export interface RotateOptions extends ActOptions {
@@ -62,7 +62,7 @@ export async function rotateKeys(options: RotateOptions): Promise<RotateResult |
   const admins = await openAdmins(options.admins, trust.root, options.passphrases);
   const passphrases: string[] = [];
   for (const [i, p] of people.entries()) {
-    passphrases.push(await options.passphrases.fresh({ what: `the new key of ${p.name} (${p.id})`, file: options.passphraseFiles[i], option: '--passphrase-file' }));
+    passphrases.push(await newPassphrase(options.passphrases, { what: `the new key of ${p.name} (${p.id})`, file: options.passphraseFiles[i], option: '--passphrase-file' }));
   }
   const pairs = await generateKeys(ids.length, options.bits, notify);
   const newKeys: NewKey[] = [];

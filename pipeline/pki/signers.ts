@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR, TRUST_FILES } from '../load/index.ts';
-import { describeCert, inspectCertificate, keyMatches, readEncryptedKey, TrustError, type CertInfo, type RootDocument, type Signer } from '../trust/index.ts';
+import { describeCert, inspectCertificate, keyMatches, MIN_PASSPHRASE_LENGTH, readEncryptedKey, TrustError, type CertInfo, type RootDocument, type Signer } from '../trust/index.ts';
 
 export interface PassphraseRequest {
   /** What the passphrase opens, for the prompt: `the key of 王建国 (sa-1)`. */
@@ -24,8 +24,21 @@ export interface PassphraseRequest {
 export interface Passphrases {
   /** The passphrase of an existing key. */
   existing(request: PassphraseRequest): Promise<string>;
-  /** The passphrase for a new key (at least MIN_PASSPHRASE_LENGTH characters). */
+  /** The passphrase for a new key (asked twice where a person types it); use it through newPassphrase. */
   fresh(request: PassphraseRequest): Promise<string>;
+}
+
+/**
+ * The passphrase for a new key, whatever its source: at least
+ * MIN_PASSPHRASE_LENGTH characters (the rules want passwords strong enough to
+ * last three months). Asked before any key is generated.
+ */
+export async function newPassphrase(passphrases: Passphrases, request: PassphraseRequest): Promise<string> {
+  const value = await passphrases.fresh(request);
+  if ([...value].length < MIN_PASSPHRASE_LENGTH) {
+    throw new SealpressError('CONFIG_INVALID', `the passphrase for ${request.what} has fewer than ${MIN_PASSPHRASE_LENGTH} characters [KEY_PASSPHRASE_WEAK]`);
+  }
+  return value;
 }
 
 function usage(message: string): SealpressError {

@@ -103,6 +103,15 @@ describe('issueKeys and revokeKey', () => {
     expect(asked.length).toBe(before.asked);
   });
 
+  test('a weak new passphrase is refused whatever its source, before a key is generated', async () => {
+    const weak: Passphrases = { existing: passphrases.existing, fresh: async () => 'short' };
+    const before = { roster: rosterBytes(), notes: notes.length };
+    const attempt = issueKeys({ ...act(), passphrases: weak, group, id: 'ap-2', name: '李娜', department: 'bgs', site: MAIN, roles: ['writer'], caKey: ca(), admins: admins(), keyDir, days: 90, bits: 2048 });
+    await expect(attempt).rejects.toThrow(/the passphrase for the new key of 李娜 \(ap-2\) has fewer than 12 characters \[KEY_PASSPHRASE_WEAK\]/);
+    expect(notes.slice(before.notes).some((n) => n.startsWith('generating'))).toBe(false);
+    expect(rosterBytes()).toEqual(before.roster);
+  });
+
   test('revokes a person from a time, once; a revoked person is not issued a new certificate', async () => {
     const r = done(await revokeKey({ ...act(T1), group, subject: { id: 'ap-1' }, reason: '调离', effective: '2026-11-01T12:00:00Z', admins: admins() }));
     expect(r.already).toBeUndefined();
