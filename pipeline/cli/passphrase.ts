@@ -1,5 +1,6 @@
 /**
- * Passphrases, private keys and confirmations at the command line.
+ * Passphrases and confirmations at the command line (opening keys is the
+ * library's: pipeline/pki/signers.ts).
  *
  * A passphrase never comes from the command line itself (it would stay in the
  * shell history and show in `ps` to everyone on the machine). It is read, in
@@ -9,33 +10,16 @@
  * hang or guess. Passphrases are used and forgotten: never printed, stored or
  * put in an error message (Trust model 8).
  */
-import type { KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { SealpressError } from '../errors/index.ts';
-import { inspectCertificate, keyMatches, MIN_PASSPHRASE_LENGTH, readEncryptedKey, TrustError, type CertInfo, type Signer } from '../trust/index.ts';
+import { loadSigner as openSigner, type LoadedSigner, type PassphraseRequest, type Passphrases, type SignerFiles } from '../pki/signers.ts';
+import { MIN_PASSPHRASE_LENGTH } from '../trust/index.ts';
 import type { Io } from './output.ts';
 
+export { keyStep, type LoadedSigner } from '../pki/signers.ts';
+
 export const PASSPHRASE_ENV = 'SEALPRESS_PASSPHRASE';
-
-/**
- * A library error from key handling becomes a command error with its stable
- * code in the message; main() prints it and exits 2 (a wrong passphrase, a key
- * others can read, a key path under content/ are problems of the invocation).
- */
-export function cliError(error: unknown): unknown {
-  if (error instanceof TrustError) return new SealpressError('CONFIG_INVALID', `${error.message} [${error.code}]`, { cause: error });
-  return error;
-}
-
-/** Run a step whose TrustErrors are the user's to fix (exit 2). */
-export async function keyStep<T>(step: () => T | Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    throw cliError(error);
-  }
-}
 
 function usage(message: string): SealpressError {
   return new SealpressError('USAGE', message);
@@ -95,15 +79,6 @@ export function interactive(): boolean {
   return process.stdin.isTTY === true && process.stderr.isTTY === true;
 }
 
-export interface PassphraseRequest {
-  /** What the passphrase opens, for the prompt: `the key of 王建国 (sa-1)`. */
-  what: string;
-  /** A passphrase file given for this key. */
-  file?: string | undefined;
-  /** The option that names such a file, for the error message. */
-  option: string;
-}
-
 /** The passphrase of an existing key: file, else SEALPRESS_PASSPHRASE, else the terminal. */
 export async function readPassphrase(request: PassphraseRequest, io: Io): Promise<string> {
   if (request.file !== undefined) return passphraseFromFile(request.file, io);
@@ -117,8 +92,7 @@ export async function readPassphrase(request: PassphraseRequest, io: Io): Promis
 
 /**
  * The passphrase for a NEW key: the same sources; on a terminal it is asked
- * twice. At least MIN_PASSPHRASE_LENGTH characters: the rules want passwords
- * strong enough to last three months. Checked before any key is generated.
+ * twice. Its strength is checked by the library (pki/signers.ts newPassphrase).
  */
 export async function readNewPassphrase(request: PassphraseRequest, io: Io): Promise<string> {
   let value: string;
@@ -130,92 +104,17 @@ export async function readNewPassphrase(request: PassphraseRequest, io: Io): Pro
     value = await promptHidden(`New passphrase for ${request.what} (at least ${MIN_PASSPHRASE_LENGTH} characters): `);
     if ((await promptHidden('Repeat it: ')) !== value) throw usage('the two passphrases differ; nothing was written');
   }
-  if ([...value].length < MIN_PASSPHRASE_LENGTH) {
-    throw new SealpressError('CONFIG_INVALID', `the passphrase for ${request.what} has fewer than ${MIN_PASSPHRASE_LENGTH} characters [KEY_PASSPHRASE_WEAK]`);
-  }
   return value;
 }
 
-/** Open an encrypted key file; wrong passphrase, loose permissions etc. become exit-2 errors. */
-export async function unlockKey(path: string, request: PassphraseRequest, io: Io): Promise<KeyObject> {
-  // Fail on a missing or exposed file before asking for anything.
-  if (!existsSync(path)) throw usage(`the key file ${path} does not exist`);
-  await keyStep(() => {
-    if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
-      throw new TrustError('KEY_PERMISSIONS', `${path} can be read by other users; run chmod 600 ${path} (and consider the key exposed if it was shared)`);
-    }
-  });
-  const passphrase = await readPassphrase(request, io);
-  return keyStep(() => readEncryptedKey(path, passphrase));
+/** Passphrases at the command line: a file named by an option, else SEALPRESS_PASSPHRASE, else the terminal. */
+export function cliPassphrases(io: Io): Passphrases {
+  return { existing: (request) => readPassphrase(request, io), fresh: (request) => readNewPassphrase(request, io) };
 }
 
-/** The certificate beside a key: `x.key.pem` → `x.cert.pem`. */
-export function certPathFor(keyPath: string): string | undefined {
-  return keyPath.endsWith('.key.pem') ? `${keyPath.slice(0, -'.key.pem'.length)}.cert.pem` : undefined;
-}
-
-/** Read a certificate file (public, not secret). */
-export function readCertificate(path: string): CertInfo {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new SealpressError('USAGE', `cannot read the certificate ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
-  }
-  const inspected = inspectCertificate(text);
-  if (!inspected.ok) throw new SealpressError('CONFIG_INVALID', `${path}: ${inspected.message}`);
-  return inspected.cert;
-}
-
-export interface LoadedSigner {
-  signer: Signer;
-  cert: CertInfo;
-  keyPath: string;
-  certPath: string;
-}
-
-/** Where a signer's key and certificate are, and how to open the key. */
-export interface SignerFiles {
-  key: string;
-  cert?: string | undefined;
-  passphraseFile?: string | undefined;
-  /** The key option, for messages (`--admin-key`). */
-  option: string;
-  passphraseOption: string;
-}
-
-/** The certificate of a signer (without opening the key): given, or beside the key. */
-export function signerCertificate(files: SignerFiles): { cert: CertInfo; certPath: string } {
-  const certPath = files.cert ?? certPathFor(files.key);
-  if (certPath === undefined || !existsSync(certPath)) {
-    throw usage(`no certificate for ${files.key}: give it with ${files.option === '--key' ? '--cert' : files.option.replace(/key$/, 'cert')} FILE (or keep it beside the key as <name>.cert.pem)`);
-  }
-  return { cert: readCertificate(certPath), certPath };
-}
-
-/**
- * Open a signer's key and certificate. A key that is not the certificate's
- * throws TrustError KEY_CERT_MISMATCH (callers decide what that means).
- */
-export async function loadSigner(files: SignerFiles, io: Io): Promise<LoadedSigner> {
-  const { cert, certPath } = signerCertificate(files);
-  const who = `${cert.name ?? 'the signer'}${cert.uid ? ` (${cert.uid})` : ''}`;
-  const key = await unlockKey(files.key, { what: `the key of ${who} (${files.key})`, file: files.passphraseFile, option: files.passphraseOption }, io);
-  if (!keyMatches(key, cert)) {
-    throw new TrustError('KEY_CERT_MISMATCH', `the key ${files.key} does not belong to the certificate ${certPath} (${who}); give the key and certificate of the same person`);
-  }
-  return { signer: { key, certPem: cert.pem }, cert, keyPath: files.key, certPath };
-}
-
-/**
- * Pair repeated options in order: each `--admin-key` with the `--admin-cert`
- * and `--admin-passphrase-file` at the same position (either list may be
- * shorter; missing ones fall back to the defaults).
- */
-export function pairSigners(keys: readonly string[], certs: readonly string[], passphraseFiles: readonly string[], prefix: string): SignerFiles[] {
-  if (certs.length > keys.length) throw usage(`more --${prefix}-cert than --${prefix}-key options`);
-  if (passphraseFiles.length > keys.length) throw usage(`more --${prefix}-passphrase-file than --${prefix}-key options`);
-  return keys.map((key, i) => ({ key, cert: certs[i], passphraseFile: passphraseFiles[i], option: `--${prefix}-key`, passphraseOption: `--${prefix}-passphrase-file` }));
+/** Open a signer's key and certificate, asking for the passphrase as the command line does. */
+export function loadSigner(files: SignerFiles, io: Io): Promise<LoadedSigner> {
+  return openSigner(files, cliPassphrases(io));
 }
 
 /** Refuse early when a confirmation will be needed and cannot be asked. */

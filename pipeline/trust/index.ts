@@ -5,6 +5,8 @@ export * from './time.ts';
 export * from './certs.ts';
 export * from './dsse.ts';
 export * from './documents.ts';
+export * from './roles.ts';
+export * from './edit.ts';
 export * from './signer.ts';
 export * from './pki.ts';
 export * from './keys.ts';

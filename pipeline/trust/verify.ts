@@ -33,6 +33,7 @@ import {
   type RosterPerson,
 } from './documents.ts';
 import { pae, parseEnvelope, verifyPae, type EnvelopeProblem } from './dsse.ts';
+import { dutiesProblem } from './roles.ts';
 import { adminSignerProblem, EMPTY_REVOCATIONS, indexRevocations, type RevocationIndex } from './signer.ts';
 import { CLOCK_SKEW_MS, isoInstant } from './time.ts';
 
@@ -58,13 +59,14 @@ export type TrustProblemCode =
   | 'TRUST_EXPIRED'
   | 'TRUST_NOT_YET_VALID'
   /** A document older than the one the latest signed release was gated under (the gate's memory, Trust model 10). */
-  | 'TRUST_ROLLBACK';
+  | 'TRUST_ROLLBACK'
+  /** A person holds duties that must be held apart (Trust model 4, trust/roles.ts). */
+  | 'TRUST_DUTIES_MIXED';
 
 export type TrustWarningCode =
   | 'TRUST_ANCHOR_NOT_PINNED'
   | 'TRUST_SIGNATURE_IGNORED'
   | 'TRUST_WEAK_THRESHOLD'
-  | 'TRUST_DUTIES_MIXED'
   | 'TRUST_EXPIRING';
 
 export interface TrustProblem {
@@ -147,7 +149,7 @@ export function verifyTrust(files: TrustFiles, options: VerifyTrustOptions): Tru
     if (files.roster) roster = readAdminSigned('roster', files.roster, readRoster, ctx, () => index);
     if (files.policy) policy = readAdminSigned('policy', files.policy, readPolicy, ctx, () => index);
   }
-  if (roster) rosterWarnings(roster.doc, report);
+  if (roster) rosterDuties(roster.doc, report);
 
   if (report.problems.length > 0 || !anchor || !root || !revocations || !roster || !policy) {
     return { ok: false, problems: report.problems, warnings: report.warnings };
@@ -364,14 +366,15 @@ function readAdminSigned<T extends { signedAtMs: number; signedAt: string; expir
   return { doc, signers: [...counted].sort() };
 }
 
-function rosterWarnings(roster: RosterDocument, report: Report): void {
+/**
+ * Separation of duties (Trust model 4), one rule with one outcome: a roster
+ * that gives one person duties that must be held apart is refused, as
+ * `keys issue` refuses to write it. A warning would let a roster signed by
+ * hand make a security administrator an approver of content.
+ */
+function rosterDuties(roster: RosterDocument, report: Report): void {
   for (const p of roster.people) {
-    const roles = new Set(p.roles.map((r) => r.role));
-    // Separation of duties (Trust model 4): the people who run the PKI and sign releases do not approve content.
-    const mixed =
-      (roles.has('security-admin') && roles.size > 1) || (roles.has('release-signer') && (roles.has('approver') || roles.has('office-approver')));
-    if (mixed) {
-      report.warn('TRUST_DUTIES_MIXED', TRUST_PATHS.roster, `${p.name} (${p.id}) holds ${[...roles].join(' + ')}: these duties should be held by different people`, 'give the roles to different people');
-    }
+    const problem = dutiesProblem(p.roles.map((r) => r.role));
+    if (problem) report.problem('TRUST_DUTIES_MIXED', TRUST_PATHS.roster, `${p.name} (${p.id}): ${problem}`, 'give the roles to different people, and have the security administrators sign a corrected roster');
   }
 }

@@ -276,11 +276,20 @@ describe('verifyTrust: attacks and accidents are refused', () => {
     expect(result.ok && result.warnings.map((w) => w.code)).toEqual(['TRUST_SIGNATURE_IGNORED']);
   });
 
-  test('a person holding security-admin and approver roles gets a separation-of-duties warning', () => {
-    const people = pki.rosterPeople();
-    (people[0] as { roles: unknown[] }).roles.push({ role: 'approver', sites: '*', columns: '*', departments: '*' });
+  // Separation of duties (Trust model 4) is one rule (trust/roles.ts) with one outcome: `keys issue` refuses to
+  // write such a roster, and the gate refuses the same roster signed by hand, so no entry is approved under it.
+  test.for([
+    { name: 'a security administrator who also approves', person: 0, add: 'approver', refused: true },
+    { name: 'a security administrator who also writes', person: 0, add: 'writer', refused: true },
+    { name: 'the release signer who also approves for the office', person: 'p-chenjing', add: 'office-approver', refused: true },
+    { name: 'an approver who also writes (allowed: the author rule keeps them off their own entries)', person: 'p-zhangwei', add: 'writer', refused: false },
+  ])('$name: refused with TRUST_DUTIES_MIXED = $refused', ({ person, add, refused }) => {
+    const people = pki.rosterPeople() as { id: string; roles: unknown[] }[];
+    const holder = typeof person === 'number' ? people[person]! : people.find((p) => p.id === person)!;
+    holder.roles.push({ role: add, sites: '*', columns: '*', departments: '*' });
     const result = verify(pki.files({ roster: pki.signDoc('roster', pki.rosterPayload({ people })) }), pki.ca.fingerprint);
-    expect(result.ok && result.warnings.map((w) => w.code)).toEqual(['TRUST_DUTIES_MIXED']);
+    expect(result.ok).toBe(!refused);
+    if (!result.ok) expect(result.problems.map((p) => `${p.code} ${p.file} ${p.message.includes(holder.id)}`)).toEqual([`TRUST_DUTIES_MIXED ${TRUST_PATHS.roster} true`]);
   });
 
   test('an admin revoked AFTER signing still counts (revocation has a date)', () => {
