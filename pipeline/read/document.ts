@@ -46,7 +46,7 @@ export interface ReadRefusal {
 }
 
 export interface ReadDocument {
-  /** 'docx' | 'xlsx' | 'pptx' | 'pdf'. */
+  /** 'docx' | 'xlsx' | 'pptx' | 'pdf' | 'ofd' | 'zip'. */
   format: string;
   texts: TextPiece[];
   hidden: HiddenPart[];
@@ -59,6 +59,15 @@ export interface ReadDocument {
 
 export function emptyDocument(format: string): ReadDocument {
   return { format, texts: [], hidden: [], active: [], embedded: [], covered: [], refusals: [] };
+}
+
+/** Names of files a reader's system would run. */
+const EXECUTABLE = /\.(?:exe|com|bat|cmd|scr|pif|msi|dll|js|jse|vbs|vbe|wsf|wsh|ps1|hta|jar|sh|app|lnk|reg)$/i;
+
+/** A file found inside a file: checked in turn by its name, or listed as active content when it is a program. */
+export function embed(doc: ReadDocument, where: string, name: string, content: Uint8Array): void {
+  if (EXECUTABLE.test(name)) doc.active.push({ where, what: `an embedded program (${name})` });
+  else doc.embedded.push({ where, name, bytes: content });
 }
 
 /** The limits every reader keeps (a hostile file is refused when it would pass one). */

@@ -11,15 +11,12 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { emptyDocument, UnreadableError, type ReadDocument, type ReadLimits } from './document.ts';
+import { embed, emptyDocument, UnreadableError, type ReadDocument, type ReadLimits } from './document.ts';
 
 const require = createRequire(import.meta.url);
 const PDFJS_DIR = dirname(require.resolve('pdfjs-dist/package.json'));
 
 const INFO_NAMES: Record<string, string> = { Title: '标题', Author: '作者', Subject: '主题', Keywords: '关键词', Creator: '创建程序', Producer: '生成程序' };
-
-/** Names of files a reader's system would run. */
-const EXECUTABLE = /\.(?:exe|com|bat|cmd|scr|pif|msi|dll|js|jse|vbs|vbe|wsf|wsh|ps1|hta|jar|sh|app|lnk|reg)$/i;
 
 /**
  * Action names searched in the file's own bytes as well: an action in an
@@ -195,10 +192,5 @@ export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<Re
 
 function add(doc: ReadDocument, where: string, text: string): void {
   if (text.trim() !== '') doc.texts.push({ where, text });
-}
-
-function embed(doc: ReadDocument, where: string, name: string, content: Uint8Array): void {
-  if (EXECUTABLE.test(name)) doc.active.push({ where, what: `an embedded program (${name})` });
-  else doc.embedded.push({ where, name, bytes: content });
 }
 
