@@ -170,6 +170,13 @@ export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOpt
   return [fileFinding(name, 'attachment-unscannable', digest, `the attachment is ${kind}, whose content the checks cannot read: it is refused unless a security administrator waives it`)];
 }
 
+/** What a fake redaction is, by what hides the text. */
+const COVERED = {
+  box: 'text lies under a filled box drawn over it: the box hides it on screen and on paper, but the text is still in the file (a fake redaction)',
+  annotation: 'text lies under an annotation (a box or a redaction mark never applied) drawn over it: the annotation hides it on screen and on paper, but the text is still in the file (a fake redaction)',
+  white: 'text is drawn in white on the white page: no one sees it on screen or on paper, but it is in the file and anyone can select or copy it (a fake redaction)',
+} as const;
+
 /**
  * The rules over every piece of a document's text, scanned as one text (a
  * line per piece), each finding placed back in its piece: `location` is the
@@ -213,7 +220,7 @@ export function scanDocument(name: string, doc: ReadDocument, options: ScanOptio
     }
   }
   for (const c of doc.covered) {
-    findings.push(fileFinding(name, 'attachment-redaction', c.text, `text lies under a filled box drawn over it: the box hides it on screen and on paper, but the text is still in the file (a fake redaction)`, { location: c.where }));
+    findings.push(fileFinding(name, 'attachment-redaction', c.text, COVERED[c.how ?? 'box'], { location: c.where }));
   }
   for (const h of doc.hidden) {
     findings.push(fileFinding(name, 'attachment-hidden', `${h.where}\u0000${h.what}`, `the published file keeps ${h.what}: anyone who downloads it can show it`, { location: h.where }));

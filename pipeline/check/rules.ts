@@ -379,7 +379,7 @@ export const CHECK_RULES = [
     id: 'attachment-redaction',
     severity: 'error',
     stage: 'check',
-    description: 'A PDF page draws a dark filled box over text drawn before it: the box hides the text on screen and on paper, but the text is still in the file, and anyone can copy it out (a fake redaction). It is an error whatever the text says.',
+    description: 'A PDF or OFD page hides text that is still in the file: a dark filled box drawn over text drawn before it, an annotation filled dark or a redaction mark never applied (Square/Redact) over it, or text drawn in white on the white page. No one sees it on screen or on paper, but anyone can copy it out (a fake redaction). It is an error whatever the text says.',
     fix: 'delete the text itself before making the PDF (or redact it with a real redaction tool: Acrobat 编辑 → 涂黑/密文, WPS PDF 文档 → 涂黑), then export the PDF again and check that the text cannot be selected',
     input: 'attachment',
     examples: {

@@ -245,6 +245,10 @@ export interface PdfInput {
   blackBox?: boolean;
   /** A dark band drawn first, with the text in white over it (a heading style, not a redaction). */
   darkBackground?: boolean;
+  /** A Square or Redact annotation over the first line of the first page (a redaction never applied), its interior colour this grey (0 black, 1 white; default 0). */
+  coverAnnotation?: { subtype: 'Square' | 'Redact'; grey?: number };
+  /** Every line drawn in this grey (0 black, 1 white on the white page). */
+  textGrey?: number;
   /** A text annotation (sticky note) on the first page. */
   note?: string;
   /** A text field with this value on the first page. */
@@ -279,6 +283,11 @@ export function pdf(input: PdfInput): Buffer {
   const kids: number[] = [];
   const annots: number[] = [];
   if (input.note) annots.push(add(`<< /Type /Annot /Subtype /Text /Rect [50 700 70 720] /Contents ${pdfText(input.note)} >>`));
+  if (input.coverAnnotation) {
+    const width = Math.max(40, [...(input.pages[0] ?? '').split('\n')[0]!].length * 12 + 8);
+    const grey = input.coverAnnotation.grey ?? 0;
+    annots.push(add(`<< /Type /Annot /Subtype /${input.coverAnnotation.subtype} /Rect [68 754 ${68 + width} 772] /IC [${grey} ${grey} ${grey}] /C [0 0 0] /F 4 >>`));
+  }
   let fieldId: number | undefined;
   if (input.field) {
     fieldId = add(`<< /Type /Annot /Subtype /Widget /FT /Tx /T ${pdfText(input.field.name)} /V ${pdfText(input.field.value)} /Rect [50 600 300 620] /F 4 >>`);
@@ -288,6 +297,7 @@ export function pdf(input: PdfInput): Buffer {
     const lines = text === '' ? [] : text.split('\n');
     let ops = lines.map((line, i) => `BT /F1 12 Tf 1 0 0 1 72 ${760 - i * 20} Tm ${ascii ? `(${line.replace(/[()\\]/g, '\\$&')})` : showHex(line)} Tj ET`).join('\n');
     if (input.darkBackground && lines.length) ops = `0 0 0 rg 68 754 300 18 re f\n1 1 1 rg\n${ops}`;
+    if (input.textGrey !== undefined && lines.length) ops = `${input.textGrey} ${input.textGrey} ${input.textGrey} rg\n${ops}`;
     if (input.blackBox && lines.length) ops += `\n0 0 0 rg 68 754 ${Math.max(40, lines[0]!.length * 12 + 8)} 18 re f`;
     const content = add(stream(ops));
     kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << ${font ? `/Font << /F1 ${font} 0 R >> ` : ''}>> /Contents ${content} 0 R${p === 0 && annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : ''} >>`));

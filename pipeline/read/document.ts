@@ -17,6 +17,12 @@ export interface TextPiece {
   text: string;
 }
 
+/** Text a reader cannot see although it is in the file, and what hides it. */
+export interface CoveredText extends TextPiece {
+  /** A filled shape drawn over it (the default), an annotation drawn over it, or white text on the white page. */
+  how?: 'box' | 'annotation' | 'white';
+}
+
 /** Something a published file hides from its reader (a hidden sheet, a tracked change, a comment…). */
 export interface HiddenPart {
   where: string;
@@ -52,8 +58,8 @@ export interface ReadDocument {
   hidden: HiddenPart[];
   active: ActivePart[];
   embedded: EmbeddedFile[];
-  /** Text drawn under a filled shape: a redaction that hides nothing. */
-  covered: TextPiece[];
+  /** Text drawn under a filled shape or an annotation, or in white on white: a redaction that hides nothing. */
+  covered: CoveredText[];
   refusals: ReadRefusal[];
 }
 

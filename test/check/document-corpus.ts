@@ -69,6 +69,8 @@ const TRAPS: Spec[] = [
   { family: 'pdf', name: '遮盖.pdf', build: (r) => ({ bytes: pdf({ pages: [`纳税人 王某 ${genId18(r)}`], blackBox: true }), expect: ['personal-id @ 第1页', 'attachment-redaction @ 第1页（被遮盖）'] }) },
   { family: 'pdf', name: '批注.pdf', build: (r) => ({ bytes: pdf({ pages: ['申请表'], note: `已联系 ${genMobile(r)}` }), expect: ['personal-mobile @ 第1页 › 注释（Text）'] }) },
   { family: 'pdf', name: '表单.pdf', build: (r) => ({ bytes: pdf({ pages: ['申请表'], field: { name: '证件号码', value: genId18(r) } }), expect: ['personal-id @ 表单域 › 证件号码', 'personal-id @ 第1页 › 注释（Widget）'] }) },
+  { family: 'pdf', name: '标注遮盖.pdf', build: (r) => ({ bytes: pdf({ pages: [`纳税人 王某 ${genId18(r)}`], coverAnnotation: { subtype: 'Square' } }), expect: ['personal-id @ 第1页', 'attachment-redaction @ 第1页（被注释遮盖）'] }) },
+  { family: 'pdf', name: '白字.pdf', build: (r) => ({ bytes: pdf({ pages: [`经办人手机 ${genMobile(r)}`], textGrey: 1 }), expect: ['personal-mobile @ 第1页', 'attachment-redaction @ 第1页（白色文字）'] }) },
   // OFD
   { family: 'ofd', name: '欠税公告.ofd', build: (r) => ({ bytes: ofd({ pages: ['欠税公告', `纳税人 王某\n身份证号码 ${genId18(r)}`] }), expect: ['personal-id @ 第2页'] }) },
   { family: 'ofd', name: '作者.ofd', build: (r) => ({ bytes: ofd({ pages: ['通知'], info: { Title: '通知', Author: genId18(r) } }), expect: ['personal-id @ 属性 › 作者'] }) },

@@ -167,6 +167,35 @@ describe('PDF: pages, notes, fields, metadata, embedded files, scripts', () => {
     expect(where(await check('b.pdf', pdf({ pages: ['Name: Wang'], blackBox: true })))).toEqual(['attachment-redaction @ 第1页（被遮盖）']);
   });
 
+  test.for([
+    { name: 'a Square annotation filled black', cover: { subtype: 'Square' as const } },
+    { name: 'a Redact annotation never applied', cover: { subtype: 'Redact' as const } },
+  ])('a fake redaction: text under $name', async ({ cover }) => {
+    const f = await check('公告.pdf', pdf({ pages: [`纳税人 王某 身份证号码 ${id}\n欠缴税款 1200 元`], coverAnnotation: cover }));
+    expect(where(errors(f))).toEqual(['personal-id @ 第1页', 'attachment-redaction @ 第1页（被注释遮盖）']);
+    expect(f.find((x) => x.rule === 'attachment-redaction')!.message).toMatch(/annotation/);
+  });
+
+  test('a fake redaction: text in white on the white page', async () => {
+    const f = await check('公告.pdf', pdf({ pages: [`纳税人 王某 ${id}`], textGrey: 1 }));
+    expect(where(f)).toEqual(['personal-id @ 第1页', 'attachment-redaction @ 第1页（白色文字）']);
+    expect(f[1]!.message).toMatch(/white/);
+  });
+
+  test('variants: an annotation hides text when it is a Redact mark or dark; white text hides unless drawn on a coloured band', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('Square' as const, 'Redact' as const), fc.constantFrom(0, 0.1, 0.5, 0.9, 1), fc.constantFrom(0, 0.4, 1), fc.boolean(), fc.constantFrom('王某 办税指南', `证件 ${id}`, 'Name: Wang'), async (subtype, grey, textGrey, band, line) => {
+        // The band lies behind the first line only: a page of one line.
+        const f = await check('v.pdf', pdf({ pages: [band ? line : `${line}\n第二行`], coverAnnotation: { subtype, grey }, textGrey: band ? 1 : textGrey, darkBackground: band }));
+        const places = f.filter((x) => x.rule === 'attachment-redaction').map((x) => x.location);
+        const annotated = subtype === 'Redact' || grey < 0.5;
+        const whiteOnWhite = !band && textGrey === 1;
+        expect(places).toEqual([...(annotated ? ['第1页（被注释遮盖）'] : []), ...(whiteOnWhite ? ['第1页（白色文字）'] : [])]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   test('white text on a dark band drawn first is no redaction', async () => {
     expect(await check('banner.pdf', pdf({ pages: ['办税服务厅开放时间'], darkBackground: true }))).toEqual([]);
   });
