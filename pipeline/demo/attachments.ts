@@ -227,7 +227,7 @@ export const DEMO_DOCUMENTS: readonly DemoDocument[] = [
     // A PDF "redacted" with black boxes, which opens with a script and carries the list it was made from.
     path: `${MISPLACED}/政策解读.pdf`,
     entry: `${MISPLACED}.md`,
-    expect: ['attachment-active @ 动作', 'attachment-active @ 文档脚本', 'personal-id @ 第1页', 'attachment-redaction @ 第1页（被遮盖）', 'personal-mobile @ 附件 › 名单.csv'],
+    expect: ['attachment-active @ 动作', 'attachment-active @ 文档脚本', 'personal-id @ 第1页', 'attachment-redaction @ 第1页（被遮盖）', 'personal-mobile @ 附件 › 名单.csv › 第2行'],
     build: () =>
       pdf({
         pages: [`纳税人 王某 身份证号码 ${PLANTED_ID_2}\n农业生产者销售自产农产品免征增值税。`],

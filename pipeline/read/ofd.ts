@@ -271,7 +271,7 @@ function readAnnotations(pkg: OfdPackage, list: string, dir: string, pageNumber:
         if (l === 'Annot') {
           const hidden = a.Visible === 'false' || a.Visible === '0';
           annot = { where: `${pageLabel} › 注释（${a.Type ?? 'Annot'}${hidden ? '，隐藏' : ''}）`, hidden, text: [] };
-          if (a.Creator) annot.text.push(a.Creator);
+          if (a.Creator) pkg.add(`${annot.where} › 创建者`, a.Creator);
         } else if (l === 'Appearance') inAppearance++;
         else if (l === 'TextCode' && inAppearance > 0) inCode = true;
       },

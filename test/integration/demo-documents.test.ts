@@ -18,7 +18,7 @@ import { CHECKOUT, demoRoot } from '../helpers/demo.ts';
 const NOW = '2026-11-27T12:00:00+08:00';
 
 interface CheckJson {
-  entries: { path: string; status: string; findings: { rule: string; severity: string; attachment?: string; location?: string }[] }[];
+  entries: { path: string; status: string; findings: { rule: string; severity: string; message: string; attachment?: string; location?: string }[] }[];
   summary: Record<string, number>;
 }
 
@@ -58,7 +58,7 @@ describe('the demo documents', () => {
     { trap: '秘密★ in a text box', file: '编制调整方案.docx', finding: 'secret-marking @ 文本框 › 第2段' },
     { trap: 'a fake redaction', file: '政策解读.pdf', finding: 'attachment-redaction @ 第1页（被遮盖）' },
     { trap: 'an ID number in PDF metadata', file: '青税发〔2026〕14号.pdf', finding: 'personal-id @ 属性 › 作者' },
-    { trap: 'an embedded file', file: '政策解读.pdf', finding: 'personal-mobile @ 附件 › 名单.csv' },
+    { trap: 'an embedded file', file: '政策解读.pdf', finding: 'personal-mobile @ 附件 › 名单.csv › 第2行' },
     { trap: 'a JavaScript open action', file: '政策解读.pdf', finding: 'attachment-active @ 文档脚本' },
     { trap: 'a macro-enabled file', file: '编制统计.xlsm', finding: 'attachment-active @ 宏（VBA） › xl/vbaProject.bin' },
     { trap: 'an OFD annotation', file: '临税通〔2026〕15号.ofd', finding: 'personal-mobile @ 第1页 › 注释（Stamp）' },
@@ -116,6 +116,21 @@ describe('the demo documents', () => {
       expect(result?.locations[0]?.physicalLocation.artifactLocation.uri, e).toBe(d.entry);
       expect(result?.locations[0]?.physicalLocation.region?.startLine).toBeGreaterThan(1);
     }
+  });
+
+  test('the text report says each attachment finding\'s place once, and prints its excerpt as the file\'s text, not as the entry\'s line', () => {
+    const lines = text.split('\n');
+    const inFile = lines.flatMap((l, i) => (/^\S+\.mdx?:\d+:\d+ (?:error|warning) \S+ \.\/\S+/.test(l) ? [i] : []));
+    expect(inFile.length).toBeGreaterThan(20);
+    for (const i of inFile) {
+      // No trailing "(content/…/file.docx:1:4)": the place is the one after the file name.
+      expect(lines[i], lines[i]).not.toMatch(/\(content\/[^)]*:\d+:\d+\)$/);
+      const next = lines[i + 1] ?? '';
+      expect(next, `${lines[i]}\n${next}`).not.toMatch(/^\s+\d+ \| /);
+    }
+    expect(text).toContain('       文件中: ，手机136****5432');
+    // JSON and the text report name the same place.
+    for (const e of json.entries) for (const f of e.findings) if (f.attachment !== undefined && f.location !== undefined) expect(f.message.includes(`› ${f.location}: `), f.message).toBe(true);
   });
 
   test.for(CLEAN.map((d) => ({ ...d, name: posix.basename(d.path) })))('$name publishes with its entry, with no finding', (d) => {
