@@ -340,8 +340,8 @@ export const CHECK_RULES = [
     id: 'attachment-unscannable',
     severity: 'error',
     stage: 'check',
-    description: 'An attachment the checks cannot read to its end: a legacy DOC/XLS/PPT, WPS or OFD file, an archive (ZIP/RAR/7z), a damaged, encrypted or truncated document, a zip bomb, a DOCTYPE in an Office part, files nested too deep, a PDF with too many pages or one whose reading takes too long, or any type without a reader (SVG…). It is refused, with a fix, unless a security administrator signs a waiver for its exact bytes.',
-    fix: 'save the document again as DOCX, XLSX or PDF (WPS or Office: 文件 → 另存为) and attach that copy; extract an archive and attach its files one by one (解压后分别附上)',
+    description: 'An attachment the checks cannot read to its end: a legacy DOC/XLS/PPT or WPS file, a RAR/7z archive, a ZIP archive with a member that cannot be read, a damaged, encrypted or truncated document, a zip bomb, a DOCTYPE in an Office or OFD part, files nested too deep, a PDF with too many pages or one whose reading takes too long, or any type without a reader (SVG…). It is refused, with a fix, unless a security administrator signs a waiver for its exact bytes.',
+    fix: 'save the document again as DOCX, XLSX or PDF (WPS or Office: 文件 → 另存为) and attach that copy; extract an archive and attach its files one by one (解压后分别上传)',
     input: 'attachment',
     examples: {
       // a truncated PDF; a zip that is no Office package; a legacy Word file; a RAR archive; an SVG
