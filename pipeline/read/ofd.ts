@@ -19,7 +19,7 @@
  */
 import { posix } from 'node:path';
 import { embed, emptyDocument, UnreadableError, type ReadDocument, type ReadLimits } from './document.ts';
-import { local, parseXml } from './xml.ts';
+import { local, parseXml, xmlText } from './xml.ts';
 import { readZip } from './zip.ts';
 
 export const FIX_OFD = 'open the file in an OFD reader (数科、福昕或 WPS), export it again (文件 → 另存为/导出 OFD 或 PDF), and attach that copy; if it does not open, ask its sender for the original';
@@ -326,7 +326,9 @@ function readAttachments(pkg: OfdPackage, list: string, dir: string, prefix: str
     const where = `${prefix}附件 › ${name}`;
     if (!bytes) throw new UnreadableError(`the OFD attachment ${name} points to ${a.loc || '(nothing)'}, which is not in the package`, FIX_OFD, where);
     if (!a.visible) pkg.doc.hidden.push({ where, what: 'a hidden attachment (隐藏的附件)' });
-    embed(pkg.doc, where, name, bytes);
+    // XML data (an e-invoice's original_invoice.xml) is read here, as text: never served on its own, it needs no type of its own.
+    if (/\.xml$/i.test(name)) pkg.add(where, xmlText(bytes, `${where}`));
+    else embed(pkg.doc, where, name, bytes);
   }
 }
 
@@ -358,7 +360,7 @@ export async function readOfd(bytes: Uint8Array, limits: ReadLimits): Promise<Re
     if (pkg.read.has(name) || /(?:^|\/)(?:PublicRes|DocumentRes)\.xml$/.test(name)) continue;
     // A file in an attachment folder that Attachments.xml does not list is still a file inside the file.
     if (/(?:^|\/)Attachs\//i.test(name) && !/\.xml$/i.test(name)) embed(pkg.doc, `附件 › ${posix.basename(name)}`, posix.basename(name), part);
-    else if (/\.xml$/i.test(name)) pkg.add(/(?:^|\/)Tags\//i.test(name) ? `自定义标引 › ${posix.basename(name, '.xml')}` : `部件 › ${name}`, partText(part, name));
+    else if (/\.xml$/i.test(name)) pkg.add(/(?:^|\/)Tags\//i.test(name) ? `自定义标引 › ${posix.basename(name, '.xml')}` : `部件 › ${name}`, xmlText(part, name));
     else if (!BINARY_PART.test(name)) {
       // Text is checked as text; anything else is handed on as a file, and refused unless its type has a reader.
       const text = utf8(part);
@@ -376,18 +378,4 @@ function utf8(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The text and attribute values of a part no reader of its own knows: a line per element. */
-function partText(bytes: Uint8Array, part: string): string {
-  const out: string[] = [];
-  parseXml(bytes, part, {
-    open(_name, a) {
-      for (const v of Object.values(a)) if (v.trim() !== '' && !v.startsWith('http://www.ofdspec.org')) out.push(v);
-    },
-    text(t) {
-      if (t.trim() !== '') out.push(t.trim());
-    },
-  });
-  return out.join('\n');
 }

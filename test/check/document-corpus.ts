@@ -122,7 +122,15 @@ const CLEAN: Spec[] = [
   { family: 'pdf', name: '申报表模板.pdf', build: () => ({ bytes: pdf({ pages: ['增值税及附加税费申报表\n纳税人识别号：__________'], field: { name: '纳税人名称', value: '' } }), expect: [] }) },
   { family: 'pdf', name: '保密法.pdf', build: () => ({ bytes: pdf({ pages: ['《中华人民共和国保守国家秘密法》第二十八条\n依法保护纳税人的商业秘密'] }), expect: [] }) },
   { family: 'ofd', name: '公告.ofd', build: () => ({ bytes: ofd({ pages: ['国家税务总局示例省税务局公告2026年第5号\n关于落实小规模纳税人增值税减免政策有关征管事项的公告', '咨询电话：12366\n国家税务总局示例省税务局'], info: { Title: '公告', Author: '示例省税务局' }, template: '国家税务总局示例省税务局', annotations: [{ page: 2, type: 'Stamp', text: '示例省税务局' }] }), expect: [] }) },
-  { family: 'ofd', name: '电子发票.ofd', build: (r) => ({ bytes: ofd({ pages: [`电子发票（普通发票）\n购买方：示例科技有限公司\n统一社会信用代码/纳税人识别号：${genUscc(r)}\n价税合计：1,234.00`], info: { Title: '电子发票' } }), expect: [] }) },
+  {
+    family: 'ofd',
+    name: '电子发票.ofd',
+    build: (r) => {
+      const buyer = genUscc(r);
+      const xml = `<?xml version="1.0" encoding="UTF-8"?><EInvoice><Buyer><Name>示例科技有限公司</Name><IdNum>${buyer}</IdNum></Buyer><TotalTax-includedAmount>1234.00</TotalTax-includedAmount></EInvoice>`;
+      return { bytes: ofd({ pages: [`电子发票（普通发票）\n购买方：示例科技有限公司\n统一社会信用代码/纳税人识别号：${buyer}\n价税合计：1,234.00`], info: { Title: '电子发票' }, attachments: { 'original_invoice.xml': Buffer.from(xml) } }), expect: [] };
+    },
+  },
   { family: 'ofd', name: '办税指南.ofd', build: () => ({ bytes: ofd({ pages: ['办税指南\n纳税服务热线：12366\n办税服务厅电话：0999-12366', '身份证号码：110105********002X'], custom: { 发文机关: '示例省税务局' } }), expect: [] }) },
   { family: 'ofd', name: '保密法.ofd', build: () => ({ bytes: ofd({ pages: ['《中华人民共和国保守国家秘密法》\n依法保护纳税人的商业秘密'] }), expect: [] }) },
   { family: 'ofd', name: '附表.ofd', build: (r) => ({ bytes: ofd({ pages: ['见附表'], attachments: { '统计.xlsx': xlsx({ sheets: [{ name: '月报', cells: { A1: '增值税', B1: String(Math.round(r() * 1e7)) } }] }) } }), expect: [] }) },

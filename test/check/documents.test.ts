@@ -249,6 +249,14 @@ describe('OFD (GB/T 33190): pages, templates, annotations, metadata, attachments
     expect(where(f)).toEqual(['personal-id @ 自定义标引 › Tag_Invoice']);
   });
 
+  test('an e-invoice\'s XML attachment (original_invoice.xml) is read as text, with DOCTYPE refused', async () => {
+    const invoice = (buyer: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><EInvoice><Buyer><Name>王某</Name><IdNum>${buyer}</IdNum></Buyer><Amount>1234.00</Amount></EInvoice>`);
+    expect(where(await check('发票.ofd', ofd({ pages: ['电子发票（普通发票）'], attachments: { 'original_invoice.xml': invoice(id) } })))).toEqual(['personal-id @ 附件 › original_invoice.xml']);
+    expect(await check('发票.ofd', ofd({ pages: ['电子发票（普通发票）'], attachments: { 'original_invoice.xml': invoice('91110000100000589B') } }))).toEqual([]);
+    const hostile = Buffer.from('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>');
+    expect((await check('发票.ofd', ofd({ pages: ['x'], attachments: { 'original_invoice.xml': hostile } }))).map((x) => x.rule)).toEqual(['attachment-unscannable']);
+  });
+
   test('a clean OFD passes', async () => {
     expect(await check('公告.ofd', ofd({ pages: ['国家税务总局示例省税务局公告2026年第5号', '咨询电话：12366'], info: { Title: '公告', Author: '示例省税务局' }, template: '国家税务总局示例省税务局', annotations: [{ page: 1, type: 'Stamp', text: '示例省税务局' }] }))).toEqual([]);
   });
@@ -323,6 +331,16 @@ describe('ZIP archives: every member read by its own reader', () => {
     expect(['attachment-unscannable', 'attachment-encoding']).toContain(f[0]!.rule);
     expect(f[0]!.location).toBe(member);
     expect(f[0]!.fix).toMatch(fix);
+  });
+
+  test('an XML member is read as text', async () => {
+    expect(where(await check('资料.zip', zip({ '导出/data.xml': `<rows><row phone="${mobile}"/></rows>` })))).toEqual(['personal-mobile @ 导出/data.xml']);
+  });
+
+  test.for(['__MACOSX/._名单.xlsx', '.DS_Store', '资料/Thumbs.db'])('metadata an archiver adds (%s) refuses the archive, naming it', async (member) => {
+    const f = await check('资料.zip', zip({ '名单.xlsx': xlsx({ sheets: [{ name: 'S', cells: { A1: '1' } }] }), [member]: Buffer.from([0, 5, 22, 7]) }));
+    expect(f.map((x) => [x.rule, x.location])).toEqual([['attachment-unscannable', member]]);
+    expect(f[0]!.fix).toMatch(/^解压后分别上传.*compress the files again without it/);
   });
 
   test('an executable member is refused as active content', async () => {
