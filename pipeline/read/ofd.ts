@@ -90,15 +90,19 @@ const under = (cover: Box, t: TextObject) => {
   return x >= cover[0] - 0.5 && x <= cover[0] + cover[2] + 0.5 && y >= cover[1] - 0.5 && y <= cover[1] + cover[3] + 0.5;
 };
 
-/** Text objects on one baseline run on (a converter writes one object per word or glyph); a new line starts a new one. */
+/**
+ * Text objects on one baseline run on (a converter writes one object per
+ * word or glyph), with a space where a gap separates them (the cells of a
+ * table row: two numbers never run into one); a new line starts a new one.
+ */
 function lines(objects: readonly TextObject[]): string {
   let out = '';
-  let lastTop: number | undefined;
+  let last: Box | undefined;
   for (const o of objects) {
-    const top = o.box ? Math.round(o.box[1] * 2) / 2 : undefined;
-    if (out !== '' && (top === undefined || top !== lastTop)) out += '\n';
+    const sameLine = o.box !== undefined && last !== undefined && Math.abs(o.box[1] - last[1]) < 0.5;
+    if (out !== '') out += !sameLine ? '\n' : o.box![0] - (last![0] + last![2]) > 1 ? ' ' : '';
     out += o.text;
-    lastTop = top;
+    last = o.box;
   }
   return out;
 }

@@ -216,6 +216,14 @@ describe('OFD (GB/T 33190): pages, templates, annotations, metadata, attachments
     expect(f[0]!.excerpt).not.toContain(mobile);
   });
 
+  test('text objects on one line run on, glyph by glyph, and table cells stay apart', async () => {
+    const mobile2 = genMobile(rand);
+    const glyph = (text: string, x0: number, y: number) => [...text].map((ch, i) => `<ofd:TextObject ID="${x0 * 100 + i}" Boundary="${x0 + i * 3} ${y} 3 5" Font="1" Size="3"><ofd:TextCode X="0" Y="4">${ch}</ofd:TextCode></ofd:TextObject>`).join('');
+    const page = `<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">${glyph(`手机${mobile}`, 20, 30)}${glyph(mobile2, 20, 40)}${glyph('12366', 60, 40)}</ofd:Layer></ofd:Content></ofd:Page>`;
+    const f = await check('表.ofd', ofd({ pages: ['x'], parts: { 'Doc_0/Pages/Page_0/Content.xml': page } }));
+    expect(f.map((x) => [x.rule, x.location, x.line])).toEqual([['personal-mobile', '第1页', 1], ['personal-mobile', '第1页', 2]]);
+  });
+
   test('DocInfo metadata and custom data', async () => {
     const f = await check('通知.ofd', ofd({ pages: ['通知'], info: { Title: '通知', Author: id, Keywords: '税收,宣传' }, custom: { 经办人电话: mobile } }));
     expect(where(f)).toEqual(['personal-id @ 属性 › 作者', 'personal-mobile @ 属性 › 自定义 › 经办人电话']);
