@@ -249,6 +249,8 @@ export interface PdfInput {
   coverAnnotation?: { subtype: 'Square' | 'Redact'; grey?: number };
   /** Every line drawn in this grey (0 black, 1 white on the white page). */
   textGrey?: number;
+  /** A dark photograph (a 1×1 image) drawn first behind the first line, as a banner. */
+  bannerImage?: boolean;
   /** A text annotation (sticky note) on the first page. */
   note?: string;
   /** A text field with this value on the first page. */
@@ -298,9 +300,11 @@ export function pdf(input: PdfInput): Buffer {
     let ops = lines.map((line, i) => `BT /F1 12 Tf 1 0 0 1 72 ${760 - i * 20} Tm ${ascii ? `(${line.replace(/[()\\]/g, '\\$&')})` : showHex(line)} Tj ET`).join('\n');
     if (input.darkBackground && lines.length) ops = `0 0 0 rg 68 754 300 18 re f\n1 1 1 rg\n${ops}`;
     if (input.textGrey !== undefined && lines.length) ops = `${input.textGrey} ${input.textGrey} ${input.textGrey} rg\n${ops}`;
+    if (input.bannerImage && lines.length) ops = `q 300 0 0 18 68 754 cm /Im1 Do Q\n${ops}`;
     if (input.blackBox && lines.length) ops += `\n0 0 0 rg 68 754 ${Math.max(40, lines[0]!.length * 12 + 8)} 18 re f`;
     const content = add(stream(ops));
-    kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << ${font ? `/Font << /F1 ${font} 0 R >> ` : ''}>> /Contents ${content} 0 R${p === 0 && annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : ''} >>`));
+    const image = input.bannerImage ? add(stream(Buffer.from([0x20, 0x30, 0x40]), ' /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8')) : 0;
+    kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << ${font ? `/Font << /F1 ${font} 0 R >> ` : ''}${image ? `/XObject << /Im1 ${image} 0 R >> ` : ''}>> /Contents ${content} 0 R${p === 0 && annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : ''} >>`));
   });
   objects[pagesId - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
   const names: string[] = [];

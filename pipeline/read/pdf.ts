@@ -94,6 +94,7 @@ function hidingPlaces(ops: { fnArray: number[]; argsArray: unknown[][] }, OPS: R
   const backgrounds: Box[] = [];
   const FILLS = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
   const SHOWS = new Set([OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
+  const IMAGES = new Set([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintInlineImageXObjectGroup, OPS.paintImageMaskXObjectGroup]);
   for (let i = 0; i < ops.fnArray.length; i++) {
     const fn = ops.fnArray[i]!;
     const args = ops.argsArray[i] ?? [];
@@ -105,7 +106,17 @@ function hidingPlaces(ops: { fnArray: number[]; argsArray: unknown[][] }, OPS: R
     } else if (fn === OPS.endAnnotation) {
       ({ ctm, fill } = stack.pop() ?? { ctm, fill });
       annotation = undefined;
-    } else if (fn === OPS.transform) ctm = multiply(ctm, Array.from(args as ArrayLike<number>) as Matrix);
+    } else if (fn === OPS.paintFormXObjectBegin) {
+      // A form draws in its own space, placed by its matrix.
+      stack.push({ ctm, fill });
+      if (Array.isArray(args[0]) || ArrayBuffer.isView(args[0])) ctm = multiply(ctm, Array.from(args[0] as ArrayLike<number>) as Matrix);
+    } else if (fn === OPS.paintFormXObjectEnd) ({ ctm, fill } = stack.pop() ?? { ctm, fill });
+    else if (IMAGES.has(fn) && !annotation) {
+      // An image fills the unit square of the current space: white text on it (a banner photo) is seen.
+      const corners = [apply(ctm, 0, 0), apply(ctm, 1, 1), apply(ctm, 0, 1), apply(ctm, 1, 0)];
+      backgrounds.push([Math.min(...corners.map((c) => c[0])), Math.min(...corners.map((c) => c[1])), Math.max(...corners.map((c) => c[0])), Math.max(...corners.map((c) => c[1]))]);
+    } else if (fn === OPS.shadingFill && !annotation) backgrounds.push([-Infinity, -Infinity, Infinity, Infinity]);
+    else if (fn === OPS.transform) ctm = multiply(ctm, Array.from(args as ArrayLike<number>) as Matrix);
     else if (fn === OPS.setFillRGBColor) fill = args[0];
     else if (fn === OPS.beginText) line = [1, 0, 0, 1, 0, 0];
     else if (fn === OPS.setTextMatrix) line = Array.from((typeof args[0] === 'object' && args[0] !== null ? args[0] : args) as ArrayLike<number>) as Matrix;

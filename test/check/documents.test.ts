@@ -182,6 +182,10 @@ describe('PDF: pages, notes, fields, metadata, embedded files, scripts', () => {
     expect(f[1]!.message).toMatch(/white/);
   });
 
+  test('white text on a banner photograph drawn first is seen, and no redaction', async () => {
+    expect(await check('banner.pdf', pdf({ pages: ['办税服务厅开放时间'], textGrey: 1, bannerImage: true }))).toEqual([]);
+  });
+
   test('variants: an annotation hides text when it is a Redact mark or dark; white text hides unless drawn on a coloured band', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('Square' as const, 'Redact' as const), fc.constantFrom(0, 0.1, 0.5, 0.9, 1), fc.constantFrom(0, 0.4, 1), fc.boolean(), fc.constantFrom('王某 办税指南', `证件 ${id}`, 'Name: Wang'), async (subtype, grey, textGrey, band, line) => {
