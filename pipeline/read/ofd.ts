@@ -337,7 +337,7 @@ function readAttachments(pkg: OfdPackage, list: string, dir: string, prefix: str
 }
 
 /** Binary parts of an OFD that carry no text: fonts, images, media, signature values and electronic seals (电子印章). */
-const BINARY_PART = /\.(?:ttf|otf|ttc|fon|png|jpe?g|gif|bmp|tiff?|jb2|svg|dat|esl|sig|p7s|cer|der|mp3|mp4|wav|avi|bin)$/i;
+const BINARY_PART = /\.(?:ttf|otf|ttc|fon|png|jpe?g|gif|bmp|tiff?|jb2|dat|esl|sig|p7s|cer|der|mp3|mp4|wav|avi)$/i;
 
 export async function readOfd(bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
   const { files } = await readZip(bytes, limits, { unreadable: FIX_OFD, encrypted: 'the OFD file is protected: export an unprotected copy from the OFD reader (文件 → 另存为) and attach it' });

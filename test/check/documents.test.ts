@@ -269,6 +269,11 @@ describe('OFD (GB/T 33190): pages, templates, annotations, metadata, attachments
     expect((await check('发票.ofd', ofd({ pages: ['x'], attachments: { 'original_invoice.xml': hostile } }))).map((x) => x.rule)).toEqual(['attachment-unscannable']);
   });
 
+  test('a file hidden in the package, listed nowhere, is still read by its type; fonts and seals are not text', async () => {
+    const f = await check('通知.ofd', ofd({ pages: ['通知'], parts: { 'Doc_0/Res/附表.xlsx': xlsx({ sheets: [{ name: 'S', cells: { B2: id } }] }), 'Doc_0/Res/run.exe': Buffer.from('MZ\x90\x00\xff', 'latin1'), 'Doc_0/Res/font_1.ttf': Buffer.from([0, 1, 0, 0, 0xff]), 'Doc_0/Signs/Sign_0/Seal.esl': Buffer.from([0x30, 0x82, 0xff]) } }));
+    expect(where(f)).toEqual(['attachment-active @ 部件 › Doc_0/Res/run.exe', 'personal-id @ 部件 › Doc_0/Res/附表.xlsx › S › B2']);
+  });
+
   test('a clean OFD passes', async () => {
     expect(await check('公告.ofd', ofd({ pages: ['国家税务总局示例省税务局公告2026年第5号', '咨询电话：12366'], info: { Title: '公告', Author: '示例省税务局' }, template: '国家税务总局示例省税务局', annotations: [{ page: 1, type: 'Stamp', text: '示例省税务局' }] }))).toEqual([]);
   });
