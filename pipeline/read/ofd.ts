@@ -336,8 +336,10 @@ function readAttachments(pkg: OfdPackage, list: string, dir: string, prefix: str
   }
 }
 
-/** Binary parts of an OFD that carry no text: fonts, images, media, signature values and electronic seals (电子印章). */
-const BINARY_PART = /\.(?:ttf|otf|ttc|fon|png|jpe?g|gif|bmp|tiff?|jb2|dat|esl|sig|p7s|cer|der|mp3|mp4|wav|avi)$/i;
+/** Binary parts of an OFD that carry no text: fonts, scanned-page images, media, signature values and electronic seals (电子印章). */
+const BINARY_PART = /\.(?:ttf|otf|ttc|fon|bmp|tiff?|jb2|dat|esl|sig|p7s|cer|der|mp3|mp4|wav|avi)$/i;
+/** Photographs, checked like any attached image for the metadata they carry (where and by whom they were taken). */
+const PHOTO = /\.(?:png|jpe?g|gif|webp)$/i;
 
 export async function readOfd(bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
   const { files } = await readZip(bytes, limits, { unreadable: FIX_OFD, encrypted: 'the OFD file is protected: export an unprotected copy from the OFD reader (文件 → 另存为) and attach it' });
@@ -364,6 +366,7 @@ export async function readOfd(bytes: Uint8Array, limits: ReadLimits): Promise<Re
     if (pkg.read.has(name) || /(?:^|\/)(?:PublicRes|DocumentRes)\.xml$/.test(name)) continue;
     // A file in an attachment folder that Attachments.xml does not list is still a file inside the file.
     if (/(?:^|\/)Attachs\//i.test(name) && !/\.xml$/i.test(name)) embed(pkg.doc, `附件 › ${posix.basename(name)}`, posix.basename(name), part);
+    else if (PHOTO.test(name)) embed(pkg.doc, `图片 › ${name}`, posix.basename(name), part);
     else if (/\.xml$/i.test(name)) pkg.add(/(?:^|\/)Tags\//i.test(name) ? `自定义标引 › ${posix.basename(name, '.xml')}` : `部件 › ${name}`, xmlText(part, name));
     else if (!BINARY_PART.test(name)) {
       // Text is checked as text; anything else is handed on as a file, and refused unless its type has a reader.

@@ -9,6 +9,8 @@ import { CHECK_RULES, checkAttachment, compileChecks, toSarif, type CheckFinding
 import { inlineReader } from '../../pipeline/read/index.ts';
 import { deleted, docx, gbk, hiddenRun, inserted, ofd, para, pdf, pptx, textBox, xlsx, zip } from '../../pipeline/demo/documents.ts';
 import { genId18, genMobile, loadDemoConfig, rng } from './helpers.ts';
+import { png } from '../helpers/repo.ts';
+import { exifSegment, gpsEntries, jpegWith, tiff } from './images.ts';
 
 const options = compileChecks(loadDemoConfig());
 const reader = inlineReader();
@@ -272,6 +274,12 @@ describe('OFD (GB/T 33190): pages, templates, annotations, metadata, attachments
   test('a file hidden in the package, listed nowhere, is still read by its type; fonts and seals are not text', async () => {
     const f = await check('通知.ofd', ofd({ pages: ['通知'], parts: { 'Doc_0/Res/附表.xlsx': xlsx({ sheets: [{ name: 'S', cells: { B2: id } }] }), 'Doc_0/Res/run.exe': Buffer.from('MZ\x90\x00\xff', 'latin1'), 'Doc_0/Res/font_1.ttf': Buffer.from([0, 1, 0, 0, 0xff]), 'Doc_0/Signs/Sign_0/Seal.esl': Buffer.from([0x30, 0x82, 0xff]) } }));
     expect(where(f)).toEqual(['attachment-active @ 部件 › Doc_0/Res/run.exe', 'personal-id @ 部件 › Doc_0/Res/附表.xlsx › S › B2']);
+  });
+
+  test('a photograph in the package is checked for where and by whom it was taken', async () => {
+    const photo = jpegWith([exifSegment(tiff({ le: true, ifd0: [], gps: gpsEntries(true) }))]);
+    const f = await check('通知.ofd', ofd({ pages: ['通知'], parts: { 'Doc_0/Res/image_1.jpg': photo, 'Doc_0/Res/image_2.png': png(2, 2) } }));
+    expect(where(f)).toEqual(['image-metadata @ 图片 › Doc_0/Res/image_1.jpg']);
   });
 
   test('a clean OFD passes', async () => {
