@@ -185,7 +185,7 @@ const COVERED = {
 export function scanDocument(name: string, doc: ReadDocument, options: ScanOptions | ChecksConfig, column?: string): CheckFinding[] {
   const findings: CheckFinding[] = [];
   for (const a of doc.active) {
-    findings.push(fileFinding(name, 'attachment-active', `${a.where}\u0000${a.what}`, `the file contains ${a.what}, which runs when the file is opened: it is refused whatever it does`, { location: a.where }));
+    findings.push(fileFinding(name, 'attachment-active', `${a.where}\u0000${a.what}`, `the file contains ${a.what}, which runs when the file is opened: it is refused whatever it does`, { location: a.where, ...(a.fix !== undefined ? { fix: a.fix } : {}) }));
   }
   const starts: number[] = [];
   const startLines: number[] = [];

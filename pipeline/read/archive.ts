@@ -36,5 +36,6 @@ export async function readArchive(bytes: Uint8Array, limits: ReadLimits): Promis
       if (text.trim() !== '') doc.texts.push({ where: name, text });
     } else embed(doc, name, posix.basename(name), content);
   }
+  for (const a of doc.active) a.fix = `解压后删除 ${a.where}: a program is never published; attach the documents on their own, or compress them again without it`;
   return doc;
 }

@@ -34,6 +34,8 @@ export interface HiddenPart {
 export interface ActivePart {
   where: string;
   what: string;
+  /** What the writer does, when the rule's own fix (save without macros and scripts) does not fit. */
+  fix?: string;
 }
 
 /** A file inside the file. */

@@ -369,7 +369,9 @@ describe('ZIP archives: every member read by its own reader', () => {
   });
 
   test('an executable member is refused as active content', async () => {
-    expect(where(await check('工具.zip', zip({ 'setup.exe': Buffer.from('MZ') })))).toEqual(['attachment-active @ setup.exe']);
+    const f = await check('工具.zip', zip({ 'setup.exe': Buffer.from('MZ') }));
+    expect(where(f)).toEqual(['attachment-active @ setup.exe']);
+    expect(f[0]!.fix).toMatch(/^解压后删除 setup\.exe/);
   });
 
   test('a clean archive passes', async () => {
