@@ -5,13 +5,16 @@
  *   with a BOM is decoded and scanned like an entry, with its line numbers;
  *   bytes that decode as none of them are refused (never scanned as mojibake);
  * - images are checked for embedded metadata;
- * - DOCX/XLSX/PPTX and PDF are read by a format reader (pipeline/read, in a
- *   worker with a time limit) and every piece of their text is scanned, with
- *   its place in the file (`Sheet2（隐藏） › C14`); what they hide is warned
- *   about, what would run is refused;
- * - legacy Office, WPS, OFD and archives are refused with a fix a writer can
- *   follow; any other type is refused unless a security administrator waives
- *   its bytes.
+ * - DOCX/XLSX/PPTX, PDF and OFD are read by a format reader (pipeline/read,
+ *   in a worker with a time limit) and every piece of their text is scanned,
+ *   with its place in the file (`Sheet2（隐藏） › C14`); what they hide is
+ *   warned about, what would run is refused;
+ * - a ZIP archive is read member by member, each member by the reader for
+ *   its type (`资料.zip › 名单.xlsx › Sheet1 › C3`); a member no reader can
+ *   read refuses the archive, with a fix naming the member;
+ * - legacy Office, WPS and RAR/7z archives are refused with a fix a writer
+ *   can follow; any other type is refused unless a security administrator
+ *   waives its bytes.
  *
  * `scanAttachment` is pure and synchronous: for a document it takes what the
  * reader found (`context.reading`). `checkAttachment` reads first, then scans,
@@ -24,7 +27,7 @@ import { imageFormat, imageMetadata, isIdentifying, type ImageFormat } from './i
 import { finalise } from './report.ts';
 import { checkRule, type CheckRuleId } from './rules.ts';
 import { analyseText, type ScanContext } from './scan.ts';
-import { extensionOf, needsReader, type DocumentReader, type ReadDocument, type ReadOutcome } from '../read/index.ts';
+import { extensionOf, FIX_UNPACK, needsReader, type DocumentReader, type ReadDocument, type ReadOutcome } from '../read/index.ts';
 
 export const TEXT_ATTACHMENTS = ['txt', 'csv', 'tsv', 'html', 'htm', 'md'] as const;
 export const IMAGE_ATTACHMENTS: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif' };
@@ -91,6 +94,8 @@ function fileFinding(name: string, rule: CheckRuleId, value: string, message: st
 
 const ENCODING_NAMES = { 'utf-16': 'UTF-16 without a byte-order mark', 'utf-32': 'UTF-32', binary: 'not text' } as const;
 
+const FIX_RESAVE_ATTACHMENT = 'open the file in WPS or Office, save it again (文件 → 另存为) without the files embedded in it, and attach those files on their own';
+
 const SAVE_AS_PDF = 'export it as PDF, or save it as DOCX/XLSX (WPS or Office: 文件 → 另存为), and attach that copy instead';
 
 /** Types refused by name, each with what the writer does instead. */
@@ -103,12 +108,10 @@ const REFUSED_TYPES: Record<string, { what: string; fix: string }> = {
   wps: { what: 'a WPS 文字 document (.wps)', fix: 'open it in WPS and save it as DOCX (文件 → 另存为 → .docx) or export it as PDF, and attach that copy' },
   et: { what: 'a WPS 表格 workbook (.et)', fix: 'open it in WPS and save it as XLSX (文件 → 另存为 → .xlsx), and attach that copy' },
   dps: { what: 'a WPS 演示 file (.dps)', fix: 'open it in WPS and save it as PPTX or PDF (文件 → 另存为), and attach that copy' },
-  ofd: { what: 'an OFD document', fix: 'publish the PDF version of the document (in the OFD reader: 文件 → 另存为/导出 PDF), and attach that copy' },
-  zip: { what: 'a ZIP archive', fix: '解压后分别附上: extract the archive and attach each file on its own, so each is checked' },
-  rar: { what: 'a RAR archive', fix: '解压后分别附上: extract the archive and attach each file on its own, so each is checked' },
-  '7z': { what: 'a 7z archive', fix: '解压后分别附上: extract the archive and attach each file on its own, so each is checked' },
-  gz: { what: 'a compressed file (.gz)', fix: '解压后分别附上: extract it and attach each file on its own' },
-  tar: { what: 'a TAR archive', fix: '解压后分别附上: extract the archive and attach each file on its own' },
+  rar: { what: 'a RAR archive', fix: FIX_UNPACK },
+  '7z': { what: 'a 7z archive', fix: FIX_UNPACK },
+  gz: { what: 'a compressed file (.gz)', fix: FIX_UNPACK },
+  tar: { what: 'a TAR archive', fix: FIX_UNPACK },
 };
 
 export interface AttachmentContext {
@@ -167,6 +170,13 @@ export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOpt
   return [fileFinding(name, 'attachment-unscannable', digest, `the attachment is ${kind}, whose content the checks cannot read: it is refused unless a security administrator waives it`)];
 }
 
+/** What a fake redaction is, by what hides the text. */
+const COVERED = {
+  box: 'text lies under a filled box drawn over it: the box hides it on screen and on paper, but the text is still in the file (a fake redaction)',
+  annotation: 'text lies under an annotation (a box or a redaction mark never applied) drawn over it: the annotation hides it on screen and on paper, but the text is still in the file (a fake redaction)',
+  white: 'text is drawn in white on the white page: no one sees it on screen or on paper, but it is in the file and anyone can select or copy it (a fake redaction)',
+} as const;
+
 /**
  * The rules over every piece of a document's text, scanned as one text (a
  * line per piece), each finding placed back in its piece: `location` is the
@@ -175,7 +185,7 @@ export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOpt
 export function scanDocument(name: string, doc: ReadDocument, options: ScanOptions | ChecksConfig, column?: string): CheckFinding[] {
   const findings: CheckFinding[] = [];
   for (const a of doc.active) {
-    findings.push(fileFinding(name, 'attachment-active', `${a.where}\u0000${a.what}`, `the file contains ${a.what}, which runs when the file is opened: it is refused whatever it does`, { location: a.where }));
+    findings.push(fileFinding(name, 'attachment-active', `${a.where}\u0000${a.what}`, `the file contains ${a.what}, which runs when the file is opened: it is refused whatever it does`, { location: a.where, ...(a.fix !== undefined ? { fix: a.fix } : {}) }));
   }
   const starts: number[] = [];
   const startLines: number[] = [];
@@ -210,7 +220,7 @@ export function scanDocument(name: string, doc: ReadDocument, options: ScanOptio
     }
   }
   for (const c of doc.covered) {
-    findings.push(fileFinding(name, 'attachment-redaction', c.text, `text lies under a filled box drawn over it: the box hides it on screen and on paper, but the text is still in the file (a fake redaction)`, { location: c.where }));
+    findings.push(fileFinding(name, 'attachment-redaction', c.text, COVERED[c.how ?? 'box'], { location: c.where }));
   }
   for (const h of doc.hidden) {
     findings.push(fileFinding(name, 'attachment-hidden', `${h.where}\u0000${h.what}`, `the published file keeps ${h.what}: anyone who downloads it can show it`, { location: h.where }));
@@ -218,25 +228,47 @@ export function scanDocument(name: string, doc: ReadDocument, options: ScanOptio
   return findings;
 }
 
+/** Files read inside one attachment, all levels together: a zip of zips cannot multiply the caps of one zip. */
+interface Budget {
+  bytes: number;
+  files: number;
+}
+
 /**
  * Read (when the format needs it) and check one attachment, then every file
  * embedded in it, to `reader.limits.maxDepth`. Findings inside an embedded file
- * name the outer file, with the way in as their location.
+ * name the outer file, with the way in as their location. The files inside,
+ * at every level, share the caps of one zip (`maxUncompressed`, `maxEntries`).
  */
-export async function checkAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: { column?: string; reader: DocumentReader; depth?: number }): Promise<CheckFinding[]> {
+export async function checkAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: { column?: string; reader: DocumentReader; depth?: number; budget?: Budget }): Promise<CheckFinding[]> {
   const depth = context.depth ?? 0;
+  const budget = context.budget ?? { bytes: 0, files: 0 };
+  const { limits } = context.reader;
   const base: AttachmentContext = context.column !== undefined ? { column: context.column } : {};
   if (!needsReader(name)) return scanAttachment(name, bytes, options, base);
   const reading = await context.reader.read(name, bytes);
   const findings = scanAttachment(name, bytes, options, { ...base, reading });
   if (!reading.ok) return findings;
+  const archive = reading.doc.format === 'zip';
   for (const e of reading.doc.embedded) {
-    if (depth + 1 > context.reader.limits.maxDepth) {
-      findings.push(fileFinding(name, 'attachment-unscannable', sha256Hex(e.bytes), `files are embedded more than ${context.reader.limits.maxDepth} levels deep: the innermost ones are not read, so the file is refused`, { fix: 'attach the embedded files on their own instead of inside one another', location: e.where }));
+    if (depth + 1 > limits.maxDepth) {
+      findings.push(fileFinding(name, 'attachment-unscannable', sha256Hex(e.bytes), `files are embedded more than ${limits.maxDepth} levels deep: the innermost ones are not read, so the file is refused`, { fix: archive ? FIX_UNPACK : 'attach the embedded files on their own instead of inside one another', location: e.where }));
       continue;
     }
-    const inner = await checkAttachment(e.name, e.bytes, options, { ...context, depth: depth + 1 });
-    for (const f of inner) findings.push({ ...f, file: name, location: f.location === undefined ? e.where : `${e.where} › ${f.location}` });
+    budget.bytes += e.bytes.byteLength;
+    budget.files++;
+    if (budget.bytes > limits.maxUncompressed || budget.files > limits.maxEntries) {
+      const what = budget.files > limits.maxEntries ? `more than ${limits.maxEntries} files` : `more than ${Math.round(limits.maxUncompressed / (1024 * 1024))} MiB`;
+      findings.push(fileFinding(name, 'attachment-unscannable', sha256Hex(bytes), `the files inside the file add up to ${what}: it is refused as a possible zip bomb`, { fix: archive ? FIX_UNPACK : FIX_RESAVE_ATTACHMENT, location: e.where }));
+      break;
+    }
+    const inner = await checkAttachment(e.name, e.bytes, options, { ...context, depth: depth + 1, budget });
+    for (const f of inner) {
+      const moved = { ...f, file: name, location: f.location === undefined ? e.where : `${e.where} › ${f.location}` };
+      // A member the checks cannot read refuses the archive: the fix says which member, and what to do with it.
+      if (archive && (f.rule === 'attachment-unscannable' || f.rule === 'attachment-encoding') && !f.fix.startsWith('解压后分别上传')) moved.fix = `解压后分别上传: take ${e.where} out of the archive; ${f.fix}`;
+      findings.push(moved);
+    }
   }
   return findings;
 }

@@ -340,8 +340,8 @@ export const CHECK_RULES = [
     id: 'attachment-unscannable',
     severity: 'error',
     stage: 'check',
-    description: 'An attachment the checks cannot read to its end: a legacy DOC/XLS/PPT, WPS or OFD file, an archive (ZIP/RAR/7z), a damaged, encrypted or truncated document, a zip bomb, a DOCTYPE in an Office part, files nested too deep, a PDF with too many pages or one whose reading takes too long, or any type without a reader (SVG…). It is refused, with a fix, unless a security administrator signs a waiver for its exact bytes.',
-    fix: 'save the document again as DOCX, XLSX or PDF (WPS or Office: 文件 → 另存为) and attach that copy; extract an archive and attach its files one by one (解压后分别附上)',
+    description: 'An attachment the checks cannot read to its end: a legacy DOC/XLS/PPT or WPS file, a RAR/7z archive, a ZIP archive with a member that cannot be read, a damaged, encrypted or truncated document, a zip bomb, a DOCTYPE in an Office or OFD part, files nested too deep, a PDF with too many pages or one whose reading takes too long, or any type without a reader (SVG…). It is refused, with a fix, unless a security administrator signs a waiver for its exact bytes.',
+    fix: 'save the document again as DOCX, XLSX or PDF (WPS or Office: 文件 → 另存为) and attach that copy; extract an archive and attach its files one by one (解压后分别上传)',
     input: 'attachment',
     examples: {
       // a truncated PDF; a zip that is no Office package; a legacy Word file; a RAR archive; an SVG
@@ -379,7 +379,7 @@ export const CHECK_RULES = [
     id: 'attachment-redaction',
     severity: 'error',
     stage: 'check',
-    description: 'A PDF page draws a dark filled box over text drawn before it: the box hides the text on screen and on paper, but the text is still in the file, and anyone can copy it out (a fake redaction). It is an error whatever the text says.',
+    description: 'A PDF or OFD page hides text that is still in the file: a dark filled box drawn over text drawn before it, an annotation filled dark or a redaction mark never applied (Square/Redact) over it, or text drawn in white on the white page. No one sees it on screen or on paper, but anyone can copy it out (a fake redaction). It is an error whatever the text says.',
     fix: 'delete the text itself before making the PDF (or redact it with a real redaction tool: Acrobat 编辑 → 涂黑/密文, WPS PDF 文档 → 涂黑), then export the PDF again and check that the text cannot be selected',
     input: 'attachment',
     examples: {

@@ -27,7 +27,7 @@ The committed demo was made with
   --new-ca --issued-at 2026-11-01T09:00:00+08:00 --signed-at 2026-11-20T10:00:00+08:00
 (the tests run the gate at 2026-11-27; approvals signed later would be "in the future").
 
-With --documents it only writes the demo's PDF, DOCX and XLSX attachments
+With --documents it only writes the demo's PDF, DOCX, XLSX, OFD and ZIP attachments
 (the clean ones of 下载中心 and 政策文件 and the planted traps) from
 pipeline/demo/attachments.ts, byte for byte as committed; run the command above
 afterwards if they changed, so that their entries stay approved.

@@ -11,11 +11,15 @@
  * The clean files attach to entries that publish; the traps attach to entries
  * the demo already refuses for something else (test/check/planted/README.md),
  * so the demo's counts stay as the README states them while the traps' own
- * findings appear in `sealpress check`.
+ * findings appear in `sealpress check`. Each trap class of issue 12 is planted
+ * once: a hidden sheet, a very hidden sheet, a hidden column, a cell note, a
+ * defined name, a tracked deletion, a comment, a page header, a text box,
+ * a fake redaction, PDF metadata, an embedded file, a JavaScript open action,
+ * a macro-enabled workbook, an OFD and a ZIP archive.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { deleted, docx, inserted, para, pdf, xlsx } from './documents.ts';
+import { deleted, docx, gbk, inserted, ofd, para, pdf, textBox, xlsx, zip } from './documents.ts';
 
 export interface DemoDocument {
   /** Where the file lives, from the repository root (next to the entry that attaches it). */
@@ -38,6 +42,8 @@ const RELIEF = 'content/19900000000/zcwj/2026-08-small-taxpayer-vat-relief-measu
 const VOLUNTEERS = 'content/19901000000/gzdt/2026-11-hall-volunteers';
 const INSPECTION = 'content/19903000000/tzgg/2026-11-inspection-arrangements';
 const MISPLACED = 'content/19903000000/zcwj/2026-11-misplaced-notice';
+const STAFFING = 'content/19900000000/tzgg/2026-11-internal-staffing-plan';
+const HOLIDAY = 'content/19902000000/tzgg/2026-11-holiday-hours-draft';
 
 export const DEMO_DOCUMENTS: readonly DemoDocument[] = [
   // ---------------------------------------------------------------- clean: they publish
@@ -153,6 +159,81 @@ export const DEMO_DOCUMENTS: readonly DemoDocument[] = [
       pdf({
         info: { Title: '关于明确农业生产者销售自产农产品增值税征管事项的通知', Author: PLANTED_ID },
         pages: ['青税发〔2026〕14号\n关于明确农业生产者销售自产农产品增值税征管事项的通知'],
+      }),
+  },
+  {
+    // The staffing plan's Word file: a reviewer's comment names a person by ID, the header says 内部资料, a text box 秘密★.
+    path: `${STAFFING}/编制调整方案.docx`,
+    entry: `${STAFFING}.md`,
+    expect: ['secret-marking @ 文本框 › 第2段', 'internal-marking @ 页眉 › 第1段', 'internal-marking @ 页眉 › 第1段', 'personal-id @ 批注 › 第1条'],
+    build: () =>
+      docx({
+        store: true,
+        header: [para('内部资料 注意保存')],
+        body: [para('2027年度省局机关人员编制调整方案'), para('一、调整原则', textBox('秘密★1年'))],
+        comments: [`请核实调入人员身份证号 ${PLANTED_ID}`],
+      }),
+  },
+  {
+    // A macro-enabled workbook: refused whatever its macro does.
+    path: `${STAFFING}/编制统计.xlsm`,
+    entry: `${STAFFING}.md`,
+    expect: ['attachment-active @ 宏（VBA） › xl/vbaProject.bin'],
+    build: () => xlsx({ store: true, macro: true, sheets: [{ name: '统计', cells: { A1: '处室', B1: '编制数', A2: '办公室', B2: '12' } }] }),
+  },
+  {
+    // The duty roster: IDs in a hidden column, a very hidden sheet, a cell note and a defined name keep what the visible sheet does not show.
+    path: `${HOLIDAY}/值班安排.xlsx`,
+    entry: `${HOLIDAY}.md`,
+    expect: ['personal-id @ 定义的名称 › 联系人', 'personal-id @ 值班表 › C3（隐藏列）', 'personal-mobile @ 值班表 › B3 › 批注', 'personal-mobile @ 通讯录（深度隐藏） › B2'],
+    build: () =>
+      xlsx({
+        store: true,
+        sheets: [
+          { name: '值班表', cells: { A1: '日期', B1: '值班人', C1: '证件号码', A3: '1月1日', B3: '钱某', C3: PLANTED_ID_2 }, hiddenCols: [3], notes: { B3: `钱某手机 ${PLANTED_MOBILE}` } },
+          { name: '通讯录', state: 'veryHidden', cells: { A2: '钱某', B2: PLANTED_MOBILE } },
+        ],
+        definedNames: { 联系人: `"${PLANTED_ID}"` },
+      }),
+  },
+  {
+    // The roster again as an archive: a member's finding names the member and the place inside it.
+    path: `${HOLIDAY}/值班资料.zip`,
+    entry: `${HOLIDAY}.md`,
+    expect: ['personal-id @ 值班人员.xlsx › Sheet1 › C3', 'personal-mobile @ 说明.txt'],
+    build: () =>
+      zip(
+        {
+          '值班人员.xlsx': xlsx({ store: true, sheets: [{ name: 'Sheet1', cells: { A1: '姓名', C1: '证件号码', A3: '钱某', C3: PLANTED_ID_2 } }] }),
+          '说明.txt': gbk(`值班期间请联系钱某，手机 ${PLANTED_MOBILE}\n`),
+        },
+        { store: true },
+      ),
+  },
+  {
+    // The notice as OFD: a stamp annotation keeps a mobile, a custom property an ID number.
+    path: `${HOLIDAY}/临税通〔2026〕15号.ofd`,
+    entry: `${HOLIDAY}.md`,
+    expect: ['personal-id @ 属性 › 自定义 › 经办人', 'personal-mobile @ 第1页 › 注释（Stamp）'],
+    build: () =>
+      ofd({
+        info: { Title: '关于2027年元旦期间办税服务厅办公时间安排的通告', Author: '国家税务总局临江市税务局' },
+        custom: { 经办人: PLANTED_ID },
+        pages: ['临税通〔2026〕15号\n关于2027年元旦期间办税服务厅办公时间安排的通告\n2027年1月1日全市办税服务厅暂停对外办公，电子税务局正常运行。'],
+        annotations: [{ page: 1, type: 'Stamp', remark: `已核稿，联系 ${PLANTED_MOBILE}` }],
+      }),
+  },
+  {
+    // A PDF "redacted" with black boxes, which opens with a script and carries the list it was made from.
+    path: `${MISPLACED}/政策解读.pdf`,
+    entry: `${MISPLACED}.md`,
+    expect: ['attachment-active @ 动作', 'attachment-active @ 文档脚本', 'personal-id @ 第1页', 'attachment-redaction @ 第1页（被遮盖）', 'personal-mobile @ 附件 › 名单.csv › 第2行'],
+    build: () =>
+      pdf({
+        pages: [`纳税人 王某 身份证号码 ${PLANTED_ID_2}\n农业生产者销售自产农产品免征增值税。`],
+        blackBox: true,
+        openActionJs: 'app.alert("请启用宏")',
+        attachments: { '名单.csv': Buffer.from(`序号,联系电话\n1,${PLANTED_MOBILE}\n`) },
       }),
   },
 ];

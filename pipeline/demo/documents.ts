@@ -7,6 +7,7 @@
  * creation date, so the demo's documents regenerate to the committed bytes
  * (pipeline/demo/attachments.ts).
  */
+import { createHash } from 'node:crypto';
 import { crc32, deflateRawSync } from 'node:zlib';
 
 /** A little-endian header: [offset, width, value] fields in a zeroed buffer. */
@@ -244,6 +245,12 @@ export interface PdfInput {
   blackBox?: boolean;
   /** A dark band drawn first, with the text in white over it (a heading style, not a redaction). */
   darkBackground?: boolean;
+  /** A Square or Redact annotation over the first line of the first page (a redaction never applied), its interior colour this grey (0 black, 1 white; default 0). */
+  coverAnnotation?: { subtype: 'Square' | 'Redact'; grey?: number };
+  /** Every line drawn in this grey (0 black, 1 white on the white page). */
+  textGrey?: number;
+  /** A dark photograph (a 1×1 image) drawn first behind the first line, as a banner. */
+  bannerImage?: boolean;
   /** A text annotation (sticky note) on the first page. */
   note?: string;
   /** A text field with this value on the first page. */
@@ -278,6 +285,11 @@ export function pdf(input: PdfInput): Buffer {
   const kids: number[] = [];
   const annots: number[] = [];
   if (input.note) annots.push(add(`<< /Type /Annot /Subtype /Text /Rect [50 700 70 720] /Contents ${pdfText(input.note)} >>`));
+  if (input.coverAnnotation) {
+    const width = Math.max(40, [...(input.pages[0] ?? '').split('\n')[0]!].length * 12 + 8);
+    const grey = input.coverAnnotation.grey ?? 0;
+    annots.push(add(`<< /Type /Annot /Subtype /${input.coverAnnotation.subtype} /Rect [68 754 ${68 + width} 772] /IC [${grey} ${grey} ${grey}] /C [0 0 0] /F 4 >>`));
+  }
   let fieldId: number | undefined;
   if (input.field) {
     fieldId = add(`<< /Type /Annot /Subtype /Widget /FT /Tx /T ${pdfText(input.field.name)} /V ${pdfText(input.field.value)} /Rect [50 600 300 620] /F 4 >>`);
@@ -287,9 +299,12 @@ export function pdf(input: PdfInput): Buffer {
     const lines = text === '' ? [] : text.split('\n');
     let ops = lines.map((line, i) => `BT /F1 12 Tf 1 0 0 1 72 ${760 - i * 20} Tm ${ascii ? `(${line.replace(/[()\\]/g, '\\$&')})` : showHex(line)} Tj ET`).join('\n');
     if (input.darkBackground && lines.length) ops = `0 0 0 rg 68 754 300 18 re f\n1 1 1 rg\n${ops}`;
+    if (input.textGrey !== undefined && lines.length) ops = `${input.textGrey} ${input.textGrey} ${input.textGrey} rg\n${ops}`;
+    if (input.bannerImage && lines.length) ops = `q 300 0 0 18 68 754 cm /Im1 Do Q\n${ops}`;
     if (input.blackBox && lines.length) ops += `\n0 0 0 rg 68 754 ${Math.max(40, lines[0]!.length * 12 + 8)} 18 re f`;
     const content = add(stream(ops));
-    kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << ${font ? `/Font << /F1 ${font} 0 R >> ` : ''}>> /Contents ${content} 0 R${p === 0 && annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : ''} >>`));
+    const image = input.bannerImage ? add(stream(Buffer.from([0x20, 0x30, 0x40]), ' /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8')) : 0;
+    kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << ${font ? `/Font << /F1 ${font} 0 R >> ` : ''}${image ? `/XObject << /Im1 ${image} 0 R >> ` : ''}>> /Contents ${content} 0 R${p === 0 && annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : ''} >>`));
   });
   objects[pagesId - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
   const names: string[] = [];
@@ -315,6 +330,130 @@ export function pdf(input: PdfInput): Buffer {
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
   out += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R${info ? ` /Info ${info} 0 R` : ''} >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
+}
+
+// ---------------------------------------------------------------- OFD
+
+export interface OfdAnnotation {
+  /** 1-based page. */
+  page: number;
+  /** GB/T 33190 annotation type. */
+  type: 'Link' | 'Path' | 'Highlight' | 'Stamp' | 'Watermark';
+  remark?: string;
+  /** Text drawn in the annotation's appearance. */
+  text?: string;
+  hidden?: boolean;
+}
+
+export interface OfdInput {
+  /** Page texts; each line is one text object. */
+  pages: string[];
+  /** DocInfo fields (Title, Author, Subject, Abstract, Creator); `Keywords` is split on commas. */
+  info?: Record<string, string>;
+  /** CustomDatas by name. */
+  custom?: Record<string, string>;
+  annotations?: OfdAnnotation[];
+  /** Attachments (Attachs) by name. */
+  attachments?: Record<string, Uint8Array>;
+  /** Attachments listed as not visible. */
+  hiddenAttachments?: string[];
+  /** Text on a template page (Tpls) every page uses. */
+  template?: string;
+  /** A text object drawn invisible on the first page. */
+  invisible?: string;
+  /** A black filled path drawn over the first line of each page (a redaction that hides nothing). */
+  blackBox?: boolean;
+  /** Extra package parts, as they are. */
+  parts?: ZipInput;
+}
+
+const OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"';
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>';
+
+/** A text object of one line: 3.5 mm SimSun, one DeltaX per glyph after the first. */
+function ofdText(id: number, text: string, x: number, y: number, visible = true): string {
+  const glyphs = [...text];
+  const width = Math.max(1, glyphs.length) * 3.5;
+  const delta = glyphs.length > 1 ? ` DeltaX="${Array.from({ length: glyphs.length - 1 }, () => '3.5').join(' ')}"` : '';
+  return `<ofd:TextObject ID="${id}" Boundary="${x} ${y} ${width} 5" Font="1" Size="3.5"${visible ? '' : ' Visible="false"'}><ofd:TextCode X="0" Y="4"${delta}>${xmlEscape(text)}</ofd:TextCode></ofd:TextObject>`;
+}
+
+/**
+ * An OFD package as GB/T 33190 lays it out: OFD.xml (DocBody → DocInfo,
+ * DocRoot), Doc_0/Document.xml (CommonData with the page area, public
+ * resources and template pages; Pages; Annotations; Attachments),
+ * Doc_0/PublicRes.xml (the font), Doc_0/Pages/Page_N/Content.xml (a body
+ * layer of text objects), Doc_0/Tpls, Doc_0/Annots, Doc_0/Attachs. Stored
+ * parts with no timestamp, no creation date and a DocID derived from the
+ * content, so the bytes are reproducible.
+ */
+export function ofd(input: OfdInput): Buffer {
+  const files: ZipInput = {};
+  let id = 1;
+  const next = () => ++id;
+  files['Doc_0/PublicRes.xml'] = `${XML_HEAD}<ofd:Res ${OFD_NS} BaseLoc="Res"><ofd:Fonts><ofd:Font ID="1" FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>`;
+  const layer = (body: string) => `<ofd:Content><ofd:Layer ID="${next()}" Type="Body">${body}</ofd:Layer></ofd:Content>`;
+  let template = '';
+  if (input.template !== undefined) {
+    const tpl = next();
+    files['Doc_0/Tpls/Tpl_0/Content.xml'] = `${XML_HEAD}<ofd:Page ${OFD_NS}>${layer(ofdText(next(), input.template, 25, 10))}</ofd:Page>`;
+    template = `<ofd:TemplatePage ID="${tpl}" Name="版头" BaseLoc="Tpls/Tpl_0/Content.xml"/>`;
+  }
+  const pageRefs: string[] = [];
+  const pageIds: number[] = [];
+  input.pages.forEach((text, p) => {
+    const pageId = next();
+    pageIds.push(pageId);
+    const lines = text === '' ? [] : text.split('\n');
+    let body = lines.map((line, i) => ofdText(next(), line, 25, 30 + i * 8)).join('');
+    if (p === 0 && input.invisible) body += ofdText(next(), input.invisible, 25, 250, false);
+    if (input.blackBox && lines.length > 0) body += `<ofd:PathObject ID="${next()}" Boundary="24 29 ${Math.max(20, [...lines[0]!].length * 3.5 + 2)} 7" Fill="true" Stroke="false"><ofd:FillColor Value="0 0 0"/><ofd:AbbreviatedData>M 0 0 L 1 0 L 1 1 L 0 1 C</ofd:AbbreviatedData></ofd:PathObject>`;
+    const tplRef = template ? `<ofd:Template TemplateID="${template.match(/ID="(\d+)"/)![1]}" ZOrder="Background"/>` : '';
+    files[`Doc_0/Pages/Page_${p}/Content.xml`] = `${XML_HEAD}<ofd:Page ${OFD_NS}>${tplRef}${layer(body)}</ofd:Page>`;
+    pageRefs.push(`<ofd:Page ID="${pageId}" BaseLoc="Pages/Page_${p}/Content.xml"/>`);
+  });
+  let extra = '';
+  if (input.annotations?.length) {
+    const byPage = new Map<number, OfdAnnotation[]>();
+    for (const a of input.annotations) byPage.set(a.page, [...(byPage.get(a.page) ?? []), a]);
+    const list: string[] = [];
+    for (const [page, annots] of byPage) {
+      files[`Doc_0/Annots/Page_${page - 1}/Annotation.xml`] = `${XML_HEAD}<ofd:PageAnnot ${OFD_NS}>${annots
+        .map(
+          (a) =>
+            `<ofd:Annot ID="${next()}" Type="${a.type}" Creator="审核人" LastModDate="2026-01-01"${a.hidden ? ' Visible="false"' : ''}>${a.remark ? `<ofd:Remark>${xmlEscape(a.remark)}</ofd:Remark>` : ''}<ofd:Appearance Boundary="20 200 80 10">${a.text ? ofdText(next(), a.text, 0, 0) : ''}</ofd:Appearance></ofd:Annot>`,
+        )
+        .join('')}</ofd:PageAnnot>`;
+      list.push(`<ofd:Page PageID="${pageIds[page - 1]}"><ofd:FileLoc>Page_${page - 1}/Annotation.xml</ofd:FileLoc></ofd:Page>`);
+    }
+    files['Doc_0/Annots/Annotations.xml'] = `${XML_HEAD}<ofd:Annotations ${OFD_NS}>${list.join('')}</ofd:Annotations>`;
+    extra += '<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>';
+  }
+  const attachments = Object.entries(input.attachments ?? {});
+  if (attachments.length > 0) {
+    files['Doc_0/Attachs/Attachments.xml'] = `${XML_HEAD}<ofd:Attachments ${OFD_NS}>${attachments
+      .map(([name, bytes]) => {
+        files[`Doc_0/Attachs/${name}`] = bytes;
+        const format = name.slice(name.lastIndexOf('.') + 1);
+        return `<ofd:Attachment ID="${next()}" Name="${xmlEscape(name)}" Format="${format}" Size="${(bytes.length / 1024).toFixed(2)}"${input.hiddenAttachments?.includes(name) ? ' Visible="false"' : ''}><ofd:FileLoc>${xmlEscape(name)}</ofd:FileLoc></ofd:Attachment>`;
+      })
+      .join('')}</ofd:Attachments>`;
+    extra += '<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments>';
+  }
+  files['Doc_0/Document.xml'] = `${XML_HEAD}<ofd:Document ${OFD_NS}><ofd:CommonData><ofd:MaxUnitID>${id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>${template}</ofd:CommonData><ofd:Pages>${pageRefs.join('')}</ofd:Pages>${extra}</ofd:Document>`;
+  const info = input.info ?? {};
+  const docId = createHash('sha256').update(JSON.stringify([input.pages, info])).digest('hex').slice(0, 32);
+  const fields = Object.entries(info)
+    .map(([k, v]) => (k === 'Keywords' ? `<ofd:Keywords>${v.split(/[,，]/).map((w) => `<ofd:Keyword>${xmlEscape(w.trim())}</ofd:Keyword>`).join('')}</ofd:Keywords>` : `<ofd:${k}>${xmlEscape(v)}</ofd:${k}>`))
+    .join('');
+  const custom = Object.entries(input.custom ?? {})
+    .map(([k, v]) => `<ofd:CustomData Name="${xmlEscape(k)}">${xmlEscape(v)}</ofd:CustomData>`)
+    .join('');
+  files['OFD.xml'] = `${XML_HEAD}<ofd:OFD ${OFD_NS} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>${docId}</ofd:DocID>${fields}${custom ? `<ofd:CustomDatas>${custom}</ofd:CustomDatas>` : ''}</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>`;
+  // OFD.xml first, as OFD writers put it.
+  const ordered: ZipInput = { 'OFD.xml': files['OFD.xml']! };
+  for (const [k, v] of Object.entries(files)) if (k !== 'OFD.xml') ordered[k] = v;
+  return zip({ ...ordered, ...input.parts }, { store: true });
 }
 
 // ---------------------------------------------------------------- text encodings

@@ -27,7 +27,8 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): st
   const excerpt = own ?? (d.location !== undefined || (d.line === 1 && d.column === 1) ? undefined : options.lineOf?.(d.file, d.line));
   if (excerpt !== undefined && excerpt.trim() !== '') {
     const text = excerpt.length > 120 ? `${excerpt.slice(0, 117)}…` : excerpt;
-    lines.push(`  ${String(d.line).padStart(4)} | ${text}`);
+    // An attachment finding's excerpt is text of the attached file, not of the entry's line it is reported at.
+    lines.push(d.attachment !== undefined ? `       ${paint(color, 2, '文件中:')} ${text}` : `  ${String(d.line).padStart(4)} | ${text}`);
   }
   if (d.fix) lines.push(`       ${paint(color, 32, 'fix:')} ${d.fix}`);
   return lines.join('\n');

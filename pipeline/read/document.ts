@@ -17,6 +17,12 @@ export interface TextPiece {
   text: string;
 }
 
+/** Text a reader cannot see although it is in the file, and what hides it. */
+export interface CoveredText extends TextPiece {
+  /** A filled shape drawn over it (the default), an annotation drawn over it, or white text on the white page. */
+  how?: 'box' | 'annotation' | 'white';
+}
+
 /** Something a published file hides from its reader (a hidden sheet, a tracked change, a comment…). */
 export interface HiddenPart {
   where: string;
@@ -28,6 +34,8 @@ export interface HiddenPart {
 export interface ActivePart {
   where: string;
   what: string;
+  /** What the writer does, when the rule's own fix (save without macros and scripts) does not fit. */
+  fix?: string;
 }
 
 /** A file inside the file. */
@@ -46,19 +54,28 @@ export interface ReadRefusal {
 }
 
 export interface ReadDocument {
-  /** 'docx' | 'xlsx' | 'pptx' | 'pdf'. */
+  /** 'docx' | 'xlsx' | 'pptx' | 'pdf' | 'ofd' | 'zip'. */
   format: string;
   texts: TextPiece[];
   hidden: HiddenPart[];
   active: ActivePart[];
   embedded: EmbeddedFile[];
-  /** Text drawn under a filled shape: a redaction that hides nothing. */
-  covered: TextPiece[];
+  /** Text drawn under a filled shape or an annotation, or in white on white: a redaction that hides nothing. */
+  covered: CoveredText[];
   refusals: ReadRefusal[];
 }
 
 export function emptyDocument(format: string): ReadDocument {
   return { format, texts: [], hidden: [], active: [], embedded: [], covered: [], refusals: [] };
+}
+
+/** Names of files a reader's system would run. */
+const EXECUTABLE = /\.(?:exe|com|bat|cmd|scr|pif|msi|dll|js|jse|vbs|vbe|wsf|wsh|ps1|hta|jar|sh|app|lnk|reg)$/i;
+
+/** A file found inside a file: checked in turn by its name, or listed as active content when it is a program. */
+export function embed(doc: ReadDocument, where: string, name: string, content: Uint8Array): void {
+  if (EXECUTABLE.test(name)) doc.active.push({ where, what: `an embedded program (${name})` });
+  else doc.embedded.push({ where, name, bytes: content });
 }
 
 /** The limits every reader keeps (a hostile file is refused when it would pass one). */

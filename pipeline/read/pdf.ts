@@ -11,15 +11,12 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { emptyDocument, UnreadableError, type ReadDocument, type ReadLimits } from './document.ts';
+import { embed, emptyDocument, UnreadableError, type CoveredText, type ReadDocument, type ReadLimits } from './document.ts';
 
 const require = createRequire(import.meta.url);
 const PDFJS_DIR = dirname(require.resolve('pdfjs-dist/package.json'));
 
 const INFO_NAMES: Record<string, string> = { Title: '标题', Author: '作者', Subject: '主题', Keywords: '关键词', Creator: '创建程序', Producer: '生成程序' };
-
-/** Names of files a reader's system would run. */
-const EXECUTABLE = /\.(?:exe|com|bat|cmd|scr|pif|msi|dll|js|jse|vbs|vbe|wsf|wsh|ps1|hta|jar|sh|app|lnk|reg)$/i;
 
 /**
  * Action names searched in the file's own bytes as well: an action in an
@@ -54,50 +51,96 @@ const multiply = (m: Matrix, n: Matrix): Matrix => [
 const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 const inside = (b: Box, x: number, y: number) => x >= b[0] - 1 && x <= b[2] + 1 && y >= b[1] - 1 && y <= b[3] + 1;
 
-/** A fill colour dark enough to hide text: what a black-box "redaction" is drawn with. */
-function dark(hex: unknown): boolean {
-  if (typeof hex !== 'string' || !/^#[0-9a-f]{6}$/i.test(hex)) return false;
+/** The luminance of a fill colour written as pdfjs gives it (`#rrggbb`), or undefined. */
+function luminance(hex: unknown): number | undefined {
+  if (typeof hex !== 'string' || !/^#[0-9a-f]{6}$/i.test(hex)) return undefined;
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.25;
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** A fill colour dark enough to hide text: what a black-box "redaction" is drawn with. */
+const dark = (hex: unknown) => (luminance(hex) ?? 1) < 0.25;
+/** Text in a fill this light vanishes on a white page. */
+const white = (hex: unknown) => (luminance(hex) ?? 0) > 0.95;
+
+const normalise = (r: ArrayLike<number>): Box => [Math.min(r[0]!, r[2]!), Math.min(r[1]!, r[3]!), Math.max(r[0]!, r[2]!), Math.max(r[1]!, r[3]!)];
+
+interface Hiding {
+  /** Dark filled shapes of the page drawn over text drawn before them. */
+  boxes: Box[];
+  /** Annotations whose appearance is a dark fill: drawn over the whole page's text. */
+  annotations: Box[];
+  /** Where text was drawn in white with nothing but the white page behind it. */
+  white: [number, number][];
 }
 
 /**
- * Dark filled shapes drawn over text drawn before them, from the page's
- * operator list: the box hides the text on screen and on paper, but the text
- * is still in the file (a fake redaction). Positions follow the graphics
- * state (save/restore/transform) and each text line's start.
+ * What hides text on a page, from its operator list (annotations' appearances
+ * included): dark filled shapes drawn over text drawn before them, annotations
+ * filled with a dark interior colour (a Square or Redact annotation drawn over
+ * the text, the redaction never applied), and text drawn in white on no
+ * coloured background. Each hides the text on screen and on paper while the
+ * text stays in the file. Positions follow the graphics state
+ * (save/restore/transform) and each text line's start.
  */
-function coveringBoxes(ops: { fnArray: number[]; argsArray: unknown[][] }, OPS: Record<string, number>): Box[] {
-  const boxes: Box[] = [];
+function hidingPlaces(ops: { fnArray: number[]; argsArray: unknown[][] }, OPS: Record<string, number>): Hiding {
+  const hiding: Hiding = { boxes: [], annotations: [], white: [] };
   const stack: { ctm: Matrix; fill: unknown }[] = [];
   let ctm: Matrix = [1, 0, 0, 1, 0, 0];
   let fill: unknown = '#000000';
   let line: Matrix = [1, 0, 0, 1, 0, 0];
+  let annotation: Box | undefined;
   const drawn: [number, number][] = [];
+  const backgrounds: Box[] = [];
   const FILLS = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
   const SHOWS = new Set([OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
+  const IMAGES = new Set([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintInlineImageXObjectGroup, OPS.paintImageMaskXObjectGroup]);
   for (let i = 0; i < ops.fnArray.length; i++) {
     const fn = ops.fnArray[i]!;
     const args = ops.argsArray[i] ?? [];
     if (fn === OPS.save) stack.push({ ctm, fill });
     else if (fn === OPS.restore) ({ ctm, fill } = stack.pop() ?? { ctm, fill });
+    else if (fn === OPS.beginAnnotation) {
+      stack.push({ ctm, fill });
+      annotation = normalise(args[1] as ArrayLike<number>);
+    } else if (fn === OPS.endAnnotation) {
+      ({ ctm, fill } = stack.pop() ?? { ctm, fill });
+      annotation = undefined;
+    } else if (fn === OPS.paintFormXObjectBegin) {
+      // A form draws in its own space, placed by its matrix.
+      stack.push({ ctm, fill });
+      if (Array.isArray(args[0]) || ArrayBuffer.isView(args[0])) ctm = multiply(ctm, Array.from(args[0] as ArrayLike<number>) as Matrix);
+    } else if (fn === OPS.paintFormXObjectEnd) ({ ctm, fill } = stack.pop() ?? { ctm, fill });
+    else if (IMAGES.has(fn) && !annotation) {
+      // An image fills the unit square of the current space: white text on it (a banner photo) is seen.
+      const corners = [apply(ctm, 0, 0), apply(ctm, 1, 1), apply(ctm, 0, 1), apply(ctm, 1, 0)];
+      backgrounds.push([Math.min(...corners.map((c) => c[0])), Math.min(...corners.map((c) => c[1])), Math.max(...corners.map((c) => c[0])), Math.max(...corners.map((c) => c[1]))]);
+    } else if (fn === OPS.shadingFill && !annotation) backgrounds.push([-Infinity, -Infinity, Infinity, Infinity]);
     else if (fn === OPS.transform) ctm = multiply(ctm, Array.from(args as ArrayLike<number>) as Matrix);
     else if (fn === OPS.setFillRGBColor) fill = args[0];
     else if (fn === OPS.beginText) line = [1, 0, 0, 1, 0, 0];
     else if (fn === OPS.setTextMatrix) line = Array.from((typeof args[0] === 'object' && args[0] !== null ? args[0] : args) as ArrayLike<number>) as Matrix;
     else if (fn === OPS.moveText || fn === OPS.setLeadingMoveText) line = multiply(line, [1, 0, 0, 1, Number(args[0]), Number(args[1])]);
-    else if (SHOWS.has(fn)) drawn.push(apply(ctm, line[4], line[5]));
-    else if (fn === OPS.constructPath && FILLS.has(args[0] as number) && dark(fill)) {
+    else if (SHOWS.has(fn) && !annotation) {
+      const at = apply(ctm, line[4], line[5]);
+      drawn.push(at);
+      if (white(fill) && !backgrounds.some((b) => inside(b, at[0], at[1]))) hiding.white.push(at);
+    } else if (fn === OPS.constructPath && FILLS.has(args[0] as number)) {
+      if (annotation) {
+        if (dark(fill) && !hiding.annotations.includes(annotation)) hiding.annotations.push(annotation);
+        continue;
+      }
       const mm = args[2] as ArrayLike<number> | null;
       if (!mm || mm.length < 4) continue;
       const corners = [apply(ctm, mm[0]!, mm[1]!), apply(ctm, mm[2]!, mm[3]!), apply(ctm, mm[0]!, mm[3]!), apply(ctm, mm[2]!, mm[1]!)];
       const xs = corners.map((c) => c[0]);
       const ys = corners.map((c) => c[1]);
       const box: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-      if (drawn.some(([x, y]) => inside(box, x, y))) boxes.push(box);
+      if (!white(fill)) backgrounds.push(box);
+      if (dark(fill) && drawn.some(([x, y]) => inside(box, x, y))) hiding.boxes.push(box);
     }
   }
-  return boxes;
+  return hiding;
 }
 
 export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
@@ -162,17 +205,20 @@ export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<Re
         if (item.hasEOL) text += '\n';
       }
       add(doc, `第${n}页`, text);
-      const boxes = coveringBoxes(await page.getOperatorList(), pdfjs.OPS as unknown as Record<string, number>);
-      if (boxes.length > 0) {
-        const covered = (content.items as TextItemLike[]).filter((item) => {
-          const [x, y] = [item.transform?.[4] ?? NaN, item.transform?.[5] ?? NaN];
-          const mid = x + (item.width ?? 0) / 2;
-          return item.str?.trim() && boxes.some((b) => inside(b, mid, y + (item.height ?? 0) / 3));
-        });
-        const under = covered.map((item) => item.str).join(' ').trim();
-        if (under !== '') doc.covered.push({ where: `第${n}页（被遮盖）`, text: under });
-      }
-      for (const a of (await page.getAnnotations()) as Record<string, unknown>[]) {
+      const annotations = (await page.getAnnotations()) as Record<string, unknown>[];
+      const hiding = hidingPlaces(await page.getOperatorList(), pdfjs.OPS as unknown as Record<string, number>);
+      // A Redact annotation marks text for removal; until it is applied the text is all there, whatever it looks like.
+      for (const a of annotations) if (a.subtype === 'Redact' && Array.isArray(a.rect)) hiding.annotations.push(normalise(a.rect as number[]));
+      const items = (content.items as TextItemLike[]).filter((item) => item.str?.trim());
+      const centre = (item: TextItemLike): [number, number] => [(item.transform?.[4] ?? NaN) + (item.width ?? 0) / 2, (item.transform?.[5] ?? NaN) + (item.height ?? 0) / 3];
+      const hidden = (where: string, how: NonNullable<CoveredText['how']>, test: (item: TextItemLike) => boolean) => {
+        const under = items.filter(test).map((item) => item.str).join(' ').trim();
+        if (under !== '') doc.covered.push({ where, text: under, how });
+      };
+      if (hiding.boxes.length > 0) hidden(`第${n}页（被遮盖）`, 'box', (item) => hiding.boxes.some((b) => inside(b, ...centre(item))));
+      if (hiding.annotations.length > 0) hidden(`第${n}页（被注释遮盖）`, 'annotation', (item) => hiding.annotations.some((b) => inside(b, ...centre(item))));
+      if (hiding.white.length > 0) hidden(`第${n}页（白色文字）`, 'white', (item) => hiding.white.some(([x, y]) => Math.abs(x - (item.transform?.[4] ?? NaN)) < 1 && Math.abs(y - (item.transform?.[5] ?? NaN)) < 1));
+      for (const a of annotations) {
         const kind = String(a.subtype ?? 'Annot');
         const where = `第${n}页 › 注释（${kind}）`;
         for (const key of ['contentsObj', 'titleObj', 'richText'] as const) {
@@ -195,10 +241,5 @@ export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<Re
 
 function add(doc: ReadDocument, where: string, text: string): void {
   if (text.trim() !== '') doc.texts.push({ where, text });
-}
-
-function embed(doc: ReadDocument, where: string, name: string, content: Uint8Array): void {
-  if (EXECUTABLE.test(name)) doc.active.push({ where, what: `an embedded program (${name})` });
-  else doc.embedded.push({ where, name, bytes: content });
 }
 

@@ -3,12 +3,14 @@
  * in the reading worker (pool.ts); `readDocument` is also what the worker calls.
  */
 import { DEFAULT_READ_LIMITS, FIX_RESAVE, UnreadableError, type ReadDocument, type ReadLimits, type ReadRefusal } from './document.ts';
+import { FIX_UNPACK, readArchive } from './archive.ts';
+import { FIX_OFD, readOfd } from './ofd.ts';
 import { readOoxml } from './ooxml.ts';
 import { readPdf } from './pdf.ts';
 import { isZip } from './zip.ts';
 
 export const OOXML_EXTENSIONS = ['docx', 'docm', 'dotx', 'dotm', 'xlsx', 'xlsm', 'xltx', 'xltm', 'pptx', 'pptm', 'ppsx', 'ppsm', 'potx'] as const;
-export const DOCUMENT_EXTENSIONS: readonly string[] = [...OOXML_EXTENSIONS, 'pdf'];
+export const DOCUMENT_EXTENSIONS: readonly string[] = [...OOXML_EXTENSIONS, 'pdf', 'ofd', 'zip'];
 
 export function extensionOf(name: string): string {
   const base = name.slice(name.lastIndexOf('/') + 1);
@@ -22,10 +24,21 @@ export function needsReader(name: string): boolean {
 }
 
 const OLE = [0xd0, 0xcf, 0x11, 0xe0];
+const starts = (bytes: Uint8Array, magic: string) => Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, magic.length)).toString('latin1') === magic;
 
 export async function readDocument(name: string, bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
   const ext = extensionOf(name);
   if (ext === 'pdf') return readPdf(bytes, limits);
+  if (ext === 'zip') {
+    if (starts(bytes, 'Rar!\x1a\x07')) throw new UnreadableError('the file is named .zip but is a RAR archive, which the checks cannot read', FIX_UNPACK);
+    if (starts(bytes, '7z\xbc\xaf\x27\x1c')) throw new UnreadableError('the file is named .zip but is a 7z archive, which the checks cannot read', FIX_UNPACK);
+    if (!isZip(bytes)) throw new UnreadableError('the file is named .zip but is not a ZIP archive', FIX_UNPACK);
+    return readArchive(bytes, limits);
+  }
+  if (ext === 'ofd') {
+    if (!isZip(bytes)) throw new UnreadableError('the file is named .ofd but is not an OFD package (an OFD file is a zip holding OFD.xml)', FIX_OFD);
+    return readOfd(bytes, limits);
+  }
   if (OLE.every((b, i) => bytes[i] === b)) throw new UnreadableError(`the file is named .${ext} but is a legacy binary Office file (DOC/XLS/PPT format), which the checks cannot read`, FIX_RESAVE);
   if (!isZip(bytes)) throw new UnreadableError(`the file is named .${ext} but is not an Office Open XML package`, FIX_RESAVE);
   return readOoxml(bytes, limits);

@@ -56,3 +56,17 @@ export function local(name: string): string {
   const colon = name.indexOf(':');
   return colon < 0 ? name : name.slice(colon + 1);
 }
+
+/** The text and attribute values of an XML part no reader of its own knows: a line per value (namespace names left out). */
+export function xmlText(bytes: Uint8Array, part: string): string {
+  const out: string[] = [];
+  parseXml(bytes, part, {
+    open(_name, a) {
+      for (const [k, v] of Object.entries(a)) if (v.trim() !== '' && k !== 'xmlns' && !k.startsWith('xmlns:')) out.push(v);
+    },
+    text(t) {
+      if (t.trim() !== '') out.push(t.trim());
+    },
+  });
+  return out.join('\n');
+}

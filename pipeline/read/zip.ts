@@ -24,6 +24,29 @@ function fromBuffer(bytes: Uint8Array): Promise<ZipFile> {
   });
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const GB18030 = new TextDecoder('gb18030', { fatal: true });
+
+/**
+ * An entry's name as its writer typed it. A zip made on Chinese Windows
+ * (the Explorer's 发送到 → 压缩文件夹, older WinRAR/360压缩) stores names in
+ * GBK without the UTF-8 flag, which yauzl decodes as CP437: such a name is
+ * decoded as UTF-8 when it is valid UTF-8, else as GB18030 (a superset of GBK).
+ */
+function nameOf(entry: Entry): string {
+  const raw = (entry as Entry & { fileNameRaw?: Buffer }).fileNameRaw;
+  const flagged = (entry.generalPurposeBitFlag & 0x800) !== 0 || entry.extraFields.some((f) => f.id === 0x7075);
+  if (flagged || !raw || raw.every((b) => b < 0x80)) return entry.fileName;
+  for (const decoder of [UTF8, GB18030]) {
+    try {
+      return decoder.decode(raw).replace(/\\/g, '/');
+    } catch {
+      // next decoder
+    }
+  }
+  return entry.fileName;
+}
+
 function readEntry(zip: ZipFile, entry: Entry): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
@@ -36,17 +59,28 @@ function readEntry(zip: ZipFile, entry: Entry): Promise<Uint8Array> {
   });
 }
 
+/** What a writer does when the zip cannot be read: an Office or OFD document is saved again, an archive is unpacked. */
+export interface ZipFixes {
+  /** For a damaged, truncated or oversized zip. */
+  unreadable: string;
+  /** For an encrypted entry. */
+  encrypted: string;
+}
+
+const PACKAGE_FIXES: ZipFixes = { unreadable: FIX_RESAVE, encrypted: 'remove the password (文件 → 信息 → 保护文档) and attach the file again' };
+
 /** Every entry of a zip, or an UnreadableError saying which limit it passed. */
-export async function readZip(bytes: Uint8Array, limits: ReadLimits): Promise<ZipEntries> {
+export async function readZip(bytes: Uint8Array, limits: ReadLimits, fixes: ZipFixes = PACKAGE_FIXES): Promise<ZipEntries> {
+  const fix = fixes.unreadable;
   let zip: ZipFile;
   try {
     zip = await fromBuffer(bytes);
   } catch (error) {
-    throw new UnreadableError(`the file is not a readable zip package (${(error as Error).message}): it may be truncated or damaged`, FIX_RESAVE);
+    throw new UnreadableError(`the file is not a readable zip package (${(error as Error).message}): it may be truncated or damaged`, fix);
   }
   if (zip.entryCount > limits.maxEntries) {
     zip.close();
-    throw new UnreadableError(`the package holds ${zip.entryCount} files, more than the ${limits.maxEntries} a document has: it is refused as a possible zip bomb`, FIX_RESAVE);
+    throw new UnreadableError(`the package holds ${zip.entryCount} files, more than the ${limits.maxEntries} a document has: it is refused as a possible zip bomb`, fix);
   }
   const names: string[] = [];
   const files = new Map<string, Uint8Array>();
@@ -57,16 +91,17 @@ export async function readZip(bytes: Uint8Array, limits: ReadLimits): Promise<Zi
       zip.on('end', () => resolve());
       zip.on('entry', (entry: Entry) => {
         void (async () => {
-          names.push(entry.fileName);
-          if (entry.fileName.endsWith('/')) return zip.readEntry();
-          if ((entry.generalPurposeBitFlag & 1) !== 0) throw new UnreadableError(`the package entry ${entry.fileName} is encrypted: its content cannot be read`, 'remove the password (文件 → 信息 → 保护文档) and attach the file again');
+          const fileName = nameOf(entry);
+          names.push(fileName);
+          if (fileName.endsWith('/')) return zip.readEntry();
+          if ((entry.generalPurposeBitFlag & 1) !== 0) throw new UnreadableError(`the package entry ${fileName} is encrypted: its content cannot be read`, fixes.encrypted, fileName);
           total += entry.uncompressedSize;
-          if (total > limits.maxUncompressed) throw new UnreadableError(`the package inflates to more than ${Math.round(limits.maxUncompressed / MiB)} MiB: it is refused as a possible zip bomb`, FIX_RESAVE);
+          if (total > limits.maxUncompressed) throw new UnreadableError(`the package inflates to more than ${Math.round(limits.maxUncompressed / MiB)} MiB: it is refused as a possible zip bomb`, fix);
           if (entry.uncompressedSize > MiB && entry.uncompressedSize > limits.maxRatio * Math.max(1, entry.compressedSize)) {
-            throw new UnreadableError(`the package entry ${entry.fileName} inflates ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size: it is refused as a possible zip bomb`, FIX_RESAVE);
+            throw new UnreadableError(`the package entry ${fileName} inflates ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size: it is refused as a possible zip bomb`, fix);
           }
-          if (files.has(entry.fileName)) throw new UnreadableError(`the package holds ${entry.fileName} twice: readers would disagree on which copy counts`, FIX_RESAVE);
-          files.set(entry.fileName, await readEntry(zip, entry));
+          if (files.has(fileName)) throw new UnreadableError(`the package holds ${fileName} twice: readers would disagree on which copy counts`, fix);
+          files.set(fileName, await readEntry(zip, entry));
           zip.readEntry();
         })().catch(reject);
       });
@@ -74,7 +109,7 @@ export async function readZip(bytes: Uint8Array, limits: ReadLimits): Promise<Zi
     });
   } catch (error) {
     if (error instanceof UnreadableError) throw error;
-    throw new UnreadableError(`the zip package cannot be read to its end (${(error as Error).message})`, FIX_RESAVE);
+    throw new UnreadableError(`the zip package cannot be read to its end (${(error as Error).message})`, fix);
   } finally {
     zip.close();
   }

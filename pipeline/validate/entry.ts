@@ -37,6 +37,17 @@ export function assetUrl(path: string, digest: string): string {
   return `/assets/${digest.slice(0, 16)}/${posix.basename(path)}`;
 }
 
+/**
+ * Where inside an attached file a finding is: its place in a document (a
+ * sheet and cell, a page, a paragraph), with the line when the piece has
+ * several (`第2页 › 第3行`); in a text file, its line and column. A finding
+ * about the whole file has none.
+ */
+export function placeInFile(f: Pick<Diagnostic, 'location' | 'line' | 'column'>): string | undefined {
+  if (f.location !== undefined) return f.line > 1 ? `${f.location} › 第${f.line}行` : f.location;
+  return f.line > 1 || f.column > 1 ? `第${f.line}行第${f.column}列` : undefined;
+}
+
 export function validateEntry(
   loaded: { path: string; site: string; column: string; slug: string; format: 'md' | 'mdx'; digest?: string },
   facts: EntryFacts,
@@ -137,7 +148,15 @@ export function validateEntry(
       continue;
     }
     // What the content checks found in the file itself, held against the entry that publishes it.
-    for (const f of read.findings ?? []) findings.push({ ...f, file: path, attachment: read.path, line: ref.at.line, column: ref.at.column, message: `${ref.src}${f.location !== undefined ? ` › ${f.location}` : ''}: ${f.message}${f.line > 1 || f.column > 1 ? ` (${read.path}:${f.line}:${f.column})` : ''}` });
+    // The place inside the file is said once, as the writer finds it (`名单.xlsx › Sheet2（隐藏） › C14`,
+    // `名单.csv › 第2行`), in the message and as `location` alike (text, JSON and SARIF agree).
+    for (const f of read.findings ?? []) {
+      const place = placeInFile(f);
+      const moved: Diagnostic = { ...f, file: path, attachment: read.path, line: ref.at.line, column: ref.at.column, message: `${ref.src}${place !== undefined ? ` › ${place}` : ''}: ${f.message}` };
+      if (place !== undefined) moved.location = place;
+      else delete moved.location;
+      findings.push(moved);
+    }
     const url = assetUrl(read.path, read.digest);
     if (ref.range) edits.push({ ...ref.range, text: encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29') });
     const key = `${ref.role}:${read.path}`;

@@ -6,7 +6,7 @@ import { documentCorpus, evaluateDocuments, formatFamilyTable } from './document
  * cell has its keyword (银行卡号) only in the column header, lines away, and
  * is not written in groups of four: the rule needs the keyword next to it.
  */
-const KNOWN_MISSES = new Set(['trap-35-退税.csv']);
+const KNOWN_MISSES = new Set(['trap-52-退税.csv']);
 
 describe('the labelled attachment corpus', async () => {
   const items = documentCorpus();

@@ -14,10 +14,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAttachment, compileChecks, type CheckFinding } from '../../pipeline/check/index.ts';
 import { inlineReader, type DocumentReader } from '../../pipeline/read/index.ts';
-import { deleted, docx, gbk, hiddenRun, inserted, para, pdf, pptx, textBox, utf16, xlsx } from '../../pipeline/demo/documents.ts';
+import { deleted, docx, gbk, hiddenRun, inserted, ofd, para, pdf, pptx, textBox, utf16, xlsx, zip } from '../../pipeline/demo/documents.ts';
 import { genBankCard, genId18, genMobile, genUscc, loadDemoConfig, rng, type Rand } from './helpers.ts';
 
-export type Family = 'xlsx' | 'docx' | 'pptx' | 'pdf' | 'text';
+export type Family = 'xlsx' | 'docx' | 'pptx' | 'pdf' | 'ofd' | 'zip' | 'text';
 
 export interface DocumentItem {
   id: string;
@@ -69,6 +69,25 @@ const TRAPS: Spec[] = [
   { family: 'pdf', name: '遮盖.pdf', build: (r) => ({ bytes: pdf({ pages: [`纳税人 王某 ${genId18(r)}`], blackBox: true }), expect: ['personal-id @ 第1页', 'attachment-redaction @ 第1页（被遮盖）'] }) },
   { family: 'pdf', name: '批注.pdf', build: (r) => ({ bytes: pdf({ pages: ['申请表'], note: `已联系 ${genMobile(r)}` }), expect: ['personal-mobile @ 第1页 › 注释（Text）'] }) },
   { family: 'pdf', name: '表单.pdf', build: (r) => ({ bytes: pdf({ pages: ['申请表'], field: { name: '证件号码', value: genId18(r) } }), expect: ['personal-id @ 表单域 › 证件号码', 'personal-id @ 第1页 › 注释（Widget）'] }) },
+  { family: 'pdf', name: '标注遮盖.pdf', build: (r) => ({ bytes: pdf({ pages: [`纳税人 王某 ${genId18(r)}`], coverAnnotation: { subtype: 'Square' } }), expect: ['personal-id @ 第1页', 'attachment-redaction @ 第1页（被注释遮盖）'] }) },
+  { family: 'pdf', name: '白字.pdf', build: (r) => ({ bytes: pdf({ pages: [`经办人手机 ${genMobile(r)}`], textGrey: 1 }), expect: ['personal-mobile @ 第1页', 'attachment-redaction @ 第1页（白色文字）'] }) },
+  // OFD
+  { family: 'ofd', name: '欠税公告.ofd', build: (r) => ({ bytes: ofd({ pages: ['欠税公告', `纳税人 王某\n身份证号码 ${genId18(r)}`] }), expect: ['personal-id @ 第2页'] }) },
+  { family: 'ofd', name: '作者.ofd', build: (r) => ({ bytes: ofd({ pages: ['通知'], info: { Title: '通知', Author: genId18(r) } }), expect: ['personal-id @ 属性 › 作者'] }) },
+  { family: 'ofd', name: '自定义.ofd', build: (r) => ({ bytes: ofd({ pages: ['通知'], custom: { 联系电话: genMobile(r) } }), expect: ['personal-mobile @ 属性 › 自定义 › 联系电话'] }) },
+  { family: 'ofd', name: '版头.ofd', build: () => ({ bytes: ofd({ pages: ['关于做好年度汇算的通知'], template: '内部资料 注意保存' }), expect: ['internal-marking @ 模板页（版头）', 'internal-marking @ 模板页（版头）'] }) },
+  { family: 'ofd', name: '签批.ofd', build: (r) => ({ bytes: ofd({ pages: ['申请表'], annotations: [{ page: 1, type: 'Stamp', remark: `已核对 ${genId18(r)}` }] }), expect: ['personal-id @ 第1页 › 注释（Stamp）'] }) },
+  { family: 'ofd', name: '遮盖.ofd', build: (r) => ({ bytes: ofd({ pages: [`纳税人 王某 ${genMobile(r)}`], blackBox: true }), expect: ['personal-mobile @ 第1页', 'attachment-redaction @ 第1页（被遮盖）'] }) },
+  { family: 'ofd', name: '附件.ofd', build: (r) => ({ bytes: ofd({ pages: ['通知'], attachments: { '名单.xlsx': xlsx({ sheets: [{ name: 'Sheet1', cells: { C3: genId18(r) } }] }) } }), expect: ['personal-id @ 附件 › 名单.xlsx › Sheet1 › C3'] }) },
+  { family: 'ofd', name: '隐形.ofd', build: () => ({ bytes: ofd({ pages: ['工作方案'], invisible: '秘密★1年' }), expect: ['secret-marking @ 第1页 › 隐藏文字'] }) },
+  // ZIP archives
+  { family: 'zip', name: '资料.zip', build: (r) => ({ bytes: zip({ '名单.xlsx': xlsx({ sheets: [{ name: 'Sheet1', cells: { A3: '王某', C3: genId18(r) } }] }) }), expect: ['personal-id @ 名单.xlsx › Sheet1 › C3'] }) },
+  { family: 'zip', name: '申报资料.zip', build: (r) => ({ bytes: zip({ '表格/登记.xlsx': xlsx({ sheets: [{ name: '名单', cells: { A1: '姓名' } }, { name: '底稿', state: 'hidden', cells: { B2: genMobile(r) } }] }), '说明.pdf': pdf({ pages: ['填报说明'] }) }), expect: ['personal-mobile @ 表格/登记.xlsx › 底稿（隐藏） › B2'] }) },
+  { family: 'zip', name: '修订稿.zip', build: (r) => ({ bytes: zip({ '通知.docx': docx({ body: [para('联系人：王某', deleted(`，电话${genMobile(r)}`))] }) }), expect: ['personal-mobile @ 通知.docx › 修订（删除） › 第1段'] }) },
+  { family: 'zip', name: '名单包.zip', build: (r) => ({ bytes: zip({ '名单.csv': gbk(`序号,姓名,证件号码\n1,王某,${genId18(r)}\n`) }), expect: ['personal-id @ 名单.csv'] }) },
+  { family: 'zip', name: '旧表.zip', build: () => ({ bytes: zip({ '说明.txt': gbk('见附表\n'), '附表.xls': Buffer.from('d0cf11e0a1b11ae1', 'hex') }), expect: ['attachment-unscannable @ 附表.xls'] }) },
+  { family: 'zip', name: '套娃.zip', build: (r) => ({ bytes: zip({ '分局/资料.zip': zip({ '公告.pdf': pdf({ pages: [`身份证号码 ${genId18(r)}`] }) }) }), expect: ['personal-id @ 分局/资料.zip › 公告.pdf › 第1页'] }) },
+  { family: 'zip', name: '公文.zip', build: () => ({ bytes: zip({ '通知.ofd': ofd({ pages: ['关于开展检查的通知'], template: '秘密★1年' }) }), expect: ['secret-marking @ 通知.ofd › 模板页（版头）'] }) },
   // GB18030/GBK and UTF-16 text
   { family: 'text', name: '名单.csv', build: (r) => ({ bytes: gbk(`序号,姓名,证件号码\n1,王某,${genId18(r)}\n`), expect: ['personal-id @ 2:6'] }) },
   { family: 'text', name: '联系.txt', build: (r) => ({ bytes: utf16(`联系人：王某\n电话：${genMobile(r)}\n`), expect: ['personal-mobile @ 2:4'] }) },
@@ -102,6 +121,24 @@ const CLEAN: Spec[] = [
   { family: 'pdf', name: '信用名单.pdf', build: (r) => ({ bytes: pdf({ pages: [`示例科技有限公司 ${genUscc(r)}\n示例商贸有限公司 ${genUscc(r)}`] }), expect: [] }) },
   { family: 'pdf', name: '申报表模板.pdf', build: () => ({ bytes: pdf({ pages: ['增值税及附加税费申报表\n纳税人识别号：__________'], field: { name: '纳税人名称', value: '' } }), expect: [] }) },
   { family: 'pdf', name: '保密法.pdf', build: () => ({ bytes: pdf({ pages: ['《中华人民共和国保守国家秘密法》第二十八条\n依法保护纳税人的商业秘密'] }), expect: [] }) },
+  { family: 'ofd', name: '公告.ofd', build: () => ({ bytes: ofd({ pages: ['国家税务总局示例省税务局公告2026年第5号\n关于落实小规模纳税人增值税减免政策有关征管事项的公告', '咨询电话：12366\n国家税务总局示例省税务局'], info: { Title: '公告', Author: '示例省税务局' }, template: '国家税务总局示例省税务局', annotations: [{ page: 2, type: 'Stamp', text: '示例省税务局' }] }), expect: [] }) },
+  {
+    family: 'ofd',
+    name: '电子发票.ofd',
+    build: (r) => {
+      const buyer = genUscc(r);
+      const xml = `<?xml version="1.0" encoding="UTF-8"?><EInvoice><Buyer><Name>示例科技有限公司</Name><IdNum>${buyer}</IdNum></Buyer><TotalTax-includedAmount>1234.00</TotalTax-includedAmount></EInvoice>`;
+      return { bytes: ofd({ pages: [`电子发票（普通发票）\n购买方：示例科技有限公司\n统一社会信用代码/纳税人识别号：${buyer}\n价税合计：1,234.00`], info: { Title: '电子发票' }, attachments: { 'original_invoice.xml': Buffer.from(xml) } }), expect: [] };
+    },
+  },
+  { family: 'ofd', name: '办税指南.ofd', build: () => ({ bytes: ofd({ pages: ['办税指南\n纳税服务热线：12366\n办税服务厅电话：0999-12366', '身份证号码：110105********002X'], custom: { 发文机关: '示例省税务局' } }), expect: [] }) },
+  { family: 'ofd', name: '保密法.ofd', build: () => ({ bytes: ofd({ pages: ['《中华人民共和国保守国家秘密法》\n依法保护纳税人的商业秘密'] }), expect: [] }) },
+  { family: 'ofd', name: '附表.ofd', build: (r) => ({ bytes: ofd({ pages: ['见附表'], attachments: { '统计.xlsx': xlsx({ sheets: [{ name: '月报', cells: { A1: '增值税', B1: String(Math.round(r() * 1e7)) } }] }) } }), expect: [] }) },
+  { family: 'zip', name: '申报表模板.zip', build: () => ({ bytes: zip({ '增值税申报表.xlsx': xlsx({ sheets: [{ name: '主表', cells: { A1: '栏次', B1: '项目', A2: '1', B2: '销售额' } }] }), '填表说明.pdf': pdf({ pages: ['填表说明\n咨询电话：12366'] }) }), expect: [] }) },
+  { family: 'zip', name: '统计资料.zip', build: (r) => ({ bytes: zip({ '月报.csv': gbk(`税种,金额\n增值税,${Math.round(r() * 1e8) / 100}\n`), '说明.txt': utf16('单位：万元\n') }), expect: [] }) },
+  { family: 'zip', name: '信用名单.zip', build: (r) => ({ bytes: zip({ 'A级纳税人.xlsx': xlsx({ sheets: [{ name: 'A级', cells: { A1: '纳税人名称', B1: '统一社会信用代码', A2: '示例商贸有限公司', B2: genUscc(r) } }] }) }), expect: [] }) },
+  { family: 'zip', name: '公文包.zip', build: () => ({ bytes: zip({ '通知.ofd': ofd({ pages: ['示税发〔2026〕15号\n各区县税务局：'] }), '解读.docx': docx({ body: [para('政策解读')] }) }), expect: [] }) },
+  { family: 'zip', name: '脱敏.zip', build: (r) => ({ bytes: zip({ '公示.csv': gbk(`姓名,证件号码\n王某,${masked(genId18(r))}\n`) }), expect: [] }) },
   { family: 'text', name: '栏次说明.csv', build: () => ({ bytes: gbk('栏次,项目名称,填报说明\n1,收入合计,第2栏+第3栏\n'), expect: [] }) },
   { family: 'text', name: '热线.txt', build: () => ({ bytes: gbk('纳税服务热线：12366\n办税服务厅：0999-12366\n'), expect: [] }) },
   { family: 'text', name: '金额.csv', build: (r) => ({ bytes: utf16(`税种,金额\n增值税,${Math.round(r() * 1e8) / 100}\n`), expect: [] }) },
@@ -154,7 +191,7 @@ export async function evaluateDocuments(items = documentCorpus(), reader: Docume
     }
     results.push({ item, found, missing, extra: rest });
   }
-  const families = (['xlsx', 'docx', 'pptx', 'pdf', 'text'] as const).map((family): FamilyStats => {
+  const families = (['xlsx', 'docx', 'pptx', 'pdf', 'ofd', 'zip', 'text'] as const).map((family): FamilyStats => {
     const rs = results.filter((r) => r.item.family === family);
     const traps = rs.filter((r) => r.item.expect.length > 0);
     const tp = rs.reduce((n, r) => n + r.item.expect.length - r.missing.length, 0);

@@ -7,8 +7,10 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { CHECK_RULES, checkAttachment, compileChecks, toSarif, type CheckFinding } from '../../pipeline/check/index.ts';
 import { inlineReader } from '../../pipeline/read/index.ts';
-import { deleted, docx, hiddenRun, inserted, para, pdf, pptx, textBox, xlsx } from '../../pipeline/demo/documents.ts';
+import { deleted, docx, gbk, hiddenRun, inserted, ofd, para, pdf, pptx, textBox, xlsx, zip } from '../../pipeline/demo/documents.ts';
 import { genId18, genMobile, loadDemoConfig, rng } from './helpers.ts';
+import { png } from '../helpers/repo.ts';
+import { exifSegment, gpsEntries, jpegWith, tiff } from './images.ts';
 
 const options = compileChecks(loadDemoConfig());
 const reader = inlineReader();
@@ -167,6 +169,39 @@ describe('PDF: pages, notes, fields, metadata, embedded files, scripts', () => {
     expect(where(await check('b.pdf', pdf({ pages: ['Name: Wang'], blackBox: true })))).toEqual(['attachment-redaction @ 第1页（被遮盖）']);
   });
 
+  test.for([
+    { name: 'a Square annotation filled black', cover: { subtype: 'Square' as const } },
+    { name: 'a Redact annotation never applied', cover: { subtype: 'Redact' as const } },
+  ])('a fake redaction: text under $name', async ({ cover }) => {
+    const f = await check('公告.pdf', pdf({ pages: [`纳税人 王某 身份证号码 ${id}\n欠缴税款 1200 元`], coverAnnotation: cover }));
+    expect(where(errors(f))).toEqual(['personal-id @ 第1页', 'attachment-redaction @ 第1页（被注释遮盖）']);
+    expect(f.find((x) => x.rule === 'attachment-redaction')!.message).toMatch(/annotation/);
+  });
+
+  test('a fake redaction: text in white on the white page', async () => {
+    const f = await check('公告.pdf', pdf({ pages: [`纳税人 王某 ${id}`], textGrey: 1 }));
+    expect(where(f)).toEqual(['personal-id @ 第1页', 'attachment-redaction @ 第1页（白色文字）']);
+    expect(f[1]!.message).toMatch(/white/);
+  });
+
+  test('white text on a banner photograph drawn first is seen, and no redaction', async () => {
+    expect(await check('banner.pdf', pdf({ pages: ['办税服务厅开放时间'], textGrey: 1, bannerImage: true }))).toEqual([]);
+  });
+
+  test('variants: an annotation hides text when it is a Redact mark or dark; white text hides unless drawn on a coloured band', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('Square' as const, 'Redact' as const), fc.constantFrom(0, 0.1, 0.5, 0.9, 1), fc.constantFrom(0, 0.4, 1), fc.boolean(), fc.constantFrom('王某 办税指南', `证件 ${id}`, 'Name: Wang'), async (subtype, grey, textGrey, band, line) => {
+        // The band lies behind the first line only: a page of one line.
+        const f = await check('v.pdf', pdf({ pages: [band ? line : `${line}\n第二行`], coverAnnotation: { subtype, grey }, textGrey: band ? 1 : textGrey, darkBackground: band }));
+        const places = f.filter((x) => x.rule === 'attachment-redaction').map((x) => x.location);
+        const annotated = subtype === 'Redact' || grey < 0.5;
+        const whiteOnWhite = !band && textGrey === 1;
+        expect(places).toEqual([...(annotated ? ['第1页（被注释遮盖）'] : []), ...(whiteOnWhite ? ['第1页（白色文字）'] : [])]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   test('white text on a dark band drawn first is no redaction', async () => {
     expect(await check('banner.pdf', pdf({ pages: ['办税服务厅开放时间'], darkBackground: true }))).toEqual([]);
   });
@@ -177,6 +212,170 @@ describe('PDF: pages, notes, fields, metadata, embedded files, scripts', () => {
     { name: 'an embedded program', input: { pages: ['通知'], attachments: { '安装.exe': Buffer.from('MZ') } } },
   ])('active content is refused: $name', async ({ input }) => {
     expect((await check('a.pdf', pdf(input))).map((x) => x.rule)).toContain('attachment-active');
+  });
+});
+
+describe('OFD (GB/T 33190): pages, templates, annotations, metadata, attachments', () => {
+  test('text of every page, with its line', async () => {
+    const f = await check('通知.ofd', ofd({ pages: ['关于办税服务厅调整的通知', `第二页\n联系人 王某 ${mobile}`] }));
+    expect(f.map((x) => [x.rule, x.location, x.line])).toEqual([['personal-mobile', '第2页', 2]]);
+    expect(f[0]!.excerpt).not.toContain(mobile);
+  });
+
+  test('text objects on one line run on, glyph by glyph, and table cells stay apart', async () => {
+    const mobile2 = genMobile(rand);
+    const glyph = (text: string, x0: number, y: number) => [...text].map((ch, i) => `<ofd:TextObject ID="${x0 * 100 + i}" Boundary="${x0 + i * 3} ${y} 3 5" Font="1" Size="3"><ofd:TextCode X="0" Y="4">${ch}</ofd:TextCode></ofd:TextObject>`).join('');
+    const page = `<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">${glyph(`手机${mobile}`, 20, 30)}${glyph(mobile2, 20, 40)}${glyph('12366', 60, 40)}</ofd:Layer></ofd:Content></ofd:Page>`;
+    const f = await check('表.ofd', ofd({ pages: ['x'], parts: { 'Doc_0/Pages/Page_0/Content.xml': page } }));
+    expect(f.map((x) => [x.rule, x.location, x.line])).toEqual([['personal-mobile', '第1页', 1], ['personal-mobile', '第1页', 2]]);
+  });
+
+  test('DocInfo metadata and custom data', async () => {
+    const f = await check('通知.ofd', ofd({ pages: ['通知'], info: { Title: '通知', Author: id, Keywords: '税收,宣传' }, custom: { 经办人电话: mobile } }));
+    expect(where(f)).toEqual(['personal-id @ 属性 › 作者', 'personal-mobile @ 属性 › 自定义 › 经办人电话']);
+  });
+
+  test('a template page, an annotation, a hidden annotation', async () => {
+    const f = await check('通知.ofd', ofd({ pages: ['通知', '正文'], template: '内部资料', annotations: [{ page: 2, type: 'Stamp', remark: `核对 ${id}` }, { page: 1, type: 'Highlight', text: '秘密★1年', hidden: true }] }));
+    expect(where(f)).toEqual(['internal-marking @ 模板页（版头）', 'personal-id @ 第2页 › 注释（Stamp）', 'secret-marking @ 第1页 › 注释（Highlight，隐藏）', 'attachment-hidden @ 第1页 › 注释（Highlight，隐藏）']);
+  });
+
+  test('text drawn invisible is read, and warned about', async () => {
+    const f = await check('通知.ofd', ofd({ pages: ['通知'], invisible: `身份证 ${id}` }));
+    expect(where(f)).toEqual(['personal-id @ 第1页 › 隐藏文字', 'attachment-hidden @ 第1页 › 隐藏文字']);
+  });
+
+  test('a fake redaction: a black path drawn over the text', async () => {
+    const f = await check('公告.ofd', ofd({ pages: [`纳税人 王某 ${id}\n欠缴税款 1200 元`], blackBox: true }));
+    expect(where(f)).toEqual(['personal-id @ 第1页', 'attachment-redaction @ 第1页（被遮盖）']);
+  });
+
+  test('attachments are read by their own format, recursively; a hidden one is warned about; a program is refused', async () => {
+    const inner = xlsx({ sheets: [{ name: 'Sheet1', cells: { C3: id } }] });
+    const f = await check('通知.ofd', ofd({ pages: ['通知'], attachments: { '名单.xlsx': inner, '说明.ofd': ofd({ pages: [`电话 ${mobile}`] }), '安装.exe': Buffer.from('MZ') }, hiddenAttachments: ['名单.xlsx'] }));
+    expect(where(f)).toEqual(['attachment-active @ 附件 › 安装.exe', 'attachment-hidden @ 附件 › 名单.xlsx', 'personal-id @ 附件 › 名单.xlsx › Sheet1 › C3', 'personal-mobile @ 附件 › 说明.ofd › 第1页']);
+  });
+
+  test('an e-invoice\'s custom tags and any other part are read too', async () => {
+    const tags = `<?xml version="1.0" encoding="UTF-8"?><ofd:CustomTags xmlns:ofd="http://www.ofdspec.org/2016"><ofd:CustomTag><ofd:FileLoc>Tag_Invoice.xml</ofd:FileLoc></ofd:CustomTag></ofd:CustomTags>`;
+    const invoice = `<?xml version="1.0" encoding="UTF-8"?><fp:Invoice xmlns:fp="urn:example"><fp:BuyerName>王某</fp:BuyerName><fp:BuyerTaxID>${id}</fp:BuyerTaxID></fp:Invoice>`;
+    const f = await check('发票.ofd', ofd({ pages: ['电子发票'], parts: { 'Doc_0/Tags/CustomTags.xml': tags, 'Doc_0/Tags/Tag_Invoice.xml': invoice } }));
+    expect(where(f)).toEqual(['personal-id @ 自定义标引 › Tag_Invoice']);
+  });
+
+  test('an e-invoice\'s XML attachment (original_invoice.xml) is read as text, with DOCTYPE refused', async () => {
+    const invoice = (buyer: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><EInvoice><Buyer><Name>王某</Name><IdNum>${buyer}</IdNum></Buyer><Amount>1234.00</Amount></EInvoice>`);
+    expect(where(await check('发票.ofd', ofd({ pages: ['电子发票（普通发票）'], attachments: { 'original_invoice.xml': invoice(id) } })))).toEqual(['personal-id @ 附件 › original_invoice.xml']);
+    expect(await check('发票.ofd', ofd({ pages: ['电子发票（普通发票）'], attachments: { 'original_invoice.xml': invoice('91110000100000589B') } }))).toEqual([]);
+    const hostile = Buffer.from('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>');
+    expect((await check('发票.ofd', ofd({ pages: ['x'], attachments: { 'original_invoice.xml': hostile } }))).map((x) => x.rule)).toEqual(['attachment-unscannable']);
+  });
+
+  test('a file hidden in the package, listed nowhere, is still read by its type; fonts and seals are not text', async () => {
+    const f = await check('通知.ofd', ofd({ pages: ['通知'], parts: { 'Doc_0/Res/附表.xlsx': xlsx({ sheets: [{ name: 'S', cells: { B2: id } }] }), 'Doc_0/Res/run.exe': Buffer.from('MZ\x90\x00\xff', 'latin1'), 'Doc_0/Res/font_1.ttf': Buffer.from([0, 1, 0, 0, 0xff]), 'Doc_0/Signs/Sign_0/Seal.esl': Buffer.from([0x30, 0x82, 0xff]) } }));
+    expect(where(f)).toEqual(['attachment-active @ 部件 › Doc_0/Res/run.exe', 'personal-id @ 部件 › Doc_0/Res/附表.xlsx › S › B2']);
+  });
+
+  test('a photograph in the package is checked for where and by whom it was taken', async () => {
+    const photo = jpegWith([exifSegment(tiff({ le: true, ifd0: [], gps: gpsEntries(true) }))]);
+    const f = await check('通知.ofd', ofd({ pages: ['通知'], parts: { 'Doc_0/Res/image_1.jpg': photo, 'Doc_0/Res/image_2.png': png(2, 2) } }));
+    expect(where(f)).toEqual(['image-metadata @ 图片 › Doc_0/Res/image_1.jpg']);
+  });
+
+  test('a clean OFD passes', async () => {
+    expect(await check('公告.ofd', ofd({ pages: ['国家税务总局示例省税务局公告2026年第5号', '咨询电话：12366'], info: { Title: '公告', Author: '示例省税务局' }, template: '国家税务总局示例省税务局', annotations: [{ page: 1, type: 'Stamp', text: '示例省税务局' }] }))).toEqual([]);
+  });
+
+  test.for([
+    { name: 'no OFD.xml', bytes: () => zip({ 'Doc_0/Document.xml': '<a/>' }), says: /no OFD\.xml/ },
+    { name: 'a document root that is missing', bytes: () => ofd({ pages: ['x'], parts: { 'OFD.xml': '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody><ofd:DocRoot>Doc_9/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>' } }), says: /Doc_9\/Document\.xml/ },
+    { name: 'a page that is missing', bytes: () => ofd({ pages: ['x'], parts: { 'Doc_0/Document.xml': '<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_7/Content.xml"/></ofd:Pages></ofd:Document>' } }), says: /page 1 of the OFD document points to Pages\/Page_7/ },
+    { name: 'a DOCTYPE in a page', bytes: () => ofd({ pages: ['x'], parts: { 'Doc_0/Pages/Page_0/Content.xml': '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><ofd:Page xmlns:ofd="http://www.ofdspec.org/2016">&x;</ofd:Page>' } }), says: /DOCTYPE/ },
+    { name: 'not a zip', bytes: () => Buffer.from('<ofd:OFD/>'), says: /not an OFD package/ },
+  ])('an unreadable OFD is refused with a fix: $name', async ({ bytes, says }) => {
+    const f = await check('坏.ofd', bytes());
+    expect(f.map((x) => x.rule)).toEqual(['attachment-unscannable']);
+    expect(f[0]!.message).toMatch(says);
+    expect(f[0]!.fix).toMatch(/OFD|另存为/);
+  });
+
+  test('variants: an ID or mobile on any page, any line, is found on that page and line', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.integer({ min: 1, max: 1e6 }), async (pages, line, isId, seed) => {
+        const r = rng(seed);
+        const secret = isId ? genId18(r) : genMobile(r);
+        const texts = Array.from({ length: pages }, (_, p) => Array.from({ length: 4 }, (_, l) => (p === pages - 1 && l === line - 1 ? `联系人 ${secret}` : `第${l + 1}行 办税指南`)).join('\n'));
+        const f = await check('v.ofd', ofd({ pages: texts }));
+        expect(f.map((x) => [x.rule, x.location, x.line])).toEqual([[isId ? 'personal-id' : 'personal-mobile', `第${pages}页`, line]]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('ZIP archives: every member read by its own reader', () => {
+  test('a member\'s finding names the member and the place inside it', async () => {
+    const f = await check('资料.zip', zip({ '2026/名单.xlsx': xlsx({ sheets: [{ name: 'Sheet1', cells: { A3: '王某', C3: id } }] }), '说明.txt': gbk(`联系电话 ${mobile}\n`), '通知.pdf': pdf({ pages: ['通知'] }) }));
+    expect(where(f)).toEqual(['personal-id @ 2026/名单.xlsx › Sheet1 › C3', 'personal-mobile @ 说明.txt']);
+    expect(f[0]!.file).toBe(`${DIR}/资料.zip`);
+  });
+
+  test('names written in GBK by Chinese Windows are read as their writer typed them', async () => {
+    const bytes = zip({ 'ming.csv': gbk(`电话,${mobile}\n`) });
+    // Rewrite the name as GBK bytes of the same length, without the UTF-8 flag (as Explorer's 压缩文件夹 writes it).
+    const gbkName = gbk('名单');
+    const patched = Buffer.from(bytes);
+    for (let at = patched.indexOf('ming'); at >= 0; at = patched.indexOf('ming', at + 1)) {
+      gbkName.copy(patched, at);
+      const header = at >= 30 && patched.readUInt32LE(at - 30) === 0x04034b50 ? at - 30 + 6 : at - 46 + 8;
+      patched.writeUInt16LE(0, header);
+    }
+    expect(where(await check('资料.zip', patched))).toEqual(['personal-mobile @ 名单.csv']);
+  });
+
+  test('a zip inside a zip is read too, to the nesting limit', async () => {
+    const inner = zip({ '名单.xlsx': xlsx({ sheets: [{ name: 'Sheet1', cells: { B2: id } }] }) });
+    expect(where(await check('资料.zip', zip({ '分局/资料.zip': inner })))).toEqual(['personal-id @ 分局/资料.zip › 名单.xlsx › Sheet1 › B2']);
+    let deep = zip({ 'a.txt': 'x' });
+    for (let i = 0; i < 4; i++) deep = zip({ [`第${i}层.zip`]: deep });
+    const f = await check('深.zip', deep);
+    expect(f.map((x) => x.rule)).toEqual(['attachment-unscannable']);
+    expect(f[0]!.message).toMatch(/more than 3 levels/);
+    expect(f[0]!.fix).toMatch(/^解压后分别上传/);
+  });
+
+  test.for([
+    { member: '旧表.doc', bytes: Buffer.from('d0cf11e0a1b11ae1', 'hex'), fix: /旧表\.doc.*DOCX/ },
+    { member: '资料/名单.et', bytes: Buffer.from('any'), fix: /资料\/名单\.et.*XLSX/ },
+    { member: '内层.rar', bytes: Buffer.from('Rar!\x1a\x07\x00', 'latin1'), fix: /解压后分别上传/ },
+    { member: '乱码.csv', bytes: Buffer.from([0xff, 0x00, 0x81, 0x00, 0xfe, 0x00, 0x00, 0x01]), fix: /内?乱码\.csv/ },
+    { member: 'logo.svg', bytes: Buffer.from('<svg/>'), fix: /logo\.svg/ },
+  ])('a member no reader can read refuses the archive, the fix naming it: $member', async ({ member, bytes, fix }) => {
+    const f = await check('资料.zip', zip({ '通知.txt': '通知', [member]: bytes }));
+    expect(f.length).toBe(1);
+    expect(['attachment-unscannable', 'attachment-encoding']).toContain(f[0]!.rule);
+    expect(f[0]!.location).toBe(member);
+    expect(f[0]!.fix).toMatch(fix);
+  });
+
+  test('an XML member is read as text', async () => {
+    expect(where(await check('资料.zip', zip({ '导出/data.xml': `<rows><row phone="${mobile}"/></rows>` })))).toEqual(['personal-mobile @ 导出/data.xml']);
+  });
+
+  test.for(['__MACOSX/._名单.xlsx', '.DS_Store', '资料/Thumbs.db'])('metadata an archiver adds (%s) refuses the archive, naming it', async (member) => {
+    const f = await check('资料.zip', zip({ '名单.xlsx': xlsx({ sheets: [{ name: 'S', cells: { A1: '1' } }] }), [member]: Buffer.from([0, 5, 22, 7]) }));
+    expect(f.map((x) => [x.rule, x.location])).toEqual([['attachment-unscannable', member]]);
+    expect(f[0]!.fix).toMatch(/^解压后分别上传.*compress the files again without it/);
+  });
+
+  test('an executable member is refused as active content', async () => {
+    const f = await check('工具.zip', zip({ 'setup.exe': Buffer.from('MZ') }));
+    expect(where(f)).toEqual(['attachment-active @ setup.exe']);
+    expect(f[0]!.fix).toMatch(/^解压后删除 setup\.exe/);
+  });
+
+  test('a clean archive passes', async () => {
+    expect(await check('模板.zip', zip({ '增值税申报表.xlsx': xlsx({ sheets: [{ name: '主表', cells: { A1: '栏次', B1: '项目' } }] }), '办税指南.pdf': pdf({ pages: ['纳税服务热线：12366'] }), '说明.txt': gbk('请下载后填写。\n') }))).toEqual([]);
   });
 });
 

@@ -11,6 +11,7 @@ import { compileChecks } from '../../pipeline/check/index.ts';
 import { formatDiagnostic } from '../../pipeline/diagnostics/index.ts';
 import { FactsCache } from '../../pipeline/gate/facts-cache.ts';
 import { loadAndCheckAssets } from '../../pipeline/gate/attachments.ts';
+import { placeInFile } from '../../pipeline/validate/index.ts';
 import { inlineReader, type DocumentReader } from '../../pipeline/read/index.ts';
 import { loadDemoConfig } from '../check/helpers.ts';
 import { pdf, xlsx } from '../../pipeline/demo/documents.ts';
@@ -71,5 +72,17 @@ describe('attachments in the gate', () => {
     expect(await run()).toEqual({ reads: 0, hits: 2, rules: first.rules });
     writeFileSync(join(root, path), pdf({ pages: ['通知'] }));
     expect(await run()).toEqual({ reads: 1, hits: 1, rules: ['personal-id@1'] });
+  });
+});
+
+describe('the place of a finding inside an attached file, as an entry reports it', () => {
+  test.for([
+    { name: 'a cell', f: { location: 'Sheet2（隐藏） › C14', line: 1, column: 1 }, place: 'Sheet2（隐藏） › C14' },
+    { name: 'the third line of a page', f: { location: '第2页', line: 3, column: 7 }, place: '第2页 › 第3行' },
+    { name: 'a line of a text file', f: { line: 2, column: 6 }, place: '第2行第6列' },
+    { name: 'the first line of a text file, further along', f: { line: 1, column: 14 }, place: '第1行第14列' },
+    { name: 'the whole file', f: { line: 1, column: 1 }, place: undefined },
+  ])('$name', ({ f, place }) => {
+    expect(placeInFile(f)).toBe(place);
   });
 });

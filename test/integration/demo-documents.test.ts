@@ -18,7 +18,7 @@ import { CHECKOUT, demoRoot } from '../helpers/demo.ts';
 const NOW = '2026-11-27T12:00:00+08:00';
 
 interface CheckJson {
-  entries: { path: string; status: string; findings: { rule: string; severity: string; attachment?: string; location?: string }[] }[];
+  entries: { path: string; status: string; findings: { rule: string; severity: string; message: string; attachment?: string; location?: string }[] }[];
   summary: Record<string, number>;
 }
 
@@ -39,10 +39,37 @@ const CLEAN = DEMO_DOCUMENTS.filter((d) => d.expect.length === 0);
 const TRAPS = DEMO_DOCUMENTS.filter((d) => d.expect.length > 0);
 
 describe('the demo documents', () => {
-  test('there are clean PDF, DOCX and XLSX files, and traps in each of those formats', () => {
+  test('there are clean PDF, DOCX and XLSX files, and traps in those formats and in XLSM, OFD and ZIP', () => {
     const ext = (p: string) => posix.extname(p).slice(1);
     expect(new Set(CLEAN.map((d) => ext(d.path)))).toEqual(new Set(['pdf', 'docx', 'xlsx']));
-    expect(new Set(TRAPS.map((d) => ext(d.path)))).toEqual(new Set(['pdf', 'docx', 'xlsx']));
+    expect(new Set(TRAPS.map((d) => ext(d.path)))).toEqual(new Set(['pdf', 'docx', 'xlsx', 'xlsm', 'ofd', 'zip']));
+  });
+
+  // Issue 12's trap classes, each planted once, each reported by check --format json at its place in the file.
+  test.for([
+    { trap: 'an ID number in a hidden column', file: '值班安排.xlsx', finding: 'personal-id @ 值班表 › C3（隐藏列）' },
+    { trap: 'a hidden sheet', file: '志愿者名单.xlsx', finding: 'personal-id @ 登记（隐藏） › C3' },
+    { trap: 'a very hidden sheet', file: '值班安排.xlsx', finding: 'personal-mobile @ 通讯录（深度隐藏） › B2' },
+    { trap: 'a cell note', file: '值班安排.xlsx', finding: 'personal-mobile @ 值班表 › B3 › 批注' },
+    { trap: 'a defined name', file: '值班安排.xlsx', finding: 'personal-id @ 定义的名称 › 联系人' },
+    { trap: 'a tracked deletion with a mobile', file: '检查工作安排.docx', finding: 'personal-mobile @ 修订（删除） › 第2段' },
+    { trap: 'a comment with an ID number', file: '编制调整方案.docx', finding: 'personal-id @ 批注 › 第1条' },
+    { trap: '内部资料 in a page header', file: '编制调整方案.docx', finding: 'internal-marking @ 页眉 › 第1段' },
+    { trap: '秘密★ in a text box', file: '编制调整方案.docx', finding: 'secret-marking @ 文本框 › 第2段' },
+    { trap: 'a fake redaction', file: '政策解读.pdf', finding: 'attachment-redaction @ 第1页（被遮盖）' },
+    { trap: 'an ID number in PDF metadata', file: '青税发〔2026〕14号.pdf', finding: 'personal-id @ 属性 › 作者' },
+    { trap: 'an embedded file', file: '政策解读.pdf', finding: 'personal-mobile @ 附件 › 名单.csv › 第2行' },
+    { trap: 'a JavaScript open action', file: '政策解读.pdf', finding: 'attachment-active @ 文档脚本' },
+    { trap: 'a macro-enabled file', file: '编制统计.xlsm', finding: 'attachment-active @ 宏（VBA） › xl/vbaProject.bin' },
+    { trap: 'an OFD annotation', file: '临税通〔2026〕15号.ofd', finding: 'personal-mobile @ 第1页 › 注释（Stamp）' },
+    { trap: 'an OFD custom property', file: '临税通〔2026〕15号.ofd', finding: 'personal-id @ 属性 › 自定义 › 经办人' },
+    { trap: 'a ZIP member', file: '值班资料.zip', finding: 'personal-id @ 值班人员.xlsx › Sheet1 › C3' },
+  ])('the demo shows $trap ($file › …) refused at its place', ({ file, finding }) => {
+    const [rule, location] = finding.split(' @ ');
+    const hits = json.entries.flatMap((e) => e.findings.filter((f) => f.attachment !== undefined && posix.basename(f.attachment) === file).map((f) => ({ entry: e, f })));
+    const hit = hits.find(({ f }) => f.rule === rule && f.location === location && f.severity === 'error');
+    expect(hit, JSON.stringify(hits.map(({ f }) => `${f.rule} @ ${f.location}`))).toBeDefined();
+    expect(hit!.entry.status).toBe('refused');
   });
 
   test.for(DEMO_DOCUMENTS.map((d) => ({ ...d, name: posix.basename(d.path) })))('$name: the committed bytes are what the generator writes', (d) => {
@@ -89,6 +116,21 @@ describe('the demo documents', () => {
       expect(result?.locations[0]?.physicalLocation.artifactLocation.uri, e).toBe(d.entry);
       expect(result?.locations[0]?.physicalLocation.region?.startLine).toBeGreaterThan(1);
     }
+  });
+
+  test('the text report says each attachment finding\'s place once, and prints its excerpt as the file\'s text, not as the entry\'s line', () => {
+    const lines = text.split('\n');
+    const inFile = lines.flatMap((l, i) => (/^\S+\.mdx?:\d+:\d+ (?:error|warning) \S+ \.\/\S+/.test(l) ? [i] : []));
+    expect(inFile.length).toBeGreaterThan(20);
+    for (const i of inFile) {
+      // No trailing "(content/…/file.docx:1:4)": the place is the one after the file name.
+      expect(lines[i], lines[i]).not.toMatch(/\(content\/[^)]*:\d+:\d+\)$/);
+      const next = lines[i + 1] ?? '';
+      expect(next, `${lines[i]}\n${next}`).not.toMatch(/^\s+\d+ \| /);
+    }
+    expect(text).toContain('       文件中: ，手机136****5432');
+    // JSON and the text report name the same place.
+    for (const e of json.entries) for (const f of e.findings) if (f.attachment !== undefined && f.location !== undefined) expect(f.message.includes(`› ${f.location}: `), f.message).toBe(true);
   });
 
   test.for(CLEAN.map((d) => ({ ...d, name: posix.basename(d.path) })))('$name publishes with its entry, with no finding', (d) => {
