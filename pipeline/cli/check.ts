@@ -5,7 +5,7 @@ import { RULES } from '../diagnostics/index.ts';
 import { runGate } from '../gate/index.ts';
 import { summarise } from '../plan/index.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
-import { domainError, printDiagnostics, type Io } from './output.ts';
+import { printDiagnostics, reportError, type Io } from './output.ts';
 import { archiveMemory } from './release-common.ts';
 import { EXIT, TOOL_VERSION } from './exit.ts';
 import { recordAudit, unsignedActor } from './audit-hook.ts';
@@ -41,8 +41,8 @@ Every run is recorded in the audit log (sealpress audit --help): action gate,
 the sites judged and the count of entries per status.
 
 Exit codes: 0 nothing refused, 1 something refused, 2 usage or configuration
-error, or the archive's latest release does not verify (MEMORY_UNVERIFIED), 5
-the run could not be recorded in the audit log.`;
+error, 3 the archive's latest release cannot be read or does not verify
+(MEMORY_UNVERIFIED), 5 the run could not be recorded in the audit log.`;
 
 export async function check(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' }, archive: { type: 'string' } });
@@ -67,11 +67,7 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
   try {
     remembered = await archiveMemory(values.archive, root, anchor.trustAnchor);
   } catch (error) {
-    const known = domainError(error);
-    if (!known) throw error;
-    io.err(`sealpress check: ${known.message} [${known.code}]`);
-    if (known.fix) io.err(`  fix: ${known.fix}`);
-    return failed(EXIT.CONFIG, 'memory-unverified');
+    return failed(reportError(io, 'check', error), 'memory-unverified');
   }
   const { memory } = remembered;
   const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'], ...anchor, ...(memory ? { memory } : {}) });

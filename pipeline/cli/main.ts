@@ -3,9 +3,8 @@
  * Each command parses its options, calls the library, prints, and returns an
  * exit code (see exit.ts).
  */
-import { SealpressError } from '../errors/index.ts';
 import { EXIT, TOOL_VERSION } from './exit.ts';
-import { domainError, processIo, type Io } from './output.ts';
+import { processIo, reportError, type Io } from './output.ts';
 
 type Run = (args: string[], io: Io) => Promise<number>;
 type Command = { load: () => Promise<Run>; summary: string };
@@ -67,23 +66,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     return await (await command.load())(rest, io);
   } catch (error) {
-    if (error instanceof SealpressError) {
-      io.err(`sealpress ${name}: ${error.message}${error.file ? ` (${error.file})` : ''}`);
-      if (error.code === 'USAGE') {
-        io.err(`Run \`sealpress ${name} --help\` for usage.`);
-        return EXIT.CONFIG;
-      }
-      return error.code === 'CONFIG_INVALID' || error.code === 'CONFIG_MISSING' ? EXIT.CONFIG : EXIT.BUILD;
-    }
-    // The library's own errors (release, mirror, audit, governance, keys) carry a stable code and a
-    // message that says what to do: print them, never a stack trace.
-    const domain = domainError(error);
-    if (domain) {
-      io.err(`sealpress ${name}: ${domain.message} [${domain.code}]${domain.file ? ` (${domain.file})` : ''}`);
-      if (domain.fix) io.err(`  fix: ${domain.fix}`);
-      return EXIT.BUILD;
-    }
-    throw error;
+    // Every library error carries a stable code, which decides the exit code; never a stack trace.
+    return reportError(io, name, error);
   }
 }
 

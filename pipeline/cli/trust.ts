@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { SealpressError } from '../errors/index.ts';
+import { exitCodeFor, SealpressError } from '../errors/index.ts';
 import { loadTrustFiles, TRUST_DIR, TRUST_FILES, type TrustFileName } from '../load/index.ts';
 import {
   addSignature,
@@ -446,8 +446,8 @@ async function trustSign(args: string[], io: Io): Promise<number> {
     signedBytes = addSignature(bytes, admin.signer);
   } catch (error) {
     if (error instanceof TrustError && error.code === 'SIGNATURE_DUPLICATE') {
-      io.err(`sealpress: ${describeCert(admin.cert)} has already signed ${shown(root, path)}`);
-      return EXIT.REFUSED;
+      io.err(`sealpress: ${describeCert(admin.cert)} has already signed ${shown(root, path)} [${error.code}]`);
+      return exitCodeFor(error.code);
     }
     throw error;
   }
