@@ -63,8 +63,9 @@ Each signed record, and each refusal, is recorded in the audit log (sealpress
 audit --help).
 
 Exit codes: 0 signed, 1 refused (nothing signed, or you answered no), 2 usage or
-key error (unknown entry, wrong passphrase, key readable by others, no terminal
-to confirm on without --yes), 5 the signature or refusal could not be recorded
+key error (unknown entry, wrong passphrase, a key that is not its certificate's
+(KEY_CERT_MISMATCH), key readable by others, no terminal to confirm on without
+--yes), 5 the signature or refusal could not be recorded
 in the audit log.`;
 
 export const APPROVE_HELP = `Usage: sealpress approve <entry>... --key FILE [--cert FILE] [--passphrase-file FILE]

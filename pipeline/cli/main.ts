@@ -45,7 +45,9 @@ Exit codes: 0 success, 1 something refused (check: an entry; approve, withdraw,
 keys, trust: nothing signed or the trust material would not verify; verify: the
 mirror does not match), 2 usage, configuration or key error, 3 the job failed (a
 build, or the archive or a mirror could not be read or written), 4 released but a
-mirror failed, 5 the audit log could not be appended to.`;
+mirror failed, 5 the audit log could not be appended to. An error names its code
+([KEY_CERT_MISMATCH]…); each code exits the same way from every command (the
+README's table of error codes).`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;

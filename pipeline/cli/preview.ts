@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { SealpressError } from '../errors/index.ts';
 import { PACKAGE_ROOT, WORK_DIR } from '../build/index.ts';
 import { runGate } from '../gate/index.ts';
 import { previewSite } from '../render/index.ts';
@@ -40,8 +41,7 @@ export async function preview(args: string[], io: Io): Promise<number> {
   }
   const port = values.port === undefined ? 4321 : Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    io.err(`sealpress: --port must be a port number, found "${values.port}"`);
-    return EXIT.CONFIG;
+    throw new SealpressError('USAGE', `--port must be a port number, found "${values.port}"`);
   }
   const stage = bundleSite(gate.group, gate.plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
   const stageDir = join(root, WORK_DIR, 'preview', code);

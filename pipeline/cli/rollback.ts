@@ -41,8 +41,9 @@ ${SIGNER_HELP}
   --now ISO              the run's clock (default: now)
 
 Exit codes: 0 published and every mirror verified, 1 the old or the new
-release does not verify (nothing published), 2 usage, key or archive error,
-4 published, but a mirror failed, 5 done, but a step could not be recorded in
+release does not verify (nothing published), 2 usage or key error, 3 the
+archive cannot be read or does not hold that release (ARCHIVE_MISSING), 4
+published, but a mirror failed, 5 done, but a step could not be recorded in
 the audit log.`;
 
 export async function rollback(args: string[], io: Io): Promise<number> {

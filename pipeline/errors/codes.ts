@@ -39,12 +39,12 @@ export const ERROR_CODES = {
   CONFIG_INVALID: { exit: 'CONFIG', meaning: 'the site group configuration, a trust file or a key cannot be used as given' },
   CONFIG_MISSING: { exit: 'CONFIG', meaning: 'a file the command needs (sites/group.yaml, a trust file) is not there' },
   // Rendering (pipeline/render, pipeline/stage, src/lib).
-  PLAN_INVALID: { exit: 'BUILD', meaning: 'the plan handed to the renderer breaks its contract' },
-  PLAN_MISSING: { exit: 'BUILD', meaning: 'the renderer found no plan to render' },
+  PLAN_INVALID: { exit: 'BUILD', meaning: 'the site bundle handed to the renderer breaks its contract' },
+  PLAN_MISSING: { exit: 'BUILD', meaning: 'the site bundle the renderer reads is missing or unreadable: stage the site first' },
   BUILD_FAILED: { exit: 'BUILD', meaning: 'Astro failed to build a site; dist/ keeps its previous version' },
   INDEX_FAILED: { exit: 'BUILD', meaning: 'Pagefind failed to index a site; dist/ keeps its previous version' },
-  STAGE_TAMPERED: { exit: 'BUILD', meaning: 'a staged file changed between the gate and the build' },
-  STAGE_ACTIVE_FILE: { exit: 'BUILD', meaning: 'a file a browser would execute reached the staging area' },
+  STAGE_TAMPERED: { exit: 'BUILD', meaning: 'an asset changed after the gate read it: run the build again' },
+  STAGE_ACTIVE_FILE: { exit: 'BUILD', meaning: 'an asset is a file a browser would execute: it is not published' },
   ROUTE_COLLISION: { exit: 'BUILD', meaning: 'two pages of a site would have the same URL' },
   // Governance (pipeline/govern).
   CALENDAR_OUT_OF_RANGE: { exit: 'CONFIG', meaning: 'a date lies in a year sites/calendar/ has no holiday arrangement for' },
