@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import type { AuditEvent } from '../audit/index.ts';
 import { CHECK_RULES, toSarif } from '../check/index.ts';
-import { RULES } from '../diagnostics/index.ts';
+import { RULES, type Diagnostic } from '../diagnostics/index.ts';
 import { runGate } from '../gate/index.ts';
 import { summarise } from '../plan/index.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
 import { printDiagnostics, reportError, type Io } from './output.ts';
 import { archiveMemory } from './release-common.ts';
-import { EXIT, TOOL_VERSION } from './exit.ts';
+import { EXIT, TOOL_INFORMATION_URI, TOOL_VERSION } from './exit.ts';
 import { recordAudit, unsignedActor } from './audit-hook.ts';
 
 export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP]
@@ -74,8 +74,11 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
   const memoryNote = memory
     ? `memory: release v${memory.version} (${memory.createdAt}) in ${remembered.dir}: ${memory.ledger ? `${memory.ledger.withdrawals.length} withdrawal(s) remembered, trust versions ${Object.entries(memory.ledger.trust).map(([d, v]) => `${d} v${v}`).join(', ')}` : 'made before releases kept a memory: it remembers nothing'}`
     : `memory: none (no release in ${remembered.dir}): a withdrawal whose record was deleted, or a trust document rolled back, cannot be known; give --archive DIR`;
+  // Code-review tools show every finding, of every entry, at its position; a configuration error too.
+  const sarif = (findings: readonly Diagnostic[]) => io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, informationUri: TOOL_INFORMATION_URI, rules: [...RULES, ...CHECK_RULES] }), null, 2));
   if (!result.ok) {
     if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: result.configDiagnostics }, null, 2));
+    else if (format === 'sarif') sarif(result.configDiagnostics);
     else {
       printDiagnostics(io, root, result.configDiagnostics);
       io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was judged.');
@@ -97,9 +100,7 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
   };
 
   if (format === 'sarif') {
-    // Code-review tools show every finding, of every entry, at its position.
-    const findings = [...plan.diagnostics, ...entries.flatMap((e) => e.findings)];
-    io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, rules: [...RULES, ...CHECK_RULES] }), null, 2));
+    sarif([...plan.diagnostics, ...entries.flatMap((e) => e.findings)]);
     return judged;
   }
   if (format === 'json') {

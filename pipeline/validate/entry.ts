@@ -5,7 +5,7 @@
  * beforehand and are passed in.
  */
 import { posix } from 'node:path';
-import { diagnostic, type Diagnostic, type Position } from '../diagnostics/index.ts';
+import { diagnostic, span, type Diagnostic, type Position } from '../diagnostics/index.ts';
 import type { AssetRead } from '../load/index.ts';
 import type { Asset, FrontMatter, SiteGroup } from '../model/index.ts';
 import { epoch } from '../util/dates.ts';
@@ -137,7 +137,8 @@ export function validateEntry(
       continue;
     }
     // What the content checks found in the file itself, held against the entry that publishes it.
-    for (const f of read.findings ?? []) findings.push({ ...f, file: path, attachment: read.path, line: ref.at.line, column: ref.at.column, message: `${ref.src}${f.location !== undefined ? ` › ${f.location}` : ''}: ${f.message}${f.line > 1 || f.column > 1 ? ` (${read.path}:${f.line}:${f.column})` : ''}` });
+    // Its position is the entry's reference to the attachment (a point): the place inside the attachment is in the message.
+    for (const f of read.findings ?? []) findings.push({ ...f, file: path, attachment: read.path, ...span(ref.at), message: `${ref.src}${f.location !== undefined ? ` › ${f.location}` : ''}: ${f.message}${f.line > 1 || f.column > 1 ? ` (${read.path}:${f.line}:${f.column})` : ''}` });
     const url = assetUrl(read.path, read.digest);
     if (ref.range) edits.push({ ...ref.range, text: encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29') });
     const key = `${ref.role}:${read.path}`;
