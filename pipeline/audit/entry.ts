@@ -17,6 +17,7 @@
  * and the digest of the signed record that lists them all.
  */
 import { createHash } from 'node:crypto';
+import { SealpressError } from '../errors/index.ts';
 import { canonicalJson, parseInstant, parseStrictJson } from '../trust/index.ts';
 
 /** The actions the commands record; the log accepts any lower-case token so a newer tool's entries still verify. */
@@ -76,15 +77,12 @@ export type AuditErrorCode =
   | 'AUDIT_IO';
 
 /** Errors of appending and reading the head; verification never throws for what it reads, it reports a problem. */
-export class AuditError extends Error {
-  readonly code: AuditErrorCode;
-  readonly file: string;
+export class AuditError extends SealpressError<AuditErrorCode> {
+  declare readonly file: string;
 
   constructor(code: AuditErrorCode, file: string, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, { ...options, file });
     this.name = 'AuditError';
-    this.code = code;
-    this.file = file;
   }
 }
 

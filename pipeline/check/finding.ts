@@ -7,10 +7,10 @@
  * or a key back.
  */
 import { createHash } from 'node:crypto';
-import type { Diagnostic, Severity } from '../diagnostics/index.ts';
+import type { Diagnostic, Severity, Span } from '../diagnostics/index.ts';
 import type { CheckRuleId } from './rules.ts';
 
-export interface CheckFinding {
+export interface CheckFinding extends Required<Span> {
   rule: CheckRuleId;
   severity: Severity;
   /** Repo-relative path of the file the finding is about ('' when the caller gave none). */

@@ -2,9 +2,11 @@
  * SARIF 2.1.0 output, so findings show up in code-review tools. Waived
  * findings are results with an external, accepted suppression carrying the
  * waiver's justification. Regions count UTF-16 code units (SARIF's default
- * columnKind), endColumn is exclusive, as in the findings.
+ * columnKind), endColumn is exclusive, as in the findings. Every result has a
+ * region whose end is never before its start (Microsoft's validator, `Sarif.Multitool
+ * validate`, passes the output with no error or warning: test/check/sarif-validator.test.ts).
  */
-import type { Severity } from '../diagnostics/index.ts';
+import { span, type Severity, type Span } from '../diagnostics/index.ts';
 import type { CheckFinding } from './finding.ts';
 import type { CheckRule } from './rules.ts';
 
@@ -23,14 +25,15 @@ export interface SarifResult {
   ruleIndex: number;
   level: 'error' | 'warning' | 'note';
   message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region?: SarifRegion }; logicalLocations?: { fullyQualifiedName: string; kind: 'member' }[] }[];
+  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: SarifRegion }; logicalLocations?: { fullyQualifiedName: string; kind: 'member' }[] }[];
   partialFingerprints?: Record<string, string>;
   suppressions?: { kind: 'external'; status: 'accepted'; justification: string; properties: { waiver: string } }[];
 }
 
 export interface SarifRule {
   id: string;
-  name: string;
+  /** A readable name, absent when it would only repeat the id (SARIF1001). */
+  name?: string;
   shortDescription: { text: string };
   fullDescription: { text: string };
   help: { text: string };
@@ -42,7 +45,7 @@ export interface SarifLog {
   $schema: string;
   version: '2.1.0';
   runs: {
-    tool: { driver: { name: string; version: string; semanticVersion: string; informationUri?: string; rules: SarifRule[] } };
+    tool: { driver: { name: string; version: string; semanticVersion: string; informationUri: string; rules: SarifRule[] } };
     columnKind: 'utf16CodeUnits';
     originalUriBaseIds: Record<string, { description: { text: string } }>;
     results: SarifResult[];
@@ -53,21 +56,18 @@ export interface SarifOptions {
   toolVersion: string;
   /** The rule catalogue (CHECK_RULES, or the gate's full catalogue; `fix` is optional there). */
   rules: readonly (Pick<CheckRule, 'id' | 'severity' | 'description'> & { fix?: string })[];
-  informationUri?: string;
+  /** Where a reader of the log learns about the tool (SARIF2005 asks for it). */
+  informationUri: string;
 }
 
 /**
  * What a result is made from: a CheckFinding, or any gate Diagnostic (which
  * has no end position, excerpt or fingerprint).
  */
-export interface SarifFinding {
+export interface SarifFinding extends Span {
   rule: string;
   severity: Severity;
   file: string;
-  line: number;
-  column: number;
-  endLine?: number;
-  endColumn?: number;
   /** A place inside the file (an attachment's sheet and cell…): line and column count within it, not in the file. */
   location?: string;
   /** When `file` is an entry and the finding is inside a file it attaches: that file; line and column are then the entry's reference to it. */
@@ -95,7 +95,8 @@ export function pathToUri(path: string): string {
 export function toSarif(findings: readonly (CheckFinding | SarifFinding)[], options: SarifOptions): SarifLog {
   const rules: SarifRule[] = options.rules.map((r) => ({
     id: r.id,
-    name: pascal(r.id),
+    // `withdrawn` → `Withdrawn` only repeats the id: the spec says to leave the name out then.
+    ...(pascal(r.id).toLowerCase() === r.id.toLowerCase() ? {} : { name: pascal(r.id) }),
     shortDescription: { text: r.description.split(/(?<=[.:])\s/)[0] ?? r.description },
     fullDescription: { text: r.description },
     help: { text: r.fix ?? r.description },
@@ -106,35 +107,31 @@ export function toSarif(findings: readonly (CheckFinding | SarifFinding)[], opti
   const results: SarifResult[] = findings.map((f) => {
     const ruleIndex = index.get(f.rule);
     if (ruleIndex === undefined) throw new Error(`finding of rule ${f.rule}, which is not in the catalogue given to toSarif`);
-    const location: SarifResult['locations'][number] = { physicalLocation: { artifactLocation: { uri: pathToUri(f.file), uriBaseId: '%SRCROOT%' } } };
-    // A finding about the whole file (an attachment, or a diagnostic at 1:1) has no region; nor has one
-    // inside a document (a cell, a paragraph): its place is a logical location, and the message names it.
-    // Held against the entry that attaches the document, it also has the entry's line that references it.
     const attachment = 'attachment' in f ? f.attachment : undefined;
-    // An attachment finding's end is inside the attachment: in the entry it is a point, the reference.
-    const endLine = attachment === undefined ? (f.endLine ?? f.line) : f.line;
-    const endColumn = attachment === undefined ? (f.endColumn ?? f.column) : f.column;
     const inFile = attachment ?? f.file;
+    // A finding inside a document (a cell, a paragraph) counts its line and column within that place, not
+    // in the file: the place is a logical location (the message names it too), and the region is the start
+    // of the file. Held against the entry that attaches the document, the region is the entry's reference.
+    const inside = f.location !== undefined && attachment === undefined;
+    // A finding about the whole file (a diagnostic at 1:1) is the point at its start.
+    const at = inside ? span({ line: 1, column: 1 }) : span(f, { line: f.endLine ?? f.line, column: f.endColumn ?? f.column });
+    const region: SarifRegion = { startLine: at.line, startColumn: at.column, endLine: at.endLine, endColumn: at.endColumn };
+    // An attachment finding's excerpt is text of the attachment, not of the entry's line.
+    if (f.excerpt !== undefined && attachment === undefined && !inside) region.snippet = { text: f.excerpt };
+    const location: SarifResult['locations'][number] = { physicalLocation: { artifactLocation: { uri: pathToUri(f.file), uriBaseId: '%SRCROOT%' }, region } };
     if (f.location !== undefined) location.logicalLocations = [{ fullyQualifiedName: `${inFile.slice(inFile.lastIndexOf('/') + 1)} › ${f.location}`, kind: 'member' }];
-    if ((f.location === undefined || attachment !== undefined) && (f.line > 1 || f.column > 1 || endLine > f.line || endColumn > f.column)) {
-      const region: SarifRegion = { startLine: f.line, startColumn: f.column, endLine, endColumn };
-      // An attachment finding's excerpt is text of the attachment, not of the entry's line.
-      if (f.excerpt !== undefined && attachment === undefined) region.snippet = { text: f.excerpt };
-      location.physicalLocation.region = region;
-    }
     const result: SarifResult = {
       ruleId: f.rule,
       ruleIndex,
       level: level(f.severity),
-      message: { text: `${f.location !== undefined && attachment === undefined ? `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}: ` : ''}${f.fix ? `${f.message}. Fix: ${f.fix}` : f.message}` },
+      message: { text: `${inside ? `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}: ` : ''}${f.fix ? `${f.message}. Fix: ${f.fix}` : f.message}` },
       locations: [location],
     };
     if (f.fingerprint !== undefined) result.partialFingerprints = { 'sealpressValue/v1': f.fingerprint };
     if (f.suppressed) result.suppressions = [{ kind: 'external', status: 'accepted', justification: f.suppressed.justification, properties: { waiver: f.suppressed.waiver } }];
     return result;
   });
-  const driver: SarifLog['runs'][number]['tool']['driver'] = { name: 'sealpress-check', version: options.toolVersion, semanticVersion: options.toolVersion, rules };
-  if (options.informationUri !== undefined) driver.informationUri = options.informationUri;
+  const driver: SarifLog['runs'][number]['tool']['driver'] = { name: 'sealpress-check', version: options.toolVersion, semanticVersion: options.toolVersion, informationUri: options.informationUri, rules };
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',

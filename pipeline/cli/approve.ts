@@ -35,7 +35,7 @@ import { runGate } from '../gate/index.ts';
 import { APPROVALS_DIR, loadApprovalRecords } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan, PlanEntry } from '../plan/index.ts';
-import { chainProblem, isoInstant, revocationAt, signingTimeProblem, TrustError, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
+import { chainProblem, isoInstant, revocationAt, signingTimeProblem, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
 import { chinaDate } from '../util/dates.ts';
 import { assetDigests } from '../validate/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
@@ -63,8 +63,9 @@ Each signed record, and each refusal, is recorded in the audit log (sealpress
 audit --help).
 
 Exit codes: 0 signed, 1 refused (nothing signed, or you answered no), 2 usage or
-key error (unknown entry, wrong passphrase, key readable by others, no terminal
-to confirm on without --yes), 5 the signature or refusal could not be recorded
+key error (unknown entry, wrong passphrase, a key that is not its certificate's
+(KEY_CERT_MISMATCH), key readable by others, no terminal to confirm on without
+--yes), 5 the signature or refusal could not be recorded
 in the audit log.`;
 
 export const APPROVE_HELP = `Usage: sealpress approve <entry>... --key FILE [--cert FILE] [--passphrase-file FILE]
@@ -290,16 +291,8 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   const anchor = trustAnchor(values['trust-anchor']).trustAnchor;
   const review = values.json ? io.err : io.out;
 
-  let signer: LoadedSigner;
-  try {
-    signer = await loadSigner({ key: values.key, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' }, io);
-  } catch (error) {
-    if (error instanceof TrustError && error.code === 'KEY_CERT_MISMATCH') {
-      io.err(`sealpress ${command}: ${error.message} [KEY_CERT_MISMATCH]; nothing was signed`);
-      return EXIT.REFUSED;
-    }
-    throw error;
-  }
+  // A key that is not the certificate's (KEY_CERT_MISMATCH) stops here, before anything is signed: exit 2, as from every command.
+  const signer: LoadedSigner = await loadSigner({ key: values.key, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' }, io);
 
   const before = await gate(io, root, now, anchor);
   if (!before) return EXIT.CONFIG;

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import type { AuditEvent } from '../audit/index.ts';
 import { CHECK_RULES, toSarif } from '../check/index.ts';
-import { RULES } from '../diagnostics/index.ts';
+import { RULES, type Diagnostic } from '../diagnostics/index.ts';
 import { runGate } from '../gate/index.ts';
 import { summarise } from '../plan/index.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
-import { domainError, printDiagnostics, type Io } from './output.ts';
+import { printDiagnostics, reportError, type Io } from './output.ts';
 import { archiveMemory } from './release-common.ts';
-import { EXIT, TOOL_VERSION } from './exit.ts';
+import { EXIT, TOOL_INFORMATION_URI, TOOL_VERSION } from './exit.ts';
 import { recordAudit, unsignedActor } from './audit-hook.ts';
 
 export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP]
@@ -41,8 +41,8 @@ Every run is recorded in the audit log (sealpress audit --help): action gate,
 the sites judged and the count of entries per status.
 
 Exit codes: 0 nothing refused, 1 something refused, 2 usage or configuration
-error, or the archive's latest release does not verify (MEMORY_UNVERIFIED), 5
-the run could not be recorded in the audit log.`;
+error, 3 the archive's latest release cannot be read or does not verify
+(MEMORY_UNVERIFIED), 5 the run could not be recorded in the audit log.`;
 
 export async function check(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' }, archive: { type: 'string' } });
@@ -67,19 +67,18 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
   try {
     remembered = await archiveMemory(values.archive, root, anchor.trustAnchor);
   } catch (error) {
-    const known = domainError(error);
-    if (!known) throw error;
-    io.err(`sealpress check: ${known.message} [${known.code}]`);
-    if (known.fix) io.err(`  fix: ${known.fix}`);
-    return failed(EXIT.CONFIG, 'memory-unverified');
+    return failed(reportError(io, 'check', error), 'memory-unverified');
   }
   const { memory } = remembered;
   const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'], ...anchor, ...(memory ? { memory } : {}) });
   const memoryNote = memory
     ? `memory: release v${memory.version} (${memory.createdAt}) in ${remembered.dir}: ${memory.ledger ? `${memory.ledger.withdrawals.length} withdrawal(s) remembered, trust versions ${Object.entries(memory.ledger.trust).map(([d, v]) => `${d} v${v}`).join(', ')}` : 'made before releases kept a memory: it remembers nothing'}`
     : `memory: none (no release in ${remembered.dir}): a withdrawal whose record was deleted, or a trust document rolled back, cannot be known; give --archive DIR`;
+  // Code-review tools show every finding, of every entry, at its position; a configuration error too.
+  const sarif = (findings: readonly Diagnostic[]) => io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, informationUri: TOOL_INFORMATION_URI, rules: [...RULES, ...CHECK_RULES] }), null, 2));
   if (!result.ok) {
     if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: result.configDiagnostics }, null, 2));
+    else if (format === 'sarif') sarif(result.configDiagnostics);
     else {
       printDiagnostics(io, root, result.configDiagnostics);
       io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was judged.');
@@ -101,9 +100,7 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
   };
 
   if (format === 'sarif') {
-    // Code-review tools show every finding, of every entry, at its position.
-    const findings = [...plan.diagnostics, ...entries.flatMap((e) => e.findings)];
-    io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, rules: [...RULES, ...CHECK_RULES] }), null, 2));
+    sarif([...plan.diagnostics, ...entries.flatMap((e) => e.findings)]);
     return judged;
   }
   if (format === 'json') {

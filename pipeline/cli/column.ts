@@ -68,9 +68,8 @@ export async function column(args: string[], io: Io): Promise<number> {
     io.out(COLUMN_HELP);
     return EXIT.OK;
   }
-  const usage = (why: string) => {
-    io.err(`sealpress column: ${why}\n\n${COLUMN_HELP}`);
-    return EXIT.CONFIG;
+  const usage = (why: string): never => {
+    throw new SealpressError('USAGE', why);
   };
   if (positionals[0] !== 'request' || positionals.length > 1) return usage('the only subcommand is `request`');
   const actions = COLUMN_ACTIONS.filter((a) => values[a] !== undefined);

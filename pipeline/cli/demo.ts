@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SealpressError } from '../errors/index.ts';
 import { DEMO_MARKER, DEMO_MARKER_TEXT, keptDemoCa, readDemoMaterial, regenerateDemoTrust, renewDemo, writeDemoDocuments } from '../demo/index.ts';
 import { runGate } from '../gate/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
@@ -53,8 +54,7 @@ export async function demo(args: string[], io: Io): Promise<number> {
   const root = resolve(values.root ?? '.');
   const trustDir = join(root, TRUST_DIR);
   if (existsSync(trustDir) && !existsSync(join(trustDir, DEMO_MARKER))) {
-    io.err(`sealpress demo: ${TRUST_DIR}/ holds trust material that is not marked as demo material (${DEMO_MARKER}); refusing to overwrite it`);
-    return EXIT.CONFIG;
+    throw new SealpressError('CONFIG_INVALID', `${TRUST_DIR}/ holds trust material that is not marked as demo material (${DEMO_MARKER}); refusing to overwrite it`, { file: TRUST_DIR, fix: 'run sealpress demo only in a copy of the demo, never in a real site group' });
   }
   // Only into the demo: the documents go to the demo's own entries, never into a real group's content.
   if (values.documents) {
@@ -63,8 +63,7 @@ export async function demo(args: string[], io: Io): Promise<number> {
   }
   const bits = values.bits === undefined ? 3072 : Number(values.bits);
   if (!(Number.isInteger(bits) && bits >= 2048 && bits <= 8192)) {
-    io.err(`sealpress demo: --bits must be a whole number from 2048 to 8192, found "${values.bits}"`);
-    return EXIT.CONFIG;
+    throw new SealpressError('USAGE', `--bits must be a whole number from 2048 to 8192, found "${values.bits}"`);
   }
   io.err('generating throwaway keys and signing…');
   let result;

@@ -3,9 +3,8 @@
  * Each command parses its options, calls the library, prints, and returns an
  * exit code (see exit.ts).
  */
-import { SealpressError } from '../errors/index.ts';
 import { EXIT, TOOL_VERSION } from './exit.ts';
-import { domainError, processIo, type Io } from './output.ts';
+import { processIo, reportError, type Io } from './output.ts';
 
 type Run = (args: string[], io: Io) => Promise<number>;
 type Command = { load: () => Promise<Run>; summary: string };
@@ -46,7 +45,9 @@ Exit codes: 0 success, 1 something refused (check: an entry; approve, withdraw,
 keys, trust: nothing signed or the trust material would not verify; verify: the
 mirror does not match), 2 usage, configuration or key error, 3 the job failed (a
 build, or the archive or a mirror could not be read or written), 4 released but a
-mirror failed, 5 the audit log could not be appended to.`;
+mirror failed, 5 the audit log could not be appended to. An error names its code
+([KEY_CERT_MISMATCH]…); each code exits the same way from every command (the
+README's table of error codes).`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -67,23 +68,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     return await (await command.load())(rest, io);
   } catch (error) {
-    if (error instanceof SealpressError) {
-      io.err(`sealpress ${name}: ${error.message}${error.file ? ` (${error.file})` : ''}`);
-      if (error.code === 'USAGE') {
-        io.err(`Run \`sealpress ${name} --help\` for usage.`);
-        return EXIT.CONFIG;
-      }
-      return error.code === 'CONFIG_INVALID' || error.code === 'CONFIG_MISSING' ? EXIT.CONFIG : EXIT.BUILD;
-    }
-    // The library's own errors (release, mirror, audit, governance, keys) carry a stable code and a
-    // message that says what to do: print them, never a stack trace.
-    const domain = domainError(error);
-    if (domain) {
-      io.err(`sealpress ${name}: ${domain.message} [${domain.code}]${domain.file ? ` (${domain.file})` : ''}`);
-      if (domain.fix) io.err(`  fix: ${domain.fix}`);
-      return EXIT.BUILD;
-    }
-    throw error;
+    // Every library error carries a stable code, which decides the exit code; never a stack trace.
+    return reportError(io, name, error);
   }
 }
 

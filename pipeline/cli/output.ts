@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import { exitCodeFor, SealpressError, type ExitCode } from '../errors/index.ts';
 import type { Plan } from '../plan/index.ts';
 
 export interface Io {
@@ -46,14 +47,18 @@ export function printDiagnostics(io: Io, root: string, diagnostics: readonly Dia
 }
 
 /**
- * The library's own errors (release, mirror, audit, governance, keys) carry a
- * stable code and a message that says what to do; anything else is a bug and
- * keeps its stack trace.
+ * Print an error that stops a command, with its code, file, position and fix,
+ * and return the exit code the one table gives its code (pipeline/errors/codes.ts):
+ * the same failure exits the same way from every command. Anything that is not
+ * a SealpressError is a bug and is rethrown with its stack trace.
  */
-export function domainError(error: unknown): { message: string; code: string; file?: string; fix?: string } | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const { code, file, path, fix } = error as Error & { code?: unknown; file?: unknown; path?: unknown; fix?: unknown };
-  if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]+$/.test(code)) return undefined;
-  const where = typeof file === 'string' ? file : typeof path === 'string' ? path : undefined;
-  return { message: error.message, code, ...(where ? { file: where } : {}), ...(typeof fix === 'string' ? { fix } : {}) };
+export function reportError(io: Io, command: string, error: unknown): ExitCode {
+  if (!(error instanceof SealpressError)) throw error;
+  const at = error.position ? `:${error.position.line}:${error.position.column}` : '';
+  // A message that already names its code (a wrapped library error) does not repeat it.
+  const code = error.message.includes(`[${error.code}]`) ? '' : ` [${error.code}]`;
+  io.err(`sealpress ${command}: ${error.message}${code}${error.file !== undefined ? ` (${error.file}${at})` : ''}`);
+  if (error.fix !== undefined) io.err(`  fix: ${error.fix}`);
+  if (error.code === 'USAGE') io.err(`Run \`sealpress ${command} --help\` for usage.`);
+  return exitCodeFor(error.code);
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { startLivePreview } from '../build/index.ts';
+import { SealpressError } from '../errors/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
@@ -29,8 +30,7 @@ export async function preview(args: string[], io: Io): Promise<number> {
   const root = resolve(values.root ?? '.');
   const port = values.port === undefined ? 4321 : Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    io.err(`sealpress: --port must be a port number, found "${values.port}"`);
-    return EXIT.CONFIG;
+    throw new SealpressError('USAGE', `--port must be a port number, found "${values.port}"`);
   }
   const started = await startLivePreview({
     root,

@@ -8,8 +8,8 @@ import { summarise } from '../plan/index.ts';
 import { DEFAULT_EXPIRES_DAYS, publish as runPublish } from '../publish/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, printLeftOut, type Io } from './output.ts';
-import { archiveDir, auditSink, expiresIn, printMirrors, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { printDiagnostics, printLeftOut, reportError, type Io } from './output.ts';
+import { archiveDir, auditSink, expiresIn, printMirrors, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const PUBLISH_HELP = `Usage: sealpress publish [--mirror TARGET]... [--offsite TARGET]... [--archive DIR]
                         [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -101,7 +101,7 @@ export async function publish(args: string[], io: Io): Promise<number> {
       },
     });
   } catch (error) {
-    return audit.settle(publishFailure(io, 'publish', error));
+    return audit.settle(reportError(io, 'publish', error));
   }
   if (!result.ok) {
     printDiagnostics(io, root, result.diagnostics);

@@ -9,12 +9,11 @@ import { join, resolve } from 'node:path';
 import { DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY, DEMO_RENEWED_PATHS, demoRenewal, readDemoMaterial, renewDemo } from '../demo/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
-import { loadMemory, PublishError, type AuditSink, type MirrorOutcome } from '../publish/index.ts';
+import { loadMemory, type AuditSink, type MirrorOutcome } from '../publish/index.ts';
 import { ReleaseArchive, SeenVersions, type ReleaseMemory } from '../release/index.ts';
 import { commandAuditSink } from './audit-hook.ts';
 import { decryptKeyPem, inspectCertificate, keyMatches, normaliseFingerprint, TrustError, type Signer } from '../trust/index.ts';
-import { EXIT } from './exit.ts';
-import { domainError, type Io } from './output.ts';
+import type { Io } from './output.ts';
 import { keyStep, loadSigner, PASSPHRASE_ENV } from './passphrase.ts';
 
 export const ARCHIVE_ENV = 'SEALPRESS_ARCHIVE';
@@ -156,24 +155,6 @@ export function verifierAnchor(option: string | undefined, root: string): string
     if (inspected.ok) return inspected.cert.fingerprint;
   }
   throw new SealpressError('USAGE', `no trust anchor: give --trust-anchor FP (the group CA's SHA-256 fingerprint, from the group's published notice) or run in a checkout of the site group (${TRUST_DIR}/ca.pem)`);
-}
-
-/**
- * Library errors of the publication steps, printed with their code and fix:
- * a release that would not verify is a refusal (1), a missing archive or
- * trust file the caller's to fix (2), any other library error a failed job (3).
- */
-export function publishFailure(io: Io, command: string, error: unknown): number {
-  const known = domainError(error);
-  if (!known) throw error;
-  io.err(`sealpress ${command}: ${known.message} [${known.code}]${known.file ? ` (${known.file})` : ''}`);
-  if (known.fix) io.err(`  fix: ${known.fix}`);
-  if (error instanceof PublishError) {
-    if (error.code === 'RELEASE_REFUSED' || error.code === 'TRUST_ROLLBACK') return EXIT.REFUSED;
-    // The archive's latest release does not verify: the gate's memory is unknown (fail closed).
-    return error.code === 'MEMORY_UNVERIFIED' ? EXIT.BUILD : EXIT.CONFIG;
-  }
-  return EXIT.BUILD;
 }
 
 /** One line per mirror of a publish or rollback. */

@@ -9,9 +9,9 @@ import { DEFAULT_EXPIRES_DAYS, readTrustBytes, rollback as runRollback } from '.
 import { ReleaseArchive } from '../release/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, type Io } from './output.ts';
+import { printDiagnostics, reportError, type Io } from './output.ts';
 import { runGate } from '../gate/index.ts';
-import { archiveDir, archiveMemory, auditSink, expiresIn, printMirrors, publishFailure, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { archiveDir, archiveMemory, auditSink, expiresIn, printMirrors, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const ROLLBACK_HELP = `Usage: sealpress rollback --to VERSION [--mirror TARGET]... [--archive DIR]
                          [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -41,8 +41,9 @@ ${SIGNER_HELP}
   --now ISO              the run's clock (default: now)
 
 Exit codes: 0 published and every mirror verified, 1 the old or the new
-release does not verify (nothing published), 2 usage, key or archive error,
-4 published, but a mirror failed, 5 done, but a step could not be recorded in
+release does not verify (nothing published), 2 usage or key error, 3 the
+archive cannot be read or does not hold that release (ARCHIVE_MISSING), 4
+published, but a mirror failed, 5 done, but a step could not be recorded in
 the audit log.`;
 
 export async function rollback(args: string[], io: Io): Promise<number> {
@@ -74,7 +75,7 @@ export async function rollback(args: string[], io: Io): Promise<number> {
   try {
     memory = (await archiveMemory(values.archive, root, anchor)).memory;
   } catch (error) {
-    return audit.settle(publishFailure(io, 'rollback', error));
+    return audit.settle(reportError(io, 'rollback', error));
   }
   const gate = await runGate({ root, now, ...trustAnchor(values['trust-anchor']), ...(memory ? { memory } : {}) });
   if (!gate.ok) {
@@ -98,7 +99,7 @@ export async function rollback(args: string[], io: Io): Promise<number> {
       audit,
     });
   } catch (error) {
-    return audit.settle(publishFailure(io, 'rollback', error));
+    return audit.settle(reportError(io, 'rollback', error));
   }
   if (values.json) io.out(JSON.stringify(summary, null, 2));
   else {

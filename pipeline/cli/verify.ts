@@ -12,8 +12,8 @@ import { verifyTrust } from '../trust/index.ts';
 import { ReleaseArchive } from '../release/index.ts';
 import { clock, parse } from './args.ts';
 import { EXIT } from './exit.ts';
-import { domainError, type Io } from './output.ts';
-import { archiveDir, auditSink, publishFailure, verifierAnchor, verifierMemory } from './release-common.ts';
+import { reportError, type Io } from './output.ts';
+import { archiveDir, auditSink, verifierAnchor, verifierMemory } from './release-common.ts';
 
 export const VERIFY_HELP = `Usage: sealpress verify TARGET [--site CODE] [--restore] [--archive DIR] [--state FILE]
                        [--trust-anchor FP] [--json] [--audit-log FILE] [--root DIR] [--now ISO]
@@ -107,8 +107,8 @@ export async function runVerify(run: VerifyRun, io: Io): Promise<({ report: Veri
       ...(run.restore ? { restoreFrom: new ReleaseArchive(archiveDir(values.archive, root)) } : {}),
     });
   } catch (error) {
-    const code = publishFailure(io, 'verify', error);
-    await audit?.record({ action: 'verify', outcome: 'failed', details: { mirror: target, restore: run.restore, error: domainError(error)?.code ?? 'ERROR' } });
+    const code = reportError(io, 'verify', error);
+    await audit?.record({ action: 'verify', outcome: 'failed', details: { mirror: target, restore: run.restore, error: (error as SealpressError).code } });
     return { code, settle };
   }
   if (audit) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { SealpressError } from '../errors/index.ts';
 import { draftWaiver, signWaiver, type CheckFinding } from '../check/index.ts';
 import { runGate } from '../gate/index.ts';
 import { WAIVERS_DIR } from '../load/index.ts';
@@ -54,8 +55,7 @@ export async function waive(args: string[], io: Io): Promise<number> {
   const [path] = positionals;
   const line = Number(values.line);
   if (!path || positionals.length > 1 || !values.rule || !Number.isInteger(line) || !values.justification || !values.key) {
-    io.err(`sealpress waive: give one entry, --rule, --line, --justification and --key\n\n${WAIVE_HELP}`);
-    return EXIT.CONFIG;
+    throw new SealpressError('USAGE', 'give one entry, --rule, --line, --justification and --key');
   }
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);

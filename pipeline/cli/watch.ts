@@ -28,8 +28,9 @@ Options:
   (and the options of \`sealpress verify\`)
 
 Exit codes: 0 stopped after --count checks with the mirror matching at the
-last check, 1 it did not match at the last check, 2 usage error, 5 a check or
-restore could not be recorded in the audit log.`;
+last check, 1 it did not match at the last check, 2 usage error, 3 the archive
+or the mirror could not be read at the last check, 5 a check or restore could
+not be recorded in the audit log.`;
 
 export async function watch(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...VERIFY_OPTIONS, interval: { type: 'string' }, count: { type: 'string' }, 'no-restore': { type: 'boolean' } });
@@ -46,22 +47,23 @@ export async function watch(args: string[], io: Io): Promise<number> {
   const root = resolve(values.root ?? '.');
   const target = isUrl(positionals[0]!) ? positionals[0]! : resolve(positionals[0]!);
   const restore = !values['no-restore'] && !isUrl(target);
-  let ok = false;
+  // The exit code of the last round: a mismatch (1), or the table's for the error that stopped the round.
+  let last: number = EXIT.REFUSED;
   let unrecorded = false;
   for (let round = 1; round <= count; round++) {
     // A failed round (an unreadable archive, a refused restore) is printed and recorded; watching goes on.
     const outcome = await runVerify({ target, root, now: new Date(), values, restore }, io);
     if (outcome.settle(EXIT.OK) === EXIT.AUDIT) unrecorded = true;
     if ('code' in outcome) {
-      ok = false;
+      last = outcome.code;
       if (round < count) await sleep(interval * 1000);
       continue;
     }
     const { report } = outcome;
-    ok = report.ok;
+    last = report.ok ? EXIT.OK : EXIT.REFUSED;
     if (!report.ok || report.restored || values.json) printReport(io, report, values.json === true);
     else io.err(`${new Date().toISOString()} OK ${target}: release v${report.version}`);
     if (round < count) await sleep(interval * 1000);
   }
-  return unrecorded ? EXIT.AUDIT : ok ? EXIT.OK : EXIT.REFUSED;
+  return unrecorded ? EXIT.AUDIT : last;
 }

@@ -6,7 +6,24 @@ import type { RuleId } from './rules.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
-export interface Diagnostic {
+/** A place in a text file: 1-based line and column, in UTF-16 code units. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * Where a diagnostic, a check finding or an error is: the one position shape
+ * of them all. A span also has its end, just after its last character
+ * (exclusive, as SARIF's endColumn); make one with span(), whose end is never
+ * before its start.
+ */
+export interface Span extends Position {
+  endLine?: number;
+  endColumn?: number;
+}
+
+export interface Diagnostic extends Span {
   /** Stable rule id, e.g. `frontmatter-invalid`. Tests and waivers key on it. */
   rule: string;
   severity: Severity;
@@ -30,9 +47,23 @@ export interface Diagnostic {
   suppressed?: { waiver: string; justification: string };
 }
 
-export interface Position {
-  line: number;
-  column: number;
+/** A line or column as given, or 1 when it is not a whole number from 1 (a position is never 0, negative or fractional). */
+function ordinal(n: number): number {
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+/**
+ * The span from `start` to `end` (default: the point `start`), with every
+ * number a whole number from 1 and the end never before the start: an end
+ * that would be is moved to the start, so a region is never inverted.
+ */
+export function span(start: Position, end: Position = start): Required<Span> {
+  const line = ordinal(start.line);
+  const column = ordinal(start.column);
+  const endLine = ordinal(end.line);
+  const endColumn = ordinal(end.column);
+  const before = endLine < line || (endLine === line && endColumn < column);
+  return before ? { line, column, endLine: line, endColumn: column } : { line, column, endLine, endColumn };
 }
 
 /** Make a finding; `rule` must be in the catalogue (rules.ts), which the type enforces. */

@@ -1,3 +1,5 @@
+import { SealpressError } from '../errors/index.ts';
+
 /**
  * Errors of site-group governance that stop a computation (a date the working
  * calendar does not cover, a malformed date, a request that cannot be signed).
@@ -13,15 +15,13 @@ export type GovernErrorCode =
   /** A column change request to sign breaks its schema; the problems are listed. */
   | 'REQUEST_INVALID';
 
-export class GovernError extends Error {
-  readonly code: GovernErrorCode;
+export class GovernError extends SealpressError<GovernErrorCode> {
   /** CALENDAR_OUT_OF_RANGE: the year whose holiday arrangement is missing (or whose file under sites/calendar/ is invalid). */
   readonly year?: number;
 
   constructor(code: GovernErrorCode, message: string, options: { cause?: unknown; year?: number } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'GovernError';
-    this.code = code;
     if (options.year !== undefined) this.year = options.year;
   }
 }

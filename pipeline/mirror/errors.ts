@@ -1,3 +1,5 @@
+import { SealpressError } from '../errors/index.ts';
+
 /**
  * Errors of the mirror library (deploying, inspecting, restoring). Inspection
  * reports what differs as data (modified, missing, extra); it throws only when
@@ -29,15 +31,10 @@ export type MirrorErrorCode =
   /** The mirror's metadata (signed manifest, trust files) cannot be fetched, or is larger than allowed. */
   | 'META_UNAVAILABLE';
 
-export class MirrorError extends Error {
-  readonly code: MirrorErrorCode;
-  /** The file, folder or URL the error is about, when there is one. */
-  readonly file: string | undefined;
-
+export class MirrorError extends SealpressError<MirrorErrorCode> {
+  /** `file`: the file, folder or URL the error is about, when there is one. */
   constructor(code: MirrorErrorCode, message: string, options: { cause?: unknown; file?: string } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = 'MirrorError';
-    this.code = code;
-    this.file = options.file;
   }
 }

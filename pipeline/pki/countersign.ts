@@ -207,7 +207,7 @@ export async function countersign(preview: CountersignPreview, passphrases: Pass
   try {
     signedBytes = addSignature(preview.bytes, admin.signer);
   } catch (error) {
-    if (error instanceof TrustError && error.code === 'SIGNATURE_DUPLICATE') return { refused: `sealpress: ${describeCert(admin.cert)} has already signed ${preview.shownPath}` };
+    if (error instanceof TrustError && error.code === 'SIGNATURE_DUPLICATE') return { refused: `sealpress: ${describeCert(admin.cert)} has already signed ${preview.shownPath} [${error.code}]` };
     throw error;
   }
   const reparsed = parseEnvelope(signedBytes);

@@ -77,11 +77,8 @@ export function writeNewKeys(root: string, dir: string, keysToWrite: readonly Ne
 }
 
 export function writeKeyFile(path: string, key: KeyObject, passphrase: string, root: string): void {
-  try {
-    writeEncryptedKey(path, key, passphrase, { repoRoot: root });
-  } catch (error) {
-    throw new SealpressError('CONFIG_INVALID', `${(error as Error).message}${'code' in (error as object) ? ` [${String((error as { code: unknown }).code)}]` : ''}`, { cause: error });
-  }
+  // A key that cannot be written (KEY_EXISTS, KEY_PATH_FORBIDDEN, KEY_IO…) is the user's to fix: its code gives exit 2.
+  writeEncryptedKey(path, key, passphrase, { repoRoot: root });
 }
 
 function storeCertificates(root: string, certs: readonly { id: string; certPem: string; fingerprint: string }[]): void {

@@ -1,3 +1,5 @@
+import { SealpressError } from '../errors/index.ts';
+
 /** Errors that stop a publication run; each has a stable code (tests assert the code) and says what to do. */
 export type PublishErrorCode =
   | 'TRUST_UNREADABLE'
@@ -8,16 +10,9 @@ export type PublishErrorCode =
   /** The archive's latest release cannot be read or verified, so the gate's memory is unknown. */
   | 'MEMORY_UNVERIFIED';
 
-export class PublishError extends Error {
-  readonly code: PublishErrorCode;
-  readonly file: string | undefined;
-  readonly fix: string | undefined;
-
+export class PublishError extends SealpressError<PublishErrorCode> {
   constructor(code: PublishErrorCode, message: string, options: { cause?: unknown; file?: string; fix?: string } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = 'PublishError';
-    this.code = code;
-    this.file = options.file;
-    this.fix = options.fix;
   }
 }

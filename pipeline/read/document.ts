@@ -9,6 +9,7 @@
  * the checks refuse the file with it (Trust model 1 and 12: what cannot be
  * read is refused, never waved through).
  */
+import { SealpressError } from '../errors/index.ts';
 
 /** A piece of text and where it is inside the file. */
 export interface TextPiece {
@@ -107,14 +108,15 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
 };
 
 /** The one refusal a reader gives for a file it cannot read to its end. */
-export class UnreadableError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-    readonly where?: string,
-  ) {
-    super(message);
+export class UnreadableError extends SealpressError<'ATTACHMENT_UNREADABLE'> {
+  declare readonly fix: string;
+  /** The place inside the file (a part, a page, an embedded file) that cannot be read. */
+  readonly where: string | undefined;
+
+  constructor(message: string, fix: string, where?: string) {
+    super('ATTACHMENT_UNREADABLE', message, { fix });
     this.name = 'UnreadableError';
+    this.where = where;
   }
 }
 

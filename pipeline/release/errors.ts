@@ -1,3 +1,5 @@
+import { SealpressError } from '../errors/index.ts';
+
 /**
  * Errors of the release library's I/O edges (collecting a tree, the archive,
  * the verifier's memory). Verification itself never throws for what it reads:
@@ -29,15 +31,10 @@ export type ReleaseErrorCode =
   /** Recording a version lower than one already seen. */
   | 'SEEN_VERSION_LOWER';
 
-export class ReleaseError extends Error {
-  readonly code: ReleaseErrorCode;
-  /** The file or folder the error is about, when there is one. */
-  readonly path: string | undefined;
-
+export class ReleaseError extends SealpressError<ReleaseErrorCode> {
+  /** `path`: the file or folder the error is about (the base's `file`). */
   constructor(code: ReleaseErrorCode, message: string, options: { cause?: unknown; path?: string } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, { ...(options.cause === undefined ? {} : { cause: options.cause }), ...(options.path === undefined ? {} : { file: options.path }) });
     this.name = 'ReleaseError';
-    this.code = code;
-    this.path = options.path;
   }
 }

@@ -1,3 +1,5 @@
+import { SealpressError } from '../errors/index.ts';
+
 /**
  * Errors of the key-management library (issuing, signing, storing keys). These
  * are thrown at the edges, to the CLI that wraps the library; verification never
@@ -37,12 +39,9 @@ export type TrustErrorCode =
   /** An approval record would exceed the size the gate accepts; split the batch. */
   | 'RECORD_TOO_LARGE';
 
-export class TrustError extends Error {
-  readonly code: TrustErrorCode;
-
+export class TrustError extends SealpressError<TrustErrorCode> {
   constructor(code: TrustErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = 'TrustError';
-    this.code = code;
   }
 }

@@ -5,7 +5,7 @@
  * beforehand and are passed in.
  */
 import { posix } from 'node:path';
-import { diagnostic, type Diagnostic, type Position } from '../diagnostics/index.ts';
+import { diagnostic, span, type Diagnostic, type Position } from '../diagnostics/index.ts';
 import type { AssetRead } from '../load/index.ts';
 import type { Asset, FrontMatter, SiteGroup } from '../model/index.ts';
 import { epoch } from '../util/dates.ts';
@@ -149,10 +149,11 @@ export function validateEntry(
     }
     // What the content checks found in the file itself, held against the entry that publishes it.
     // The place inside the file is said once, as the writer finds it (`名单.xlsx › Sheet2（隐藏） › C14`,
-    // `名单.csv › 第2行`), in the message and as `location` alike (text, JSON and SARIF agree).
+    // `名单.csv › 第2行`), in the message and as `location` alike (text, JSON and SARIF agree); its
+    // position is the entry's reference to the attachment (a point).
     for (const f of read.findings ?? []) {
       const place = placeInFile(f);
-      const moved: Diagnostic = { ...f, file: path, attachment: read.path, line: ref.at.line, column: ref.at.column, message: `${ref.src}${place !== undefined ? ` › ${place}` : ''}: ${f.message}` };
+      const moved: Diagnostic = { ...f, file: path, attachment: read.path, ...span(ref.at), message: `${ref.src}${place !== undefined ? ` › ${place}` : ''}: ${f.message}` };
       if (place !== undefined) moved.location = place;
       else delete moved.location;
       findings.push(moved);

@@ -4,6 +4,7 @@
  * URL. Pure: no Astro, no I/O.
  */
 import type { ColumnType } from '../../pipeline/model/site-group.ts';
+import { SealpressError } from '../../pipeline/errors/index.ts';
 import type { SiteData } from '../loader/bundle-schema.ts';
 
 /** Column lists show 20 entries a page. */
@@ -43,8 +44,11 @@ export type Route =
   | { kind: 'list'; path: string; columnId: string; page: number; pageCount: number }
   | { kind: 'article'; path: string; entryId: string };
 
-export class RoutePlanError extends Error {
-  override name = 'RoutePlanError';
+export class RoutePlanError extends SealpressError<'ROUTE_COLLISION'> {
+  constructor(message: string) {
+    super('ROUTE_COLLISION', message, { fix: 'rename the slug or column so that every page has its own URL' });
+    this.name = 'RoutePlanError';
+  }
 }
 
 /**

@@ -398,13 +398,13 @@ describe('clean documents pass without errors', () => {
 });
 
 describe('the place inside the file reaches every output', () => {
-  test('SARIF: a logical location and the place in the message, no region of lines the file does not have', async () => {
+  test('SARIF: a logical location and the place in the message; the region is the start of the file, not lines it does not have', async () => {
     const f = await check('名单.xlsx', xlsx({ sheets: [{ name: 'Sheet2', state: 'hidden', cells: { C14: id } }] }));
-    const sarif = toSarif(f, { toolVersion: '0.0.0', rules: CHECK_RULES });
+    const sarif = toSarif(f, { toolVersion: '0.0.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: CHECK_RULES });
     const result = sarif.runs[0]!.results[0]!;
     expect(result.ruleId).toBe('personal-id');
     expect(result.locations[0]!.logicalLocations).toEqual([{ fullyQualifiedName: '名单.xlsx › Sheet2（隐藏） › C14', kind: 'member' }]);
-    expect(result.locations[0]!.physicalLocation.region).toBeUndefined();
+    expect(result.locations[0]!.physicalLocation.region).toEqual({ startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 });
     expect(result.message.text).toMatch(/^名单\.xlsx › Sheet2（隐藏） › C14: /);
     expect(JSON.stringify(sarif)).not.toContain(id);
   });

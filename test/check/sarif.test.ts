@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { RULES, span } from '../../pipeline/diagnostics/index.ts';
 import { applyWaivers, checkEntry, CHECK_RULES, pathToUri, scanAttachment, sha256Hex, toSarif, type CheckFinding } from '../../pipeline/check/index.ts';
 import { loadDemoConfig } from './helpers.ts';
 
@@ -108,7 +110,7 @@ describe('SARIF 2.1.0 output', () => {
       ['personal-mobile', 'error', 6],
       ['personal-email', 'error', 6],
       ['image-hotlink', 'error', 8],
-      ['attachment-unscannable', 'error', undefined],
+      ['attachment-unscannable', 'error', 1],
     ]);
     const mobile = run.results[1]!;
     expect(mobile.locations[0]!.physicalLocation).toEqual({
@@ -127,19 +129,66 @@ describe('SARIF 2.1.0 output', () => {
 
 describe('SARIF for the whole gate', () => {
   test('gate diagnostics (no end, no fingerprint) and check findings share one log', async () => {
-    const { RULES } = await import('../../pipeline/diagnostics/index.ts');
     const log = toSarif(
       [
         { rule: 'frontmatter-invalid', severity: 'error', file: 'content/19900000000/tzgg/a.md', line: 3, column: 8, message: '`date` must be a date', fix: 'write it as date: 2026-10-12' },
         { rule: 'approval-pending', severity: 'info', file: 'content/19900000000/tzgg/a.md', line: 1, column: 1, message: 'awaits approval' },
         ...findings,
       ],
-      { toolVersion: '0.1.0', rules: [...RULES, ...CHECK_RULES] },
+      { toolVersion: '0.1.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: [...RULES, ...CHECK_RULES] },
     );
     expect(sarifProblems(log)).toEqual([]);
     const [invalid, pending] = log.runs[0]!.results;
     expect(invalid!.locations[0]!.physicalLocation.region).toEqual({ startLine: 3, startColumn: 8, endLine: 3, endColumn: 8 });
     expect(pending!.level).toBe('note');
-    expect(pending!.locations[0]!.physicalLocation.region).toBeUndefined();
+    // About the whole file: the point at its start (a region, as SARIF2017 asks).
+    expect(pending!.locations[0]!.physicalLocation.region).toEqual({ startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 });
+  });
+});
+
+describe('positions: right once, for every finding', () => {
+  // Any number a position could carry by mistake: 0, negative, fractional, huge, not a number.
+  const number = fc.oneof(fc.integer({ min: -3, max: 40 }), fc.integer({ min: 1, max: 2 ** 31 }), fc.constantFrom(0.5, Number.NaN, Infinity));
+  const finding = fc.record(
+    {
+      rule: fc.constantFrom('frontmatter-invalid', 'approval-pending', 'personal-mobile', 'attachment-hidden', 'config-invalid'),
+      severity: fc.constantFrom('error' as const, 'warning' as const, 'info' as const),
+      file: fc.constantFrom('content/19900000000/tzgg/a.md', 'sites/19901000000/site.yaml', 'content/19900000000/tzgg/x/名单.xlsx'),
+      line: number,
+      column: number,
+      endLine: number,
+      endColumn: number,
+      location: fc.constantFrom('Sheet2（隐藏） › C14', '第12段'),
+      attachment: fc.constant('content/19900000000/tzgg/x/名单.xlsx'),
+      excerpt: fc.constant('联系人手机 138****5678'),
+      message: fc.constant('a finding'),
+    },
+    { requiredKeys: ['rule', 'severity', 'file', 'line', 'column', 'message'] },
+  );
+
+  test('every result has a region: startLine ≥ 1, columns ≥ 1, the end never before the start', () => {
+    fc.assert(
+      fc.property(fc.array(finding, { maxLength: 8 }), (findings) => {
+        const log = toSarif(findings, { toolVersion: '0.1.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: [...RULES, ...CHECK_RULES] });
+        for (const r of log.runs[0]!.results) {
+          const g = r.locations[0]!.physicalLocation.region;
+          for (const n of [g.startLine, g.startColumn, g.endLine, g.endColumn]) expect(Number.isInteger(n) && n >= 1, JSON.stringify(g)).toBe(true);
+          expect(g.endLine).toBeGreaterThanOrEqual(g.startLine);
+          if (g.endLine === g.startLine) expect(g.endColumn).toBeGreaterThanOrEqual(g.startColumn);
+        }
+        expect(sarifProblems(log)).toEqual([]);
+      }),
+    );
+  });
+
+  test('a span that is already right is kept as it is; one whose end is before its start becomes the point at its start', () => {
+    const ordinal = fc.integer({ min: 1, max: 10_000 });
+    fc.assert(
+      fc.property(ordinal, ordinal, ordinal, ordinal, (a, b, c, d) => {
+        const [start, end] = [{ line: a, column: b }, { line: c, column: d }].sort((x, y) => x.line - y.line || x.column - y.column) as [{ line: number; column: number }, { line: number; column: number }];
+        expect(span(start, end)).toEqual({ line: start.line, column: start.column, endLine: end.line, endColumn: end.column });
+        if (end.line !== start.line || end.column !== start.column) expect(span(end, start)).toEqual({ line: end.line, column: end.column, endLine: end.line, endColumn: end.column });
+      }),
+    );
   });
 });

@@ -242,10 +242,10 @@ describe('refusals: exit 1 or 2, nothing signed', () => {
     }
   });
 
-  test('a key that is not the certificate\'s → exit 1', async () => {
+  test('a key that is not the certificate\'s → exit 2, as from publish', async () => {
     const before = records();
     const r = await run(['approve', B, '--key', key('ap-bgs'), '--cert', join(keyDir, 'office-1.cert.pem'), '--yes', ...inRepo(at(3))]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/KEY_CERT_MISMATCH/);
     expect(records()).toEqual(before);
   });

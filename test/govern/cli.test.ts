@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { column } from '../../pipeline/cli/column.ts';
+import { main } from '../../pipeline/cli/main.ts';
 import type { Io } from '../../pipeline/cli/output.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
 import { columnChangePath } from '../../pipeline/govern/index.ts';
@@ -26,7 +26,8 @@ async function run(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };
-  const code = await column(args, io);
+  // Through main(), as the command line runs it: a usage error is thrown and main() turns it into exit 2.
+  const code = await main(['column', ...args], io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -163,7 +163,7 @@ describe('deleted withdrawal: the signed release remembers it', () => {
     expect(statusOf(after.out, X)).toBe('withdrawn');
   }, 120_000);
 
-  test('an archive whose latest release does not verify is refused (fail closed): check exits 2, publish 3, nothing published', async () => {
+  test('an archive whose latest release does not verify is refused (fail closed): check and publish both exit 3, nothing published', async () => {
     const copy = mkdtempSync(join(tmpdir(), 'sealpress-bad-archive-'));
     try {
       cpSync(archive, copy, { recursive: true });
@@ -174,7 +174,7 @@ describe('deleted withdrawal: the signed release remembers it', () => {
       chmodSync(latest, 0o644);
       writeFileSync(latest, JSON.stringify({ ...env, payload: Buffer.from(JSON.stringify(payload)).toString('base64') }));
       const c = await check(10, copy);
-      expect(c.code).toBe(2);
+      expect(c.code).toBe(3);
       expect(c.err).toContain('MEMORY_UNVERIFIED');
       const before = readlinkSync(mirror);
       const p = await runCli(['publish', '--root', repo.root, '--now', now(10), '--archive', copy, '--mirror', mirror], releaseEnv());

@@ -311,7 +311,7 @@ describe('SeenVersions', () => {
     try {
       const file = join(t.dir, 'seen.json');
       const seen = new SeenVersions(file);
-      expect(() => seen.last('k')).toThrow(expect.objectContaining({ code: 'SEEN_STATE_CORRUPT', path: file }));
+      expect(() => seen.last('k')).toThrow(expect.objectContaining({ code: 'SEEN_STATE_CORRUPT', file }));
       expect(() => seen.record('k', 1)).toThrow(expect.objectContaining({ code: 'SEEN_STATE_CORRUPT' }));
       expect(readFileSync(file, 'utf8')).toBe(content);
     } finally {
