@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
-import type { AuditEvent } from '../audit/index.ts';
+import { unsignedActor, type AuditEvent } from '../audit/index.ts';
 import { CHECK_RULES, toSarif } from '../check/index.ts';
 import { RULES } from '../diagnostics/index.ts';
 import { runGate } from '../gate/index.ts';
 import { summarise } from '../plan/index.ts';
+import { archiveMemory } from '../publish/index.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
 import { domainError, printDiagnostics, type Io } from './output.ts';
-import { archiveMemory } from './release-common.ts';
 import { EXIT, TOOL_VERSION } from './exit.ts';
-import { recordAudit, unsignedActor } from './audit-hook.ts';
+import { recordAudit } from './audit-hook.ts';
 
 export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP]
                       [--archive DIR] [--root DIR] [--now ISO]
@@ -61,11 +61,11 @@ type Judged = { exit: number; event: AuditEvent };
 
 /** The gate run and its report; returns the exit code and what the audit log records of it. */
 async function judge(io: Io, root: string, values: CheckValues, format: 'text' | 'json' | 'sarif'): Promise<Judged> {
-  const failed = (exit: number, reason: string): Judged => ({ exit, event: { action: 'gate', ...unsignedActor(), outcome: 'failed', details: { command: 'check', reason } } });
+  const failed = (exit: number, reason: string): Judged => ({ exit, event: { action: 'gate', ...unsignedActor(process.env), outcome: 'failed', details: { command: 'check', reason } } });
   const anchor = trustAnchor(values['trust-anchor']);
   let remembered: Awaited<ReturnType<typeof archiveMemory>>;
   try {
-    remembered = await archiveMemory(values.archive, root, anchor.trustAnchor);
+    remembered = await archiveMemory(values.archive, root, anchor.trustAnchor, process.env);
   } catch (error) {
     const known = domainError(error);
     if (!known) throw error;
@@ -97,7 +97,7 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
   const exit = refused ? EXIT.REFUSED : EXIT.OK;
   const judged: Judged = {
     exit,
-    event: { action: 'gate', ...unsignedActor(), sites: values.site === undefined ? [...group.sites.keys()] : [values.site], outcome: refused ? 'refused' : 'ok', details: { command: 'check', entries: entries.length, ...counts } },
+    event: { action: 'gate', ...unsignedActor(process.env), sites: values.site === undefined ? [...group.sites.keys()] : [values.site], outcome: refused ? 'refused' : 'ok', details: { command: 'check', entries: entries.length, ...counts } },
   };
 
   if (format === 'sarif') {
