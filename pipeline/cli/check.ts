@@ -2,8 +2,7 @@ import { resolve } from 'node:path';
 import { unsignedActor, type AuditEvent } from '../audit/index.ts';
 import { CHECK_RULES, toSarif } from '../check/index.ts';
 import { RULES } from '../diagnostics/index.ts';
-import { runGate } from '../gate/index.ts';
-import { summarise } from '../plan/index.ts';
+import { gateVerdict, memoryNote, runGate, verdictJson } from '../gate/index.ts';
 import { archiveMemory } from '../publish/index.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
 import { domainError, printDiagnostics, type Io } from './output.ts';
@@ -75,9 +74,6 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
   }
   const { memory } = remembered;
   const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'], ...anchor, ...(memory ? { memory } : {}) });
-  const memoryNote = memory
-    ? `memory: release v${memory.version} (${memory.createdAt}) in ${remembered.dir}: ${memory.ledger ? `${memory.ledger.withdrawals.length} withdrawal(s) remembered, trust versions ${Object.entries(memory.ledger.trust).map(([d, v]) => `${d} v${v}`).join(', ')}` : 'made before releases kept a memory: it remembers nothing'}`
-    : `memory: none (no release in ${remembered.dir}): a withdrawal whose record was deleted, or a trust document rolled back, cannot be known; give --archive DIR`;
   if (!result.ok) {
     if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: result.configDiagnostics }, null, 2));
     else {
@@ -91,13 +87,11 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
     io.err(`sealpress: --site ${values.site} is not a site of the group (${[...group.sites.keys()].join(', ')})`);
     return failed(EXIT.CONFIG, 'unknown-site');
   }
-  const entries = values.site === undefined ? plan.entries : plan.entries.filter((e) => e.site === values.site);
-  const refused = entries.some((e) => e.status === 'refused') || plan.diagnostics.some((d) => d.severity === 'error');
-  const counts = summarise({ ...plan, entries });
-  const exit = refused ? EXIT.REFUSED : EXIT.OK;
+  const verdict = gateVerdict(plan, group, values.site);
+  const { entries, counts } = verdict;
   const judged: Judged = {
-    exit,
-    event: { action: 'gate', ...unsignedActor(process.env), sites: values.site === undefined ? [...group.sites.keys()] : [values.site], outcome: refused ? 'refused' : 'ok', details: { command: 'check', entries: entries.length, ...counts } },
+    exit: verdict.refused ? EXIT.REFUSED : EXIT.OK,
+    event: { action: 'gate', ...unsignedActor(process.env), sites: verdict.sites, outcome: verdict.refused ? 'refused' : 'ok', details: { command: 'check', entries: entries.length, ...counts } },
   };
 
   if (format === 'sarif') {
@@ -107,36 +101,7 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
     return judged;
   }
   if (format === 'json') {
-    io.out(
-      JSON.stringify(
-        {
-          now: plan.now,
-          approvals: plan.approvals,
-          memory: { archive: remembered.dir, release: memory?.version ?? null, withdrawals: memory?.ledger?.withdrawals.length ?? 0 },
-          summary: counts,
-          entries: entries.map((e) => ({
-            path: e.path,
-            site: e.site,
-            column: e.column,
-            status: e.status,
-            findings: e.findings.map((f) => ({
-              rule: f.rule,
-              severity: f.severity,
-              message: f.message,
-              line: f.line,
-              column: f.column,
-              // A finding inside an attachment: which file, and where in it (a sheet and cell, a page, a paragraph, a property).
-              ...(f.attachment !== undefined ? { attachment: f.attachment } : {}),
-              ...(f.location !== undefined ? { location: f.location } : {}),
-              ...(f.fix ? { fix: f.fix } : {}),
-            })),
-          })),
-          diagnostics: plan.diagnostics,
-        },
-        null,
-        2,
-      ),
-    );
+    io.out(JSON.stringify(verdictJson(plan, verdict, memory, remembered.dir), null, 2));
     return judged;
   }
 
@@ -150,6 +115,6 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
   io.out('');
   io.out(`${entries.length} entries: ${counts.publishable} publishable, ${counts.pending} pending, ${counts.refused} refused, ${counts.unpublished} unpublished, ${counts.withdrawn} withdrawn`);
   io.out(`${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`);
-  io.out(memoryNote);
+  io.out(memoryNote(memory, remembered.dir));
   return judged;
 }
