@@ -1,7 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { DEMO_MARKER, DEMO_MARKER_TEXT, keptDemoCa, readDemoMaterial, regenerateDemoTrust, renewDemo, writeDemoDocuments } from '../demo/index.ts';
-import { runGate } from '../gate/index.ts';
+import { resolve } from 'node:path';
+import { DEMO_MARKER, holdsRealTrust, regenerateDemo, renewDemo, writeDemoDocuments } from '../demo/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
 import { clock, parse } from './args.ts';
 import { EXIT } from './exit.ts';
@@ -51,8 +49,7 @@ export async function demo(args: string[], io: Io): Promise<number> {
     return EXIT.OK;
   }
   const root = resolve(values.root ?? '.');
-  const trustDir = join(root, TRUST_DIR);
-  if (existsSync(trustDir) && !existsSync(join(trustDir, DEMO_MARKER))) {
+  if (holdsRealTrust(root)) {
     io.err(`sealpress demo: ${TRUST_DIR}/ holds trust material that is not marked as demo material (${DEMO_MARKER}); refusing to overwrite it`);
     return EXIT.CONFIG;
   }
@@ -71,21 +68,16 @@ export async function demo(args: string[], io: Io): Promise<number> {
   if (values.renew) {
     result = await renewDemo({ root, now: clock(values.now), bits, newCa: values['new-ca'] === true });
   } else {
-    const issuedAt = clock(values['issued-at']);
-    const signedAt = clock(values['signed-at']);
-    const gate = await runGate({ root, now: signedAt, cache: false });
-    if (!gate.ok) {
-      printDiagnostics(io, root, gate.configDiagnostics);
+    const made = await regenerateDemo({ root, issuedAt: clock(values['issued-at']), signedAt: clock(values['signed-at']), bits, newCa: values['new-ca'] === true });
+    if ('problem' in made && made.problem === 'config') {
+      printDiagnostics(io, root, made.diagnostics);
       return EXIT.CONFIG;
     }
-    const material = values['new-ca'] ? undefined : readDemoMaterial(root);
-    if (!values['new-ca'] && !material) {
+    if ('problem' in made) {
       io.err(`sealpress demo: no demo CA to keep here (a CA marked DEMO and its key in demo/keys/): pass --new-ca to make one`);
       return EXIT.CONFIG;
     }
-    const kept = material ? keptDemoCa(root, material) : {};
-    result = await regenerateDemoTrust({ root, group: gate.group, plan: gate.plan, issuedAt, signedAt, bits, ...kept });
-    writeFileSync(join(trustDir, DEMO_MARKER), DEMO_MARKER_TEXT);
+    result = made;
   }
   io.out(`demo trust material: ${result.people} people, CA ${result.caFingerprint}`);
   for (const r of result.records) io.out(`  ${r}`);
