@@ -1,8 +1,6 @@
-import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT, WORK_DIR } from '../build/index.ts';
+import { resolve } from 'node:path';
+import { servePreview, stagePreview } from '../build/index.ts';
 import { runGate } from '../gate/index.ts';
-import { previewSite } from '../render/index.ts';
-import { bundleSite, writeStage } from '../stage/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
@@ -43,12 +41,10 @@ export async function preview(args: string[], io: Io): Promise<number> {
     io.err(`sealpress: --port must be a port number, found "${values.port}"`);
     return EXIT.CONFIG;
   }
-  const stage = bundleSite(gate.group, gate.plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
-  const stageDir = join(root, WORK_DIR, 'preview', code);
-  writeStage(root, stageDir, stage);
-  const drafts = stage.bundle.entries.filter((e) => e.draft).length;
-  io.err(`preview ${code}: ${stage.bundle.entries.length} entries (${drafts} drafts) at http://${values.host ?? '127.0.0.1'}:${port}/`);
-  const server = await previewSite({ root: PACKAGE_ROOT, stageDir, cacheDir: join(root, WORK_DIR, 'preview-cache', code), port, host: values.host ?? '127.0.0.1' });
+  const host = values.host ?? '127.0.0.1';
+  const staged = stagePreview(root, gate, code);
+  io.err(`preview ${code}: ${staged.entries} entries (${staged.drafts} drafts) at http://${host}:${port}/`);
+  const server = await servePreview(root, code, staged.stageDir, { port, host });
   io.err(`preview ready at ${server.url} (Ctrl-C to stop)`);
   const stop = () => void server.stop();
   process.once('SIGINT', stop);
