@@ -6,14 +6,15 @@
  * when any listed entry cannot be approved by this signer: refused for another
  * reason, the signer's own entry (they submitted a version of it, or the
  * author field names them: Trust model 4), outside the signer's scope, or a
- * certificate that is not in the roster, expired or revoked. `withdraw` and a
- * writer's `submit` share this machinery.
+ * certificate that is not in the roster, expired or revoked. Those decisions,
+ * the review and the record are pipeline/sign's; this file parses, prompts,
+ * prints and maps exit codes. `withdraw` and a writer's `submit` share it.
  */
 import { resolve } from 'node:path';
 import type { Decision } from '../approve/index.ts';
 import type { Diagnostic } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { refusalEvent, reviewSigning, signReview, writeSigned } from '../sign/index.ts';
+import { refusalEvent, reviewSigning, signedJson, signReview, writeSigned } from '../sign/index.ts';
 import { TrustError } from '../trust/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
@@ -135,7 +136,11 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
 
   const reviewed = await reviewSigning({ root, now, trustAnchor: anchor, decision, paths: request.paths, reason: request.reason, cert: signer.cert });
   if (reviewed.kind === 'config') return configInvalid(io, root, reviewed.diagnostics, EXIT.CONFIG);
-  if (reviewed.kind === 'trust') return requireTrust(io, { root, ...reviewed }, `signing (nothing you sign could be verified)`) as number;
+  if (reviewed.kind === 'trust') {
+    // The material does not verify, so requireTrust prints why and gives the exit code.
+    const refused = requireTrust(io, { root, ...reviewed }, `signing (nothing you sign could be verified)`);
+    return typeof refused === 'number' ? refused : EXIT.REFUSED;
+  }
   for (const line of reviewed.lines) review(line);
 
   const { person, problems } = reviewed;
@@ -153,10 +158,8 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   const bytes = await keyStep(() => signReview(ready, signer.signer));
   const signed = await writeSigned(ready, bytes);
   if (signed.afterDiagnostics) configInvalid(io, root, signed.afterDiagnostics, EXIT.CONFIG);
-  if (values.json) {
-    const entries = signed.entries.map((r) => ({ path: r.path, before: r.before, status: r.status, summary: r.line, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })) }));
-    io.out(JSON.stringify({ signed: true, record: signed.record, decision, signer: signed.signer, signedAt: signed.signedAt, entries }, null, 2));
-  } else {
+  if (values.json) io.out(JSON.stringify(signedJson(signed, decision), null, 2));
+  else {
     io.out(`wrote ${signed.record} (commit it with the content)`);
     for (const r of signed.entries) io.out(`  ${r.path}: ${r.line}`);
   }
