@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { auditLogPath, filterAudit, readAuditLog, type AuditEntry, type AuditFilter, type AuditVerifyResult, type ManifestOpener } from '../audit/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { checkAuditArchive, type ArchiveCheck } from '../publish/index.ts';
+import { checkAuditArchive, verifySealedLog, type ArchiveCheck } from '../publish/index.ts';
 import { parseDateTime } from '../util/dates.ts';
 import { parse } from './args.ts';
 import { EXIT } from './exit.ts';
@@ -124,13 +124,8 @@ export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Pr
       if (values.json) io.out(JSON.stringify({ ok: false, log: name, error: arch.problems[0]!.code, problems: arch.problems, sealsVerified: arch.sealsVerified }, null, 2));
       return EXIT.REFUSED;
     }
-    const seals = arch.seals;
-    const result = readAuditLog(log, { seals });
+    const result = verifySealedLog(log, arch.seals);
     if (result === 'missing') {
-      if (seals.length > 0) {
-        const top = Math.max(...seals.map((s) => s.seq));
-        return report(io, name, values.json, { ok: false, entries: 0, sealsMatched: 0, firstBad: { line: 1, seq: top, code: 'AUDIT_TRUNCATED', problem: `the log is missing, but releases sealed it up to seq ${top}` } }, arch);
-      }
       io.err(`sealpress audit: there is no audit log at ${name}; give --log FILE or set $SEALPRESS_AUDIT_LOG`);
       return EXIT.CONFIG;
     }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openUnverified, readReleaseSeals, releasesBeyondArchive, type AuditSeal, type ManifestOpener, type SealProblem } from '../audit/index.ts';
+import { openUnverified, readAuditLog, readReleaseSeals, releasesBeyondArchive, type AuditSeal, type AuditVerifyResult, type ManifestOpener, type SealProblem } from '../audit/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { loadSiteGroup } from '../load/index.ts';
 import { MAX_RELEASE_ENVELOPE_BYTES, RELEASE_TRUST_FILES, ReleaseArchive, ReleaseError, SeenVersions, unverifiedManifest, verifyRelease, type ReleaseTrustFile } from '../release/index.ts';
@@ -139,4 +139,16 @@ function sealOpener(archive: string, root: string, anchorOption: string | undefi
   } catch {
     return openUnverified;
   }
+}
+
+/**
+ * The log verified against the archive's seals. A log that is missing while
+ * releases sealed it is a log cut to nothing (AUDIT_TRUNCATED at the highest
+ * sealed seq), never "no log"; 'missing' only when nothing sealed one.
+ */
+export function verifySealedLog(log: string, seals: readonly AuditSeal[]): AuditVerifyResult | 'missing' {
+  const result = readAuditLog(log, { seals });
+  if (result !== 'missing' || seals.length === 0) return result;
+  const top = Math.max(...seals.map((s) => s.seq));
+  return { ok: false, entries: 0, sealsMatched: 0, firstBad: { line: 1, seq: top, code: 'AUDIT_TRUNCATED', problem: `the log is missing, but releases sealed it up to seq ${top}` } };
 }
