@@ -105,32 +105,27 @@ export async function reviewSigning(request: SigningRequest): Promise<SigningRev
   const { root, now, decision, cert } = request;
   const j = await judged(request);
   if (j.kind !== 'judged') return j;
-  const { trust, prepared } = j;
-  const before = j;
+  const { group, plan, trust, prepared } = j;
 
   const paths = [...new Set(request.paths.map((p) => entryPath(root, p)))];
-  const byPath = new Map(before.plan.entries.map((e) => [e.path, e]));
+  const byPath = new Map(plan.entries.map((e) => [e.path, e]));
   const missing = paths.filter((p) => !byPath.has(p));
   if (missing.length > 0) throw new SealpressError('USAGE', `not an entry the gate knows: ${missing.join(', ')} (entries are content/<site>/<column>/<slug>.md or .mdx)`);
   const entries = paths.map((p) => byPath.get(p)!);
 
   const { person, problems } = signerStanding(cert, trust, now);
-  const ctx = { decision, group: before.group, trust, prepared, person, cert };
-  const items: ApprovalItem[] = [];
-  for (const e of entries) {
-    const ae = approvalEntryOf(e, before.group);
-    if (ae) items.push(approvalItem(ae));
-    for (const w of entryProblems(e, ctx)) problems.push(`${e.path}: ${w}`);
-  }
-
+  const ctx = { decision, group, trust, prepared, person, cert };
   const who = person ? `${person.name} (${person.id}), ${person.roles.map((g) => g.role).join(' + ')}` : (cert.name ?? 'unknown signer');
   const lines = [`${TITLES[decision]} of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} by ${who}, at ${now.toISOString()}, under policy v${trust.policy.version}${request.reason ? `; reason: ${request.reason}` : ''}:`];
+  const items: ApprovalItem[] = [];
   for (const e of entries) {
-    const ae = approvalEntryOf(e, before.group);
-    lines.push('', ...describeEntry(e, before.group, ae ? policyNeeds(ae, trust) : '', submitters(prepared, e.path)));
+    const ae = approvalEntryOf(e, group);
+    if (ae) items.push(approvalItem(ae));
+    for (const w of entryProblems(e, ctx)) problems.push(`${e.path}: ${w}`);
+    lines.push('', ...describeEntry(e, group, ae ? policyNeeds(ae, trust) : '', submitters(prepared, e.path)));
   }
   lines.push('');
-  return { kind: 'review', request, group: before.group, trust, entries, items, person, problems, lines, sites: [...new Set(entries.map((e) => e.site))] };
+  return { kind: 'review', request, group, trust, entries, items, person, problems, lines, sites: [...new Set(entries.map((e) => e.site))] };
 }
 
 /** The audit entry of a refused review: the actor is named only when the roster knows the certificate; otherwise its fingerprint is what is known. */
