@@ -60,6 +60,17 @@ export const MAX_LINE_BYTES = 16 * 1024;
 export const MAX_LISTED_ENTRIES = 100;
 export const MAX_LISTED_SITES = 500;
 
+/** Entries to list in an event: at most MAX_LISTED_ENTRIES, with the full count in details when cut. */
+export function listedEntries(paths: readonly string[]): { entries: string[]; details: Record<string, unknown> } {
+  const entries = [...new Set(paths)];
+  return entries.length > MAX_LISTED_ENTRIES ? { entries: entries.slice(0, MAX_LISTED_ENTRIES), details: { entryCount: entries.length } } : { entries, details: {} };
+}
+
+/** The actor of a run nobody signed: CI when the environment says so ($CI), else none rather than a claim. */
+export function unsignedActor(env: NodeJS.ProcessEnv): { actor?: string } {
+  return env['CI'] ? { actor: 'ci' } : {};
+}
+
 const HEX64 = /^[0-9a-f]{64}$/;
 const TOKEN = /^[a-z][a-z0-9-]{0,31}$/;
 const MAX_TEXT = 1024;

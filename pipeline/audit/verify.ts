@@ -23,6 +23,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { GENESIS_PREV, MAX_LINE_BYTES, parseLine, type AuditEntry, type AuditHead } from './entry.ts';
+import { SealpressError } from '../errors/index.ts';
 
 export type AuditProblemCode =
   | 'AUDIT_MALFORMED'
@@ -327,5 +328,20 @@ export function verifyAuditFile(path: string, options: VerifyAuditOptions = {}):
     return v.finish();
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The log verified as verifyAuditFile does, or 'missing' when there is none at
+ * that path; any other failure to read it (a symlink, no permission) is a
+ * configuration error naming the file.
+ */
+export function readAuditLog(log: string, options: VerifyAuditOptions): AuditVerifyResult | 'missing' {
+  try {
+    return verifyAuditFile(log, options);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'missing';
+    throw new SealpressError('CONFIG_INVALID', `cannot read the audit log ${log} (${code === 'ELOOP' ? 'it is a symlink' : (code ?? 'error')})`, { cause });
   }
 }

@@ -12,7 +12,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { runGate } from '../gate/index.ts';
+import { runGate, type GateResult } from '../gate/index.ts';
 import { previewSite } from '../render/index.ts';
 import { bundleSite, refreshStage, writeStage } from '../stage/index.ts';
 import { PACKAGE_ROOT, WORK_DIR } from './build.ts';
@@ -49,6 +49,18 @@ export interface LivePreview {
   stop(): Promise<void>;
 }
 
+/**
+ * Stage one site for preview under .sealpress/preview/<code>: the gate's plan in
+ * preview mode (pending entries included, marked as drafts; refused ones never).
+ * `inPlace` updates a stage a running preview reads (stage/write.ts refreshStage).
+ */
+export function stagePreview(root: string, gate: Extract<GateResult, { ok: true }>, code: string, options: { inPlace?: boolean } = {}): { stageDir: string; entries: number; drafts: number } {
+  const stage = bundleSite(gate.group, gate.plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
+  const stageDir = join(root, WORK_DIR, 'preview', code);
+  (options.inPlace ? refreshStage : writeStage)(root, stageDir, stage);
+  return { stageDir, entries: stage.bundle.entries.length, drafts: stage.bundle.entries.filter((e) => e.draft).length };
+}
+
 /** What the preview watches: where writers and administrators save. */
 const WATCHED = ['content', 'sites'];
 
@@ -60,9 +72,8 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
   if (!first.ok) return { ok: false, configDiagnostics: first.configDiagnostics };
   const code = options.site ?? first.group.main;
   if (!first.group.sites.has(code)) throw new SealpressError('USAGE', `--site ${code} is not a site of the group (${[...first.group.sites.keys()].join(', ')})`);
-  const stageDir = join(root, WORK_DIR, 'preview', code);
-  const staged = bundleSite(first.group, first.plan, code, 'preview', { reprintDisclaimer: first.checks.reprintDisclaimer });
-  writeStage(root, stageDir, staged);
+  const staged = stagePreview(root, first, code);
+  const stageDir = staged.stageDir;
 
   const server = await previewSite({
     root: PACKAGE_ROOT,
@@ -94,9 +105,8 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
           options.onEvent?.({ type: 'refresh-failed', message: `${code} is no longer a site of the group: the preview keeps the last good version`, diagnostics: [] });
           continue;
         }
-        const stage = bundleSite(gate.group, gate.plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
-        refreshStage(root, stageDir, stage);
-        options.onEvent?.({ type: 'refreshed', entries: stage.bundle.entries.length, drafts: stage.bundle.entries.filter((e) => e.draft).length, durationMs: performance.now() - started });
+        const restaged = stagePreview(root, gate, code, { inPlace: true });
+        options.onEvent?.({ type: 'refreshed', entries: restaged.entries, drafts: restaged.drafts, durationMs: performance.now() - started });
       } while (again);
     } catch (error) {
       options.onEvent?.({ type: 'refresh-failed', message: (error as Error).message, diagnostics: [] });
@@ -121,8 +131,8 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
     preview: {
       url: server.url,
       site: code,
-      entries: staged.bundle.entries.length,
-      drafts: staged.bundle.entries.filter((e) => e.draft).length,
+      entries: staged.entries,
+      drafts: staged.drafts,
       done: server.done,
       stop: async () => {
         stopWatching();

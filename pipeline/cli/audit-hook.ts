@@ -16,7 +16,7 @@
  * is otherwise left out rather than claimed.
  */
 import { EXIT } from './exit.ts';
-import { appendAudit, AuditError, auditHead, auditLogPath, MAX_LISTED_ENTRIES, type AuditEvent } from '../audit/index.ts';
+import { appendAudit, AuditError, auditHead, auditLogPath, type AuditEvent } from '../audit/index.ts';
 import type { AuditSink } from '../publish/index.ts';
 import type { Io } from './output.ts';
 import { shown } from './trust.ts';
@@ -31,17 +31,6 @@ export interface AuditRun {
   now?: string | undefined;
   /** A log named on the command line (--audit-log), else $SEALPRESS_AUDIT_LOG or the repository's. */
   log?: string | undefined;
-}
-
-/** The actor of a run nobody signed: CI when the environment says so. */
-export function unsignedActor(): { actor?: string } {
-  return process.env['CI'] ? { actor: 'ci' } : {};
-}
-
-/** Entries to list: at most MAX_LISTED_ENTRIES, with the full count in details when cut. */
-export function listed(paths: readonly string[]): { entries: string[]; details: Record<string, unknown> } {
-  const entries = [...new Set(paths)];
-  return entries.length > MAX_LISTED_ENTRIES ? { entries: entries.slice(0, MAX_LISTED_ENTRIES), details: { entryCount: entries.length } } : { entries, details: {} };
 }
 
 export async function recordAudit(io: Io, run: AuditRun, event: AuditEvent, code: number): Promise<number> {

@@ -3,27 +3,10 @@
  * A thin layer over pipeline/audit/. `show` verifies as it reads and stops at
  * the first bad entry: a tampered log is not shown as fact.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import {
-  auditLogPath,
-  filterAudit,
-  openUnverified,
-  readReleaseSeals,
-  verifyAuditFile,
-  type AuditEntry,
-  type AuditFilter,
-  type AuditSeal,
-  type AuditVerifyResult,
-  type ManifestOpener,
-  releasesBeyondArchive,
-  type SealProblem,
-} from '../audit/index.ts';
+import { resolve } from 'node:path';
+import { auditLogPath, filterAudit, readAuditLog, type AuditEntry, type AuditFilter, type AuditVerifyResult, type ManifestOpener } from '../audit/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { loadSiteGroup } from '../load/index.ts';
-import { verifiedSealOpener } from '../publish/index.ts';
-import { ReleaseArchive, ReleaseError, SeenVersions } from '../release/index.ts';
-import { archiveDir, verifierAnchor, verifierMemory } from './release-common.ts';
+import { checkAuditArchive, verifySealedLog, type ArchiveCheck } from '../publish/index.ts';
 import { parseDateTime } from '../util/dates.ts';
 import { parse } from './args.ts';
 import { EXIT } from './exit.ts';
@@ -125,10 +108,11 @@ export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Pr
   const root = resolve(values.root ?? '.');
   const log = auditLogPath(root, values.log === undefined ? undefined : resolve(values.log));
   const name = shown(root, log);
+  const checkArchive = () => checkAuditArchive({ root, log: values.log, archive: values.archive, state: values.state, trustAnchor: values['trust-anchor'], env: process.env, openManifest: deps.openManifest });
 
   if (sub === 'verify') {
     if (values.site ?? values.entry ?? values.person ?? values.from ?? values.to ?? values.action) throw new SealpressError('USAGE', 'the filters belong to `audit show`; verify checks the whole log');
-    const arch = checkArchive(values, root, deps);
+    const arch = checkArchive();
     if (arch.problems.length > 0) {
       // Fail closed: an unreadable or missing manifest may hold the seal that would show the damage.
       for (const p of arch.problems) io.err(`sealpress audit: ${shown(root, p.file)}: ${p.problem} [${p.code}]`);
@@ -140,13 +124,8 @@ export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Pr
       if (values.json) io.out(JSON.stringify({ ok: false, log: name, error: arch.problems[0]!.code, problems: arch.problems, sealsVerified: arch.sealsVerified }, null, 2));
       return EXIT.REFUSED;
     }
-    const seals = arch.seals;
-    const result = readLog(log, { seals });
+    const result = verifySealedLog(log, arch.seals);
     if (result === 'missing') {
-      if (seals.length > 0) {
-        const top = Math.max(...seals.map((s) => s.seq));
-        return report(io, name, values.json, { ok: false, entries: 0, sealsMatched: 0, firstBad: { line: 1, seq: top, code: 'AUDIT_TRUNCATED', problem: `the log is missing, but releases sealed it up to seq ${top}` } }, arch);
-      }
       io.err(`sealpress audit: there is no audit log at ${name}; give --log FILE or set $SEALPRESS_AUDIT_LOG`);
       return EXIT.CONFIG;
     }
@@ -162,10 +141,10 @@ export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Pr
     ...(values.to !== undefined ? { to: bound('to', values.to) } : {}),
   };
   // The archive's seals apply to show as to verify: a log rewritten whole must not be shown as verified.
-  const arch = checkArchive(values, root, deps);
+  const arch = checkArchive();
   for (const p of arch.problems) io.err(`warning: ${shown(root, p.file)}: ${p.problem} [${p.code}]; entries are checked by the chain alone (run \`sealpress audit verify\`)`);
   const all: AuditEntry[] = [];
-  const result = readLog(log, { onEntry: (e) => all.push(e), ...(arch.problems.length === 0 ? { seals: arch.seals } : {}) });
+  const result = readAuditLog(log, { onEntry: (e) => all.push(e), ...(arch.problems.length === 0 ? { seals: arch.seals } : {}) });
   if (result === 'missing') {
     io.err(`sealpress audit: there is no audit log at ${name}; give --log FILE or set $SEALPRESS_AUDIT_LOG`);
     return EXIT.CONFIG;
@@ -181,16 +160,6 @@ export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Pr
     return EXIT.REFUSED;
   }
   return EXIT.OK;
-}
-
-function readLog(log: string, options: Parameters<typeof verifyAuditFile>[1]): AuditVerifyResult | 'missing' {
-  try {
-    return verifyAuditFile(log, options);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'missing';
-    throw new SealpressError('CONFIG_INVALID', `cannot read the audit log ${log} (${code === 'ELOOP' ? 'it is a symlink' : (code ?? 'error')})`, { cause });
-  }
 }
 
 /** A --from/--to value as an instant; a date alone covers its whole day in China time. */
@@ -234,96 +203,4 @@ export function formatEntry(e: AuditEntry): string {
   if (e.entries?.length) parts.push(e.entries.join(' '));
   if (e.details && Object.keys(e.details).length > 0) parts.push(JSON.stringify(e.details));
   return parts.join('  ');
-}
-
-interface ArchiveCheck {
-  seals: AuditSeal[];
-  /** What was read, for the summary ('' when no archive was read). */
-  sealNote: string;
-  /** Whether the archive was compared with the verifier's memory, and what it found ('' when not asked). */
-  memoryNote: string;
-  /** Every manifest read had its signature checked (false when none was read). */
-  sealsVerified: boolean;
-  problems: SealProblem[];
-}
-
-/**
- * The seals of the release archive, and whether the archive can be trusted to hold them all: no release missing
- * before its latest, none missing after it that this verifier remembers having seen.
- */
-function checkArchive(values: { log?: string | undefined; archive?: string | undefined; state?: string | undefined; 'trust-anchor'?: string | undefined }, root: string, deps: AuditCliDeps): ArchiveCheck {
-  const anchor = values['trust-anchor'];
-  // A log given with --log is checked against an archive only when one is named: it may belong to another repository.
-  if (values.archive === undefined && values.log !== undefined) {
-    if (values.state !== undefined) throw new SealpressError('USAGE', '--state compares a release archive with what this verifier has seen: give --archive DIR with --log FILE');
-    return { seals: [], sealNote: '', memoryNote: '', sealsVerified: false, problems: [] };
-  }
-  const archive = values.archive !== undefined ? resolve(values.archive) : archiveDir(undefined, root);
-  // The repository's own archive may not exist yet (no release so far); one named with --archive must.
-  const read = values.archive !== undefined || existsSync(join(archive, 'releases')) ? readReleaseSeals(archive, deps.openManifest ?? sealOpener(archive, root, anchor)) : undefined;
-  const latest = read?.versions.at(-1);
-  // The repository's own archive holds the repository's group, whatever its manifests say (read unchecked, they
-  // could name another); a named archive, the group its manifests name, else (none left) the repository's.
-  const named = read?.groups ?? [];
-  const groups = values.archive === undefined || named.length === 0 ? [...new Set([...named, ...repositoryGroup(root)])] : named;
-  // An archive already failing closed is not also compared (its groups and latest may be wrong).
-  const memory = read && read.problems.length > 0 ? { problems: [], note: '' } : compareWithMemory(values.state, root, groups, latest, archive, anchor);
-  return {
-    seals: read?.seals ?? [],
-    sealNote: read ? `${read.seals.length} release seal(s) from ${read.manifests} manifest(s)${read.unsealed ? ` (${read.unsealed} without one)` : ''}${read.manifests > 0 && !read.verified ? ', signatures not checked' : ''}` : '',
-    memoryNote: memory.note,
-    sealsVerified: read !== undefined && read.manifests > 0 && read.verified,
-    problems: [...(read?.problems ?? []), ...memory.problems],
-  };
-}
-
-function repositoryGroup(root: string): string[] {
-  const name = loadSiteGroup(root).group?.name;
-  return name ? [name] : [];
-}
-
-/** The archive's latest release against the latest this verifier has seen of each group (SeenVersions, Trust model 7). */
-function compareWithMemory(stateOption: string | undefined, root: string, groups: readonly string[], latest: number | undefined, archive: string, anchorOption: string | undefined): { problems: SealProblem[]; note: string } {
-  const cannot = (why: string) => {
-    // Asked for explicitly, a comparison that cannot be made is an error, not a pass.
-    if (stateOption !== undefined) throw new SealpressError('USAGE', `--state cannot be used: ${why}`);
-    return { problems: [], note: `not compared with a verifier's memory of releases seen: ${why}` };
-  };
-  if (groups.length === 0) return cannot('no site group is known (no manifest names one, and --root has no sites/group.yaml)');
-  let anchor: string;
-  try {
-    anchor = verifierAnchor(anchorOption, root);
-  } catch (error) {
-    if (!(error instanceof SealpressError)) throw error;
-    return cannot('its records are kept per group CA, and none is known here (run in a checkout of the site group, or set $SEALPRESS_TRUST_ANCHOR)');
-  }
-  const seen = verifierMemory(stateOption, root, anchor);
-  const file = seen.file;
-  const problems: SealProblem[] = [];
-  const known: string[] = [];
-  for (const group of groups) {
-    let last: number | undefined;
-    try {
-      last = seen.last(SeenVersions.key(group, anchor));
-    } catch (error) {
-      if (!(error instanceof ReleaseError)) throw error;
-      problems.push({ code: 'AUDIT_STATE_UNREADABLE', file, problem: `${error.message} [${error.code}]` });
-      continue;
-    }
-    const beyond = releasesBeyondArchive(group, latest, last, archive);
-    if (beyond) problems.push(beyond);
-    known.push(last === undefined ? `no release of ${group} seen` : `release v${last} of ${group} seen`);
-  }
-  return { problems, note: `the archive's latest release (${latest === undefined ? 'none' : `v${latest}`}) is not older than this verifier's memory (${known.join('; ')}; ${file})` };
-}
-
-/** Seals count only when the release role signed them, if a trust anchor is known here; else they are read unchecked (and the note says so). */
-function sealOpener(archive: string, root: string, anchorOption: string | undefined): ManifestOpener {
-  // An anchor given is used or refused (a typo must not quietly turn signature checks off).
-  if (anchorOption !== undefined) return verifiedSealOpener(new ReleaseArchive(archive), verifierAnchor(anchorOption, root));
-  try {
-    return verifiedSealOpener(new ReleaseArchive(archive), verifierAnchor(anchorOption, root));
-  } catch {
-    return openUnverified;
-  }
 }

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
+import { unsignedActor } from '../audit/index.ts';
 import { buildSites } from '../build/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { summarise } from '../plan/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, printLeftOut, type Io } from './output.ts';
-import { recordAudit, unsignedActor } from './audit-hook.ts';
+import { recordAudit } from './audit-hook.ts';
 
 export const BUILD_HELP = `Usage: sealpress build [--site CODE]... [--jobs N] [--json] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
 
@@ -45,7 +46,7 @@ export async function build(args: string[], io: Io): Promise<number> {
   }
   const now = clock(values.now);
   const run = { root, now: values.now };
-  const gate = { action: 'gate', ...unsignedActor(), ...(values.site ? { sites: values.site } : {}) } as const;
+  const gate = { action: 'gate', ...unsignedActor(process.env), ...(values.site ? { sites: values.site } : {}) } as const;
   let result: Awaited<ReturnType<typeof buildSites>>;
   try {
     result = await buildSites({

@@ -1,14 +1,13 @@
 import { resolve } from 'node:path';
-import type { AuditEvent } from '../audit/index.ts';
+import { unsignedActor, type AuditEvent } from '../audit/index.ts';
 import { CHECK_RULES, toSarif } from '../check/index.ts';
 import { RULES, type Diagnostic } from '../diagnostics/index.ts';
-import { runGate } from '../gate/index.ts';
-import { summarise } from '../plan/index.ts';
+import { gateVerdict, memoryNote, runGate, verdictJson } from '../gate/index.ts';
+import { archiveMemory } from '../publish/index.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
 import { printDiagnostics, reportError, type Io } from './output.ts';
-import { archiveMemory } from './release-common.ts';
 import { EXIT, TOOL_INFORMATION_URI, TOOL_VERSION } from './exit.ts';
-import { recordAudit, unsignedActor } from './audit-hook.ts';
+import { recordAudit } from './audit-hook.ts';
 
 export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP]
                       [--archive DIR] [--root DIR] [--now ISO]
@@ -61,19 +60,16 @@ type Judged = { exit: number; event: AuditEvent };
 
 /** The gate run and its report; returns the exit code and what the audit log records of it. */
 async function judge(io: Io, root: string, values: CheckValues, format: 'text' | 'json' | 'sarif'): Promise<Judged> {
-  const failed = (exit: number, reason: string): Judged => ({ exit, event: { action: 'gate', ...unsignedActor(), outcome: 'failed', details: { command: 'check', reason } } });
+  const failed = (exit: number, reason: string): Judged => ({ exit, event: { action: 'gate', ...unsignedActor(process.env), outcome: 'failed', details: { command: 'check', reason } } });
   const anchor = trustAnchor(values['trust-anchor']);
   let remembered: Awaited<ReturnType<typeof archiveMemory>>;
   try {
-    remembered = await archiveMemory(values.archive, root, anchor.trustAnchor);
+    remembered = await archiveMemory(values.archive, root, anchor.trustAnchor, process.env);
   } catch (error) {
     return failed(reportError(io, 'check', error), 'memory-unverified');
   }
   const { memory } = remembered;
   const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'], ...anchor, ...(memory ? { memory } : {}) });
-  const memoryNote = memory
-    ? `memory: release v${memory.version} (${memory.createdAt}) in ${remembered.dir}: ${memory.ledger ? `${memory.ledger.withdrawals.length} withdrawal(s) remembered, trust versions ${Object.entries(memory.ledger.trust).map(([d, v]) => `${d} v${v}`).join(', ')}` : 'made before releases kept a memory: it remembers nothing'}`
-    : `memory: none (no release in ${remembered.dir}): a withdrawal whose record was deleted, or a trust document rolled back, cannot be known; give --archive DIR`;
   // Code-review tools show every finding, of every entry, at its position; a configuration error too.
   const sarif = (findings: readonly Diagnostic[]) => io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, informationUri: TOOL_INFORMATION_URI, rules: [...RULES, ...CHECK_RULES] }), null, 2));
   if (!result.ok) {
@@ -90,13 +86,11 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
     io.err(`sealpress: --site ${values.site} is not a site of the group (${[...group.sites.keys()].join(', ')})`);
     return failed(EXIT.CONFIG, 'unknown-site');
   }
-  const entries = values.site === undefined ? plan.entries : plan.entries.filter((e) => e.site === values.site);
-  const refused = entries.some((e) => e.status === 'refused') || plan.diagnostics.some((d) => d.severity === 'error');
-  const counts = summarise({ ...plan, entries });
-  const exit = refused ? EXIT.REFUSED : EXIT.OK;
+  const verdict = gateVerdict(plan, group, values.site);
+  const { entries, counts } = verdict;
   const judged: Judged = {
-    exit,
-    event: { action: 'gate', ...unsignedActor(), sites: values.site === undefined ? [...group.sites.keys()] : [values.site], outcome: refused ? 'refused' : 'ok', details: { command: 'check', entries: entries.length, ...counts } },
+    exit: verdict.refused ? EXIT.REFUSED : EXIT.OK,
+    event: { action: 'gate', ...unsignedActor(process.env), sites: verdict.sites, outcome: verdict.refused ? 'refused' : 'ok', details: { command: 'check', entries: entries.length, ...counts } },
   };
 
   if (format === 'sarif') {
@@ -104,36 +98,7 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
     return judged;
   }
   if (format === 'json') {
-    io.out(
-      JSON.stringify(
-        {
-          now: plan.now,
-          approvals: plan.approvals,
-          memory: { archive: remembered.dir, release: memory?.version ?? null, withdrawals: memory?.ledger?.withdrawals.length ?? 0 },
-          summary: counts,
-          entries: entries.map((e) => ({
-            path: e.path,
-            site: e.site,
-            column: e.column,
-            status: e.status,
-            findings: e.findings.map((f) => ({
-              rule: f.rule,
-              severity: f.severity,
-              message: f.message,
-              line: f.line,
-              column: f.column,
-              // A finding inside an attachment: which file, and where in it (a sheet and cell, a page, a paragraph, a property).
-              ...(f.attachment !== undefined ? { attachment: f.attachment } : {}),
-              ...(f.location !== undefined ? { location: f.location } : {}),
-              ...(f.fix ? { fix: f.fix } : {}),
-            })),
-          })),
-          diagnostics: plan.diagnostics,
-        },
-        null,
-        2,
-      ),
-    );
+    io.out(JSON.stringify(verdictJson(plan, verdict, memory, remembered.dir), null, 2));
     return judged;
   }
 
@@ -147,6 +112,6 @@ async function judge(io: Io, root: string, values: CheckValues, format: 'text' |
   io.out('');
   io.out(`${entries.length} entries: ${counts.publishable} publishable, ${counts.pending} pending, ${counts.refused} refused, ${counts.unpublished} unpublished, ${counts.withdrawn} withdrawn`);
   io.out(`${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`);
-  io.out(memoryNote);
+  io.out(memoryNote(memory, remembered.dir));
   return judged;
 }

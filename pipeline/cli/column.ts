@@ -5,14 +5,12 @@
  * every gate will (pipeline/govern); one the gate would not accept is removed
  * again, with the reason.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { hasErrors } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { columnChangePath, COLUMN_ACTIONS, defaultRequestId, signColumnChange, verifyColumnChanges, type ColumnAction, type ColumnChangeDraft } from '../govern/index.ts';
-import { loadSiteGroup, loadTrustFiles } from '../load/index.ts';
-import { COLUMN_TYPES, type ColumnType } from '../model/index.ts';
-import { verifyTrust } from '../trust/index.ts';
+import { acceptColumnRequest, columnRequestExists, COLUMN_ACTIONS, describeColumnRequest, draftColumnRequest, signColumnChange } from '../govern/index.ts';
+import { loadSiteGroup } from '../load/index.ts';
+import { COLUMN_TYPES } from '../model/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
@@ -76,7 +74,6 @@ export async function column(args: string[], io: Io): Promise<number> {
   const [action] = actions;
   if (!action || actions.length > 1) return usage('give exactly one of --add, --drop, --rename');
   if (!values.site || !values.reason || !values.department || !values.key) return usage('give --site, --reason, --department and --key');
-  const columnId = values[action]!;
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
 
@@ -86,42 +83,17 @@ export async function column(args: string[], io: Io): Promise<number> {
     return EXIT.CONFIG;
   }
   const group = config.group;
-  const site = group.sites.get(values.site);
-  if (!site) return usage(`--site ${values.site} is not a site of the group (${[...group.sites.keys()].join(', ')})`);
-  if (site.kind === 'main') return usage('the main site carries the group tree itself: change sites/group.yaml instead');
-  const tree = group.columns.get(columnId);
-  if (action === 'add' && tree) return usage(`${columnId} is already a column of the group tree`);
-  if (action !== 'add' && !tree) return usage(`${columnId} is not a column of the group tree (${[...group.columns.keys()].join(', ')})`);
-
-  const draft: ColumnChangeDraft = {
-    id: values.id ?? defaultRequestId(action, columnId),
-    site: site.code,
-    action,
-    column: columnId,
-    reason: values.reason,
-    department: values.department,
-    requested: values.requested ?? new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10),
-  };
-  if (action === 'add') {
-    if (!values.name || !values.type || !values.category) return usage('--add needs --name, --type and --category');
-    if (!(COLUMN_TYPES as readonly string[]).includes(values.type)) return usage(`--type must be one of ${COLUMN_TYPES.join(', ')}`);
-    if (!group.categories.some((c) => c.id === values.category)) return usage(`--category must be one of ${group.categories.map((c) => c.id).join(', ')}`);
-    draft.definition = { name: values.name, type: values.type as ColumnType, category: values.category, ...(values.description ? { description: values.description } : {}) };
-  } else if (action === 'rename') {
-    if (!values.name) return usage('--rename needs --name');
-    draft.name = values.name;
-  } else if (values.name || values.type || values.category) {
-    return usage('--drop takes no --name, --type or --category');
-  }
-  const file = columnChangePath(site.code, draft.id);
-  if (existsSync(join(root, file))) {
+  const drafted = draftColumnRequest(group, { ...values, site: values.site, action, column: values[action]!, reason: values.reason, department: values.department }, now);
+  if ('problem' in drafted) return usage(drafted.problem);
+  const { draft, site, file } = drafted;
+  if (columnRequestExists(root, file)) {
     io.err(`sealpress column: ${file} exists; remove it first, or give another --id`);
     return EXIT.CONFIG;
   }
 
   const loaded = await keyStep(() => loadSigner({ key: values.key!, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' }, io));
   io.out(`site        ${site.name} (${site.code})`);
-  io.out(`change      ${describe(action, columnId, draft)}`);
+  io.out(`change      ${describeColumnRequest(draft)}`);
   io.out(`reason      ${draft.reason}`);
   io.out(`department  ${draft.department}, requested ${draft.requested}`);
   io.out(`signer      ${loaded.cert.name ?? ''} (${loaded.cert.uid ?? ''})`);
@@ -137,22 +109,11 @@ export async function column(args: string[], io: Io): Promise<number> {
     }
   });
   // Verify the way every gate will, before leaving anything in the repository.
-  const trustFiles = loadTrustFiles(root);
-  const anchor = trustAnchor(values['trust-anchor']).trustAnchor;
-  const trust = verifyTrust(trustFiles.files, { now, ...(anchor ? { anchorFingerprint: anchor } : {}) });
-  const verdict = verifyColumnChanges([{ file, bytes }], trust.ok ? trust.trust : undefined, group, now);
-  if (verdict.changes.length !== 1) {
-    io.err(`sealpress column: the gate would not accept this request: ${verdict.diagnostics.map((d) => d.message).join('; ')}`);
+  const accepted = acceptColumnRequest({ root, file, bytes, group, now, trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor });
+  if (!accepted.ok) {
+    io.err(`sealpress column: the gate would not accept this request: ${accepted.why}`);
     return EXIT.REFUSED;
   }
-  mkdirSync(dirname(join(root, file)), { recursive: true });
-  writeFileSync(join(root, file), bytes, { flag: 'wx' });
   io.out(`wrote ${file} (commit it with the change to ${site.source})`);
   return EXIT.OK;
-}
-
-function describe(action: ColumnAction, id: string, draft: ColumnChangeDraft): string {
-  if (action === 'add') return `add ${id}: ${draft.definition?.name} (${draft.definition?.type}, category ${draft.definition?.category})`;
-  if (action === 'rename') return `rename ${id} to ${draft.name}`;
-  return `drop ${id}`;
 }

@@ -1,8 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { DEMO_MARKER, DEMO_MARKER_TEXT, keptDemoCa, readDemoMaterial, regenerateDemoTrust, renewDemo, writeDemoDocuments } from '../demo/index.ts';
-import { runGate } from '../gate/index.ts';
+import { DEMO_MARKER, holdsRealTrust, regenerateDemo, renewDemo, writeDemoDocuments } from '../demo/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
 import { clock, parse } from './args.ts';
 import { EXIT } from './exit.ts';
@@ -28,7 +26,7 @@ The committed demo was made with
   --new-ca --issued-at 2026-11-01T09:00:00+08:00 --signed-at 2026-11-20T10:00:00+08:00
 (the tests run the gate at 2026-11-27; approvals signed later would be "in the future").
 
-With --documents it only writes the demo's PDF, DOCX, XLSX, OFD and ZIP attachments
+With --documents it only writes the demo's PDF, DOCX and XLSX attachments
 (the clean ones of 下载中心 and 政策文件 and the planted traps) from
 pipeline/demo/attachments.ts, byte for byte as committed; run the command above
 afterwards if they changed, so that their entries stay approved.
@@ -52,8 +50,7 @@ export async function demo(args: string[], io: Io): Promise<number> {
     return EXIT.OK;
   }
   const root = resolve(values.root ?? '.');
-  const trustDir = join(root, TRUST_DIR);
-  if (existsSync(trustDir) && !existsSync(join(trustDir, DEMO_MARKER))) {
+  if (holdsRealTrust(root)) {
     throw new SealpressError('CONFIG_INVALID', `${TRUST_DIR}/ holds trust material that is not marked as demo material (${DEMO_MARKER}); refusing to overwrite it`, { file: TRUST_DIR, fix: 'run sealpress demo only in a copy of the demo, never in a real site group' });
   }
   // Only into the demo: the documents go to the demo's own entries, never into a real group's content.
@@ -70,21 +67,16 @@ export async function demo(args: string[], io: Io): Promise<number> {
   if (values.renew) {
     result = await renewDemo({ root, now: clock(values.now), bits, newCa: values['new-ca'] === true });
   } else {
-    const issuedAt = clock(values['issued-at']);
-    const signedAt = clock(values['signed-at']);
-    const gate = await runGate({ root, now: signedAt, cache: false });
-    if (!gate.ok) {
-      printDiagnostics(io, root, gate.configDiagnostics);
+    const made = await regenerateDemo({ root, issuedAt: clock(values['issued-at']), signedAt: clock(values['signed-at']), bits, newCa: values['new-ca'] === true });
+    if ('problem' in made && made.problem === 'config') {
+      printDiagnostics(io, root, made.diagnostics);
       return EXIT.CONFIG;
     }
-    const material = values['new-ca'] ? undefined : readDemoMaterial(root);
-    if (!values['new-ca'] && !material) {
+    if ('problem' in made) {
       io.err(`sealpress demo: no demo CA to keep here (a CA marked DEMO and its key in demo/keys/): pass --new-ca to make one`);
       return EXIT.CONFIG;
     }
-    const kept = material ? keptDemoCa(root, material) : {};
-    result = await regenerateDemoTrust({ root, group: gate.group, plan: gate.plan, issuedAt, signedAt, bits, ...kept });
-    writeFileSync(join(trustDir, DEMO_MARKER), DEMO_MARKER_TEXT);
+    result = made;
   }
   io.out(`demo trust material: ${result.people} people, CA ${result.caFingerprint}`);
   for (const r of result.records) io.out(`  ${r}`);

@@ -5,11 +5,11 @@
  */
 import { resolve } from 'node:path';
 import { summarise } from '../plan/index.ts';
-import { DEFAULT_EXPIRES_DAYS, publish as runPublish } from '../publish/index.ts';
+import { archiveDir, DEFAULT_EXPIRES_DAYS, publish as runPublish } from '../publish/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, printLeftOut, reportError, type Io } from './output.ts';
-import { archiveDir, auditSink, expiresIn, printMirrors, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { auditSink, expiresIn, printMirrors, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const PUBLISH_HELP = `Usage: sealpress publish [--mirror TARGET]... [--offsite TARGET]... [--archive DIR]
                         [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -84,7 +84,7 @@ export async function publish(args: string[], io: Io): Promise<number> {
       root,
       now,
       signers,
-      archiveDir: archiveDir(values.archive, root),
+      archiveDir: archiveDir(values.archive, root, process.env),
       offsite: (values.offsite ?? []).map((o) => (o.startsWith('rsync:') ? o : resolve(o))),
       mirrors,
       expiresInMs,

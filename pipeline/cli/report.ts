@@ -1,16 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AuditEvent } from '../audit/index.ts';
+import { unsignedActor, type AuditEvent } from '../audit/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { runGate, type GateGovernance, type GateResult } from '../gate/index.ts';
-import { calendarSourceZh, missingYearNotice, type FilingRecord } from '../govern/index.ts';
+import { runGate } from '../gate/index.ts';
 import { summarise } from '../plan/index.ts';
-import { ASSESSMENT_DIR, assess, buildReport, type AdministratorFiling, type ColumnChange, type GovernanceInput, loadHistory, loadSheet, renderReportHtml, reportCsv, type AssessmentSheet } from '../report/index.ts';
+import { ASSESSMENT_DIR, loadSheet, REPORT_FORMATS, writeReport, type AssessmentSheet } from '../report/index.ts';
 import { chinaDate, parseDateTime } from '../util/dates.ts';
 import { clock, oneOf, parse, trustAnchor } from './args.ts';
-import { recordAudit, unsignedActor } from './audit-hook.ts';
+import { recordAudit } from './audit-hook.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 
@@ -76,7 +73,7 @@ export async function report(args: string[], io: Io): Promise<number> {
   }
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
-  const format = oneOf('format', values.format, ['json', 'csv', 'html'] as const, 'json');
+  const format = oneOf('format', values.format, REPORT_FORMATS, 'json');
   const to = day('to', values.to) ?? chinaDate(now);
   const from = day('from', values.from) ?? `${to.slice(0, 4)}-01-01`;
   if (from > to) throw new SealpressError('USAGE', `--from ${from} is after --to ${to}`);
@@ -101,7 +98,7 @@ export async function report(args: string[], io: Io): Promise<number> {
 
   // From here the gate runs, and every run is recorded (as check and build do): the outcome, or why it failed.
   const run = { root, now: values.now };
-  const gateEvent = { action: 'gate', ...unsignedActor(), ...(values.site !== undefined ? { sites: [values.site] } : {}) } as const;
+  const gateEvent = { action: 'gate', ...unsignedActor(process.env), ...(values.site !== undefined ? { sites: [values.site] } : {}) } as const;
   const failed = (reason: Record<string, string>): AuditEvent => ({ ...gateEvent, outcome: 'failed', details: { command: 'report', ...reason } });
   const gate = await runGate({ root, now, cache: !values['no-cache'], ...trustAnchor(values['trust-anchor']) });
   if (!gate.ok) {
@@ -114,7 +111,14 @@ export async function report(args: string[], io: Io): Promise<number> {
     return recordAudit(io, run, failed({ reason: 'unknown-site' }), EXIT.CONFIG);
   }
   try {
-    await writeReport(io, gate, { root, now, from, to, format, sheet, site: values.site, cacheDirOption: values['cache-dir'], outOption: values.out });
+    const { model, text } = await writeReport(gate, { root, now, from, to, format, sheet, site: values.site, cacheDir: values['cache-dir'], note: io.err });
+    if (values.out === undefined) io.out(text.replace(/\n$/, ''));
+    else {
+      const out = resolve(values.out);
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, text);
+      io.err(`report written to ${out} (${format}, ${model.sites.length} site${model.sites.length === 1 ? '' : 's'}, ${from} to ${to})`);
+    }
   } catch (error) {
     // A failed report (the HTML build, the output file) is recorded, then reported by main() as before.
     const code = await recordAudit(io, run, failed({ error: error instanceof SealpressError ? error.code : 'ERROR' }), EXIT.BUILD);
@@ -124,93 +128,4 @@ export async function report(args: string[], io: Io): Promise<number> {
   const entries = values.site === undefined ? gate.plan.entries : gate.plan.entries.filter((e) => e.site === values.site);
   const sites = values.site === undefined ? [...gate.group.sites.keys()] : [values.site];
   return recordAudit(io, run, { ...gateEvent, sites, outcome: 'ok', details: { command: 'report', from, to, format, entries: entries.length, ...summarise({ ...gate.plan, entries }) } }, EXIT.OK);
-}
-
-interface ReportRun {
-  root: string;
-  now: Date;
-  from: string;
-  to: string;
-  format: 'json' | 'csv' | 'html';
-  sheet: AssessmentSheet | undefined;
-  site: string | undefined;
-  cacheDirOption: string | undefined;
-  outOption: string | undefined;
-}
-
-/** The figures, the assessment and the output, from a gate run that succeeded. */
-async function writeReport(io: Io, gate: Extract<GateResult, { ok: true }>, r: ReportRun): Promise<void> {
-  const { root, now, from, to, format, sheet, site, cacheDirOption, outOption } = r;
-  const history = await loadHistory(root, gate.plan);
-  const model = buildReport({
-    governance: governanceInput(gate.governance),
-    group: gate.group,
-    plan: gate.plan,
-    now,
-    period: { from, to },
-    history,
-    ...(sheet ? { thresholds: sheet.thresholds } : {}),
-    ...(site !== undefined ? { site } : {}),
-  });
-  if (sheet) model.assessment = assess(sheet, model);
-
-  let text: string;
-  if (format === 'json') text = `${JSON.stringify(model, null, 2)}\n`;
-  else if (format === 'csv') text = reportCsv(model);
-  else {
-    const own = cacheDirOption === undefined;
-    const cacheDir = own ? mkdtempSync(join(tmpdir(), 'sealpress-report-')) : resolve(cacheDirOption!);
-    io.err('building the report page (astro build)…');
-    try {
-      text = await renderReportHtml(model, { root: resolveSourceRoot(), cacheDir });
-    } finally {
-      if (own) rmSync(cacheDir, { recursive: true, force: true });
-    }
-  }
-  if (outOption === undefined) {
-    io.out(text.replace(/\n$/, ''));
-  } else {
-    const out = resolve(outOption);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, text);
-    io.err(`report written to ${out} (${format}, ${model.sites.length} site${model.sites.length === 1 ? '' : 's'}, ${from} to ${to})`);
-  }
-}
-
-/** The report page's sources (src-report/, node_modules) belong to sealpress, not to the content repository. */
-function resolveSourceRoot(): string {
-  return fileURLToPath(new URL('../..', import.meta.url));
-}
-
-/** The gate's column governance and administrator register, in the report's terms. */
-function governanceInput(g: GateGovernance): GovernanceInput {
-  const columnChanges: ColumnChange[] = [];
-  for (const site of g.columns.values()) {
-    const add = (column: string, change: ColumnChange['change'], request: string | undefined) =>
-      columnChanges.push({ site: site.site, column, change, approved: request !== undefined, ...(request ? { request } : {}) });
-    for (const a of site.added) add(a.column.id, 'add', a.request);
-    for (const d of site.dropped) add(d.column, 'drop', d.request);
-    for (const r of site.renamed) add(r.column, 'rename', r.request);
-  }
-  // Appointments are reported once filed or overdue. One whose status depends on days the calendar does not cover is
-  // reported too, with no `late`, so the late-filing figure is unavailable (the assessment is incomplete), never a silent 0.
-  const administratorFilings: AdministratorFiling[] = g.administrators
-    .filter((a) => a.status !== 'pending')
-    .map((a) => ({
-      site: a.site,
-      administrator: a.name,
-      appointed: a.appointed,
-      filed: a.filed ?? '',
-      ...(a.workingDays !== undefined ? { workingDays: a.workingDays } : {}),
-      ...(a.countedThrough !== undefined ? { countedThrough: a.countedThrough } : {}),
-      ...(a.status === 'unknown' ? unknownFiling(a) : { late: a.status === 'late' || a.status === 'overdue' }),
-    }));
-  return { administratorFilings, columnChanges, calendar: calendarSourceZh(g.calendar) };
-}
-
-/** Why a filing's lateness is unknown, in the report's language: the missing year and the file to add, for the office. */
-function unknownFiling(a: FilingRecord): Pick<AdministratorFiling, 'problem' | 'missingYear' | 'calendarFile'> {
-  const gap = a.calendarGap;
-  if (!gap) return { problem: `无法计算工作日：${a.problem ?? '日期有误'}` };
-  return { problem: missingYearNotice(gap.year, gap.invalid ? gap.file : undefined), missingYear: gap.year, calendarFile: gap.file };
 }

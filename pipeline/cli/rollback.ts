@@ -5,13 +5,13 @@
  */
 import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { DEFAULT_EXPIRES_DAYS, readTrustBytes, rollback as runRollback } from '../publish/index.ts';
+import { archiveDir, archiveMemory, DEFAULT_EXPIRES_DAYS, readTrustBytes, rollback as runRollback } from '../publish/index.ts';
 import { ReleaseArchive } from '../release/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, reportError, type Io } from './output.ts';
 import { runGate } from '../gate/index.ts';
-import { archiveDir, archiveMemory, auditSink, expiresIn, printMirrors, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { auditSink, expiresIn, printMirrors, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const ROLLBACK_HELP = `Usage: sealpress rollback --to VERSION [--mirror TARGET]... [--archive DIR]
                          [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -73,7 +73,7 @@ export async function rollback(args: string[], io: Io): Promise<number> {
   // The gate as of now: what was withdrawn or taken down since must not come back with the old pages.
   let memory;
   try {
-    memory = (await archiveMemory(values.archive, root, anchor)).memory;
+    memory = (await archiveMemory(values.archive, root, anchor, process.env)).memory;
   } catch (error) {
     return audit.settle(reportError(io, 'rollback', error));
   }
@@ -88,7 +88,7 @@ export async function rollback(args: string[], io: Io): Promise<number> {
     summary = await runRollback({
       currentPlan: gate.plan,
       ...(gate.ledger ? { ledger: gate.ledger } : {}),
-      archive: new ReleaseArchive(archiveDir(values.archive, root)),
+      archive: new ReleaseArchive(archiveDir(values.archive, root, process.env)),
       to,
       signers,
       trust: readTrustBytes(root),

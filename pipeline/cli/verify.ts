@@ -6,14 +6,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { TRUST_DIR, loadTrustFiles } from '../load/index.ts';
-import { isUrl, verifyTarget, type TrustFloor, type VerifyReport } from '../publish/index.ts';
-import { verifyTrust } from '../trust/index.ts';
-import { ReleaseArchive } from '../release/index.ts';
+import { isUrl, verifierAnchor, verifyMirror, type VerifyReport } from '../publish/index.ts';
 import { clock, parse } from './args.ts';
 import { EXIT } from './exit.ts';
 import { reportError, type Io } from './output.ts';
-import { archiveDir, auditSink, verifierAnchor, verifierMemory } from './release-common.ts';
+import { auditSink } from './release-common.ts';
 
 export const VERIFY_HELP = `Usage: sealpress verify TARGET [--site CODE] [--restore] [--archive DIR] [--state FILE]
                        [--trust-anchor FP] [--json] [--audit-log FILE] [--root DIR] [--now ISO]
@@ -85,41 +82,24 @@ export interface VerifyRun {
 }
 
 /**
- * One verification with its audit entries: the report, or the exit code of an
- * error already printed (and recorded); `settle` turns an exit code into
- * EXIT.AUDIT when a step could not be recorded.
+ * One verification with its audit entries (pipeline/publish verifyMirror): the
+ * report, or the exit code of an error already printed (and recorded);
+ * `settle` turns an exit code into EXIT.AUDIT when a step could not be recorded.
  */
 export async function runVerify(run: VerifyRun, io: Io): Promise<({ report: VerifyReport } | { code: number }) & { settle(code: number): number }> {
   const { values, root, now, target } = run;
-  const anchor = verifierAnchor(values['trust-anchor'], root);
+  const anchor = verifierAnchor(values['trust-anchor'], root, process.env);
   const audited = values['audit-log'] !== undefined || existsSync(join(root, 'sites', 'group.yaml'));
   const audit = audited ? auditSink(io, { 'audit-log': values['audit-log'], now: run.asOf }, root) : undefined;
   const settle = (code: number) => audit?.settle(code) ?? code;
-  let report: VerifyReport;
   try {
-    report = await verifyTarget({
-      target,
-      now,
-      anchorFingerprint: anchor,
-      seen: verifierMemory(values.state, root, anchor),
-      ...checkoutTrustFloor(root, now, anchor),
-      ...(values.site ? { site: values.site } : {}),
-      ...(run.restore ? { restoreFrom: new ReleaseArchive(archiveDir(values.archive, root)) } : {}),
-    });
+    const report = await verifyMirror({ target, root, now, anchorFingerprint: anchor, restore: run.restore, site: values.site, archive: values.archive, state: values.state, env: process.env, audit });
+    return { report, settle };
   } catch (error) {
     const code = reportError(io, 'verify', error);
     await audit?.record({ action: 'verify', outcome: 'failed', details: { mirror: target, restore: run.restore, error: (error as SealpressError).code } });
     return { code, settle };
   }
-  if (audit) {
-    const bad = [...report.modified, ...report.missing, ...report.extra];
-    if (report.restored) {
-      await audit.record({ action: 'incident', outcome: 'refused', sites: report.sites, details: { mirror: target, version: report.restored.version, problems: report.restored.repaired.slice(0, 50), count: report.restored.repaired.length } });
-      await audit.record({ action: 'restore', outcome: report.ok ? 'ok' : 'failed', sites: report.sites, details: { mirror: target, version: report.restored.version, repaired: report.restored.repaired.length } });
-    }
-    await audit.record({ action: 'verify', outcome: report.ok ? 'ok' : 'refused', sites: report.sites, details: { mirror: target, ...(report.version ? { version: report.version } : {}), problems: report.problems.map((p) => p.code), files: bad.slice(0, 50), count: bad.length } });
-  }
-  return { report, settle };
 }
 
 export function printReport(io: Io, report: VerifyReport, json: boolean): void {
@@ -135,17 +115,4 @@ export function printReport(io: Io, report: VerifyReport, json: boolean): void {
   for (const f of report.extra) io.out(`extra:    ${f}`);
   const what = report.version === undefined ? 'no valid signed release' : `release v${report.version} (expires ${report.expires}, signed by ${report.signers?.join(', ')})`;
   io.out(`${report.ok ? 'OK' : 'FAILED'} ${report.target}: ${what}; ${report.files} files, ${(report.bytes / 1e6).toFixed(1)} MB checked in ${report.ms} ms (${mbps} MB/s)`);
-}
-
-/**
- * The trust documents of the verifier's own checkout, when it has them and
- * they verify under the same anchor: a mirror may not bind older ones (an old
- * revocation list would hide a revoked release key).
- */
-function checkoutTrustFloor(root: string, now: Date, anchor: string): { trustFloor?: TrustFloor } {
-  if (!existsSync(join(root, TRUST_DIR))) return {};
-  const verified = verifyTrust(loadTrustFiles(root).files, { now, anchorFingerprint: anchor });
-  if (!verified.ok) return {};
-  const { root: r, roster, policy, revocations } = verified.trust;
-  return { trustFloor: { root: r.version, roster: roster.version, policy: policy.version, revocations: revocations.version } };
 }

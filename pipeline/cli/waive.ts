@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { draftWaiver, signWaiver, type CheckFinding } from '../check/index.ts';
-import { runGate } from '../gate/index.ts';
-import { WAIVERS_DIR } from '../load/index.ts';
+import { signWaiver } from '../check/index.ts';
+import { findWaivable, waiverDraftFor, writeWaiver } from '../sign/index.ts';
 import { clock, parse, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
@@ -59,28 +56,27 @@ export async function waive(args: string[], io: Io): Promise<number> {
   }
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
-  const gate = await runGate({ root, now, ...trustAnchor(values['trust-anchor']) });
-  if (!gate.ok) {
+  const at = { root, now, ...trustAnchor(values['trust-anchor']) };
+  const column = values.column === undefined ? undefined : Number(values.column);
+  const found = await findWaivable({ ...at, path, rule: values.rule, line, column });
+  if (found.kind === 'config') {
     io.err('sealpress waive: the site group configuration is invalid; run `sealpress check`');
     return EXIT.CONFIG;
   }
-  const entry = gate.plan.entries.find((e) => e.path === path.replace(/^\.\//, ''));
-  if (!entry?.digest) {
+  if (found.kind === 'not-entry') {
     io.err(`sealpress waive: ${path} is not an entry the gate could read`);
     return EXIT.REFUSED;
   }
-  const column = values.column === undefined ? undefined : Number(values.column);
-  const finding = entry.findings.find((f) => f.rule === values.rule && f.line === line && (column === undefined || f.column === column) && 'fingerprint' in f);
-  if (!finding) {
-    io.err(`sealpress waive: ${entry.path} has no ${values.rule} finding at line ${line}${column ? `:${column}` : ''}; run \`sealpress check\` for the exact position`);
+  if (found.kind === 'no-finding') {
+    io.err(`sealpress waive: ${found.entry.path} has no ${values.rule} finding at line ${line}${column ? `:${column}` : ''}; run \`sealpress check\` for the exact position`);
     return EXIT.REFUSED;
   }
-  if (finding.suppressed) {
-    io.err(`sealpress waive: that finding is already waived by ${finding.suppressed.waiver}`);
+  if (found.kind === 'waived') {
+    io.err(`sealpress waive: that finding is already waived by ${found.waiver}`);
     return EXIT.OK;
   }
+  const { entry, finding, file } = found;
   const loaded = await keyStep(() => loadSigner({ key: values.key!, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' }, io));
-  const id = `${entry.slug}-${finding.rule}-${finding.line}-${finding.column}`;
   io.out(`entry     ${entry.path} (${entry.frontMatter?.title ?? ''})`);
   io.out(`digest    ${entry.digest}`);
   io.out(`finding   ${finding.line}:${finding.column} ${finding.rule} ${finding.message}`);
@@ -90,29 +86,15 @@ export async function waive(args: string[], io: Io): Promise<number> {
     io.err('not signed');
     return EXIT.REFUSED;
   }
-  const draft = draftWaiver(finding as unknown as CheckFinding, { id, digest: entry.digest, justification: values.justification, pinPosition: true });
+  const draft = waiverDraftFor(found, values.justification);
   const bytes = await keyStep(() => signWaiver({ draft, signer: loaded.signer, now, ...(values.expires ? { expires: clock(values.expires) } : {}) }));
-  const file = `${WAIVERS_DIR}/${id}.json`;
   const run = { root, now: values.now };
-  // The actor is named only once the gate accepted the waiver (a roster administrator); before that, only the certificate is known.
-  const event = (outcome: 'ok' | 'refused') => ({
-    action: 'waive',
-    ...(outcome === 'ok' && loaded.cert.uid !== undefined ? { actor: loaded.cert.uid } : {}),
-    sites: [entry.site],
-    entries: [entry.path],
-    outcome,
-    details: { waiver: file, sha256: createHash('sha256').update(bytes).digest('hex'), certificate: loaded.cert.fingerprint, rule: finding.rule, line: finding.line, column: finding.column },
-  });
-  mkdirSync(dirname(join(root, file)), { recursive: true });
-  writeFileSync(join(root, file), bytes);
   // Verify the way every gate will: the waiver must now cover the finding.
-  const after = await runGate({ root, now, ...trustAnchor(values['trust-anchor']) });
-  const check = after.ok ? after.plan.entries.find((e) => e.path === entry.path)?.findings.find((f) => f.rule === finding.rule && f.line === finding.line && f.column === finding.column) : undefined;
-  if (!check?.suppressed) {
-    const why = after.ok ? after.plan.diagnostics.find((d) => d.file === file)?.message : undefined;
-    io.err(`sealpress waive: wrote ${file}, but the gate does not accept it${why ? `: ${why}` : ''}`);
-    return recordAudit(io, run, event('refused'), EXIT.REFUSED);
+  const written = await writeWaiver(at, found, bytes, loaded.cert);
+  if (!written.accepted) {
+    io.err(`sealpress waive: wrote ${file}, but the gate does not accept it${written.why ? `: ${written.why}` : ''}`);
+    return recordAudit(io, run, written.event, EXIT.REFUSED);
   }
   io.out(`wrote ${file} (commit it with the entry)`);
-  return recordAudit(io, run, event('ok'), EXIT.OK);
+  return recordAudit(io, run, written.event, EXIT.OK);
 }

@@ -4,14 +4,14 @@
  * judge each entry against them (approve/). The result plugs into the planner
  * as a pure function of the entry.
  */
-import { decide, prepareRecordsParallel, recordFindings, type ApprovalFinding, type PreparedRecord } from '../approve/index.ts';
+import { decide, prepareRecordsParallel, recordFindings, type ApprovalEntry, type ApprovalFinding, type PreparedRecord } from '../approve/index.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { RuleId } from '../diagnostics/rules.ts';
 import { sha256, type RecordFile } from '../load/index.ts';
 import { expiringWarnings, type ExpiringRecord } from './freeze.ts';
-import type { SiteGroup } from '../model/index.ts';
+import type { FrontMatter, SiteGroup } from '../model/index.ts';
 import type { ApprovalJudge } from '../plan/index.ts';
-import { assetDigests } from '../validate/index.ts';
+import { assetDigests, type ValidatedEntry } from '../validate/index.ts';
 import { contentPathProblem, withdrawalsByEntry, type LedgerWithdrawal, type ReleaseMemory } from '../release/index.ts';
 import { CLOCK_SKEW_MS, SITE_CODE, type TrustResult } from '../trust/index.ts';
 import { chinaDate } from '../util/dates.ts';
@@ -30,6 +30,28 @@ function ruleOf(code: ApprovalFinding['code']): { rule: RuleId; severity: 'error
     default:
       return { rule: 'approval-invalid', severity: 'error' };
   }
+}
+
+/**
+ * What the approval stage knows about an entry: its place in the group, who
+ * its front matter names, and the bytes an approval binds (Trust model 2).
+ * The one definition, for the gate's judge and for whoever signs (pipeline/sign).
+ */
+export function approvalEntry(
+  entry: Pick<ValidatedEntry, 'path' | 'site' | 'column' | 'assets'> & { frontMatter: Pick<FrontMatter, 'department' | 'author'>; digest: string },
+  group: SiteGroup,
+): ApprovalEntry {
+  return {
+    path: entry.path,
+    site: entry.site,
+    column: entry.column,
+    category: group.columns.get(entry.column)?.category ?? '',
+    siteKind: group.sites.get(entry.site)?.kind ?? 'sub',
+    department: entry.frontMatter.department,
+    author: entry.frontMatter.author,
+    digest: entry.digest,
+    assets: assetDigests(entry.assets),
+  };
 }
 
 export interface ApprovalSetup {
@@ -109,20 +131,8 @@ export async function approvalJudge(options: {
       verified: true,
       note: `approvals verified against policy v${trust.trust.policy.version}, roster v${trust.trust.roster.version}, revocations v${trust.trust.revocations.version}; CA ${trust.trust.anchor.fingerprint.slice(0, 16)}… ${pinned ? '(pinned)' : '(taken from the repository: pin it with --trust-anchor or SEALPRESS_TRUST_ANCHOR)'}`,
       judge: (entry) => {
-        const column = group.columns.get(entry.column);
-        const site = group.sites.get(entry.site);
         const result = decide(
-          {
-            path: entry.path,
-            site: entry.site,
-            column: entry.column,
-            category: column?.category ?? '',
-            siteKind: site?.kind ?? 'sub',
-            department: entry.frontMatter.department,
-            author: entry.frontMatter.author,
-            digest: entry.digest,
-            assets: assetDigests(entry.assets),
-          },
+          approvalEntry(entry, group),
           prepared,
           now,
           (remembered.get(entry.path) ?? []).map((w) => ({ record: w.record, atMs: w.atMs, signer: w.signer })),

@@ -6,3 +6,4 @@ export * from './administrators.ts';
 export * from './column-change.ts';
 export * from './load.ts';
 export * from './columns.ts';
+export * from './request.ts';

@@ -7,3 +7,5 @@ export * from './verify.ts';
 export * from './rollback.ts';
 export * from './seals.ts';
 export * from './memory.ts';
+export * from './verifier.ts';
+export * from './signers.ts';

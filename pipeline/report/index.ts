@@ -5,3 +5,4 @@ export * from './history.ts';
 export * from './assessment.ts';
 export * from './csv.ts';
 export * from './html.ts';
+export * from './run.ts';

@@ -10,10 +10,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { verifierMemory } from '../../pipeline/cli/release-common.ts';
 import { DEMO_CA_KEY, DEMO_CA_UNIT, DEMO_MARKER, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY } from '../../pipeline/demo/index.ts';
 import { deployToFolder, removeTree } from '../../pipeline/mirror/index.ts';
-import { verifyTarget } from '../../pipeline/publish/index.ts';
+import { verifierMemory, verifyTarget } from '../../pipeline/publish/index.ts';
 import { RELEASE_TRUST_FILES, ReleaseArchive, signRelease, type ReleaseTrustFile } from '../../pipeline/release/index.ts';
 import { PKI_SETUP_TIMEOUT } from '../trust/pki.ts';
 import { CREATED, MAIN, makeReleaseFixture, NOW, type ReleaseFixture } from '../release/fixture.ts';
@@ -75,7 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => removeTree(work, tmpdir()));
 
-const check = (d: Domain, root: string, target: string, now = NOW) => verifyTarget({ target, now, anchorFingerprint: d.anchor, seen: verifierMemory(state, root, d.anchor) });
+const check = (d: Domain, root: string, target: string, now = NOW) => verifyTarget({ target, now, anchorFingerprint: d.anchor, seen: verifierMemory(state, root, d.anchor, {}) });
 const codes = (r: { problems: { code: string }[] }) => r.problems.map((p) => p.code);
 
 describe('two demos on one machine', () => {
@@ -101,7 +100,7 @@ describe('a real group', () => {
   test('keeps one memory across checkouts: an older release seen from another checkout is a rollback', async () => {
     const a = checkout(real, 'checkout-a', false);
     const b = checkout(real, 'checkout-b', false);
-    expect(verifierMemory(state, a, real.anchor).scope).toBeUndefined();
+    expect(verifierMemory(state, a, real.anchor, {}).scope).toBeUndefined();
     expect((await check(real, a, await mirror(real, 'v2', 2))).ok).toBe(true);
     const old = await check(real, b, await mirror(real, 'v1', 1));
     expect(old.ok).toBe(false);
@@ -110,7 +109,7 @@ describe('a real group', () => {
 
   test('the demo\'s marker and key files added to a real checkout change nothing: the CA is not the demo\'s', async () => {
     const forged = checkout(real, 'forged', true);
-    expect(verifierMemory(state, forged, real.anchor).scope).toBeUndefined();
+    expect(verifierMemory(state, forged, real.anchor, {}).scope).toBeUndefined();
     const old = await check(real, forged, join(real.dir, 'mirrors', 'v1'));
     expect(codes(old)).toContain('RELEASE_ROLLBACK');
     const frozen = await check(real, forged, join(real.dir, 'mirrors', 'v2'), new Date(Date.parse(CREATED) + 30 * 86_400_000));
@@ -119,7 +118,7 @@ describe('a real group', () => {
 
   test('a demo checkout verifying under another anchor (a real group\'s) uses that group\'s shared memory', async () => {
     const a = checkout(demo, 'clone-a', true);
-    expect(verifierMemory(state, a, real.anchor).scope).toBeUndefined();
-    expect(verifierMemory(state, a, demo.anchor).scope).toBeDefined();
+    expect(verifierMemory(state, a, real.anchor, {}).scope).toBeUndefined();
+    expect(verifierMemory(state, a, demo.anchor, {}).scope).toBeDefined();
   });
 });

@@ -1,0 +1,90 @@
+/**
+ * A column change request (业务需求单) as an office approver asks for it:
+ * drafted from what they give and checked against the group's tree first (a
+ * problem is a sentence naming the option to fix), then, once signed,
+ * verified the way every gate will before anything is left in the repository.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadTrustFiles } from '../load/index.ts';
+import { COLUMN_TYPES, type ColumnType, type Site, type SiteGroup } from '../model/index.ts';
+import { verifyTrust } from '../trust/index.ts';
+import { columnChangePath, defaultRequestId, type ColumnAction, type ColumnChangeDraft } from './column-change.ts';
+import { verifyColumnChanges } from './columns.ts';
+
+/** What the office approver gives for one request. */
+export interface ColumnRequestInput {
+  site: string;
+  action: ColumnAction;
+  column: string;
+  reason: string;
+  department: string;
+  /** YYYY-MM-DD; default the day of `now` in China time. */
+  requested?: string | undefined;
+  id?: string | undefined;
+  name?: string | undefined;
+  type?: string | undefined;
+  category?: string | undefined;
+  description?: string | undefined;
+}
+
+/** The draft to sign and where it goes, or why it cannot be asked for (a usage problem naming the option). */
+export function draftColumnRequest(group: SiteGroup, input: ColumnRequestInput, now: Date): { draft: ColumnChangeDraft; site: Site; file: string } | { problem: string } {
+  const { action, column: columnId } = input;
+  const site = group.sites.get(input.site);
+  if (!site) return { problem: `--site ${input.site} is not a site of the group (${[...group.sites.keys()].join(', ')})` };
+  if (site.kind === 'main') return { problem: 'the main site carries the group tree itself: change sites/group.yaml instead' };
+  const tree = group.columns.get(columnId);
+  if (action === 'add' && tree) return { problem: `${columnId} is already a column of the group tree` };
+  if (action !== 'add' && !tree) return { problem: `${columnId} is not a column of the group tree (${[...group.columns.keys()].join(', ')})` };
+
+  const draft: ColumnChangeDraft = {
+    id: input.id ?? defaultRequestId(action, columnId),
+    site: site.code,
+    action,
+    column: columnId,
+    reason: input.reason,
+    department: input.department,
+    requested: input.requested ?? new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10),
+  };
+  if (action === 'add') {
+    if (!input.name || !input.type || !input.category) return { problem: '--add needs --name, --type and --category' };
+    if (!(COLUMN_TYPES as readonly string[]).includes(input.type)) return { problem: `--type must be one of ${COLUMN_TYPES.join(', ')}` };
+    if (!group.categories.some((c) => c.id === input.category)) return { problem: `--category must be one of ${group.categories.map((c) => c.id).join(', ')}` };
+    draft.definition = { name: input.name, type: input.type as ColumnType, category: input.category, ...(input.description ? { description: input.description } : {}) };
+  } else if (action === 'rename') {
+    if (!input.name) return { problem: '--rename needs --name' };
+    draft.name = input.name;
+  } else if (input.name || input.type || input.category) {
+    return { problem: '--drop takes no --name, --type or --category' };
+  }
+  return { draft, site, file: columnChangePath(site.code, draft.id) };
+}
+
+/** The change in a line, as the signer reviews it. */
+export function describeColumnRequest(draft: ColumnChangeDraft): string {
+  const id = draft.column;
+  if (draft.action === 'add') return `add ${id}: ${draft.definition?.name} (${draft.definition?.type}, category ${draft.definition?.category})`;
+  if (draft.action === 'rename') return `rename ${id} to ${draft.name}`;
+  return `drop ${id}`;
+}
+
+/** Whether a request file is already there (it is never overwritten). */
+export function columnRequestExists(root: string, file: string): boolean {
+  return existsSync(join(root, file));
+}
+
+/**
+ * Verify the signed request the way every gate will (the trust material at
+ * `now`, the group), and only then write it (never over another file).
+ * Returns why the gate would not accept it, writing nothing.
+ */
+export function acceptColumnRequest(options: { root: string; file: string; bytes: Uint8Array; group: SiteGroup; now: Date; trustAnchor?: string | undefined }): { ok: true } | { ok: false; why: string } {
+  const { root, file, bytes, group, now } = options;
+  const trust = verifyTrust(loadTrustFiles(root).files, { now, ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}) });
+  const verdict = verifyColumnChanges([{ file, bytes }], trust.ok ? trust.trust : undefined, group, now);
+  if (verdict.changes.length !== 1) return { ok: false, why: verdict.diagnostics.map((d) => d.message).join('; ') };
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), bytes, { flag: 'wx' });
+  return { ok: true };
+}

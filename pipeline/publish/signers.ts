@@ -1,0 +1,54 @@
+/**
+ * Where a release signer's key comes from besides a key file: CI secrets (the
+ * encrypted PEM text in the environment) or, in the demo repository only, the
+ * demo's release key, whose passphrase is public. The demo's certificates are
+ * renewed first when the signer's would lapse before a release made now
+ * expires (pipeline/demo/renew.ts), so the demo runs on any date.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY, DEMO_RENEWED_PATHS, demoRenewal, readDemoMaterial, renewDemo } from '../demo/index.ts';
+import { SealpressError } from '../errors/index.ts';
+import { decryptKeyPem, inspectCertificate, keyMatches, TrustError, type Signer } from '../trust/index.ts';
+import type { AuditSink } from './audit.ts';
+
+export const RELEASE_KEY_ENV = 'SEALPRESS_RELEASE_KEY';
+export const RELEASE_CERT_ENV = 'SEALPRESS_RELEASE_CERT';
+
+/** A signer from an encrypted key and a certificate as text; `where` names them in errors. */
+export function signerFromPem(keyPem: string, certPem: string, passphrase: string, where: string): Signer {
+  const inspected = inspectCertificate(certPem);
+  if (!inspected.ok) throw new SealpressError('CONFIG_INVALID', `the certificate for ${where}: ${inspected.message}`);
+  const key = decryptKeyPem(keyPem.trimStart(), passphrase, where);
+  if (!keyMatches(key, inspected.cert)) throw new TrustError('KEY_CERT_MISMATCH', `the key ${where} does not belong to its certificate`);
+  return { key, certPem: inspected.cert.pem };
+}
+
+/** The demo release key's files and published passphrase, or undefined outside the demo. */
+export interface DemoReleaseKey {
+  keyPem: string;
+  certPem: string;
+  passphrase: string;
+  where: string;
+}
+
+/**
+ * In the demo repository: renew the demo's throwaway certificates when the
+ * release signer's would lapse before a release made at `now` expires
+ * (recorded in the audit sink: a change of trust material, even the demo's,
+ * belongs in the audit trail), then hand over the demo's release key.
+ * Undefined outside the demo. `note` receives what a person should be told.
+ */
+export async function demoReleaseKey(root: string, release: { now: Date; expiresInMs: number; audit: AuditSink; note: (text: string) => void }): Promise<DemoReleaseKey | undefined> {
+  const demo = readDemoMaterial(root);
+  if (!demo) return undefined;
+  const due = demoRenewal(demo, release.now, release.expiresInMs);
+  if (due) {
+    release.note(`note: renewing the DEMO's throwaway certificates on this machine: ${due.why}`);
+    const renewed = await renewDemo({ root, now: release.now, newCa: due.newCa });
+    await release.audit.record({ action: 'trust', outcome: 'ok', details: { change: 'demo-renewal', reason: due.why, version: renewed.version, ca: renewed.caFingerprint, newCa: renewed.newCa, people: renewed.people, records: renewed.records.length } });
+    release.note(`note: the demo now has new keys for ${renewed.people} people${renewed.newCa ? ` under a new demo CA ${renewed.caFingerprint}` : ` under the same demo CA`}, trust documents v${renewed.version} and ${renewed.records.length} records signed again; rewritten: ${DEMO_RENEWED_PATHS.join(', ')}`);
+  }
+  release.note(`warning: signing with the DEMO release key (${DEMO_RELEASE_KEY}, passphrase published in the README): for the demo only`);
+  return { keyPem: readFileSync(join(root, DEMO_RELEASE_KEY), 'utf8'), certPem: readFileSync(join(root, DEMO_RELEASE_CERT), 'utf8'), passphrase: DEMO_PASSPHRASE, where: DEMO_RELEASE_KEY };
+}

@@ -1,0 +1,222 @@
+/**
+ * Who may sign what, decided before anything is signed (`approve`, `withdraw`,
+ * `submit`, and the review desk over the same calls). Pure: the gate's plan,
+ * the verified trust and the records as the gate verified them go in; the
+ * reasons a signer cannot sign an entry come out, each a sentence that says
+ * what to do. Nothing is signed when any listed entry has one: refused for
+ * another reason, the signer's own entry (they submitted a version of it, or
+ * the author field names them: Trust model 4), outside the signer's scope, or
+ * a certificate that is not in the roster, expired or revoked.
+ */
+import { createHash } from 'node:crypto';
+import {
+  canFill,
+  canSubmit,
+  isAuthor,
+  requirementsFor,
+  scopeExplanation,
+  slotsOf,
+  submittersOf,
+  writerScopeExplanation,
+  type ApprovalEntry,
+  type ApprovalItem,
+  type Decision,
+  type PreparedRecords,
+  type Submitter,
+} from '../approve/index.ts';
+import type { Diagnostic } from '../diagnostics/index.ts';
+import { APPROVALS_DIR } from '../load/index.ts';
+import type { SiteGroup } from '../model/index.ts';
+import type { PlanEntry } from '../plan/index.ts';
+import { chainProblem, revocationAt, signingTimeProblem, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
+import { chinaDate } from '../util/dates.ts';
+import { assetDigests } from '../validate/index.ts';
+import { approvalEntry } from '../gate/index.ts';
+
+/** What the approval stage knows about a plan entry, or undefined when it could not be read (no front matter or digest). */
+export function approvalEntryOf(e: PlanEntry, group: SiteGroup): ApprovalEntry | undefined {
+  if (!e.frontMatter || e.digest === undefined) return undefined;
+  return approvalEntry({ ...e, frontMatter: e.frontMatter, digest: e.digest }, group);
+}
+
+const APPROVAL_RULES = new Set(['approval-pending', 'approval-stale']);
+
+/** Findings that stop this entry from being approved: errors other than "changed since the last approval". */
+function blocking(e: PlanEntry): Diagnostic[] {
+  return e.findings.filter((f) => f.severity === 'error' && !APPROVAL_RULES.has(f.rule));
+}
+
+/** The writers who submitted a version of the entry, earliest first, as the gate verified their records. */
+export function submitters(prepared: PreparedRecords, path: string): Submitter[] {
+  return [...submittersOf(prepared.byPath.get(path) ?? []).values()].sort((a, b) => a.at - b.at);
+}
+
+/** The signer's approvals of the entry (any version), as record files. */
+function ownApprovals(prepared: PreparedRecords, path: string, id: string): string[] {
+  const files = (prepared.byPath.get(path) ?? []).filter((r) => r.record.payload?.decision === 'approve' && r.record.person?.id === id).map((r) => r.record.file);
+  return [...new Set(files)].sort();
+}
+
+/** Who the certificate belongs to in the roster, and why it cannot sign at all now (not in the roster, expired, revoked). */
+export function signerStanding(cert: CertInfo, trust: Trust, now: Date): { person?: RosterPerson; problems: string[] } {
+  const problems: string[] = [];
+  const chain = chainProblem(cert, trust.anchor.cert);
+  if (chain) problems.push(`your certificate cannot sign: ${chain}`);
+  const person = trust.personByCertificate.get(cert.fingerprint);
+  if (!person) {
+    problems.push(`your certificate ${cert.fingerprint.slice(0, 16)}… (${cert.name ?? '?'}) is not listed in the signed roster: ask the security administrators (sealpress keys issue)`);
+    return { problems };
+  }
+  if (person.id !== cert.uid) problems.push(`the roster lists this certificate under ${person.id}, but it names ${cert.uid ?? 'nobody'}`);
+  const time = signingTimeProblem(cert, trust.anchor.cert, now.getTime());
+  if (time) problems.push(`${time.message}: ask the security administrators for a new certificate (sealpress keys rotate --id ${person.id})`);
+  const revoked = revocationAt(trust.revocationIndex, person.id, cert.fingerprint, now.getTime());
+  if (revoked) problems.push(`${revoked.person !== undefined ? 'your signing rights were' : 'this certificate was'} revoked from ${revoked.effective} (${revoked.reason})`);
+  return { person, problems };
+}
+
+/** What `entryProblems` reads besides the entry. */
+export interface SigningContext {
+  decision: Decision;
+  group: SiteGroup;
+  trust: Trust;
+  /** The records as the gate verified them: who submitted each entry (its authors) and what the signer already signed. */
+  prepared: PreparedRecords;
+  /** The signer in the roster (undefined: not listed, and signerStanding says so). */
+  person: RosterPerson | undefined;
+  cert: CertInfo;
+}
+
+/** Why the signer cannot sign `decision` for this entry (empty: they can). */
+export function entryProblems(e: PlanEntry, ctx: SigningContext): string[] {
+  const { decision, person, prepared } = ctx;
+  const ae = approvalEntryOf(e, ctx.group);
+  const why: string[] = [];
+  const writers = submitters(prepared, e.path);
+  if (!ae) return ['it cannot be read (no front matter or digest)'];
+  if (decision === 'submit') {
+    const others = blocking(e).filter((f) => f.rule !== 'approval-invalid');
+    if (others.length > 0) why.push(`the gate refuses it for another reason than approval; fix that first, then submit: ${others.map((f) => `${f.rule}: ${f.message}`).join('; ')}`);
+    if (person && !canSubmit(person, ae)) {
+      why.push(`your roles do not let you submit it: ${writerScopeExplanation(person, ae)}; the security administrators grant a writer role (sealpress keys issue --id ${person.id} --role writer:sites=${ae.site};departments=${ae.department})`);
+    }
+    // Submitting makes the signer an author: their own approval of the entry would then be a self-approval.
+    const approved = person ? ownApprovals(prepared, e.path, person.id) : [];
+    if (approved.length > 0) why.push(`you approved it (${approved.join(', ')}): a submission would make you its author, and nobody approves an entry they wrote; another writer submits it`);
+  } else if (decision === 'approve') {
+    const stops = blocking(e);
+    const badRecords = stops.filter((f) => f.rule === 'approval-invalid');
+    const others = stops.filter((f) => f.rule !== 'approval-invalid');
+    if (others.length > 0) why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${f.message}`).join('; ')}`);
+    // A refused record keeps the entry refused whatever else is signed (fail closed): it must go first.
+    if (badRecords.length > 0) why.push(`a record that names it is refused, and keeps it refused until it is removed or replaced: ${badRecords.map((f) => f.message).join('; ')}`);
+    const mine = person ? writers.find((w) => w.person.id === person.id) : undefined;
+    if (person && mine) why.push(`you (${person.name}, ${person.id}) submitted it as its writer (${mine.file}, ${chinaDate(mine.at)}): nobody approves an entry they wrote, whatever its author field says`);
+    else if (person && isAuthor(ae.author, person, ctx.cert)) why.push(`you (${person.name}, ${person.id}) are its author (${ae.author ? `"${ae.author}"` : 'no author given, which counts as yours'}): nobody approves their own entry`);
+  } else {
+    const approvalFindings = e.findings.filter((f) => f.rule.startsWith('approval-') || f.rule === 'trust-invalid');
+    if (e.status === 'withdrawn') why.push('it is already withdrawn');
+    else if (e.status === 'refused' || approvalFindings.length > 0) why.push(`it is not published (${e.status}${approvalFindings.length ? `: ${approvalFindings.map((f) => f.rule).join(', ')}` : ''}): nothing to withdraw`);
+  }
+  if (person && decision !== 'submit') {
+    const { require } = requirementsFor(ctx.trust.policy, ae);
+    if (!slotsOf(require).some((s) => canFill(person, s, ae))) why.push(`your roles do not cover it: ${scopeExplanation(person, require, ae)}`);
+  }
+  return why;
+}
+
+/** What a record says about an entry it covers: the bytes it binds. */
+export function approvalItem(ae: ApprovalEntry): ApprovalItem {
+  return { path: ae.path, site: ae.site, column: ae.column, digest: ae.digest, assets: [...ae.assets] };
+}
+
+/** Whether the person's verified approval of these exact bytes is already on record (signing again would add nothing). */
+function approvedAsIs(prepared: PreparedRecords, e: PlanEntry, id: string): boolean {
+  return (prepared.byPath.get(e.path) ?? []).some((r) => !r.record.problem && r.record.payload?.decision === 'approve' && r.record.person?.id === id && r.item?.digest === e.digest);
+}
+
+/**
+ * The queue of an approver: the entries of the plan that still wait for an
+ * approval (approval-pending) which this signer may sign now (entryProblems
+ * finds nothing) and has not already signed for these bytes. Empty when the
+ * signer cannot sign at all (signerStanding).
+ */
+export function approvalQueue(entries: readonly PlanEntry[], ctx: Omit<SigningContext, 'decision' | 'person'>, now: Date): PlanEntry[] {
+  const { person, problems } = signerStanding(ctx.cert, ctx.trust, now);
+  if (!person || problems.length > 0) return [];
+  const waiting = (e: PlanEntry) => e.findings.some((f) => f.rule === 'approval-pending');
+  return entries.filter((e) => waiting(e) && !approvedAsIs(ctx.prepared, e, person.id) && entryProblems(e, { ...ctx, decision: 'approve', person }).length === 0);
+}
+
+const short = (digest: string) => `${digest.slice(0, 16)}…`;
+
+/** What a signer sees of an entry before signing, line by line. */
+export function describeEntry(e: PlanEntry, group: SiteGroup, needs: string, writers: readonly Submitter[]): string[] {
+  const lines: string[] = [];
+  const out = (s: string) => lines.push(s);
+  const fm = e.frontMatter;
+  const site = group.sites.get(e.site);
+  const column = group.columns.get(e.column);
+  const category = group.categories.find((c) => c.id === column?.category);
+  const department = site?.departments.find((d) => d.id === fm?.department);
+  out(`${e.path}`);
+  out(`  title       ${fm?.title ?? '(unreadable)'}`);
+  out(`  site        ${e.site} ${site?.name ?? ''}${site ? ` (${site.kind === 'main' ? 'main site' : 'sub-site'})` : ''}`);
+  out(`  column      ${e.column} ${column?.name ?? ''}${category ? ` · ${category.name}` : ''}`);
+  out(`  author      ${fm?.author || '(none)'} · department ${fm?.department ?? '?'} ${department?.name ?? ''}`);
+  // Who wrote it, as proven by their signatures (the author field above is only what the file says).
+  const current = !e.findings.some((f) => f.rule === 'submission-pending');
+  if (writers.length === 0) out('  submitted   by nobody: no writer has signed this entry (sealpress submit)');
+  for (const [i, w] of writers.entries()) out(`  ${i === 0 ? 'submitted   ' : '            '}${w.person.name} (${w.person.id}) on ${chinaDate(w.at)}, ${w.file}`);
+  if (writers.length > 0 && !current) out('              (not this version: it changed after the last submission)');
+  if (fm?.date) out(`  date        ${fm.date}`);
+  out(`  digest      sha256 ${e.digest ? short(e.digest) : '(unreadable)'}`);
+  const assets = assetDigests(e.assets);
+  if (assets.length === 0) out('  assets      none');
+  for (const [i, a] of assets.entries()) out(`  ${i === 0 ? 'assets      ' : '            '}${a.path} sha256 ${short(a.digest)}`);
+  out(`  status      ${e.status}`);
+  if (e.findings.length === 0) out('  checks      all passed');
+  for (const [i, f] of e.findings.entries()) out(`  ${i === 0 ? 'checks      ' : '            '}${f.severity} ${f.rule}: ${f.message}`);
+  if (needs) out(`  policy      ${needs}`);
+  return lines;
+}
+
+/** What the policy asks for the entry, in a line. */
+export function policyNeeds(ae: ApprovalEntry, trust: Trust): string {
+  const { rule, require } = requirementsFor(trust.policy, ae);
+  const parts = require.map((q) => `${q.count} ${q.role}${q.sameDepartment || q.sameSite ? ` (${[q.sameSite ? 'same site' : '', q.sameDepartment ? 'same department' : ''].filter(Boolean).join(', ')})` : ''}`);
+  return `needs ${parts.join(' + ')} [policy v${trust.policy.version}, ${rule === 'default' ? 'default rule' : `rule ${rule + 1}`}]`;
+}
+
+/** The entry's state after signing, in a line. */
+export function statusLine(e: PlanEntry): string {
+  const strip = (m: string) => m.replace(/ \[[A-Z_]+\]$/, '');
+  const pending = e.findings.find((f) => f.rule === 'approval-pending');
+  switch (e.status) {
+    case 'publishable':
+      return 'publishable';
+    case 'pending':
+      return pending ? `still pending: ${strip(pending.message)}` : `pending: ${e.findings.map((f) => strip(f.message)).join('; ')}`;
+    case 'refused': {
+      const errors = e.findings.filter((f) => f.severity === 'error');
+      if (pending && errors.every((f) => f.rule === 'approval-stale')) return `still pending: ${strip(pending.message)} (approvals of earlier versions no longer count)`;
+      return `refused: ${errors.map((f) => `${f.rule}: ${strip(f.message)}`).join('; ')}`;
+    }
+    case 'withdrawn':
+      return `withdrawn: ${e.findings.filter((f) => f.rule === 'withdrawn').map((f) => strip(f.message)).join('; ')}`;
+    default:
+      return `${e.status}: ${e.findings.map((f) => strip(f.message)).join('; ')}`;
+  }
+}
+
+/**
+ * content/_approvals/<site>/<YYYYMMDD>-<signer>-<8 hex of the record's SHA-256>[-withdraw|-submit].json,
+ * or directly under content/_approvals/ when the batch spans sites (a damaged
+ * record in a site's folder is then held against that site only).
+ */
+export function recordPath(items: readonly ApprovalItem[], signer: string, bytes: Uint8Array, now: Date, suffix: string): string {
+  const sites = new Set(items.map((i) => i.site));
+  const stamp = chinaDate(now).replaceAll('-', '');
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+  return `${APPROVALS_DIR}/${sites.size === 1 ? `${[...sites][0]!}/` : ''}${stamp}-${signer}-${hash}${suffix}.json`;
+}

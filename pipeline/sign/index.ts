@@ -1,0 +1,3 @@
+export * from './decide.ts';
+export * from './desk.ts';
+export * from './waiver.ts';
