@@ -8,7 +8,8 @@
  * link(2), which fails if a lock exists. A process killed between creating and
  * writing a lock would otherwise leave an empty one that nobody could judge
  * stale (a mirror deploy is killed at any moment by design: test/mirror/kill).
- * Drafts of processes that died are removed by the next holder.
+ * Drafts of processes that died are removed by the next holder. (A file
+ * system without hard links gets the lock created in place with O_EXCL.)
  *
  * A busy lock is retried until a timeout. A stale lock (its holder died) is
  * broken only when the holder's pid is on this host and no longer runs; a lock
@@ -117,6 +118,7 @@ function create(path: string, token: string): boolean {
     return true;
   } catch (cause) {
     if (errno(cause) === 'EEXIST') return false;
+    if (NO_HARD_LINKS.has(errno(cause) ?? '')) return createInPlace(path, token);
     throw new LockIo(path, cause);
   } finally {
     try {
@@ -124,6 +126,19 @@ function create(path: string, token: string): boolean {
     } catch {
       /* removed by a sweep that judged us dead: pid reuse aside, nothing to do */
     }
+  }
+}
+
+/** Where a file system has no hard links: O_EXCL in place (a kill between creating and writing leaves an empty lock, never broken automatically). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+function createInPlace(path: string, token: string): boolean {
+  try {
+    writeFileSync(path, token, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (cause) {
+    if (errno(cause) === 'EEXIST') return false;
+    throw new LockIo(path, cause);
   }
 }
 
