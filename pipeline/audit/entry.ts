@@ -16,9 +16,9 @@
  * counts, an approval of a large batch lists at most MAX_LISTED_ENTRIES paths
  * and the digest of the signed record that lists them all.
  */
-import { createHash } from 'node:crypto';
 import { SealpressError } from '../errors/index.ts';
 import { canonicalJson, parseInstant, parseStrictJson } from '../trust/index.ts';
+import { sha256Hex } from '../fs/index.ts';
 
 /** The actions the commands record; the log accepts any lower-case token so a newer tool's entries still verify. */
 export const AUDIT_ACTIONS = ['gate', 'approve', 'withdraw', 'submit', 'waive', 'release', 'deploy', 'verify', 'restore', 'rollback', 'incident', 'trust'] as const;
@@ -100,7 +100,7 @@ export class AuditError extends SealpressError<AuditErrorCode> {
 /** SHA-256 over the canonical JSON of the entry without its `hash`. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }): string {
   const { hash: _ignored, ...rest } = entry;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  return sha256Hex(canonicalJson(rest));
 }
 
 /** China Standard Time with its offset: the log is read by the office, in the time zone every site publishes in. */

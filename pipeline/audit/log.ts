@@ -10,31 +10,15 @@
  * checks are `sealpress audit verify`'s job.
  *
  * Two processes must not both read the same tail and each append a seq N+1
- * (a fork of the chain), so an append holds an exclusive lock: the file
- * `<log>.lock`, created with O_EXCL ('wx') and holding `pid host token time`.
- * A busy lock is retried until a timeout. A stale lock (its holder died) is
- * broken only when the holder's pid is on this host and no longer runs; a lock
- * held from another host (a shared volume), or one still empty (its creator
- * died between creating and writing it, or is about to write it: nobody can
- * tell which), is never broken automatically: the error names the file and its
- * holder, to be removed by hand once nobody writes.
- *
- * Only one process may ever believe it holds the lock, so breaking is
- * serialised behind a second lock, `<log>.lock.break` (also O_EXCL): under it
- * the lock is judged stale again and only then removed. That is safe because
- * a stale lock can leave only through a breaker (its holder is dead), and
- * breakers take turns, so the file judged is the file removed; nothing is ever
- * renamed aside or put back (which let a third process take the lock in
- * between, or brought a released lock back to life). A breaker holds the break
- * lock for a few system calls; if one dies there, the break lock is not broken
- * in turn (that would reopen the race): the error names it, to be removed by
- * hand. A fork that still slipped through (a lock removed by hand too early)
- * would be caught by verify (two entries with one seq).
+ * (a fork of the chain), so an append holds the exclusive lock `<log>.lock`
+ * (pipeline/fs/lock: its notes say why a lock is never renamed aside, and
+ * which stale locks are broken). A fork that still slipped through (a lock
+ * removed by hand too early) would be caught by verify (two entries with one
+ * seq).
  */
-import { randomUUID } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { acquireLock, fsErrorCode, openRegularSync, syncDirSync } from '../fs/index.ts';
 import { AuditError, entryLine, eventProblems, MAX_LINE_BYTES, nextEntry, parseLine, type AuditEntry, type AuditEvent, type AuditHead } from './entry.ts';
 import { DEFAULT_SKEW_MS } from './verify.ts';
 
@@ -56,7 +40,7 @@ const VERIFY_HINT = 'run `sealpress audit verify` to find the damage; nothing wa
 
 function ioError(file: string, doing: string, cause: unknown): AuditError {
   const code = (cause as NodeJS.ErrnoException).code ?? 'error';
-  const why = code === 'ELOOP' ? 'it is a symlink; the audit log must be a plain file' : code;
+  const why = code === 'ELOOP' ? 'it is a symlink; the audit log must be a plain file' : code === 'EFTYPE' ? 'it is not a regular file' : code;
   return new AuditError('AUDIT_IO', file, `cannot ${doing} the audit log ${file} (${why})`, { cause });
 }
 
@@ -68,28 +52,27 @@ interface Tail {
 /** Read and check the last line only. Undefined for a missing or empty log. */
 function readTail(path: string): Tail | undefined {
   let fd: number;
+  let size: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    ({ fd, size } = openRegularSync(path));
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (fsErrorCode(cause) === 'ENOENT') return undefined;
     throw ioError(path, 'open', cause);
   }
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new AuditError('AUDIT_IO', path, `the audit log ${path} is not a regular file`);
-    if (stat.size === 0) return undefined;
-    const want = Math.min(stat.size, MAX_LINE_BYTES + 1);
+    if (size === 0) return undefined;
+    const want = Math.min(size, MAX_LINE_BYTES + 1);
     const buf = Buffer.alloc(want);
     let got = 0;
     while (got < want) {
-      const n = readSync(fd, buf, got, want - got, stat.size - want + got);
+      const n = readSync(fd, buf, got, want - got, size - want + got);
       if (n === 0) break;
       got += n;
     }
     if (got !== want) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the audit log ${path} changed size while its last line was read; ${VERIFY_HINT}`);
     if (buf[want - 1] !== 0x0a) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the last line of the audit log ${path} is incomplete (a cut file or an interrupted write); ${VERIFY_HINT}`);
     const before = buf.lastIndexOf(0x0a, want - 2);
-    if (before < 0 && want < stat.size) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the last line of the audit log ${path} is longer than ${MAX_LINE_BYTES} bytes; ${VERIFY_HINT}`);
+    if (before < 0 && want < size) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the last line of the audit log ${path} is longer than ${MAX_LINE_BYTES} bytes; ${VERIFY_HINT}`);
     const parsed = parseLine(buf.subarray(before + 1, want - 1));
     if (!parsed.ok) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the last line of the audit log ${path} is bad (${parsed.code}: ${parsed.problem}); ${VERIFY_HINT}`);
     return { head: { seq: parsed.entry.seq, hash: parsed.entry.hash }, atMs: parsed.atMs };
@@ -110,99 +93,19 @@ export interface AppendOptions {
   skewMs?: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+/** Take the log's lock, or say who holds it and what to remove by hand. */
+async function lockLog(logPath: string, timeoutMs: number) {
+  const got = await acquireLock(`${logPath}.lock`, { timeoutMs });
+  if (got.ok) return got.lock;
+  if (got.reason === 'io') throw ioError(got.file, 'lock', got.cause);
+  if (got.reason === 'breaking') {
+    throw new AuditError(
+      'AUDIT_LOCKED',
+      got.file,
+      `the audit log's lock ${got.lock} is stale (held by ${got.lockHolder}), but ${got.file} says another process is breaking it: ${got.holder}. If no sealpress command is running, remove ${got.file} and run the command again`,
+    );
   }
-}
-
-/** Whether the lock file is stale, and who holds it (for the message). */
-function staleness(lockPath: string): { stale: boolean; holder: string } {
-  let content: string;
-  try {
-    content = readFileSync(lockPath, 'utf8');
-  } catch {
-    return { stale: false, holder: 'a process that just released it' };
-  }
-  if (!content) return { stale: false, holder: 'a process that died before writing its pid into it, or is writing it now' };
-  const [pid, host, , since] = content.split(' ');
-  const n = Number(pid);
-  const dead = host === hostname() && Number.isSafeInteger(n) && n > 0 && !alive(n);
-  return { stale: dead, holder: `pid ${pid} on ${host} since ${since}${dead ? ' (no longer running)' : ''}` };
-}
-
-const lockToken = () => `${process.pid} ${hostname()} ${randomUUID()} ${new Date().toISOString()}`;
-
-/**
- * Remove the lock if it is stale, holding the break lock: 'busy' when another process holds that (it is
- * breaking the same lock, or died doing so).
- */
-function breakStale(lockPath: string): 'done' | 'busy' {
-  const breakPath = `${lockPath}.break`;
-  const token = lockToken();
-  try {
-    writeFileSync(breakPath, token, { flag: 'wx', mode: 0o600 });
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return 'busy';
-    throw ioError(breakPath, 'lock', cause);
-  }
-  try {
-    // Judged again under the break lock: another breaker may have removed the stale lock and a live process
-    // taken a fresh one since we looked. What is judged stale now stays until we remove it: its holder is dead,
-    // and every other breaker waits for the break lock.
-    if (staleness(lockPath).stale) {
-      try {
-        unlinkSync(lockPath);
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(lockPath, 'remove the stale lock of', cause);
-      }
-    }
-  } finally {
-    release(breakPath, token);
-  }
-  return 'done';
-}
-
-async function acquire(lockPath: string, timeoutMs: number): Promise<string> {
-  const token = lockToken();
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(lockPath, token, { flag: 'wx', mode: 0o600 });
-      return token;
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(lockPath, 'lock', cause);
-    }
-    const s = staleness(lockPath);
-    if (s.stale && breakStale(lockPath) === 'done') continue;
-    if (Date.now() >= deadline) {
-      const breakPath = `${lockPath}.break`;
-      if (s.stale && existsSync(breakPath)) {
-        throw new AuditError(
-          'AUDIT_LOCKED',
-          breakPath,
-          `the audit log's lock ${lockPath} is stale (held by ${s.holder}), but ${breakPath} says another process is breaking it: ${staleness(breakPath).holder}. If no sealpress command is running, remove ${breakPath} and run the command again`,
-        );
-      }
-      throw new AuditError('AUDIT_LOCKED', lockPath, `the audit log is locked by ${s.holder} (${lockPath}); if no sealpress command is running there, remove that file and run the command again`);
-    }
-    // Jittered backoff, capped: appends are short, waiting long wastes the holder's release.
-    await sleep(Math.min(50, 2 + attempt) * (0.5 + Math.random()));
-  }
-}
-
-/** Remove our own lock file, never another's (ours may have been removed by hand and the lock taken since). */
-function release(lockPath: string, token: string): void {
-  try {
-    if (readFileSync(lockPath, 'utf8') === token) unlinkSync(lockPath);
-  } catch {
-    /* already gone: nothing of ours to remove */
-  }
+  throw new AuditError('AUDIT_LOCKED', got.file, `the audit log is locked by ${got.holder} (${got.file}); if no sealpress command is running there, remove that file and run the command again`);
 }
 
 /**
@@ -220,8 +123,7 @@ export async function appendAudit(logPath: string, event: AuditEvent, now: Date,
   } catch (cause) {
     throw ioError(dir, 'create the folder of', cause);
   }
-  const lockPath = `${logPath}.lock`;
-  const token = await acquire(lockPath, options.lockTimeoutMs ?? 10_000);
+  const lock = await lockLog(logPath, options.lockTimeoutMs ?? 10_000);
   try {
     const tail = readTail(logPath);
     const skew = options.skewMs ?? DEFAULT_SKEW_MS;
@@ -253,21 +155,16 @@ export async function appendAudit(logPath: string, event: AuditEvent, now: Date,
       closeSync(fd);
     }
     // The first entry created the file: make its name durable too.
-    if (!tail) syncDir(dir);
+    if (!tail) {
+      try {
+        syncDirSync(dir);
+      } catch {
+        /* some file systems cannot fsync a folder; the entry itself is synced */
+      }
+    }
     return entry;
   } finally {
-    release(lockPath, token);
+    lock.release();
   }
 }
 
-function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    /* some file systems cannot fsync a folder; the entry itself is synced */
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}

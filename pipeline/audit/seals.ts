@@ -18,8 +18,9 @@
  * is visible only to a verifier that saw them; one that never did cannot know
  * they existed.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPlainSync } from '../fs/index.ts';
 import { RELEASE_PAYLOAD_TYPE } from '../release/manifest.ts';
 import { parseEnvelope, parseStrictJsonBytes } from '../trust/index.ts';
 import type { AuditSeal } from './verify.ts';
@@ -153,16 +154,12 @@ export function readReleaseSeals(archiveDir: string, open: ManifestOpener = open
     }
     // Present, even if unreadable below: it is reported as such, not also as missing.
     result.versions.push(version);
-    let bytes: Buffer;
-    try {
-      const st = lstatSync(file);
-      if (!st.isFile()) throw Object.assign(new Error(), { code: st.isSymbolicLink() ? 'a symlink' : 'not a file' });
-      if (st.size > MAX_MANIFEST_BYTES) throw Object.assign(new Error(), { code: `${st.size} bytes, over ${MAX_MANIFEST_BYTES}` });
-      bytes = readFileSync(file);
-    } catch (cause) {
-      unreadable(file, `cannot read it (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
+    const read = readPlainSync(file, MAX_MANIFEST_BYTES);
+    if (!read.ok) {
+      unreadable(file, `cannot read it (${read.detail})`);
       continue;
     }
+    const bytes = read.bytes;
     const opened = open(bytes, file);
     if (!opened.ok) {
       unreadable(file, opened.problem);

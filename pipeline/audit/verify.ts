@@ -21,7 +21,8 @@
  * Pure over bytes (`verifyAuditLog`); `verifyAuditFile` streams a file through
  * the same verifier in bounded memory, because the log grows forever.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularSync } from '../fs/index.ts';
 import { GENESIS_PREV, MAX_LINE_BYTES, parseLine, type AuditEntry, type AuditHead } from './entry.ts';
 import { SealpressError } from '../errors/index.ts';
 
@@ -296,9 +297,8 @@ const CHUNK = 1024 * 1024;
  * symlink, whose target an attacker could choose.
  */
 export function verifyAuditFile(path: string, options: VerifyAuditOptions = {}): AuditVerifyResult {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const { fd } = openRegularSync(path);
   try {
-    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EISDIR' });
     const v = new AuditChainVerifier(options);
     const buf = Buffer.alloc(CHUNK);
     let carry: Buffer = Buffer.alloc(0);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SealpressError } from '../errors/index.ts';
-import { runGate, type GateResult } from '../gate/index.ts';
+import { runGate, type GateInputs, type GateResult } from '../gate/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
 import type { ReleaseLedger, ReleaseMemory } from '../release/index.ts';
@@ -29,6 +29,8 @@ export interface BuildOptions {
   trustAnchor?: string;
   /** What the latest signed release remembers (runGate's `memory`). */
   memory?: ReleaseMemory;
+  /** The site group and trust material already read (runGate's `inputs`). */
+  inputs?: GateInputs;
   /** Where finished sites go; default `<root>/dist`. */
   distDir?: string;
   onProgress?: (event: BuildEvent) => void;
@@ -64,7 +66,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const { root, now } = options;
   const started = performance.now();
   // The main site adopts sub-site entries, so the gate always judges the whole group.
-  const gate = await runGate({ root, now, ...(options.cache === false ? { cache: false } : {}), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}), ...(options.memory ? { memory: options.memory } : {}) });
+  const gate = await runGate({ root, now, ...(options.cache === false ? { cache: false } : {}), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}), ...(options.memory ? { memory: options.memory } : {}), ...(options.inputs ? { inputs: options.inputs } : {}) });
   if (!gate.ok) return { ok: false, gate };
   const gateMs = performance.now() - started;
   options.onProgress?.({ type: 'gate', durationMs: gateMs, plan: gate.plan });

@@ -9,8 +9,8 @@
  * `readChecksConfig` collects every problem (STYLE 8); `compileChecks` builds
  * the matchers once per configuration (they are reused for every entry).
  */
-import { createHash } from 'node:crypto';
 import { canonicalJson, Reader, type Json, type Read } from '../trust/index.ts';
+import { sha256Hex } from '../fs/index.ts';
 
 export const CHECKS_CONFIG_VERSION = 1;
 
@@ -133,5 +133,5 @@ export const DEFAULT_FREE_MAIL = [
 
 /** A digest of the configuration: the facts cache must be salted with it (findings depend on it). */
 export function checksConfigDigest(config: ChecksConfig): string {
-  return createHash('sha256').update(canonicalJson(config)).digest('hex');
+  return sha256Hex(canonicalJson(config));
 }

@@ -6,9 +6,9 @@
  * the excerpt. Logs, JSON and SARIF output therefore never echo an ID number
  * or a key back.
  */
-import { createHash } from 'node:crypto';
 import type { Diagnostic, Severity, Span } from '../diagnostics/index.ts';
 import type { CheckRuleId } from './rules.ts';
+import { sha256Hex } from '../fs/index.ts';
 
 export interface CheckFinding extends Required<Span> {
   rule: CheckRuleId;
@@ -58,9 +58,7 @@ export interface Hit {
   mask?: string;
 }
 
-export function sha256Hex(value: string | Uint8Array): string {
-  return createHash('sha256').update(value).digest('hex');
-}
+export { sha256Hex };
 
 /** The fingerprint a waiver names: SHA-256 of the normalised value, UTF-8. */
 export function fingerprintValue(value: string): string {

@@ -7,7 +7,7 @@
  * creation date, so the demo's documents regenerate to the committed bytes
  * (pipeline/demo/attachments.ts).
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../fs/index.ts';
 import { crc32, deflateRawSync } from 'node:zlib';
 
 /** A little-endian header: [offset, width, value] fields in a zeroed buffer. */
@@ -442,7 +442,7 @@ export function ofd(input: OfdInput): Buffer {
   }
   files['Doc_0/Document.xml'] = `${XML_HEAD}<ofd:Document ${OFD_NS}><ofd:CommonData><ofd:MaxUnitID>${id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>${template}</ofd:CommonData><ofd:Pages>${pageRefs.join('')}</ofd:Pages>${extra}</ofd:Document>`;
   const info = input.info ?? {};
-  const docId = createHash('sha256').update(JSON.stringify([input.pages, info])).digest('hex').slice(0, 32);
+  const docId = sha256Hex(JSON.stringify([input.pages, info])).slice(0, 32);
   const fields = Object.entries(info)
     .map(([k, v]) => (k === 'Keywords' ? `<ofd:Keywords>${v.split(/[,，]/).map((w) => `<ofd:Keyword>${xmlEscape(w.trim())}</ofd:Keyword>`).join('')}</ofd:Keywords>` : `<ofd:${k}>${xmlEscape(v)}</ofd:${k}>`))
     .join('');

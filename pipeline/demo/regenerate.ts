@@ -24,7 +24,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signApproval, type ApprovalItem } from '../approve/index.ts';
 import { draftWaiver, signWaiver, type CheckFinding } from '../check/index.ts';
-import { sha256, TRUST_DIR, TRUST_FILES, APPROVALS_DIR, WAIVERS_DIR } from '../load/index.ts';
+import { TRUST_DIR, TRUST_FILES, APPROVALS_DIR, WAIVERS_DIR } from '../load/index.ts';
+import { sha256Hex } from '../fs/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { signDemoColumnChanges } from './column-changes.ts';
 import type { Plan, PlanEntry } from '../plan/index.ts';
@@ -289,7 +290,7 @@ export function signDemoApprovals(repo: string, pki: DemoPki, group: SiteGroup, 
     const approver = pki.approverOf.get(`${e.site}/${e.frontMatter!.department}`);
     if (!approver) throw new Error(`no demo approver for ${e.site}/${e.frontMatter!.department}`);
     // The stale case: the approver signed an earlier draft of the entry.
-    add(approver, item(e, e.path === holds.staleApproval ? sha256(`${e.digest}:earlier draft`) : e.digest!));
+    add(approver, item(e, e.path === holds.staleApproval ? sha256Hex(`${e.digest}:earlier draft`) : e.digest!));
     if (column?.category === pki.xxgk && e.path !== holds.departmentOnly) add(pki.office, item(e));
   }
   const dir = join(repo, APPROVALS_DIR);

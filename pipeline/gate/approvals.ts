@@ -7,7 +7,8 @@
 import { decide, prepareRecordsParallel, recordFindings, type ApprovalEntry, type ApprovalFinding, type PreparedRecord } from '../approve/index.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { RuleId } from '../diagnostics/rules.ts';
-import { sha256, type RecordFile } from '../load/index.ts';
+import { type RecordFile } from '../load/index.ts';
+import { sha256Hex } from '../fs/index.ts';
 import { expiringWarnings, type ExpiringRecord } from './freeze.ts';
 import type { FrontMatter, SiteGroup } from '../model/index.ts';
 import type { ApprovalJudge } from '../plan/index.ts';
@@ -116,7 +117,7 @@ export async function approvalJudge(options: {
     let d = recordDigests.get(file);
     if (d === undefined) {
       const bytes = recordBytes.get(file);
-      d = bytes ? sha256(bytes) : '';
+      d = bytes ? sha256Hex(bytes) : '';
       recordDigests.set(file, d);
     }
     return d;

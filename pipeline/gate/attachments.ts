@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyWaivers, checkAttachment, scanAttachment, toDiagnostic, type CheckFinding, type ScanOptions, type VerifiedWaiver } from '../check/index.ts';
-import { loadAssets, sha256, type AssetRead } from '../load/index.ts';
+import { loadAssets, type AssetRead } from '../load/index.ts';
+import { sha256Hex } from '../fs/index.ts';
 import { needsReader, ReaderPool, type DocumentReader } from '../read/index.ts';
 import type { FactsCache } from './facts-cache.ts';
 
@@ -32,7 +33,7 @@ export async function loadAndCheckAssets(paths: Iterable<string>, options: Attac
   const waive = (findings: CheckFinding[], digest: string) => applyWaivers(findings, options.waivers, digest, { now: options.now }).map(toDiagnostic);
   const documents: { path: string; digest: string }[] = [];
   const assets = loadAssets(options.root, paths, options.maxBytes, (path, bytes) => {
-    const digest = sha256(bytes);
+    const digest = sha256Hex(bytes);
     const cached = cache?.getAttachment(path, digest);
     if (cached) return waive(cached, digest);
     if (needsReader(path)) {
@@ -51,10 +52,10 @@ export async function loadAndCheckAssets(paths: Iterable<string>, options: Attac
       const bytes = readFileSync(join(options.root, path));
       // Read again after loadAssets checked the path: the bytes must be the ones it hashed.
       const findings =
-        sha256(bytes) === digest
+        sha256Hex(bytes) === digest
           ? await checkAttachment(path, bytes, checks, { column: columnOf(path), reader })
           : scanAttachment(path, bytes, checks, { column: columnOf(path), reading: { ok: false, refusal: { message: 'the file changed while the gate was reading it', fix: 'run the check again when nothing is writing to content/' } } });
-      if (sha256(bytes) === digest) cache?.setAttachment(path, digest, findings);
+      if (sha256Hex(bytes) === digest) cache?.setAttachment(path, digest, findings);
       const asset = assets.get(path);
       if (asset?.ok && findings.length > 0) asset.findings = [...(asset.findings ?? []), ...waive(findings, digest)];
     };

@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadedEntry } from '../load/index.ts';
-import { sha256 } from '../load/index.ts';
+import { sha256Hex } from '../fs/index.ts';
 import type { EntryFacts } from '../validate/index.ts';
 import type { CheckFinding } from '../check/index.ts';
 
@@ -34,7 +34,7 @@ function analyserSalt(): string {
   } catch {
     // An installed copy without a lock file: the package version still separates caches.
   }
-  salt = sha256(parts.join('\u0000')).slice(0, 16);
+  salt = sha256Hex(parts.join('\u0000')).slice(0, 16);
   return salt;
 }
 
@@ -62,7 +62,7 @@ export class FactsCache {
 
   /** `configSalt`: a digest of any configuration the facts depend on (the checks'). */
   static open(workDir: string, configSalt = ''): FactsCache {
-    const file = join(workDir, 'cache', `facts-${sha256(analyserSalt() + configSalt).slice(0, 16)}.json`);
+    const file = join(workDir, 'cache', `facts-${sha256Hex(analyserSalt() + configSalt).slice(0, 16)}.json`);
     let stored: Partial<Stored> = {};
     try {
       stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Stored>;

@@ -39,6 +39,25 @@ export interface GateOptions {
    * knows only the files in front of it.
    */
   memory?: ReleaseMemory;
+  /**
+   * The site group and trust material as the caller already read them
+   * (readGateInputs). The gate judges these bytes and reads them no second
+   * time, so a release made from its verdict binds exactly the bytes it
+   * verified (publish: a trust document changed on disk meanwhile cannot slip
+   * into the release beside a verdict made on the old one, or the reverse).
+   */
+  inputs?: GateInputs;
+}
+
+/** What the gate reads before any entry: the site group and the trust material. */
+export interface GateInputs {
+  siteGroup: ReturnType<typeof loadSiteGroup>;
+  trustFiles: ReturnType<typeof loadTrustFiles>;
+}
+
+/** Read the gate's inputs once, for a caller that also binds them (publish). */
+export function readGateInputs(root: string): GateInputs {
+  return { siteGroup: loadSiteGroup(root), trustFiles: loadTrustFiles(root) };
 }
 
 /** Milliseconds spent in each part of a run, for `--json` and the benchmark. */
@@ -76,7 +95,8 @@ export type GateResult =
 export async function runGate(options: GateOptions): Promise<GateResult> {
   const { root, now } = options;
   const t0 = performance.now();
-  const config = loadSiteGroup(root);
+  const inputs = options.inputs ?? readGateInputs(root);
+  const config = inputs.siteGroup;
   if (!config.group || hasErrors(config.diagnostics)) return { ok: false, configDiagnostics: config.diagnostics };
   const group = config.group;
 
@@ -90,7 +110,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const checks = scanOptions(checksConfig.config);
 
   // The trust material is verified first: waivers (below) and approvals rest on it.
-  const trustFiles = loadTrustFiles(root);
+  const trustFiles = inputs.trustFiles;
   const verified = verifyTrust(trustFiles.files, { now, ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}) });
   // An older trust document than a release was gated under is a rollback (an older revocation list restored): refused.
   const trust = rememberedTrust(verified, options.memory);

@@ -9,9 +9,10 @@
  * its line, and its year is not covered at all, even where the package has it,
  * so every count that needs the year is `unknown`, never guessed.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import { readPlainSync } from '../fs/index.ts';
 import { decodeUtf8 } from '../util/text.ts';
 import { CALENDAR_DIR, CALENDAR_README, installedCalendarData, workCalendar, type CalendarYear, type WorkCalendar } from './calendar.ts';
 import { CALENDAR_FILE_NAME, MAX_CALENDAR_FILE_BYTES, readCalendarFile } from './calendar-file.ts';
@@ -63,12 +64,14 @@ export function loadCalendarFiles(root: string): CalendarFilesResult {
       broken('not a plain file (a symlink or a folder); it is not read', 'commit the year file itself');
       continue;
     }
-    const size = lstatSync(join(root, file)).size;
-    if (size > MAX_CALENDAR_FILE_BYTES) {
-      broken(`${size} bytes; a calendar file may have at most ${MAX_CALENDAR_FILE_BYTES} (a year's arrangement is well under 2 KiB)`, `keep only the year's arrangement in it (${CALENDAR_README})`);
+    const got = readPlainSync(join(root, file), MAX_CALENDAR_FILE_BYTES);
+    if (!got.ok) {
+      if (got.problem === 'too-large') broken(`${got.size} bytes; a calendar file may have at most ${MAX_CALENDAR_FILE_BYTES} (a year's arrangement is well under 2 KiB)`, `keep only the year's arrangement in it (${CALENDAR_README})`);
+      else if (got.problem === 'not-plain') broken('not a plain file (a symlink or a folder); it is not read', 'commit the year file itself');
+      else broken(`it cannot be read (${got.detail})`, 'make it readable by the user that runs sealpress, or remove it');
       continue;
     }
-    const text = decodeUtf8(readFileSync(join(root, file)));
+    const text = decodeUtf8(got.bytes);
     if (text === undefined) {
       broken('not valid UTF-8 (or it has a NUL byte)', 'save it as UTF-8');
       continue;

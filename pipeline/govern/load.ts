@@ -4,9 +4,10 @@
  * over the signed-file size limit is read, and a file elsewhere in the folder
  * is reported (it would approve nothing, and whoever put it there should know).
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import { readPlainSync } from '../fs/index.ts';
 import { MAX_SIGNED_FILE_BYTES, type RecordFile } from '../load/index.ts';
 import { CHANGES_DIR } from './column-change.ts';
 
@@ -40,12 +41,11 @@ export function loadColumnChanges(root: string): { records: RecordFile[]; diagno
         refuse(file, 'not a request file name (<id>.dsse.json, lower-case); it is not read', 'rename it to <id>.dsse.json as `sealpress column request` writes it, or remove it');
         continue;
       }
-      const size = lstatSync(join(root, file)).size;
-      if (size > MAX_SIGNED_FILE_BYTES) {
-        refuse(file, `${size} bytes; a signed file may have at most ${MAX_SIGNED_FILE_BYTES}`, 'remove it; a request is a few KiB');
-        continue;
-      }
-      records.push({ file, bytes: readFileSync(join(root, file)) });
+      const read = readPlainSync(join(root, file), MAX_SIGNED_FILE_BYTES);
+      if (read.ok) records.push({ file, bytes: read.bytes });
+      else if (read.problem === 'too-large') refuse(file, `${read.size} bytes; a signed file may have at most ${MAX_SIGNED_FILE_BYTES}`, 'remove it; a request is a few KiB');
+      else if (read.problem === 'not-plain') refuse(file, 'not a plain file (a symlink or a folder); it is not read', 'commit the request file itself');
+      else refuse(file, `it cannot be read (${read.detail})`, 'make it readable by the user that runs sealpress, or remove it');
     }
   }
   return { records, diagnostics };

@@ -4,11 +4,11 @@
  * refuse links anywhere along the path and files over the size limit, and note
  * files a browser would run as a page (markup/files.ts) for the validator to refuse.
  */
-import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeFile } from '../markup/files.ts';
 import { imageSize } from '../util/image-size.ts';
-import { sha256 } from './content.ts';
+import { readPlainSync, sha256Hex } from '../fs/index.ts';
 
 import type { Diagnostic } from '../diagnostics/index.ts';
 
@@ -41,10 +41,15 @@ function readAsset(root: string, realRoot: string, path: string, maxBytes: numbe
   if (!stat.isFile()) return { ok: false, path, problem: 'not-a-file', detail: 'not a regular file' };
   // A linked folder along the way would make the real path differ from the written one.
   if (realpathSync(abs) !== join(realRoot, path)) return { ok: false, path, problem: 'hostile', detail: 'a folder on its path is a symlink' };
-  if (stat.size > maxBytes) return { ok: false, path, problem: 'too-large', detail: `${stat.size} bytes; the limit is ${maxBytes}` };
-  const bytes = readFileSync(abs);
+  const got = readPlainSync(abs, maxBytes);
+  if (!got.ok) {
+    if (got.problem === 'too-large') return { ok: false, path, problem: 'too-large', detail: `${got.size} bytes; the limit is ${maxBytes}` };
+    // Swapped for a link or a folder since it was looked at: as hostile as a link in the first place.
+    return { ok: false, path, problem: got.problem === 'missing' ? 'missing' : 'hostile', detail: got.detail };
+  }
+  const bytes = got.bytes;
   const size = imageSize(bytes);
-  const read: AssetRead = { ok: true, path, size: bytes.length, digest: sha256(bytes) };
+  const read: AssetRead = { ok: true, path, size: bytes.length, digest: sha256Hex(bytes) };
   const findings = inspect?.(path, bytes);
   if (findings && findings.length > 0) read.findings = findings;
   // A file a browser would run as a page is never published (by name and by content).

@@ -4,10 +4,10 @@
  * one file under two approvals), and nothing is followed. Files too large are not
  * read at all. This is I/O; it judges only what it must to read safely.
  */
-import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, realpathSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import { readPlainSync, sha256Hex } from '../fs/index.ts';
 
 /** A slug becomes `/<column>/<slug>/`; an all-digit one would collide with list page `/<column>/2/`. */
 export const SLUG = /^(?=[a-z0-9-]*[a-z])[a-z0-9][a-z0-9-]{0,99}$/;
@@ -29,10 +29,6 @@ export interface LoadedContent {
   entries: LoadedEntry[];
   /** Problems with files that are not entries (a symlinked folder, a stray file). */
   diagnostics: Diagnostic[];
-}
-
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function entryFormat(name: string): 'md' | 'mdx' | undefined {
@@ -133,18 +129,19 @@ function readEntry(root: string, rel: string, site: string, column: string, name
       }),
     );
   }
-  const abs = join(root, rel);
-  const size = lstatSync(abs).size;
-  if (size > maxBytes) {
+  const read = readPlainSync(join(root, rel), maxBytes);
+  if (!read.ok) {
     entry.findings.push(
-      diagnostic('file-too-large', 'error', rel, undefined, `the entry is ${size} bytes; the limit is ${maxBytes} (sites/group.yaml limits.maxEntryBytes)`, {
-        fix: 'split it into several entries or move data into an attachment',
-      }),
+      read.problem === 'too-large'
+        ? diagnostic('file-too-large', 'error', rel, undefined, `the entry is ${read.size} bytes; the limit is ${maxBytes} (sites/group.yaml limits.maxEntryBytes)`, {
+            fix: 'split it into several entries or move data into an attachment',
+          })
+        : diagnostic('path-hostile', 'error', rel, undefined, `the entry cannot be read safely (${read.detail})`, { fix: 'commit the entry as a plain file, readable by the user that runs sealpress' }),
     );
     return entry;
   }
-  const bytes = readFileSync(abs);
+  const bytes = read.bytes;
   entry.bytes = bytes;
-  entry.digest = sha256(bytes);
+  entry.digest = sha256Hex(bytes);
   return entry;
 }

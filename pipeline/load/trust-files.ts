@@ -4,9 +4,10 @@
  * through a symlink and nothing over the size limit is read: a problem here is
  * reported with the file, and the verifier then refuses what depends on it.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import { readPlainSync } from '../fs/index.ts';
 
 export const TRUST_DIR = 'sites/trust';
 export const APPROVALS_DIR = 'content/_approvals';
@@ -30,21 +31,13 @@ export interface RecordFile {
 }
 
 function readPlain(root: string, rel: string, diagnostics: Diagnostic[], rule: 'trust-invalid' | 'approval-invalid'): Uint8Array | undefined {
-  let stat;
-  try {
-    stat = lstatSync(join(root, rel));
-  } catch {
-    return undefined;
-  }
-  if (stat.isSymbolicLink() || !stat.isFile()) {
-    diagnostics.push(diagnostic(rule, 'error', rel, undefined, 'not a plain file (a symlink or a folder); it is not read', { fix: 'commit the file itself' }));
-    return undefined;
-  }
-  if (stat.size > MAX_SIGNED_FILE_BYTES) {
-    diagnostics.push(diagnostic(rule, 'error', rel, undefined, `${stat.size} bytes; a signed file may have at most ${MAX_SIGNED_FILE_BYTES}`, { fix: 'remove it; signed files are small' }));
-    return undefined;
-  }
-  return readFileSync(join(root, rel));
+  const read = readPlainSync(join(root, rel), MAX_SIGNED_FILE_BYTES);
+  if (read.ok) return read.bytes;
+  const report = (why: string, fix: string) => diagnostics.push(diagnostic(rule, 'error', rel, undefined, why, { fix }));
+  if (read.problem === 'not-plain') report('not a plain file (a symlink or a folder); it is not read', 'commit the file itself');
+  else if (read.problem === 'too-large') report(`${read.size} bytes; a signed file may have at most ${MAX_SIGNED_FILE_BYTES}`, 'remove it; signed files are small');
+  else if (read.problem === 'unreadable') report(`it cannot be read (${read.detail})`, 'make it readable by the user that runs sealpress');
+  return undefined;
 }
 
 export function loadTrustFiles(root: string): { files: Partial<Record<TrustFileName, Uint8Array>>; diagnostics: Diagnostic[] } {

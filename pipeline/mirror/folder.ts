@@ -9,7 +9,7 @@
  *         0000000002-…/   current tree
  *         .staging-…/     a tree being built (or left by a killed run)
  *         .link-…         a symlink about to be renamed over the target
- *         lock            pid and host of the deploy in progress
+ *         lock            pid and host of the deploy in progress (pipeline/fs/lock)
  *
  * A deploy builds the whole new tree in a staging folder, fsyncs it, renames it
  * to its final name, then replaces the target symlink with rename(2), which is
@@ -18,9 +18,9 @@
  * next deploy. nginx serves `<target>/<code>/` and follows the symlink per request.
  */
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, rmdir, symlink, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, rename, rmdir, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { acquireLock, syncDir, type HeldLock } from '../fs/index.ts';
 import type { ReleaseManifest } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
 import { planTree, type TreeLayout } from './layout.ts';
@@ -122,77 +122,18 @@ function notOurs(paths: StorePaths, state: TargetState, hasStore: boolean): Mirr
   return new MirrorError('TARGET_NOT_OURS', `${paths.target} is ${what}, not a mirror sealpress deployed. ${fix}`, { file: paths.target });
 }
 
-async function syncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errno(error) === 'EPERM';
-  }
-}
-
-const LOCK_DRAFT_PREFIX = 'lock.draft-';
-
-/** Lock drafts of deploys killed before they linked them (their process is gone). */
-async function removeDeadLockDrafts(store: string): Promise<void> {
-  for (const name of await readdir(store).catch(() => [] as string[])) {
-    if (!name.startsWith(LOCK_DRAFT_PREFIX)) continue;
-    const pid = Number(name.slice(LOCK_DRAFT_PREFIX.length).split('-')[0]);
-    if (Number.isSafeInteger(pid) && pid > 0 && !pidAlive(pid)) await unlink(join(store, name)).catch(() => undefined);
-  }
-}
-
 /**
  * One deploy at a time per target: a second one would remove the first one's
- * staging folder as a leftover. A lock whose process is gone (killed) is taken over.
+ * staging folder as a leftover. The lock of a deploy whose process is gone
+ * (killed) is taken over, by pipeline/fs/lock's one rule. A deploy does not
+ * wait for a live one: it takes minutes, and the caller is told at once.
  */
-async function acquireLock(store: string): Promise<() => Promise<void>> {
-  const path = join(store, LOCK);
-  const me = `${process.pid}\n${hostname()}\n`;
-  await removeDeadLockDrafts(store);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    // The lock appears with its owner already written in it (written aside, then linked into place, which
-    // fails if a lock exists): a deploy killed between creating and writing a lock would leave an empty
-    // one that nobody could judge stale.
-    const draft = join(store, `${LOCK_DRAFT_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
-    try {
-      await writeFile(draft, me, { mode: 0o644, flag: 'wx' });
-      await link(draft, path);
-      return () => unlink(path).catch(() => undefined);
-    } catch (error) {
-      if (errno(error) !== 'EEXIST') throw new MirrorError('MIRROR_IO', `cannot create the lock ${path}: ${(error as Error).message}`, { cause: error, file: path });
-    } finally {
-      await unlink(draft).catch(() => undefined);
-    }
-    const seen = await readFile(path, 'utf8').catch(() => '');
-    const [pid, host] = seen.split('\n');
-    const owner = Number(pid);
-    if (host === hostname() && Number.isSafeInteger(owner) && owner > 0 && !pidAlive(owner)) {
-      // Take over by renaming to a name of our own: of two deploys that saw the same dead lock, one rename
-      // wins. If what was moved is not the dead lock (a live deploy took over in between), put it back.
-      const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
-      if (!(await rename(path, aside).then(() => true, () => false))) continue;
-      const moved = await readFile(aside, 'utf8').catch(() => '');
-      if (moved !== seen) {
-        await link(aside, path).catch(() => undefined);
-        await unlink(aside).catch(() => undefined);
-        throw new MirrorError('TARGET_BUSY', `another deploy took over ${path} while this one was breaking a stale lock; try again`, { file: path });
-      }
-      await unlink(aside).catch(() => undefined);
-      continue;
-    }
-    throw new MirrorError('TARGET_BUSY', `another deploy (process ${pid ?? '?'} on ${host ?? '?'}) holds ${path}. Wait for it to finish; if that process is gone, delete the lock file.`, { file: path });
-  }
-  throw new MirrorError('TARGET_BUSY', `the lock ${path} keeps reappearing; another deploy is running.`, { file: path });
+async function lockStore(store: string): Promise<HeldLock> {
+  const got = await acquireLock(join(store, LOCK), { timeoutMs: 0 });
+  if (got.ok) return got.lock;
+  if (got.reason === 'io') throw new MirrorError('MIRROR_IO', `cannot create the lock ${got.file}: ${(got.cause as Error).message}`, { cause: got.cause, file: got.file });
+  if (got.reason === 'breaking') throw new MirrorError('TARGET_BUSY', `the lock ${got.lock} is stale (held by ${got.lockHolder}), but ${got.file} says another deploy is breaking it: ${got.holder}. If no deploy is running, delete ${got.file}.`, { file: got.file });
+  throw new MirrorError('TARGET_BUSY', `another deploy (${got.holder}) holds ${got.file}. Wait for it to finish; if that process is gone, delete the lock file.`, { file: got.file });
 }
 
 /** Removes staging folders, temporary links and half-removed trees that a killed deploy left. */
@@ -296,7 +237,7 @@ export async function installRelease(paths: StorePaths, layout: TreeLayout, inpu
   await mkdir(paths.store, { recursive: true, mode: 0o755 });
   // A symlink planted as the store would send every write elsewhere.
   if (!(await lstat(paths.store)).isDirectory()) throw new MirrorError('TARGET_NOT_OURS', `${paths.store} is not a folder; sealpress keeps its trees there. Move it away.`, { file: paths.store });
-  const release = await acquireLock(paths.store);
+  const lock = await lockStore(paths.store);
   try {
     // Read again under the lock: the first look was only to refuse early, before creating anything.
     const state = await readTargetState(paths);
@@ -332,7 +273,7 @@ export async function installRelease(paths: StorePaths, layout: TreeLayout, inpu
     removed.push(...(await pruneTrees(paths.store, name, previous, options.keep)));
     return { tree, previous: previous === null ? null : join(paths.store, previous), replaced: state, ...written, removed };
   } finally {
-    await release();
+    lock.release();
   }
 }
 

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readPlainSync } from '../fs/index.ts';
 import { RELEASE_TRUST_FILES, type ReleaseManifest } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
 import { metaPaths } from './layout.ts';
@@ -231,40 +232,15 @@ export async function inspectFolderMeta(targetDir: string, manifest: ReleaseMani
   }
   const out: MetaDifference[] = [];
   for (const [path, bytes] of wanted) {
-    try {
-      // The bytes are known: compare them, no hashing (the manifest is copied into every site, 7 MB at 10,000 entries).
-      const got = readFileCapped(join(tree, path), bytes.length);
-      if (got === 'not-a-file') out.push({ path, problem: 'not-a-file' });
-      else if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(got)) out.push({ path, problem: 'different' });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') out.push({ path, problem: 'missing' });
-      else if (code === 'ELOOP') out.push({ path, problem: 'not-a-file' });
-      else throw new MirrorError('MIRROR_IO', `${join(tree, path)} cannot be read: ${(error as Error).message}`, { cause: error, file: join(tree, path) });
-    }
+    // The bytes are known: compare them, no hashing (the manifest is copied into every site, 7 MB at 10,000 entries).
+    const got = readPlainSync(join(tree, path), bytes.length);
+    if (got.ok) {
+      if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(got.bytes)) out.push({ path, problem: 'different' });
+    } else if (got.problem === 'too-large') out.push({ path, problem: 'different' });
+    else if (got.problem === 'missing') out.push({ path, problem: 'missing' });
+    else if (got.problem === 'not-plain') out.push({ path, problem: 'not-a-file' });
+    else throw new MirrorError('MIRROR_IO', `${join(tree, path)} cannot be read: ${(got.cause as Error).message}`, { cause: got.cause, file: join(tree, path) });
   }
   return out;
 }
 
-/**
- * A regular file's bytes, never following a link, never blocking on a FIFO,
- * and never more than `size` + 1 bytes (endless data: more than `size` means
- * too large). Throws the system error (ENOENT…) for the caller to judge.
- */
-export function readFileCapped(path: string, size: number): Buffer | 'not-a-file' {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return 'not-a-file';
-    const buffer = Buffer.allocUnsafe(Math.min(st.size, size) + 1);
-    let total = 0;
-    while (total < buffer.length) {
-      const n = readSync(fd, buffer, total, buffer.length - total, total);
-      if (n === 0) break;
-      total += n;
-    }
-    return buffer.subarray(0, total);
-  } finally {
-    closeSync(fd);
-  }
-}

@@ -9,9 +9,9 @@
  * again before anything is written (belt and braces: a deploy writes as the web
  * server's owner, so one `..` would be a write anywhere).
  */
-import { createHash } from 'node:crypto';
 import { MANIFEST_FILE, MIRROR_META_DIR, RELEASE_PAYLOAD_TYPE, type ReleaseManifest } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
+import { sha256Hex } from '../fs/index.ts';
 
 export interface TreeFile {
   /** POSIX path relative to the tree. */
@@ -54,10 +54,6 @@ export function metaDir(code: string): string {
 
 export function metaPaths(code: string, trustNames: readonly string[]): string[] {
   return [`${metaDir(code)}/${MANIFEST_FILE}`, ...trustNames.map((n) => `${metaDir(code)}/trust/${n}`)];
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**

@@ -25,11 +25,11 @@
  *   When both ends run rsync ≥ 3.2.4, pass `rsyncArgs: ['--fsync']`. Either way,
  *   verify the destination after a deploy.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runRsync } from '../fs/index.ts';
 import { MirrorError } from './errors.ts';
 import { TREE_NAME, type ReleaseInput } from './folder.ts';
 import { planTree } from './layout.ts';
@@ -71,14 +71,11 @@ export function joinDest(dest: string, rel: string): string {
   return dest.endsWith('/') || dest.endsWith(':') ? dest + rel : `${dest}/${rel}`;
 }
 
-function run(rsync: string, args: readonly string[], timeoutMs: number, dest: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(rsync, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        reject(new MirrorError('RSYNC_FAILED', `rsync to ${dest} failed (${error.code ?? error.signal ?? 'error'}): ${stderr.trim() || error.message}`, { cause: error, file: dest }));
-      } else resolve(stdout);
-    });
-  });
+async function run(rsync: string, args: readonly string[], timeoutMs: number, dest: string): Promise<string> {
+  const r = await runRsync(args, { program: rsync, timeoutMs });
+  if (r.ok) return r.stdout;
+  const why = r.reason === 'cannot-run' ? `${r.program} cannot be run (${r.detail}): install rsync, or deploy to a folder` : `${r.status}: ${r.detail || 'no message'}`;
+  throw new MirrorError('RSYNC_FAILED', `rsync to ${dest} failed: ${why}`, { ...(r.reason === 'cannot-run' ? { cause: r.cause } : {}), file: dest });
 }
 
 /** Parses `rsync --list-only` lines: permissions, size, date, time, name (and `-> target` for links). */

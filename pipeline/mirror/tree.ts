@@ -5,10 +5,10 @@
  * readers until the caller switches to it, so a failure or a kill here leaves
  * only a staging folder that the next deploy removes.
  */
-import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { copyHashed, syncDir, writeNewFile } from '../fs/index.ts';
 import { MirrorError } from './errors.ts';
 import type { TreeFile, TreeLayout } from './layout.ts';
 import { runPool } from './pool.ts';
@@ -34,15 +34,6 @@ export function confined(root: string, rel: string): string {
   return abs;
 }
 
-async function syncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 async function copyObject(root: string, file: TreeFile, objects: ObjectSource, buffer: Buffer): Promise<void> {
   const source = objects.objectPath(file.sha256);
   let input: FileHandle;
@@ -61,19 +52,8 @@ async function copyObject(root: string, file: TreeFile, objects: ObjectSource, b
     throw error;
   }
   try {
-    const hash = createHash('sha256');
-    let total = 0;
     // Never read more than size + 1 bytes: a corrupt object may be huge.
-    for (;;) {
-      const want = Math.min(buffer.length, file.size + 1 - total);
-      if (want <= 0) break;
-      const { bytesRead } = await input.read(buffer, 0, want, total);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      await output.write(buffer, 0, bytesRead, total);
-      total += bytesRead;
-    }
-    const digest = hash.digest('hex');
+    const { sha256: digest, size: total } = await copyHashed(input, output, { maxBytes: file.size, buffer });
     if (total !== file.size || digest !== file.sha256) {
       const what = total > file.size ? 'is larger than' : total !== file.size ? `has ${total} bytes, not` : 'does not hash to';
       throw new MirrorError('OBJECT_CORRUPT', `${file.path}: archive object ${source} ${what} the manifest's ${total !== file.size ? `${file.size} bytes` : 'SHA-256'}. The archive is damaged: restore it from the off-site copy (nothing was switched).`, { file: source });
@@ -84,24 +64,14 @@ async function copyObject(root: string, file: TreeFile, objects: ObjectSource, b
   }
 }
 
-async function writeNew(path: string, bytes: Uint8Array): Promise<void> {
-  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, FILE_MODE);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Builds the tree under `root`, which must exist and be empty. */
 export async function writeTree(root: string, layout: TreeLayout, objects: ObjectSource, concurrency = 8): Promise<WrittenTree> {
   for (const dir of layout.dirs) await mkdir(confined(root, dir), { mode: DIR_MODE });
   const buffers = Array.from({ length: concurrency }, () => Buffer.allocUnsafe(CHUNK));
   await runPool(layout.files, concurrency, (file, worker) => copyObject(root, file, objects, buffers[worker]!));
-  await runPool([...layout.meta], concurrency, ([path, bytes]) => writeNew(confined(root, path), bytes));
+  await runPool([...layout.meta], concurrency, ([path, bytes]) => writeNewFile(confined(root, path), bytes, FILE_MODE));
   // A file's data is durable after its fsync, its name only after its folder's fsync.
-  await runPool([...layout.dirs.map((d) => confined(root, d)), root], concurrency, syncPath);
+  await runPool([...layout.dirs.map((d) => confined(root, d)), root], concurrency, syncDir);
   let bytes = 0;
   for (const f of layout.files) bytes += f.size;
   for (const m of layout.meta.values()) bytes += m.length;

@@ -13,10 +13,10 @@ import { summarise } from '../plan/index.ts';
 import { archiveRelease, ReleaseArchive } from '../release/index.ts';
 import type { Signer } from '../trust/index.ts';
 import { deployMirror, type MirrorOutcome } from './mirrors.ts';
-import { makeRelease, preflightSigners, readTrustBytes, sourceCommit } from './release.ts';
+import { makeRelease, preflightSigners, releaseTrustBytes, sourceCommit } from './release.ts';
 import { loadMemory, refuseTrustRollback } from './memory.ts';
 import { hasErrors } from '../diagnostics/index.ts';
-import { loadSiteGroup } from '../load/index.ts';
+import { readGateInputs } from '../gate/index.ts';
 import type { AuditSink } from './audit.ts';
 
 export const DEFAULT_EXPIRES_DAYS = 7;
@@ -68,9 +68,12 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     }
   };
 
+  // The site group and the trust material are read once, here: the gate judges these bytes and the release
+  // binds the same ones (a document changed on disk during the run changes neither the verdict nor the release).
+  const inputs = readGateInputs(root);
+  const config = inputs.siteGroup;
+  const trust = releaseTrustBytes(inputs.trustFiles);
   // Refuse a key without the release role now, not after a build of many minutes.
-  const trust = readTrustBytes(root);
-  const config = loadSiteGroup(root);
   if (config.group && !hasErrors(config.diagnostics)) {
     preflightSigners({ group: config.group, trust, signers: options.signers, now, ...(options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}) });
   }
@@ -79,6 +82,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const memory = await step('memory', () => loadMemory(archive, options.trustAnchor ? { anchorFingerprint: options.trustAnchor } : {}));
   refuseTrustRollback(memory, trust, now, options.trustAnchor);
 
+  options.onProgress?.({ type: 'step', message: 'gate: judging every entry against the trust material…' });
   const built = await step('build', () =>
     buildSites({
       root,
@@ -86,6 +90,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       ...(options.cache === false ? { cache: false } : {}),
       ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}),
       ...(memory ? { memory } : {}),
+      inputs,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     }),
   );

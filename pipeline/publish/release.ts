@@ -7,8 +7,6 @@
  * a release no verifier would accept is never published).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
 import {
@@ -18,6 +16,7 @@ import {
   type ReleaseArchive,
   collectReleaseFiles,
   RELEASE_TRUST_FILES,
+  RELEASE_TRUST_KEYS,
   signRelease,
   verifyRelease,
   type ManifestEntry,
@@ -25,24 +24,35 @@ import {
   type ReleaseManifest,
   type ReleaseTrustFile,
 } from '../release/index.ts';
-import { TRUST_DIR } from '../load/index.ts';
+import { loadTrustFiles, TRUST_DIR } from '../load/index.ts';
 import type { Signer } from '../trust/index.ts';
 import { PublishError } from './errors.ts';
 
 export type TrustBytes = Record<ReleaseTrustFile, Uint8Array>;
 
-/** The trust documents as committed under sites/trust/, by their release names. */
-export function readTrustBytes(root: string): TrustBytes {
+/**
+ * The trust documents a release carries, by their release names, taken from
+ * the bytes the gate read (loadTrustFiles, or the gate's `inputs`): never read
+ * again, so the release binds what the gate verified. TRUST_UNREADABLE when
+ * one was not read (missing, a symlink, too large).
+ */
+export function releaseTrustBytes(read: ReturnType<typeof loadTrustFiles>): TrustBytes {
   const out: Partial<TrustBytes> = {};
   for (const name of RELEASE_TRUST_FILES) {
-    const file = join(TRUST_DIR, name);
-    try {
-      out[name] = readFileSync(join(root, file));
-    } catch (cause) {
-      throw new PublishError('TRUST_UNREADABLE', `cannot read ${file} (${(cause as NodeJS.ErrnoException).code ?? 'error'}): a release carries the trust documents its readers verify it with`, { cause, file });
+    const file = `${TRUST_DIR}/${name}`;
+    const bytes = read.files[RELEASE_TRUST_KEYS[name]];
+    if (bytes === undefined) {
+      const why = read.diagnostics.find((d) => d.file === file)?.message ?? 'it is missing';
+      throw new PublishError('TRUST_UNREADABLE', `cannot read ${file} (${why}): a release carries the trust documents its readers verify it with`, { file, fix: `commit ${file} as a plain file, as \`sealpress trust\` writes it` });
     }
+    out[name] = bytes;
   }
   return out as TrustBytes;
+}
+
+/** The trust documents as committed under sites/trust/, by their release names. */
+export function readTrustBytes(root: string): TrustBytes {
+  return releaseTrustBytes(loadTrustFiles(root));
 }
 
 /** The commit the repository is at, when it is a git checkout (recorded, not trusted). */

@@ -17,7 +17,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fetchMirrorMeta, inspectFolder, inspectFolderMeta, inspectUrl, MirrorError, readFileCapped, restoreFolder } from '../mirror/index.ts';
+import { readPlainSync } from '../fs/index.ts';
+import { fetchMirrorMeta, inspectFolder, inspectFolderMeta, inspectUrl, MirrorError, restoreFolder } from '../mirror/index.ts';
 import type { Trust } from '../trust/index.ts';
 import {
   MANIFEST_FILE,
@@ -125,12 +126,8 @@ interface Candidate {
 
 /** A metadata file of the mirror, or undefined when it is missing, not a regular file, or too large. */
 function readCapped(path: string): Uint8Array | undefined {
-  try {
-    const got = readFileCapped(path, MAX_META_BYTES);
-    return got === 'not-a-file' || got.length > MAX_META_BYTES ? undefined : got;
-  } catch {
-    return undefined;
-  }
+  const got = readPlainSync(path, MAX_META_BYTES);
+  return got.ok ? got.bytes : undefined;
 }
 
 function readMeta(siteDir: string): Candidate | undefined {

@@ -16,14 +16,12 @@
  * `releaseEnvelope` returns the stored envelope, which the caller verifies with
  * `verifyRelease` like any other.
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, constants, lstatSync, mkdirSync, openSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { constants, lstatSync, mkdirSync, promises as fs, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { canonicalBytes, parseStrictJsonBytes } from '../trust/canonical.ts';
 import { parseEnvelope } from '../trust/dsse.ts';
 import { SHA256_HEX } from '../trust/schema.ts';
-import { publishNoReplace, publishNoReplaceSync, syncDir, syncDirSync, tempName, writeTempSync } from './atomic.ts';
+import { copyHashed, fsErrorCode, hashFileSync, publishNoReplace, publishNoReplaceSync, readCappedSync, runRsync, sha256Hex, syncDir, syncDirSync, tempName, writeTempSync } from '../fs/index.ts';
 import { HASH_CONCURRENCY, mapLimit } from './collect.ts';
 import { ReleaseError } from './errors.ts';
 import { LEDGER_TRUST_DOCS, RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseLedger, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
@@ -31,7 +29,6 @@ import { MAX_RELEASE_VERSION, readManifest } from './read.ts';
 import { MAX_RELEASE_ENVELOPE_BYTES } from './verify.ts';
 
 const RELEASE_NAME = /^(\d{10})\.dsse\.json$/;
-const CHUNK = 1 << 20;
 
 export interface IntegrityProblem {
   /** ARCHIVE_MEMORY_LOST: a release remembers less than the release before it (a withdrawal dropped, a trust version lowered). */
@@ -142,16 +139,7 @@ export class ReleaseArchive {
       }
       if (!(await source.stat()).isFile()) throw new ReleaseError('RELEASE_FILE_TYPE', `${path} is not a regular file`, { path });
       out = await fs.open(tmp, 'wx', 0o600);
-      const hash = createHash('sha256');
-      const buffer = Buffer.allocUnsafe(CHUNK);
-      for (;;) {
-        const { bytesRead } = await source.read(buffer, 0, CHUNK, null);
-        if (bytesRead === 0) break;
-        const chunk = buffer.subarray(0, bytesRead);
-        hash.update(chunk);
-        await out.write(chunk);
-      }
-      const actual = hash.digest('hex');
+      const actual = (await copyHashed(source, out)).sha256;
       if (actual !== sha256) throw new ReleaseError('RELEASE_DIGEST_MISMATCH', `${path} has SHA-256 ${actual}, not ${sha256}: it changed after the manifest was made; build and sign the release again`, { path });
       await out.chmod(0o444);
       await out.sync();
@@ -171,7 +159,7 @@ export class ReleaseArchive {
 
   /** Store bytes; returns their SHA-256. Nothing happens if the object exists. */
   putBytes(bytes: Uint8Array): string {
-    const sha = createHash('sha256').update(bytes).digest('hex');
+    const sha = sha256Hex(bytes);
     if (this.has(sha)) return sha;
     const tmpDir = this.ensure('tmp');
     try {
@@ -195,7 +183,7 @@ export class ReleaseArchive {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(path, `object ${sha}`);
       throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${errno(e)})`, { cause: e, path });
     }
-    const actual = createHash('sha256').update(bytes).digest('hex');
+    const actual = sha256Hex(bytes);
     if (actual !== sha) throw this.corrupted(path, actual);
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
@@ -219,15 +207,7 @@ export class ReleaseArchive {
       }
       out = await fs.open(dest, 'wx', mode);
       created = true;
-      const hash = createHash('sha256');
-      const buffer = Buffer.allocUnsafe(CHUNK);
-      for (;;) {
-        const { bytesRead } = await source.read(buffer, 0, CHUNK, null);
-        if (bytesRead === 0) break;
-        hash.update(buffer.subarray(0, bytesRead));
-        await out.write(buffer.subarray(0, bytesRead));
-      }
-      const actual = hash.digest('hex');
+      const actual = (await copyHashed(source, out)).sha256;
       if (actual !== sha) throw this.corrupted(path, actual);
       await out.sync();
     } catch (e) {
@@ -284,10 +264,10 @@ export class ReleaseArchive {
   releaseEnvelope(version: number): Uint8Array {
     const path = this.releasePath(version);
     try {
-      const bytes = readNoFollowSync(path);
+      const bytes = readCappedSync(path, MAX_RELEASE_ENVELOPE_BYTES);
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(path, `release ${version}`);
+      if (fsErrorCode(e) === 'ENOENT') throw this.missing(path, `release ${version}`);
       throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${errno(e)})`, { cause: e, path });
     }
   }
@@ -342,7 +322,7 @@ export class ReleaseArchive {
       }
     }
     await mapLimit(files, HASH_CONCURRENCY, async ({ rel, sha }) => {
-      const actual = await hashRegularFile(join(this.dir, rel));
+      const actual = hashedOrUndefined(join(this.dir, rel));
       if (actual === sha) present.add(sha);
       else problems.push({ code: 'ARCHIVE_CORRUPT', path: rel, message: actual === undefined ? 'not a regular file' : `its bytes hash to ${actual}, not to its name: copy it from the off-site archive` });
     });
@@ -360,7 +340,7 @@ export class ReleaseArchive {
       releases++;
       let bytes: Buffer;
       try {
-        bytes = await fs.readFile(join(releasesDir, name), { flag: constants.O_RDONLY | constants.O_NOFOLLOW });
+        bytes = readCappedSync(join(releasesDir, name), MAX_RELEASE_ENVELOPE_BYTES);
       } catch (e) {
         problems.push({ code: 'ARCHIVE_CORRUPT', path: rel, message: `cannot be read (${errno(e)})` });
         continue;
@@ -470,16 +450,6 @@ function describe(report: IntegrityReport): string {
     .join('; ')}`;
 }
 
-/** Read a file without following a symlink in its last component (an archive never holds links). */
-function readNoFollowSync(path: string): Buffer {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 async function listOrEmpty(dir: string): Promise<string[]> {
   try {
     return (await fs.readdir(dir)).sort();
@@ -489,46 +459,21 @@ async function listOrEmpty(dir: string): Promise<string[]> {
   }
 }
 
-/** SHA-256 of a regular file (not following a symlink), or undefined when it is not one. */
-async function hashRegularFile(path: string): Promise<string | undefined> {
-  let handle: fs.FileHandle;
+/** SHA-256 of a regular file (not following a symlink), or undefined when it is not one or cannot be read. */
+function hashedOrUndefined(path: string): string | undefined {
   try {
-    handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    return hashFileSync(path).sha256;
   } catch {
     return undefined;
   }
-  try {
-    if (!(await handle.stat()).isFile()) return undefined;
-    const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-    }
-    return hash.digest('hex');
-  } finally {
-    await handle.close();
-  }
 }
 
-/** Run a program with argv (no shell); resolves its stdout, rejects ARCHIVE_REPLICATION_FAILED with its stderr. */
-function run(program: string, args: string[]): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => reject(new ReleaseError('ARCHIVE_REPLICATION_FAILED', `${program} cannot be run (${errno(e)}): install rsync, or copy to a folder instead`, { cause: e })));
-    child.on('close', (code, signal) => {
-      if (code === 0) resolvePromise(Buffer.concat(out).toString('utf8'));
-      else {
-        const stderr = Buffer.concat(err).toString('utf8').trim().slice(0, 2000);
-        reject(new ReleaseError('ARCHIVE_REPLICATION_FAILED', `${program} ${args.filter((a) => a.startsWith('-')).join(' ')} failed (${signal ?? `exit ${code}`}): ${stderr}`));
-      }
-    });
-  });
+/** Run rsync (argv, no shell); resolves its stdout, rejects ARCHIVE_REPLICATION_FAILED with its stderr. */
+async function run(program: string, args: string[]): Promise<string> {
+  const r = await runRsync(args, { program });
+  if (r.ok) return r.stdout;
+  if (r.reason === 'cannot-run') throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', `${program} cannot be run (${r.detail}): install rsync, or copy to a folder instead`, { cause: r.cause });
+  throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', `${program} ${args.filter((a) => a.startsWith('-')).join(' ')} failed (${r.status}): ${r.detail}`);
 }
 
 /**
@@ -555,7 +500,7 @@ export async function archiveRelease(
   for (const name of RELEASE_TRUST_FILES) {
     const bytes = trustFiles[name];
     if (!(bytes instanceof Uint8Array)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the trust document ${name} is missing`);
-    const sha = createHash('sha256').update(bytes).digest('hex');
+    const sha = sha256Hex(bytes);
     if (sha !== manifest.trust[name]) throw new ReleaseError('RELEASE_DIGEST_MISMATCH', `${name} is not the document release ${manifest.version} was signed under (SHA-256 ${sha})`);
     if (!archive.has(sha)) {
       archive.putBytes(bytes);

@@ -4,12 +4,12 @@
  * the release was gated under. The result is validated by the same reader every
  * verifier runs, so a release that no verifier would accept is never signed.
  */
-import { createHash } from 'node:crypto';
 import { canonicalBytes, parseStrictJsonBytes } from '../trust/canonical.ts';
 import { isoInstant } from '../trust/time.ts';
 import { ReleaseError } from './errors.ts';
 import { RELEASE_FORMAT, RELEASE_TRUST_FILES, type ManifestEntry, type ManifestFile, type ManifestSite, type ReleaseLedger, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
 import { readManifest } from './read.ts';
+import { sha256Hex } from '../fs/index.ts';
 
 export interface ManifestInput {
   version: number;
@@ -34,7 +34,7 @@ export function trustDigests(files: Record<ReleaseTrustFile, Uint8Array>): Recor
   for (const name of RELEASE_TRUST_FILES) {
     const bytes = files[name];
     if (!(bytes instanceof Uint8Array)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the trust document ${name} is missing`);
-    out[name] = createHash('sha256').update(bytes).digest('hex');
+    out[name] = sha256Hex(bytes);
   }
   return out;
 }

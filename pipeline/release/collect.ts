@@ -6,8 +6,8 @@
  * a device or FIFO could hang the build, and a name that is not a safe path
  * segment could mean another path on a mirror.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, promises as fs, readdirSync, readSync } from 'node:fs';
+import { promises as fs, readdirSync } from 'node:fs';
+import { fsErrorCode, hashFileSync } from '../fs/index.ts';
 import { join } from 'node:path';
 import { SITE_CODE } from '../trust/schema.ts';
 import { ReleaseError } from './errors.ts';
@@ -19,44 +19,16 @@ export const HASH_CONCURRENCY = 8;
 const CHUNK = 1 << 20;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** SHA-256 and size of a regular file, read through a descriptor opened without following a symlink. */
-/**
- * SHA-256 and size of a regular file, never following a link. Synchronous on
- * purpose: a release lists tens of thousands of small pages, and a read
- * through the thread pool costs more than the read itself (measured on the
- * 10,000-entry bench tree, 22,246 files, 191 MB: listing and hashing 63 MB/s
- * with async reads 8 at a time, 416 MB/s synchronous).
- */
-export function hashFileSync(path: string, buffer: Buffer = Buffer.allocUnsafe(CHUNK)): { sha256: string; size: number } {
-  let fd: number;
+/** SHA-256 and size of a file of the built tree; a link or a special file is refused with the fix. */
+function hashTreeFile(path: string, buffer: Buffer): { sha256: string; size: number } {
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    return hashFileSync(path, buffer);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = fsErrorCode(e);
     if (code === 'ELOOP') throw new ReleaseError('RELEASE_FILE_TYPE', `${path} is a symbolic link: a release lists regular files only; replace the link by the file it points to`, { cause: e, path });
+    if (code === 'EFTYPE') throw new ReleaseError('RELEASE_FILE_TYPE', `${path} is not a regular file (a device, socket or FIFO): remove it from the built tree`, { path });
     throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${code ?? (e as Error).message})`, { cause: e, path });
   }
-  try {
-    if (!fstatSync(fd).isFile()) throw new ReleaseError('RELEASE_FILE_TYPE', `${path} is not a regular file (a device, socket or FIFO): remove it from the built tree`, { path });
-    const hash = createHash('sha256');
-    let size = 0;
-    for (;;) {
-      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      size += bytesRead;
-    }
-    return { sha256: hash.digest('hex'), size };
-  } catch (e) {
-    if (e instanceof ReleaseError) throw e;
-    throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e, path });
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
-  return hashFileSync(path);
 }
 
 /** Run `work` over `items`, at most `limit` at a time; the first failure rejects (the rest finish first). */
@@ -106,7 +78,7 @@ export async function collectReleaseFiles(treeDir: string, sites: string[]): Pro
   }
   found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const buffer = Buffer.allocUnsafe(CHUNK);
-  return found.map(({ abs, path }) => ({ path, ...hashFileSync(abs, buffer) }));
+  return found.map(({ abs, path }) => ({ path, ...hashTreeFile(abs, buffer) }));
 }
 
 /** Synchronous for the same reason as hashFileSync: a built site is thousands of one-page folders. */

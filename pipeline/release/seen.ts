@@ -4,11 +4,11 @@
  * cannot be read is an error, never a reset: forgetting what was seen would
  * let a mirror serve an old release again.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseStrictJsonBytes } from '../trust/canonical.ts';
 import { normaliseFingerprint } from '../trust/certs.ts';
-import { writeFileAtomicSync } from './atomic.ts';
+import { acquireLockSync, fsErrorCode, readCappedSync, unreadableBecause, writeFileAtomicSync } from '../fs/index.ts';
 import { ReleaseError } from './errors.ts';
 import { MAX_RELEASE_VERSION } from './read.ts';
 
@@ -62,7 +62,16 @@ export class SeenVersions {
     // Read, compare and write under a lock: two verifiers sharing the file (a watch per mirror) must not
     // overwrite each other's newer record with an older one.
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    withFileLock(`${this.file}.lock`, () => this.recordLocked(this.scoped(key), version));
+    const got = acquireLockSync(`${this.file}.lock`);
+    if (!got.ok) {
+      if (got.reason === 'io') throw new ReleaseError('RELEASE_IO', `${got.file} cannot be created (${fsErrorCode(got.cause) ?? (got.cause as Error).message})`, { cause: got.cause, path: got.file });
+      throw new ReleaseError('RELEASE_IO', `${got.file} is held by another verifier (${got.holder}); if none is running, delete it`, { path: got.file });
+    }
+    try {
+      this.recordLocked(this.scoped(key), version);
+    } finally {
+      got.lock.release();
+    }
   }
 
   private recordLocked(key: string, version: number): void {
@@ -92,15 +101,13 @@ export class SeenVersions {
   private load(): State {
     let bytes: Buffer;
     try {
-      const stat = statSync(this.file);
-      if (!stat.isFile()) throw this.corrupt('it is not a regular file');
-      if (stat.size > MAX_STATE_BYTES) throw this.corrupt(`it is ${stat.size} bytes; the limit is ${MAX_STATE_BYTES}`);
-      bytes = readFileSync(this.file);
+      bytes = readCappedSync(this.file, MAX_STATE_BYTES);
     } catch (e) {
-      if (e instanceof ReleaseError) throw e;
+      const code = fsErrorCode(e);
       // First run: nothing seen yet. Any other failure must not be mistaken for that.
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { format: STATE_FORMAT, seen: Object.create(null) as Record<string, number> };
-      throw new ReleaseError('RELEASE_IO', `${this.file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e, path: this.file });
+      if (code === 'ENOENT') return { format: STATE_FORMAT, seen: Object.create(null) as Record<string, number> };
+      if (code === 'ELOOP' || code === 'EFTYPE' || code === 'EFBIG') throw this.corrupt(unreadableBecause(e), e);
+      throw new ReleaseError('RELEASE_IO', `${this.file} cannot be read (${code ?? (e as Error).message})`, { cause: e, path: this.file });
     }
     const json = parseStrictJsonBytes(bytes);
     if (!json.ok) throw this.corrupt(`not well-formed JSON: ${json.message}`);
@@ -116,39 +123,5 @@ export class SeenVersions {
       seen[key] = version;
     }
     return { format: STATE_FORMAT, seen };
-  }
-}
-
-const LOCK_WAIT_MS = 10_000;
-/** A lock older than this is from a process that died holding it (a record takes milliseconds). */
-const LOCK_STALE_MS = 60_000;
-
-/** Run `work` holding an exclusive lock file (created with O_EXCL), waiting up to LOCK_WAIT_MS. */
-function withFileLock<T>(lock: string, work: () => T): T {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx', 0o600));
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ReleaseError('RELEASE_IO', `${lock} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e, path: lock });
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) {
-          // Take over by renaming aside: of two verifiers that both see it stale, only one rename succeeds.
-          renameSync(lock, `${lock}.stale-${process.pid}`);
-          rmSync(`${lock}.stale-${process.pid}`, { force: true });
-          continue;
-        }
-      } catch {
-        continue;
-      }
-      if (Date.now() > deadline) throw new ReleaseError('RELEASE_IO', `${lock} is held by another verifier; if none is running, delete it`, { path: lock });
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 + Math.random() * 20);
-    }
-  }
-  try {
-    return work();
-  } finally {
-    rmSync(lock, { force: true });
   }
 }

@@ -19,7 +19,6 @@
  *   time          createdAt not in the future (5 min skew); not expired (freeze);
  *                 version not lower than the last seen (rollback; equal is the same release)
  */
-import { createHash } from 'node:crypto';
 import { parseStrictJsonBytes } from '../trust/canonical.ts';
 import { describeCert, inspectCertificate, type CertInfo } from '../trust/certs.ts';
 import { pae, parseEnvelope, verifyPae } from '../trust/dsse.ts';
@@ -28,6 +27,7 @@ import { CLOCK_SKEW_MS, isoInstant, parseInstant } from '../trust/time.ts';
 import { verifyTrust, type Trust, type TrustFileKey, type TrustFiles, type TrustWarningCode } from '../trust/verify.ts';
 import { RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
 import { readManifest } from './read.ts';
+import { sha256Hex } from '../fs/index.ts';
 
 /** A release manifest of a large group is several MiB; past this it is an attack on the verifier. */
 export const MAX_RELEASE_ENVELOPE_BYTES = 64 * 1024 * 1024;
@@ -167,7 +167,7 @@ export function verifyRelease(envelopeBytes: Uint8Array, trustFiles: Record<Rele
   // 5. The trust documents must be the ones the release was signed under.
   for (const name of RELEASE_TRUST_FILES) {
     const bytes = trustFiles[name];
-    const actual = bytes instanceof Uint8Array ? createHash('sha256').update(bytes).digest('hex') : undefined;
+    const actual = bytes instanceof Uint8Array ? sha256Hex(bytes) : undefined;
     if (actual !== manifest.trust[name]) {
       problems.push({
         code: 'RELEASE_TRUST_MISMATCH',

@@ -8,7 +8,7 @@
  * the author field names them: Trust model 4), outside the signer's scope, or
  * a certificate that is not in the roster, expired or revoked.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../fs/index.ts';
 import {
   canFill,
   canSubmit,
@@ -217,6 +217,6 @@ export function statusLine(e: PlanEntry): string {
 export function recordPath(items: readonly ApprovalItem[], signer: string, bytes: Uint8Array, now: Date, suffix: string): string {
   const sites = new Set(items.map((i) => i.site));
   const stamp = chinaDate(now).replaceAll('-', '');
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+  const hash = sha256Hex(bytes).slice(0, 8);
   return `${APPROVALS_DIR}/${sites.size === 1 ? `${[...sites][0]!}/` : ''}${stamp}-${signer}-${hash}${suffix}.json`;
 }

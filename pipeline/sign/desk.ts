@@ -6,7 +6,7 @@
  * share it; the review desk calls the same functions. The key stays with the
  * caller: only the certificate comes in for the review.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../fs/index.ts';
 import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { prepareRecordsParallel, signApproval, type ApprovalItem, type Decision, type PreparedRecords } from '../approve/index.ts';
@@ -192,7 +192,7 @@ export async function writeSigned(review: SigningReview & { person: RosterPerson
     const now2 = afterByPath.get(e.path);
     return { path: e.path, before: e.status, status: now2?.status ?? 'missing', line: now2 ? statusLine(now2) : 'not found after signing', findings: now2?.findings ?? [] };
   });
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   const audited = listedEntries(review.entries.map((e) => e.path));
   const details = { ...audited.details, record: rel, sha256, policy: review.trust.policy.version, ...(reason !== undefined ? { reason } : {}) };
   return {

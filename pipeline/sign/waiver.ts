@@ -4,7 +4,7 @@
  * that position, of these bytes), and once signed the waiver is written and
  * the gate run again: it counts only if the gate now suppresses the finding.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../fs/index.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AuditEvent } from '../audit/index.ts';
@@ -68,7 +68,7 @@ export async function writeWaiver(t: Pick<WaiverTarget, 'root' | 'now' | 'trustA
     sites: [entry.site],
     entries: [entry.path],
     outcome,
-    details: { waiver: file, sha256: createHash('sha256').update(bytes).digest('hex'), certificate: cert.fingerprint, rule: finding.rule, line: finding.line, column: finding.column },
+    details: { waiver: file, sha256: sha256Hex(bytes), certificate: cert.fingerprint, rule: finding.rule, line: finding.line, column: finding.column },
   });
   mkdirSync(dirname(join(t.root, file)), { recursive: true });
   writeFileSync(join(t.root, file), bytes);

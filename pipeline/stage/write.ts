@@ -9,7 +9,7 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { sha256 } from '../load/index.ts';
+import { sha256Hex } from '../fs/index.ts';
 import { activeFile } from '../markup/files.ts';
 import type { SiteStage } from './bundle-site.ts';
 
@@ -68,7 +68,7 @@ function composeStage(root: string, stageDir: string, stage: SiteStage): string 
   }
   for (const asset of stage.assets) {
     const bytes = readFileSync(join(root, asset.source));
-    if (sha256(bytes) !== asset.digest) {
+    if (sha256Hex(bytes) !== asset.digest) {
       rmSync(tmp, { recursive: true, force: true });
       throw new SealpressError('STAGE_TAMPERED', `${asset.source} changed after the gate read it; run the build again`, { file: asset.source });
     }

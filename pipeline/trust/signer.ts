@@ -4,10 +4,10 @@
  * not revoked at the signing time. Each returns the reason a check fails, in
  * words for a message, or undefined.
  */
-import { createHash } from 'node:crypto';
 import { issuedBy, MIN_RSA_BITS, validityAt, type CertInfo } from './certs.ts';
 import type { Revocation } from './documents.ts';
 import { CLOCK_SKEW_MS, isoInstant } from './time.ts';
+import { sha256Hex } from '../fs/index.ts';
 
 /** Why a certificate is not one the group CA issued to a person for signing. */
 export function chainProblem(cert: CertInfo, anchor: CertInfo): string | undefined {
@@ -75,7 +75,7 @@ export function indexRevocations(list: readonly Revocation[]): RevocationIndex {
 
 /** SHA-256 of the payload a record's key signed: how a revocation names the records it freezes. */
 export function payloadDigest(payload: Uint8Array): string {
-  return createHash('sha256').update(payload).digest('hex');
+  return sha256Hex(payload);
 }
 
 /** Why a record signed by a person's key does not count under the revocations: signed at or after one, or not frozen by one. */

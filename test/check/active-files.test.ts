@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { SealpressError } from '../../pipeline/errors/index.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
-import { sha256 } from '../../pipeline/load/index.ts';
+import { sha256Hex as sha256 } from '../../pipeline/fs/index.ts';
 import { ACTIVE_EXTENSIONS, activeFile, fileExtensions } from '../../pipeline/markup/files.ts';
 import { writeStage } from '../../pipeline/stage/index.ts';
 import { activeAssets } from '../../src/loader/read-bundle.ts';

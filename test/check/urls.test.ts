@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { sha256 } from '../../pipeline/load/index.ts';
+import { sha256Hex as sha256 } from '../../pipeline/fs/index.ts';
 import { findActive, type MarkupNode } from '../../pipeline/markup/active.ts';
 import { browserScheme, judgeUrl } from '../../pipeline/markup/url.ts';
 import { parseEntry } from '../../pipeline/parse/index.ts';

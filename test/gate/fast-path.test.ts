@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { needsTree } from '../../pipeline/parse/index.ts';
 import { analyseEntry } from '../../pipeline/validate/index.ts';
-import { sha256, type LoadedEntry } from '../../pipeline/load/index.ts';
+import { sha256Hex as sha256 } from '../../pipeline/fs/index.ts';
+import type { LoadedEntry } from '../../pipeline/load/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { sha256, validateSiteGroup, type LoadedEntry } from '../../pipeline/load/index.ts';
+import { sha256Hex as sha256 } from '../../pipeline/fs/index.ts';
+import { validateSiteGroup, type LoadedEntry } from '../../pipeline/load/index.ts';
 import type { SiteGroup } from '../../pipeline/model/index.ts';
 import { parseEntry } from '../../pipeline/parse/index.ts';
 import { planEntries, type ApprovalJudge } from '../../pipeline/plan/index.ts';

@@ -1,10 +1,12 @@
 /**
- * Atomic file writes: the bytes go to a temporary file in a folder on the same
- * file system, are flushed to disk, then take their name in one step. A reader
- * (or a process killed half-way) sees the old file or the new one, never a part.
+ * Durable, atomic file writes: the bytes go to a temporary file in a folder on
+ * the same file system, are flushed to disk, then take their name in one step.
+ * A reader (or a process killed half-way) sees the old file or the new one,
+ * never a part. A file's data is durable after its fsync, its name only after
+ * its folder's fsync: every function here does both.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, linkSync, openSync, promises as fs, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, linkSync, openSync, promises as fs, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export function tempName(dir: string): string {
@@ -15,6 +17,21 @@ export function tempName(dir: string): string {
 export async function syncDir(dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r');
   try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Create `path` with `bytes`, flushed; never replacing anything and never
+ * writing through a link planted there (O_EXCL | O_NOFOLLOW). The caller syncs
+ * the folder once its files are all written.
+ */
+export async function writeNewFile(path: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
+  const handle = await fs.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  try {
+    await handle.writeFile(bytes);
     await handle.sync();
   } finally {
     await handle.close();
