@@ -26,6 +26,8 @@ import { checkRule, type CheckRuleId } from './rules.ts';
 import { analyseText, type ScanContext } from './scan.ts';
 import { extensionOf, needsReader, type DocumentReader, type ReadDocument, type ReadOutcome } from '../read/index.ts';
 
+const EMPTY = new Uint8Array(0);
+
 export const TEXT_ATTACHMENTS = ['txt', 'csv', 'tsv', 'html', 'htm', 'md'] as const;
 export const IMAGE_ATTACHMENTS: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif' };
 
@@ -115,12 +117,14 @@ export interface AttachmentContext {
   column?: string;
   /** What the format reader found (documents only); without it a document is refused as unread. */
   reading?: ReadOutcome;
+  /** The SHA-256 of the bytes, when the caller has it (a document's bytes have gone to its reader). */
+  digest?: string;
 }
 
 /** Check one attachment; `name` is its repo-relative path (it names the file in the findings). */
 export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: AttachmentContext = {}): CheckFinding[] {
   const ext = extensionOf(name);
-  const digest = sha256Hex(bytes);
+  const digest = context.digest ?? sha256Hex(bytes);
   if ((TEXT_ATTACHMENTS as readonly string[]).includes(ext)) {
     const decoded = decodeText(bytes);
     if (!decoded.ok) {
@@ -223,19 +227,21 @@ export function scanDocument(name: string, doc: ReadDocument, options: ScanOptio
  * embedded in it, to `reader.limits.maxDepth`. Findings inside an embedded file
  * name the outer file, with the way in as their location.
  */
-export async function checkAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: { column?: string; reader: DocumentReader; depth?: number }): Promise<CheckFinding[]> {
+export async function checkAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: { column?: string; reader: DocumentReader; depth?: number; digest?: string }): Promise<CheckFinding[]> {
   const depth = context.depth ?? 0;
   const base: AttachmentContext = context.column !== undefined ? { column: context.column } : {};
   if (!needsReader(name)) return scanAttachment(name, bytes, options, base);
+  // The reader takes the bytes (a pool moves them to its worker): their digest is taken first.
+  const digest = context.digest ?? sha256Hex(bytes);
   const reading = await context.reader.read(name, bytes);
-  const findings = scanAttachment(name, bytes, options, { ...base, reading });
+  const findings = scanAttachment(name, EMPTY, options, { ...base, reading, digest });
   if (!reading.ok) return findings;
   for (const e of reading.doc.embedded) {
     if (depth + 1 > context.reader.limits.maxDepth) {
       findings.push(fileFinding(name, 'attachment-unscannable', sha256Hex(e.bytes), `files are embedded more than ${context.reader.limits.maxDepth} levels deep: the innermost ones are not read, so the file is refused`, { fix: 'attach the embedded files on their own instead of inside one another', location: e.where }));
       continue;
     }
-    const inner = await checkAttachment(e.name, e.bytes, options, { ...context, depth: depth + 1 });
+    const inner = await checkAttachment(e.name, e.bytes, options, { reader: context.reader, ...base, depth: depth + 1 });
     for (const f of inner) findings.push({ ...f, file: name, location: f.location === undefined ? e.where : `${e.where} › ${f.location}` });
   }
   return findings;

@@ -7,7 +7,7 @@
  * creation date, so the demo's documents regenerate to the committed bytes
  * (pipeline/demo/attachments.ts).
  */
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 
 /** A little-endian header: [offset, width, value] fields in a zeroed buffer. */
 function header(size: number, fields: [at: number, width: 2 | 4, value: number][]): Buffer {
@@ -248,6 +248,15 @@ export interface PdfInput {
   note?: string;
   /** A text field with this value on the first page. */
   field?: { name: string; value: string };
+  /** A scanned image under each page's text (8-bit grey, one byte per pixel, Flate-compressed), by page; none where undefined. */
+  scans?: readonly (GreyImage | undefined)[];
+}
+
+/** An 8-bit greyscale picture: `width × height` bytes, row by row. */
+export interface GreyImage {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
 }
 
 /** A PDF string as UTF-16BE hex, which every reader decodes to the same text. */
@@ -288,8 +297,12 @@ export function pdf(input: PdfInput): Buffer {
     let ops = lines.map((line, i) => `BT /F1 12 Tf 1 0 0 1 72 ${760 - i * 20} Tm ${ascii ? `(${line.replace(/[()\\]/g, '\\$&')})` : showHex(line)} Tj ET`).join('\n');
     if (input.darkBackground && lines.length) ops = `0 0 0 rg 68 754 300 18 re f\n1 1 1 rg\n${ops}`;
     if (input.blackBox && lines.length) ops += `\n0 0 0 rg 68 754 ${Math.max(40, lines[0]!.length * 12 + 8)} 18 re f`;
+    // A scan fills the page, drawn before (under) the text, as a scanner with OCR writes it.
+    const scan = input.scans?.[p];
+    const image = scan ? add(stream(deflateSync(scan.pixels), ` /Type /XObject /Subtype /Image /Width ${scan.width} /Height ${scan.height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode`)) : 0;
+    if (image) ops = `q 595 0 0 842 0 0 cm /Im1 Do Q\n${ops}`;
     const content = add(stream(ops));
-    kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << ${font ? `/Font << /F1 ${font} 0 R >> ` : ''}>> /Contents ${content} 0 R${p === 0 && annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : ''} >>`));
+    kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << ${font ? `/Font << /F1 ${font} 0 R >> ` : ''}${image ? `/XObject << /Im1 ${image} 0 R >> ` : ''}>> /Contents ${content} 0 R${p === 0 && annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : ''} >>`));
   });
   objects[pagesId - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
   const names: string[] = [];
