@@ -12,8 +12,11 @@ import { runGate } from '../../pipeline/gate/index.ts';
 const [root, now, mode] = process.argv.slice(2);
 if (!root || !now || (mode !== 'cold' && mode !== 'warm')) throw new Error('usage: gate-once.ts <root> <now> cold|warm');
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const result = await runGate({ root, now: new Date(now), cache: mode === 'warm' });
 const ms = performance.now() - t0;
+// CPU time of every thread of the process: what the run costs whatever else the machine is doing.
+const cpu = process.cpuUsage(cpu0);
 if (!result.ok) throw new Error(`bench config invalid: ${JSON.stringify(result.configDiagnostics.slice(0, 3))}`);
 const status: Record<string, number> = {};
 const findings: string[] = [];
@@ -24,6 +27,7 @@ for (const e of result.plan.entries) {
 console.log(
   JSON.stringify({
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     maxRss: process.resourceUsage().maxRSS * 1024,
     ...status,
     // Findings inside attachments, and a digest of them: a warm run must find exactly what a cold one did.
