@@ -29,6 +29,8 @@ import { checkRule, type CheckRuleId } from './rules.ts';
 import { analyseText, type ScanContext } from './scan.ts';
 import { extensionOf, FIX_UNPACK, needsReader, type DocumentReader, type ReadDocument, type ReadOutcome } from '../read/index.ts';
 
+const EMPTY = new Uint8Array(0);
+
 export const TEXT_ATTACHMENTS = ['txt', 'csv', 'tsv', 'html', 'htm', 'md'] as const;
 export const IMAGE_ATTACHMENTS: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif' };
 
@@ -118,12 +120,14 @@ export interface AttachmentContext {
   column?: string;
   /** What the format reader found (documents only); without it a document is refused as unread. */
   reading?: ReadOutcome;
+  /** The SHA-256 of the bytes, when the caller has it (a document's bytes have gone to its reader). */
+  digest?: string;
 }
 
 /** Check one attachment; `name` is its repo-relative path (it names the file in the findings). */
 export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: AttachmentContext = {}): CheckFinding[] {
   const ext = extensionOf(name);
-  const digest = sha256Hex(bytes);
+  const digest = context.digest ?? sha256Hex(bytes);
   if ((TEXT_ATTACHMENTS as readonly string[]).includes(ext)) {
     const decoded = decodeText(bytes);
     if (!decoded.ok) {
@@ -240,14 +244,16 @@ interface Budget {
  * name the outer file, with the way in as their location. The files inside,
  * at every level, share the caps of one zip (`maxUncompressed`, `maxEntries`).
  */
-export async function checkAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: { column?: string; reader: DocumentReader; depth?: number; budget?: Budget }): Promise<CheckFinding[]> {
+export async function checkAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: { column?: string; reader: DocumentReader; depth?: number; budget?: Budget; digest?: string }): Promise<CheckFinding[]> {
   const depth = context.depth ?? 0;
   const budget = context.budget ?? { bytes: 0, files: 0 };
   const { limits } = context.reader;
   const base: AttachmentContext = context.column !== undefined ? { column: context.column } : {};
   if (!needsReader(name)) return scanAttachment(name, bytes, options, base);
+  // The reader takes the bytes (a pool moves them to its worker): their digest is taken first.
+  const digest = context.digest ?? sha256Hex(bytes);
   const reading = await context.reader.read(name, bytes);
-  const findings = scanAttachment(name, bytes, options, { ...base, reading });
+  const findings = scanAttachment(name, EMPTY, options, { ...base, reading, digest });
   if (!reading.ok) return findings;
   const archive = reading.doc.format === 'zip';
   for (const e of reading.doc.embedded) {
@@ -259,10 +265,12 @@ export async function checkAttachment(name: string, bytes: Uint8Array, options: 
     budget.files++;
     if (budget.bytes > limits.maxUncompressed || budget.files > limits.maxEntries) {
       const what = budget.files > limits.maxEntries ? `more than ${limits.maxEntries} files` : `more than ${Math.round(limits.maxUncompressed / (1024 * 1024))} MiB`;
-      findings.push(fileFinding(name, 'attachment-unscannable', sha256Hex(bytes), `the files inside the file add up to ${what}: it is refused as a possible zip bomb`, { fix: archive ? FIX_UNPACK : FIX_RESAVE_ATTACHMENT, location: e.where }));
+      findings.push(fileFinding(name, 'attachment-unscannable', digest, `the files inside the file add up to ${what}: it is refused as a possible zip bomb`, { fix: archive ? FIX_UNPACK : FIX_RESAVE_ATTACHMENT, location: e.where }));
       break;
     }
-    const inner = await checkAttachment(e.name, e.bytes, options, { ...context, depth: depth + 1, budget });
+    // The digest given is the outer file's: each embedded file is hashed on its own.
+    const { digest: _outer, ...inherited } = context;
+    const inner = await checkAttachment(e.name, e.bytes, options, { ...inherited, depth: depth + 1, budget });
     for (const f of inner) {
       const moved = { ...f, file: name, location: f.location === undefined ? e.where : `${e.where} › ${f.location}` };
       // A member the checks cannot read refuses the archive: the fix says which member, and what to do with it.

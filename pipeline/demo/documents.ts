@@ -8,7 +8,7 @@
  * (pipeline/demo/attachments.ts).
  */
 import { sha256Hex } from '../fs/index.ts';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 
 /** A little-endian header: [offset, width, value] fields in a zeroed buffer. */
 function header(size: number, fields: [at: number, width: 2 | 4, value: number][]): Buffer {
@@ -255,6 +255,15 @@ export interface PdfInput {
   note?: string;
   /** A text field with this value on the first page. */
   field?: { name: string; value: string };
+  /** A scanned image under each page's text (8-bit grey, one byte per pixel, Flate-compressed), by page; none where undefined. */
+  scans?: readonly (GreyImage | undefined)[];
+}
+
+/** An 8-bit greyscale picture: `width × height` bytes, row by row. */
+export interface GreyImage {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
 }
 
 /** A PDF string as UTF-16BE hex, which every reader decodes to the same text. */
@@ -302,8 +311,16 @@ export function pdf(input: PdfInput): Buffer {
     if (input.textGrey !== undefined && lines.length) ops = `${input.textGrey} ${input.textGrey} ${input.textGrey} rg\n${ops}`;
     if (input.bannerImage && lines.length) ops = `q 300 0 0 18 68 754 cm /Im1 Do Q\n${ops}`;
     if (input.blackBox && lines.length) ops += `\n0 0 0 rg 68 754 ${Math.max(40, lines[0]!.length * 12 + 8)} 18 re f`;
+    // A scan fills the page, drawn before (under) the text, as a scanner with OCR writes it.
+    // (A page has one picture, /Im1: a scan, or the coloured band drawn behind white text.)
+    const scan = input.scans?.[p];
+    if (scan) ops = `q 595 0 0 842 0 0 cm /Im1 Do Q\n${ops}`;
     const content = add(stream(ops));
-    const image = input.bannerImage ? add(stream(Buffer.from([0x20, 0x30, 0x40]), ' /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8')) : 0;
+    const image = scan
+      ? add(stream(deflateSync(scan.pixels), ` /Type /XObject /Subtype /Image /Width ${scan.width} /Height ${scan.height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode`))
+      : input.bannerImage
+        ? add(stream(Buffer.from([0x20, 0x30, 0x40]), ' /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8'))
+        : 0;
     kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << ${font ? `/Font << /F1 ${font} 0 R >> ` : ''}${image ? `/XObject << /Im1 ${image} 0 R >> ` : ''}>> /Contents ${content} 0 R${p === 0 && annots.length ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : ''} >>`));
   });
   objects[pagesId - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;

@@ -32,15 +32,14 @@ export async function loadAndCheckAssets(paths: Iterable<string>, options: Attac
   const { checks, cache } = options;
   const waive = (findings: CheckFinding[], digest: string) => applyWaivers(findings, options.waivers, digest, { now: options.now }).map(toDiagnostic);
   const documents: { path: string; digest: string }[] = [];
-  const assets = loadAssets(options.root, paths, options.maxBytes, (path, bytes) => {
-    const digest = sha256Hex(bytes);
+  const assets = loadAssets(options.root, paths, options.maxBytes, (path, bytes, digest) => {
     const cached = cache?.getAttachment(path, digest);
     if (cached) return waive(cached, digest);
     if (needsReader(path)) {
       documents.push({ path, digest });
       return [];
     }
-    const findings = scanAttachment(path, bytes, checks, { column: columnOf(path) });
+    const findings = scanAttachment(path, bytes, checks, { column: columnOf(path), digest });
     cache?.setAttachment(path, digest, findings);
     return waive(findings, digest);
   });
@@ -50,12 +49,12 @@ export async function loadAndCheckAssets(paths: Iterable<string>, options: Attac
   try {
     const one = async ({ path, digest }: { path: string; digest: string }) => {
       const bytes = readFileSync(join(options.root, path));
-      // Read again after loadAssets checked the path: the bytes must be the ones it hashed.
-      const findings =
-        sha256Hex(bytes) === digest
-          ? await checkAttachment(path, bytes, checks, { column: columnOf(path), reader })
-          : scanAttachment(path, bytes, checks, { column: columnOf(path), reading: { ok: false, refusal: { message: 'the file changed while the gate was reading it', fix: 'run the check again when nothing is writing to content/' } } });
-      if (sha256Hex(bytes) === digest) cache?.setAttachment(path, digest, findings);
+      // Read again after loadAssets checked the path: the bytes must be the ones it hashed (they go to the reader next).
+      const same = sha256Hex(bytes) === digest;
+      const findings = same
+        ? await checkAttachment(path, bytes, checks, { column: columnOf(path), reader, digest })
+        : scanAttachment(path, bytes, checks, { column: columnOf(path), reading: { ok: false, refusal: { message: 'the file changed while the gate was reading it', fix: 'run the check again when nothing is writing to content/' } } });
+      if (same) cache?.setAttachment(path, digest, findings);
       const asset = assets.get(path);
       if (asset?.ok && findings.length > 0) asset.findings = [...(asset.findings ?? []), ...waive(findings, digest)];
     };

@@ -16,8 +16,8 @@ export type AssetRead =
   | { ok: true; path: string; size: number; digest: string; width?: number; height?: number; imageType?: string; findings?: Diagnostic[]; active?: string }
   | { ok: false; path: string; problem: 'missing' | 'hostile' | 'too-large' | 'not-a-file'; detail: string };
 
-/** Called with each asset's bytes while they are in memory (the content checks). */
-export type AssetInspector = (path: string, bytes: Uint8Array) => Diagnostic[];
+/** Looks at an asset's bytes while they are in memory; `digest` is their SHA-256 (hashed once, here). */
+export type AssetInspector = (path: string, bytes: Uint8Array, digest: string) => Diagnostic[];
 
 export function loadAssets(root: string, paths: Iterable<string>, maxBytes: number, inspect?: AssetInspector): Map<string, AssetRead> {
   const realRoot = realpathSync(root);
@@ -50,7 +50,7 @@ function readAsset(root: string, realRoot: string, path: string, maxBytes: numbe
   const bytes = got.bytes;
   const size = imageSize(bytes);
   const read: AssetRead = { ok: true, path, size: bytes.length, digest: sha256Hex(bytes) };
-  const findings = inspect?.(path, bytes);
+  const findings = inspect?.(path, bytes, read.digest);
   if (findings && findings.length > 0) read.findings = findings;
   // A file a browser would run as a page is never published (by name and by content).
   const active = activeFile(path, bytes);

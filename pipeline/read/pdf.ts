@@ -143,11 +143,34 @@ function hidingPlaces(ops: { fnArray: number[]; argsArray: unknown[][] }, OPS: R
   return hiding;
 }
 
+type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let loaded: Promise<Pdfjs> | undefined;
+
+/**
+ * pdfjs's legacy build carries core-js polyfills, and two of them replace
+ * built-ins that V8 already has: Array.prototype.push (for an edge case past
+ * 2^32 elements no document reaches) and JSON.parse. The polyfilled push is
+ * several times slower and every parser in the reading worker (saxes, the
+ * OOXML reader, pdfjs itself) calls it millions of times: the native ones are
+ * put back once pdfjs is loaded.
+ */
+function loadPdfjs(): Promise<Pdfjs> {
+  if (!loaded) {
+    const { push } = Array.prototype;
+    const { parse } = JSON;
+    loaded = import('pdfjs-dist/legacy/build/pdf.mjs').finally(() => {
+      Array.prototype.push = push;
+      JSON.parse = parse;
+    });
+  }
+  return loaded;
+}
+
 export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
   const doc = emptyDocument('pdf');
   const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   for (const [re, what] of ACTION_TOKENS) if (re.test(raw)) doc.active.push({ where: '动作', what });
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const pdfjs = await loadPdfjs();
   const task = pdfjs.getDocument({
     data: new Uint8Array(bytes),
     isEvalSupported: false,

@@ -12,6 +12,11 @@ import type { ReadOutcome } from './readers.ts';
 
 /** Reads a document: the worker pool in the gate, a fake in tests. */
 export interface DocumentReader {
+  /**
+   * Read `bytes` as the document `name`. The reader takes the bytes: the pool
+   * moves (transfers) their memory to its worker instead of copying it, so
+   * the caller must not use them afterwards (copy them first if it must).
+   */
   read(name: string, bytes: Uint8Array): Promise<ReadOutcome>;
   readonly limits: ReadLimits;
 }
@@ -27,6 +32,13 @@ interface Slot {
   worker: Worker;
   job?: Job | undefined;
   timer?: NodeJS.Timeout | undefined;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Bytes that are all of their own ArrayBuffer (not a view into Node's shared pool): those can be transferred. */
+function ownsBuffer(bytes: Uint8Array): bytes is Uint8Array & { buffer: ArrayBuffer } {
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.byteLength > 0;
 }
 
 export class ReaderPool implements DocumentReader {
@@ -65,7 +77,11 @@ export class ReaderPool implements DocumentReader {
       const job = this.queue.shift()!;
       slot.job = job;
       slot.timer = setTimeout(() => void this.expire(slot!), this.limits.timeoutMs);
-      slot.worker.postMessage({ id: job.id, name: job.name, bytes: job.bytes, limits: this.limits });
+      const message = { id: job.id, name: job.name, bytes: job.bytes, limits: this.limits };
+      job.bytes = EMPTY;
+      // Moved, not copied: a copy of a large file cost more than reading it.
+      if (ownsBuffer(message.bytes)) slot.worker.postMessage(message, [message.bytes.buffer]);
+      else slot.worker.postMessage(message);
     }
   }
 

@@ -5,6 +5,11 @@ import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
+// tsx turns source maps on; with them on, Node parses the maps of every module
+// it loads, and pdfjs's run to 7 MB: 150 MB of heap kept per worker, and
+// seconds per worker start. A reader's messages name the file, not a line of
+// pdfjs, so the worker goes without.
+process.setSourceMapsEnabled(false);
 const { readOutcome } = await import('./readers.ts');
 
 parentPort.on('message', async ({ id, name, bytes, limits }) => {

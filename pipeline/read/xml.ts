@@ -12,16 +12,16 @@ export interface XmlHandler {
   close?(name: string): void;
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-const UTF16LE = new TextDecoder('utf-16le', { fatal: true });
-const UTF16BE = new TextDecoder('utf-16be', { fatal: true });
-
-function decode(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return UTF16LE.decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return UTF16BE.decode(bytes.subarray(2));
-  const text = UTF8.decode(bytes);
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+/** A strict decoder for the part's encoding (its byte-order mark, else UTF-8), and where its text starts. */
+function decoderFor(bytes: Uint8Array): [TextDecoder, number] {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return [new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }), 2];
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return [new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true }), 2];
+  // A UTF-8 byte-order mark is dropped by the decoder itself.
+  return [new TextDecoder('utf-8', { fatal: true }), 0];
 }
+
+/** Bytes decoded and parsed per slice. */
+const SLICE = 1 << 20;
 
 /** Parse one part; `part` names it in the refusal. */
 export function parseXml(bytes: Uint8Array, part: string, handler: XmlHandler): void {
@@ -40,10 +40,14 @@ export function parseXml(bytes: Uint8Array, part: string, handler: XmlHandler): 
   }
   if (handler.close) parser.on('closetag', (tag) => handler.close!(tag.name));
   try {
-    const text = decode(bytes);
-    // Written in slices so a refusal (a DOCTYPE near the start) stops the work early.
-    for (let at = 0; at < text.length && failure === undefined; at += 1 << 20) parser.write(text.slice(at, at + (1 << 20)));
-    if (failure === undefined) parser.close();
+    // Decoded and written in slices: a refusal (a DOCTYPE near the start) stops the work early, and a
+    // part of tens of megabytes is never one string in memory as well as its bytes.
+    const [decoder, start] = decoderFor(bytes);
+    for (let at = start; at < bytes.length && failure === undefined; at += SLICE) parser.write(decoder.decode(bytes.subarray(at, at + SLICE), { stream: true }));
+    if (failure === undefined) {
+      parser.write(decoder.decode());
+      parser.close();
+    }
   } catch (error) {
     failure ??= error as Error;
   }

@@ -2,9 +2,13 @@
  * `npm run bench`: generate a site group (1 main + 20 sub-sites, 10,000 entries
  * by default), run the gate and the build, and print the figures: gate time,
  * build time, pages per second, peak memory, and a plain `astro build` of the
- * same pages for comparison.
+ * same pages for comparison. Then issue 12's attachments (attachment-bench.ts):
+ * 1,000 mixed documents of over 300 MB checked by the gate cold and warm, with
+ * the gate process's peak memory, reading workers included.
  *
  *   npm run bench -- [--entries N] [--sub-sites N] [--gate-only] [--no-baseline]
+ *   npm run bench -- --attachments [--files N] [--runs N]   the attachments alone
+ *   npm run bench -- --no-attachments                       everything but them
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,9 +18,9 @@ import { runGate } from '../../pipeline/gate/index.ts';
 import { loadContent } from '../../pipeline/load/index.ts';
 import { needsTree } from '../../pipeline/parse/index.ts';
 import { summarise } from '../../pipeline/plan/index.ts';
-import { approvableEntries, createDemoPki, signDemoApprovals, writeDemoTrust } from '../../pipeline/demo/index.ts';
 import { buildReport, loadHistory } from '../../pipeline/report/index.ts';
-import { generateGroup } from './generate.ts';
+import { attachmentBenchRoot, runAttachmentBench } from './attachment-bench.ts';
+import { generateGroup, signGroup } from './generate.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({
@@ -25,12 +29,22 @@ const { values } = parseArgs({
     'sub-sites': { type: 'string', default: '20' },
     'gate-only': { type: 'boolean', default: false },
     'no-baseline': { type: 'boolean', default: false },
+    attachments: { type: 'boolean', default: false },
+    'no-attachments': { type: 'boolean', default: false },
+    files: { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '2' },
   },
 });
 const entries = Number(values.entries);
 const subSites = Number(values['sub-sites']);
 const NOW = new Date('2026-11-27T12:00:00+08:00');
 const benchRoot = join(ROOT, '.sealpress', 'bench', 'repo');
+
+const attachmentBench = () => runAttachmentBench({ root: attachmentBenchRoot(ROOT), now: NOW, files: Number(values.files), runs: Number(values.runs) });
+if (values.attachments) {
+  await attachmentBench();
+  process.exit();
+}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -47,24 +61,8 @@ console.log(`  ${mb(generated.bytes)} of content in ${s(performance.now() - t)}`
 // Writers submit and approvers sign the corpus: one writer and one approver per site and department, batches of at most 500 entries.
 t = performance.now();
 {
-  const first = await runGate({ root: benchRoot, now: NOW, cache: false });
-  if (!first.ok) throw new Error('bench config invalid');
-  const entriesToSign = approvableEntries(first.plan);
-  const pki = await createDemoPki({
-    group: first.group,
-    pairs: entriesToSign.map((e) => `${e.site}/${e.frontMatter!.department}`),
-    avoidNames: new Set(),
-    // One writer per site and department (the generated authors are many names): the submissions are theirs.
-    authors: [...new Set(entriesToSign.map((e) => `${e.site}/${e.frontMatter!.department}`))].map((pair) => {
-      const [site, department] = pair.split('/') as [string, string];
-      return { site, department, name: `撰稿人 ${pair}` };
-    }),
-    issuedAt: new Date('2026-11-01T00:00:00Z'),
-  });
-  writeDemoTrust(benchRoot, pki);
-  const records = signDemoApprovals(benchRoot, pki, first.group, first.plan, new Date('2026-11-20T00:00:00Z'));
-  const signatures = first.plan.entries.reduce((n, e) => n + (first.group.columns.get(e.column)?.category === 'xxgk' ? 2 : 1), 0);
-  console.log(`  signed ${signatures} approvals of ${entries} entries in ${records.length} batch records (RSA-3072, ${pki.people.length} people) in ${s(performance.now() - t)}`);
+  const signed = await signGroup(benchRoot, NOW);
+  console.log(`  signed ${signed.signatures} approvals of ${entries} entries in ${signed.records} batch records (RSA-3072, ${signed.people} people) in ${s(performance.now() - t)}`);
 }
 
 // Cold: no facts cache, as on a clean CI checkout. Warm: the cache from the run before.
@@ -128,3 +126,5 @@ if (!values['gate-only']) {
   const { runBuildBench } = await import('./build-bench.ts');
   await runBuildBench({ root: ROOT, benchRoot, now: NOW, baseline: !values['no-baseline'] });
 }
+
+if (!values['no-attachments']) await attachmentBench();

@@ -5,6 +5,8 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { approvableEntries, createDemoPki, signDemoApprovals, writeDemoTrust } from '../../pipeline/demo/index.ts';
+import { runGate } from '../../pipeline/gate/index.ts';
 import { png } from '../helpers/repo.ts';
 
 const COLUMNS = [
@@ -87,4 +89,30 @@ export function generateGroup(root: string, options: { entries: number; subSites
     if (n % 25 === 0) write(`content/${site}/${col.id}/${slug}/pic.png`, image);
   }
   return { root, sites, entries: options.entries, bytes };
+}
+
+/**
+ * Writers submit and approvers sign the group: one writer and one approver per
+ * site and department, batches of at most 500 entries. Every entry the gate
+ * would pass is approved; `cache` lets this first gate run fill the facts cache.
+ */
+export async function signGroup(root: string, now: Date, options: { cache?: boolean } = {}): Promise<{ signatures: number; records: number; people: number }> {
+  const first = await runGate({ root, now, cache: options.cache ?? false });
+  if (!first.ok) throw new Error(`bench config invalid: ${JSON.stringify(first.configDiagnostics.slice(0, 3))}`);
+  const entriesToSign = approvableEntries(first.plan);
+  const pki = await createDemoPki({
+    group: first.group,
+    pairs: entriesToSign.map((e) => `${e.site}/${e.frontMatter!.department}`),
+    avoidNames: new Set(),
+    // One writer per site and department (the generated authors are many names): the submissions are theirs.
+    authors: [...new Set(entriesToSign.map((e) => `${e.site}/${e.frontMatter!.department}`))].map((pair) => {
+      const [site, department] = pair.split('/') as [string, string];
+      return { site, department, name: `撰稿人 ${pair}` };
+    }),
+    issuedAt: new Date('2026-11-01T00:00:00Z'),
+  });
+  writeDemoTrust(root, pki);
+  const records = signDemoApprovals(root, pki, first.group, first.plan, new Date('2026-11-20T00:00:00Z'));
+  const signatures = first.plan.entries.reduce((n, e) => n + (first.group.columns.get(e.column)?.category === 'xxgk' ? 2 : 1), 0);
+  return { signatures, records: records.length, people: pki.people.length };
 }

@@ -3,7 +3,7 @@
  * inside the file, and cached by path and SHA-256 so an unchanged attachment
  * is never read again (a changed one is).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -72,6 +72,29 @@ describe('attachments in the gate', () => {
     expect(await run()).toEqual({ reads: 0, hits: 2, rules: first.rules });
     writeFileSync(join(root, path), pdf({ pages: ['通知'] }));
     expect(await run()).toEqual({ reads: 1, hits: 1, rules: ['personal-id@1'] });
+  });
+
+  test('the cache goes by content: a file changed to the same size, with its old modification time, is read again', async () => {
+    const path = `${DIR}/名单.xlsx`;
+    const clean = xlsx({ store: true, sheets: [{ name: '公示', cells: { A1: '姓名', C14: '110105194912310000' } }] });
+    // The same length and place: one digit and the check digit changed, so only the content tells.
+    const leaking = Buffer.from(clean.toString('latin1').replace('110105194912310000', ID), 'latin1');
+    expect(leaking.length).toBe(clean.length);
+    repo({ [path]: clean });
+    const { mtime } = statSync(join(root, path));
+    const run = async () => {
+      const cache = FactsCache.open(join(root, '.sealpress'), 'salt');
+      const reader = countingReader();
+      const assets = await loadAndCheckAssets([path], { root, maxBytes: 1 << 24, checks, waivers: [], now: 0, cache, reader });
+      cache.save();
+      const a = assets.get(path)!;
+      return { reads: reader.reads.length, rules: ((a.ok && a.findings) || []).map((f) => f.rule) };
+    };
+    expect(await run()).toEqual({ reads: 1, rules: [] });
+    expect(await run()).toEqual({ reads: 0, rules: [] });
+    writeFileSync(join(root, path), leaking);
+    utimesSync(join(root, path), mtime, mtime);
+    expect(await run()).toEqual({ reads: 1, rules: ['personal-id'] });
   });
 });
 
