@@ -67,7 +67,12 @@ beforeAll(async () => {
   // npm ci skips the package's postinstall, which makes the binary executable.
   chmodSync(MULTITOOL, statSync(MULTITOOL).mode | 0o100);
   const out = join(work, 'validation.sarif');
-  execFileSync(MULTITOOL, ['validate', ...Object.keys(logs).map((n) => join(work, n)), '--output', out, '--log', 'ForceOverwrite'], { stdio: 'pipe', timeout: 120_000 });
+  execFileSync(MULTITOOL, ['validate', ...Object.keys(logs).map((n) => join(work, n)), '--output', out, '--log', 'ForceOverwrite'], {
+    stdio: 'pipe',
+    timeout: 120_000,
+    // A .NET program: without this it needs the system's ICU library, which a minimal machine may lack.
+    env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
+  });
   const validation = JSON.parse(readFileSync(out, 'utf8')) as { runs: { invocations?: { executionSuccessful: boolean }[]; results?: { ruleId: string; level?: string; message: { arguments?: string[] }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
   expect(validation.runs.flatMap((r) => r.invocations ?? []).every((i) => i.executionSuccessful)).toBe(true);
   verdicts = new Map(Object.keys(logs).map((n) => [n, []]));
