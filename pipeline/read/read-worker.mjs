@@ -6,6 +6,18 @@
 import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
+// pdfjs is loaded before tsx is registered: through tsx's loader its two
+// modules (9 MB of JavaScript) cost a worker 250 MB of memory, loaded plainly
+// 40 MB (issue 12's bound: two workers and the gate under 1 GB). The fake
+// worker pdfjs runs in this thread takes its handler from `pdfjsWorker`
+// instead of importing it later. The legacy build's polyfills of push and
+// JSON.parse are undone, as pdf.ts does when it loads pdfjs itself.
+const { push } = Array.prototype;
+const { parse } = JSON;
+await import('pdfjs-dist/legacy/build/pdf.mjs');
+globalThis.pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
+Array.prototype.push = push;
+JSON.parse = parse;
 register();
 // tsx turns source maps on; with them on, Node parses the maps of every module
 // it loads, and pdfjs's run to 7 MB: 150 MB of heap kept per worker, and
