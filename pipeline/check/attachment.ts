@@ -21,13 +21,13 @@
  * and follows embedded files to a bounded depth.
  */
 import type { ChecksConfig } from './config.ts';
-import type { ScanOptions } from './compile.ts';
+import { ScanOptions } from './compile.ts';
 import { sha256Hex, type CheckFinding, type Hit } from './finding.ts';
 import { imageFormat, imageMetadata, isIdentifying, type ImageFormat } from './image-metadata.ts';
 import { finalise } from './report.ts';
 import { checkRule, type CheckRuleId } from './rules.ts';
 import { analyseText, type ScanContext } from './scan.ts';
-import { extensionOf, FIX_UNPACK, needsReader, type DocumentReader, type ReadDocument, type ReadOutcome } from '../read/index.ts';
+import { extensionOf, FIX_UNPACK, needsReader, type DocumentReader, type EmbeddedFile, type ReadDocument, type ReadOutcome, type ReadRefusal } from '../read/index.ts';
 
 const EMPTY = new Uint8Array(0);
 
@@ -239,6 +239,62 @@ interface Budget {
 }
 
 /**
+ * One document checked: its findings, and the files embedded in it still to
+ * check (each in turn, as a file of its own: its own time limit, the caps of
+ * the outer file). What crosses from a reading worker to the gate: findings,
+ * never the document's text.
+ */
+export interface DocumentCheck {
+  findings: CheckFinding[];
+  embedded: EmbeddedFile[];
+  /** The file is a ZIP archive: a member the checks cannot read refuses it with a fix naming the member. */
+  archive: boolean;
+}
+
+/** What a reading worker needs to check a document after reading it: the configuration (plain data, compiled once per worker) and the file's context. */
+export interface CheckRequest {
+  /** SHA-256 of the configuration: a worker compiles a configuration once and keeps it under this key. */
+  configKey: string;
+  config: ChecksConfig;
+  column?: string;
+  digest: string;
+}
+
+/** A reader that also checks what it reads where it reads it (the worker pool): only findings come back. */
+export interface DocumentChecker extends DocumentReader {
+  check(name: string, bytes: Uint8Array, request: CheckRequest): Promise<DocumentCheck | { ok: false; refusal: ReadRefusal }>;
+}
+
+const isChecker = (reader: DocumentReader): reader is DocumentChecker => typeof (reader as Partial<DocumentChecker>).check === 'function';
+
+/** The findings of a document as its reader found it (pure: run in the reading worker, or on this thread behind a plain reader). */
+export function checkReading(name: string, reading: ReadOutcome, options: ScanOptions | ChecksConfig, context: { column?: string; digest: string }): DocumentCheck {
+  const findings = scanAttachment(name, EMPTY, options, { ...(context.column !== undefined ? { column: context.column } : {}), reading, digest: context.digest });
+  return reading.ok ? { findings, embedded: reading.doc.embedded, archive: reading.doc.format === 'zip' } : { findings, embedded: [], archive: false };
+}
+
+const configKeys = new WeakMap<ChecksConfig, string>();
+
+/** The key a worker keeps a compiled configuration under: the SHA-256 of its JSON, taken once per configuration object. */
+export function configKey(config: ChecksConfig): string {
+  let key = configKeys.get(config);
+  if (key === undefined) {
+    key = sha256Hex(JSON.stringify(config));
+    configKeys.set(config, key);
+  }
+  return key;
+}
+
+/** Read and check one document: in the reader's worker when the reader can (only findings cross threads), else read there and scan here. */
+async function checkDocument(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, reader: DocumentReader, context: { column?: string; digest: string }): Promise<DocumentCheck> {
+  if (!isChecker(reader)) return checkReading(name, await reader.read(name, bytes), options, context);
+  const config = options instanceof ScanOptions ? options.config : options;
+  const checked = await reader.check(name, bytes, { configKey: configKey(config), config, ...context });
+  // The worker did not answer (stopped at the time limit, died): the file is refused with why, as an unread file is.
+  return 'refusal' in checked ? checkReading(name, checked, options, context) : checked;
+}
+
+/**
  * Read (when the format needs it) and check one attachment, then every file
  * embedded in it, to `reader.limits.maxDepth`. Findings inside an embedded file
  * name the outer file, with the way in as their location. The files inside,
@@ -252,11 +308,8 @@ export async function checkAttachment(name: string, bytes: Uint8Array, options: 
   if (!needsReader(name)) return scanAttachment(name, bytes, options, base);
   // The reader takes the bytes (a pool moves them to its worker): their digest is taken first.
   const digest = context.digest ?? sha256Hex(bytes);
-  const reading = await context.reader.read(name, bytes);
-  const findings = scanAttachment(name, EMPTY, options, { ...base, reading, digest });
-  if (!reading.ok) return findings;
-  const archive = reading.doc.format === 'zip';
-  for (const e of reading.doc.embedded) {
+  const { findings, embedded, archive } = await checkDocument(name, bytes, options, context.reader, { ...base, digest });
+  for (const e of embedded) {
     if (depth + 1 > limits.maxDepth) {
       findings.push(fileFinding(name, 'attachment-unscannable', sha256Hex(e.bytes), `files are embedded more than ${limits.maxDepth} levels deep: the innermost ones are not read, so the file is refused`, { fix: archive ? FIX_UNPACK : 'attach the embedded files on their own instead of inside one another', location: e.where }));
       continue;

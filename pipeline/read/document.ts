@@ -93,7 +93,14 @@ export interface ReadLimits {
   maxPages: number;
   /** Time to read one file (the worker running it is stopped after it). */
   timeoutMs: number;
-  /** Heap of a reading worker (two workers and the gate stay under 1 GB together: issue 12's bound). */
+  /**
+   * Heap of a reading worker, where a document is read and its text scanned.
+   * Issue 12's bound is 1 GB for two workers and the gate together: measured
+   * at 830-900 MB over the 1,000-file benchmark, since the workers load pdfjs
+   * outside tsx (read-worker.mjs). Not lower: a 6.7 MB sheet of 120,000 rows
+   * needs more than 256 MB to be read and scanned (test/check/document-worker.test.ts
+   * reads one of 5 MB).
+   */
   maxHeapMb: number;
 }
 

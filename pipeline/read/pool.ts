@@ -4,11 +4,19 @@
  * file has a time limit, after which its worker is stopped (and replaced) and
  * the file refused; a worker's heap is capped; a worker that dies refuses the
  * file it was reading. Nothing else is shared with the readers.
+ *
+ * The gate asks a worker to check what it reads as well (`check`): the
+ * configuration goes with the file, the worker compiles it once, scans the
+ * text where it was read, and sends back only findings and the files embedded
+ * in it. A sheet of 45,000 rows is 300,000 pieces of text: copied to the main
+ * thread they cost more than reading them, and scanning them there left one
+ * core idle. Reading and scanning each have the file's time limit.
  */
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_READ_LIMITS, type ReadLimits } from './document.ts';
+import { DEFAULT_READ_LIMITS, type ReadLimits, type ReadRefusal } from './document.ts';
 import type { ReadOutcome } from './readers.ts';
+import type { CheckRequest, DocumentCheck, DocumentChecker } from '../check/attachment.ts';
 
 /** Reads a document: the worker pool in the gate, a fake in tests. */
 export interface DocumentReader {
@@ -21,11 +29,17 @@ export interface DocumentReader {
   readonly limits: ReadLimits;
 }
 
+/** What a worker answers: a reading, or (for `check`) the findings; or why the file is refused. */
+type Answer = ReadOutcome | DocumentCheck;
+type Refused = { ok: false; refusal: ReadRefusal };
+
 interface Job {
   id: number;
   name: string;
   bytes: Uint8Array;
-  resolve: (outcome: ReadOutcome) => void;
+  /** Check what is read, in the worker (`check`); absent: hand back the reading (`read`). */
+  request?: CheckRequest | undefined;
+  resolve: (answer: Answer | Refused) => void;
 }
 
 interface Slot {
@@ -41,7 +55,7 @@ function ownsBuffer(bytes: Uint8Array): bytes is Uint8Array & { buffer: ArrayBuf
   return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.byteLength > 0;
 }
 
-export class ReaderPool implements DocumentReader {
+export class ReaderPool implements DocumentChecker {
   readonly limits: ReadLimits;
   private readonly size: number;
   private readonly slots: Slot[] = [];
@@ -55,9 +69,18 @@ export class ReaderPool implements DocumentReader {
   }
 
   read(name: string, bytes: Uint8Array): Promise<ReadOutcome> {
+    return this.submit(name, bytes, undefined) as Promise<ReadOutcome>;
+  }
+
+  /** Read `bytes` and check them in the worker: only the findings and the embedded files come back (the reader takes the bytes, as `read` does). */
+  check(name: string, bytes: Uint8Array, request: CheckRequest): Promise<DocumentCheck | Refused> {
+    return this.submit(name, bytes, request) as Promise<DocumentCheck | Refused>;
+  }
+
+  private submit(name: string, bytes: Uint8Array, request: CheckRequest | undefined): Promise<Answer | Refused> {
     if (this.closed) return Promise.resolve({ ok: false, refusal: { message: 'the reading pool is closed', fix: 'run the check again' } });
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, name, bytes, resolve });
+      this.queue.push({ id: this.nextId++, name, bytes, request, resolve });
       this.pump();
     });
   }
@@ -76,8 +99,8 @@ export class ReaderPool implements DocumentReader {
       if (!slot) return;
       const job = this.queue.shift()!;
       slot.job = job;
-      slot.timer = setTimeout(() => void this.expire(slot!), this.limits.timeoutMs);
-      const message = { id: job.id, name: job.name, bytes: job.bytes, limits: this.limits };
+      slot.timer = setTimeout(() => void this.expire(slot!, 'reading'), this.limits.timeoutMs);
+      const message = { id: job.id, name: job.name, bytes: job.bytes, limits: this.limits, request: job.request };
       job.bytes = EMPTY;
       // Moved, not copied: a copy of a large file cost more than reading it.
       if (ownsBuffer(message.bytes)) slot.worker.postMessage(message, [message.bytes.buffer]);
@@ -88,10 +111,16 @@ export class ReaderPool implements DocumentReader {
   private spawn(): Slot {
     const worker = new Worker(new URL('./read-worker.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb } });
     const slot: Slot = { worker };
-    worker.on('message', (message: { id: number } & ReadOutcome) => {
+    worker.on('message', (message: { id: number; scanning?: true } & (Answer | Refused)) => {
       if (slot.job?.id !== message.id) return;
-      const { id: _id, ...outcome } = message;
-      this.finish(slot, outcome as ReadOutcome);
+      if (message.scanning) {
+        // Read: the scan of its text has a time limit of its own.
+        clearTimeout(slot.timer);
+        slot.timer = setTimeout(() => void this.expire(slot, 'checking'), this.limits.timeoutMs);
+        return;
+      }
+      const { id: _id, ...answer } = message;
+      this.finish(slot, answer as Answer | Refused);
     });
     const died = (why: string) => {
       const i = this.slots.indexOf(slot);
@@ -107,7 +136,7 @@ export class ReaderPool implements DocumentReader {
     return slot;
   }
 
-  private finish(slot: Slot, outcome: ReadOutcome): void {
+  private finish(slot: Slot, outcome: Answer | Refused): void {
     const job = slot.job;
     if (slot.timer) clearTimeout(slot.timer);
     slot.job = undefined;
@@ -116,9 +145,9 @@ export class ReaderPool implements DocumentReader {
     this.pump();
   }
 
-  private async expire(slot: Slot): Promise<void> {
+  private async expire(slot: Slot, what: 'reading' | 'checking'): Promise<void> {
     const seconds = Math.round(this.limits.timeoutMs / 100) / 10;
-    await this.stop(slot, `reading the file took longer than ${seconds} s: it is refused as a possibly endless or hostile file`);
+    await this.stop(slot, `${what === 'reading' ? 'reading the file' : "checking the file's text"} took longer than ${seconds} s: it is refused as a possibly endless or hostile file`);
     this.pump();
   }
 
