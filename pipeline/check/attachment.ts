@@ -88,9 +88,10 @@ function fileHit(rule: CheckRuleId, value: string, message: string, fix?: string
 }
 
 /** A finding about the whole file, or about one place in it. */
-function fileFinding(name: string, rule: CheckRuleId, value: string, message: string, options: { fix?: string; location?: string } = {}): CheckFinding {
+function fileFinding(name: string, rule: CheckRuleId, value: string, message: string, options: { fix?: string; location?: string; transient?: true } = {}): CheckFinding {
   const [f] = finalise('', [fileHit(rule, value, message, options.fix)], name);
   if (options.location !== undefined) f!.location = options.location;
+  if (options.transient) f!.transient = true;
   return f!;
 }
 
@@ -164,7 +165,7 @@ export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOpt
     if (!reading) return [fileFinding(name, 'attachment-unscannable', digest, `the .${ext} attachment was not read by its format reader: it is refused rather than passed unread`, { fix: 'run the check through the gate (sealpress check), which reads documents' })];
     if (!reading.ok) {
       const location = reading.refusal.where;
-      return [fileFinding(name, 'attachment-unscannable', digest, reading.refusal.message, { fix: reading.refusal.fix, ...(location ? { location } : {}) })];
+      return [fileFinding(name, 'attachment-unscannable', digest, reading.refusal.message, { fix: reading.refusal.fix, ...(location ? { location } : {}), ...(reading.refusal.transient ? { transient: true as const } : {}) })];
     }
     return scanDocument(name, reading.doc, options, context.column);
   }

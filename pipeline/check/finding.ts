@@ -31,6 +31,8 @@ export interface CheckFinding extends Required<Span> {
    * whose lines are the file's own.
    */
   location?: string;
+  /** The finding comes from this run's circumstances (a reading time limit), not the file: never cached. */
+  transient?: true;
   /** What was found (masked), why it is refused. */
   message: string;
   /** What to do. */

@@ -54,7 +54,8 @@ export async function loadAndCheckAssets(paths: Iterable<string>, options: Attac
       const findings = same
         ? await checkAttachment(path, bytes, checks, { column: columnOf(path), reader, digest })
         : scanAttachment(path, bytes, checks, { column: columnOf(path), reading: { ok: false, refusal: { message: 'the file changed while the gate was reading it', fix: 'run the check again when nothing is writing to content/' } } });
-      if (same) cache?.setAttachment(path, digest, findings);
+      // A refusal for this run only (a time limit on a loaded machine) is not remembered: the next run reads the file again.
+      if (same && !findings.some((f) => f.transient)) cache?.setAttachment(path, digest, findings);
       const asset = assets.get(path);
       if (asset?.ok && findings.length > 0) asset.findings = [...(asset.findings ?? []), ...waive(findings, digest)];
     };

@@ -52,6 +52,12 @@ export interface ReadRefusal {
   where?: string;
   message: string;
   fix: string;
+  /**
+   * The refusal says something about this run, not the file (a time limit hit on a
+   * loaded machine, the pool closing): it refuses the file now, but is never
+   * remembered by the facts cache, so the next run reads the file again.
+   */
+  transient?: true;
 }
 
 export interface ReadDocument {

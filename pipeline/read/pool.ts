@@ -78,7 +78,7 @@ export class ReaderPool implements DocumentChecker {
   }
 
   private submit(name: string, bytes: Uint8Array, request: CheckRequest | undefined): Promise<Answer | Refused> {
-    if (this.closed) return Promise.resolve({ ok: false, refusal: { message: 'the reading pool is closed', fix: 'run the check again' } });
+    if (this.closed) return Promise.resolve({ ok: false, refusal: { message: 'the reading pool is closed', fix: 'run the check again', transient: true } });
     return new Promise((resolve) => {
       this.queue.push({ id: this.nextId++, name, bytes, request, resolve });
       this.pump();
@@ -88,7 +88,7 @@ export class ReaderPool implements DocumentChecker {
   /** Stop every worker (the gate calls it at the end of a run). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.resolve({ ok: false, refusal: { message: 'the reading pool was closed before the file was read', fix: 'run the check again' } });
+    for (const job of this.queue.splice(0)) job.resolve({ ok: false, refusal: { message: 'the reading pool was closed before the file was read', fix: 'run the check again', transient: true } });
     await Promise.all(this.slots.splice(0).map((s) => this.stop(s, 'the reading pool was closed before the file was read')));
   }
 
@@ -151,6 +151,7 @@ export class ReaderPool implements DocumentChecker {
     this.pump();
   }
 
+  /** Stop a worker; the file it was on is refused, for this run only (a time limit or the pool closing: `transient`). */
   private async stop(slot: Slot, message: string): Promise<void> {
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
@@ -160,7 +161,7 @@ export class ReaderPool implements DocumentChecker {
     slot.worker.removeAllListeners('exit');
     slot.worker.removeAllListeners('error');
     slot.worker.on('error', () => {});
-    job?.resolve({ ok: false, refusal: { message, fix: 'export the file again from the original document (文件 → 另存为 DOCX/XLSX/PDF) and attach that copy' } });
+    job?.resolve({ ok: false, refusal: { message, fix: 'export the file again from the original document (文件 → 另存为 DOCX/XLSX/PDF) and attach that copy', transient: true } });
     await slot.worker.terminate();
   }
 }

@@ -12,7 +12,7 @@ import { formatDiagnostic } from '../../pipeline/diagnostics/index.ts';
 import { FactsCache } from '../../pipeline/gate/facts-cache.ts';
 import { loadAndCheckAssets } from '../../pipeline/gate/attachments.ts';
 import { placeInFile } from '../../pipeline/validate/index.ts';
-import { inlineReader, type DocumentReader } from '../../pipeline/read/index.ts';
+import { inlineReader, ReaderPool, type DocumentReader } from '../../pipeline/read/index.ts';
 import { loadDemoConfig } from '../check/helpers.ts';
 import { pdf, xlsx } from '../../pipeline/demo/documents.ts';
 
@@ -95,6 +95,30 @@ describe('attachments in the gate', () => {
     writeFileSync(join(root, path), leaking);
     utimesSync(join(root, path), mtime, mtime);
     expect(await run()).toEqual({ reads: 1, rules: ['personal-id'] });
+  });
+
+  test('a time limit hit on a loaded machine refuses the file for that run only: it is not cached, the next run reads it', async () => {
+    const path = `${DIR}/通知.pdf`;
+    repo({ [path]: pdf({ pages: [`身份证 ${ID}`] }) });
+    const run = async (reader: DocumentReader) => {
+      const cache = FactsCache.open(join(root, '.sealpress'), 'salt');
+      const assets = await loadAndCheckAssets([path], { root, maxBytes: 1 << 24, checks, waivers: [], now: 0, cache, reader });
+      cache.save();
+      const a = assets.get(path)!;
+      return ((a.ok && a.findings) || []).map((f) => `${f.rule}: ${f.message}`);
+    };
+    // A real worker pool whose time limit ends before a worker has even started.
+    const hurried = new ReaderPool({ workers: 1, limits: { timeoutMs: 1 } });
+    try {
+      const first = await run(hurried);
+      expect(first).toHaveLength(1);
+      expect(first[0]).toMatch(/^attachment-unscannable: .*took longer than/);
+    } finally {
+      await hurried.close();
+    }
+    const reader = countingReader();
+    expect((await run(reader)).map((f) => f.split(':')[0])).toEqual(['personal-id']);
+    expect(reader.reads).toEqual([path]);
   });
 });
 
