@@ -2,6 +2,7 @@
  * A finding about a file, positioned and rule-tagged (the vfile-message model):
  * stages report findings, they do not throw for content problems.
  */
+import type { CheckRuleId } from '../check/rules.ts';
 import type { RuleId } from './rules.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -24,8 +25,8 @@ export interface Span extends Position {
 }
 
 export interface Diagnostic extends Span {
-  /** Stable rule id, e.g. `frontmatter-invalid`. Tests and waivers key on it. */
-  rule: string;
+  /** Stable rule id from a catalogue (the gate's, rules.ts, or the content checks', check/rules.ts), e.g. `frontmatter-invalid`. Tests and waivers key on it. */
+  rule: RuleId | CheckRuleId;
   severity: Severity;
   /** Repo-relative POSIX path of the file the finding is about. */
   file: string;
