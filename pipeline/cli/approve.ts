@@ -20,7 +20,7 @@ import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 import { confirm, keyStep, loadSigner, requireConfirmable, type LoadedSigner } from './passphrase.ts';
 import { requireTrust } from './trust.ts';
-import { recordAudit } from './audit-hook.ts';
+import { recordAudit } from '../publish/index.ts';
 
 /** The options, audit note and exit codes that `approve` and `submit` share. */
 export const SIGN_HELP = `Options:
@@ -140,7 +140,7 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
     io.err(`sealpress ${command}: refused, nothing was signed:`);
     for (const p of problems) io.err(`  - ${p}`);
     if (values.json) io.out(JSON.stringify({ signed: false, problems }, null, 2));
-    return recordAudit(io, { root, now: values.now }, refusalEvent(reviewed), EXIT.REFUSED);
+    return recordAudit(io.err, { root, now: values.now }, refusalEvent(reviewed), EXIT.REFUSED);
   }
   if (!(await confirm(`Sign this ${NOUNS[decision]} as ${person.name}?`, values.yes))) {
     io.err('nothing was signed');
@@ -155,7 +155,7 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
     io.out(`wrote ${signed.record} (commit it with the content)`);
     for (const r of signed.entries) io.out(`  ${r.path}: ${r.line}`);
   }
-  return recordAudit(io, { root, now: values.now }, signed.event, EXIT.OK);
+  return recordAudit(io.err, { root, now: values.now }, signed.event, EXIT.OK);
 }
 
 function configInvalid(io: Io, root: string, diagnostics: readonly Diagnostic[], code: number): number {

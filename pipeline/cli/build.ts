@@ -3,10 +3,10 @@ import { unsignedActor } from '../audit/index.ts';
 import { buildSites } from '../build/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { summarise } from '../plan/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, printLeftOut, type Io } from './output.ts';
-import { recordAudit } from './audit-hook.ts';
+import { recordAudit } from '../publish/index.ts';
 
 export const BUILD_HELP = `Usage: sealpress build [--site CODE]... [--jobs N] [--json] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
 
@@ -32,12 +32,7 @@ Exit codes: 0 built, 2 usage or configuration error, 3 a site failed to build
 (dist/ keeps the previous version of that site), 5 the run could not be
 recorded in the audit log.`;
 
-export async function build(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string', multiple: true }, jobs: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
-  if (values.help) {
-    io.out(BUILD_HELP);
-    return EXIT.OK;
-  }
+export const build = command(BUILD_HELP, { 'trust-anchor': { type: 'string' }, site: { type: 'string', multiple: true }, jobs: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } }, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) {
@@ -67,14 +62,14 @@ export async function build(args: string[], io: Io): Promise<number> {
   } catch (error) {
     // A failed build is recorded, then reported by main() as before (exit 3); a usage error did nothing worth recording.
     if (error instanceof SealpressError && error.code === 'USAGE') throw error;
-    const code = await recordAudit(io, run, { ...gate, outcome: 'failed', details: { command: 'build', error: error instanceof SealpressError ? error.code : 'ERROR' } }, EXIT.BUILD);
+    const code = await recordAudit(io.err, run, { ...gate, outcome: 'failed', details: { command: 'build', error: error instanceof SealpressError ? error.code : 'ERROR' } }, EXIT.BUILD);
     if (code !== EXIT.BUILD) io.err('sealpress build: the build failed (below), and that failure is not in the audit log');
     throw error;
   }
   if (!result.ok) {
     printDiagnostics(io, root, result.gate.configDiagnostics);
     io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was built.');
-    return recordAudit(io, run, { ...gate, outcome: 'failed', details: { command: 'build', reason: 'config-invalid' } }, EXIT.CONFIG);
+    return recordAudit(io.err, run, { ...gate, outcome: 'failed', details: { command: 'build', reason: 'config-invalid' } }, EXIT.CONFIG);
   }
   printLeftOut(io, result.plan);
   if (values.json) {
@@ -83,5 +78,5 @@ export async function build(args: string[], io: Io): Promise<number> {
     for (const s of result.sites) io.out(`${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir}`);
   }
   const built = result.sites.map((s) => s.code);
-  return recordAudit(io, run, { ...gate, sites: built, outcome: 'ok', details: { command: 'build', entries: result.plan.entries.length, ...summarise(result.plan) } }, EXIT.OK);
-}
+  return recordAudit(io.err, run, { ...gate, sites: built, outcome: 'ok', details: { command: 'build', entries: result.plan.entries.length, ...summarise(result.plan) } }, EXIT.OK);
+});

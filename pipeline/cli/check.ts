@@ -4,10 +4,10 @@ import { CHECK_RULES, toSarif } from '../check/index.ts';
 import { RULES, type Diagnostic } from '../diagnostics/index.ts';
 import { gateVerdict, memoryNote, runGate, verdictJson } from '../gate/index.ts';
 import { archiveMemory } from '../publish/index.ts';
-import { clock, oneOf, parse, trustAnchor } from './args.ts';
+import { clock, command, oneOf, trustAnchor } from './args.ts';
 import { printDiagnostics, reportError, type Io } from './output.ts';
 import { EXIT, TOOL_INFORMATION_URI, TOOL_VERSION } from './exit.ts';
-import { recordAudit } from './audit-hook.ts';
+import { recordAudit } from '../publish/index.ts';
 
 export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP]
                       [--archive DIR] [--root DIR] [--now ISO]
@@ -43,17 +43,12 @@ Exit codes: 0 nothing refused, 1 something refused, 2 usage or configuration
 error, 3 the archive's latest release cannot be read or does not verify
 (MEMORY_UNVERIFIED), 5 the run could not be recorded in the audit log.`;
 
-export async function check(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' }, archive: { type: 'string' } });
-  if (values.help) {
-    io.out(CHECK_HELP);
-    return EXIT.OK;
-  }
+export const check = command(CHECK_HELP, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' }, archive: { type: 'string' } }, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const, 'text');
   const code = await judge(io, root, values, format);
-  return recordAudit(io, { root, now: values.now }, code.event, code.exit);
-}
+  return recordAudit(io.err, { root, now: values.now }, code.event, code.exit);
+});
 
 type CheckValues = { site?: string | undefined; now?: string | undefined; 'no-cache'?: boolean | undefined; 'trust-anchor'?: string | undefined; archive?: string | undefined };
 type Judged = { exit: number; event: AuditEvent };

@@ -11,7 +11,7 @@ import { SealpressError } from '../errors/index.ts';
 import { acceptColumnRequest, columnRequestExists, COLUMN_ACTIONS, describeColumnRequest, draftColumnRequest, signColumnChange } from '../govern/index.ts';
 import { loadSiteGroup } from '../load/index.ts';
 import { COLUMN_TYPES } from '../model/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
 import { confirm, keyStep, loadSigner } from './passphrase.ts';
@@ -42,8 +42,7 @@ Options:
 Exit codes: 0 signed and accepted, 1 the gate would not accept it (nothing is left behind),
 2 usage, configuration or key error.`;
 
-export async function column(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
+export const column = command(COLUMN_HELP, {
     'trust-anchor': { type: 'string' },
     site: { type: 'string' },
     add: { type: 'string' },
@@ -61,11 +60,7 @@ export async function column(args: string[], io: Io): Promise<number> {
     cert: { type: 'string' },
     'passphrase-file': { type: 'string' },
     yes: { type: 'boolean' },
-  });
-  if (values.help) {
-    io.out(COLUMN_HELP);
-    return EXIT.OK;
-  }
+  }, async ({ values, positionals }, io) => {
   const usage = (why: string): never => {
     throw new SealpressError('USAGE', why);
   };
@@ -116,4 +111,4 @@ export async function column(args: string[], io: Io): Promise<number> {
   }
   io.out(`wrote ${file} (commit it with the change to ${site.source})`);
   return EXIT.OK;
-}
+});

@@ -13,11 +13,11 @@ import { hasErrors } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR, loadSiteGroup } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
-import { frozenSummary, initTrust, issueKeys, listKeys, revokeKey, rotateKeys, type ActOptions, type SignedKind, type SignedRecord } from '../pki/index.ts';
-import { DEFAULT_RSA_BITS, grantText, isoInstant, MAX_CA_DAYS, MAX_CERT_DAYS, MIN_RSA_BITS } from '../trust/index.ts';
-import { clock, parse, trustAnchor, type Options } from './args.ts';
+import { DEFAULT_ROOT_DAYS, frozenLines, frozenSummary, initTrust, issueKeys, keyBits, listJson, listKeys, revokeKey, rotateKeys, validityDays, warnDays, type ActOptions } from '../pki/index.ts';
+import { grantText, isoInstant, MAX_CA_DAYS, MAX_CERT_DAYS } from '../trust/index.ts';
+import { clock, command, trustAnchor, type Options, type Parsed } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, type Io } from './output.ts';
+import { configInvalid, type Io } from './output.ts';
 import { cliPassphrases } from './passphrase.ts';
 import { ADMIN_OPTIONS, printRefused, printTrustProblems } from './trust.ts';
 
@@ -102,9 +102,6 @@ signatures would not meet the threshold, init over an existing root),
 2 usage or configuration error (bad option, unknown site/column/department,
 wrong passphrase, key readable by others, key path under content/ or sites/).`;
 
-/** The root expires: a stale root must not keep the gate trusting forever (TUF's freeze protection). */
-const DEFAULT_ROOT_DAYS = 1825;
-
 function usage(message: string): SealpressError {
   return new SealpressError('USAGE', message);
 }
@@ -133,36 +130,16 @@ export async function keys(args: string[], io: Io): Promise<number> {
   }
 }
 
-/** A subcommand's options, or undefined once its --help is printed. */
-function subOptions<T extends Options>(args: string[], io: Io, spec: T): ReturnType<typeof parse<T>>['values'] | undefined {
-  const { values } = parse(args, spec);
-  if (!(values as { help?: boolean }).help) return values;
-  io.out(KEYS_HELP);
-  return undefined;
+/** A subcommand: its options parsed, or the help printed. */
+function sub<T extends Options>(spec: T, run: (values: Parsed<T>['values'], io: Io) => Promise<number>): (args: string[], io: Io) => Promise<number> {
+  return command(KEYS_HELP, spec, ({ values }, io) => run(values, io));
 }
 
-/** RSA key size: production 3072; a hidden --bits lets tests use 2048 (never fewer). */
-function bitsOf(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_RSA_BITS;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < MIN_RSA_BITS) throw usage(`--bits must be a whole number ≥ ${MIN_RSA_BITS}`);
-  return n;
-}
-
-function daysOf(value: string | undefined, fallback: number, max: number, option: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw usage(`${option} must be a whole number of days ≥ 1, found "${value}"`);
-  // Certificates live at most 90 days: the rules require credentials to change every three months.
-  if (n > max) throw usage(`${option} ${n} is longer than the ${max} days allowed${max === MAX_CERT_DAYS ? ' (the rules require credentials to change every three months)' : ''}`);
-  return n;
-}
-
+/** The site group, or its diagnostics printed and undefined. */
 function loadGroup(root: string, io: Io): SiteGroup | undefined {
   const config = loadSiteGroup(root);
   if (config.group && !hasErrors(config.diagnostics)) return config.group;
-  printDiagnostics(io, root, config.diagnostics);
-  io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above');
+  configInvalid(io, root, config.diagnostics);
   return undefined;
 }
 
@@ -180,19 +157,7 @@ const KEY_OPTIONS = {
   bits: { type: 'string' },
 } as const;
 
-const KIND_NAMES: Record<SignedKind, string> = { approval: 'approval record(s)', waiver: 'waiver(s)', 'column-change': 'column change request(s)' };
-
-/** What a revocation froze, per kind, with the files: the administrators review them (a record planted after the effective time but dated before it would be among them). */
-function printFrozen(io: Io, records: readonly SignedRecord[]): void {
-  const summary = frozenSummary(records);
-  const kinds = (Object.keys(KIND_NAMES) as SignedKind[]).map((k) => `${summary[k]} ${KIND_NAMES[k]}`).join(', ');
-  io.out(`  froze ${kinds}: these stay valid; any other record of the revoked key is refused, whatever signing time it claims`);
-  for (const f of summary.files) io.out(`    ${f}`);
-  if (summary.files.length > 0) io.out('  review this list: a record the key signed after the effective time but dated before it would be frozen too');
-}
-
-async function keysInit(args: string[], io: Io): Promise<number> {
-  const values = subOptions(args, io, {
+const keysInit = sub({
     ...KEY_OPTIONS,
     'group-name': { type: 'string' },
     admin: { type: 'string', multiple: true },
@@ -200,10 +165,9 @@ async function keysInit(args: string[], io: Io): Promise<number> {
     threshold: { type: 'string' },
     'root-days': { type: 'string' },
     force: { type: 'boolean' },
-  });
-  if (!values) return EXIT.OK;
+  }, async (values, io) => {
   const act = actOptions(values, io);
-  const bits = bitsOf(values.bits);
+  const bits = keyBits(values.bits);
   const group = loadGroup(act.root, io);
   if (!group) return EXIT.CONFIG;
   const r = await initTrust({
@@ -215,8 +179,8 @@ async function keysInit(args: string[], io: Io): Promise<number> {
     caPassphraseFile: values['ca-passphrase-file'],
     threshold: values.threshold === undefined ? undefined : Number(values.threshold),
     keyDir: values['key-dir'],
-    days: daysOf(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days'),
-    rootDays: daysOf(values['root-days'], DEFAULT_ROOT_DAYS, MAX_CA_DAYS, '--root-days'),
+    days: validityDays(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days'),
+    rootDays: validityDays(values['root-days'], DEFAULT_ROOT_DAYS, MAX_CA_DAYS, '--root-days'),
     force: values.force,
     bits,
   });
@@ -237,10 +201,9 @@ async function keysInit(args: string[], io: Io): Promise<number> {
   }
   for (const w of r.warnings) io.err(w);
   return EXIT.OK;
-}
+});
 
-async function keysIssue(args: string[], io: Io): Promise<number> {
-  const values = subOptions(args, io, {
+const keysIssue = sub({
     ...ADMIN_OPTIONS,
     ...KEY_OPTIONS,
     id: { type: 'string' },
@@ -250,11 +213,10 @@ async function keysIssue(args: string[], io: Io): Promise<number> {
     role: { type: 'string', multiple: true },
     'ca-key': { type: 'string' },
     'passphrase-file': { type: 'string' },
-  });
-  if (!values) return EXIT.OK;
+  }, async (values, io) => {
   const act = actOptions(values, io);
-  const bits = bitsOf(values.bits);
-  const days = daysOf(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days');
+  const bits = keyBits(values.bits);
+  const days = validityDays(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days');
   const group = loadGroup(act.root, io);
   if (!group) return EXIT.CONFIG;
   if (values.id === undefined) throw usage('--id ID is required');
@@ -285,10 +247,9 @@ async function keysIssue(args: string[], io: Io): Promise<number> {
   }
   for (const w of r.warnings) io.err(w);
   return EXIT.OK;
-}
+});
 
-async function keysRotate(args: string[], io: Io): Promise<number> {
-  const values = subOptions(args, io, {
+const keysRotate = sub({
     ...ADMIN_OPTIONS,
     ...KEY_OPTIONS,
     id: { type: 'string', multiple: true },
@@ -296,11 +257,10 @@ async function keysRotate(args: string[], io: Io): Promise<number> {
     'passphrase-file': { type: 'string', multiple: true },
     'revoke-old': { type: 'boolean' },
     reason: { type: 'string' },
-  });
-  if (!values) return EXIT.OK;
+  }, async (values, io) => {
   const act = actOptions(values, io);
-  const bits = bitsOf(values.bits);
-  const days = daysOf(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days');
+  const bits = keyBits(values.bits);
+  const days = validityDays(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days');
   const ids = [...new Set(values.id ?? [])];
   if (ids.length === 0) throw usage('--id ID is required (repeat it to rotate several people at once)');
   if ((values['passphrase-file'] ?? []).length > ids.length) throw usage('more --passphrase-file than --id options');
@@ -331,21 +291,19 @@ async function keysRotate(args: string[], io: Io): Promise<number> {
   io.out(`  roster v${r.rosterVersion}, signed by ${r.rosterSigners.join(', ')}`);
   if (r.revoked.length > 0) {
     io.out(`  retired (revoked from ${act.now.toISOString()}, ${r.reason}): ${r.revoked.map((f) => f.slice(0, 16)).join(', ')} (revocations v${r.revocationsVersion})`);
-    printFrozen(io, r.frozen);
+    for (const line of frozenLines(r.frozen)) io.out(line);
   } else io.out('  no old certificate to retire');
   return EXIT.OK;
-}
+});
 
-async function keysRevoke(args: string[], io: Io): Promise<number> {
-  const values = subOptions(args, io, {
+const keysRevoke = sub({
     ...ADMIN_OPTIONS,
     id: { type: 'string' },
     cert: { type: 'string' },
     reason: { type: 'string' },
     effective: { type: 'string' },
     json: { type: 'boolean' },
-  });
-  if (!values) return EXIT.OK;
+  }, async (values, io) => {
   const act = actOptions(values, io);
   if ((values.id === undefined) === (values.cert === undefined)) throw usage('give either --id ID (the person, every certificate) or --cert FINGERPRINT (one certificate)');
   const group = loadGroup(act.root, io);
@@ -362,20 +320,16 @@ async function keysRevoke(args: string[], io: Io): Promise<number> {
   } else {
     io.out(`revoked ${r.subject} from ${r.entry.effective} (${r.entry.reason})`);
     io.out(`  revocations v${r.revocationsVersion}, signed by ${r.signers.join(', ')}`);
-    printFrozen(io, r.frozen);
+    for (const line of frozenLines(r.frozen)) io.out(line);
   }
   for (const w of r.warnings) io.err(w);
   return EXIT.OK;
-}
+});
 
-async function keysList(args: string[], io: Io): Promise<number> {
-  const values = subOptions(args, io, { json: { type: 'boolean' }, 'trust-anchor': { type: 'string' }, 'warn-days': { type: 'string' }, certs: { type: 'string', multiple: true } });
-  if (!values) return EXIT.OK;
+const keysList = sub({ json: { type: 'boolean' }, 'trust-anchor': { type: 'string' }, 'warn-days': { type: 'string' }, certs: { type: 'string', multiple: true } }, async (values, io) => {
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
-  const warnDays = values['warn-days'] === undefined ? 14 : Number(values['warn-days']);
-  if (!Number.isInteger(warnDays) || warnDays < 0) throw usage('--warn-days must be a whole number ≥ 0');
-  const r = listKeys({ root, now, anchor: trustAnchor(values['trust-anchor']).trustAnchor, warnDays, certDirs: values.certs ?? [] });
+  const r = listKeys({ root, now, anchor: trustAnchor(values['trust-anchor']).trustAnchor, warnDays: warnDays(values['warn-days']), certDirs: values.certs ?? [] });
   if (!r.ok) {
     const { result, unreadable } = r.state;
     if (values.json) io.out(JSON.stringify({ ok: false, problems: result.ok ? [] : result.problems, warnings: result.warnings }, null, 2));
@@ -385,18 +339,7 @@ async function keysList(args: string[], io: Io): Promise<number> {
   }
   const { trust } = r;
   if (values.json) {
-    const people = r.people.map(({ person, securityAdmin, revoked, certificates }) => ({
-      id: person.id,
-      name: person.name,
-      department: person.department,
-      site: person.site,
-      roles: person.roles,
-      securityAdmin,
-      ...(revoked ? { revoked: { effective: revoked.effective, reason: revoked.reason, frozen: revoked.frozen.length } } : {}),
-      certificates,
-    }));
-    const anchor = { fingerprint: trust.anchor.fingerprint, pinned: trust.anchor.pinned };
-    io.out(JSON.stringify({ ok: true, now: now.toISOString(), anchor, rosterVersion: trust.roster.version, people, warnings: r.warnings, trustWarnings: r.trustWarnings }, null, 2));
+    io.out(JSON.stringify(listJson(r, now), null, 2));
     return EXIT.OK;
   }
   io.out(`roster v${trust.roster.version}: ${r.people.length} people (CA ${trust.anchor.fingerprint.slice(0, 16)}…${trust.anchor.pinned ? ', pinned' : ''}; ${now.toISOString()})`);
@@ -414,4 +357,4 @@ async function keysList(args: string[], io: Io): Promise<number> {
   for (const w of r.warnings) io.out(`warning: ${w}`);
   for (const w of r.trustWarnings) io.out(`warning: ${w.file}: ${w.message} [${w.code}]`);
   return EXIT.OK;
-}
+});

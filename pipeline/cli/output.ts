@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/index.ts';
-import { exitCodeFor, SealpressError, type ExitCode } from '../errors/index.ts';
+import { EXIT, exitCodeFor, SealpressError, type ExitCode } from '../errors/index.ts';
 import type { Plan } from '../plan/index.ts';
 
 export interface Io {
@@ -44,6 +44,13 @@ export function printLeftOut(io: Io, plan: Plan): void {
 export function printDiagnostics(io: Io, root: string, diagnostics: readonly Diagnostic[]): void {
   const lineOf = lineReader(root);
   for (const d of diagnostics) io.out(formatDiagnostic(d, { lineOf, color: io.color }));
+}
+
+/** A configuration (or sheet) that does not load: its diagnostics on stdout, then `what` on stderr; EXIT.CONFIG. */
+export function configInvalid(io: Io, root: string, diagnostics: readonly Diagnostic[], what = 'sealpress: the site group configuration (sites/) is invalid; fix the errors above'): ExitCode {
+  printDiagnostics(io, root, diagnostics);
+  io.err(what);
+  return EXIT.CONFIG;
 }
 
 /**

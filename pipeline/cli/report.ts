@@ -6,8 +6,8 @@ import { runGate } from '../gate/index.ts';
 import { summarise } from '../plan/index.ts';
 import { ASSESSMENT_DIR, loadSheet, REPORT_FORMATS, writeReport, type AssessmentSheet } from '../report/index.ts';
 import { chinaDate, parseDateTime } from '../util/dates.ts';
-import { clock, oneOf, parse, trustAnchor } from './args.ts';
-import { recordAudit } from './audit-hook.ts';
+import { clock, command, oneOf, trustAnchor } from './args.ts';
+import { recordAudit } from '../publish/index.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics, type Io } from './output.ts';
 
@@ -54,8 +54,7 @@ function day(name: string, value: string | undefined): string | undefined {
   return value;
 }
 
-export async function report(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
+export const report = command(REPORT_HELP, {
     site: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
@@ -66,11 +65,7 @@ export async function report(args: string[], io: Io): Promise<number> {
     'cache-dir': { type: 'string' },
     'no-cache': { type: 'boolean' },
     'trust-anchor': { type: 'string' },
-  });
-  if (values.help) {
-    io.out(REPORT_HELP);
-    return EXIT.OK;
-  }
+  }, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
   const format = oneOf('format', values.format, REPORT_FORMATS, 'json');
@@ -104,11 +99,11 @@ export async function report(args: string[], io: Io): Promise<number> {
   if (!gate.ok) {
     printDiagnostics(io, root, gate.configDiagnostics);
     io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. No report was written.');
-    return recordAudit(io, run, failed({ reason: 'config-invalid' }), EXIT.CONFIG);
+    return recordAudit(io.err, run, failed({ reason: 'config-invalid' }), EXIT.CONFIG);
   }
   if (values.site !== undefined && !gate.group.sites.has(values.site)) {
     io.err(`sealpress: --site ${values.site} is not a site of the group (${[...gate.group.sites.keys()].join(', ')})`);
-    return recordAudit(io, run, failed({ reason: 'unknown-site' }), EXIT.CONFIG);
+    return recordAudit(io.err, run, failed({ reason: 'unknown-site' }), EXIT.CONFIG);
   }
   try {
     const { model, text } = await writeReport(gate, { root, now, from, to, format, sheet, site: values.site, cacheDir: values['cache-dir'], note: io.err });
@@ -121,11 +116,11 @@ export async function report(args: string[], io: Io): Promise<number> {
     }
   } catch (error) {
     // A failed report (the HTML build, the output file) is recorded, then reported by main() as before.
-    const code = await recordAudit(io, run, failed({ error: error instanceof SealpressError ? error.code : 'ERROR' }), EXIT.BUILD);
+    const code = await recordAudit(io.err, run, failed({ error: error instanceof SealpressError ? error.code : 'ERROR' }), EXIT.BUILD);
     if (code !== EXIT.BUILD) io.err('sealpress report: the report failed (below), and that failure is not in the audit log');
     throw error;
   }
   const entries = values.site === undefined ? gate.plan.entries : gate.plan.entries.filter((e) => e.site === values.site);
   const sites = values.site === undefined ? [...gate.group.sites.keys()] : [values.site];
-  return recordAudit(io, run, { ...gateEvent, sites, outcome: 'ok', details: { command: 'report', from, to, format, entries: entries.length, ...summarise({ ...gate.plan, entries }) } }, EXIT.OK);
-}
+  return recordAudit(io.err, run, { ...gateEvent, sites, outcome: 'ok', details: { command: 'report', from, to, format, entries: entries.length, ...summarise({ ...gate.plan, entries }) } }, EXIT.OK);
+});

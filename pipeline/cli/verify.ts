@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
 import { isUrl, verifierAnchor, verifyMirror, type VerifyReport } from '../publish/index.ts';
-import { clock, parse } from './args.ts';
+import { clock, command } from './args.ts';
 import { EXIT } from './exit.ts';
 import { reportError, type Io } from './output.ts';
 import { auditSink } from './release-common.ts';
@@ -53,12 +53,7 @@ export const VERIFY_OPTIONS = {
   'audit-log': { type: 'string' },
 } as const;
 
-export async function verify(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...VERIFY_OPTIONS, restore: { type: 'boolean' } });
-  if (values.help) {
-    io.out(VERIFY_HELP);
-    return EXIT.OK;
-  }
+export const verify = command(VERIFY_HELP, { ...VERIFY_OPTIONS, restore: { type: 'boolean' } }, async ({ values, positionals }, io) => {
   if (positionals.length !== 1) throw new SealpressError('USAGE', 'verify takes exactly one TARGET (a folder or an http(s):// URL)');
   const root = resolve(values.root ?? '.');
   const target = isUrl(positionals[0]!) ? positionals[0]! : resolve(positionals[0]!);
@@ -69,7 +64,7 @@ export async function verify(args: string[], io: Io): Promise<number> {
   const { report } = outcome;
   printReport(io, report, values.json === true);
   return outcome.settle(report.ok ? EXIT.OK : EXIT.REFUSED);
-}
+});
 
 export interface VerifyRun {
   target: string;

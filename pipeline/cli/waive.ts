@@ -2,11 +2,11 @@ import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
 import { signWaiver } from '../check/index.ts';
 import { findWaivable, waiverDraftFor, writeWaiver } from '../sign/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
 import { confirm, keyStep, loadSigner } from './passphrase.ts';
-import { recordAudit } from './audit-hook.ts';
+import { recordAudit } from '../publish/index.ts';
 
 export const WAIVE_HELP = `Usage: sealpress waive <entry> --rule RULE --line N [--column N] --justification TEXT
                       --key FILE [--cert FILE] [--passphrase-file FILE] [--expires ISO] [--yes]
@@ -32,8 +32,7 @@ Each waiver written, and each one the gate refuses, is recorded in the audit log
 Exit codes: 0 signed, 1 no such finding or it cannot be waived, 2 usage,
 configuration or key error, 5 the waiver could not be recorded in the audit log.`;
 
-export async function waive(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
+export const waive = command(WAIVE_HELP, {
     'trust-anchor': { type: 'string' },
     rule: { type: 'string' },
     line: { type: 'string' },
@@ -44,11 +43,7 @@ export async function waive(args: string[], io: Io): Promise<number> {
     'passphrase-file': { type: 'string' },
     expires: { type: 'string' },
     yes: { type: 'boolean' },
-  });
-  if (values.help) {
-    io.out(WAIVE_HELP);
-    return EXIT.OK;
-  }
+  }, async ({ values, positionals }, io) => {
   const [path] = positionals;
   const line = Number(values.line);
   if (!path || positionals.length > 1 || !values.rule || !Number.isInteger(line) || !values.justification || !values.key) {
@@ -93,8 +88,8 @@ export async function waive(args: string[], io: Io): Promise<number> {
   const written = await writeWaiver(at, found, bytes, loaded.cert);
   if (!written.accepted) {
     io.err(`sealpress waive: wrote ${file}, but the gate does not accept it${written.why ? `: ${written.why}` : ''}`);
-    return recordAudit(io, run, written.event, EXIT.REFUSED);
+    return recordAudit(io.err, run, written.event, EXIT.REFUSED);
   }
   io.out(`wrote ${file} (commit it with the entry)`);
-  return recordAudit(io, run, written.event, EXIT.OK);
-}
+  return recordAudit(io.err, run, written.event, EXIT.OK);
+});

@@ -8,3 +8,5 @@ export * from './rotate.ts';
 export * from './revoke.ts';
 export * from './list.ts';
 export * from './countersign.ts';
+export * from './passphrases.ts';
+export * from './limits.ts';
