@@ -65,3 +65,10 @@ export function auditRecorder(warn: (text: string) => void, run: AuditRun): Audi
     settle: (code) => (failed ? EXIT.AUDIT : code),
   };
 }
+
+/** Record one act's entry and give back its exit code (recordAudit bound to a run and a place for warnings). */
+export type RecordAct = (event: AuditEvent, code: number) => Promise<number>;
+
+export function actRecorder(warn: (text: string) => void, run: AuditRun): RecordAct {
+  return (event, code) => recordAudit(warn, run, event, code);
+}

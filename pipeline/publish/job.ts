@@ -1,16 +1,21 @@
 /**
- * The publication jobs as one call each, for any shell (the command line, the
- * review desk): `publishJob` and `rollbackJob` find the release signers, read
+ * The gate and publication jobs as one call each, for any shell (the command
+ * line, the review desk): `checkJob` runs the gate with the archive's memory
+ * and records the run; `publishJob` and `rollbackJob` find the release signers, read
  * where the archive lives and what its latest release remembers, run the
  * gate, and hand over to publish() or rollback(). They take what they touch
  * (root, clock, environment, passphrase source, audit sink, progress
  * callbacks) as options; none reads process.env or writes to a terminal.
  */
+import { unsignedActor, type AuditEvent } from '../audit/index.ts';
 import type { Diagnostic } from '../diagnostics/index.ts';
-import { runGate } from '../gate/index.ts';
+import { EXIT, exitCodeFor, SealpressError } from '../errors/index.ts';
+import { gateVerdict, runGate, type GateVerdict } from '../gate/index.ts';
+import type { Plan } from '../plan/index.ts';
+import type { ReleaseMemory } from '../release/index.ts';
 import type { Passphrases } from '../pki/signers.ts';
 import { ReleaseArchive } from '../release/index.ts';
-import type { AuditSink } from './audit.ts';
+import type { AuditSink, RecordAct } from './audit.ts';
 import { publish, type PublishOptions, type PublishResult } from './publish.ts';
 import { readTrustBytes } from './release.ts';
 import { rollback, type RollbackSummary } from './rollback.ts';
@@ -86,4 +91,46 @@ export async function rollbackJob(o: ReleaseJobOptions & { to: number }): Promis
     audit,
   });
   return { ok: true, summary };
+}
+
+export interface CheckJob {
+  root: string;
+  now: Date;
+  cache: boolean;
+  trustAnchor?: string | undefined;
+  /** --archive, else $SEALPRESS_ARCHIVE, else .sealpress/archive: the latest release's memory. */
+  archive?: string | undefined;
+  /** Judge only this site's entries (the group is still loaded). */
+  site?: string | undefined;
+  env: VerifierEnv;
+  record: RecordAct;
+}
+
+/** What the gate run came to; `code` is its exit code once recorded in the audit log. */
+export type CheckOutcome =
+  | { kind: 'memory'; error: SealpressError; code: number }
+  | { kind: 'config'; diagnostics: Diagnostic[]; code: number }
+  | { kind: 'unknown-site'; sites: string[]; code: number }
+  | { kind: 'judged'; plan: Plan; verdict: GateVerdict; configDiagnostics: Diagnostic[]; memory: ReleaseMemory | undefined; dir: string; code: number };
+
+/** The gate over content/, with the memory of the archive's latest release (its signature verified), recorded as action gate. */
+export async function checkJob(o: CheckJob): Promise<CheckOutcome> {
+  const { root, record } = o;
+  const failed = (reason: string): AuditEvent => ({ action: 'gate', ...unsignedActor(o.env), outcome: 'failed', details: { command: 'check', reason } });
+  let remembered: Awaited<ReturnType<typeof archiveMemory>>;
+  try {
+    remembered = await archiveMemory(o.archive, root, o.trustAnchor, o.env);
+  } catch (error) {
+    if (!(error instanceof SealpressError)) throw error;
+    return { kind: 'memory', error, code: await record(failed('memory-unverified'), exitCodeFor(error.code)) };
+  }
+  const { memory, dir } = remembered;
+  const result = await runGate({ root, now: o.now, cache: o.cache, ...(o.trustAnchor ? { trustAnchor: o.trustAnchor } : {}), ...(memory ? { memory } : {}) });
+  if (!result.ok) return { kind: 'config', diagnostics: result.configDiagnostics, code: await record(failed('config-invalid'), EXIT.CONFIG) };
+  const { plan, group } = result;
+  if (o.site !== undefined && !group.sites.has(o.site)) return { kind: 'unknown-site', sites: [...group.sites.keys()], code: await record(failed('unknown-site'), EXIT.CONFIG) };
+  const verdict = gateVerdict(plan, group, o.site);
+  const event: AuditEvent = { action: 'gate', ...unsignedActor(o.env), sites: verdict.sites, outcome: verdict.refused ? 'refused' : 'ok', details: { command: 'check', entries: verdict.entries.length, ...verdict.counts } };
+  const code = await record(event, verdict.refused ? EXIT.REFUSED : EXIT.OK);
+  return { kind: 'judged', plan, verdict, configDiagnostics: result.configDiagnostics, memory, dir, code };
 }
