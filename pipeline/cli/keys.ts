@@ -13,8 +13,8 @@ import { hasErrors } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR, loadSiteGroup } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
-import { DEFAULT_ROOT_DAYS, frozenLines, frozenSummary, initTrust, issueKeys, keyBits, listJson, listKeys, revokeKey, rotateKeys, validityDays, warnDays, type ActOptions } from '../pki/index.ts';
-import { grantText, isoInstant, MAX_CA_DAYS, MAX_CERT_DAYS } from '../trust/index.ts';
+import { DEFAULT_ROOT_DAYS, describeInit, describeIssue, describeRevoke, describeRotate, initTrust, issueKeys, keyBits, listJson, listKeys, listLines, revokeKey, rotateKeys, validityDays, warnDays, type ActOptions, type Described } from '../pki/index.ts';
+import { MAX_CA_DAYS, MAX_CERT_DAYS } from '../trust/index.ts';
 import { clock, command, trustAnchor, type Options, type Parsed } from './args.ts';
 import { EXIT } from './exit.ts';
 import { configInvalid, type Io } from './output.ts';
@@ -148,6 +148,12 @@ function actOptions(values: { root?: string | undefined; now?: string | undefine
   return { root: resolve(values.root ?? '.'), now: clock(values.now), anchor: trustAnchor(values['trust-anchor']).trustAnchor, passphrases: cliPassphrases(io), notify: io.err };
 }
 
+/** An act's result: its JSON (--json) or its lines. */
+function print(io: Io, json: boolean | undefined, described: Described): void {
+  if (json) io.out(JSON.stringify(described.json, null, 2));
+  else for (const line of described.lines) io.out(line);
+}
+
 /** The options of every act that generates keys. */
 const KEY_OPTIONS = {
   'ca-passphrase-file': { type: 'string' },
@@ -185,20 +191,7 @@ const keysInit = sub({
     bits,
   });
   if ('refused' in r) return printRefused(io, r);
-  if (values.json) {
-    io.out(JSON.stringify({ caFingerprint: r.caFingerprint, group: r.group, threshold: r.threshold, securityAdmins: r.securityAdmins, trustFiles: r.trustFiles, keyFiles: r.keyFiles, rootExpires: r.rootExpires }, null, 2));
-  } else {
-    io.out(`created the group CA of ${r.group} and ${r.adminCount} security administrators (threshold ${r.threshold})`);
-    io.out(`  wrote ${r.trustFiles.join(', ')}`);
-    io.out(`  private keys (encrypted, 0600) and certificates in ${r.keyDir}:`);
-    for (const f of r.keyFiles) io.out(`    ${f}`);
-    io.out(`  certificates valid until ${r.certificatesUntil}; the root expires ${r.rootExpires}`);
-    io.out('');
-    io.out(`CA fingerprint (SHA-256): ${r.caFingerprint}`);
-    io.out('Pin it in CI, outside the repository, so that whoever can commit cannot swap the trust chain:');
-    io.out(`  SEALPRESS_TRUST_ANCHOR=${r.caFingerprint}`);
-    io.out('Keep ca.key.pem offline; give each administrator their own key; commit sites/trust/.');
-  }
+  print(io, values.json, describeInit(r));
   for (const w of r.warnings) io.err(w);
   return EXIT.OK;
 });
@@ -236,15 +229,7 @@ const keysIssue = sub({
     bits,
   });
   if ('refused' in r) return printRefused(io, r);
-  if (values.json) {
-    io.out(JSON.stringify({ id: r.id, fingerprint: r.fingerprint, notAfter: r.notAfter.toISOString(), roles: r.roles, rosterVersion: r.rosterVersion, signers: r.signers, keyFiles: r.keyFiles, trustFiles: r.trustFiles }, null, 2));
-  } else {
-    io.out(`${r.existing ? 'new certificate for' : 'issued'} ${r.name} (${r.id}), ${r.department} at ${r.site}: ${r.roles.map(grantText).join('; ')}`);
-    io.out(`  certificate ${r.fingerprint} valid until ${isoInstant(r.notAfter.getTime())}`);
-    for (const f of r.keyFiles) io.out(`  wrote ${f}`);
-    io.out(`  roster v${r.rosterVersion}, signed by ${r.signers.join(', ')} (${r.trustFiles.join(', ')})`);
-    io.out(`Give ${r.base}.key.pem and ${r.base}.cert.pem to ${r.name} in person; the passphrase separately.`);
-  }
+  print(io, values.json, describeIssue(r));
   for (const w of r.warnings) io.err(w);
   return EXIT.OK;
 });
@@ -280,19 +265,7 @@ const keysRotate = sub({
     reason: values.reason,
   });
   if ('refused' in r) return printRefused(io, r);
-  if (values.json) {
-    const rotated = r.rotated.map((k) => ({ id: k.id, fingerprint: k.fingerprint, notAfter: k.notAfter.toISOString() }));
-    const json = { rotated, revoked: r.revoked, frozenRecords: frozenSummary(r.frozen), rosterVersion: r.rosterVersion, revocationsVersion: r.revocationsVersion, keyFiles: r.keyFiles, trustFiles: r.trustFiles };
-    io.out(JSON.stringify(json, null, 2));
-    return EXIT.OK;
-  }
-  for (const k of r.rotated) io.out(`rotated ${k.name} (${k.id}): new certificate ${k.fingerprint} valid until ${isoInstant(k.notAfter.getTime())}`);
-  for (const f of r.keyFiles) io.out(`  wrote ${f}`);
-  io.out(`  roster v${r.rosterVersion}, signed by ${r.rosterSigners.join(', ')}`);
-  if (r.revoked.length > 0) {
-    io.out(`  retired (revoked from ${act.now.toISOString()}, ${r.reason}): ${r.revoked.map((f) => f.slice(0, 16)).join(', ')} (revocations v${r.revocationsVersion})`);
-    for (const line of frozenLines(r.frozen)) io.out(line);
-  } else io.out('  no old certificate to retire');
+  print(io, values.json, describeRotate(r, act.now));
   return EXIT.OK;
 });
 
@@ -315,13 +288,7 @@ const keysRevoke = sub({
     io.out(`${r.already.subject} is already revoked from ${r.already.effective} (${r.already.reason}); nothing to do`);
     return EXIT.OK;
   }
-  if (values.json) {
-    io.out(JSON.stringify({ revoked: r.entry, frozenRecords: frozenSummary(r.frozen), revocationsVersion: r.revocationsVersion, signers: r.signers }, null, 2));
-  } else {
-    io.out(`revoked ${r.subject} from ${r.entry.effective} (${r.entry.reason})`);
-    io.out(`  revocations v${r.revocationsVersion}, signed by ${r.signers.join(', ')}`);
-    for (const line of frozenLines(r.frozen)) io.out(line);
-  }
+  print(io, values.json, describeRevoke(r));
   for (const w of r.warnings) io.err(w);
   return EXIT.OK;
 });
@@ -337,24 +304,7 @@ const keysList = sub({ json: { type: 'boolean' }, 'trust-anchor': { type: 'strin
     printTrustProblems(io, result, unreadable);
     return EXIT.REFUSED;
   }
-  const { trust } = r;
-  if (values.json) {
-    io.out(JSON.stringify(listJson(r, now), null, 2));
-    return EXIT.OK;
-  }
-  io.out(`roster v${trust.roster.version}: ${r.people.length} people (CA ${trust.anchor.fingerprint.slice(0, 16)}…${trust.anchor.pinned ? ', pinned' : ''}; ${now.toISOString()})`);
-  for (const { person, revoked, certificates } of r.people) {
-    io.out('');
-    io.out(`${person.id}  ${person.name}  ${person.department} @ ${person.site}${revoked ? `  REVOKED from ${revoked.effective} (${revoked.reason}; ${revoked.frozen.length} record(s) frozen)` : ''}`);
-    io.out(`  roles: ${person.roles.map(grantText).join('; ')}`);
-    for (const c of certificates) {
-      const until = c.notAfter ? `until ${c.notAfter.slice(0, 10)}` : 'certificate not at hand';
-      const extra = c.revoked ? ` from ${c.revoked.effective} (${c.revoked.reason}; ${c.revoked.frozen} record(s) frozen)` : c.status === 'EXPIRING' ? ` (in ${c.daysLeft} days)` : '';
-      io.out(`  cert ${c.fingerprint.slice(0, 16)}  ${until.padEnd(16)}  ${c.status}${extra}`);
-    }
-  }
-  io.out('');
-  for (const w of r.warnings) io.out(`warning: ${w}`);
-  for (const w of r.trustWarnings) io.out(`warning: ${w.file}: ${w.message} [${w.code}]`);
+  if (values.json) io.out(JSON.stringify(listJson(r, now), null, 2));
+  else for (const line of listLines(r, now)) io.out(line);
   return EXIT.OK;
 });

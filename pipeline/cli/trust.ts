@@ -7,8 +7,8 @@
 import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR, TRUST_FILES } from '../load/index.ts';
-import { countersign, docSummary, DOCUMENT_KINDS, trustStatusJson, pairSigners, prepareCountersign, readTrustState, trustOrRefused, type Refused, type TrustState } from '../pki/index.ts';
-import { isoInstant, storedPayload, type Trust, type TrustResult } from '../trust/index.ts';
+import { countersign, DOCUMENT_KINDS, pairSigners, prepareCountersign, readTrustState, trustOrRefused, trustProblemLines, trustStatusJson, trustStatusLines, type Refused, type TrustState } from '../pki/index.ts';
+import { storedPayload, type Trust, type TrustResult } from '../trust/index.ts';
 import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
@@ -56,8 +56,7 @@ export const ADMIN_OPTIONS = {
 } as const;
 
 export function printTrustProblems(io: Io, result: TrustResult, unreadable: readonly string[] = []): void {
-  for (const u of unreadable) io.err(`  ${u}`);
-  if (!result.ok) for (const p of result.problems) io.err(`  ${p.file}: ${p.message} [${p.code}]\n    fix: ${p.fix}`);
+  for (const line of trustProblemLines(result, unreadable)) io.err(line);
 }
 
 /** An act refused: say why, with the trust problems behind it, and exit 1. */
@@ -89,30 +88,10 @@ export async function trust(args: string[], io: Io): Promise<number> {
 const trustVerify = command(TRUST_HELP, { json: { type: 'boolean' }, 'trust-anchor': { type: 'string' } }, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
-  const { trustAnchor: anchor } = trustAnchor(values['trust-anchor']);
-  const state = readTrustState(root, now, anchor);
-  const { result } = state;
-  if (values.json) {
-    io.out(JSON.stringify(trustStatusJson(state, now), null, 2));
-    return result.ok ? EXIT.OK : EXIT.REFUSED;
-  }
-  if (!result.ok) {
-    io.out(`trust material in ${TRUST_DIR}/: DOES NOT VERIFY (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}); the gate refuses every entry until it does`);
-    printTrustProblems({ ...io, err: io.out }, result, state.unreadable);
-  } else {
-    const t = result.trust;
-    io.out(`trust material in ${TRUST_DIR}/: OK`);
-    io.out(`  CA           ${t.anchor.fingerprint}`);
-    io.out(`               ${t.anchor.pinned ? 'pinned from outside the repository' : 'NOT pinned: set SEALPRESS_TRUST_ANCHOR to this fingerprint in CI'}; valid until ${isoInstant(t.anchor.cert.notAfter)}`);
-    io.out(`  root         v${t.root.version}, ${t.root.group}; security administrators ${t.root.securityAdmins.join(', ')}; threshold ${t.root.threshold}; expires ${t.root.expires}`);
-    for (const kind of DOCUMENT_KINDS) {
-      const s = docSummary(kind, t);
-      const count = kind === 'roster' ? `${String(s.people)} people` : kind === 'policy' ? `${String(s.rules)} rules + default` : `${String(s.revoked)} revoked`;
-      io.out(`  ${kind.padEnd(12)} v${String(s.version)}, signed ${String(s.signedAt)} by ${t.signedBy[kind].join(', ')}; ${count}`);
-    }
-  }
-  for (const w of result.warnings) io.out(`warning: ${w.file}: ${w.message} [${w.code}]\n  fix: ${w.fix}`);
-  return result.ok ? EXIT.OK : EXIT.REFUSED;
+  const state = readTrustState(root, now, trustAnchor(values['trust-anchor']).trustAnchor);
+  if (values.json) io.out(JSON.stringify(trustStatusJson(state, now), null, 2));
+  else for (const line of trustStatusLines(state)) io.out(line);
+  return state.result.ok ? EXIT.OK : EXIT.REFUSED;
 });
 
 const SHOWABLE = ['root', ...DOCUMENT_KINDS] as const;

@@ -10,3 +10,4 @@ export * from './list.ts';
 export * from './countersign.ts';
 export * from './passphrases.ts';
 export * from './limits.ts';
+export * from './describe.ts';

@@ -12,7 +12,7 @@ import type { AuditEvent } from '../../pipeline/audit/index.ts';
 import { buildJob } from '../../pipeline/build/index.ts';
 import { writeDemoTrust } from '../../pipeline/demo/index.ts';
 import { EXIT } from '../../pipeline/errors/index.ts';
-import { DEFAULT_ROOT_DAYS, frozenLines, keyBits, passphrasesFrom, readTrustState, trustStatusJson, validityDays, warnDays } from '../../pipeline/pki/index.ts';
+import { DEFAULT_ROOT_DAYS, frozenLines, keyBits, listKeys, listLines, passphrasesFrom, readTrustState, trustProblemLines, trustStatusJson, trustStatusLines, validityDays, warnDays } from '../../pipeline/pki/index.ts';
 import { checkJob, type RecordAct } from '../../pipeline/publish/index.ts';
 import { reportJob } from '../../pipeline/report/index.ts';
 import { signJob } from '../../pipeline/sign/index.ts';
@@ -145,5 +145,21 @@ describe('the limits and summaries the keys and trust commands print', () => {
   test('trust status as JSON: each document at a glance', () => {
     const json = trustStatusJson(readTrustState(repo.root, NOW, undefined), NOW);
     expect(json).toMatchObject({ ok: true, now: NOW.toISOString(), root: { threshold: expect.any(Number) }, roster: { version: expect.any(Number) } });
+  });
+  test('trust status as lines: OK with the CA and each document; problems with their fix when it does not verify', () => {
+    const lines = trustStatusLines(readTrustState(repo.root, NOW, undefined));
+    expect(lines[0]).toBe('trust material in sites/trust/: OK');
+    expect(lines.filter((l) => /^ {2}(roster|policy|revocations) +v\d+, signed /.test(l))).toHaveLength(3);
+    const wrong = readTrustState(repo.root, NOW, '00'.repeat(32));
+    expect(trustStatusLines(wrong)[0]).toMatch(/DOES NOT VERIFY/);
+    expect(trustProblemLines(wrong.result, ['a.json: unreadable'])).toEqual(['  a.json: unreadable', expect.stringMatching(/\[[A-Z_]+\]\n {4}fix: /)]);
+  });
+  test('keys list as lines: a line per person and per certificate', () => {
+    const r = listKeys({ root: repo.root, now: NOW, warnDays: 14, certDirs: [] });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const lines = listLines(r, NOW);
+    expect(lines[0]).toMatch(new RegExp(`^roster v\\d+: ${r.people.length} people`));
+    expect(lines.filter((l) => l.startsWith('  cert ')).length).toBe(r.people.reduce((n, p) => n + p.certificates.length, 0));
   });
 });
