@@ -4,7 +4,7 @@
  * what each records, the signing job's refusal, and the pki helpers the keys
  * and trust commands print from.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,7 +15,8 @@ import { EXIT } from '../../pipeline/errors/index.ts';
 import { DEFAULT_ROOT_DAYS, frozenLines, keyBits, listKeys, listLines, passphrasesFrom, readTrustState, trustProblemLines, trustStatusJson, trustStatusLines, validityDays, warnDays } from '../../pipeline/pki/index.ts';
 import { checkJob, type RecordAct } from '../../pipeline/publish/index.ts';
 import { reportJob } from '../../pipeline/report/index.ts';
-import { signJob } from '../../pipeline/sign/index.ts';
+import { signJob, waiveJob } from '../../pipeline/sign/index.ts';
+import { columnChangePath, columnRequestJob } from '../../pipeline/govern/index.ts';
 import { MAX_CA_DAYS, MAX_CERT_DAYS } from '../../pipeline/trust/index.ts';
 import { entry, fixtureGroupPki, makeRepo, MAIN, NOW, SUB, writePersonKey, type TestRepo } from '../helpers/repo.ts';
 
@@ -116,6 +117,32 @@ describe('signJob: nothing is signed outside the signer\'s scope, and the refusa
     expect(r.kind === 'refused' && r.problems.join('\n')).toMatch(new RegExp(B));
     expect(lines[0]).toMatch(/of 1 entry by/);
     expect(events).toMatchObject([{ action: 'approve', outcome: 'refused' }]);
+  });
+});
+
+describe('columnRequestJob and waiveJob: shown, asked, and written only when the gate accepts', () => {
+  const passphrases = () => passphrasesFrom({ env: { SEALPRESS_PASSPHRASE: PASS }, terminal: { interactive: () => false, prompt: () => Promise.reject(new Error('not asked')) }, warn: () => {} });
+  const keyFiles = (key: string) => ({ key, cert: undefined, passphraseFile: undefined, option: '--key', passphraseOption: '--passphrase-file' });
+  const input = { site: SUB, action: 'drop' as const, column: 'zcwj', reason: '本局无政策文件发布职能', department: '办公室' };
+  test('an approver without the office role: refused, nothing left behind; declined: nothing signed', async () => {
+    const pki = await fixtureGroupPki(repo.root);
+    const ap = writePersonKey(keys, 'ap-col', pki.approverOf.get(`${SUB}/bgs`)!, PASS, repo.root);
+    const review: string[] = [];
+    const r = await columnRequestJob({ root: repo.root, now: NOW, input, key: keyFiles(ap.key), passphrases: passphrases(), review: (l) => review.push(l), confirm: async () => true });
+    expect(r).toMatchObject({ kind: 'refused', why: expect.stringMatching(/office-approver/) });
+    expect(review[1]).toBe('change      drop zcwj');
+    expect(existsSync(join(repo.root, columnChangePath(SUB, 'drop-zcwj')))).toBe(false);
+    const office = writePersonKey(keys, 'office-col', pki.office, PASS, repo.root);
+    expect(await columnRequestJob({ root: repo.root, now: NOW, input, key: keyFiles(office.key), passphrases: passphrases(), review: () => {}, confirm: async () => false })).toEqual({ kind: 'declined' });
+  });
+  test('an option the tree refuses is a usage error, before any key is opened', async () => {
+    await expect(columnRequestJob({ root: repo.root, now: NOW, input: { ...input, site: '19999999999' }, key: keyFiles('/nonexistent.key.pem'), passphrases: passphrases(), review: () => {}, confirm: async () => true })).rejects.toMatchObject({ code: 'USAGE' });
+  });
+  test('waiveJob: no such finding, before any key is opened; nothing recorded', async () => {
+    const { record, events } = recorder();
+    const r = await waiveJob({ root: repo.root, now: NOW, path: B, rule: 'personal-id', line: 3, justification: '依法公告', key: keyFiles('/nonexistent.key.pem'), passphrases: passphrases(), review: () => {}, confirm: async () => true, record });
+    expect(r.kind).toBe('no-finding');
+    expect(events).toEqual([]);
   });
 });
 
