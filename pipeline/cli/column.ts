@@ -40,24 +40,24 @@ Exit codes: 0 signed and accepted, 1 the gate would not accept it (nothing is le
 2 usage, configuration or key error.`;
 
 export const column = command(COLUMN_HELP, {
-    'trust-anchor': { type: 'string' },
-    site: { type: 'string' },
-    add: { type: 'string' },
-    drop: { type: 'string' },
-    rename: { type: 'string' },
-    name: { type: 'string' },
-    type: { type: 'string' },
-    category: { type: 'string' },
-    description: { type: 'string' },
-    reason: { type: 'string' },
-    department: { type: 'string' },
-    requested: { type: 'string' },
-    id: { type: 'string' },
-    key: { type: 'string' },
-    cert: { type: 'string' },
-    'passphrase-file': { type: 'string' },
-    yes: { type: 'boolean' },
-  }, async ({ values, positionals }, io) => {
+  'trust-anchor': { type: 'string' },
+  site: { type: 'string' },
+  add: { type: 'string' },
+  drop: { type: 'string' },
+  rename: { type: 'string' },
+  name: { type: 'string' },
+  type: { type: 'string' },
+  category: { type: 'string' },
+  description: { type: 'string' },
+  reason: { type: 'string' },
+  department: { type: 'string' },
+  requested: { type: 'string' },
+  id: { type: 'string' },
+  key: { type: 'string' },
+  cert: { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  yes: { type: 'boolean' },
+}, async ({ values, positionals }, io) => {
   const usage = (why: string): never => {
     throw new SealpressError('USAGE', why);
   };

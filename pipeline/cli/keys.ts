@@ -164,14 +164,14 @@ const KEY_OPTIONS = {
 } as const;
 
 const keysInit = sub({
-    ...KEY_OPTIONS,
-    'group-name': { type: 'string' },
-    admin: { type: 'string', multiple: true },
-    'admin-passphrase-file': { type: 'string', multiple: true },
-    threshold: { type: 'string' },
-    'root-days': { type: 'string' },
-    force: { type: 'boolean' },
-  }, async (values, io) => {
+  ...KEY_OPTIONS,
+  'group-name': { type: 'string' },
+  admin: { type: 'string', multiple: true },
+  'admin-passphrase-file': { type: 'string', multiple: true },
+  threshold: { type: 'string' },
+  'root-days': { type: 'string' },
+  force: { type: 'boolean' },
+}, async (values, io) => {
   const act = actOptions(values, io);
   const bits = keyBits(values.bits);
   const group = loadGroup(act.root, io);
@@ -197,16 +197,16 @@ const keysInit = sub({
 });
 
 const keysIssue = sub({
-    ...ADMIN_OPTIONS,
-    ...KEY_OPTIONS,
-    id: { type: 'string' },
-    name: { type: 'string' },
-    department: { type: 'string' },
-    site: { type: 'string' },
-    role: { type: 'string', multiple: true },
-    'ca-key': { type: 'string' },
-    'passphrase-file': { type: 'string' },
-  }, async (values, io) => {
+  ...ADMIN_OPTIONS,
+  ...KEY_OPTIONS,
+  id: { type: 'string' },
+  name: { type: 'string' },
+  department: { type: 'string' },
+  site: { type: 'string' },
+  role: { type: 'string', multiple: true },
+  'ca-key': { type: 'string' },
+  'passphrase-file': { type: 'string' },
+}, async (values, io) => {
   const act = actOptions(values, io);
   const bits = keyBits(values.bits);
   const days = validityDays(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days');
@@ -235,14 +235,14 @@ const keysIssue = sub({
 });
 
 const keysRotate = sub({
-    ...ADMIN_OPTIONS,
-    ...KEY_OPTIONS,
-    id: { type: 'string', multiple: true },
-    'ca-key': { type: 'string' },
-    'passphrase-file': { type: 'string', multiple: true },
-    'revoke-old': { type: 'boolean' },
-    reason: { type: 'string' },
-  }, async (values, io) => {
+  ...ADMIN_OPTIONS,
+  ...KEY_OPTIONS,
+  id: { type: 'string', multiple: true },
+  'ca-key': { type: 'string' },
+  'passphrase-file': { type: 'string', multiple: true },
+  'revoke-old': { type: 'boolean' },
+  reason: { type: 'string' },
+}, async (values, io) => {
   const act = actOptions(values, io);
   const bits = keyBits(values.bits);
   const days = validityDays(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days');
@@ -270,13 +270,13 @@ const keysRotate = sub({
 });
 
 const keysRevoke = sub({
-    ...ADMIN_OPTIONS,
-    id: { type: 'string' },
-    cert: { type: 'string' },
-    reason: { type: 'string' },
-    effective: { type: 'string' },
-    json: { type: 'boolean' },
-  }, async (values, io) => {
+  ...ADMIN_OPTIONS,
+  id: { type: 'string' },
+  cert: { type: 'string' },
+  reason: { type: 'string' },
+  effective: { type: 'string' },
+  json: { type: 'boolean' },
+}, async (values, io) => {
   const act = actOptions(values, io);
   if ((values.id === undefined) === (values.cert === undefined)) throw usage('give either --id ID (the person, every certificate) or --cert FINGERPRINT (one certificate)');
   const group = loadGroup(act.root, io);

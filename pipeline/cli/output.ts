@@ -1,7 +1,5 @@
 /** Shared printing for the commands. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { formatDiagnostic, type Diagnostic } from '../diagnostics/index.ts';
+import { formatDiagnostic, lineReader, type Diagnostic } from '../diagnostics/index.ts';
 import { EXIT, exitCodeFor, SealpressError, type ExitCode } from '../errors/index.ts';
 import type { Plan } from '../plan/index.ts';
 
@@ -16,21 +14,6 @@ export const processIo: Io = {
   err: (text) => process.stderr.write(`${text}\n`),
   color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
 };
-
-/** Reads source lines for excerpts, each file once. */
-export function lineReader(root: string): (file: string, line: number) => string | undefined {
-  const cache = new Map<string, string[] | undefined>();
-  return (file, line) => {
-    if (!cache.has(file)) {
-      try {
-        cache.set(file, readFileSync(join(root, file), 'utf8').split(/\r?\n/));
-      } catch {
-        cache.set(file, undefined);
-      }
-    }
-    return cache.get(file)?.[line - 1];
-  };
-}
 
 /** What a build leaves out and why, and how approvals were checked (stderr: progress, not the result). */
 export function printLeftOut(io: Io, plan: Plan): void {

@@ -5,11 +5,11 @@
  */
 import { resolve } from 'node:path';
 import { summarise } from '../plan/index.ts';
-import { DEFAULT_EXPIRES_DAYS, publishJob } from '../publish/index.ts';
+import { DEFAULT_EXPIRES_DAYS, publishJob, publishLines } from '../publish/index.ts';
 import { command } from './args.ts';
 import { EXIT } from './exit.ts';
 import { configInvalid, printLeftOut, reportError } from './output.ts';
-import { printMirrors, releaseJob, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { releaseJob, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const PUBLISH_HELP = `Usage: sealpress publish [--mirror TARGET]... [--offsite TARGET]... [--archive DIR]
                         [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -93,13 +93,7 @@ export const publish = command(
     if (!result.ok) return audit.settle(configInvalid(io, job.root, result.diagnostics, 'sealpress publish: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.'));
     const s = result.summary;
     if (values.json) io.out(JSON.stringify(s, null, 2));
-    else {
-      io.out(`release v${s.version}: ${s.files} files (${(s.bytes / 1e6).toFixed(1)} MB), ${s.entries.publishable} entries, signed by ${s.signers.join(', ')}, expires ${s.expires}`);
-      io.out(`archive: ${s.archive.dir} (+${s.archive.objectsAdded} objects)`);
-      io.out(`memory: ${s.memory.from === undefined ? 'no earlier release' : `gated with the memory of release v${s.memory.from}`}; v${s.version} remembers ${s.memory.withdrawals} withdrawal(s)`);
-      for (const o of s.archive.offsite) io.out(`off-site ${o.target}: ${o.ok ? 'copied' : `FAILED: ${o.error}`}`);
-      printMirrors(io, s.mirrors);
-    }
+    else for (const line of publishLines(s)) io.out(line);
     return audit.settle(s.ok ? EXIT.OK : EXIT.MIRROR);
   },
 );

@@ -1,14 +1,14 @@
 /**
  * What `publish`, `rollback`, `verify` and `watch` share at the command line:
  * the signer options and the options of a release job (pipeline/publish/job.ts),
- * the audit log of a run, and the mirror lines. Where the archive and the
+ * and the audit log of a run. Where the archive and the
  * verifier's memory live, and which CA a verifier trusts, are decided in
  * pipeline/publish/verifier.ts; where the release signers' keys come from, in
  * pipeline/publish/signers.ts.
  */
 import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { auditRecorder, RELEASE_CERT_ENV, RELEASE_KEY_ENV, type MirrorOutcome, type ReleaseJobOptions } from '../publish/index.ts';
+import { auditRecorder, RELEASE_CERT_ENV, RELEASE_KEY_ENV, type ReleaseJobOptions } from '../publish/index.ts';
 import { clock, trustAnchor } from './args.ts';
 import type { Io } from './output.ts';
 import { cliPassphrases, PASSPHRASE_ENV } from './passphrase.ts';
@@ -55,11 +55,4 @@ export function releaseJob(values: ReleaseValues, io: Io, expiresInDays: number)
     audit: auditSink(io, values, root),
     note: io.err,
   };
-}
-
-/** One line per mirror of a publish or rollback. */
-export function printMirrors(io: Io, mirrors: readonly MirrorOutcome[]): void {
-  for (const m of mirrors) {
-    io.out(`mirror ${m.target}: ${!m.ok ? `FAILED: ${m.error}` : m.verified ? 'deployed and verified' : 'deployed (an rsync destination is not verified from here: run sealpress verify on its URL)'}`);
-  }
 }

@@ -51,17 +51,17 @@ function day(name: string, value: string | undefined): string | undefined {
 }
 
 export const report = command(REPORT_HELP, {
-    site: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    format: { type: 'string' },
-    out: { type: 'string' },
-    sheet: { type: 'string' },
-    'no-sheet': { type: 'boolean' },
-    'cache-dir': { type: 'string' },
-    'no-cache': { type: 'boolean' },
-    'trust-anchor': { type: 'string' },
-  }, async ({ values }, io) => {
+  site: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  sheet: { type: 'string' },
+  'no-sheet': { type: 'boolean' },
+  'cache-dir': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  'trust-anchor': { type: 'string' },
+}, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
   const format = oneOf('format', values.format, REPORT_FORMATS, 'json');

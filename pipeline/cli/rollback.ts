@@ -4,11 +4,11 @@
  * backwards), and deploy it to the mirrors.
  */
 import { SealpressError } from '../errors/index.ts';
-import { DEFAULT_EXPIRES_DAYS, rollbackJob } from '../publish/index.ts';
+import { DEFAULT_EXPIRES_DAYS, rollbackJob, rollbackLines } from '../publish/index.ts';
 import { command } from './args.ts';
 import { EXIT } from './exit.ts';
 import { configInvalid, reportError } from './output.ts';
-import { printMirrors, releaseJob, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { releaseJob, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const ROLLBACK_HELP = `Usage: sealpress rollback --to VERSION [--mirror TARGET]... [--archive DIR]
                          [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -68,10 +68,7 @@ export const rollback = command(
     if (!result.ok) return job.audit.settle(configInvalid(io, job.root, result.diagnostics, 'sealpress rollback: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.'));
     const { summary } = result;
     if (values.json) io.out(JSON.stringify(summary, null, 2));
-    else {
-      io.out(`release v${summary.version}: the content of v${summary.rollbackOf} (${summary.files} files), signed by ${summary.signers.join(', ')}`);
-      printMirrors(io, summary.mirrors);
-    }
+    else for (const line of rollbackLines(summary)) io.out(line);
     return job.audit.settle(summary.ok ? EXIT.OK : EXIT.MIRROR);
   },
 );

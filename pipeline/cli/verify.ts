@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { isUrl, verifierAnchor, verifyMirror, type VerifyReport } from '../publish/index.ts';
+import { isUrl, verifierAnchor, verifyLines, verifyMirror, type VerifyReport } from '../publish/index.ts';
 import { clock, command } from './args.ts';
 import { EXIT } from './exit.ts';
 import { reportError, type Io } from './output.ts';
@@ -98,16 +98,6 @@ export async function runVerify(run: VerifyRun, io: Io): Promise<({ report: Veri
 }
 
 export function printReport(io: Io, report: VerifyReport, json: boolean): void {
-  if (json) {
-    io.out(JSON.stringify(report, null, 2));
-    return;
-  }
-  const mbps = report.ms > 0 ? (report.bytes / 1e6 / (report.ms / 1000)).toFixed(0) : '–';
-  if (report.restored) io.out(`restored ${report.target} to release v${report.restored.version}: ${report.restored.repaired.length} files repaired`);
-  for (const p of report.problems) io.out(`${p.code}: ${p.message}${p.fix ? `\n  fix: ${p.fix}` : ''}`);
-  for (const f of report.modified) io.out(`modified: ${f}`);
-  for (const f of report.missing) io.out(`missing:  ${f}`);
-  for (const f of report.extra) io.out(`extra:    ${f}`);
-  const what = report.version === undefined ? 'no valid signed release' : `release v${report.version} (expires ${report.expires}, signed by ${report.signers?.join(', ')})`;
-  io.out(`${report.ok ? 'OK' : 'FAILED'} ${report.target}: ${what}; ${report.files} files, ${(report.bytes / 1e6).toFixed(1)} MB checked in ${report.ms} ms (${mbps} MB/s)`);
+  if (json) io.out(JSON.stringify(report, null, 2));
+  else for (const line of verifyLines(report)) io.out(line);
 }

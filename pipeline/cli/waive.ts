@@ -31,17 +31,17 @@ Exit codes: 0 signed, 1 no such finding or it cannot be waived, 2 usage,
 configuration or key error, 5 the waiver could not be recorded in the audit log.`;
 
 export const waive = command(WAIVE_HELP, {
-    'trust-anchor': { type: 'string' },
-    rule: { type: 'string' },
-    line: { type: 'string' },
-    column: { type: 'string' },
-    justification: { type: 'string' },
-    key: { type: 'string' },
-    cert: { type: 'string' },
-    'passphrase-file': { type: 'string' },
-    expires: { type: 'string' },
-    yes: { type: 'boolean' },
-  }, async ({ values, positionals }, io) => {
+  'trust-anchor': { type: 'string' },
+  rule: { type: 'string' },
+  line: { type: 'string' },
+  column: { type: 'string' },
+  justification: { type: 'string' },
+  key: { type: 'string' },
+  cert: { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  expires: { type: 'string' },
+  yes: { type: 'boolean' },
+}, async ({ values, positionals }, io) => {
   const [path] = positionals;
   const line = Number(values.line);
   if (!path || positionals.length > 1 || !values.rule || !Number.isInteger(line) || !values.justification || !values.key) {

@@ -11,3 +11,4 @@ export * from './verifier.ts';
 export * from './signers.ts';
 export * from './job.ts';
 export * from './audit-log.ts';
+export * from './describe.ts';

@@ -13,7 +13,8 @@ import { buildJob } from '../../pipeline/build/index.ts';
 import { writeDemoTrust } from '../../pipeline/demo/index.ts';
 import { EXIT } from '../../pipeline/errors/index.ts';
 import { DEFAULT_ROOT_DAYS, frozenLines, keyBits, listKeys, listLines, passphrasesFrom, readTrustState, trustProblemLines, trustStatusJson, trustStatusLines, validityDays, warnDays } from '../../pipeline/pki/index.ts';
-import { checkJob, type RecordAct } from '../../pipeline/publish/index.ts';
+import { checkJob, mirrorLines, type RecordAct } from '../../pipeline/publish/index.ts';
+import { lineReader } from '../../pipeline/diagnostics/index.ts';
 import { reportJob } from '../../pipeline/report/index.ts';
 import { signJob, waiveJob } from '../../pipeline/sign/index.ts';
 import { columnChangePath, columnRequestJob } from '../../pipeline/govern/index.ts';
@@ -188,5 +189,17 @@ describe('the limits and summaries the keys and trust commands print', () => {
     const lines = listLines(r, NOW);
     expect(lines[0]).toMatch(new RegExp(`^roster v\\d+: ${r.people.length} people`));
     expect(lines.filter((l) => l.startsWith('  cert ')).length).toBe(r.people.reduce((n, p) => n + p.certificates.length, 0));
+  });
+  test('a mirror line says deployed and verified, deployed unverified (rsync), or FAILED with why', () => {
+    expect(mirrorLines([
+      { target: '/srv/a', ok: true, verified: true },
+      { target: 'rsync:b:/srv', ok: true, verified: false },
+      { target: '/srv/c', ok: false, error: 'disk full' },
+    ] as never)).toEqual(['mirror /srv/a: deployed and verified', expect.stringMatching(/^mirror rsync:b:\/srv: deployed \(an rsync destination is not verified/), 'mirror /srv/c: FAILED: disk full']);
+  });
+  test('lineReader gives a source line for an excerpt, and nothing for a file it cannot read', () => {
+    const lineOf = lineReader(repo.root);
+    expect(lineOf(B, 2)).toBe('title: 电子发票办理指南');
+    expect(lineOf('content/none.md', 1)).toBeUndefined();
   });
 });
