@@ -4,7 +4,7 @@ import { DEMO_MARKER, holdsRealTrust, regenerateDemo, renewDemo, writeDemoDocume
 import { TRUST_DIR } from '../load/index.ts';
 import { clock, command } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, type Io } from './output.ts';
+import { printDiagnostics } from './output.ts';
 
 export const DEMO_HELP = `Usage: sealpress demo [--issued-at ISO] [--signed-at ISO] [--renew] [--new-ca] [--bits N] [--root DIR] [--now ISO]
        sealpress demo --documents [--root DIR]

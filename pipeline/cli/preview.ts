@@ -3,7 +3,7 @@ import { startLivePreview } from '../build/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, type Io } from './output.ts';
+import { printDiagnostics } from './output.ts';
 
 export const PREVIEW_HELP = `Usage: sealpress preview [--site CODE] [--port N] [--host ADDR] [--root DIR] [--now ISO]
 

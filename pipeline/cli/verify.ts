@@ -3,10 +3,9 @@
  * against its signed release manifest; `--restore` repairs a folder mirror from
  * the archive and verifies it again.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { isUrl, verifierAnchor, verifyLines, verifyMirror, type VerifyReport } from '../publish/index.ts';
+import { isUrl, verifierAnchor, verifyAudited, verifyJob, verifyLines, type VerifyReport } from '../publish/index.ts';
 import { clock, command } from './args.ts';
 import { EXIT } from './exit.ts';
 import { reportError, type Io } from './output.ts';
@@ -84,17 +83,10 @@ export interface VerifyRun {
 export async function runVerify(run: VerifyRun, io: Io): Promise<({ report: VerifyReport } | { code: number }) & { settle(code: number): number }> {
   const { values, root, now, target } = run;
   const anchor = verifierAnchor(values['trust-anchor'], root, process.env);
-  const audited = values['audit-log'] !== undefined || existsSync(join(root, 'sites', 'group.yaml'));
-  const audit = audited ? auditSink(io, { 'audit-log': values['audit-log'], now: run.asOf }, root) : undefined;
+  const audit = verifyAudited(root, values['audit-log']) ? auditSink(io, { 'audit-log': values['audit-log'], now: run.asOf }, root) : undefined;
   const settle = (code: number) => audit?.settle(code) ?? code;
-  try {
-    const report = await verifyMirror({ target, root, now, anchorFingerprint: anchor, restore: run.restore, site: values.site, archive: values.archive, state: values.state, env: process.env, audit });
-    return { report, settle };
-  } catch (error) {
-    const code = reportError(io, 'verify', error);
-    await audit?.record({ action: 'verify', outcome: 'failed', details: { mirror: target, restore: run.restore, error: (error as SealpressError).code } });
-    return { code, settle };
-  }
+  const outcome = await verifyJob({ target, root, now, anchorFingerprint: anchor, restore: run.restore, site: values.site, archive: values.archive, state: values.state, env: process.env, audit }, (error) => reportError(io, 'verify', error));
+  return { ...outcome, settle };
 }
 
 export function printReport(io: Io, report: VerifyReport, json: boolean): void {

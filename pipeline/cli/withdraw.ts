@@ -7,7 +7,6 @@
 import { SealpressError } from '../errors/index.ts';
 import { command } from './args.ts';
 import { SIGN_OPTIONS, signDecision } from './approve.ts';
-import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
 
 export const WITHDRAW_HELP = `Usage: sealpress withdraw <entry> --reason TEXT --key FILE [--cert FILE]
