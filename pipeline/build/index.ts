@@ -1,2 +1,3 @@
 export * from './build.ts';
 export * from './live-preview.ts';
+export * from './job.ts';

@@ -12,15 +12,14 @@
  */
 import { resolve } from 'node:path';
 import type { Decision } from '../approve/index.ts';
-import type { Diagnostic } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { refusalEvent, reviewSigning, signedJson, signReview, writeSigned } from '../sign/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { actRecorder } from '../publish/index.ts';
+import { signedJson, signJob } from '../sign/index.ts';
+import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, type Io } from './output.ts';
-import { confirm, keyStep, loadSigner, requireConfirmable, type LoadedSigner } from './passphrase.ts';
-import { requireTrust } from './trust.ts';
-import { recordAudit } from './audit-hook.ts';
+import { configInvalid, type Io } from './output.ts';
+import { cliPassphrases, confirm, requireConfirmable } from './passphrase.ts';
+import { printRefused } from './trust.ts';
 
 /** The options, audit note and exit codes that `approve` and `submit` share. */
 export const SIGN_HELP = `Options:
@@ -69,17 +68,8 @@ ${SIGN_HELP}`;
 
 /** A command that signs one record of `decision` for the entries it is given (`approve`, `submit`). */
 export function signCommand(decision: Decision, help: string): (args: string[], io: Io) => Promise<number> {
-  return async (args, io) => {
-    const { values, positionals } = parse(args, SIGN_OPTIONS);
-    if (values.help) {
-      io.out(help);
-      return EXIT.OK;
-    }
-    return signDecision(io, { decision, paths: positionals, values });
-  };
+  return command(help, SIGN_OPTIONS, async ({ values, positionals }, io) => signDecision(io, { decision, paths: positionals, values }));
 }
-
-export const approve = signCommand('approve', APPROVE_HELP);
 
 export const SIGN_OPTIONS = {
   key: { type: 'string' },
@@ -89,6 +79,8 @@ export const SIGN_OPTIONS = {
   json: { type: 'boolean' },
   'trust-anchor': { type: 'string' },
 } as const;
+
+export const approve = signCommand('approve', APPROVE_HELP);
 
 export interface SignValues {
   key?: string | undefined;
@@ -109,9 +101,9 @@ export interface SignRequest {
   reason?: string;
 }
 
-const NOUNS: Record<Decision, string> = { approve: 'approval', withdraw: 'withdrawal', submit: 'submission' };
+const NOTHING_SIGNED = 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was signed.';
 
-/** Approve, withdraw or submit: review, check, confirm, sign one record, write it, gate again (pipeline/sign). */
+/** Approve, withdraw or submit: review, check, confirm, sign one record, write it, gate again (pipeline/sign signJob). */
 export async function signDecision(io: Io, request: SignRequest): Promise<number> {
   const { decision, values } = request;
   const command = decision;
@@ -119,47 +111,37 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   if (values.key === undefined) throw new SealpressError('USAGE', '--key FILE is required: your encrypted private key');
   requireConfirmable(values.yes);
   const root = resolve(values.root ?? '.');
-  const now = clock(values.now);
-  const anchor = trustAnchor(values['trust-anchor']).trustAnchor;
-  const review = values.json ? io.err : io.out;
-
-  // A key that is not the certificate's (KEY_CERT_MISMATCH) stops here, before anything is signed: exit 2, as from every command.
-  const signer: LoadedSigner = await loadSigner({ key: values.key, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' }, io);
-
-  const reviewed = await reviewSigning({ root, now, trustAnchor: anchor, decision, paths: request.paths, reason: request.reason, cert: signer.cert });
-  if (reviewed.kind === 'config') return configInvalid(io, root, reviewed.diagnostics, EXIT.CONFIG);
-  if (reviewed.kind === 'trust') {
-    // The material does not verify, so requireTrust prints why and gives the exit code.
-    const refused = requireTrust(io, { root, ...reviewed }, `signing (nothing you sign could be verified)`);
-    return typeof refused === 'number' ? refused : EXIT.REFUSED;
-  }
-  for (const line of reviewed.lines) review(line);
-
-  const { person, problems } = reviewed;
-  if (problems.length > 0 || !person) {
-    io.err(`sealpress ${command}: refused, nothing was signed:`);
-    for (const p of problems) io.err(`  - ${p}`);
-    if (values.json) io.out(JSON.stringify({ signed: false, problems }, null, 2));
-    return recordAudit(io, { root, now: values.now }, refusalEvent(reviewed), EXIT.REFUSED);
-  }
-  if (!(await confirm(`Sign this ${NOUNS[decision]} as ${person.name}?`, values.yes))) {
+  const r = await signJob({
+    root,
+    now: clock(values.now),
+    trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor,
+    decision,
+    paths: request.paths,
+    reason: request.reason,
+    key: { key: values.key, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' },
+    passphrases: cliPassphrases(io),
+    review: values.json ? io.err : io.out,
+    confirm: (question) => confirm(question, values.yes),
+    record: actRecorder(io.err, { root, now: values.now }),
+  });
+  if (r.kind === 'config') return configInvalid(io, root, r.diagnostics, NOTHING_SIGNED);
+  if (r.kind === 'trust') return r.refused ? printRefused(io, r.refused) : EXIT.REFUSED;
+  if (r.kind === 'declined') {
     io.err('nothing was signed');
     return EXIT.REFUSED;
   }
-  const ready = { ...reviewed, person };
-  const bytes = await keyStep(() => signReview(ready, signer.signer));
-  const signed = await writeSigned(ready, bytes);
-  if (signed.afterDiagnostics) configInvalid(io, root, signed.afterDiagnostics, EXIT.CONFIG);
+  if (r.kind === 'refused') {
+    io.err(`sealpress ${command}: refused, nothing was signed:`);
+    for (const p of r.problems) io.err(`  - ${p}`);
+    if (values.json) io.out(JSON.stringify({ signed: false, problems: r.problems }, null, 2));
+    return r.code;
+  }
+  const { signed } = r;
+  if (signed.afterDiagnostics) configInvalid(io, root, signed.afterDiagnostics, NOTHING_SIGNED);
   if (values.json) io.out(JSON.stringify(signedJson(signed, decision), null, 2));
   else {
     io.out(`wrote ${signed.record} (commit it with the content)`);
-    for (const r of signed.entries) io.out(`  ${r.path}: ${r.line}`);
+    for (const e of signed.entries) io.out(`  ${e.path}: ${e.line}`);
   }
-  return recordAudit(io, { root, now: values.now }, signed.event, EXIT.OK);
-}
-
-function configInvalid(io: Io, root: string, diagnostics: readonly Diagnostic[], code: number): number {
-  printDiagnostics(io, root, diagnostics);
-  io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was signed.');
-  return code;
+  return r.code;
 }

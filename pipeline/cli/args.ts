@@ -1,6 +1,7 @@
 /** Typed option parsing for the commands, over node:util's parseArgs. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { SealpressError } from '../errors/index.ts';
+import { EXIT, SealpressError } from '../errors/index.ts';
+import type { Io } from './output.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -16,6 +17,18 @@ export function parse<T extends Options>(args: string[], options: T) {
   } catch (cause) {
     throw new SealpressError('USAGE', (cause as Error).message, { cause });
   }
+}
+
+export type Parsed<T extends Options> = ReturnType<typeof parse<T>>;
+
+/** A command: its options parsed (with --root, --now, --help), its help printed on --help, else `run`. */
+export function command<T extends Options>(help: string, options: T, run: (parsed: Parsed<T>, io: Io) => Promise<number>): (args: string[], io: Io) => Promise<number> {
+  return async (args, io) => {
+    const parsed = parse(args, options);
+    if (!(parsed.values as { help?: boolean }).help) return run(parsed, io);
+    io.out(help);
+    return EXIT.OK;
+  };
 }
 
 /** The run's clock: `--now` (for reproducible runs and tests) or the system time, read once. */

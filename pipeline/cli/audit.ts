@@ -4,14 +4,12 @@
  * the first bad entry: a tampered log is not shown as fact.
  */
 import { resolve } from 'node:path';
-import { auditLogPath, filterAudit, readAuditLog, type AuditEntry, type AuditFilter, type AuditVerifyResult, type ManifestOpener } from '../audit/index.ts';
+import type { AuditFilter, ManifestOpener } from '../audit/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { checkAuditArchive, verifySealedLog, type ArchiveCheck } from '../publish/index.ts';
-import { parseDateTime } from '../util/dates.ts';
-import { parse } from './args.ts';
+import { auditBound, auditShow, auditVerify } from '../publish/index.ts';
+import { command } from './args.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
-import { shown } from './trust.ts';
 
 export const AUDIT_HELP = `Usage: sealpress audit verify [--log FILE] [--archive DIR] [--state FILE] [--trust-anchor FP] [--json] [--root DIR]
        sealpress audit show [--site CODE] [--entry PATH] [--person ID] [--from DATE] [--to DATE]
@@ -85,122 +83,40 @@ export interface AuditCliDeps {
   openManifest?: ManifestOpener;
 }
 
-export async function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Promise<number> {
-  const { values, positionals } = parse(args, {
-    log: { type: 'string' },
-    archive: { type: 'string' },
-    state: { type: 'string' },
-    json: { type: 'boolean' },
-    site: { type: 'string' },
-    entry: { type: 'string' },
-    person: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    action: { type: 'string' },
-    'trust-anchor': { type: 'string' },
-  });
-  if (values.help) {
-    io.out(AUDIT_HELP);
-    return EXIT.OK;
-  }
-  const [sub, ...rest] = positionals;
-  if (rest.length > 0 || (sub !== 'verify' && sub !== 'show')) throw new SealpressError('USAGE', 'audit takes one subcommand: verify or show');
-  const root = resolve(values.root ?? '.');
-  const log = auditLogPath(root, values.log === undefined ? undefined : resolve(values.log));
-  const name = shown(root, log);
-  const checkArchive = () => checkAuditArchive({ root, log: values.log, archive: values.archive, state: values.state, trustAnchor: values['trust-anchor'], env: process.env, openManifest: deps.openManifest });
+const AUDIT_OPTIONS = {
+  log: { type: 'string' },
+  archive: { type: 'string' },
+  state: { type: 'string' },
+  json: { type: 'boolean' },
+  site: { type: 'string' },
+  entry: { type: 'string' },
+  person: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  action: { type: 'string' },
+  'trust-anchor': { type: 'string' },
+} as const;
 
-  if (sub === 'verify') {
-    if (values.site ?? values.entry ?? values.person ?? values.from ?? values.to ?? values.action) throw new SealpressError('USAGE', 'the filters belong to `audit show`; verify checks the whole log');
-    const arch = checkArchive();
-    if (arch.problems.length > 0) {
-      // Fail closed: an unreadable or missing manifest may hold the seal that would show the damage.
-      for (const p of arch.problems) io.err(`sealpress audit: ${shown(root, p.file)}: ${p.problem} [${p.code}]`);
-      io.err(
-        arch.problems.some((p) => p.code === 'AUDIT_SEAL_MISSING')
-          ? 'sealpress audit: the log cannot be checked against the release archive: releases are missing, and a log cut back to an older seal would pass. Restore the archive from its off-site copy, or keep it as evidence and report an incident'
-          : 'sealpress audit: the log cannot be checked against the release archive; fix or restore what is named above',
-      );
-      if (values.json) io.out(JSON.stringify({ ok: false, log: name, error: arch.problems[0]!.code, problems: arch.problems, sealsVerified: arch.sealsVerified }, null, 2));
-      return EXIT.REFUSED;
-    }
-    const result = verifySealedLog(log, arch.seals);
-    if (result === 'missing') {
-      io.err(`sealpress audit: there is no audit log at ${name}; give --log FILE or set $SEALPRESS_AUDIT_LOG`);
-      return EXIT.CONFIG;
-    }
-    return report(io, name, values.json, result, arch);
-  }
+const EXITS = { ok: EXIT.OK, broken: EXIT.REFUSED, missing: EXIT.CONFIG } as const;
 
-  const filter: AuditFilter = {
-    ...(values.site !== undefined ? { site: values.site } : {}),
-    ...(values.entry !== undefined ? { entry: values.entry } : {}),
-    ...(values.person !== undefined ? { person: values.person } : {}),
-    ...(values.action !== undefined ? { action: values.action } : {}),
-    ...(values.from !== undefined ? { from: bound('from', values.from) } : {}),
-    ...(values.to !== undefined ? { to: bound('to', values.to) } : {}),
-  };
-  // The archive's seals apply to show as to verify: a log rewritten whole must not be shown as verified.
-  const arch = checkArchive();
-  for (const p of arch.problems) io.err(`warning: ${shown(root, p.file)}: ${p.problem} [${p.code}]; entries are checked by the chain alone (run \`sealpress audit verify\`)`);
-  const all: AuditEntry[] = [];
-  const result = readAuditLog(log, { onEntry: (e) => all.push(e), ...(arch.problems.length === 0 ? { seals: arch.seals } : {}) });
-  if (result === 'missing') {
-    io.err(`sealpress audit: there is no audit log at ${name}; give --log FILE or set $SEALPRESS_AUDIT_LOG`);
-    return EXIT.CONFIG;
-  }
-  const shownEntries = filterAudit(all, filter);
-  if (values.json) io.out(JSON.stringify({ ok: result.ok, log: name, entries: shownEntries, ...(result.firstBad ? { firstBad: result.firstBad } : {}) }, null, 2));
-  else {
-    for (const e of shownEntries) io.out(formatEntry(e));
-    io.out(`${shownEntries.length} of ${result.entries} verified entries`);
-  }
-  if (!result.ok) {
-    io.err(`sealpress audit: ${problemLine(name, result)}; entries from there on are not shown (run \`sealpress audit verify\`)`);
-    return EXIT.REFUSED;
-  }
-  return EXIT.OK;
-}
-
-/** A --from/--to value as an instant; a date alone covers its whole day in China time. */
-function bound(name: 'from' | 'to', text: string): Date {
-  const iso = parseDateTime(text);
-  if (!iso) throw new SealpressError('USAGE', `--${name} must be a date (YYYY-MM-DD) or an ISO date-time, found "${text}"`);
-  const t = Date.parse(iso);
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text.trim());
-  return new Date(name === 'to' && dateOnly ? t + 86_400_000 - 1 : t);
-}
-
-function problemLine(name: string, result: AuditVerifyResult): string {
-  const bad = result.firstBad!;
-  return `${name}:${bad.line}${bad.seq !== undefined ? ` seq ${bad.seq}` : ''}: ${bad.problem} [${bad.code}]`;
-}
-
-function report(io: Io, name: string, json: boolean | undefined, result: AuditVerifyResult, arch: ArchiveCheck): number {
-  const { seals, sealNote } = arch;
-  if (json) io.out(JSON.stringify({ log: name, ...result, seals: seals.length, sealsVerified: arch.sealsVerified }, null, 2));
-  if (!result.ok) {
-    io.err(`sealpress audit: ${problemLine(name, result)}`);
-    io.err(`  ${result.entries} entries verified before it${sealNote ? `; ${sealNote}` : ''}. Restore the log from a backup, or keep it as evidence and report an incident.`);
-    return EXIT.REFUSED;
-  }
-  if (!json) {
-    const head = result.head ? `head seq ${result.head.seq} ${result.head.hash.slice(0, 16)}…` : 'empty';
-    io.out(`${name}: ${result.entries} entries, chain intact, ${head}`);
-    if (sealNote) io.out(`  ${sealNote}: all found in the log`);
-    if (arch.memoryNote) io.out(`  ${arch.memoryNote}`);
-    const lastSeal = Math.max(0, ...seals.map((s) => s.seq));
-    if (result.head && result.head.seq > lastSeal) {
-      io.out(`  entries ${lastSeal + 1}–${result.head.seq} are not yet sealed by a release: until then, only the chain protects them (a cut at the end or a consistent rewrite would not show)`);
-    }
-  }
-  return EXIT.OK;
-}
-
-export function formatEntry(e: AuditEntry): string {
-  const parts = [String(e.seq).padStart(6), e.at, e.action.padEnd(8), e.outcome.padEnd(7), e.actor ?? '-'];
-  if (e.sites?.length) parts.push(e.sites.length > 3 ? `${e.sites.length} sites` : e.sites.join(','));
-  if (e.entries?.length) parts.push(e.entries.join(' '));
-  if (e.details && Object.keys(e.details).length > 0) parts.push(JSON.stringify(e.details));
-  return parts.join('  ');
+export function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Promise<number> {
+  return command(AUDIT_HELP, AUDIT_OPTIONS, async ({ values, positionals }) => {
+    const [sub, ...rest] = positionals;
+    if (rest.length > 0 || (sub !== 'verify' && sub !== 'show')) throw new SealpressError('USAGE', 'audit takes one subcommand: verify or show');
+    const read = { root: resolve(values.root ?? '.'), log: values.log === undefined ? undefined : resolve(values.log), archive: values.archive, state: values.state, trustAnchor: values['trust-anchor'], env: process.env, openManifest: deps.openManifest };
+    if (sub === 'verify' && (values.site ?? values.entry ?? values.person ?? values.from ?? values.to ?? values.action)) throw new SealpressError('USAGE', 'the filters belong to `audit show`; verify checks the whole log');
+    const filter: AuditFilter = {
+      ...(values.site !== undefined ? { site: values.site } : {}),
+      ...(values.entry !== undefined ? { entry: values.entry } : {}),
+      ...(values.person !== undefined ? { person: values.person } : {}),
+      ...(values.action !== undefined ? { action: values.action } : {}),
+      ...(values.from !== undefined ? { from: auditBound('from', values.from) } : {}),
+      ...(values.to !== undefined ? { to: auditBound('to', values.to) } : {}),
+    };
+    const r = sub === 'verify' ? auditVerify(read) : auditShow({ ...read, filter });
+    if (values.json && r.json) io.out(JSON.stringify(r.json, null, 2));
+    else if (!values.json) for (const line of r.lines) io.out(line);
+    for (const p of r.problems) io.err(p);
+    return EXITS[r.outcome];
+  })(args, io);
 }

@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
-import { unsignedActor } from '../audit/index.ts';
-import { buildSites } from '../build/index.ts';
-import { SealpressError } from '../errors/index.ts';
+import { buildJob } from '../build/index.ts';
 import { summarise } from '../plan/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { actRecorder } from '../publish/index.ts';
+import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, printLeftOut, type Io } from './output.ts';
-import { recordAudit } from './audit-hook.ts';
+import { configInvalid, printLeftOut } from './output.ts';
 
 export const BUILD_HELP = `Usage: sealpress build [--site CODE]... [--jobs N] [--json] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
 
@@ -32,12 +30,7 @@ Exit codes: 0 built, 2 usage or configuration error, 3 a site failed to build
 (dist/ keeps the previous version of that site), 5 the run could not be
 recorded in the audit log.`;
 
-export async function build(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string', multiple: true }, jobs: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } });
-  if (values.help) {
-    io.out(BUILD_HELP);
-    return EXIT.OK;
-  }
+export const build = command(BUILD_HELP, { 'trust-anchor': { type: 'string' }, site: { type: 'string', multiple: true }, jobs: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } }, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) {
@@ -45,43 +38,29 @@ export async function build(args: string[], io: Io): Promise<number> {
     return EXIT.CONFIG;
   }
   const now = clock(values.now);
-  const run = { root, now: values.now };
-  const gate = { action: 'gate', ...unsignedActor(process.env), ...(values.site ? { sites: values.site } : {}) } as const;
-  let result: Awaited<ReturnType<typeof buildSites>>;
-  try {
-    result = await buildSites({
-      root,
-      now,
-      cache: !values['no-cache'],
-      ...trustAnchor(values['trust-anchor']),
-      ...(values.site ? { sites: values.site } : {}),
-      ...(jobs ? { concurrency: jobs } : {}),
-      onProgress: (event) => {
-        if (event.type === 'gate') {
-          const c = summarise(event.plan);
-          io.err(`gate: ${event.plan.entries.length} entries in ${event.durationMs.toFixed(0)} ms: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
-        } else if (event.type === 'site-start') io.err(`build ${event.code}: ${event.entries} entries…`);
-        else io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
-      },
-    });
-  } catch (error) {
-    // A failed build is recorded, then reported by main() as before (exit 3); a usage error did nothing worth recording.
-    if (error instanceof SealpressError && error.code === 'USAGE') throw error;
-    const code = await recordAudit(io, run, { ...gate, outcome: 'failed', details: { command: 'build', error: error instanceof SealpressError ? error.code : 'ERROR' } }, EXIT.BUILD);
-    if (code !== EXIT.BUILD) io.err('sealpress build: the build failed (below), and that failure is not in the audit log');
-    throw error;
+  const { result, code } = await buildJob({
+    root,
+    now,
+    cache: !values['no-cache'],
+    ...trustAnchor(values['trust-anchor']),
+    ...(values.site ? { sites: values.site } : {}),
+    ...(jobs ? { concurrency: jobs } : {}),
+    env: process.env,
+    record: actRecorder(io.err, { root, now: values.now }),
+    note: io.err,
+    onProgress: (event) => {
+      if (event.type === 'gate') {
+        const c = summarise(event.plan);
+        io.err(`gate: ${event.plan.entries.length} entries in ${event.durationMs.toFixed(0)} ms: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
+      } else if (event.type === 'site-start') io.err(`build ${event.code}: ${event.entries} entries…`);
+      else io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
+    },
+  });
+  if (!result.ok) configInvalid(io, root, result.gate.configDiagnostics, 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was built.');
+  else {
+    printLeftOut(io, result.plan);
+    if (values.json) io.out(JSON.stringify({ gateMs: Math.round(result.gateMs), summary: summarise(result.plan), sites: result.sites.map((s) => ({ ...s, outDir: s.outDir })) }, null, 2));
+    else for (const s of result.sites) io.out(`${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir}`);
   }
-  if (!result.ok) {
-    printDiagnostics(io, root, result.gate.configDiagnostics);
-    io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was built.');
-    return recordAudit(io, run, { ...gate, outcome: 'failed', details: { command: 'build', reason: 'config-invalid' } }, EXIT.CONFIG);
-  }
-  printLeftOut(io, result.plan);
-  if (values.json) {
-    io.out(JSON.stringify({ gateMs: Math.round(result.gateMs), summary: summarise(result.plan), sites: result.sites.map((s) => ({ ...s, outDir: s.outDir })) }, null, 2));
-  } else {
-    for (const s of result.sites) io.out(`${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir}`);
-  }
-  const built = result.sites.map((s) => s.code);
-  return recordAudit(io, run, { ...gate, sites: built, outcome: 'ok', details: { command: 'build', entries: result.plan.entries.length, ...summarise(result.plan) } }, EXIT.OK);
-}
+  return code;
+});

@@ -1,13 +1,11 @@
 import { resolve } from 'node:path';
-import { unsignedActor, type AuditEvent } from '../audit/index.ts';
 import { CHECK_RULES, toSarif } from '../check/index.ts';
 import { RULES, type Diagnostic } from '../diagnostics/index.ts';
-import { gateVerdict, memoryNote, runGate, verdictJson } from '../gate/index.ts';
-import { archiveMemory } from '../publish/index.ts';
-import { clock, oneOf, parse, trustAnchor } from './args.ts';
-import { printDiagnostics, reportError, type Io } from './output.ts';
-import { EXIT, TOOL_INFORMATION_URI, TOOL_VERSION } from './exit.ts';
-import { recordAudit } from './audit-hook.ts';
+import { memoryNote, verdictJson } from '../gate/index.ts';
+import { actRecorder, checkJob } from '../publish/index.ts';
+import { clock, command, oneOf, trustAnchor } from './args.ts';
+import { configInvalid, printDiagnostics, reportError } from './output.ts';
+import { TOOL_INFORMATION_URI, TOOL_VERSION } from './exit.ts';
 
 export const CHECK_HELP = `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP]
                       [--archive DIR] [--root DIR] [--now ISO]
@@ -43,75 +41,39 @@ Exit codes: 0 nothing refused, 1 something refused, 2 usage or configuration
 error, 3 the archive's latest release cannot be read or does not verify
 (MEMORY_UNVERIFIED), 5 the run could not be recorded in the audit log.`;
 
-export async function check(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' }, archive: { type: 'string' } });
-  if (values.help) {
-    io.out(CHECK_HELP);
-    return EXIT.OK;
-  }
-  const root = resolve(values.root ?? '.');
-  const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const, 'text');
-  const code = await judge(io, root, values, format);
-  return recordAudit(io, { root, now: values.now }, code.event, code.exit);
-}
-
-type CheckValues = { site?: string | undefined; now?: string | undefined; 'no-cache'?: boolean | undefined; 'trust-anchor'?: string | undefined; archive?: string | undefined };
-type Judged = { exit: number; event: AuditEvent };
-
-/** The gate run and its report; returns the exit code and what the audit log records of it. */
-async function judge(io: Io, root: string, values: CheckValues, format: 'text' | 'json' | 'sarif'): Promise<Judged> {
-  const failed = (exit: number, reason: string): Judged => ({ exit, event: { action: 'gate', ...unsignedActor(process.env), outcome: 'failed', details: { command: 'check', reason } } });
-  const anchor = trustAnchor(values['trust-anchor']);
-  let remembered: Awaited<ReturnType<typeof archiveMemory>>;
-  try {
-    remembered = await archiveMemory(values.archive, root, anchor.trustAnchor, process.env);
-  } catch (error) {
-    return failed(reportError(io, 'check', error), 'memory-unverified');
-  }
-  const { memory } = remembered;
-  const result = await runGate({ root, now: clock(values.now), cache: !values['no-cache'], ...anchor, ...(memory ? { memory } : {}) });
-  // Code-review tools show every finding, of every entry, at its position; a configuration error too.
-  const sarif = (findings: readonly Diagnostic[]) => io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, informationUri: TOOL_INFORMATION_URI, rules: [...RULES, ...CHECK_RULES] }), null, 2));
-  if (!result.ok) {
-    if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: result.configDiagnostics }, null, 2));
-    else if (format === 'sarif') sarif(result.configDiagnostics);
+export const check = command(
+  CHECK_HELP,
+  { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' }, archive: { type: 'string' } },
+  async ({ values }, io) => {
+    const root = resolve(values.root ?? '.');
+    const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const, 'text');
+    const now = clock(values.now);
+    const r = await checkJob({ root, now, cache: !values['no-cache'], trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor, archive: values.archive, site: values.site, env: process.env, record: actRecorder(io.err, { root, now: values.now }) });
+    // Code-review tools show every finding, of every entry, at its position; a configuration error too.
+    const sarif = (findings: readonly Diagnostic[]) => io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, informationUri: TOOL_INFORMATION_URI, rules: [...RULES, ...CHECK_RULES] }), null, 2));
+    if (r.kind === 'memory') reportError(io, 'check', r.error);
+    else if (r.kind === 'config') {
+      if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: r.diagnostics }, null, 2));
+      else if (format === 'sarif') sarif(r.diagnostics);
+      else configInvalid(io, root, r.diagnostics, 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was judged.');
+    } else if (r.kind === 'unknown-site') io.err(`sealpress: --site ${values.site} is not a site of the group (${r.sites.join(', ')})`);
+    else if (format === 'sarif') sarif([...r.plan.diagnostics, ...r.verdict.entries.flatMap((e) => e.findings)]);
+    else if (format === 'json') io.out(JSON.stringify(verdictJson(r.plan, r.verdict, r.memory, r.dir), null, 2));
     else {
-      printDiagnostics(io, root, result.configDiagnostics);
-      io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was judged.');
+      const { plan, verdict } = r;
+      const { counts } = verdict;
+      printDiagnostics(io, root, r.configDiagnostics);
+      printDiagnostics(io, root, plan.diagnostics);
+      for (const e of verdict.entries) {
+        // A publishable entry is shown only for what a writer should still see (a warning, a waiver).
+        if (e.status === 'publishable' && !e.findings.some((f) => f.severity !== 'info' || f.suppressed)) continue;
+        printDiagnostics(io, root, e.findings);
+      }
+      io.out('');
+      io.out(`${verdict.entries.length} entries: ${counts.publishable} publishable, ${counts.pending} pending, ${counts.refused} refused, ${counts.unpublished} unpublished, ${counts.withdrawn} withdrawn`);
+      io.out(`${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`);
+      io.out(memoryNote(r.memory, r.dir));
     }
-    return failed(EXIT.CONFIG, 'config-invalid');
-  }
-  const { plan, group } = result;
-  if (values.site !== undefined && !group.sites.has(values.site)) {
-    io.err(`sealpress: --site ${values.site} is not a site of the group (${[...group.sites.keys()].join(', ')})`);
-    return failed(EXIT.CONFIG, 'unknown-site');
-  }
-  const verdict = gateVerdict(plan, group, values.site);
-  const { entries, counts } = verdict;
-  const judged: Judged = {
-    exit: verdict.refused ? EXIT.REFUSED : EXIT.OK,
-    event: { action: 'gate', ...unsignedActor(process.env), sites: verdict.sites, outcome: verdict.refused ? 'refused' : 'ok', details: { command: 'check', entries: entries.length, ...counts } },
-  };
-
-  if (format === 'sarif') {
-    sarif([...plan.diagnostics, ...entries.flatMap((e) => e.findings)]);
-    return judged;
-  }
-  if (format === 'json') {
-    io.out(JSON.stringify(verdictJson(plan, verdict, memory, remembered.dir), null, 2));
-    return judged;
-  }
-
-  printDiagnostics(io, root, result.configDiagnostics);
-  printDiagnostics(io, root, plan.diagnostics);
-  for (const e of entries) {
-    // A publishable entry is shown only for what a writer should still see (a warning, a waiver).
-    if (e.status === 'publishable' && !e.findings.some((f) => f.severity !== 'info' || f.suppressed)) continue;
-    printDiagnostics(io, root, e.findings);
-  }
-  io.out('');
-  io.out(`${entries.length} entries: ${counts.publishable} publishable, ${counts.pending} pending, ${counts.refused} refused, ${counts.unpublished} unpublished, ${counts.withdrawn} withdrawn`);
-  io.out(`${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`);
-  io.out(memoryNote(memory, remembered.dir));
-  return judged;
-}
+    return r.code;
+  },
+);

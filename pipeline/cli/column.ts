@@ -6,15 +6,12 @@
  * again, with the reason.
  */
 import { resolve } from 'node:path';
-import { hasErrors } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { acceptColumnRequest, columnRequestExists, COLUMN_ACTIONS, describeColumnRequest, draftColumnRequest, signColumnChange } from '../govern/index.ts';
-import { loadSiteGroup } from '../load/index.ts';
+import { COLUMN_ACTIONS, columnRequestJob } from '../govern/index.ts';
 import { COLUMN_TYPES } from '../model/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import type { Io } from './output.ts';
-import { confirm, keyStep, loadSigner } from './passphrase.ts';
+import { cliPassphrases, confirm } from './passphrase.ts';
 
 export const COLUMN_HELP = `Usage: sealpress column request --site CODE (--add ID --name NAME --type TYPE --category CAT [--description TEXT]
                                            | --drop ID | --rename ID --name NAME)
@@ -42,30 +39,25 @@ Options:
 Exit codes: 0 signed and accepted, 1 the gate would not accept it (nothing is left behind),
 2 usage, configuration or key error.`;
 
-export async function column(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
-    'trust-anchor': { type: 'string' },
-    site: { type: 'string' },
-    add: { type: 'string' },
-    drop: { type: 'string' },
-    rename: { type: 'string' },
-    name: { type: 'string' },
-    type: { type: 'string' },
-    category: { type: 'string' },
-    description: { type: 'string' },
-    reason: { type: 'string' },
-    department: { type: 'string' },
-    requested: { type: 'string' },
-    id: { type: 'string' },
-    key: { type: 'string' },
-    cert: { type: 'string' },
-    'passphrase-file': { type: 'string' },
-    yes: { type: 'boolean' },
-  });
-  if (values.help) {
-    io.out(COLUMN_HELP);
-    return EXIT.OK;
-  }
+export const column = command(COLUMN_HELP, {
+  'trust-anchor': { type: 'string' },
+  site: { type: 'string' },
+  add: { type: 'string' },
+  drop: { type: 'string' },
+  rename: { type: 'string' },
+  name: { type: 'string' },
+  type: { type: 'string' },
+  category: { type: 'string' },
+  description: { type: 'string' },
+  reason: { type: 'string' },
+  department: { type: 'string' },
+  requested: { type: 'string' },
+  id: { type: 'string' },
+  key: { type: 'string' },
+  cert: { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  yes: { type: 'boolean' },
+}, async ({ values, positionals }, io) => {
   const usage = (why: string): never => {
     throw new SealpressError('USAGE', why);
   };
@@ -77,43 +69,23 @@ export async function column(args: string[], io: Io): Promise<number> {
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
 
-  const config = loadSiteGroup(root);
-  if (!config.group || hasErrors(config.diagnostics)) {
-    io.err('sealpress column: the site group configuration is invalid; run `sealpress check`');
-    return EXIT.CONFIG;
-  }
-  const group = config.group;
-  const drafted = draftColumnRequest(group, { ...values, site: values.site, action, column: values[action]!, reason: values.reason, department: values.department }, now);
-  if ('problem' in drafted) return usage(drafted.problem);
-  const { draft, site, file } = drafted;
-  if (columnRequestExists(root, file)) {
-    io.err(`sealpress column: ${file} exists; remove it first, or give another --id`);
-    return EXIT.CONFIG;
-  }
-
-  const loaded = await keyStep(() => loadSigner({ key: values.key!, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' }, io));
-  io.out(`site        ${site.name} (${site.code})`);
-  io.out(`change      ${describeColumnRequest(draft)}`);
-  io.out(`reason      ${draft.reason}`);
-  io.out(`department  ${draft.department}, requested ${draft.requested}`);
-  io.out(`signer      ${loaded.cert.name ?? ''} (${loaded.cert.uid ?? ''})`);
-  if (!(await confirm('Sign this column change request?', values.yes))) {
-    io.err('not signed');
-    return EXIT.REFUSED;
-  }
-  const bytes = await keyStep(() => {
-    try {
-      return signColumnChange({ draft, signer: loaded.signer, now });
-    } catch (cause) {
-      throw new SealpressError('USAGE', (cause as Error).message, { cause });
-    }
+  const r = await columnRequestJob({
+    root,
+    now,
+    trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor,
+    input: { ...values, site: values.site, action, column: values[action]!, reason: values.reason, department: values.department },
+    key: { key: values.key, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' },
+    passphrases: cliPassphrases(io),
+    review: io.out,
+    confirm: (question) => confirm(question, values.yes),
   });
-  // Verify the way every gate will, before leaving anything in the repository.
-  const accepted = acceptColumnRequest({ root, file, bytes, group, now, trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor });
-  if (!accepted.ok) {
-    io.err(`sealpress column: the gate would not accept this request: ${accepted.why}`);
-    return EXIT.REFUSED;
+  if (r.kind === 'written') {
+    io.out(`wrote ${r.file} (commit it with the change to ${r.source})`);
+    return EXIT.OK;
   }
-  io.out(`wrote ${file} (commit it with the change to ${site.source})`);
-  return EXIT.OK;
-}
+  if (r.kind === 'config') io.err('sealpress column: the site group configuration is invalid; run `sealpress check`');
+  else if (r.kind === 'exists') io.err(`sealpress column: ${r.file} exists; remove it first, or give another --id`);
+  else if (r.kind === 'declined') io.err('not signed');
+  else io.err(`sealpress column: the gate would not accept this request: ${r.why}`);
+  return r.kind === 'config' || r.kind === 'exists' ? EXIT.CONFIG : EXIT.REFUSED;
+});

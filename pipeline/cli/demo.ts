@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
 import { DEMO_MARKER, holdsRealTrust, regenerateDemo, renewDemo, writeDemoDocuments } from '../demo/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
-import { clock, parse } from './args.ts';
+import { clock, command } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, type Io } from './output.ts';
+import { printDiagnostics } from './output.ts';
 
 export const DEMO_HELP = `Usage: sealpress demo [--issued-at ISO] [--signed-at ISO] [--renew] [--new-ca] [--bits N] [--root DIR] [--now ISO]
        sealpress demo --documents [--root DIR]
@@ -43,12 +43,7 @@ Options:
 
 Exit codes: 0 done, 2 usage or configuration error, or sites/trust/ is not demo material.`;
 
-export async function demo(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { 'issued-at': { type: 'string' }, 'signed-at': { type: 'string' }, bits: { type: 'string' }, renew: { type: 'boolean' }, 'new-ca': { type: 'boolean' }, documents: { type: 'boolean' } });
-  if (values.help) {
-    io.out(DEMO_HELP);
-    return EXIT.OK;
-  }
+export const demo = command(DEMO_HELP, { 'issued-at': { type: 'string' }, 'signed-at': { type: 'string' }, bits: { type: 'string' }, renew: { type: 'boolean' }, 'new-ca': { type: 'boolean' }, documents: { type: 'boolean' } }, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   if (holdsRealTrust(root)) {
     throw new SealpressError('CONFIG_INVALID', `${TRUST_DIR}/ holds trust material that is not marked as demo material (${DEMO_MARKER}); refusing to overwrite it`, { file: TRUST_DIR, fix: 'run sealpress demo only in a copy of the demo, never in a real site group' });
@@ -81,4 +76,4 @@ export async function demo(args: string[], io: Io): Promise<number> {
   io.out(`demo trust material: ${result.people} people, CA ${result.caFingerprint}`);
   for (const r of result.records) io.out(`  ${r}`);
   return EXIT.OK;
-}
+});

@@ -1,8 +1,6 @@
 /** Shared printing for the commands. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { formatDiagnostic, type Diagnostic } from '../diagnostics/index.ts';
-import { exitCodeFor, SealpressError, type ExitCode } from '../errors/index.ts';
+import { formatDiagnostic, lineReader, type Diagnostic } from '../diagnostics/index.ts';
+import { EXIT, exitCodeFor, SealpressError, type ExitCode } from '../errors/index.ts';
 import type { Plan } from '../plan/index.ts';
 
 export interface Io {
@@ -17,21 +15,6 @@ export const processIo: Io = {
   color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
 };
 
-/** Reads source lines for excerpts, each file once. */
-export function lineReader(root: string): (file: string, line: number) => string | undefined {
-  const cache = new Map<string, string[] | undefined>();
-  return (file, line) => {
-    if (!cache.has(file)) {
-      try {
-        cache.set(file, readFileSync(join(root, file), 'utf8').split(/\r?\n/));
-      } catch {
-        cache.set(file, undefined);
-      }
-    }
-    return cache.get(file)?.[line - 1];
-  };
-}
-
 /** What a build leaves out and why, and how approvals were checked (stderr: progress, not the result). */
 export function printLeftOut(io: Io, plan: Plan): void {
   for (const e of plan.entries) {
@@ -44,6 +27,13 @@ export function printLeftOut(io: Io, plan: Plan): void {
 export function printDiagnostics(io: Io, root: string, diagnostics: readonly Diagnostic[]): void {
   const lineOf = lineReader(root);
   for (const d of diagnostics) io.out(formatDiagnostic(d, { lineOf, color: io.color }));
+}
+
+/** A configuration (or sheet) that does not load: its diagnostics on stdout, then `what` on stderr; EXIT.CONFIG. */
+export function configInvalid(io: Io, root: string, diagnostics: readonly Diagnostic[], what = 'sealpress: the site group configuration (sites/) is invalid; fix the errors above'): ExitCode {
+  printDiagnostics(io, root, diagnostics);
+  io.err(what);
+  return EXIT.CONFIG;
 }
 
 /**

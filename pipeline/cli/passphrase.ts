@@ -1,44 +1,18 @@
 /**
- * Passphrases and confirmations at the command line (opening keys is the
- * library's: pipeline/pki/signers.ts).
- *
- * A passphrase never comes from the command line itself (it would stay in the
- * shell history and show in `ps` to everyone on the machine). It is read, in
- * this order, from a file named by an option (its first line), from
- * SEALPRESS_PASSPHRASE (for CI), or from the terminal without echo. With none
- * of them and no terminal, the command stops with a usage error rather than
- * hang or guess. Passphrases are used and forgotten: never printed, stored or
- * put in an error message (Trust model 8).
+ * The terminal side of passphrases and confirmations: asking without echo and
+ * yes/no questions. Where a passphrase comes from (a file, SEALPRESS_PASSPHRASE,
+ * this terminal) is the library's (pipeline/pki/passphrases.ts); opening keys
+ * too (pipeline/pki/signers.ts).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { SealpressError } from '../errors/index.ts';
-import { loadSigner as openSigner, type LoadedSigner, type PassphraseRequest, type Passphrases, type SignerFiles } from '../pki/signers.ts';
-import { MIN_PASSPHRASE_LENGTH } from '../trust/index.ts';
+import { loadSigner as openSigner, passphrasesFrom, type LoadedSigner, type Passphrases, type SignerFiles } from '../pki/index.ts';
 import type { Io } from './output.ts';
 
-export { keyStep, type LoadedSigner } from '../pki/signers.ts';
-
-export const PASSPHRASE_ENV = 'SEALPRESS_PASSPHRASE';
+export { keyStep, PASSPHRASE_ENV, type LoadedSigner } from '../pki/index.ts';
 
 function usage(message: string): SealpressError {
   return new SealpressError('USAGE', message);
-}
-
-/** The first line of a passphrase file. */
-function passphraseFromFile(file: string, io: Io): string {
-  let text: string;
-  try {
-    if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
-      io.err(`warning: ${file} can be read by other users; a passphrase file should be chmod 600`);
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new SealpressError('USAGE', `cannot read the passphrase file ${file} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
-  }
-  const first = text.split(/\r?\n/, 1)[0] ?? '';
-  if (first === '') throw usage(`the passphrase file ${file} is empty (the passphrase is its first line)`);
-  return first;
 }
 
 /** Read a line from the terminal without echoing it. */
@@ -79,37 +53,9 @@ export function interactive(): boolean {
   return process.stdin.isTTY === true && process.stderr.isTTY === true;
 }
 
-/** The passphrase of an existing key: file, else SEALPRESS_PASSPHRASE, else the terminal. */
-export async function readPassphrase(request: PassphraseRequest, io: Io): Promise<string> {
-  if (request.file !== undefined) return passphraseFromFile(request.file, io);
-  const env = process.env[PASSPHRASE_ENV];
-  if (env !== undefined && env !== '') return env;
-  if (!interactive()) {
-    throw usage(`a passphrase is needed for ${request.what}: give ${request.option} FILE or set ${PASSPHRASE_ENV} (stdin is not a terminal to ask on)`);
-  }
-  return promptHidden(`Passphrase for ${request.what}: `);
-}
-
-/**
- * The passphrase for a NEW key: the same sources; on a terminal it is asked
- * twice. Its strength is checked by the library (pki/signers.ts newPassphrase).
- */
-export async function readNewPassphrase(request: PassphraseRequest, io: Io): Promise<string> {
-  let value: string;
-  if (request.file !== undefined || (process.env[PASSPHRASE_ENV] ?? '') !== '') value = await readPassphrase(request, io);
-  else {
-    if (!interactive()) {
-      throw usage(`a passphrase is needed to protect ${request.what}: give ${request.option} FILE or set ${PASSPHRASE_ENV} (stdin is not a terminal to ask on)`);
-    }
-    value = await promptHidden(`New passphrase for ${request.what} (at least ${MIN_PASSPHRASE_LENGTH} characters): `);
-    if ((await promptHidden('Repeat it: ')) !== value) throw usage('the two passphrases differ; nothing was written');
-  }
-  return value;
-}
-
 /** Passphrases at the command line: a file named by an option, else SEALPRESS_PASSPHRASE, else the terminal. */
 export function cliPassphrases(io: Io): Passphrases {
-  return { existing: (request) => readPassphrase(request, io), fresh: (request) => readNewPassphrase(request, io) };
+  return passphrasesFrom({ env: process.env, warn: io.err, terminal: { interactive, prompt: promptHidden } });
 }
 
 /** Open a signer's key and certificate, asking for the passphrase as the command line does. */

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { startLivePreview } from '../build/index.ts';
 import { SealpressError } from '../errors/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, type Io } from './output.ts';
+import { printDiagnostics } from './output.ts';
 
 export const PREVIEW_HELP = `Usage: sealpress preview [--site CODE] [--port N] [--host ADDR] [--root DIR] [--now ISO]
 
@@ -21,12 +21,7 @@ Options:
 
 Exit codes: 0 stopped normally, 2 usage or configuration error.`;
 
-export async function preview(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } });
-  if (values.help) {
-    io.out(PREVIEW_HELP);
-    return EXIT.OK;
-  }
+export const preview = command(PREVIEW_HELP, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   const port = values.port === undefined ? 4321 : Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -59,4 +54,4 @@ export async function preview(args: string[], io: Io): Promise<number> {
   process.once('SIGTERM', stop);
   await server.done;
   return EXIT.OK;
-}
+});

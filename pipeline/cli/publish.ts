@@ -5,11 +5,11 @@
  */
 import { resolve } from 'node:path';
 import { summarise } from '../plan/index.ts';
-import { archiveDir, DEFAULT_EXPIRES_DAYS, publish as runPublish } from '../publish/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { DEFAULT_EXPIRES_DAYS, publishJob, publishLines } from '../publish/index.ts';
+import { command } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, printLeftOut, reportError, type Io } from './output.ts';
-import { auditSink, expiresIn, printMirrors, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { configInvalid, printLeftOut, reportError } from './output.ts';
+import { releaseJob, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const PUBLISH_HELP = `Usage: sealpress publish [--mirror TARGET]... [--offsite TARGET]... [--archive DIR]
                         [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -55,8 +55,9 @@ be read or written, or its latest release does not verify: MEMORY_UNVERIFIED),
 4 released, but a mirror or an off-site copy failed (see the summary), 5 done,
 but a step could not be recorded in the audit log.`;
 
-export async function publish(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
+export const publish = command(
+  PUBLISH_HELP,
+  {
     ...SIGNER_OPTIONS,
     mirror: { type: 'string', multiple: true },
     offsite: { type: 'string', multiple: true },
@@ -66,57 +67,33 @@ export async function publish(args: string[], io: Io): Promise<number> {
     'no-cache': { type: 'boolean' },
     'trust-anchor': { type: 'string' },
     'audit-log': { type: 'string' },
-  });
-  if (values.help) {
-    io.out(PUBLISH_HELP);
-    return EXIT.OK;
-  }
-  const root = resolve(values.root ?? '.');
-  const now = clock(values.now);
-  const expiresInMs = expiresIn(values['expires-in'], DEFAULT_EXPIRES_DAYS);
-  const mirrors = (values.mirror ?? []).map((m) => (m.startsWith('rsync:') ? m : resolve(m)));
-  if (mirrors.length === 0) io.err('note: no --mirror given: the release is built, signed and archived, and deployed nowhere');
-  const audit = auditSink(io, values, root);
-  const signers = await releaseSigners(values, root, io, { now, expiresInMs, audit });
-  let result;
-  try {
-    result = await runPublish({
-      root,
-      now,
-      signers,
-      archiveDir: archiveDir(values.archive, root, process.env),
-      offsite: (values.offsite ?? []).map((o) => (o.startsWith('rsync:') ? o : resolve(o))),
-      mirrors,
-      expiresInMs,
-      ...(values['no-cache'] ? { cache: false } : {}),
-      ...trustAnchor(values['trust-anchor']),
-      audit,
-      onProgress: (event) => {
-        if (event.type === 'gate') {
-          const c = summarise(event.plan);
-          io.err(`gate: ${event.plan.entries.length} entries: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
-          printLeftOut(io, event.plan);
-        } else if (event.type === 'site-done') io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
-        else if (event.type === 'step') io.err(event.message);
-      },
-    });
-  } catch (error) {
-    return audit.settle(reportError(io, 'publish', error));
-  }
-  if (!result.ok) {
-    printDiagnostics(io, root, result.diagnostics);
-    io.err('sealpress publish: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.');
-    return audit.settle(EXIT.CONFIG);
-  }
-  const s = result.summary;
-  if (values.json) io.out(JSON.stringify(s, null, 2));
-  else {
-    io.out(`release v${s.version}: ${s.files} files (${(s.bytes / 1e6).toFixed(1)} MB), ${s.entries.publishable} entries, signed by ${s.signers.join(', ')}, expires ${s.expires}`);
-    io.out(`archive: ${s.archive.dir} (+${s.archive.objectsAdded} objects)`);
-    io.out(`memory: ${s.memory.from === undefined ? 'no earlier release' : `gated with the memory of release v${s.memory.from}`}; v${s.version} remembers ${s.memory.withdrawals} withdrawal(s)`);
-    for (const o of s.archive.offsite) io.out(`off-site ${o.target}: ${o.ok ? 'copied' : `FAILED: ${o.error}`}`);
-    printMirrors(io, s.mirrors);
-  }
-  return audit.settle(s.ok ? EXIT.OK : EXIT.MIRROR);
-}
-
+  },
+  async ({ values }, io) => {
+    const job = releaseJob(values, io, DEFAULT_EXPIRES_DAYS);
+    const { audit } = job;
+    if (job.mirrors.length === 0) io.err('note: no --mirror given: the release is built, signed and archived, and deployed nowhere');
+    let result;
+    try {
+      result = await publishJob({
+        ...job,
+        offsite: (values.offsite ?? []).map((o) => (o.startsWith('rsync:') ? o : resolve(o))),
+        ...(values['no-cache'] ? { cache: false } : {}),
+        onProgress: (event) => {
+          if (event.type === 'gate') {
+            const c = summarise(event.plan);
+            io.err(`gate: ${event.plan.entries.length} entries: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
+            printLeftOut(io, event.plan);
+          } else if (event.type === 'site-done') io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
+          else if (event.type === 'step') io.err(event.message);
+        },
+      });
+    } catch (error) {
+      return audit.settle(reportError(io, 'publish', error));
+    }
+    if (!result.ok) return audit.settle(configInvalid(io, job.root, result.diagnostics, 'sealpress publish: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.'));
+    const s = result.summary;
+    if (values.json) io.out(JSON.stringify(s, null, 2));
+    else for (const line of publishLines(s)) io.out(line);
+    return audit.settle(s.ok ? EXIT.OK : EXIT.MIRROR);
+  },
+);

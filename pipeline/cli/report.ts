@@ -1,15 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { unsignedActor, type AuditEvent } from '../audit/index.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { runGate } from '../gate/index.ts';
-import { summarise } from '../plan/index.ts';
-import { ASSESSMENT_DIR, loadSheet, REPORT_FORMATS, writeReport, type AssessmentSheet } from '../report/index.ts';
+import { actRecorder } from '../publish/index.ts';
+import { ASSESSMENT_DIR, REPORT_FORMATS, reportJob } from '../report/index.ts';
 import { chinaDate, parseDateTime } from '../util/dates.ts';
-import { clock, oneOf, parse, trustAnchor } from './args.ts';
-import { recordAudit } from './audit-hook.ts';
-import { EXIT } from './exit.ts';
-import { printDiagnostics, type Io } from './output.ts';
+import { clock, command, oneOf, trustAnchor } from './args.ts';
+import { configInvalid } from './output.ts';
 
 export const REPORT_HELP = `Usage: sealpress report [--site CODE] [--from DATE --to DATE] [--format json|csv|html] [--out FILE]
                        [--sheet FILE | --no-sheet] [--cache-dir DIR] [--no-cache] [--trust-anchor FP] [--root DIR] [--now ISO]
@@ -54,23 +50,18 @@ function day(name: string, value: string | undefined): string | undefined {
   return value;
 }
 
-export async function report(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
-    site: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    format: { type: 'string' },
-    out: { type: 'string' },
-    sheet: { type: 'string' },
-    'no-sheet': { type: 'boolean' },
-    'cache-dir': { type: 'string' },
-    'no-cache': { type: 'boolean' },
-    'trust-anchor': { type: 'string' },
-  });
-  if (values.help) {
-    io.out(REPORT_HELP);
-    return EXIT.OK;
-  }
+export const report = command(REPORT_HELP, {
+  site: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  sheet: { type: 'string' },
+  'no-sheet': { type: 'boolean' },
+  'cache-dir': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  'trust-anchor': { type: 'string' },
+}, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
   const format = oneOf('format', values.format, REPORT_FORMATS, 'json');
@@ -79,53 +70,31 @@ export async function report(args: string[], io: Io): Promise<number> {
   if (from > to) throw new SealpressError('USAGE', `--from ${from} is after --to ${to}`);
   if (values.sheet !== undefined && values['no-sheet']) throw new SealpressError('USAGE', '--sheet and --no-sheet exclude each other');
 
-  // The sheet first: a broken sheet stops the run before the gate's work.
-  let sheet: AssessmentSheet | undefined;
-  if (!values['no-sheet']) {
-    const file = values.sheet ?? `${ASSESSMENT_DIR}/${to.slice(0, 4)}.yaml`;
-    if (values.sheet !== undefined || existsSync(join(root, file))) {
-      const loaded = loadSheet(root, file);
-      if (!loaded.sheet) {
-        printDiagnostics(io, root, loaded.diagnostics);
-        io.err(`sealpress: the assessment sheet ${file} is invalid; fix the errors above. No report was written.`);
-        return EXIT.CONFIG;
-      }
-      sheet = loaded.sheet;
-    } else {
-      io.err(`note: no assessment sheet ${file}; the report has no assessment`);
-    }
-  }
-
-  // From here the gate runs, and every run is recorded (as check and build do): the outcome, or why it failed.
-  const run = { root, now: values.now };
-  const gateEvent = { action: 'gate', ...unsignedActor(process.env), ...(values.site !== undefined ? { sites: [values.site] } : {}) } as const;
-  const failed = (reason: Record<string, string>): AuditEvent => ({ ...gateEvent, outcome: 'failed', details: { command: 'report', ...reason } });
-  const gate = await runGate({ root, now, cache: !values['no-cache'], ...trustAnchor(values['trust-anchor']) });
-  if (!gate.ok) {
-    printDiagnostics(io, root, gate.configDiagnostics);
-    io.err('sealpress: the site group configuration (sites/) is invalid; fix the errors above. No report was written.');
-    return recordAudit(io, run, failed({ reason: 'config-invalid' }), EXIT.CONFIG);
-  }
-  if (values.site !== undefined && !gate.group.sites.has(values.site)) {
-    io.err(`sealpress: --site ${values.site} is not a site of the group (${[...gate.group.sites.keys()].join(', ')})`);
-    return recordAudit(io, run, failed({ reason: 'unknown-site' }), EXIT.CONFIG);
-  }
-  try {
-    const { model, text } = await writeReport(gate, { root, now, from, to, format, sheet, site: values.site, cacheDir: values['cache-dir'], note: io.err });
-    if (values.out === undefined) io.out(text.replace(/\n$/, ''));
-    else {
+  const r = await reportJob({
+    root,
+    now,
+    from,
+    to,
+    format,
+    site: values.site,
+    sheet: values.sheet,
+    noSheet: values['no-sheet'],
+    cache: !values['no-cache'],
+    cacheDir: values['cache-dir'],
+    trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor,
+    env: process.env,
+    record: actRecorder(io.err, { root, now: values.now }),
+    note: io.err,
+    output: (text, model) => {
+      if (values.out === undefined) return io.out(text.replace(/\n$/, ''));
       const out = resolve(values.out);
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, text);
       io.err(`report written to ${out} (${format}, ${model.sites.length} site${model.sites.length === 1 ? '' : 's'}, ${from} to ${to})`);
-    }
-  } catch (error) {
-    // A failed report (the HTML build, the output file) is recorded, then reported by main() as before.
-    const code = await recordAudit(io, run, failed({ error: error instanceof SealpressError ? error.code : 'ERROR' }), EXIT.BUILD);
-    if (code !== EXIT.BUILD) io.err('sealpress report: the report failed (below), and that failure is not in the audit log');
-    throw error;
-  }
-  const entries = values.site === undefined ? gate.plan.entries : gate.plan.entries.filter((e) => e.site === values.site);
-  const sites = values.site === undefined ? [...gate.group.sites.keys()] : [values.site];
-  return recordAudit(io, run, { ...gateEvent, sites, outcome: 'ok', details: { command: 'report', from, to, format, entries: entries.length, ...summarise({ ...gate.plan, entries }) } }, EXIT.OK);
-}
+    },
+  });
+  if (r.kind === 'sheet-invalid') return configInvalid(io, root, r.diagnostics, `sealpress: the assessment sheet ${r.file} is invalid; fix the errors above. No report was written.`);
+  if (r.kind === 'config') configInvalid(io, root, r.diagnostics, 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. No report was written.');
+  if (r.kind === 'unknown-site') io.err(`sealpress: --site ${values.site} is not a site of the group (${r.sites.join(', ')})`);
+  return r.code;
+});

@@ -3,15 +3,12 @@
  * as a new, higher version, signed anew (verifiers never see a version go
  * backwards), and deploy it to the mirrors.
  */
-import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { archiveDir, archiveMemory, DEFAULT_EXPIRES_DAYS, readTrustBytes, rollback as runRollback } from '../publish/index.ts';
-import { ReleaseArchive } from '../release/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { DEFAULT_EXPIRES_DAYS, rollbackJob, rollbackLines } from '../publish/index.ts';
+import { command } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics, reportError, type Io } from './output.ts';
-import { runGate } from '../gate/index.ts';
-import { auditSink, expiresIn, printMirrors, releaseSigners, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
+import { configInvalid, reportError } from './output.ts';
+import { releaseJob, SIGNER_HELP, SIGNER_OPTIONS } from './release-common.ts';
 
 export const ROLLBACK_HELP = `Usage: sealpress rollback --to VERSION [--mirror TARGET]... [--archive DIR]
                          [--key FILE [--cert FILE] [--passphrase-file FILE]]...
@@ -46,8 +43,9 @@ archive cannot be read or does not hold that release (ARCHIVE_MISSING), 4
 published, but a mirror failed, 5 done, but a step could not be recorded in
 the audit log.`;
 
-export async function rollback(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
+export const rollback = command(
+  ROLLBACK_HELP,
+  {
     ...SIGNER_OPTIONS,
     to: { type: 'string' },
     mirror: { type: 'string', multiple: true },
@@ -56,55 +54,21 @@ export async function rollback(args: string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
     'trust-anchor': { type: 'string' },
     'audit-log': { type: 'string' },
-  });
-  if (values.help) {
-    io.out(ROLLBACK_HELP);
-    return EXIT.OK;
-  }
-  const to = Number(values.to);
-  if (values.to === undefined || !Number.isInteger(to) || to < 1) throw new SealpressError('USAGE', `--to VERSION is required: a release version (a whole number from 1), found "${values.to ?? ''}"`);
-  const root = resolve(values.root ?? '.');
-  const now = clock(values.now);
-  const expiresInMs = expiresIn(values['expires-in'], DEFAULT_EXPIRES_DAYS);
-  const audit = auditSink(io, values, root);
-  // First, as the demo may renew its trust material here: the gate below must judge by what the release will bind.
-  const signers = await releaseSigners(values, root, io, { now, expiresInMs, audit });
-  const anchor = trustAnchor(values['trust-anchor']).trustAnchor;
-  // The gate as of now: what was withdrawn or taken down since must not come back with the old pages.
-  let memory;
-  try {
-    memory = (await archiveMemory(values.archive, root, anchor, process.env)).memory;
-  } catch (error) {
-    return audit.settle(reportError(io, 'rollback', error));
-  }
-  const gate = await runGate({ root, now, ...trustAnchor(values['trust-anchor']), ...(memory ? { memory } : {}) });
-  if (!gate.ok) {
-    printDiagnostics(io, root, gate.configDiagnostics);
-    io.err('sealpress rollback: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.');
-    return audit.settle(EXIT.CONFIG);
-  }
-  let summary;
-  try {
-    summary = await runRollback({
-      currentPlan: gate.plan,
-      ...(gate.ledger ? { ledger: gate.ledger } : {}),
-      archive: new ReleaseArchive(archiveDir(values.archive, root, process.env)),
-      to,
-      signers,
-      trust: readTrustBytes(root),
-      now,
-      expiresInMs,
-      ...(anchor ? { anchorFingerprint: anchor } : {}),
-      mirrors: (values.mirror ?? []).map((m) => (m.startsWith('rsync:') ? m : resolve(m))),
-      audit,
-    });
-  } catch (error) {
-    return audit.settle(reportError(io, 'rollback', error));
-  }
-  if (values.json) io.out(JSON.stringify(summary, null, 2));
-  else {
-    io.out(`release v${summary.version}: the content of v${summary.rollbackOf} (${summary.files} files), signed by ${summary.signers.join(', ')}`);
-    printMirrors(io, summary.mirrors);
-  }
-  return audit.settle(summary.ok ? EXIT.OK : EXIT.MIRROR);
-}
+  },
+  async ({ values }, io) => {
+    const to = Number(values.to);
+    if (values.to === undefined || !Number.isInteger(to) || to < 1) throw new SealpressError('USAGE', `--to VERSION is required: a release version (a whole number from 1), found "${values.to ?? ''}"`);
+    const job = releaseJob(values, io, DEFAULT_EXPIRES_DAYS);
+    let result;
+    try {
+      result = await rollbackJob({ ...job, to });
+    } catch (error) {
+      return job.audit.settle(reportError(io, 'rollback', error));
+    }
+    if (!result.ok) return job.audit.settle(configInvalid(io, job.root, result.diagnostics, 'sealpress rollback: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.'));
+    const { summary } = result;
+    if (values.json) io.out(JSON.stringify(summary, null, 2));
+    else for (const line of rollbackLines(summary)) io.out(line);
+    return job.audit.settle(summary.ok ? EXIT.OK : EXIT.MIRROR);
+  },
+);

@@ -7,9 +7,9 @@
 import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
 import { TRUST_DIR, TRUST_FILES } from '../load/index.ts';
-import { countersign, docSummary, DOCUMENT_KINDS, pairSigners, prepareCountersign, readTrustState, trustOrRefused, type Refused, type TrustState } from '../pki/index.ts';
-import { isoInstant, storedPayload, type Trust, type TrustResult } from '../trust/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { countersign, DOCUMENT_KINDS, pairSigners, prepareCountersign, readTrustState, trustOrRefused, trustProblemLines, trustStatusJson, trustStatusLines, type Refused, type TrustState } from '../pki/index.ts';
+import { storedPayload, type Trust, type TrustResult } from '../trust/index.ts';
+import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
 import { cliPassphrases, confirm, requireConfirmable } from './passphrase.ts';
@@ -56,8 +56,7 @@ export const ADMIN_OPTIONS = {
 } as const;
 
 export function printTrustProblems(io: Io, result: TrustResult, unreadable: readonly string[] = []): void {
-  for (const u of unreadable) io.err(`  ${u}`);
-  if (!result.ok) for (const p of result.problems) io.err(`  ${p.file}: ${p.message} [${p.code}]\n    fix: ${p.fix}`);
+  for (const line of trustProblemLines(result, unreadable)) io.err(line);
 }
 
 /** An act refused: say why, with the trust problems behind it, and exit 1. */
@@ -86,56 +85,18 @@ export async function trust(args: string[], io: Io): Promise<number> {
   throw new SealpressError('USAGE', `unknown subcommand "${sub}"; use verify, show or sign`);
 }
 
-async function trustVerify(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { json: { type: 'boolean' }, 'trust-anchor': { type: 'string' } });
-  if (values.help) {
-    io.out(TRUST_HELP);
-    return EXIT.OK;
-  }
+const trustVerify = command(TRUST_HELP, { json: { type: 'boolean' }, 'trust-anchor': { type: 'string' } }, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
-  const { trustAnchor: anchor } = trustAnchor(values['trust-anchor']);
-  const state = readTrustState(root, now, anchor);
-  const { result } = state;
-  if (values.json) {
-    const body: Record<string, unknown> = { ok: result.ok, now: now.toISOString() };
-    if (result.ok) {
-      const t = result.trust;
-      body.anchor = { fingerprint: t.anchor.fingerprint, pinned: t.anchor.pinned, notAfter: isoInstant(t.anchor.cert.notAfter) };
-      body.root = { version: t.root.version, group: t.root.group, securityAdmins: t.root.securityAdmins, threshold: t.root.threshold, expires: t.root.expires };
-      for (const kind of DOCUMENT_KINDS) body[kind] = docSummary(kind, t);
-    } else body.problems = [...state.unreadable.map((message) => ({ code: 'TRUST_UNREADABLE', message })), ...result.problems];
-    body.warnings = result.warnings;
-    io.out(JSON.stringify(body, null, 2));
-    return result.ok ? EXIT.OK : EXIT.REFUSED;
-  }
-  if (!result.ok) {
-    io.out(`trust material in ${TRUST_DIR}/: DOES NOT VERIFY (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}); the gate refuses every entry until it does`);
-    printTrustProblems({ ...io, err: io.out }, result, state.unreadable);
-  } else {
-    const t = result.trust;
-    io.out(`trust material in ${TRUST_DIR}/: OK`);
-    io.out(`  CA           ${t.anchor.fingerprint}`);
-    io.out(`               ${t.anchor.pinned ? 'pinned from outside the repository' : 'NOT pinned: set SEALPRESS_TRUST_ANCHOR to this fingerprint in CI'}; valid until ${isoInstant(t.anchor.cert.notAfter)}`);
-    io.out(`  root         v${t.root.version}, ${t.root.group}; security administrators ${t.root.securityAdmins.join(', ')}; threshold ${t.root.threshold}; expires ${t.root.expires}`);
-    for (const kind of DOCUMENT_KINDS) {
-      const s = docSummary(kind, t);
-      const count = kind === 'roster' ? `${String(s.people)} people` : kind === 'policy' ? `${String(s.rules)} rules + default` : `${String(s.revoked)} revoked`;
-      io.out(`  ${kind.padEnd(12)} v${String(s.version)}, signed ${String(s.signedAt)} by ${t.signedBy[kind].join(', ')}; ${count}`);
-    }
-  }
-  for (const w of result.warnings) io.out(`warning: ${w.file}: ${w.message} [${w.code}]\n  fix: ${w.fix}`);
-  return result.ok ? EXIT.OK : EXIT.REFUSED;
-}
+  const state = readTrustState(root, now, trustAnchor(values['trust-anchor']).trustAnchor);
+  if (values.json) io.out(JSON.stringify(trustStatusJson(state, now), null, 2));
+  else for (const line of trustStatusLines(state)) io.out(line);
+  return state.result.ok ? EXIT.OK : EXIT.REFUSED;
+});
 
 const SHOWABLE = ['root', ...DOCUMENT_KINDS] as const;
 
-async function trustShow(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { 'trust-anchor': { type: 'string' } });
-  if (values.help) {
-    io.out(TRUST_HELP);
-    return EXIT.OK;
-  }
+const trustShow = command(TRUST_HELP, { 'trust-anchor': { type: 'string' } }, async ({ values, positionals }, io) => {
   const [name, extra] = positionals;
   if (name === undefined || extra !== undefined || !(SHOWABLE as readonly string[]).includes(name)) {
     throw new SealpressError('USAGE', `trust show takes one of ${SHOWABLE.join(', ')}`);
@@ -148,14 +109,9 @@ async function trustShow(args: string[], io: Io): Promise<number> {
   if (!bytes) return EXIT.REFUSED;
   io.out(JSON.stringify(storedPayload(bytes), null, 2));
   return EXIT.OK;
-}
+});
 
-async function trustSign(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...ADMIN_OPTIONS, yes: { type: 'boolean', short: 'y' } });
-  if (values.help) {
-    io.out(TRUST_HELP);
-    return EXIT.OK;
-  }
+const trustSign = command(TRUST_HELP, { ...ADMIN_OPTIONS, yes: { type: 'boolean', short: 'y' } }, async ({ values, positionals }, io) => {
   const [target, extra] = positionals;
   if (target === undefined || extra !== undefined) throw new SealpressError('USAGE', 'trust sign takes one document: roster, policy, revocations or a file');
   if ((values['admin-key'] ?? []).length !== 1) throw new SealpressError('USAGE', 'trust sign adds one signature: give exactly one --admin-key');
@@ -188,4 +144,4 @@ async function trustSign(args: string[], io: Io): Promise<number> {
     io.out(`the document has enough signatures; copy it to ${TRUST_DIR}/${TRUST_FILES[signed.kind]} and run \`sealpress trust verify\``);
   }
   return EXIT.OK;
-}
+});

@@ -3,11 +3,10 @@
  * against its signed release manifest; `--restore` repairs a folder mirror from
  * the archive and verifies it again.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { isUrl, verifierAnchor, verifyMirror, type VerifyReport } from '../publish/index.ts';
-import { clock, parse } from './args.ts';
+import { isUrl, verifierAnchor, verifyAudited, verifyJob, verifyLines, type VerifyReport } from '../publish/index.ts';
+import { clock, command } from './args.ts';
 import { EXIT } from './exit.ts';
 import { reportError, type Io } from './output.ts';
 import { auditSink } from './release-common.ts';
@@ -53,12 +52,7 @@ export const VERIFY_OPTIONS = {
   'audit-log': { type: 'string' },
 } as const;
 
-export async function verify(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...VERIFY_OPTIONS, restore: { type: 'boolean' } });
-  if (values.help) {
-    io.out(VERIFY_HELP);
-    return EXIT.OK;
-  }
+export const verify = command(VERIFY_HELP, { ...VERIFY_OPTIONS, restore: { type: 'boolean' } }, async ({ values, positionals }, io) => {
   if (positionals.length !== 1) throw new SealpressError('USAGE', 'verify takes exactly one TARGET (a folder or an http(s):// URL)');
   const root = resolve(values.root ?? '.');
   const target = isUrl(positionals[0]!) ? positionals[0]! : resolve(positionals[0]!);
@@ -69,7 +63,7 @@ export async function verify(args: string[], io: Io): Promise<number> {
   const { report } = outcome;
   printReport(io, report, values.json === true);
   return outcome.settle(report.ok ? EXIT.OK : EXIT.REFUSED);
-}
+});
 
 export interface VerifyRun {
   target: string;
@@ -89,30 +83,13 @@ export interface VerifyRun {
 export async function runVerify(run: VerifyRun, io: Io): Promise<({ report: VerifyReport } | { code: number }) & { settle(code: number): number }> {
   const { values, root, now, target } = run;
   const anchor = verifierAnchor(values['trust-anchor'], root, process.env);
-  const audited = values['audit-log'] !== undefined || existsSync(join(root, 'sites', 'group.yaml'));
-  const audit = audited ? auditSink(io, { 'audit-log': values['audit-log'], now: run.asOf }, root) : undefined;
+  const audit = verifyAudited(root, values['audit-log']) ? auditSink(io, { 'audit-log': values['audit-log'], now: run.asOf }, root) : undefined;
   const settle = (code: number) => audit?.settle(code) ?? code;
-  try {
-    const report = await verifyMirror({ target, root, now, anchorFingerprint: anchor, restore: run.restore, site: values.site, archive: values.archive, state: values.state, env: process.env, audit });
-    return { report, settle };
-  } catch (error) {
-    const code = reportError(io, 'verify', error);
-    await audit?.record({ action: 'verify', outcome: 'failed', details: { mirror: target, restore: run.restore, error: (error as SealpressError).code } });
-    return { code, settle };
-  }
+  const outcome = await verifyJob({ target, root, now, anchorFingerprint: anchor, restore: run.restore, site: values.site, archive: values.archive, state: values.state, env: process.env, audit }, (error) => reportError(io, 'verify', error));
+  return { ...outcome, settle };
 }
 
 export function printReport(io: Io, report: VerifyReport, json: boolean): void {
-  if (json) {
-    io.out(JSON.stringify(report, null, 2));
-    return;
-  }
-  const mbps = report.ms > 0 ? (report.bytes / 1e6 / (report.ms / 1000)).toFixed(0) : '–';
-  if (report.restored) io.out(`restored ${report.target} to release v${report.restored.version}: ${report.restored.repaired.length} files repaired`);
-  for (const p of report.problems) io.out(`${p.code}: ${p.message}${p.fix ? `\n  fix: ${p.fix}` : ''}`);
-  for (const f of report.modified) io.out(`modified: ${f}`);
-  for (const f of report.missing) io.out(`missing:  ${f}`);
-  for (const f of report.extra) io.out(`extra:    ${f}`);
-  const what = report.version === undefined ? 'no valid signed release' : `release v${report.version} (expires ${report.expires}, signed by ${report.signers?.join(', ')})`;
-  io.out(`${report.ok ? 'OK' : 'FAILED'} ${report.target}: ${what}; ${report.files} files, ${(report.bytes / 1e6).toFixed(1)} MB checked in ${report.ms} ms (${mbps} MB/s)`);
+  if (json) io.out(JSON.stringify(report, null, 2));
+  else for (const line of verifyLines(report)) io.out(line);
 }

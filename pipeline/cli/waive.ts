@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { signWaiver } from '../check/index.ts';
-import { findWaivable, waiverDraftFor, writeWaiver } from '../sign/index.ts';
-import { clock, parse, trustAnchor } from './args.ts';
+import { actRecorder } from '../publish/index.ts';
+import { waiveJob } from '../sign/index.ts';
+import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import type { Io } from './output.ts';
-import { confirm, keyStep, loadSigner } from './passphrase.ts';
-import { recordAudit } from './audit-hook.ts';
+import { cliPassphrases, confirm } from './passphrase.ts';
 
 export const WAIVE_HELP = `Usage: sealpress waive <entry> --rule RULE --line N [--column N] --justification TEXT
                       --key FILE [--cert FILE] [--passphrase-file FILE] [--expires ISO] [--yes]
@@ -32,23 +30,18 @@ Each waiver written, and each one the gate refuses, is recorded in the audit log
 Exit codes: 0 signed, 1 no such finding or it cannot be waived, 2 usage,
 configuration or key error, 5 the waiver could not be recorded in the audit log.`;
 
-export async function waive(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
-    'trust-anchor': { type: 'string' },
-    rule: { type: 'string' },
-    line: { type: 'string' },
-    column: { type: 'string' },
-    justification: { type: 'string' },
-    key: { type: 'string' },
-    cert: { type: 'string' },
-    'passphrase-file': { type: 'string' },
-    expires: { type: 'string' },
-    yes: { type: 'boolean' },
-  });
-  if (values.help) {
-    io.out(WAIVE_HELP);
-    return EXIT.OK;
-  }
+export const waive = command(WAIVE_HELP, {
+  'trust-anchor': { type: 'string' },
+  rule: { type: 'string' },
+  line: { type: 'string' },
+  column: { type: 'string' },
+  justification: { type: 'string' },
+  key: { type: 'string' },
+  cert: { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  expires: { type: 'string' },
+  yes: { type: 'boolean' },
+}, async ({ values, positionals }, io) => {
   const [path] = positionals;
   const line = Number(values.line);
   if (!path || positionals.length > 1 || !values.rule || !Number.isInteger(line) || !values.justification || !values.key) {
@@ -56,45 +49,30 @@ export async function waive(args: string[], io: Io): Promise<number> {
   }
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
-  const at = { root, now, ...trustAnchor(values['trust-anchor']) };
   const column = values.column === undefined ? undefined : Number(values.column);
-  const found = await findWaivable({ ...at, path, rule: values.rule, line, column });
-  if (found.kind === 'config') {
-    io.err('sealpress waive: the site group configuration is invalid; run `sealpress check`');
-    return EXIT.CONFIG;
-  }
-  if (found.kind === 'not-entry') {
-    io.err(`sealpress waive: ${path} is not an entry the gate could read`);
-    return EXIT.REFUSED;
-  }
-  if (found.kind === 'no-finding') {
-    io.err(`sealpress waive: ${found.entry.path} has no ${values.rule} finding at line ${line}${column ? `:${column}` : ''}; run \`sealpress check\` for the exact position`);
-    return EXIT.REFUSED;
-  }
-  if (found.kind === 'waived') {
-    io.err(`sealpress waive: that finding is already waived by ${found.waiver}`);
-    return EXIT.OK;
-  }
-  const { entry, finding, file } = found;
-  const loaded = await keyStep(() => loadSigner({ key: values.key!, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' }, io));
-  io.out(`entry     ${entry.path} (${entry.frontMatter?.title ?? ''})`);
-  io.out(`digest    ${entry.digest}`);
-  io.out(`finding   ${finding.line}:${finding.column} ${finding.rule} ${finding.message}`);
-  io.out(`signer    ${loaded.cert.name ?? ''} (${loaded.cert.uid ?? ''})`);
-  io.out(`reason    ${values.justification}`);
-  if (!(await confirm('Sign this waiver?', values.yes))) {
-    io.err('not signed');
-    return EXIT.REFUSED;
-  }
-  const draft = waiverDraftFor(found, values.justification);
-  const bytes = await keyStep(() => signWaiver({ draft, signer: loaded.signer, now, ...(values.expires ? { expires: clock(values.expires) } : {}) }));
-  const run = { root, now: values.now };
-  // Verify the way every gate will: the waiver must now cover the finding.
-  const written = await writeWaiver(at, found, bytes, loaded.cert);
-  if (!written.accepted) {
-    io.err(`sealpress waive: wrote ${file}, but the gate does not accept it${written.why ? `: ${written.why}` : ''}`);
-    return recordAudit(io, run, written.event, EXIT.REFUSED);
-  }
-  io.out(`wrote ${file} (commit it with the entry)`);
-  return recordAudit(io, run, written.event, EXIT.OK);
-}
+  const r = await waiveJob({
+    root,
+    now,
+    ...trustAnchor(values['trust-anchor']),
+    path,
+    rule: values.rule,
+    line,
+    column,
+    justification: values.justification,
+    ...(values.expires ? { expires: clock(values.expires) } : {}),
+    key: { key: values.key, cert: values.cert, passphraseFile: values['passphrase-file'], option: '--key', passphraseOption: '--passphrase-file' },
+    passphrases: cliPassphrases(io),
+    review: io.out,
+    confirm: (question) => confirm(question, values.yes),
+    record: actRecorder(io.err, { root, now: values.now }),
+  });
+  if (r.kind === 'config') io.err('sealpress waive: the site group configuration is invalid; run `sealpress check`');
+  else if (r.kind === 'not-entry') io.err(`sealpress waive: ${path} is not an entry the gate could read`);
+  else if (r.kind === 'no-finding') io.err(`sealpress waive: ${r.entry.path} has no ${values.rule} finding at line ${line}${column ? `:${column}` : ''}; run \`sealpress check\` for the exact position`);
+  else if (r.kind === 'waived') io.err(`sealpress waive: that finding is already waived by ${r.waiver}`);
+  else if (r.kind === 'declined') io.err('not signed');
+  else if (!r.accepted) io.err(`sealpress waive: wrote ${r.file}, but the gate does not accept it${r.why ? `: ${r.why}` : ''}`);
+  else io.out(`wrote ${r.file} (commit it with the entry)`);
+  if (r.kind === 'written') return r.code;
+  return r.kind === 'config' ? EXIT.CONFIG : r.kind === 'waived' ? EXIT.OK : EXIT.REFUSED;
+});

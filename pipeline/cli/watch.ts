@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SealpressError } from '../errors/index.ts';
 import { isUrl } from '../publish/index.ts';
-import { parse } from './args.ts';
+import { command } from './args.ts';
 import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
 import { printReport, runVerify, VERIFY_OPTIONS } from './verify.ts';
@@ -32,12 +32,7 @@ last check, 1 it did not match at the last check, 2 usage error, 3 the archive
 or the mirror could not be read at the last check, 5 a check or restore could
 not be recorded in the audit log.`;
 
-export async function watch(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...VERIFY_OPTIONS, interval: { type: 'string' }, count: { type: 'string' }, 'no-restore': { type: 'boolean' } });
-  if (values.help) {
-    io.out(WATCH_HELP);
-    return EXIT.OK;
-  }
+export const watch = command(WATCH_HELP, { ...VERIFY_OPTIONS, interval: { type: 'string' }, count: { type: 'string' }, 'no-restore': { type: 'boolean' } }, async ({ values, positionals }, io) => {
   if (positionals.length !== 1) throw new SealpressError('USAGE', 'watch takes exactly one TARGET (a folder or an http(s):// URL)');
   if (values.now !== undefined) throw new SealpressError('USAGE', 'watch checks on the real clock, round after round; use `sealpress verify --now ISO` for one check at a given time');
   const interval = values.interval === undefined ? 300 : Number(values.interval);
@@ -66,4 +61,4 @@ export async function watch(args: string[], io: Io): Promise<number> {
     if (round < count) await sleep(interval * 1000);
   }
   return unrecorded ? EXIT.AUDIT : last;
-}
+});

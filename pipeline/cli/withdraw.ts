@@ -5,9 +5,8 @@
  * the policy requires are signed after the withdrawal.
  */
 import { SealpressError } from '../errors/index.ts';
-import { parse } from './args.ts';
+import { command } from './args.ts';
 import { SIGN_OPTIONS, signDecision } from './approve.ts';
-import { EXIT } from './exit.ts';
 import type { Io } from './output.ts';
 
 export const WITHDRAW_HELP = `Usage: sealpress withdraw <entry> --reason TEXT --key FILE [--cert FILE]
@@ -38,15 +37,10 @@ Exit codes: 0 signed, 1 refused (not published, already withdrawn, outside your
 scope, certificate not valid; nothing signed), 2 usage or key error, 5 the
 withdrawal or refusal could not be recorded in the audit log.`;
 
-export async function withdraw(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...SIGN_OPTIONS, reason: { type: 'string' } });
-  if (values.help) {
-    io.out(WITHDRAW_HELP);
-    return EXIT.OK;
-  }
+export const withdraw = command(WITHDRAW_HELP, { ...SIGN_OPTIONS, reason: { type: 'string' } }, async ({ values, positionals }, io) => {
   if (positionals.length !== 1) throw new SealpressError('USAGE', 'withdraw takes exactly one entry');
   const reason = values.reason?.trim();
   if (!reason) throw new SealpressError('USAGE', '--reason TEXT is required (错误发布, 已过时, …): it is kept in the signed record');
   if ([...reason].length > 500) throw new SealpressError('USAGE', '--reason has more than 500 characters');
   return signDecision(io, { decision: 'withdraw', paths: positionals, values, reason });
-}
+});

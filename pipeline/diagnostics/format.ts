@@ -2,6 +2,8 @@
  * Compiler-style output: `file:line:col severity rule-id message`, the form
  * editors and CI logs turn into links.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Diagnostic } from './diagnostic.ts';
 
 export interface FormatOptions {
@@ -32,4 +34,19 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): st
   }
   if (d.fix) lines.push(`       ${paint(color, 32, 'fix:')} ${d.fix}`);
   return lines.join('\n');
+}
+
+/** Reads source lines for excerpts (FormatOptions.lineOf), each file once; a file that cannot be read gives none. */
+export function lineReader(root: string): (file: string, line: number) => string | undefined {
+  const cache = new Map<string, string[] | undefined>();
+  return (file, line) => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, readFileSync(join(root, file), 'utf8').split(/\r?\n/));
+      } catch {
+        cache.set(file, undefined);
+      }
+    }
+    return cache.get(file)?.[line - 1];
+  };
 }

@@ -19,7 +19,7 @@ export const EXIT = {
   BUILD: 3,
   /** publish/rollback: the release is signed and archived, but a mirror or an off-site copy failed (the others are fine). */
   MIRROR: 4,
-  /** The command did its work but could not append to the audit log (see pipeline/cli/audit-hook.ts). */
+  /** The command did its work but could not append to the audit log (see pipeline/publish/audit.ts). */
   AUDIT: 5,
 } as const;
 

@@ -6,10 +6,13 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadTrustFiles } from '../load/index.ts';
+import { hasErrors } from '../diagnostics/index.ts';
+import { SealpressError } from '../errors/index.ts';
+import { loadSiteGroup, loadTrustFiles } from '../load/index.ts';
+import { keyStep, loadSigner, type Passphrases, type SignerFiles } from '../pki/signers.ts';
 import { COLUMN_TYPES, type ColumnType, type Site, type SiteGroup } from '../model/index.ts';
 import { verifyTrust } from '../trust/index.ts';
-import { columnChangePath, defaultRequestId, type ColumnAction, type ColumnChangeDraft } from './column-change.ts';
+import { columnChangePath, defaultRequestId, signColumnChange, type ColumnAction, type ColumnChangeDraft } from './column-change.ts';
 import { verifyColumnChanges } from './columns.ts';
 
 /** What the office approver gives for one request. */
@@ -87,4 +90,49 @@ export function acceptColumnRequest(options: { root: string; file: string; bytes
   mkdirSync(dirname(join(root, file)), { recursive: true });
   writeFileSync(join(root, file), bytes, { flag: 'wx' });
   return { ok: true };
+}
+
+export interface ColumnRequestJob {
+  root: string;
+  now: Date;
+  trustAnchor?: string | undefined;
+  input: ColumnRequestInput;
+  key: SignerFiles;
+  passphrases: Passphrases;
+  /** The request as the signer sees it before being asked. */
+  review: (line: string) => void;
+  confirm: (question: string) => Promise<boolean>;
+}
+
+/** What came of it: the configuration does not load, the file exists, the signer said no, the gate would not accept it (nothing left behind), or written. */
+export type ColumnRequestOutcome = { kind: 'config' } | { kind: 'exists'; file: string } | { kind: 'declined' } | { kind: 'refused'; why: string } | { kind: 'written'; file: string; source: string };
+
+/** Draft, show, ask, sign, and write the request once the gate accepts it. A problem with the options is a usage error naming the option. */
+export async function columnRequestJob(o: ColumnRequestJob): Promise<ColumnRequestOutcome> {
+  const { root, now } = o;
+  const config = loadSiteGroup(root);
+  if (!config.group || hasErrors(config.diagnostics)) return { kind: 'config' };
+  const group = config.group;
+  const drafted = draftColumnRequest(group, o.input, now);
+  if ('problem' in drafted) throw new SealpressError('USAGE', drafted.problem);
+  const { draft, site, file } = drafted;
+  if (columnRequestExists(root, file)) return { kind: 'exists', file };
+
+  const loaded = await keyStep(() => loadSigner(o.key, o.passphrases));
+  o.review(`site        ${site.name} (${site.code})`);
+  o.review(`change      ${describeColumnRequest(draft)}`);
+  o.review(`reason      ${draft.reason}`);
+  o.review(`department  ${draft.department}, requested ${draft.requested}`);
+  o.review(`signer      ${loaded.cert.name ?? ''} (${loaded.cert.uid ?? ''})`);
+  if (!(await o.confirm('Sign this column change request?'))) return { kind: 'declined' };
+  const bytes = await keyStep(() => {
+    try {
+      return signColumnChange({ draft, signer: loaded.signer, now });
+    } catch (cause) {
+      throw new SealpressError('USAGE', (cause as Error).message, { cause });
+    }
+  });
+  // Verify the way every gate will, before leaving anything in the repository.
+  const accepted = acceptColumnRequest({ root, file, bytes, group, now, trustAnchor: o.trustAnchor });
+  return accepted.ok ? { kind: 'written', file, source: site.source } : { kind: 'refused', why: accepted.why };
 }

@@ -8,3 +8,6 @@ export * from './rotate.ts';
 export * from './revoke.ts';
 export * from './list.ts';
 export * from './countersign.ts';
+export * from './passphrases.ts';
+export * from './limits.ts';
+export * from './describe.ts';

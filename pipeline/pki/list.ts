@@ -133,3 +133,20 @@ export function listKeys(options: ListOptions): ListResult {
     trustWarnings: state.result.warnings,
   };
 }
+
+/** The listing as a program reads it (keys list --json). */
+export function listJson(r: Extract<ListResult, { ok: true }>, now: Date): Record<string, unknown> {
+  const { trust } = r;
+  const people = r.people.map(({ person, securityAdmin, revoked, certificates }) => ({
+    id: person.id,
+    name: person.name,
+    department: person.department,
+    site: person.site,
+    roles: person.roles,
+    securityAdmin,
+    ...(revoked ? { revoked: { effective: revoked.effective, reason: revoked.reason, frozen: revoked.frozen.length } } : {}),
+    certificates,
+  }));
+  const anchor = { fingerprint: trust.anchor.fingerprint, pinned: trust.anchor.pinned };
+  return { ok: true, now: now.toISOString(), anchor, rosterVersion: trust.roster.version, people, warnings: r.warnings, trustWarnings: r.trustWarnings };
+}

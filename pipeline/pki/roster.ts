@@ -63,3 +63,15 @@ export function frozenSummary(records: readonly SignedRecord[]): FrozenSummary {
   const count = (k: SignedKind) => records.filter((r) => r.kind === k).length;
   return { approval: count('approval'), waiver: count('waiver'), 'column-change': count('column-change'), files: [...new Set(records.map((r) => r.file))].sort() };
 }
+
+const KIND_NAMES: Record<SignedKind, string> = { approval: 'approval record(s)', waiver: 'waiver(s)', 'column-change': 'column change request(s)' };
+
+/** What a revocation froze, per kind, with the files: the administrators review them (a record planted after the effective time but dated before it would be among them). */
+export function frozenLines(records: readonly SignedRecord[]): string[] {
+  const summary = frozenSummary(records);
+  const kinds = (Object.keys(KIND_NAMES) as SignedKind[]).map((k) => `${summary[k]} ${KIND_NAMES[k]}`).join(', ');
+  const lines = [`  froze ${kinds}: these stay valid; any other record of the revoked key is refused, whatever signing time it claims`];
+  for (const f of summary.files) lines.push(`    ${f}`);
+  if (summary.files.length > 0) lines.push('  review this list: a record the key signed after the effective time but dated before it would be frozen too');
+  return lines;
+}

@@ -8,7 +8,7 @@ import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
 import { loadTrustFiles, TRUST_DIR, TRUST_FILES, type TrustFileName } from '../load/index.ts';
-import { PAYLOAD_TYPES, signTrustDocument, verifyTrust, type Signer, type Trust, type TrustFiles, type TrustResult } from '../trust/index.ts';
+import { isoInstant, PAYLOAD_TYPES, signTrustDocument, verifyTrust, type Signer, type Trust, type TrustFiles, type TrustResult } from '../trust/index.ts';
 import type { Passphrases } from './signers.ts';
 
 /** Public copies of the certificates, so that list and CI see expiry dates (the roster holds fingerprints only). */
@@ -105,6 +105,20 @@ export function docSummary(kind: DocumentKind, trust: Trust): Record<string, unk
   if (doc.type === 'roster') return { ...base, people: doc.people.length };
   if (doc.type === 'policy') return { ...base, rules: doc.rules.length };
   return { ...base, revoked: doc.revoked.length };
+}
+
+/** The trust material as a program reads it (trust verify --json): each document at a glance, or the problems. */
+export function trustStatusJson(state: TrustState, now: Date): Record<string, unknown> {
+  const { result } = state;
+  const body: Record<string, unknown> = { ok: result.ok, now: now.toISOString() };
+  if (result.ok) {
+    const t = result.trust;
+    body.anchor = { fingerprint: t.anchor.fingerprint, pinned: t.anchor.pinned, notAfter: isoInstant(t.anchor.cert.notAfter) };
+    body.root = { version: t.root.version, group: t.root.group, securityAdmins: t.root.securityAdmins, threshold: t.root.threshold, expires: t.root.expires };
+    for (const kind of DOCUMENT_KINDS) body[kind] = docSummary(kind, t);
+  } else body.problems = [...state.unreadable.map((message) => ({ code: 'TRUST_UNREADABLE', message })), ...result.problems];
+  body.warnings = result.warnings;
+  return body;
 }
 
 /** What every administration act is given: the repository, the run's clock, the pinned anchor, where passphrases come from, and where warnings and progress go. */

@@ -9,3 +9,6 @@ export * from './seals.ts';
 export * from './memory.ts';
 export * from './verifier.ts';
 export * from './signers.ts';
+export * from './job.ts';
+export * from './audit-log.ts';
+export * from './describe.ts';

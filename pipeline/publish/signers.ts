@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { DEMO_PASSPHRASE, DEMO_RELEASE_CERT, DEMO_RELEASE_KEY, DEMO_RENEWED_PATHS, demoRenewal, readDemoMaterial, renewDemo } from '../demo/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { decryptKeyPem, inspectCertificate, keyMatches, TrustError, type Signer } from '../trust/index.ts';
+import { PASSPHRASE_ENV } from '../pki/passphrases.ts';
+import { keyStep, loadSigner, type Passphrases } from '../pki/signers.ts';
 import type { AuditSink } from './audit.ts';
 
 export const RELEASE_KEY_ENV = 'SEALPRESS_RELEASE_KEY';
@@ -51,4 +53,52 @@ export async function demoReleaseKey(root: string, release: { now: Date; expires
   }
   release.note(`warning: signing with the DEMO release key (${DEMO_RELEASE_KEY}, passphrase published in the README): for the demo only`);
   return { keyPem: readFileSync(join(root, DEMO_RELEASE_KEY), 'utf8'), certPem: readFileSync(join(root, DEMO_RELEASE_CERT), 'utf8'), passphrase: DEMO_PASSPHRASE, where: DEMO_RELEASE_KEY };
+}
+
+/** The release signers' key files as given on the command line (--key, --cert, --passphrase-file, by position). */
+export interface ReleaseKeyFiles {
+  key?: readonly string[] | undefined;
+  cert?: readonly string[] | undefined;
+  'passphrase-file'?: readonly string[] | undefined;
+}
+
+export interface ReleaseSignerSources {
+  root: string;
+  /** The environment: $SEALPRESS_RELEASE_KEY, $SEALPRESS_RELEASE_CERT, $SEALPRESS_PASSPHRASE. */
+  env: Readonly<Record<string, string | undefined>>;
+  passphrases: Passphrases;
+  now: Date;
+  expiresInMs: number;
+  audit: AuditSink;
+  note: (text: string) => void;
+}
+
+/**
+ * The release signers: key files; else the key in $SEALPRESS_RELEASE_KEY (CI
+ * secrets); else, in the demo repository only, the demo's release key
+ * (announced through `note`).
+ */
+export async function releaseSigners(files: ReleaseKeyFiles, o: ReleaseSignerSources): Promise<Signer[]> {
+  const keys = files.key ?? [];
+  const certs = files.cert ?? [];
+  const passphraseFiles = files['passphrase-file'] ?? [];
+  if (certs.length > keys.length || passphraseFiles.length > keys.length) throw new SealpressError('USAGE', 'more --cert or --passphrase-file than --key options');
+  if (keys.length > 0) {
+    const out: Signer[] = [];
+    for (const [i, key] of keys.entries()) {
+      out.push((await loadSigner({ key, cert: certs[i], passphraseFile: passphraseFiles[i], option: '--key', passphraseOption: '--passphrase-file' }, o.passphrases)).signer);
+    }
+    return out;
+  }
+  const envKey = o.env[RELEASE_KEY_ENV];
+  if (envKey) {
+    const certPem = o.env[RELEASE_CERT_ENV];
+    if (!certPem) throw new SealpressError('USAGE', `$${RELEASE_KEY_ENV} is set but $${RELEASE_CERT_ENV} is not: give the release signer's certificate too`);
+    const passphrase = o.env[PASSPHRASE_ENV];
+    if (!passphrase) throw new SealpressError('USAGE', `$${RELEASE_KEY_ENV} holds an encrypted key: set $${PASSPHRASE_ENV} to its passphrase`);
+    return [await keyStep(() => signerFromPem(envKey, certPem, passphrase, `$${RELEASE_KEY_ENV}`))];
+  }
+  const demo = await demoReleaseKey(o.root, { now: o.now, expiresInMs: o.expiresInMs, audit: o.audit, note: o.note });
+  if (demo) return [await keyStep(() => signerFromPem(demo.keyPem, demo.certPem, demo.passphrase, demo.where))];
+  throw new SealpressError('USAGE', `no release key: give --key FILE (the release signer's encrypted key) or set $${RELEASE_KEY_ENV} and $${RELEASE_CERT_ENV}`);
 }

@@ -141,3 +141,25 @@ export async function verifyMirror(o: VerifyMirrorOptions): Promise<VerifyReport
   }
   return report;
 }
+
+/** Whether a verification is recorded in an audit log: one was named, or the checkout at root is a site group (its own log). */
+export function verifyAudited(root: string, log: string | undefined): boolean {
+  return log !== undefined || existsSync(join(root, 'sites', 'group.yaml'));
+}
+
+/**
+ * verifyMirror as one round of `verify` or `watch`: a library error (an
+ * unreadable archive or mirror) is handed to `failed`, which says it and
+ * gives its exit code, then recorded in the audit sink; anything else is a
+ * bug and is thrown.
+ */
+export async function verifyJob(o: VerifyMirrorOptions, failed: (error: SealpressError) => number): Promise<{ report: VerifyReport } | { code: number }> {
+  try {
+    return { report: await verifyMirror(o) };
+  } catch (error) {
+    if (!(error instanceof SealpressError)) throw error;
+    const code = failed(error);
+    await o.audit?.record({ action: 'verify', outcome: 'failed', details: { mirror: o.target, restore: o.restore, error: error.code } });
+    return { code };
+  }
+}

@@ -6,3 +6,4 @@ export * from './assessment.ts';
 export * from './csv.ts';
 export * from './html.ts';
 export * from './run.ts';
+export * from './job.ts';

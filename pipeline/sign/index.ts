@@ -1,3 +1,4 @@
 export * from './decide.ts';
 export * from './desk.ts';
 export * from './waiver.ts';
+export * from './job.ts';

@@ -1,0 +1,31 @@
+/**
+ * `build` as one call: buildSites, with its gate run recorded in the audit log
+ * (the sites built and the count of entries per status, or why it failed). A
+ * usage error did nothing worth recording; any other failure is recorded,
+ * then thrown to the caller. The environment ($CI, for the actor) and the
+ * audit recorder are given.
+ */
+import { unsignedActor } from '../audit/index.ts';
+import { EXIT, SealpressError } from '../errors/index.ts';
+import { summarise } from '../plan/index.ts';
+import type { RecordAct } from '../publish/audit.ts';
+import { buildSites, type BuildOptions, type BuildResult } from './build.ts';
+
+/** The build and its exit code once recorded (EXIT.AUDIT when the entry could not be appended). */
+export async function buildJob(o: BuildOptions & { env: NodeJS.ProcessEnv; record: RecordAct; note: (text: string) => void }): Promise<{ result: BuildResult; code: number }> {
+  const { env, record, note, ...options } = o;
+  const gate = { action: 'gate', ...unsignedActor(env), ...(options.sites ? { sites: [...options.sites] } : {}) } as const;
+  let result: BuildResult;
+  try {
+    result = await buildSites(options);
+  } catch (error) {
+    // A failed build is recorded, then reported by the caller as before (exit 3); a usage error did nothing worth recording.
+    if (error instanceof SealpressError && error.code === 'USAGE') throw error;
+    const code = await record({ ...gate, outcome: 'failed', details: { command: 'build', error: error instanceof SealpressError ? error.code : 'ERROR' } }, EXIT.BUILD);
+    if (code !== EXIT.BUILD) note('sealpress build: the build failed (below), and that failure is not in the audit log');
+    throw error;
+  }
+  if (!result.ok) return { result, code: await record({ ...gate, outcome: 'failed', details: { command: 'build', reason: 'config-invalid' } }, EXIT.CONFIG) };
+  const built = result.sites.map((s) => s.code);
+  return { result, code: await record({ ...gate, sites: built, outcome: 'ok', details: { command: 'build', entries: result.plan.entries.length, ...summarise(result.plan) } }, EXIT.OK) };
+}

@@ -1,0 +1,42 @@
+/**
+ * The publication results as a person reads them, line by line: a release
+ * (publish, rollback), each mirror, a verification. The commands print these;
+ * the JSON a program reads is the result itself.
+ */
+import type { MirrorOutcome } from './mirrors.ts';
+import type { PublishSummary } from './publish.ts';
+import type { RollbackSummary } from './rollback.ts';
+import type { VerifyReport } from './verify.ts';
+
+/** One line per mirror of a publish or rollback. */
+export function mirrorLines(mirrors: readonly MirrorOutcome[]): string[] {
+  return mirrors.map((m) => `mirror ${m.target}: ${!m.ok ? `FAILED: ${m.error}` : m.verified ? 'deployed and verified' : 'deployed (an rsync destination is not verified from here: run sealpress verify on its URL)'}`);
+}
+
+export function publishLines(s: PublishSummary): string[] {
+  return [
+    `release v${s.version}: ${s.files} files (${(s.bytes / 1e6).toFixed(1)} MB), ${s.entries.publishable} entries, signed by ${s.signers.join(', ')}, expires ${s.expires}`,
+    `archive: ${s.archive.dir} (+${s.archive.objectsAdded} objects)`,
+    `memory: ${s.memory.from === undefined ? 'no earlier release' : `gated with the memory of release v${s.memory.from}`}; v${s.version} remembers ${s.memory.withdrawals} withdrawal(s)`,
+    ...s.archive.offsite.map((o) => `off-site ${o.target}: ${o.ok ? 'copied' : `FAILED: ${o.error}`}`),
+    ...mirrorLines(s.mirrors),
+  ];
+}
+
+export function rollbackLines(s: RollbackSummary): string[] {
+  return [`release v${s.version}: the content of v${s.rollbackOf} (${s.files} files), signed by ${s.signers.join(', ')}`, ...mirrorLines(s.mirrors)];
+}
+
+/** A verification: what was restored, each problem with its fix, each file that differs, then the verdict with its throughput. */
+export function verifyLines(report: VerifyReport): string[] {
+  const mbps = report.ms > 0 ? (report.bytes / 1e6 / (report.ms / 1000)).toFixed(0) : '–';
+  const lines: string[] = [];
+  if (report.restored) lines.push(`restored ${report.target} to release v${report.restored.version}: ${report.restored.repaired.length} files repaired`);
+  for (const p of report.problems) lines.push(`${p.code}: ${p.message}${p.fix ? `\n  fix: ${p.fix}` : ''}`);
+  for (const f of report.modified) lines.push(`modified: ${f}`);
+  for (const f of report.missing) lines.push(`missing:  ${f}`);
+  for (const f of report.extra) lines.push(`extra:    ${f}`);
+  const what = report.version === undefined ? 'no valid signed release' : `release v${report.version} (expires ${report.expires}, signed by ${report.signers?.join(', ')})`;
+  lines.push(`${report.ok ? 'OK' : 'FAILED'} ${report.target}: ${what}; ${report.files} files, ${(report.bytes / 1e6).toFixed(1)} MB checked in ${report.ms} ms (${mbps} MB/s)`);
+  return lines;
+}

@@ -1,0 +1,92 @@
+/**
+ * Approve, withdraw, submit or waive as one call, for any shell: open the signer's
+ * key, review (the gate runs), refuse and record, or ask, sign one record,
+ * write it, gate again and record. Where the passphrase comes from, how the
+ * review is shown and how the signer is asked are the caller's (passphrases,
+ * `review`, `confirm`); so is the audit recorder. Nothing here prints.
+ */
+import type { Decision } from '../approve/index.ts';
+import { signWaiver } from '../check/index.ts';
+import type { Diagnostic } from '../diagnostics/index.ts';
+import { EXIT } from '../errors/index.ts';
+import { trustOrRefused, type Refused } from '../pki/state.ts';
+import { keyStep, loadSigner, type Passphrases, type SignerFiles } from '../pki/signers.ts';
+import type { RecordAct } from '../publish/audit.ts';
+import { refusalEvent, reviewSigning, signReview, writeSigned, type SignedRecord, type SigningRequest } from './desk.ts';
+import { findWaivable, waiverDraftFor, writeWaiver, type WaiverLookup, type WaiverTarget } from './waiver.ts';
+
+/** The request of reviewSigning, with the signer's key files instead of their certificate alone. */
+export interface SignJob extends Omit<SigningRequest, 'cert'> {
+  key: SignerFiles;
+  passphrases: Passphrases;
+  /** The review, line by line, shown before the signer is asked. */
+  review: (line: string) => void;
+  confirm: (question: string) => Promise<boolean>;
+  record: RecordAct;
+}
+
+/** What came of it; `code` is the exit code once recorded in the audit log. */
+export type SignOutcome =
+  | { kind: 'config'; diagnostics: Diagnostic[] }
+  | { kind: 'trust'; refused: Refused | undefined }
+  | { kind: 'refused'; problems: string[]; code: number }
+  | { kind: 'declined' }
+  | { kind: 'signed'; signed: SignedRecord; code: number };
+
+const NOUNS: Record<Decision, string> = { approve: 'approval', withdraw: 'withdrawal', submit: 'submission' };
+
+export async function signJob(o: SignJob): Promise<SignOutcome> {
+  const { root, now, decision } = o;
+  // A key that is not the certificate's (KEY_CERT_MISMATCH) stops here, before anything is signed: exit 2, as from every command.
+  const signer = await loadSigner(o.key, o.passphrases);
+  const reviewed = await reviewSigning({ root, now, trustAnchor: o.trustAnchor, decision, paths: o.paths, reason: o.reason, cert: signer.cert });
+  if (reviewed.kind === 'config') return reviewed;
+  if (reviewed.kind === 'trust') {
+    // The material does not verify, so this is a refusal that says why.
+    const refused = trustOrRefused({ root, ...reviewed }, `signing (nothing you sign could be verified)`);
+    return { kind: 'trust', refused: 'refused' in refused ? refused : undefined };
+  }
+  for (const line of reviewed.lines) o.review(line);
+
+  const { person, problems } = reviewed;
+  if (problems.length > 0 || !person) return { kind: 'refused', problems, code: await o.record(refusalEvent(reviewed), EXIT.REFUSED) };
+  if (!(await o.confirm(`Sign this ${NOUNS[decision]} as ${person.name}?`))) return { kind: 'declined' };
+  const ready = { ...reviewed, person };
+  const bytes = await keyStep(() => signReview(ready, signer.signer));
+  const signed = await writeSigned(ready, bytes);
+  return { kind: 'signed', signed, code: await o.record(signed.event, EXIT.OK) };
+}
+
+/** A waiver for one finding, with the signer's key and the caller's way of showing and asking. */
+export interface WaiveJob extends WaiverTarget {
+  justification: string;
+  expires?: Date | undefined;
+  key: SignerFiles;
+  passphrases: Passphrases;
+  review: (line: string) => void;
+  confirm: (question: string) => Promise<boolean>;
+  record: RecordAct;
+}
+
+/** The lookup when there is nothing to sign; else declined, or written (accepted by the gate or not, `code` once recorded). */
+export type WaiveOutcome = Exclude<WaiverLookup, { kind: 'found' }> | { kind: 'declined' } | { kind: 'written'; file: string; accepted: boolean; why?: string | undefined; code: number };
+
+/** Find the finding, show it, ask, sign, write the waiver and verify it the way every gate will (pipeline/sign/waiver.ts). */
+export async function waiveJob(o: WaiveJob): Promise<WaiveOutcome> {
+  const at = { root: o.root, now: o.now, trustAnchor: o.trustAnchor };
+  const found = await findWaivable(o);
+  if (found.kind !== 'found') return found;
+  const { entry, finding, file } = found;
+  const loaded = await keyStep(() => loadSigner(o.key, o.passphrases));
+  o.review(`entry     ${entry.path} (${entry.frontMatter?.title ?? ''})`);
+  o.review(`digest    ${entry.digest}`);
+  o.review(`finding   ${finding.line}:${finding.column} ${finding.rule} ${finding.message}`);
+  o.review(`signer    ${loaded.cert.name ?? ''} (${loaded.cert.uid ?? ''})`);
+  o.review(`reason    ${o.justification}`);
+  if (!(await o.confirm('Sign this waiver?'))) return { kind: 'declined' };
+  const draft = waiverDraftFor(found, o.justification);
+  const bytes = await keyStep(() => signWaiver({ draft, signer: loaded.signer, now: o.now, ...(o.expires ? { expires: o.expires } : {}) }));
+  // Verify the way every gate will: the waiver must now cover the finding.
+  const written = await writeWaiver(at, found, bytes, loaded.cert);
+  return { kind: 'written', file, accepted: written.accepted, why: written.why, code: await o.record(written.event, written.accepted ? EXIT.OK : EXIT.REFUSED) };
+}
