@@ -8,7 +8,7 @@
  * entries never appear. A change that breaks the group's configuration keeps the
  * last good preview and says why.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
@@ -118,7 +118,8 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void refresh(), options.debounceMs ?? 100);
   };
-  const watchers: FSWatcher[] = WATCHED.map((dir) => watch(join(root, dir), { recursive: true }, changed));
+  // A group without a content/ folder yet is still previewed; that folder is watched from the next start.
+  const watchers: FSWatcher[] = WATCHED.filter((dir) => existsSync(join(root, dir))).map((dir) => watch(join(root, dir), { recursive: true }, changed));
   for (const w of watchers) w.on('error', (error) => options.onEvent?.({ type: 'refresh-failed', message: `watching ${root} failed: ${error.message}`, diagnostics: [] }));
 
   const stopWatching = (): void => {
