@@ -4,6 +4,7 @@
  * never throw. Also the canonical JSON and DSSE primitives under them.
  */
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { decide, prepareRecords, prepareRecordsParallel, recordFindings, verifyApprovals, type ApprovalRecordFile } from '../../pipeline/approve/index.ts';
 import {
@@ -21,7 +22,7 @@ import {
   type Trust,
 } from '../../pipeline/trust/index.ts';
 import { MAIN, makeTestPki, NOW, xxgkEntry, PKI_SETUP_TIMEOUT, type TestPki } from './pki.ts';
-import { approve, editEnvelope, signRawApproval } from './records.ts';
+import { approve, editEnvelope, signRawApproval, submit } from './records.ts';
 
 let pki: TestPki;
 let trust: Trust;
@@ -124,26 +125,32 @@ describe('malformed record files are refused with a stable code', () => {
     expect(verifyApprovals(xxgkEntry({ path: `content/${MAIN}/tzgg/other.md` }), [{ file: 'elsewhere/x.dsse.json', bytes }], trust, NOW).status).toBe('pending');
   });
 
-  test('random single-byte corruption never throws, and never approves changed content', () => {
+  test('random single-byte corruption never throws, never approves changed content, and refuses what it breaks', () => {
     const original = parseEnvelope(valid.bytes);
     if (!original.ok) throw new Error('fixture');
-    const li = approve(pki.people.li.signer, E());
+    // With the writer's submission and 李强's approval beside it, 张伟's intact record makes the entry publishable:
+    // every outcome below is then the corruption's doing.
+    const others = [submit(pki.people.zhao.signer, E()), approve(pki.people.li.signer, E())];
+    expect(decide(E(), prepareRecords([asFile(valid.bytes), ...others], trust), NOW).status).toBe('approved');
     let approved = 0;
-    for (let i = 0; i < 400; i++) {
-      const bytes = new Uint8Array(valid.bytes);
-      const at = randomBytes(4).readUInt32LE() % bytes.length;
-      bytes[at] = (bytes[at]! ^ (1 + (randomBytes(1)[0]! % 255))) & 0xff;
-      const prepared = prepareRecords([{ file: HERE, bytes }, li], trust);
-      const r = decide(E(), prepared, NOW);
-      // Pending only when the corruption moved the (refused) record onto another path.
-      if (r.status === 'pending') expect(prepared.records[0]?.problem).toBeDefined();
-      if (r.status === 'approved') {
-        approved++;
-        // Only a change that leaves payload, signature and certificate identical may pass.
-        const mutated = parseEnvelope(bytes);
-        expect(mutated.ok && mutated.envelope.payloadBase64).toBe(original.envelope.payloadBase64);
-      }
-    }
+    fc.assert(
+      fc.property(fc.nat({ max: valid.bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, flip) => {
+        const bytes = new Uint8Array(valid.bytes);
+        bytes[at] = bytes[at]! ^ flip;
+        const prepared = prepareRecords([asFile(bytes), ...others], trust);
+        const r = decide(E(), prepared, NOW);
+        if (r.status === 'approved') {
+          approved++;
+          // Only a change that leaves the signed payload as it was (whitespace between tokens, say) may pass.
+          const mutated = parseEnvelope(bytes);
+          expect(mutated.ok && mutated.envelope.payloadBase64).toBe(original.envelope.payloadBase64);
+        } else {
+          // Anything else refuses the record itself: pending (it now names another entry) or refused (it names this one).
+          expect(prepared.records[0]?.problem).toBeDefined();
+        }
+      }),
+      { numRuns: 400 },
+    );
     expect(approved).toBeLessThan(40);
   });
 
