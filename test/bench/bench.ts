@@ -6,7 +6,12 @@
  * 1,000 mixed documents of over 300 MB checked by the gate cold and warm, with
  * the gate process's peak memory, reading workers included.
  *
- *   npm run bench -- [--entries N] [--sub-sites N] [--gate-only] [--no-baseline]
+ * The gate is measured on two corpora side by side (generate.ts): `plain`, the
+ * one earlier figures were taken on, and `realistic`, with links, tables,
+ * lists, pictures, components and attachments in the demo's shares. The build
+ * runs on the one `--corpus` names (plain by default).
+ *
+ *   npm run bench -- [--entries N] [--sub-sites N] [--corpus plain|realistic] [--gate-only] [--no-baseline]
  *   npm run bench -- --attachments [--files N] [--runs N]   the attachments alone
  *   npm run bench -- --no-attachments                       everything but them
  */
@@ -20,13 +25,14 @@ import { needsTree } from '../../pipeline/parse/index.ts';
 import { summarise } from '../../pipeline/plan/index.ts';
 import { buildReport, loadHistory } from '../../pipeline/report/index.ts';
 import { attachmentBenchRoot, runAttachmentBench } from './attachment-bench.ts';
-import { generateGroup, signGroup } from './generate.ts';
+import { demoShares, generateGroup, PLAIN_SHARES, signGroup, type CorpusShares } from './generate.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({
   options: {
     entries: { type: 'string', default: '10000' },
     'sub-sites': { type: 'string', default: '20' },
+    corpus: { type: 'string', default: 'plain' },
     'gate-only': { type: 'boolean', default: false },
     'no-baseline': { type: 'boolean', default: false },
     attachments: { type: 'boolean', default: false },
@@ -53,46 +59,62 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 50);
 
-console.log(`generating 1 main + ${subSites} sub-sites, ${entries} entries…`);
-let t = performance.now();
-const generated = generateGroup(benchRoot, { entries, subSites });
-console.log(`  ${mb(generated.bytes)} of content in ${s(performance.now() - t)}`);
+if (values.corpus !== 'plain' && values.corpus !== 'realistic') throw new Error('--corpus is plain or realistic');
+const realisticShares = demoShares(join(ROOT, 'content'));
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const sharesLine = (sh: CorpusShares) => `links ${pct(sh.link)}, tables ${pct(sh.table)}, lists ${pct(sh.list)}, pictures ${pct(sh.image)}, components ${pct(sh.component)}, attachments ${pct(sh.attachment)}`;
 
-// Writers submit and approvers sign the corpus: one writer and one approver per site and department, batches of at most 500 entries.
-t = performance.now();
-{
-  const signed = await signGroup(benchRoot, NOW);
+/** Generate and sign one corpus, then time the gate on it cold and warm; returns the plan of the last cold run. */
+async function gateFigures(corpus: 'plain' | 'realistic', root: string) {
+  console.log(`generating the ${corpus} corpus: 1 main + ${subSites} sub-sites, ${entries} entries (${sharesLine(corpus === 'plain' ? PLAIN_SHARES : realisticShares)})…`);
+  let t = performance.now();
+  const generated = generateGroup(root, { entries, subSites, ...(corpus === 'realistic' ? { shares: realisticShares } : {}) });
+  console.log(`  ${mb(generated.bytes)} of content in ${s(performance.now() - t)}`);
+  // Writers submit and approvers sign the corpus: one writer and one approver per site and department, batches of at most 500 entries.
+  t = performance.now();
+  const signed = await signGroup(root, NOW);
   console.log(`  signed ${signed.signatures} approvals of ${entries} entries in ${signed.records} batch records (RSA-3072, ${signed.people} people) in ${s(performance.now() - t)}`);
+
+  // Cold: no facts cache, as on a clean CI checkout. Warm: the cache from the run before.
+  const approvalMs: number[] = [];
+  // CPU time of the gate's threads: what a run costs whatever else the machine is doing, so sizes compare.
+  const coldCpu: number[] = [];
+  const warmCpu: number[] = [];
+  const timeGate = async (cache: boolean) => {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const result = await runGate({ root, now: NOW, cache });
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    (cache ? warmCpu : coldCpu).push((cpu.user + cpu.system) / 1000);
+    if (!result.ok) throw new Error(`bench config invalid: ${JSON.stringify(result.configDiagnostics.slice(0, 3))}`);
+    approvalMs.push(result.timings.approvals);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    return { ms, plan: result.plan };
+  };
+  const cold: number[] = [];
+  let plan;
+  for (let i = 0; i < 3; i++) {
+    const r = await timeGate(false);
+    cold.push(r.ms);
+    plan = r.plan;
+  }
+  await timeGate(true);
+  const warm: number[] = [];
+  for (let i = 0; i < 3; i++) warm.push((await timeGate(true)).ms);
+  const counts = summarise(plan!);
+  console.log(`gate on the ${corpus} corpus (load+parse+validate+attachments+approvals+plan), ${entries} entries, ${counts.publishable} publishable:`);
+  console.log(`  cold (no cache):     best ${s(Math.min(...cold))}  runs ${cold.map(s).join(', ')}  ${((entries / Math.min(...cold)) * 1000).toFixed(0)} entries/s; CPU best ${s(Math.min(...coldCpu))} (${((Math.min(...coldCpu) / entries) * 1000).toFixed(0)} µs an entry)`);
+  console.log(`  warm (facts cache):  best ${s(Math.min(...warm))}  runs ${warm.map(s).join(', ')}; CPU best ${s(Math.min(...warmCpu.slice(1)))}`);
+  console.log(`  of which approval verification (trust material, every record, every entry's decision): best ${s(Math.min(...approvalMs))}`);
+  const parsed = loadContent(root, { maxEntryBytes: 1 << 20 }).entries.filter((e) => needsTree(e.format, Buffer.from(e.bytes!).toString('utf8'))).length;
+  console.log(`  ${parsed} of ${entries} entries needed the Markdown parser (the others hold no [ or <); peak RSS ${mb(peakRss)}`);
 }
 
-// Cold: no facts cache, as on a clean CI checkout. Warm: the cache from the run before.
-const approvalMs: number[] = [];
-const timeGate = async (cache: boolean) => {
-  const t0 = performance.now();
-  const result = await runGate({ root: benchRoot, now: NOW, cache });
-  const ms = performance.now() - t0;
-  if (!result.ok) throw new Error(`bench config invalid: ${JSON.stringify(result.configDiagnostics.slice(0, 3))}`);
-  approvalMs.push(result.timings.approvals);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  return { ms, plan: result.plan };
-};
-const cold: number[] = [];
-let plan;
-for (let i = 0; i < 3; i++) {
-  const r = await timeGate(false);
-  cold.push(r.ms);
-  plan = r.plan;
-}
-await timeGate(true);
-const warm: number[] = [];
-for (let i = 0; i < 3; i++) warm.push((await timeGate(true)).ms);
-const counts = summarise(plan!);
-console.log(`gate (load+parse+validate+approvals+plan), ${entries} entries, ${counts.publishable} publishable:`);
-console.log(`  cold (no cache):     best ${s(Math.min(...cold))}  runs ${cold.map(s).join(', ')}  ${((entries / Math.min(...cold)) * 1000).toFixed(0)} entries/s`);
-console.log(`  warm (facts cache):  best ${s(Math.min(...warm))}  runs ${warm.map(s).join(', ')}`);
-console.log(`  of which approval verification (trust material, every record, every entry's decision): best ${s(Math.min(...approvalMs))}`);
-const parsed = loadContent(benchRoot, { maxEntryBytes: 1 << 20 }).entries.filter((e) => needsTree(e.format, Buffer.from(e.bytes!).toString('utf8'))).length;
-console.log(`  ${parsed} of ${entries} entries needed the Markdown parser (the others hold no [ or <); peak RSS ${mb(peakRss)}`);
+const otherCorpus = values.corpus === 'plain' ? 'realistic' : 'plain';
+// The other corpus first, in a folder of its own; the one the build uses last, at benchRoot.
+await gateFigures(otherCorpus, `${benchRoot}-${otherCorpus}`);
+await gateFigures(values.corpus, benchRoot);
 
 // The report over the gate's plan (gate excluded: it is timed above): history (one git log; the
 // approval times come with the plan), every figure, and the JSON text.

@@ -2,9 +2,20 @@
  * A synthetic site group for the benchmark: 1 main site + N sub-sites with
  * realistic Chinese entries (headings, lists, tables, some MDX and images),
  * deterministic for a given size so runs compare.
+ *
+ * Two corpora. `plain` (the default, the one earlier figures were measured
+ * on) gives every entry a numbered list, a fifth of them a table, a tenth an
+ * MDX component and a twenty-fifth a picture: 86% of its entries hold no `[`
+ * or `<`, so the gate's parser is skipped for them. `realistic` gives links,
+ * tables, lists, pictures, MDX components and attachments in the shares
+ * measured on the demo's content (demoShares below), as notices really carry
+ * them: links to the policies they cite, tables of figures, the forms to
+ * download. Its attachments are small real documents (a 1-3 page PDF, a short
+ * Word notice, a small workbook) made by the demo's generators.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { docx, para, pdf, xlsx } from '../../pipeline/demo/documents.ts';
 import { approvableEntries, createDemoPki, signDemoApprovals, writeDemoTrust } from '../../pipeline/demo/index.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
 import { png } from '../helpers/repo.ts';
@@ -39,7 +50,45 @@ export interface GeneratedGroup {
   bytes: number;
 }
 
-export function generateGroup(root: string, options: { entries: number; subSites: number; seed?: number }): GeneratedGroup {
+/** What share of entries carries each feature. */
+export interface CorpusShares {
+  link: number;
+  table: number;
+  list: number;
+  image: number;
+  component: number;
+  attachment: number;
+}
+
+/** The plain corpus's shares, for the report beside the realistic one. */
+export const PLAIN_SHARES: CorpusShares = { link: 0, table: 0.2, list: 1, image: 0.04, component: 0.1, attachment: 0 };
+
+/**
+ * The shares of the entries under `contentDir` (the demo's content/) that carry
+ * a link (a Markdown link or a bare address, not a picture), a GFM table, a list, a picture, an MDX/HTML
+ * component, or attachments in their front matter.
+ */
+export function demoShares(contentDir: string): CorpusShares & { entries: number } {
+  const files = (readdirSync(contentDir, { recursive: true }) as string[]).filter((f) => /\.mdx?$/.test(f) && !f.startsWith('_approvals'));
+  const count: CorpusShares = { link: 0, table: 0, list: 0, image: 0, component: 0, attachment: 0 };
+  for (const file of files) {
+    const text = readFileSync(join(contentDir, file), 'utf8');
+    const end = text.indexOf('\n---', 3);
+    const front = end > 0 ? text.slice(0, end) : '';
+    const body = end > 0 ? text.slice(end + 4) : text;
+    if (/(^|[^!])\[[^\]]+\]\([^)]+\)/.test(body) || /(^|[^(])https?:\/\//m.test(body)) count.link++;
+    if (/^\|.*\|\s*$/m.test(body)) count.table++;
+    if (/^\s*([-*+]|\d+\.)\s/m.test(body)) count.list++;
+    if (/!\[/.test(body)) count.image++;
+    if (/<[A-Za-z]/.test(body)) count.component++;
+    if (/^attachments:/m.test(front)) count.attachment++;
+  }
+  const share = (n: number) => n / Math.max(1, files.length);
+  return { entries: files.length, link: share(count.link), table: share(count.table), list: share(count.list), image: share(count.image), component: share(count.component), attachment: share(count.attachment) };
+}
+
+export function generateGroup(root: string, options: { entries: number; subSites: number; seed?: number; shares?: CorpusShares }): GeneratedGroup {
+  const realistic = options.shares;
   const rand = rng(options.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   rmSync(root, { recursive: true, force: true });
@@ -65,6 +114,10 @@ export function generateGroup(root: string, options: { entries: number; subSites
       `code: "${code}"\nname: 基准${i === 0 ? '省' : `第${i}市`}税务局\nkind: ${i === 0 ? 'main' : 'sub'}\n${i === 0 ? 'domain: www.tax.example.gov.cn\n' : ''}siteIdCode: "99${String(i).padStart(8, '0')}"\nicp: 示ICP备00000001号-${i + 1}\npsb: 示公网安备 9900000000${String(i).padStart(4, '0')}号\ncolumns: all\ndepartments:\n  - { id: bgs, name: 办公室 }\n  - { id: nsfw, name: 纳税服务科 }\nadministrators:\n  - { name: 管理员${i}, appointed: "2025-01-02", filed: "2025-01-10" }\n`,
     );
   });
+  const qaFor = (type: string, month: number, day: number) =>
+    type === 'qa' ? `qa:\n  question: ${pick(PHRASES)}？\n  askedAt: 2026-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}\n  answeredAt: 2026-${String(month).padStart(2, '0')}-${String(Math.min(day + 2, 28)).padStart(2, '0')}\n` : '';
+  const frontMatter = (n: number, adopt: boolean, qa: string, attachments: string, month: number, day: number) =>
+    `---\ntitle: 关于${pick(PHRASES).slice(0, 18)}的通知（${n}）\ndate: 2026-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}\nauthor: 撰稿人${n % 50}\ndepartment: ${n % 2 ? 'bgs' : 'nsfw'}\nsummary: ${pick(PHRASES)}。\ndisclosure: 主动公开\n${adopt ? 'adopt: true\n' : ''}${qa}${attachments}---\n`;
   const allColumns = COLUMNS.flatMap(([, , cols]) => cols.map(([c, , t]) => ({ id: c, type: t })));
   const image = png(640, 360, [40, 90, 160]);
   for (let n = 0; n < options.entries; n++) {
@@ -76,19 +129,60 @@ export function generateGroup(root: string, options: { entries: number; subSites
     const day = 1 + (n % 28);
     const month = 1 + (n % 10);
     const paragraphs = Array.from({ length: 4 + Math.floor(rand() * 5) }, () => Array.from({ length: 4 }, () => pick(PHRASES)).join('，') + '。');
-    const body = [
+    let body: string;
+    let attachments = '';
+    if (realistic) {
+      const has = (share: number) => rand() < share;
+      const mdxHere = has(realistic.component);
+      const link = has(realistic.link)
+        ? `\n\n详见[《国家税务总局关于${pick(PHRASES).slice(0, 10)}的公告》](https://www.chinatax.gov.cn/chinatax/n810341/${2026000 + n}.html)和[本站相关解读](/${col.id}/entry-${String(Math.max(0, n - 3)).padStart(6, '0')}/)。`
+        : '';
+      body = [
+        `## 一、总体要求\n\n${paragraphs.slice(0, 2).join('\n\n')}${link}`,
+        `## 二、主要内容\n\n${has(realistic.list) ? `1. ${pick(PHRASES)}。\n2. ${pick(PHRASES)}。\n3. **${pick(PHRASES)}**。\n\n` : ''}${paragraphs.slice(2).join('\n\n')}`,
+        has(realistic.table) ? `| 项目 | 数量 | 同比 |\n| --- | --- | --- |\n| 办件量 | ${1000 + n} | +${n % 17}% |\n| 网上办理 | ${900 + n} | +${n % 13}% |\n` : '',
+        mdxHere ? `<Callout type="info" title="温馨提示">\n\n${pick(PHRASES)}。\n\n</Callout>\n` : '',
+        has(realistic.image) ? `![${pick(PHRASES).slice(0, 12)}示意图](./${slug}/pic.png)\n` : '',
+      ].join('\n\n');
+      if (body.includes(`./${slug}/pic.png`)) write(`content/${site}/${col.id}/${slug}/pic.png`, image);
+      if (has(realistic.attachment)) {
+        const kind = (['pdf', 'docx', 'xlsx'] as const)[n % 3]!;
+        const name = `附件-${n}.${kind}`;
+        write(`content/${site}/${col.id}/${slug}/${name}`, smallDocument(kind, n, () => pick(PHRASES)));
+        attachments = `attachments:\n  - { src: ./${slug}/${name}, title: 附件${kind.toUpperCase()} }\n`;
+      }
+      const fm = frontMatter(n, site !== main && n % 20 === 1, qaFor(col.type, month, day), attachments, month, day);
+      write(`content/${site}/${col.id}/${slug}.${mdxHere ? 'mdx' : 'md'}`, fm + body + '\n');
+      continue;
+    }
+    body = [
       `## 一、总体要求\n\n${paragraphs.slice(0, 2).join('\n\n')}`,
       `## 二、主要内容\n\n1. ${pick(PHRASES)}。\n2. ${pick(PHRASES)}。\n3. **${pick(PHRASES)}**。\n\n${paragraphs.slice(2).join('\n\n')}`,
       n % 5 === 0 ? `| 项目 | 数量 | 同比 |\n| --- | --- | --- |\n| 办件量 | ${1000 + n} | +${n % 17}% |\n| 网上办理 | ${900 + n} | +${n % 13}% |\n` : '',
       mdx ? `<Callout type="info" title="温馨提示">\n\n${pick(PHRASES)}。\n\n</Callout>\n` : '',
       n % 25 === 0 ? `![示意图](./${slug}/pic.png)\n` : '',
     ].join('\n\n');
-    const qa = col.type === 'qa' ? `qa:\n  question: ${pick(PHRASES)}？\n  askedAt: 2026-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}\n  answeredAt: 2026-${String(month).padStart(2, '0')}-${String(Math.min(day + 2, 28)).padStart(2, '0')}\n` : '';
-    const fm = `---\ntitle: 关于${pick(PHRASES).slice(0, 18)}的通知（${n}）\ndate: 2026-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}\nauthor: 撰稿人${n % 50}\ndepartment: ${n % 2 ? 'bgs' : 'nsfw'}\nsummary: ${pick(PHRASES)}。\ndisclosure: 主动公开\n${site !== main && n % 20 === 1 ? 'adopt: true\n' : ''}${qa}---\n`;
+    const fm = frontMatter(n, site !== main && n % 20 === 1, qaFor(col.type, month, day), '', month, day);
     write(`content/${site}/${col.id}/${slug}.${mdx ? 'mdx' : 'md'}`, fm + body + '\n');
     if (n % 25 === 0) write(`content/${site}/${col.id}/${slug}/pic.png`, image);
   }
   return { root, sites, entries: options.entries, bytes };
+}
+
+/** A small attachment as offices publish them beside a notice: a 1-3 page PDF, a short Word notice, a small workbook. */
+function smallDocument(kind: 'pdf' | 'docx' | 'xlsx', n: number, phrase: () => string): Uint8Array {
+  const lines = (count: number) => Array.from({ length: count }, phrase);
+  switch (kind) {
+    case 'pdf':
+      return pdf({ info: { Title: `附件${n}`, Author: '基准测试税务局' }, pages: Array.from({ length: 1 + (n % 3) }, () => lines(24).join('\n')) });
+    case 'docx':
+      return docx({ body: lines(12 + (n % 20)).map((line) => para(`${line}。`)), parts: {}, core: { 'dc:title': `附件${n}`, 'dc:creator': '基准测试税务局' } });
+    case 'xlsx': {
+      const cells: Record<string, string> = { A1: '序号', B1: '事项', C1: '办理渠道' };
+      for (let r = 2; r <= 40 + (n % 60); r++) Object.assign(cells, { [`A${r}`]: String(r - 1), [`B${r}`]: phrase(), [`C${r}`]: '电子税务局' });
+      return xlsx({ sheets: [{ name: '清单', cells }], core: { 'dc:title': `附件${n}`, 'dc:creator': '基准测试税务局' } });
+    }
+  }
 }
 
 /**
