@@ -25,6 +25,7 @@ import { needsTree } from '../../pipeline/parse/index.ts';
 import { summarise } from '../../pipeline/plan/index.ts';
 import { buildReport, loadHistory } from '../../pipeline/report/index.ts';
 import { attachmentBenchRoot, runAttachmentBench } from './attachment-bench.ts';
+import type { DemoPki } from '../../pipeline/demo/index.ts';
 import { demoShares, generateGroup, PLAIN_SHARES, signGroup, type CorpusShares } from './generate.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -64,6 +65,7 @@ const realisticShares = demoShares(join(ROOT, 'content'));
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const sharesLine = (sh: CorpusShares) => `links ${pct(sh.link)}, tables ${pct(sh.table)}, lists ${pct(sh.list)}, pictures ${pct(sh.image)}, components ${pct(sh.component)}, attachments ${pct(sh.attachment)}`;
 
+let pki: DemoPki | undefined;
 /** Generate and sign one corpus, then time the gate on it cold and warm; returns the plan of the last cold run. */
 async function gateFigures(corpus: 'plain' | 'realistic', root: string) {
   console.log(`generating the ${corpus} corpus: 1 main + ${subSites} sub-sites, ${entries} entries (${sharesLine(corpus === 'plain' ? PLAIN_SHARES : realisticShares)})…`);
@@ -73,6 +75,7 @@ async function gateFigures(corpus: 'plain' | 'realistic', root: string) {
   // Writers submit and approvers sign the corpus: one writer and one approver per site and department, batches of at most 500 entries.
   t = performance.now();
   const signed = await signGroup(root, NOW);
+  pki = signed.pki;
   console.log(`  signed ${signed.signatures} approvals of ${entries} entries in ${signed.records} batch records (RSA-3072, ${signed.people} people) in ${s(performance.now() - t)}`);
 
   // Cold: no facts cache, as on a clean CI checkout. Warm: the cache from the run before.
@@ -147,6 +150,8 @@ clearInterval(sampler);
 if (!values['gate-only']) {
   const { runBuildBench } = await import('./build-bench.ts');
   await runBuildBench({ root: ROOT, benchRoot, now: NOW, baseline: !values['no-baseline'] });
+  const { runPublishBench } = await import('./publish-bench.ts');
+  await runPublishBench({ benchRoot, now: NOW, pki: pki! });
 }
 
 if (!values['no-attachments']) await attachmentBench();

@@ -16,7 +16,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { docx, para, pdf, xlsx } from '../../pipeline/demo/documents.ts';
-import { approvableEntries, createDemoPki, signDemoApprovals, writeDemoTrust } from '../../pipeline/demo/index.ts';
+import { approvableEntries, createDemoPki, signDemoApprovals, writeDemoTrust, type DemoPki } from '../../pipeline/demo/index.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
 import { png } from '../helpers/repo.ts';
 
@@ -190,7 +190,7 @@ function smallDocument(kind: 'pdf' | 'docx' | 'xlsx', n: number, phrase: () => s
  * site and department, batches of at most 500 entries. Every entry the gate
  * would pass is approved; `cache` lets this first gate run fill the facts cache.
  */
-export async function signGroup(root: string, now: Date, options: { cache?: boolean } = {}): Promise<{ signatures: number; records: number; people: number }> {
+export async function signGroup(root: string, now: Date, options: { cache?: boolean } = {}): Promise<{ signatures: number; records: number; people: number; pki: DemoPki }> {
   const first = await runGate({ root, now, cache: options.cache ?? false });
   if (!first.ok) throw new Error(`bench config invalid: ${JSON.stringify(first.configDiagnostics.slice(0, 3))}`);
   const entriesToSign = approvableEntries(first.plan);
@@ -208,5 +208,5 @@ export async function signGroup(root: string, now: Date, options: { cache?: bool
   writeDemoTrust(root, pki);
   const records = signDemoApprovals(root, pki, first.group, first.plan, new Date('2026-11-20T00:00:00Z'));
   const signatures = first.plan.entries.reduce((n, e) => n + (first.group.columns.get(e.column)?.category === 'xxgk' ? 2 : 1), 0);
-  return { signatures, records: records.length, people: pki.people.length };
+  return { signatures, records: records.length, people: pki.people.length, pki };
 }
