@@ -49,7 +49,7 @@ import { chinaDate } from '../util/dates.ts';
 import { expiredFinding } from './expiry.ts';
 import { finding, type ApprovalFinding } from './findings.ts';
 import { maxMatching } from './matching.ts';
-import { canFill, canSubmit, describeSlots, requirementsFor, scopeExplanation, slotsOf, writerScopeExplanation, type ApprovalEntry } from './policy.ts';
+import { canFill, canSubmit, describeSlots, requirementsFor, scopeExplanation, slotsOf, writerScopeExplanation, type ApprovalEntry, type Slot } from './policy.ts';
 import { prepareRecords, type ApprovalRecordFile, type PreparedRecord, type PreparedRecords, type RecordRef } from './prepare.ts';
 import type { ApprovalItem } from './record.ts';
 
@@ -221,11 +221,16 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     if (o === undefined && slot) missing.set(slot.requirement, (missing.get(slot.requirement) ?? 0) + 1);
   });
   const have = people.length ? `; approved so far by ${people.map((p) => p.name).join(', ')}` : '';
+  const open = slots.filter((_, i) => match.owner[i] === undefined);
+  const approvers = whoCanApprove(prepared.trust, open, entry, (p) => authors.has(p.id) || namesAuthor(authorNames(), p) || people.some((q) => q.id === p.id));
   const threshold: ApprovalFinding = {
     code: 'THRESHOLD_NOT_MET',
     file: entry.path,
-    message: `needs ${describeSlots(require, missing, entry)}${have}`,
-    fix: 'ask the approvers the policy names to sign this entry (`sealpress approve`)',
+    message: `needs ${describeSlots(require, missing, entry)}${have}; ${approvers.length ? `who can approve it: ${approvers.map((p) => `${p.name} (${p.id})`).join(', ')}` : 'nobody on the roster can approve it now'}`,
+    fix: approvers.length
+      ? 'ask one of them to sign this entry (`sealpress approve`)'
+      : 'the office grants an approver role covering this entry to someone who did not write it (`sealpress keys role`), who then signs it',
+    approvers: approvers.map((p) => ({ id: p.id, name: p.name })),
   };
 
   if (stale.length > 0) return { status: 'refused', signers, findings: [...stale, ...unsubmitted, threshold] };
@@ -331,6 +336,28 @@ function splitAuthor(author: string): AuthorNames {
   const names = new Set(author.split(SEPARATORS).map(norm).filter((s) => s !== ''));
   if (whole !== '') names.add(whole);
   return { empty: whole === '', names };
+}
+
+/**
+ * The people on the roster who could fill one of the open slots now: their
+ * roles cover the entry, and `excluded` (its authors, those who signed
+ * already) says no. Sorted by id, so the message is stable.
+ */
+function whoCanApprove(trust: Trust, open: readonly Slot[], entry: ApprovalEntry, excluded: (p: RosterPerson) => boolean): RosterPerson[] {
+  if (open.length === 0) return [];
+  return [...trust.people.values()].filter((p) => !excluded(p) && open.some((slot) => canFill(p, slot, entry))).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Whether the author field names the person (by id or roster name); an empty one counts as everyone's. */
+function namesAuthor(a: AuthorNames, person: RosterPerson): boolean {
+  if (a.empty) return true;
+  let mine = personNames.get(person);
+  if (!mine) {
+    mine = new Set([person.id, person.name].map(norm).filter((s) => s !== ''));
+    personNames.set(person, mine);
+  }
+  for (const n of a.names) if (mine.has(n)) return true;
+  return false;
 }
 
 const personNames = new WeakMap<RosterPerson, Set<string>>();

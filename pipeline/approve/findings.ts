@@ -50,6 +50,8 @@ export interface ApprovalFinding {
   fix: string;
   /** A finer, stable reason, e.g. the envelope problem code (ENVELOPE_BASE64). */
   detail?: string;
+  /** THRESHOLD_NOT_MET: the people on the roster who can still give a missing approval, by id. */
+  approvers?: { id: string; name: string }[];
 }
 
 /** A problem found with a record as a whole, before looking at any entry. */

@@ -112,9 +112,9 @@ describe('approvals: the happy paths', () => {
   test('pending says what is missing', () => {
     const r = run({ entry: E, records: () => [approve(pki.people.zhang.signer, E())] });
     expect(r.status).toBe('pending');
-    expect(r.findings[0]?.message).toBe('needs 1 office-approver; approved so far by 张伟');
+    expect(r.findings[0]?.message).toBe('needs 1 office-approver; approved so far by 张伟; who can approve it: 李强 (p-liqiang), 孙丽 (p-sunli)');
     const none = run({ entry: E, records: () => [] });
-    expect(none.findings[0]?.message).toBe(`needs 1 approver of department zcfgk at site ${MAIN} and 1 office-approver`);
+    expect(none.findings[0]?.message).toBe(`needs 1 approver of department zcfgk at site ${MAIN} and 1 office-approver; who can approve it: 李强 (p-liqiang), 孙丽 (p-sunli), 张伟 (p-zhangwei)`);
   });
 });
 
