@@ -45,7 +45,7 @@
  * approver role cannot withdraw (APPROVAL_OUT_OF_SCOPE).
  */
 import { CLOCK_SKEW_MS, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
-import { chinaDate } from '../util/dates.ts';
+import { chinaDate, chinaTime } from '../util/dates.ts';
 import { expiredFinding } from './expiry.ts';
 import { finding, type ApprovalFinding } from './findings.ts';
 import { maxMatching } from './matching.ts';
@@ -117,7 +117,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     }
     const file = record.file;
     if (payload.signedAtMs > t + CLOCK_SKEW_MS) {
-      bad.push({ code: 'APPROVAL_FUTURE', file, message: `${person.name} signed this record at ${payload.signedAt}, which is later than the gate's clock (${now.toISOString()})`, fix: 'check the clock of the signer\'s machine; delete the record and sign again' });
+      bad.push({ code: 'APPROVAL_FUTURE', file, message: `${person.name} signed this record at ${payload.signedAt}, which is later than the gate's clock (${chinaTime(now)})`, fix: 'check the clock of the signer\'s machine; delete the record and sign again' });
       continue;
     }
     const expired = expiredFinding(record, now);

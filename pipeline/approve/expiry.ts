@@ -7,8 +7,8 @@
  * `frozen`); `keys rotate` and `keys revoke` freeze records as they retire a
  * certificate. Pure: the clock is an argument.
  */
-import { EXPIRED_UNFROZEN_MESSAGE, expiredUnfrozen, isoInstant, retireFix } from '../trust/index.ts';
-import { chinaDate } from '../util/dates.ts';
+import { EXPIRED_UNFROZEN_MESSAGE, expiredUnfrozen, retireFix } from '../trust/index.ts';
+import { chinaDate, chinaTime } from '../util/dates.ts';
 import type { ApprovalFinding } from './findings.ts';
 import type { PreparedRecord } from './prepare.ts';
 
@@ -19,7 +19,7 @@ export function expiredFinding(record: PreparedRecord, now: Date): ApprovalFindi
   return {
     code: 'APPROVAL_EXPIRED_UNFROZEN',
     file: record.file,
-    message: `${person.name}'s certificate ${cert.fingerprint.slice(0, 16)}… expired ${isoInstant(cert.notAfter)}; the record says it was signed on ${chinaDate(payload.signedAtMs)} (${payload.signedAt}), but ${EXPIRED_UNFROZEN_MESSAGE}`,
+    message: `${person.name}'s certificate ${cert.fingerprint.slice(0, 16)}… expired ${chinaTime(cert.notAfter)}; the record says it was signed on ${chinaDate(payload.signedAtMs)} (${payload.signedAt}), but ${EXPIRED_UNFROZEN_MESSAGE}`,
     fix: `${retireFix(cert.fingerprint)}; or ${person.name} signs again with their current certificate`,
   };
 }

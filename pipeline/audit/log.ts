@@ -21,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { acquireLock, fsErrorCode, openRegularSync, syncDirSync } from '../fs/index.ts';
 import { AuditError, entryLine, eventProblems, MAX_LINE_BYTES, nextEntry, parseLine, type AuditEntry, type AuditEvent, type AuditHead } from './entry.ts';
 import { DEFAULT_SKEW_MS } from './verify.ts';
+import { chinaTime } from '../util/dates.ts';
 
 export const AUDIT_LOG_ENV = 'SEALPRESS_AUDIT_LOG';
 export const DEFAULT_AUDIT_LOG = '.sealpress/audit/log.jsonl';
@@ -128,7 +129,7 @@ export async function appendAudit(logPath: string, event: AuditEvent, now: Date,
     const tail = readTail(logPath);
     const skew = options.skewMs ?? DEFAULT_SKEW_MS;
     if (tail && now.getTime() < tail.atMs - skew) {
-      throw new AuditError('AUDIT_CLOCK', logPath, `the clock (${now.toISOString()}) is behind the last audit entry (seq ${tail.head.seq}, ${new Date(tail.atMs).toISOString()}) by more than ${Math.round(skew / 1000)} s; fix the system clock. Nothing was appended`);
+      throw new AuditError('AUDIT_CLOCK', logPath, `the clock (${chinaTime(now)}) is behind the last audit entry (seq ${tail.head.seq}, ${chinaTime(tail.atMs)}) by more than ${Math.round(skew / 1000)} s; fix the system clock. Nothing was appended`);
     }
     let entry: AuditEntry;
     let line: Buffer;

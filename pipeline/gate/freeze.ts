@@ -24,8 +24,9 @@ import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import { openColumnChanges } from '../govern/index.ts';
 import type { RecordFile } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
-import { isoInstant, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
+import { type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
 import { openWaivers } from './waivers.ts';
+import { chinaTime } from '../util/dates.ts';
 
 export type SignedKind = 'approval' | 'waiver' | 'column-change';
 
@@ -108,7 +109,7 @@ export function expiringWarnings(records: readonly ExpiringRecord[], now: Date, 
       'warning',
       files.sort()[0]!,
       undefined,
-      `${files.length} signed record(s) of ${person.name} (${person.id}) count now, but their certificate ${cert.fingerprint.slice(0, 16)}… expires ${isoInstant(cert.notAfter)} (in ${left} day${left === 1 ? '' : 's'}) and no revocation has frozen them: after that they are refused, because an expired certificate's claimed signing time cannot be trusted [CERT_EXPIRING_UNFROZEN]`,
+      `${files.length} signed record(s) of ${person.name} (${person.id}) count now, but their certificate ${cert.fingerprint.slice(0, 16)}… expires ${chinaTime(cert.notAfter)} (in ${left} day${left === 1 ? '' : 's'}) and no revocation has frozen them: after that they are refused, because an expired certificate's claimed signing time cannot be trusted [CERT_EXPIRING_UNFROZEN]`,
       { fix: `before it expires, the security administrators retire the certificate, freezing its records: \`sealpress keys rotate --id ${person.id}\` (new certificate) or \`sealpress keys revoke --cert ${cert.fingerprint} --reason 证书到期\`` },
     );
   });

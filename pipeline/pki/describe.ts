@@ -4,7 +4,7 @@
  * desk can show the same. Warnings stay on the results (said after them).
  */
 import type { TrustResult } from '../trust/index.ts';
-import { grantText, isoInstant } from '../trust/index.ts';
+import { grantText } from '../trust/index.ts';
 import { TRUST_DIR } from '../load/index.ts';
 import type { InitResult } from './init.ts';
 import type { IssueResult } from './issue.ts';
@@ -13,6 +13,7 @@ import type { RevokeResult } from './revoke.ts';
 import { frozenLines, frozenSummary } from './roster.ts';
 import type { RotateResult } from './rotate.ts';
 import { docSummary, DOCUMENT_KINDS, type TrustState } from './state.ts';
+import { chinaTime } from '../util/dates.ts';
 
 export interface Described {
   json: Record<string, unknown>;
@@ -40,7 +41,7 @@ export function describeIssue(r: IssueResult): Described {
   const json = { id: r.id, fingerprint: r.fingerprint, notAfter: r.notAfter.toISOString(), roles: r.roles, rosterVersion: r.rosterVersion, signers: r.signers, keyFiles: r.keyFiles, trustFiles: r.trustFiles };
   const lines = [
     `${r.existing ? 'new certificate for' : 'issued'} ${r.name} (${r.id}), ${r.department} at ${r.site}: ${r.roles.map(grantText).join('; ')}`,
-    `  certificate ${r.fingerprint} valid until ${isoInstant(r.notAfter.getTime())}`,
+    `  certificate ${r.fingerprint} valid until ${chinaTime(r.notAfter)}`,
     ...r.keyFiles.map((f) => `  wrote ${f}`),
     `  roster v${r.rosterVersion}, signed by ${r.signers.join(', ')} (${r.trustFiles.join(', ')})`,
     `Give ${r.base}.key.pem and ${r.base}.cert.pem to ${r.name} in person; the passphrase separately.`,
@@ -52,12 +53,12 @@ export function describeRotate(r: RotateResult, now: Date): Described {
   const rotated = r.rotated.map((k) => ({ id: k.id, fingerprint: k.fingerprint, notAfter: k.notAfter.toISOString() }));
   const json = { rotated, revoked: r.revoked, frozenRecords: frozenSummary(r.frozen), rosterVersion: r.rosterVersion, revocationsVersion: r.revocationsVersion, keyFiles: r.keyFiles, trustFiles: r.trustFiles };
   const lines = [
-    ...r.rotated.map((k) => `rotated ${k.name} (${k.id}): new certificate ${k.fingerprint} valid until ${isoInstant(k.notAfter.getTime())}`),
+    ...r.rotated.map((k) => `rotated ${k.name} (${k.id}): new certificate ${k.fingerprint} valid until ${chinaTime(k.notAfter)}`),
     ...r.keyFiles.map((f) => `  wrote ${f}`),
     `  roster v${r.rosterVersion}, signed by ${r.rosterSigners.join(', ')}`,
   ];
   if (r.revoked.length > 0) {
-    lines.push(`  retired (revoked from ${now.toISOString()}, ${r.reason}): ${r.revoked.map((f) => f.slice(0, 16)).join(', ')} (revocations v${r.revocationsVersion})`, ...frozenLines(r.frozen));
+    lines.push(`  retired (revoked from ${chinaTime(now)}, ${r.reason}): ${r.revoked.map((f) => f.slice(0, 16)).join(', ')} (revocations v${r.revocationsVersion})`, ...frozenLines(r.frozen));
   } else lines.push('  no old certificate to retire');
   return { json, lines };
 }
@@ -72,7 +73,7 @@ export function describeRevoke(r: RevokeResult): Described {
 /** The people, their roles and certificates, with warnings (keys list). */
 export function listLines(r: Extract<ListResult, { ok: true }>, now: Date): string[] {
   const { trust } = r;
-  const lines = [`roster v${trust.roster.version}: ${r.people.length} people (CA ${trust.anchor.fingerprint.slice(0, 16)}…${trust.anchor.pinned ? ', pinned' : ''}; ${now.toISOString()})`];
+  const lines = [`roster v${trust.roster.version}: ${r.people.length} people (CA ${trust.anchor.fingerprint.slice(0, 16)}…${trust.anchor.pinned ? ', pinned' : ''}; ${chinaTime(now)})`];
   for (const { person, revoked, certificates } of r.people) {
     lines.push('', `${person.id}  ${person.name}  ${person.department} @ ${person.site}${revoked ? `  REVOKED from ${revoked.effective} (${revoked.reason}; ${revoked.frozen.length} record(s) frozen)` : ''}`);
     lines.push(`  roles: ${person.roles.map(grantText).join('; ')}`);
@@ -105,7 +106,7 @@ export function trustStatusLines(state: TrustState): string[] {
     const t = result.trust;
     lines.push(`trust material in ${TRUST_DIR}/: OK`);
     lines.push(`  CA           ${t.anchor.fingerprint}`);
-    lines.push(`               ${t.anchor.pinned ? 'pinned from outside the repository' : 'NOT pinned: set SEALPRESS_TRUST_ANCHOR to this fingerprint in CI'}; valid until ${isoInstant(t.anchor.cert.notAfter)}`);
+    lines.push(`               ${t.anchor.pinned ? 'pinned from outside the repository' : 'NOT pinned: set SEALPRESS_TRUST_ANCHOR to this fingerprint in CI'}; valid until ${chinaTime(t.anchor.cert.notAfter)}`);
     lines.push(`  root         v${t.root.version}, ${t.root.group}; security administrators ${t.root.securityAdmins.join(', ')}; threshold ${t.root.threshold}; expires ${t.root.expires}`);
     for (const kind of DOCUMENT_KINDS) {
       const s = docSummary(kind, t);

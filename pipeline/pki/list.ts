@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { loadApprovalRecords } from '../load/index.ts';
 import { expiringSoon, inspectCertificate, isoInstant, parseEnvelope, revocationAt, validityAt, type CertInfo, type Revocation, type RosterPerson, type Trust, type TrustFiles, type TrustWarning } from '../trust/index.ts';
 import { CERTS_DIR, readTrustState, type TrustState } from './state.ts';
+import { chinaTime } from '../util/dates.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -120,8 +121,8 @@ export function listKeys(options: ListOptions): ListResult {
     for (const e of expiringSoon([newest], now, warnDays)) {
       warnings.push(
         e.expired
-          ? `${person.name} (${person.id}): the certificate ${e.fingerprint.slice(0, 16)} expired ${e.notAfter.toISOString()}; they cannot sign until it is rotated (sealpress keys rotate --id ${person.id})`
-          : `${person.name} (${person.id}): the certificate ${e.fingerprint.slice(0, 16)} expires ${e.notAfter.toISOString()} (in ${e.daysLeft} day${e.daysLeft === 1 ? '' : 's'}); rotate it (sealpress keys rotate --id ${person.id})`,
+          ? `${person.name} (${person.id}): the certificate ${e.fingerprint.slice(0, 16)} expired ${chinaTime(e.notAfter)}; they cannot sign until it is rotated (sealpress keys rotate --id ${person.id})`
+          : `${person.name} (${person.id}): the certificate ${e.fingerprint.slice(0, 16)} expires ${chinaTime(e.notAfter)} (in ${e.daysLeft} day${e.daysLeft === 1 ? '' : 's'}); rotate it (sealpress keys rotate --id ${person.id})`,
       );
     }
   }

@@ -11,6 +11,7 @@ import { isoInstant, normaliseFingerprint, parseInstant, revocationAt, withRevoc
 import { digestsOf, freezable, signedRecordsOf, type SignedRecord } from './roster.ts';
 import { openAdmins, type AdminKeys } from './signers.ts';
 import { readTrustState, signDoc, trustOrRefused, verifiedOrRefused, writeTrustFiles, type ActOptions, type Refused } from './state.ts';
+import { chinaTime } from '../util/dates.ts';
 
 function usage(message: string): SealpressError {
   return new SealpressError('USAGE', message);
@@ -48,7 +49,7 @@ export async function revokeKey(options: RevokeOptions): Promise<RevokeResult | 
     const t = parseInstant(options.effective);
     if (t === undefined) throw usage(`--effective must be an ISO 8601 instant with seconds and a zone, e.g. 2026-11-27T09:00:00+08:00; found "${options.effective}"`);
     // Freezing happens now: a later effective time would leave the records signed in between neither frozen nor refused.
-    if (t > now.getTime()) throw usage(`--effective ${options.effective} is later than now (${now.toISOString()}): a revocation freezes the records that count when it is signed, so it is signed when it takes effect; run this command at that time`);
+    if (t > now.getTime()) throw usage(`--effective ${options.effective} is later than now (${chinaTime(now)}): a revocation freezes the records that count when it is signed, so it is signed when it takes effect; run this command at that time`);
     effectiveMs = t;
   }
   const state = readTrustState(root, now, anchor);

@@ -28,6 +28,7 @@ import { verifyTrust, type Trust, type TrustFileKey, type TrustFiles, type Trust
 import { RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
 import { readManifest } from './read.ts';
 import { sha256Hex } from '../fs/index.ts';
+import { chinaTime } from '../util/dates.ts';
 
 /** A release manifest of a large group is several MiB; past this it is an attack on the verifier. */
 export const MAX_RELEASE_ENVELOPE_BYTES = 64 * 1024 * 1024;
@@ -204,7 +205,7 @@ export function verifyRelease(envelopeBytes: Uint8Array, trustFiles: Record<Rele
 
   // 7. Time: not from the future, not stale, not older than what was seen.
   if (createdAt > now + CLOCK_SKEW_MS) {
-    problems.push({ code: 'RELEASE_NOT_YET_VALID', message: `release ${manifest.version} was created at ${manifest.createdAt}, in the future (now ${isoInstant(now)})`, fix: 'check the clock of the machine that signed it, and of this one' });
+    problems.push({ code: 'RELEASE_NOT_YET_VALID', message: `release ${manifest.version} was created at ${manifest.createdAt}, in the future (now ${chinaTime(now)})`, fix: 'check the clock of the machine that signed it, and of this one' });
   }
   if (now >= expires) {
     problems.push({ code: 'RELEASE_EXPIRED', message: `release ${manifest.version} expired ${manifest.expires}: the mirror may be frozen on a stale release`, fix: 'publish a new release (releases are re-signed before they expire)' });
@@ -253,7 +254,7 @@ function signerProblem(cert: CertInfo, trust: Trust, createdAt: number, now: num
   // Valid when the release says it was made, and still valid now: createdAt is the signer's own claim, so a
   // certificate past its end (or not yet valid) must not be able to sign a back-dated release (TUF: keys are checked now).
   for (const [t, when] of [
-    [createdAt, `signed a release created ${isoInstant(createdAt)}`],
+    [createdAt, `signed a release created ${chinaTime(createdAt)}`],
     [now, 'signed this release, checked now'],
   ] as const) {
     const time = signingTimeProblem(cert, trust.anchor.cert, t);

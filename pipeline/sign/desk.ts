@@ -19,6 +19,7 @@ import type { SiteGroup } from '../model/index.ts';
 import type { Plan, PlanEntry } from '../plan/index.ts';
 import { isoInstant, verifyTrust, type CertInfo, type RosterPerson, type Signer, type Trust, type TrustFiles, type TrustResult } from '../trust/index.ts';
 import { approvalEntryOf, approvalItem, approvalQueue, describeEntry, entryProblems, policyNeeds, recordPath, signerStanding, statusLine, submitters } from './decide.ts';
+import { chinaTime } from '../util/dates.ts';
 
 export interface SigningRequest {
   /** The repository. */
@@ -116,7 +117,7 @@ export async function reviewSigning(request: SigningRequest): Promise<SigningRev
   const { person, problems } = signerStanding(cert, trust, now);
   const ctx = { decision, group, trust, prepared, person, cert };
   const who = person ? `${person.name} (${person.id}), ${person.roles.map((g) => g.role).join(' + ')}` : (cert.name ?? 'unknown signer');
-  const lines = [`${TITLES[decision]} of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} by ${who}, at ${now.toISOString()}, under policy v${trust.policy.version}${request.reason ? `; reason: ${request.reason}` : ''}:`];
+  const lines = [`${TITLES[decision]} of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} by ${who}, at ${chinaTime(now)}, under policy v${trust.policy.version}${request.reason ? `; reason: ${request.reason}` : ''}:`];
   const items: ApprovalItem[] = [];
   for (const e of entries) {
     const ae = approvalEntryOf(e, group);

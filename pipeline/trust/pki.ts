@@ -13,6 +13,7 @@ import { generateKeyPair, generateKeyPairSync, randomBytes, type KeyObject } fro
 import forge from 'node-forge';
 import { inspectCertificate, issuedBy, MIN_RSA_BITS, UID_OID, type CertInfo } from './certs.ts';
 import { TrustError } from './errors.ts';
+import { chinaTime } from '../util/dates.ts';
 
 /** A leaf certificate lives at most this long (the rules: credentials change every three months). */
 export const MAX_CERT_DAYS = 90;
@@ -167,7 +168,7 @@ export function issueCertificate(options: {
   const notAfter = notBefore + days * DAY_MS;
   if (notBefore < caInfo.notBefore) throw new TrustError('INVALID_ARGUMENT', 'the CA certificate is not valid yet at that time');
   if (notAfter > caInfo.notAfter) {
-    throw new TrustError('CERT_OUTLIVES_CA', `the certificate would end ${new Date(notAfter).toISOString()}, after the CA (${new Date(caInfo.notAfter).toISOString()}); renew the CA first or issue it for fewer days`);
+    throw new TrustError('CERT_OUTLIVES_CA', `the certificate would end ${chinaTime(notAfter)}, after the CA (${chinaTime(caInfo.notAfter)}); renew the CA first or issue it for fewer days`);
   }
 
   // forge reads UTF8String names as raw bytes and would encode them a second time.

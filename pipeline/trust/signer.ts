@@ -6,8 +6,9 @@
  */
 import { issuedBy, MIN_RSA_BITS, validityAt, type CertInfo } from './certs.ts';
 import type { Revocation } from './documents.ts';
-import { CLOCK_SKEW_MS, isoInstant } from './time.ts';
+import { CLOCK_SKEW_MS } from './time.ts';
 import { sha256Hex } from '../fs/index.ts';
+import { chinaTime } from '../util/dates.ts';
 
 /** Why a certificate is not one the group CA issued to a person for signing. */
 export function chainProblem(cert: CertInfo, anchor: CertInfo): string | undefined {
@@ -30,8 +31,8 @@ export function signingTimeProblem(cert: CertInfo, anchor: CertInfo, t: number):
     [anchor, 'the group CA certificate'],
   ] as const) {
     const v = validityAt(c, t);
-    if (v === 'expired') return { kind: 'expired', message: `${what} expired ${isoInstant(c.notAfter)}, at or before the signing time ${isoInstant(t)}` };
-    if (v === 'not-yet-valid') return { kind: 'not-yet-valid', message: `${what} is valid only from ${isoInstant(c.notBefore)}, after the signing time ${isoInstant(t)}` };
+    if (v === 'expired') return { kind: 'expired', message: `${what} expired ${chinaTime(c.notAfter)}, at or before the signing time ${chinaTime(t)}` };
+    if (v === 'not-yet-valid') return { kind: 'not-yet-valid', message: `${what} is valid only from ${chinaTime(c.notBefore)}, after the signing time ${chinaTime(t)}` };
   }
   return undefined;
 }
@@ -168,7 +169,7 @@ export function keepByClock<T extends { file: string; cert: Pick<CertInfo, 'fing
     const { cert, payload } = r;
     if (payload.signedAtMs > t + CLOCK_SKEW_MS) refused.push({ file: r.file, why: `it is dated ${payload.signedAt}, in the future`, fix });
     else if (expiredUnfrozen(cert, r.frozen, t)) {
-      refused.push({ file: r.file, why: `the signing certificate ${cert.fingerprint.slice(0, 16)}… expired ${isoInstant(cert.notAfter)}; ${EXPIRED_UNFROZEN_MESSAGE}`, fix: `${retireFix(cert.fingerprint)}; or ${fix}` });
+      refused.push({ file: r.file, why: `the signing certificate ${cert.fingerprint.slice(0, 16)}… expired ${chinaTime(cert.notAfter)}; ${EXPIRED_UNFROZEN_MESSAGE}`, fix: `${retireFix(cert.fingerprint)}; or ${fix}` });
     } else kept.push(r);
   }
   return { kept, refused };

@@ -35,7 +35,8 @@ import {
 import { pae, parseEnvelope, verifyPae, type EnvelopeProblem } from './dsse.ts';
 import { dutiesProblem } from './roles.ts';
 import { adminSignerProblem, EMPTY_REVOCATIONS, indexRevocations, type RevocationIndex } from './signer.ts';
-import { CLOCK_SKEW_MS, isoInstant } from './time.ts';
+import { CLOCK_SKEW_MS } from './time.ts';
+import { chinaTime } from '../util/dates.ts';
 
 /** Where the trust material lives in a repository. */
 export const TRUST_PATHS = {
@@ -220,15 +221,15 @@ function readAnchor(bytes: Uint8Array, options: VerifyTrustOptions, now: number,
   }
   const validity = validityAt(cert, now);
   if (validity === 'expired') {
-    report.problem('TRUST_EXPIRED', file, `the group CA certificate expired ${isoInstant(cert.notAfter)}`, 'the security administrators must create a new CA and re-issue the certificates');
+    report.problem('TRUST_EXPIRED', file, `the group CA certificate expired ${chinaTime(cert.notAfter)}`, 'the security administrators must create a new CA and re-issue the certificates');
     return undefined;
   }
   if (validity === 'not-yet-valid') {
-    report.problem('TRUST_NOT_YET_VALID', file, `the group CA certificate is valid only from ${isoInstant(cert.notBefore)}`, 'check the clock of the machine that created it');
+    report.problem('TRUST_NOT_YET_VALID', file, `the group CA certificate is valid only from ${chinaTime(cert.notBefore)}`, 'check the clock of the machine that created it');
     return undefined;
   }
   if (cert.notAfter - now < EXPIRY_WARNING_MS) {
-    report.warn('TRUST_EXPIRING', file, `the group CA certificate expires ${isoInstant(cert.notAfter)}`, 'plan the CA renewal now');
+    report.warn('TRUST_EXPIRING', file, `the group CA certificate expires ${chinaTime(cert.notAfter)}`, 'plan the CA renewal now');
   }
   return { cert, fingerprint: cert.fingerprint, pinned };
 }

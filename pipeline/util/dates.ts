@@ -30,3 +30,14 @@ export function chinaDate(instant: Date | number): string {
   const t = typeof instant === 'number' ? instant : instant.getTime();
   return new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
 }
+
+/**
+ * An instant as people read it: China Standard Time with its offset,
+ * `2026-11-20T10:00:00+08:00`. Messages, reports and listings use this; signed
+ * documents keep the instant exactly as it was signed.
+ */
+export function chinaTime(instant: Date | number): string {
+  const t = typeof instant === 'number' ? instant : instant.getTime();
+  if (!Number.isFinite(t)) return 'Invalid Date';
+  return `${new Date(t + 8 * 3600_000).toISOString().slice(0, 19)}${CHINA_OFFSET}`;
+}
