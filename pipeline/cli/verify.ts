@@ -5,11 +5,10 @@
  */
 import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { isUrl, verifierAnchor, verifyAudited, verifyJob, verifyLines, type VerifyReport } from '../publish/index.ts';
+import { isUrl, verifiedCode, verifyLines, verifyRound, type VerifyReport, type VerifyRoundOptions } from '../publish/index.ts';
 import { clock, command } from './args.ts';
 import { EXIT } from './exit.ts';
 import { reportError, type Io } from './output.ts';
-import { auditSink } from './release-common.ts';
 
 export const VERIFY_HELP = `Usage: sealpress verify TARGET [--site CODE] [--restore] [--archive DIR] [--state FILE]
                        [--trust-anchor FP] [--json] [--audit-log FILE] [--root DIR] [--now ISO]
@@ -53,40 +52,25 @@ export const VERIFY_OPTIONS = {
 } as const;
 
 export const verify = command(VERIFY_HELP, { ...VERIFY_OPTIONS, restore: { type: 'boolean' } }, async ({ values, positionals }, io) => {
-  if (positionals.length !== 1) throw new SealpressError('USAGE', 'verify takes exactly one TARGET (a folder or an http(s):// URL)');
-  const root = resolve(values.root ?? '.');
-  const target = isUrl(positionals[0]!) ? positionals[0]! : resolve(positionals[0]!);
+  const { root, target } = verifyTarget(values, positionals, 'verify');
   if (values.restore && isUrl(target)) throw new SealpressError('USAGE', '--restore repairs folder mirrors only; restore the web server\'s folder instead');
-  const now = clock(values.now);
-  const outcome = await runVerify({ target, root, now, asOf: values.now, values, restore: values.restore === true }, io);
+  const outcome = await verifyRound({ ...roundOptions(values, root, target, io), now: clock(values.now), asOf: values.now, restore: values.restore === true });
   if ('code' in outcome) return outcome.settle(outcome.code);
-  const { report } = outcome;
-  printReport(io, report, values.json === true);
-  return outcome.settle(report.ok ? EXIT.OK : EXIT.REFUSED);
+  printReport(io, outcome.report, values.json === true);
+  return outcome.settle(verifiedCode(outcome.report));
 });
 
-export interface VerifyRun {
-  target: string;
-  root: string;
-  now: Date;
-  /** The --now given, kept in the audit entries as asOf. */
-  asOf?: string | undefined;
-  restore: boolean;
-  values: { site?: string | undefined; archive?: string | undefined; state?: string | undefined; 'trust-anchor'?: string | undefined; 'audit-log'?: string | undefined };
+type VerifyValues = { root?: string | undefined; site?: string | undefined; archive?: string | undefined; state?: string | undefined; 'trust-anchor'?: string | undefined; 'audit-log'?: string | undefined };
+
+/** The repository and the one TARGET (a folder, made absolute, or a URL) of `verify` and `watch`. */
+export function verifyTarget(values: VerifyValues, positionals: string[], name: string): { root: string; target: string } {
+  if (positionals.length !== 1) throw new SealpressError('USAGE', `${name} takes exactly one TARGET (a folder or an http(s):// URL)`);
+  return { root: resolve(values.root ?? '.'), target: isUrl(positionals[0]!) ? positionals[0]! : resolve(positionals[0]!) };
 }
 
-/**
- * One verification with its audit entries (pipeline/publish verifyMirror): the
- * report, or the exit code of an error already printed (and recorded);
- * `settle` turns an exit code into EXIT.AUDIT when a step could not be recorded.
- */
-export async function runVerify(run: VerifyRun, io: Io): Promise<({ report: VerifyReport } | { code: number }) & { settle(code: number): number }> {
-  const { values, root, now, target } = run;
-  const anchor = verifierAnchor(values['trust-anchor'], root, process.env);
-  const audit = verifyAudited(root, values['audit-log']) ? auditSink(io, { 'audit-log': values['audit-log'], now: run.asOf }, root) : undefined;
-  const settle = (code: number) => audit?.settle(code) ?? code;
-  const outcome = await verifyJob({ target, root, now, anchorFingerprint: anchor, restore: run.restore, site: values.site, archive: values.archive, state: values.state, env: process.env, audit }, (error) => reportError(io, 'verify', error));
-  return { ...outcome, settle };
+/** What `verify` and `watch` give every round (pipeline/publish verifyRound). */
+export function roundOptions(values: VerifyValues, root: string, target: string, io: Io): Omit<VerifyRoundOptions, 'now' | 'restore'> {
+  return { target, root, site: values.site, archive: values.archive, state: values.state, trustAnchor: values['trust-anchor'], auditLog: values['audit-log'], env: process.env, warn: io.err, failed: (error) => reportError(io, 'verify', error) };
 }
 
 export function printReport(io: Io, report: VerifyReport, json: boolean): void {

@@ -4,7 +4,7 @@
  * refused, the counts per status, the memory the gate judged with, and the
  * machine-readable shape (`check --format json`).
  */
-import type { Diagnostic } from '../diagnostics/index.ts';
+import { shownMessage, type Diagnostic } from '../diagnostics/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { summarise, type Plan, type PlanEntry } from '../plan/index.ts';
 import type { ReleaseMemory } from '../release/index.ts';
@@ -48,7 +48,7 @@ export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMem
       findings: e.findings.map((f: Diagnostic) => ({
         rule: f.rule,
         severity: f.severity,
-        message: f.message,
+        message: shownMessage(f),
         line: f.line,
         column: f.column,
         // A finding inside an attachment: which file, and where in it (a sheet and cell, a page, a paragraph, a property).
