@@ -8,29 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SealpressError } from '../errors/index.ts';
 import { isUrl, verifyRound, watchMirror } from '../publish/index.ts';
 import { command } from './args.ts';
-import type { Io } from './output.ts';
 import { printReport, roundOptions, VERIFY_OPTIONS, verifyTarget } from './verify.ts';
 
-export const WATCH_HELP = `Usage: sealpress watch TARGET [--interval S] [--count N] [--no-restore] [--site CODE]
-                      [--archive DIR] [--state FILE] [--trust-anchor FP] [--json]
-                      [--audit-log FILE] [--root DIR]
-
-Verify a mirror every S seconds (as \`sealpress verify\` does). Each time it does
-not match, the incident is written to the audit log, and a folder mirror is
-restored from the archive (unless --no-restore) and verified again.
-
-Options:
-  --interval S    seconds between checks (default 300)
-  --count N       stop after N checks (default: run until stopped)
-  --no-restore    only report and record; do not repair
-  (and the options of \`sealpress verify\`)
-
-Exit codes: 0 stopped after --count checks with the mirror matching at the
-last check, 1 it did not match at the last check, 2 usage error, 3 the archive
-or the mirror could not be read at the last check, 5 a check or restore could
-not be recorded in the audit log.`;
-
-export const watch = command(WATCH_HELP, { ...VERIFY_OPTIONS, interval: { type: 'string' }, count: { type: 'string' }, 'no-restore': { type: 'boolean' } }, async ({ values, positionals }, io) => {
+export const watch = command('watch', { ...VERIFY_OPTIONS, interval: { type: 'string' }, count: { type: 'string' }, 'no-restore': { type: 'boolean' } }, async ({ values, positionals }, io) => {
   const { root, target } = verifyTarget(values, positionals, 'watch');
   if (values.now !== undefined) throw new SealpressError('USAGE', 'watch checks on the real clock, round after round; use `sealpress verify --now ISO` for one check at a given time');
   const interval = values.interval === undefined ? 300 : Number(values.interval);

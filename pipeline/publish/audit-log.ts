@@ -105,3 +105,32 @@ export function auditBound(name: 'from' | 'to', text: string): Date {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text.trim());
   return new Date(name === 'to' && dateOnly ? t + 86_400_000 - 1 : t);
 }
+
+/** The filters of `audit show` as given (text): site, entry, person, action, and the --from/--to bounds. */
+export interface AuditFilterText {
+  site?: string | undefined;
+  entry?: string | undefined;
+  person?: string | undefined;
+  action?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** The filter of those given (a --from/--to as an instant: auditBound); none given, every entry. */
+export function auditFilter(t: AuditFilterText): AuditFilter {
+  return {
+    ...(t.site !== undefined ? { site: t.site } : {}),
+    ...(t.entry !== undefined ? { entry: t.entry } : {}),
+    ...(t.person !== undefined ? { person: t.person } : {}),
+    ...(t.action !== undefined ? { action: t.action } : {}),
+    ...(t.from !== undefined ? { from: auditBound('from', t.from) } : {}),
+    ...(t.to !== undefined ? { to: auditBound('to', t.to) } : {}),
+  };
+}
+
+/** `audit verify` or `audit show`: verify checks the whole log, so filters given to it are a usage error; show reads what the filters select. */
+export function auditRead(sub: 'verify' | 'show', o: AuditArchiveOptions, filters: AuditFilterText): AuditReading {
+  if (sub === 'show') return auditShow({ ...o, filter: auditFilter(filters) });
+  if (Object.values(filters).some((v) => v !== undefined)) throw new SealpressError('USAGE', 'the filters belong to `audit show`; verify checks the whole log');
+  return auditVerify(o);
+}
