@@ -77,7 +77,7 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
     passphrases: cliPassphrases(io),
     review: values.json ? io.err : io.out,
     confirm: (question) => confirm(question, values.yes),
-    record: actRecorder(io.err, { root, now: values.now }),
+    record: actRecorder(io.err, { root, now: values.now, env: process.env }),
   });
   if (r.kind === 'config') return configInvalid(io, root, r.diagnostics, NOTHING_SIGNED);
   if (r.kind === 'trust') return r.refused ? printRefused(io, r.refused) : EXIT.REFUSED;

@@ -22,7 +22,7 @@ export const build = command('build', { 'trust-anchor': { type: 'string' }, site
     ...(values.site ? { sites: values.site } : {}),
     ...(jobs ? { concurrency: jobs } : {}),
     env: process.env,
-    record: actRecorder(io.err, { root, now: values.now }),
+    record: actRecorder(io.err, { root, now: values.now, env: process.env }),
     note: io.err,
     onProgress: (event) => io.err(buildProgressLine(event)),
   });

@@ -14,7 +14,7 @@ export const check = command(
     const root = resolve(values.root ?? '.');
     const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const, 'text');
     const now = clock(values.now);
-    const r = await checkJob({ root, now, cache: !values['no-cache'], trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor, archive: values.archive, site: values.site, env: process.env, record: actRecorder(io.err, { root, now: values.now }) });
+    const r = await checkJob({ root, now, cache: !values['no-cache'], trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor, archive: values.archive, site: values.site, env: process.env, record: actRecorder(io.err, { root, now: values.now, env: process.env }) });
     // Code-review tools show every finding, of every entry, at its position; a configuration error too.
     const sarif = (findings: readonly Diagnostic[]) => io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, informationUri: TOOL_INFORMATION_URI, rules: [...RULES, ...CHECK_RULES] }), null, 2));
     if (r.kind === 'memory') reportError(io, 'check', r.error);

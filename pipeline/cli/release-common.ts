@@ -21,7 +21,7 @@ export const SIGNER_OPTIONS = {
 
 /** The audit log of a publication command: --audit-log, else $SEALPRESS_AUDIT_LOG or the repository's. */
 export function auditSink(io: Io, values: { 'audit-log'?: string | undefined; now?: string | undefined }, root: string): ReturnType<typeof auditRecorder> {
-  return auditRecorder(io.err, { root, now: values.now, log: values['audit-log'] === undefined ? undefined : resolve(values['audit-log']) });
+  return auditRecorder(io.err, { root, now: values.now, log: values['audit-log'] === undefined ? undefined : resolve(values['audit-log']), env: process.env });
 }
 
 /** Whole days → ms, for --expires-in. */

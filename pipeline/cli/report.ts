@@ -37,7 +37,7 @@ export const report = command('report', {
     cacheDir: values['cache-dir'],
     trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor,
     env: process.env,
-    record: actRecorder(io.err, { root, now: values.now }),
+    record: actRecorder(io.err, { root, now: values.now, env: process.env }),
     note: io.err,
     output: (text, model) => {
       if (values.out === undefined) return io.out(text.replace(/\n$/, ''));

@@ -39,7 +39,7 @@ export const waive = command('waive', {
     passphrases: cliPassphrases(io),
     review: io.out,
     confirm: (question) => confirm(question, values.yes),
-    record: actRecorder(io.err, { root, now: values.now }),
+    record: actRecorder(io.err, { root, now: values.now, env: process.env }),
   });
   const said = waiveSaid(r, { path, rule: values.rule, line, column });
   io[said.stream](said.text);

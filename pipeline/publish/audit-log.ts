@@ -35,7 +35,7 @@ function problemLine(name: string, result: AuditVerifyResult): string {
 /** Check every line of the log, and that every seal of the release archive is found in it. */
 export function auditVerify(o: AuditArchiveOptions): AuditReading {
   const { root } = o;
-  const name = shown(root, auditLogPath(root, o.log));
+  const name = shown(root, auditLogPath(root, o.log, o.env));
   const arch = checkAuditArchive(o);
   if (arch.problems.length > 0) {
     // Fail closed: an unreadable or missing manifest may hold the seal that would show the damage.
@@ -47,7 +47,7 @@ export function auditVerify(o: AuditArchiveOptions): AuditReading {
     );
     return { outcome: 'broken', json: { ok: false, log: name, error: arch.problems[0]!.code, problems: arch.problems, sealsVerified: arch.sealsVerified }, lines: [], problems };
   }
-  const result = verifySealedLog(auditLogPath(root, o.log), arch.seals);
+  const result = verifySealedLog(auditLogPath(root, o.log, o.env), arch.seals);
   if (result === 'missing') return missing(name);
   return sealedReading(name, result, arch);
 }
@@ -73,7 +73,7 @@ function sealedReading(name: string, result: AuditVerifyResult, arch: ArchiveChe
 /** The entries that verified (against the same seals as auditVerify), filtered. */
 export function auditShow(o: AuditArchiveOptions & { filter: AuditFilter }): AuditReading {
   const { root } = o;
-  const log = auditLogPath(root, o.log);
+  const log = auditLogPath(root, o.log, o.env);
   const name = shown(root, log);
   // The archive's seals apply to show as to verify: a log rewritten whole must not be shown as verified.
   const arch = checkAuditArchive(o);

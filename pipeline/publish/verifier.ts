@@ -184,7 +184,7 @@ export type VerifyRound = ({ report: VerifyReport } | { code: number }) & { sett
 export async function verifyRound(o: VerifyRoundOptions): Promise<VerifyRound> {
   const { trustAnchor, auditLog, asOf, warn, failed, ...mirror } = o;
   const anchorFingerprint = verifierAnchor(trustAnchor, o.root, o.env);
-  const audit = verifyAudited(o.root, auditLog) ? auditRecorder(warn, { root: o.root, now: asOf, log: auditLog === undefined ? undefined : resolve(auditLog) }) : undefined;
+  const audit = verifyAudited(o.root, auditLog) ? auditRecorder(warn, { root: o.root, now: asOf, log: auditLog === undefined ? undefined : resolve(auditLog), env: o.env }) : undefined;
   const outcome = await verifyJob({ ...mirror, anchorFingerprint, audit }, failed);
   return { ...outcome, settle: (code) => audit?.settle(code) ?? code };
 }
