@@ -26,15 +26,10 @@ import { chinaTime } from '../util/dates.ts';
 export const AUDIT_LOG_ENV = 'SEALPRESS_AUDIT_LOG';
 export const DEFAULT_AUDIT_LOG = '.sealpress/audit/log.jsonl';
 
-/** The log's path: the explicit one, else $SEALPRESS_AUDIT_LOG, else under the repository's .sealpress/. */
-export function auditLogPath(root: string, explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+/** The log's path: the explicit one, else $SEALPRESS_AUDIT_LOG of the environment given (never read from the process), else under the repository's .sealpress/. */
+export function auditLogPath(root: string, explicit: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
   const chosen = explicit ?? env[AUDIT_LOG_ENV];
   return chosen ? chosen : join(root, DEFAULT_AUDIT_LOG);
-}
-
-/** The log of a repository when no explicit path is given: $SEALPRESS_AUDIT_LOG, else under its .sealpress/. */
-export function defaultAuditLogPath(root: string): string {
-  return auditLogPath(root);
 }
 
 const VERIFY_HINT = 'run `sealpress audit verify` to find the damage; nothing was appended';

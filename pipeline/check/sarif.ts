@@ -6,7 +6,7 @@
  * region whose end is never before its start (Microsoft's validator, `Sarif.Multitool
  * validate`, passes the output with no error or warning: test/check/sarif-validator.test.ts).
  */
-import { span, type Severity, type Span } from '../diagnostics/index.ts';
+import { shownMessage, span, type Severity, type Span } from '../diagnostics/index.ts';
 import type { CheckFinding } from './finding.ts';
 import type { CheckRule } from './rules.ts';
 
@@ -73,6 +73,8 @@ export interface SarifFinding extends Span {
   /** When `file` is an entry and the finding is inside a file it attaches: that file; line and column are then the entry's reference to it. */
   attachment?: string;
   message: string;
+  /** The finding's code, shown after the message. */
+  code?: string;
   fix?: string;
   excerpt?: string;
   fingerprint?: string;
@@ -124,7 +126,7 @@ export function toSarif(findings: readonly (CheckFinding | SarifFinding)[], opti
       ruleId: f.rule,
       ruleIndex,
       level: level(f.severity),
-      message: { text: `${inside ? `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}: ` : ''}${f.fix ? `${f.message}. Fix: ${f.fix}` : f.message}` },
+      message: { text: `${inside ? `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}: ` : ''}${f.fix ? `${shownMessage(f)}. Fix: ${f.fix}` : shownMessage(f)}` },
       locations: [location],
     };
     if (f.fingerprint !== undefined) result.partialFingerprints = { 'sealpressValue/v1': f.fingerprint };

@@ -21,54 +21,9 @@ import { configInvalid, type Io } from './output.ts';
 import { cliPassphrases, confirm, requireConfirmable } from './passphrase.ts';
 import { printRefused } from './trust.ts';
 
-/** The options, audit note and exit codes that `approve` and `submit` share. */
-export const SIGN_HELP = `Options:
-  --key FILE             your encrypted private key
-  --cert FILE            your certificate (default: FILE with .key.pem → .cert.pem)
-  --passphrase-file FILE the key's passphrase (first line); else $SEALPRESS_PASSPHRASE;
-                         else asked on the terminal without echo
-  --yes                  do not ask for confirmation (required when stdin is not a terminal)
-  --json                 print { record, signer, entries: [{ path, before, status, findings }] }
-                         on stdout (the review goes to stderr)
-  --trust-anchor FP      the CA fingerprint pinned from outside the repository
-                         (default: $SEALPRESS_TRUST_ANCHOR)
-  --root DIR             the repository (default: the current folder)
-  --now ISO              the signing time and the gate's clock (default: now)
-
-Each signed record, and each refusal, is recorded in the audit log (sealpress
-audit --help).
-
-Exit codes: 0 signed, 1 refused (nothing signed, or you answered no), 2 usage or
-key error (unknown entry, wrong passphrase, a key that is not its certificate's
-(KEY_CERT_MISMATCH), key readable by others, no terminal to confirm on without
---yes), 5 the signature or refusal could not be recorded
-in the audit log.`;
-
-export const APPROVE_HELP = `Usage: sealpress approve <entry>... --key FILE [--cert FILE] [--passphrase-file FILE]
-                        [--yes] [--json] [--trust-anchor FP] [--root DIR] [--now ISO]
-
-Sign ONE approval record for the listed entries (content/<site>/<column>/<slug>.md).
-The gate runs first; for each entry you see its title, site, column, author,
-the writers who submitted it (sealpress submit), department, digest, assets and
-check results, and what the policy needs. The
-record binds the entry's bytes and its assets' bytes: change one byte and the
-approval no longer counts.
-
-Nothing is signed (exit 1) when any entry is refused for a reason other than
-approval (approval-pending and approval-stale are why you approve), when you
-submitted any version of it as its writer or its author field names you, when your roles cannot fill any approval the policy asks for it, or
-when your certificate is not in the roster, expired or revoked, or the key is not
-the certificate's.
-
-The record is written to content/_approvals/<site>/<YYYYMMDD>-<your id>-<8 hex>.json
-(content/_approvals/ when the batch spans sites); commit it. The gate then runs
-again and says, per entry, whether it is publishable or who is still needed.
-
-${SIGN_HELP}`;
-
 /** A command that signs one record of `decision` for the entries it is given (`approve`, `submit`). */
-export function signCommand(decision: Decision, help: string): (args: string[], io: Io) => Promise<number> {
-  return command(help, SIGN_OPTIONS, async ({ values, positionals }, io) => signDecision(io, { decision, paths: positionals, values }));
+export function signCommand(decision: 'approve' | 'submit'): (args: string[], io: Io) => Promise<number> {
+  return command(decision, SIGN_OPTIONS, async ({ values, positionals }, io) => signDecision(io, { decision, paths: positionals, values }));
 }
 
 export const SIGN_OPTIONS = {
@@ -80,7 +35,7 @@ export const SIGN_OPTIONS = {
   'trust-anchor': { type: 'string' },
 } as const;
 
-export const approve = signCommand('approve', APPROVE_HELP);
+export const approve = signCommand('approve');
 
 export interface SignValues {
   key?: string | undefined;
@@ -122,7 +77,7 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
     passphrases: cliPassphrases(io),
     review: values.json ? io.err : io.out,
     confirm: (question) => confirm(question, values.yes),
-    record: actRecorder(io.err, { root, now: values.now }),
+    record: actRecorder(io.err, { root, now: values.now, env: process.env }),
   });
   if (r.kind === 'config') return configInvalid(io, root, r.diagnostics, NOTHING_SIGNED);
   if (r.kind === 'trust') return r.refused ? printRefused(io, r.refused) : EXIT.REFUSED;

@@ -1,6 +1,7 @@
 /** Typed option parsing for the commands, over node:util's parseArgs. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, SealpressError } from '../errors/index.ts';
+import { HELP, type HelpTopic } from '../messages/help.ts';
 import type { Io } from './output.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -21,14 +22,32 @@ export function parse<T extends Options>(args: string[], options: T) {
 
 export type Parsed<T extends Options> = ReturnType<typeof parse<T>>;
 
-/** A command: its options parsed (with --root, --now, --help), its help printed on --help, else `run`. */
-export function command<T extends Options>(help: string, options: T, run: (parsed: Parsed<T>, io: Io) => Promise<number>): (args: string[], io: Io) => Promise<number> {
+/** A command: its options parsed (with --root, --now, --help), its help (the catalogue's, pipeline/messages/help.ts) printed on --help, else `run`. */
+export function command<T extends Options>(topic: HelpTopic, options: T, run: (parsed: Parsed<T>, io: Io) => Promise<number>): (args: string[], io: Io) => Promise<number> {
   return async (args, io) => {
     const parsed = parse(args, options);
     if (!(parsed.values as { help?: boolean }).help) return run(parsed, io);
-    io.out(help);
-    return EXIT.OK;
+    return printHelp(io, topic);
   };
+}
+
+type Run = (args: string[], io: Io) => Promise<number>;
+
+/** A command of subcommands: its help (no subcommand, --help, -h, help), else the named subcommand, else a usage error naming them. */
+export function subcommands(topic: HelpTopic, table: Record<string, Run>, names: string): Run {
+  return async (args, io) => {
+    const [sub, ...rest] = args;
+    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') return printHelp(io, topic);
+    const run = Object.hasOwn(table, sub) ? table[sub] : undefined;
+    if (!run) throw new SealpressError('USAGE', `unknown subcommand "${sub}"; use ${names}`);
+    return run(rest, io);
+  };
+}
+
+/** Print a command's help from the catalogue. */
+export function printHelp(io: Io, topic: HelpTopic): number {
+  io.out(HELP[topic]);
+  return EXIT.OK;
 }
 
 /** The run's clock: `--now` (for reproducible runs and tests) or the system time, read once. */

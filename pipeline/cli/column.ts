@@ -7,39 +7,11 @@
  */
 import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { COLUMN_ACTIONS, columnRequestJob } from '../govern/index.ts';
-import { COLUMN_TYPES } from '../model/index.ts';
+import { COLUMN_ACTIONS, columnRequestJob, columnRequestSaid } from '../govern/index.ts';
 import { clock, command, trustAnchor } from './args.ts';
-import { EXIT } from './exit.ts';
 import { cliPassphrases, confirm } from './passphrase.ts';
 
-export const COLUMN_HELP = `Usage: sealpress column request --site CODE (--add ID --name NAME --type TYPE --category CAT [--description TEXT]
-                                           | --drop ID | --rename ID --name NAME)
-                                --reason TEXT --department TEXT --key FILE [--cert FILE]
-                                [--passphrase-file FILE] [--id ID] [--requested YYYY-MM-DD] [--yes]
-
-Sign a column change request (业务需求单) as an office approver: a sub-site adds,
-drops or renames a column of the group's unified tree only with one. It is
-written to sites/_changes/<site>/<id>.dsse.json (default id: <action>-<column>);
-commit it with the site.yaml change it approves. An added column is also
-declared in the site's site.yaml (extraColumns: id, name, type, category, and
-listed in columns); the request must carry the same definition.
-
-Options:
-  --site CODE            the sub-site (11-digit code)
-  --add ID               a new column; with --name, --type (${COLUMN_TYPES.join('|')}), --category (a category id of sites/group.yaml)
-  --drop ID              a group column the site leaves out
-  --rename ID            a group column the site shows under --name
-  --reason TEXT          why (the form's 需求理由)
-  --department TEXT      the requesting department (需求部门)
-  --requested DATE       the date of the form (default: today)
-  --key FILE             the office approver's encrypted key (certificate: same name .cert.pem, or --cert)
-  --yes                  do not ask for confirmation
-
-Exit codes: 0 signed and accepted, 1 the gate would not accept it (nothing is left behind),
-2 usage, configuration or key error.`;
-
-export const column = command(COLUMN_HELP, {
+export const column = command('column', {
   'trust-anchor': { type: 'string' },
   site: { type: 'string' },
   add: { type: 'string' },
@@ -79,13 +51,7 @@ export const column = command(COLUMN_HELP, {
     review: io.out,
     confirm: (question) => confirm(question, values.yes),
   });
-  if (r.kind === 'written') {
-    io.out(`wrote ${r.file} (commit it with the change to ${r.source})`);
-    return EXIT.OK;
-  }
-  if (r.kind === 'config') io.err('sealpress column: the site group configuration is invalid; run `sealpress check`');
-  else if (r.kind === 'exists') io.err(`sealpress column: ${r.file} exists; remove it first, or give another --id`);
-  else if (r.kind === 'declined') io.err('not signed');
-  else io.err(`sealpress column: the gate would not accept this request: ${r.why}`);
-  return r.kind === 'config' || r.kind === 'exists' ? EXIT.CONFIG : EXIT.REFUSED;
+  const said = columnRequestSaid(r);
+  io[said.stream](said.text);
+  return said.code;
 });

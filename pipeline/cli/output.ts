@@ -1,7 +1,6 @@
 /** Shared printing for the commands. */
 import { formatDiagnostic, lineReader, type Diagnostic } from '../diagnostics/index.ts';
 import { EXIT, exitCodeFor, SealpressError, type ExitCode } from '../errors/index.ts';
-import type { Plan } from '../plan/index.ts';
 
 export interface Io {
   out: (text: string) => void;
@@ -15,13 +14,10 @@ export const processIo: Io = {
   color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
 };
 
-/** What a build leaves out and why, and how approvals were checked (stderr: progress, not the result). */
-export function printLeftOut(io: Io, plan: Plan): void {
-  for (const e of plan.entries) {
-    if (e.status === 'publishable') continue;
-    io.err(`left out: ${e.path} (${e.status}: ${e.findings.find((f) => f.severity !== 'info' || e.status !== 'refused')?.rule ?? e.status})`);
-  }
-  io.err(`${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`);
+/** A library result as the commands print it: its JSON (--json) or its lines. */
+export function printResult(io: Io, json: boolean | undefined, result: { json: unknown; lines: readonly string[] }): void {
+  if (json) io.out(JSON.stringify(result.json, null, 2));
+  else for (const line of result.lines) io.out(line);
 }
 
 export function printDiagnostics(io: Io, root: string, diagnostics: readonly Diagnostic[]): void {

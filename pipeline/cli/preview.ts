@@ -5,23 +5,7 @@ import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { printDiagnostics } from './output.ts';
 
-export const PREVIEW_HELP = `Usage: sealpress preview [--site CODE] [--port N] [--host ADDR] [--root DIR] [--now ISO]
-
-Serve a live preview of one site (default: the main site) that includes pending
-entries (embargoed, or awaiting approval), each marked 未发布（草稿）. Refused
-entries never appear; run \`sealpress check\` for why. A change saved under
-content/ or sites/ is gated again and shows in the open pages by itself. Without
---now, each update uses the current time. Preview output stays in
-.sealpress/preview/ and never lands in dist/.
-
-Options:
-  --site CODE   the site to preview (default: the main site)
-  --port N      port (default 4321)
-  --host ADDR   address to listen on (default 127.0.0.1)
-
-Exit codes: 0 stopped normally, 2 usage or configuration error.`;
-
-export const preview = command(PREVIEW_HELP, { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, async ({ values }, io) => {
+export const preview = command('preview', { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
   const port = values.port === undefined ? 4321 : Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {

@@ -8,10 +8,10 @@
  */
 import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { auditRecorder, RELEASE_CERT_ENV, RELEASE_KEY_ENV, type ReleaseJobOptions } from '../publish/index.ts';
+import { auditRecorder, type ReleaseJobOptions } from '../publish/index.ts';
 import { clock, trustAnchor } from './args.ts';
 import type { Io } from './output.ts';
-import { cliPassphrases, PASSPHRASE_ENV } from './passphrase.ts';
+import { cliPassphrases } from './passphrase.ts';
 
 export const SIGNER_OPTIONS = {
   key: { type: 'string', multiple: true },
@@ -19,15 +19,9 @@ export const SIGNER_OPTIONS = {
   'passphrase-file': { type: 'string', multiple: true },
 } as const;
 
-export const SIGNER_HELP = `  --key FILE             a release signer's encrypted private key (repeat for a
-                         threshold above 1); else $${RELEASE_KEY_ENV} holds the
-                         encrypted PEM text and $${RELEASE_CERT_ENV} the certificate (CI)
-  --cert FILE            the certificate for each --key (default: .key.pem → .cert.pem)
-  --passphrase-file FILE the passphrase for each --key (first line); else $${PASSPHRASE_ENV}`;
-
 /** The audit log of a publication command: --audit-log, else $SEALPRESS_AUDIT_LOG or the repository's. */
 export function auditSink(io: Io, values: { 'audit-log'?: string | undefined; now?: string | undefined }, root: string): ReturnType<typeof auditRecorder> {
-  return auditRecorder(io.err, { root, now: values.now, log: values['audit-log'] === undefined ? undefined : resolve(values['audit-log']) });
+  return auditRecorder(io.err, { root, now: values.now, log: values['audit-log'] === undefined ? undefined : resolve(values['audit-log']), env: process.env });
 }
 
 /** Whole days → ms, for --expires-in. */

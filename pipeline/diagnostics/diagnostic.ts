@@ -38,8 +38,10 @@ export interface Diagnostic extends Span {
   location?: string;
   /** When `file` is an entry and the finding is inside a file it attaches: that file (repo-relative), where `location` points. */
   attachment?: string;
-  /** What happened and why. */
+  /** What happened and why (the text alone: a code, when the finding has one, is `code`). */
   message: string;
+  /** The stable code of the finding behind it, when it has one (an approval's: THRESHOLD_NOT_MET, APPROVAL_SELF…); shown after the message (shownMessage). */
+  code?: string;
   /** What to do about it. */
   fix?: string;
   expected?: string;
@@ -74,7 +76,7 @@ export function diagnostic(
   file: string,
   at: Position | undefined,
   message: string,
-  extra: { fix?: string; expected?: string; actual?: string } = {},
+  extra: { fix?: string; expected?: string; actual?: string; code?: string } = {},
 ): Diagnostic {
   const d: Diagnostic = {
     rule,
@@ -84,10 +86,16 @@ export function diagnostic(
     column: at?.column ?? 1,
     message,
   };
+  if (extra.code !== undefined) d.code = extra.code;
   if (extra.fix !== undefined) d.fix = extra.fix;
   if (extra.expected !== undefined) d.expected = extra.expected;
   if (extra.actual !== undefined) d.actual = extra.actual;
   return d;
+}
+
+/** The message as printed: the text, then the finding's code in brackets when it has one. */
+export function shownMessage(d: Pick<Diagnostic, 'message' | 'code'>): string {
+  return d.code === undefined ? d.message : `${d.message} [${d.code}]`;
 }
 
 /** An error refuses, unless a signed waiver suppressed it. */

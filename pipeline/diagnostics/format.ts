@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic } from './diagnostic.ts';
+import { shownMessage, type Diagnostic } from './diagnostic.ts';
 
 export interface FormatOptions {
   /** Returns the text of a 1-based line of a repo file, for the excerpt. */
@@ -21,7 +21,7 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): st
   // A finding inside a file an entry attaches is positioned at the entry's reference to
   // it (its message names the attachment and the place in it); else the place is in `file`.
   const where = d.location === undefined || d.attachment !== undefined ? d.file : `${d.file} › ${d.location}`;
-  const lines = [`${where}:${d.line}:${d.column} ${d.suppressed ? 'waived' : sev} ${paint(color, 2, d.rule)} ${d.message}${waived}`];
+  const lines = [`${where}:${d.line}:${d.column} ${d.suppressed ? 'waived' : sev} ${paint(color, 2, d.rule)} ${shownMessage(d)}${waived}`];
   // A check finding brings its own excerpt, with every sensitive value masked: the
   // raw line would print the ID number into the CI log. A finding at 1:1 concerns
   // the whole file; its first line (`---`) says nothing.

@@ -145,7 +145,7 @@ export async function approvalJudge(options: {
           findings: result.findings.map((f) => {
             const { rule, severity } = ruleOf(f.code);
             const where = f.file === entry.path ? '' : ` (record ${f.file})`;
-            return diagnostic(rule, severity, entry.path, undefined, `${f.message}${where} [${f.code}]`, { fix: f.fix });
+            return diagnostic(rule, severity, entry.path, undefined, `${f.message}${where}`, { fix: f.fix, code: f.code });
           }),
         };
       },

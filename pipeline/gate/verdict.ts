@@ -4,9 +4,9 @@
  * refused, the counts per status, the memory the gate judged with, and the
  * machine-readable shape (`check --format json`).
  */
-import type { Diagnostic } from '../diagnostics/index.ts';
+import { shownMessage, type Diagnostic } from '../diagnostics/index.ts';
 import type { SiteGroup } from '../model/index.ts';
-import { summarise, type Plan, type PlanEntry } from '../plan/index.ts';
+import { countsText, summarise, type Plan, type PlanEntry } from '../plan/index.ts';
 import type { ReleaseMemory } from '../release/index.ts';
 
 export interface GateVerdict {
@@ -48,7 +48,7 @@ export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMem
       findings: e.findings.map((f: Diagnostic) => ({
         rule: f.rule,
         severity: f.severity,
-        message: f.message,
+        message: shownMessage(f),
         line: f.line,
         column: f.column,
         // A finding inside an attachment: which file, and where in it (a sheet and cell, a page, a paragraph, a property).
@@ -59,4 +59,35 @@ export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMem
     })),
     diagnostics: plan.diagnostics,
   };
+}
+
+/** A gate run as `check` shows it. */
+export interface Judged {
+  plan: Plan;
+  verdict: GateVerdict;
+  /** Warnings about the configuration (errors stop the run before judging). */
+  configDiagnostics: readonly Diagnostic[];
+  memory: ReleaseMemory | undefined;
+  /** The archive the memory was read from. */
+  dir: string;
+}
+
+/**
+ * `check` as text: the findings to show (the configuration's, the plan's,
+ * and each entry's, but a publishable entry's only for what a writer should
+ * still see: a warning, a waiver), then the counts, how approvals were
+ * checked and what the gate remembered.
+ */
+export function checkText(r: Judged): { findings: Diagnostic[]; summary: string[] } {
+  const { plan, verdict } = r;
+  const shown = verdict.entries.filter((e) => e.status !== 'publishable' || e.findings.some((f) => f.severity !== 'info' || f.suppressed));
+  return {
+    findings: [...r.configDiagnostics, ...plan.diagnostics, ...shown.flatMap((e) => e.findings)],
+    summary: ['', `${verdict.entries.length} entries: ${countsText(verdict.counts)}`, `${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`, memoryNote(r.memory, r.dir)],
+  };
+}
+
+/** Every finding of a gate run, of every entry, at its position (code-review tools show them all: SARIF). */
+export function allFindings(r: Pick<Judged, 'plan' | 'verdict'>): Diagnostic[] {
+  return [...r.plan.diagnostics, ...r.verdict.entries.flatMap((e) => e.findings)];
 }

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hasErrors } from '../diagnostics/index.ts';
-import { SealpressError } from '../errors/index.ts';
+import { EXIT, SealpressError } from '../errors/index.ts';
 import { loadSiteGroup, loadTrustFiles } from '../load/index.ts';
 import { keyStep, loadSigner, type Passphrases, type SignerFiles } from '../pki/signers.ts';
 import { COLUMN_TYPES, type ColumnType, type Site, type SiteGroup } from '../model/index.ts';
@@ -135,4 +135,20 @@ export async function columnRequestJob(o: ColumnRequestJob): Promise<ColumnReque
   // Verify the way every gate will, before leaving anything in the repository.
   const accepted = acceptColumnRequest({ root, file, bytes, group, now, trustAnchor: o.trustAnchor });
   return accepted.ok ? { kind: 'written', file, source: site.source } : { kind: 'refused', why: accepted.why };
+}
+
+/** What a column request run says, on which stream (the file written on stdout, why not on stderr), and its exit code. */
+export function columnRequestSaid(r: ColumnRequestOutcome): { stream: 'out' | 'err'; text: string; code: number } {
+  switch (r.kind) {
+    case 'written':
+      return { stream: 'out', text: `wrote ${r.file} (commit it with the change to ${r.source})`, code: EXIT.OK };
+    case 'config':
+      return { stream: 'err', text: 'sealpress column: the site group configuration is invalid; run `sealpress check`', code: EXIT.CONFIG };
+    case 'exists':
+      return { stream: 'err', text: `sealpress column: ${r.file} exists; remove it first, or give another --id`, code: EXIT.CONFIG };
+    case 'declined':
+      return { stream: 'err', text: 'not signed', code: EXIT.REFUSED };
+    default:
+      return { stream: 'err', text: `sealpress column: the gate would not accept this request: ${r.why}`, code: EXIT.REFUSED };
+  }
 }

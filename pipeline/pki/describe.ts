@@ -5,7 +5,8 @@
  */
 import type { TrustResult } from '../trust/index.ts';
 import { grantText } from '../trust/index.ts';
-import { TRUST_DIR } from '../load/index.ts';
+import { TRUST_DIR, TRUST_FILES } from '../load/index.ts';
+import type { CountersignPreview, CountersignResult } from './countersign.ts';
 import type { InitResult } from './init.ts';
 import type { IssueResult } from './issue.ts';
 import type { ListResult } from './list.ts';
@@ -115,5 +116,25 @@ export function trustStatusLines(state: TrustState): string[] {
     }
   }
   for (const w of result.warnings) lines.push(`warning: ${w.file}: ${w.message} [${w.code}]\n  fix: ${w.fix}`);
+  return lines;
+}
+
+/** What an administrator is about to countersign, in full (DESIGN: see exactly what you sign): the document, the signatures that count and those that do not, the payload. */
+export function countersignPreviewLines(preview: CountersignPreview): string[] {
+  return [
+    `${preview.shownPath}: ${preview.kind} v${String(preview.version)}, signed ${preview.signedAt}`,
+    `signatures that count: ${preview.before.counted.length} of the ${preview.threshold} the root requires (${preview.before.counted.join(', ') || 'none'})`,
+    ...preview.before.notCounted.map((n) => `  not counted: ${n.who}: ${n.why}`),
+    JSON.stringify(preview.payload, null, 2),
+  ];
+}
+
+/** A countersignature written: what counts now, and whether the trust material verifies (or, for a file elsewhere, where to copy it). */
+export function countersignedLines(signed: CountersignResult): string[] {
+  const lines = [`signed ${signed.shownPath}: ${signed.counted.length} signature(s) count (${signed.counted.join(', ')}); the root requires ${signed.threshold}`];
+  const after = signed.trustAfter;
+  if (after?.result.ok) lines.push(`trust material: OK (${signed.kind} signed by ${after.result.trust.signedBy[signed.kind].join(', ')})`);
+  else if (after) lines.push('trust material: does not verify yet:', ...trustProblemLines(after.result, after.unreadable));
+  else if (signed.counted.length >= signed.threshold) lines.push(`the document has enough signatures; copy it to ${TRUST_DIR}/${TRUST_FILES[signed.kind]} and run \`sealpress trust verify\``);
   return lines;
 }

@@ -125,3 +125,14 @@ export function summarise(plan: Plan): Record<EntryStatus, number> {
   for (const e of plan.entries) counts[e.status]++;
   return counts;
 }
+
+/** The counts per status, as every command says them: `3 publishable, 1 pending, 0 refused, 0 unpublished, 0 withdrawn`. */
+export function countsText(c: Record<EntryStatus, number>): string {
+  return `${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`;
+}
+
+/** What a build leaves out and why (an entry's first finding that says it, else its status), then how approvals were checked. */
+export function leftOutLines(plan: Plan): string[] {
+  const lines = plan.entries.filter((e) => e.status !== 'publishable').map((e) => `left out: ${e.path} (${e.status}: ${e.findings.find((f) => f.severity !== 'info' || e.status !== 'refused')?.rule ?? e.status})`);
+  return [...lines, `${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`];
+}

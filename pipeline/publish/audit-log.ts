@@ -35,7 +35,7 @@ function problemLine(name: string, result: AuditVerifyResult): string {
 /** Check every line of the log, and that every seal of the release archive is found in it. */
 export function auditVerify(o: AuditArchiveOptions): AuditReading {
   const { root } = o;
-  const name = shown(root, auditLogPath(root, o.log));
+  const name = shown(root, auditLogPath(root, o.log, o.env));
   const arch = checkAuditArchive(o);
   if (arch.problems.length > 0) {
     // Fail closed: an unreadable or missing manifest may hold the seal that would show the damage.
@@ -47,7 +47,7 @@ export function auditVerify(o: AuditArchiveOptions): AuditReading {
     );
     return { outcome: 'broken', json: { ok: false, log: name, error: arch.problems[0]!.code, problems: arch.problems, sealsVerified: arch.sealsVerified }, lines: [], problems };
   }
-  const result = verifySealedLog(auditLogPath(root, o.log), arch.seals);
+  const result = verifySealedLog(auditLogPath(root, o.log, o.env), arch.seals);
   if (result === 'missing') return missing(name);
   return sealedReading(name, result, arch);
 }
@@ -73,7 +73,7 @@ function sealedReading(name: string, result: AuditVerifyResult, arch: ArchiveChe
 /** The entries that verified (against the same seals as auditVerify), filtered. */
 export function auditShow(o: AuditArchiveOptions & { filter: AuditFilter }): AuditReading {
   const { root } = o;
-  const log = auditLogPath(root, o.log);
+  const log = auditLogPath(root, o.log, o.env);
   const name = shown(root, log);
   // The archive's seals apply to show as to verify: a log rewritten whole must not be shown as verified.
   const arch = checkAuditArchive(o);
@@ -104,4 +104,33 @@ export function auditBound(name: 'from' | 'to', text: string): Date {
   const t = Date.parse(iso);
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text.trim());
   return new Date(name === 'to' && dateOnly ? t + 86_400_000 - 1 : t);
+}
+
+/** The filters of `audit show` as given (text): site, entry, person, action, and the --from/--to bounds. */
+export interface AuditFilterText {
+  site?: string | undefined;
+  entry?: string | undefined;
+  person?: string | undefined;
+  action?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** The filter of those given (a --from/--to as an instant: auditBound); none given, every entry. */
+export function auditFilter(t: AuditFilterText): AuditFilter {
+  return {
+    ...(t.site !== undefined ? { site: t.site } : {}),
+    ...(t.entry !== undefined ? { entry: t.entry } : {}),
+    ...(t.person !== undefined ? { person: t.person } : {}),
+    ...(t.action !== undefined ? { action: t.action } : {}),
+    ...(t.from !== undefined ? { from: auditBound('from', t.from) } : {}),
+    ...(t.to !== undefined ? { to: auditBound('to', t.to) } : {}),
+  };
+}
+
+/** `audit verify` or `audit show`: verify checks the whole log, so filters given to it are a usage error; show reads what the filters select. */
+export function auditRead(sub: 'verify' | 'show', o: AuditArchiveOptions, filters: AuditFilterText): AuditReading {
+  if (sub === 'show') return auditShow({ ...o, filter: auditFilter(filters) });
+  if (Object.values(filters).some((v) => v !== undefined)) throw new SealpressError('USAGE', 'the filters belong to `audit show`; verify checks the whole log');
+  return auditVerify(o);
 }

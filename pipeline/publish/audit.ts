@@ -33,11 +33,13 @@ export interface AuditRun {
   now?: string | undefined;
   /** A log named on the command line (--audit-log), else $SEALPRESS_AUDIT_LOG or the repository's. */
   log?: string | undefined;
+  /** The environment the log's path is read from ($SEALPRESS_AUDIT_LOG), given by the caller. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /** Append one entry after the act; `code` is the act's exit code, EXIT.AUDIT when the entry could not be appended (said through `warn`). */
 export async function recordAudit(warn: (text: string) => void, run: AuditRun, event: AuditEvent, code: number): Promise<number> {
-  const log = auditLogPath(run.root, run.log);
+  const log = auditLogPath(run.root, run.log, run.env);
   const details = { ...event.details, ...(run.now !== undefined ? { asOf: run.now } : {}) };
   try {
     await appendAudit(log, { ...event, ...(Object.keys(details).length > 0 ? { details } : {}) }, new Date());
@@ -61,7 +63,7 @@ export function auditRecorder(warn: (text: string) => void, run: AuditRun): Audi
     record: async (event) => {
       if ((await recordAudit(warn, run, event, EXIT.OK)) === EXIT.AUDIT) failed = true;
     },
-    head: async () => auditHead(auditLogPath(run.root, run.log)),
+    head: async () => auditHead(auditLogPath(run.root, run.log, run.env)),
     settle: (code) => (failed ? EXIT.AUDIT : code),
   };
 }

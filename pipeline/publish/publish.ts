@@ -7,9 +7,9 @@
  * brought up by `verify --restore` or the next publish.
  */
 import { join } from 'node:path';
-import { buildSites, type BuildEvent } from '../build/index.ts';
+import { buildProgressLine, buildSites, type BuildEvent } from '../build/index.ts';
 import type { EntryStatus } from '../model/index.ts';
-import { summarise } from '../plan/index.ts';
+import { countsText, leftOutLines, summarise } from '../plan/index.ts';
 import { archiveRelease, ReleaseArchive } from '../release/index.ts';
 import type { Signer } from '../trust/index.ts';
 import { deployMirror, type MirrorOutcome } from './mirrors.ts';
@@ -169,4 +169,11 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     timings,
   };
   return { ok: true, summary };
+}
+
+/** publish's progress, in lines (stderr: progress, not the result): the gate's counts and what it leaves out, each site built, each step. */
+export function publishProgressLines(event: BuildEvent | { type: 'step'; message: string }): string[] {
+  if (event.type === 'gate') return [`gate: ${event.plan.entries.length} entries: ${countsText(summarise(event.plan))}`, ...leftOutLines(event.plan)];
+  if (event.type === 'site-done') return [buildProgressLine(event)];
+  return event.type === 'step' ? [event.message] : [];
 }

@@ -10,11 +10,11 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readDemoMaterial } from '../demo/index.ts';
-import { SealpressError } from '../errors/index.ts';
+import { EXIT, SealpressError } from '../errors/index.ts';
 import { loadTrustFiles, TRUST_DIR } from '../load/index.ts';
 import { ReleaseArchive, SeenVersions, type ReleaseMemory } from '../release/index.ts';
 import { inspectCertificate, normaliseFingerprint, verifyTrust } from '../trust/index.ts';
-import type { AuditSink } from './audit.ts';
+import { auditRecorder, type AuditSink } from './audit.ts';
 import { loadMemory } from './memory.ts';
 import { verifyTarget, type TrustFloor, type VerifyReport } from './verify.ts';
 
@@ -162,4 +162,70 @@ export async function verifyJob(o: VerifyMirrorOptions, failed: (error: Sealpres
     await o.audit?.record({ action: 'verify', outcome: 'failed', details: { mirror: o.target, restore: o.restore, error: error.code } });
     return { code };
   }
+}
+
+export interface VerifyRoundOptions extends Omit<VerifyMirrorOptions, 'anchorFingerprint' | 'audit'> {
+  /** The --trust-anchor option (verifierAnchor: else the environment's, else the checkout's CA). */
+  trustAnchor?: string | undefined;
+  /** The audit log named by the caller (--audit-log); without one, the checkout's own when it is a site group (verifyAudited). */
+  auditLog?: string | undefined;
+  /** The clock the caller was given (--now), kept in the audit entries as asOf. */
+  asOf?: string | undefined;
+  /** Where a step that could not be recorded is said. */
+  warn: (text: string) => void;
+  /** Says a library error that stopped the round and gives its exit code (verifyJob). */
+  failed: (error: SealpressError) => number;
+}
+
+/** A round's report, or the exit code of the error that stopped it; `settle` turns an exit code into EXIT.AUDIT when a step could not be recorded. */
+export type VerifyRound = ({ report: VerifyReport } | { code: number }) & { settle(code: number): number };
+
+/** One verification, as `verify` runs it and `watch` runs it each round: the anchor decided, the audit sink chosen, the steps recorded (verifyJob). */
+export async function verifyRound(o: VerifyRoundOptions): Promise<VerifyRound> {
+  const { trustAnchor, auditLog, asOf, warn, failed, ...mirror } = o;
+  const anchorFingerprint = verifierAnchor(trustAnchor, o.root, o.env);
+  const audit = verifyAudited(o.root, auditLog) ? auditRecorder(warn, { root: o.root, now: asOf, log: auditLog === undefined ? undefined : resolve(auditLog), env: o.env }) : undefined;
+  const outcome = await verifyJob({ ...mirror, anchorFingerprint, audit }, failed);
+  return { ...outcome, settle: (code) => audit?.settle(code) ?? code };
+}
+
+/** The exit code of a verification's report: 0 the mirror matches (after any restore), 1 it does not. */
+export function verifiedCode(report: VerifyReport): number {
+  return report.ok ? EXIT.OK : EXIT.REFUSED;
+}
+
+export interface WatchOptions {
+  /** How many rounds (Infinity: until the process is stopped). */
+  rounds: number;
+  /** The pause between two rounds. */
+  intervalMs: number;
+  /** The clock each round runs at (watching is on the real clock). */
+  clock: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  /** One round at that time (verifyRound); a failed round was said and recorded by it. */
+  round: (now: Date) => Promise<VerifyRound>;
+  /** A round's report, and when it ran, for the caller to show. */
+  onReport: (report: VerifyReport, at: Date) => void;
+}
+
+/**
+ * `watch`: verify a mirror round after round; a failed round (an unreadable
+ * archive, a refused restore) does not stop watching. The exit code is the
+ * last round's (0 it matched, 1 it did not, or the code of the error that
+ * stopped it), EXIT.AUDIT when any round could not be recorded.
+ */
+export async function watchMirror(o: WatchOptions): Promise<number> {
+  let last: number = EXIT.REFUSED;
+  let unrecorded = false;
+  for (let round = 1; round <= o.rounds; round++) {
+    const outcome = await o.round(o.clock());
+    if (outcome.settle(EXIT.OK) === EXIT.AUDIT) unrecorded = true;
+    if ('code' in outcome) last = outcome.code;
+    else {
+      last = verifiedCode(outcome.report);
+      o.onReport(outcome.report, o.clock());
+    }
+    if (round < o.rounds) await o.sleep(o.intervalMs);
+  }
+  return unrecorded ? EXIT.AUDIT : last;
 }

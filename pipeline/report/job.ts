@@ -14,6 +14,7 @@ import { summarise } from '../plan/index.ts';
 import type { RecordAct } from '../publish/audit.ts';
 import { ASSESSMENT_DIR, loadSheet, type AssessmentSheet } from './assessment.ts';
 import type { ReportModel } from './model.ts';
+import { chinaDate, parseDateTime } from '../util/dates.ts';
 import { writeReport, type ReportFormat } from './run.ts';
 
 export interface ReportJob {
@@ -73,4 +74,18 @@ export async function reportJob(o: ReportJob): Promise<ReportOutcome> {
   const entries = site === undefined ? gate.plan.entries : gate.plan.entries.filter((e) => e.site === site);
   const sites = site === undefined ? [...gate.group.sites.keys()] : [site];
   return { kind: 'written', code: await o.record({ ...gateEvent, sites, outcome: 'ok', details: { command: 'report', from, to, format, entries: entries.length, ...summarise({ ...gate.plan, entries }) } }, EXIT.OK) };
+}
+
+function day(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !parseDateTime(value)) throw new SealpressError('USAGE', `--${name} must be a date YYYY-MM-DD, found "${value}"`);
+  return value;
+}
+
+/** The period a report covers, from the dates given (YYYY-MM-DD): --to defaults to the day of `now` in China, --from to 1 January of --to's year. */
+export function reportPeriod(from: string | undefined, to: string | undefined, now: Date): { from: string; to: string } {
+  const last = day('to', to) ?? chinaDate(now);
+  const first = day('from', from) ?? `${last.slice(0, 4)}-01-01`;
+  if (first > last) throw new SealpressError('USAGE', `--from ${first} is after --to ${last}`);
+  return { from: first, to: last };
 }

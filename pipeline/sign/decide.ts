@@ -24,7 +24,7 @@ import {
   type PreparedRecords,
   type Submitter,
 } from '../approve/index.ts';
-import type { Diagnostic } from '../diagnostics/index.ts';
+import { shownMessage, type Diagnostic } from '../diagnostics/index.ts';
 import { APPROVALS_DIR } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { PlanEntry } from '../plan/index.ts';
@@ -96,7 +96,7 @@ export function entryProblems(e: PlanEntry, ctx: SigningContext): string[] {
   if (!ae) return ['it cannot be read (no front matter or digest)'];
   if (decision === 'submit') {
     const others = blocking(e).filter((f) => f.rule !== 'approval-invalid');
-    if (others.length > 0) why.push(`the gate refuses it for another reason than approval; fix that first, then submit: ${others.map((f) => `${f.rule}: ${f.message}`).join('; ')}`);
+    if (others.length > 0) why.push(`the gate refuses it for another reason than approval; fix that first, then submit: ${others.map((f) => `${f.rule}: ${shownMessage(f)}`).join('; ')}`);
     if (person && !canSubmit(person, ae)) {
       why.push(`your roles do not let you submit it: ${writerScopeExplanation(person, ae)}; the security administrators grant a writer role (sealpress keys issue --id ${person.id} --role writer:sites=${ae.site};departments=${ae.department})`);
     }
@@ -107,9 +107,9 @@ export function entryProblems(e: PlanEntry, ctx: SigningContext): string[] {
     const stops = blocking(e);
     const badRecords = stops.filter((f) => f.rule === 'approval-invalid');
     const others = stops.filter((f) => f.rule !== 'approval-invalid');
-    if (others.length > 0) why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${f.message}`).join('; ')}`);
+    if (others.length > 0) why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${shownMessage(f)}`).join('; ')}`);
     // A refused record keeps the entry refused whatever else is signed (fail closed): it must go first.
-    if (badRecords.length > 0) why.push(`a record that names it is refused, and keeps it refused until it is removed or replaced: ${badRecords.map((f) => f.message).join('; ')}`);
+    if (badRecords.length > 0) why.push(`a record that names it is refused, and keeps it refused until it is removed or replaced: ${badRecords.map(shownMessage).join('; ')}`);
     const mine = person ? writers.find((w) => w.person.id === person.id) : undefined;
     if (person && mine) why.push(`you (${person.name}, ${person.id}) submitted it as its writer (${mine.file}, ${chinaDate(mine.at)}): nobody approves an entry they wrote, whatever its author field says`);
     else if (person && isAuthor(ae.author, person, ctx.cert)) why.push(`you (${person.name}, ${person.id}) are its author (${ae.author ? `"${ae.author}"` : 'no author given, which counts as yours'}): nobody approves their own entry`);
@@ -176,7 +176,7 @@ export function describeEntry(e: PlanEntry, group: SiteGroup, needs: string, wri
   for (const [i, a] of assets.entries()) out(`  ${i === 0 ? 'assets      ' : '            '}${a.path} sha256 ${short(a.digest)}`);
   out(`  status      ${e.status}`);
   if (e.findings.length === 0) out('  checks      all passed');
-  for (const [i, f] of e.findings.entries()) out(`  ${i === 0 ? 'checks      ' : '            '}${f.severity} ${f.rule}: ${f.message}`);
+  for (const [i, f] of e.findings.entries()) out(`  ${i === 0 ? 'checks      ' : '            '}${f.severity} ${f.rule}: ${shownMessage(f)}`);
   if (needs) out(`  policy      ${needs}`);
   return lines;
 }
@@ -188,24 +188,23 @@ export function policyNeeds(ae: ApprovalEntry, trust: Trust): string {
   return `needs ${parts.join(' + ')} [policy v${trust.policy.version}, ${rule === 'default' ? 'default rule' : `rule ${rule + 1}`}]`;
 }
 
-/** The entry's state after signing, in a line. */
+/** The entry's state after signing, in a line: the findings' texts, without their codes (a finding keeps its code apart from its message). */
 export function statusLine(e: PlanEntry): string {
-  const strip = (m: string) => m.replace(/ \[[A-Z_]+\]$/, '');
   const pending = e.findings.find((f) => f.rule === 'approval-pending');
   switch (e.status) {
     case 'publishable':
       return 'publishable';
     case 'pending':
-      return pending ? `still pending: ${strip(pending.message)}` : `pending: ${e.findings.map((f) => strip(f.message)).join('; ')}`;
+      return pending ? `still pending: ${pending.message}` : `pending: ${e.findings.map((f) => f.message).join('; ')}`;
     case 'refused': {
       const errors = e.findings.filter((f) => f.severity === 'error');
-      if (pending && errors.every((f) => f.rule === 'approval-stale')) return `still pending: ${strip(pending.message)} (approvals of earlier versions no longer count)`;
-      return `refused: ${errors.map((f) => `${f.rule}: ${strip(f.message)}`).join('; ')}`;
+      if (pending && errors.every((f) => f.rule === 'approval-stale')) return `still pending: ${pending.message} (approvals of earlier versions no longer count)`;
+      return `refused: ${errors.map((f) => `${f.rule}: ${f.message}`).join('; ')}`;
     }
     case 'withdrawn':
-      return `withdrawn: ${e.findings.filter((f) => f.rule === 'withdrawn').map((f) => strip(f.message)).join('; ')}`;
+      return `withdrawn: ${e.findings.filter((f) => f.rule === 'withdrawn').map((f) => f.message).join('; ')}`;
     default:
-      return `${e.status}: ${e.findings.map((f) => strip(f.message)).join('; ')}`;
+      return `${e.status}: ${e.findings.map((f) => f.message).join('; ')}`;
   }
 }
 

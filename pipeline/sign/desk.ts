@@ -11,7 +11,7 @@ import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { prepareRecordsParallel, signApproval, type ApprovalItem, type Decision, type PreparedRecords } from '../approve/index.ts';
 import { listedEntries, type AuditEvent } from '../audit/index.ts';
-import type { Diagnostic } from '../diagnostics/index.ts';
+import { shownMessage, type Diagnostic } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { runGate } from '../gate/index.ts';
 import { loadApprovalRecords, loadTrustFiles } from '../load/index.ts';
@@ -209,6 +209,6 @@ export async function writeSigned(review: SigningReview & { person: RosterPerson
 
 /** `approve --json` and its siblings: { signed, record, decision, signer, signedAt, entries: [{ path, before, status, summary, findings }] }. */
 export function signedJson(signed: SignedRecord, decision: Decision): unknown {
-  const entries = signed.entries.map((r) => ({ path: r.path, before: r.before, status: r.status, summary: r.line, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })) }));
+  const entries = signed.entries.map((r) => ({ path: r.path, before: r.before, status: r.status, summary: r.line, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: shownMessage(f) })) }));
   return { signed: true, record: signed.record, decision, signer: signed.signer, signedAt: signed.signedAt, entries };
 }

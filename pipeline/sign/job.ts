@@ -90,3 +90,22 @@ export async function waiveJob(o: WaiveJob): Promise<WaiveOutcome> {
   const written = await writeWaiver(at, found, bytes, loaded.cert);
   return { kind: 'written', file, accepted: written.accepted, why: written.why, code: await o.record(written.event, written.accepted ? EXIT.OK : EXIT.REFUSED) };
 }
+
+/** What a waive run says, on which stream (the file written on stdout, why not on stderr), and its exit code. */
+export function waiveSaid(r: WaiveOutcome, asked: { path: string; rule: string; line: number; column?: number | undefined }): { stream: 'out' | 'err'; text: string; code: number } {
+  const refused = (text: string) => ({ stream: 'err' as const, text, code: EXIT.REFUSED });
+  switch (r.kind) {
+    case 'config':
+      return { stream: 'err', text: 'sealpress waive: the site group configuration is invalid; run `sealpress check`', code: EXIT.CONFIG };
+    case 'not-entry':
+      return refused(`sealpress waive: ${asked.path} is not an entry the gate could read`);
+    case 'no-finding':
+      return refused(`sealpress waive: ${r.entry.path} has no ${asked.rule} finding at line ${asked.line}${asked.column ? `:${asked.column}` : ''}; run \`sealpress check\` for the exact position`);
+    case 'waived':
+      return { stream: 'err', text: `sealpress waive: that finding is already waived by ${r.waiver}`, code: EXIT.OK };
+    case 'declined':
+      return refused('not signed');
+    default:
+      return r.accepted ? { stream: 'out', text: `wrote ${r.file} (commit it with the entry)`, code: r.code } : { stream: 'err', text: `sealpress waive: wrote ${r.file}, but the gate does not accept it${r.why ? `: ${r.why}` : ''}`, code: r.code };
+  }
+}

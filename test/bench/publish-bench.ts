@@ -25,7 +25,7 @@ export async function runPublishBench(options: { benchRoot: string; now: Date; p
   rmSync(work, { recursive: true, force: true });
   const releaser = pki.people.find((p) => p.roles.some((r) => r.role === 'release-signer'));
   if (!releaser?.certPem) throw new Error('bench: the bench PKI has no release signer');
-  const audit = auditRecorder(() => {}, { root: benchRoot, log: join(work, 'audit.jsonl') });
+  const audit = auditRecorder(() => {}, { root: benchRoot, log: join(work, 'audit.jsonl'), env: {} });
   const run = async (label: string, target?: string) => {
     const t0 = performance.now();
     const result = await publish({

@@ -73,14 +73,14 @@ describe('releaseSigners: key files, else $SEALPRESS_RELEASE_KEY, else the demo 
 describe('recordAudit and auditRecorder: a log that cannot be appended to is exit 5, said once', () => {
   test('appended: the act keeps its exit code, and --now is kept as asOf', async () => {
     const log = join(tmp.dir, 'ok', 'log.jsonl');
-    expect(await recordAudit(() => {}, { root: tmp.dir, log, now: '2026-11-27T09:00:00+08:00' }, { action: 'gate', outcome: 'refused' }, EXIT.REFUSED)).toBe(EXIT.REFUSED);
+    expect(await recordAudit(() => {}, { root: tmp.dir, log, now: '2026-11-27T09:00:00+08:00', env: {} }, { action: 'gate', outcome: 'refused' }, EXIT.REFUSED)).toBe(EXIT.REFUSED);
     const read = readAuditLog(log, {});
     expect(read !== 'missing' && read.ok && read.entries).toBe(1);
   });
   test('not appended: EXIT.AUDIT, a warning naming the action; a recorder settles every code to 5', async () => {
     const blocked = tmp.file('blocked', 'a file, not a folder');
     const warnings: string[] = [];
-    const run = { root: tmp.dir, log: join(blocked, 'log.jsonl') };
+    const run = { root: tmp.dir, log: join(blocked, 'log.jsonl'), env: {} };
     expect(await recordAudit((t) => warnings.push(t), run, { action: 'approve', outcome: 'ok' }, EXIT.OK)).toBe(EXIT.AUDIT);
     expect(warnings[0]).toMatch(/approve \(ok\) was NOT recorded/);
     const sink = auditRecorder(() => {}, run);
