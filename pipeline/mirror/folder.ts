@@ -16,6 +16,12 @@
  * atomic: a reader resolving the target gets the old tree or the new one, never
  * a mix, whenever the process dies. Leftovers of a killed run are removed by the
  * next deploy. nginx serves `<target>/<code>/` and follows the symlink per request.
+ *
+ * The staging tree takes the files that did not change from the tree the
+ * target points to (reflink, else hard link, each checked against the
+ * manifest first), and copies only the others from the archive: see tree.ts
+ * for how, and for what sharing an inode with the previous tree means.
+ * Pruning removes names only, so a file still linked from a kept tree stays.
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, readlink, rename, rmdir, symlink, unlink } from 'node:fs/promises';
@@ -24,7 +30,7 @@ import { acquireLock, syncDir, type HeldLock } from '../fs/index.ts';
 import type { ReleaseManifest } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
 import { planTree, type TreeLayout } from './layout.ts';
-import { writeTree, type ObjectSource } from './tree.ts';
+import { LINK_METHODS, writeTree, type LinkMethod, type ObjectSource, type TransferCounts } from './tree.ts';
 
 export interface ReleaseInput {
   /** A manifest whose signature the caller has verified. */
@@ -42,6 +48,12 @@ export interface FolderDeployOptions extends ReleaseInput {
   keep?: number;
   /** Files copied at once. */
   concurrency?: number;
+  /**
+   * How files unchanged since the tree the target points to are taken from
+   * it, in the order tried, before a copy from the archive (tree.ts): default
+   * reflink then hard link; [] copies every file.
+   */
+  link?: readonly LinkMethod[];
 }
 
 export interface FolderDeployReport {
@@ -53,6 +65,8 @@ export interface FolderDeployReport {
   previous: string | null;
   files: number;
   bytes: number;
+  /** How many files were copied from the archive, reflinked or hard-linked from the previous tree, and refused there. */
+  transfer: TransferCounts;
   ms: number;
   /** Store entries removed (old trees, leftovers of killed runs). */
   removed: string[];
@@ -216,6 +230,8 @@ export interface InstallOptions {
   replaceable: ReadonlySet<TargetState['kind']>;
   /** Where to move a plain folder that is replaced (restore keeps it as evidence). */
   evidence?: string;
+  /** Link methods for files unchanged since the tree being replaced; [] copies every file (restore). */
+  link: readonly LinkMethod[];
 }
 
 export interface Installed {
@@ -224,6 +240,7 @@ export interface Installed {
   replaced: TargetState;
   files: number;
   bytes: number;
+  transfer: TransferCounts;
   removed: string[];
 }
 
@@ -250,7 +267,9 @@ export async function installRelease(paths: StorePaths, layout: TreeLayout, inpu
     await mkdir(staging, { mode: 0o755 });
     let written;
     try {
-      written = await writeTree(staging, layout, input.objects, options.concurrency);
+      // The tree being replaced, when it is ours, lends its unchanged files (each checked before it is kept).
+      const previous = state.kind === 'ours' ? join(paths.store, state.tree) : null;
+      written = await writeTree(staging, layout, input.objects, { concurrency: options.concurrency, previous, link: options.link });
     } catch (error) {
       await removeTree(staging, paths.store).catch(() => undefined);
       throw error;
@@ -293,6 +312,7 @@ export async function deployToFolder(options: FolderDeployOptions): Promise<Fold
     keep: Math.max(2, options.keep ?? 2),
     concurrency: options.concurrency ?? 8,
     replaceable: DEPLOYABLE,
+    link: options.link ?? LINK_METHODS,
   });
   return {
     target: paths.target,
@@ -301,6 +321,7 @@ export async function deployToFolder(options: FolderDeployOptions): Promise<Fold
     previous: done.previous,
     files: done.files,
     bytes: done.bytes,
+    transfer: done.transfer,
     ms: Math.round(performance.now() - started),
     removed: done.removed,
   };

@@ -172,8 +172,8 @@ async function mirrorBench(distDir: string, codes: string[], files: import('../.
     const deploy2Ms = performance.now() - t;
     const r2 = await verifyTarget({ target: join(work, 'mirror'), now: FIXTURE_NOW, anchorFingerprint: fx.pki.ca.fingerprint, seen: new SeenVersions(join(work, 'seen.json')) });
     if (!r2.ok) throw new Error(`bench: the second release does not verify on the mirror: ${JSON.stringify(r2.problems)}`);
-    const how = (deployed2 as { transfer?: Record<string, number> }).transfer;
-    console.log(`mirror, second release with one page changed: listing+hashing ${s(listMs)}; archive ${s(archive2Ms)} (${archived2.objectsAdded} object(s) added); deploy ${s(deploy2Ms)}${how ? ` (${Object.entries(how).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}; verified`);
+    const how = Object.entries(deployed2.transfer).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`mirror, second release with one page changed: listing+hashing ${s(listMs)}; archive ${s(archive2Ms)} (${archived2.objectsAdded} object(s) added); deploy ${s(deploy2Ms)} (${how}); verified`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
