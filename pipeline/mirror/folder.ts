@@ -24,13 +24,15 @@
  * Pruning removes names only, so a file still linked from a kept tree stays.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rename, rmdir, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { acquireLock, syncDir, type HeldLock } from '../fs/index.ts';
-import type { ReleaseManifest } from '../release/manifest.ts';
+import { acquireLock, readCappedSync, syncDir, type HeldLock } from '../fs/index.ts';
+import { MANIFEST_FILE, MIRROR_META_DIR, RELEASE_PAYLOAD_TYPE, type ReleaseManifest } from '../release/manifest.ts';
+import { MAX_RELEASE_ENVELOPE_BYTES } from '../release/verify.ts';
 import { MirrorError } from './errors.ts';
 import { planTree, type TreeLayout } from './layout.ts';
-import { LINK_METHODS, writeTree, type LinkMethod, type ObjectSource, type TransferCounts } from './tree.ts';
+import { LINK_METHODS, writeTree, type LinkMethod, type ObjectSource, type PreviousTree, type TransferCounts } from './tree.ts';
 
 export interface ReleaseInput {
   /** A manifest whose signature the caller has verified. */
@@ -223,6 +225,50 @@ async function pruneTrees(store: string, current: string, previous: string | nul
   return removed;
 }
 
+/** Path → SHA-256 of the files a manifest envelope lists, or undefined when it does not parse. */
+function listedFiles(bytes: Buffer): Map<string, string> | undefined {
+  try {
+    const envelope = JSON.parse(bytes.toString('utf8')) as { payloadType?: unknown; payload?: unknown } | null;
+    if (envelope?.payloadType !== RELEASE_PAYLOAD_TYPE || typeof envelope.payload !== 'string') return undefined;
+    const files = (JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { files?: unknown } | null)?.files;
+    if (!Array.isArray(files)) return undefined;
+    const out = new Map<string, string>();
+    for (const f of files as { path?: unknown; sha256?: unknown }[]) {
+      if (typeof f?.path !== 'string' || typeof f.sha256 !== 'string') return undefined;
+      out.set(f.path, f.sha256);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The tree the target served, with the files its manifest lists (read from
+ * the first site of that tree whose manifest parses; neither its signature
+ * nor its schema is checked: it only picks which files are worth trying, and
+ * tree.ts checks each one against the new manifest).
+ */
+function previousTree(dir: string): PreviousTree {
+  let codes: string[];
+  try {
+    codes = readdirSync(dir).sort();
+  } catch {
+    return { dir };
+  }
+  for (const code of codes) {
+    let bytes: Buffer;
+    try {
+      bytes = readCappedSync(join(dir, code, ...MIRROR_META_DIR.split('/'), MANIFEST_FILE), MAX_RELEASE_ENVELOPE_BYTES);
+    } catch {
+      continue;
+    }
+    const files = listedFiles(bytes);
+    if (files !== undefined) return { dir, files };
+  }
+  return { dir };
+}
+
 export interface InstallOptions {
   keep: number;
   concurrency: number;
@@ -268,7 +314,7 @@ export async function installRelease(paths: StorePaths, layout: TreeLayout, inpu
     let written;
     try {
       // The tree being replaced, when it is ours, lends its unchanged files (each checked before it is kept).
-      const previous = state.kind === 'ours' ? join(paths.store, state.tree) : null;
+      const previous = state.kind === 'ours' && options.link.length > 0 ? previousTree(join(paths.store, state.tree)) : null;
       written = await writeTree(staging, layout, input.objects, { concurrency: options.concurrency, previous, link: options.link });
     } catch (error) {
       await removeTree(staging, paths.store).catch(() => undefined);

@@ -6,8 +6,10 @@
  * only a staging folder that the next deploy removes.
  *
  * Incremental deploys. Given the tree the target served until now
- * (`previous`), a manifest file found there at the same path with the same
- * size is taken from it instead of from the archive: a reflink first (a copy
+ * (`previous`) and the files its manifest lists, a file listed there with the
+ * same path and SHA-256 is taken from it instead of from the archive (when
+ * that manifest cannot be read, any file there of the same path and size is
+ * tried): a reflink first (a copy
  * that shares blocks until either side is written: its own inode, so the two
  * trees stay independent), else a hard link (the same inode), else a copy of
  * the archive object. A method the file system refuses (reflink on ext4 or
@@ -20,6 +22,8 @@
  * by this process's user, with no write bit for others and no execute bit;
  * otherwise its name is removed and the archive object copied instead, and
  * the path is counted as `refused`. A tampered page is never carried forward.
+ * The previous manifest is read from the mirror, unverified: it only chooses
+ * which files to try, so a forged one can cost links, never admit a file.
  * Archive objects are never linked, only read: a page tampered on a mirror
  * cannot reach the archive that restores it.
  *
@@ -58,18 +62,25 @@ export interface TransferCounts {
   /** Hard links to the previous tree's files (same inode). */
   hardlinked: number;
   /**
-   * Folder mirrors: files of the previous tree at a manifest path, of the
-   * manifest's size, that failed the check (other bytes, mode or owner) and
-   * were copied instead; a changed page of the same size counts here too.
-   * Not known for rsync (it sends a file that differs, whatever made it differ).
+   * Folder mirrors: files of the previous tree that its manifest lists as
+   * unchanged but that failed the check (other bytes, mode or owner: altered
+   * in place, or damaged) and were copied instead. Without a readable
+   * previous manifest, a changed page of the same size counts here too. Not
+   * known for rsync (it sends a file that differs, whatever made it differ).
    */
   refused?: number;
+}
+
+export interface PreviousTree {
+  dir: string;
+  /** Path → SHA-256 of the files its manifest lists; undefined when that manifest could not be read. */
+  files?: ReadonlyMap<string, string>;
 }
 
 export interface WriteTreeOptions {
   concurrency?: number;
   /** The tree the target served until now: its unchanged files are linked, not copied. */
-  previous?: string | null;
+  previous?: PreviousTree | null;
   /** Link methods to try, in order (default LINK_METHODS); [] copies every file. */
   link?: readonly LinkMethod[];
   /** fsync every file and folder (default true). Off only for a tree that is a transient upload source (rsync). */
@@ -159,7 +170,7 @@ function holdsExactly(path: string, file: TreeFile, buffer: Buffer, uid: number 
 }
 
 interface Reuse {
-  previous: string;
+  previous: PreviousTree;
   methods: LinkMethod[];
   uid: number | undefined;
   counts: TransferCounts;
@@ -170,7 +181,9 @@ interface Reuse {
  * false when the caller must copy it from the archive.
  */
 async function reuseFile(root: string, file: TreeFile, reuse: Reuse, buffer: Buffer): Promise<boolean> {
-  const from = confined(reuse.previous, file.path);
+  const listed = reuse.previous.files?.get(file.path);
+  if (listed !== undefined ? listed !== file.sha256 : reuse.previous.files !== undefined) return false; // changed, or new
+  const from = confined(reuse.previous.dir, file.path);
   let st;
   try {
     st = await lstat(from);
