@@ -162,7 +162,7 @@ async function mirrorBench(distDir: string, codes: string[], files: import('../.
     t = performance.now();
     const files2 = await collectReleaseFiles(distDir, codes);
     const listMs = performance.now() - t;
-    const manifest2 = fx.manifest(trust, { version: 2, files: files2, sites: manifest.sites, entries });
+    const manifest2 = fx.manifest(trust, { version: manifest.version + 1, files: files2, sites: manifest.sites, entries });
     const envelope2 = signRelease(manifest2, [fx.chen]);
     t = performance.now();
     const archived2 = await archiveRelease(archive, distDir, manifest2, envelope2, trust);
