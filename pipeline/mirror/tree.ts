@@ -63,8 +63,9 @@ export interface TransferCounts {
   hardlinked: number;
   /**
    * Folder mirrors: files of the previous tree that its manifest lists as
-   * unchanged but that failed the check (other bytes, mode or owner: altered
-   * in place, or damaged) and were copied instead. Without a readable
+   * unchanged but that failed the check (missing, not a regular file, other
+   * size, bytes, mode or owner: altered in place, or damaged) and were copied
+   * instead. Without a readable
    * previous manifest, a changed page of the same size counts here too. Not
    * known for rsync (it sends a file that differs, whatever made it differ).
    */
@@ -184,13 +185,18 @@ async function reuseFile(root: string, file: TreeFile, reuse: Reuse, buffer: Buf
   const listed = reuse.previous.files?.get(file.path);
   if (listed !== undefined ? listed !== file.sha256 : reuse.previous.files !== undefined) return false; // changed, or new
   const from = confined(reuse.previous.dir, file.path);
+  // A file the previous manifest lists as this one, but removed, replaced by a link or another type, or resized there, is refused.
+  const refuse = (): false => {
+    if (listed !== undefined) reuse.counts.refused = (reuse.counts.refused ?? 0) + 1;
+    return false;
+  };
   let st;
   try {
     st = await lstat(from);
   } catch {
-    return false; // a new path (or a previous tree that cannot be read): copied
+    return refuse(); // a new path (without a previous manifest), or gone from the previous tree: copied
   }
-  if (!st.isFile() || st.size !== file.size) return false;
+  if (!st.isFile() || st.size !== file.size) return refuse();
   const to = confined(root, file.path);
   for (const method of [...reuse.methods]) {
     try {

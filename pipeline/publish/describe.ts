@@ -14,7 +14,7 @@ export function transferText(t: TransferCounts): string {
   const parts = [`${t.copied} copied`];
   if (t.reflinked > 0) parts.push(`${t.reflinked} reflinked`);
   if (t.hardlinked > 0) parts.push(`${t.hardlinked} hard-linked`);
-  if ((t.refused ?? 0) > 0) parts.push(`${t.refused} of the previous tree refused (other bytes, mode or owner)`);
+  if ((t.refused ?? 0) > 0) parts.push(`${t.refused} refused in the previous tree (altered or damaged there)`);
   return parts.join(', ');
 }
 
