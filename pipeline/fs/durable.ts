@@ -26,13 +26,14 @@ export async function syncDir(dir: string): Promise<void> {
 /**
  * Create `path` with `bytes`, flushed; never replacing anything and never
  * writing through a link planted there (O_EXCL | O_NOFOLLOW). The caller syncs
- * the folder once its files are all written.
+ * the folder once its files are all written. `durable: false` skips the flush
+ * (a transient file, such as a local upload source).
  */
-export async function writeNewFile(path: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
+export async function writeNewFile(path: string, bytes: Uint8Array, mode = 0o644, options: { durable?: boolean } = {}): Promise<void> {
   const handle = await fs.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
   try {
     await handle.writeFile(bytes);
-    await handle.sync();
+    if (options.durable !== false) await handle.sync();
   } finally {
     await handle.close();
   }

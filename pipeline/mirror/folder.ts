@@ -16,15 +16,23 @@
  * atomic: a reader resolving the target gets the old tree or the new one, never
  * a mix, whenever the process dies. Leftovers of a killed run are removed by the
  * next deploy. nginx serves `<target>/<code>/` and follows the symlink per request.
+ *
+ * The staging tree takes the files that did not change from the tree the
+ * target points to (reflink, else hard link, each checked against the
+ * manifest first), and copies only the others from the archive: see tree.ts
+ * for how, and for what sharing an inode with the previous tree means.
+ * Pruning removes names only, so a file still linked from a kept tree stays.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rename, rmdir, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { acquireLock, syncDir, type HeldLock } from '../fs/index.ts';
-import type { ReleaseManifest } from '../release/manifest.ts';
+import { acquireLock, readCappedSync, syncDir, type HeldLock } from '../fs/index.ts';
+import { MANIFEST_FILE, MIRROR_META_DIR, RELEASE_PAYLOAD_TYPE, type ReleaseManifest } from '../release/manifest.ts';
+import { MAX_RELEASE_ENVELOPE_BYTES } from '../release/verify.ts';
 import { MirrorError } from './errors.ts';
 import { planTree, type TreeLayout } from './layout.ts';
-import { writeTree, type ObjectSource } from './tree.ts';
+import { LINK_METHODS, writeTree, type LinkMethod, type ObjectSource, type PreviousTree, type TransferCounts } from './tree.ts';
 
 export interface ReleaseInput {
   /** A manifest whose signature the caller has verified. */
@@ -42,6 +50,12 @@ export interface FolderDeployOptions extends ReleaseInput {
   keep?: number;
   /** Files copied at once. */
   concurrency?: number;
+  /**
+   * How files unchanged since the tree the target points to are taken from
+   * it, in the order tried, before a copy from the archive (tree.ts): default
+   * reflink then hard link; [] copies every file.
+   */
+  link?: readonly LinkMethod[];
 }
 
 export interface FolderDeployReport {
@@ -53,6 +67,8 @@ export interface FolderDeployReport {
   previous: string | null;
   files: number;
   bytes: number;
+  /** How many files were copied from the archive, reflinked or hard-linked from the previous tree, and refused there. */
+  transfer: TransferCounts;
   ms: number;
   /** Store entries removed (old trees, leftovers of killed runs). */
   removed: string[];
@@ -209,6 +225,50 @@ async function pruneTrees(store: string, current: string, previous: string | nul
   return removed;
 }
 
+/** Path → SHA-256 of the files a manifest envelope lists, or undefined when it does not parse. */
+function listedFiles(bytes: Buffer): Map<string, string> | undefined {
+  try {
+    const envelope = JSON.parse(bytes.toString('utf8')) as { payloadType?: unknown; payload?: unknown } | null;
+    if (envelope?.payloadType !== RELEASE_PAYLOAD_TYPE || typeof envelope.payload !== 'string') return undefined;
+    const files = (JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { files?: unknown } | null)?.files;
+    if (!Array.isArray(files)) return undefined;
+    const out = new Map<string, string>();
+    for (const f of files as { path?: unknown; sha256?: unknown }[]) {
+      if (typeof f?.path !== 'string' || typeof f.sha256 !== 'string') return undefined;
+      out.set(f.path, f.sha256);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The tree the target served, with the files its manifest lists (read from
+ * the first site of that tree whose manifest parses; neither its signature
+ * nor its schema is checked: it only picks which files are worth trying, and
+ * tree.ts checks each one against the new manifest).
+ */
+function previousTree(dir: string): PreviousTree {
+  let codes: string[];
+  try {
+    codes = readdirSync(dir).sort();
+  } catch {
+    return { dir };
+  }
+  for (const code of codes) {
+    let bytes: Buffer;
+    try {
+      bytes = readCappedSync(join(dir, code, ...MIRROR_META_DIR.split('/'), MANIFEST_FILE), MAX_RELEASE_ENVELOPE_BYTES);
+    } catch {
+      continue;
+    }
+    const files = listedFiles(bytes);
+    if (files !== undefined) return { dir, files };
+  }
+  return { dir };
+}
+
 export interface InstallOptions {
   keep: number;
   concurrency: number;
@@ -216,6 +276,8 @@ export interface InstallOptions {
   replaceable: ReadonlySet<TargetState['kind']>;
   /** Where to move a plain folder that is replaced (restore keeps it as evidence). */
   evidence?: string;
+  /** Link methods for files unchanged since the tree being replaced; [] copies every file (restore). */
+  link: readonly LinkMethod[];
 }
 
 export interface Installed {
@@ -224,6 +286,7 @@ export interface Installed {
   replaced: TargetState;
   files: number;
   bytes: number;
+  transfer: TransferCounts;
   removed: string[];
 }
 
@@ -250,7 +313,9 @@ export async function installRelease(paths: StorePaths, layout: TreeLayout, inpu
     await mkdir(staging, { mode: 0o755 });
     let written;
     try {
-      written = await writeTree(staging, layout, input.objects, options.concurrency);
+      // The tree being replaced, when it is ours, lends its unchanged files (each checked before it is kept).
+      const previous = state.kind === 'ours' && options.link.length > 0 ? previousTree(join(paths.store, state.tree)) : null;
+      written = await writeTree(staging, layout, input.objects, { concurrency: options.concurrency, previous, link: options.link });
     } catch (error) {
       await removeTree(staging, paths.store).catch(() => undefined);
       throw error;
@@ -293,6 +358,7 @@ export async function deployToFolder(options: FolderDeployOptions): Promise<Fold
     keep: Math.max(2, options.keep ?? 2),
     concurrency: options.concurrency ?? 8,
     replaceable: DEPLOYABLE,
+    link: options.link ?? LINK_METHODS,
   });
   return {
     target: paths.target,
@@ -301,6 +367,7 @@ export async function deployToFolder(options: FolderDeployOptions): Promise<Fold
     previous: done.previous,
     files: done.files,
     bytes: done.bytes,
+    transfer: done.transfer,
     ms: Math.round(performance.now() - started),
     removed: done.removed,
   };

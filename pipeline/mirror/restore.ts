@@ -4,7 +4,10 @@
  * Repair is never done file by file in the live tree (a reader would see a
  * half-repaired site): the whole release is staged again from the archive and
  * switched in atomically, exactly as a deploy does. The tampered tree stays in
- * the store as the "previous" tree until the next deploy prunes it.
+ * the store as the "previous" tree until the next deploy prunes it. Unlike a
+ * deploy, a restore links nothing from the tree it replaces: every file is a
+ * new inode copied from the archive, so no repair ever writes into, or shares,
+ * an inode of the tampered tree (tree.ts: the hard-link trade-off).
  *
  * A target that someone turned into a plain folder (files copied in by hand
  * over the symlink) is replaced only when sealpress's store is beside it, which
@@ -92,6 +95,8 @@ export async function restoreFolder(options: RestoreOptions): Promise<RestoreRep
     concurrency: options.concurrency ?? 8,
     replaceable: (await storeExists(paths)) ? RESTORABLE_WITH_STORE : RESTORABLE_WITHOUT_STORE,
     evidence,
+    // Every file a fresh copy from the archive: the repaired tree shares no inode with the one that was tampered with.
+    link: [],
   });
   const movedAside = done.replaced.kind === 'plain-dir' || done.replaced.kind === 'other';
   return {

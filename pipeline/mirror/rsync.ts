@@ -13,6 +13,18 @@
  *   that nothing serves yet. A failed or killed upload leaves a partial folder
  *   under .sealpress/releases/ that no link points to; the next deploy's
  *   pruning removes it.
+ * - The upload sends only what changed: `--link-dest` points the receiver at
+ *   the release `current` served until now, and `--checksum` makes it hard-link
+ *   a file from there only when its size and full checksum match the file
+ *   being sent (so a page altered in place there is sent again, not carried
+ *   forward). Times are not preserved (-t would refuse every link: the local
+ *   tree is new); permissions are (-p with --chmod), so a file whose mode was
+ *   changed there is copied, not linked. The receiver's checksum (MD5 or
+ *   xxh128, as the two ends agree) is not a signature: a file crafted to
+ *   collide in the old tree would come forward, which needs write access to
+ *   that tree, where it could as well be altered in place; verify the
+ *   destination either way. Linked files share the inode with the previous
+ *   release folder (the trade-off is described in tree.ts).
  * - The switch is one rsync of a single symlink. The receiving rsync (3.1 or
  *   later) creates a replacement symlink under a temporary name and renames it
  *   over `current` (generator.c, atomic_create), so a reader sees the old link
@@ -33,7 +45,7 @@ import { runRsync } from '../fs/index.ts';
 import { MirrorError } from './errors.ts';
 import { TREE_NAME, type ReleaseInput } from './folder.ts';
 import { planTree } from './layout.ts';
-import { writeTree } from './tree.ts';
+import { writeTree, type TransferCounts } from './tree.ts';
 
 export interface RsyncDeployOptions extends ReleaseInput {
   /** The rsync destination, as after `rsync:` (host:/path, user@host:path, /local/path, rsync://host/module/path). */
@@ -58,6 +70,8 @@ export interface RsyncDeployReport {
   previous: string | null;
   files: number;
   bytes: number;
+  /** copied: files rsync sent, or copied on the destination; hardlinked: linked to the previous release folder there. */
+  transfer: TransferCounts;
   ms: number;
   removed: string[];
 }
@@ -107,30 +121,43 @@ export async function deployToRsync(options: RsyncDeployOptions): Promise<RsyncD
   const name = `${String(options.manifest.version).padStart(10, '0')}-${randomBytes(8).toString('hex')}`;
   const work = await mkdtemp(join(options.workDir ?? tmpdir(), 'sealpress-rsync-'));
   try {
-    // 1. The complete tree, built and hash-checked locally, uploaded where nothing serves it yet.
-    const up = join(work, 'up');
-    const tree = join(up, RELEASES, name);
-    await mkdir(tree, { recursive: true });
-    const written = await writeTree(tree, layout, options.objects, options.concurrency ?? 8);
-    // -r -l -t: folders, links as links, times; --chmod: readable by the web server whatever the local umask.
-    await run(rsync, [...extra, '-rlt', '--chmod=D755,F644', '--', `${up}/`, joinDest(dest, '')], timeoutMs, dest);
+    // 1. The complete tree, built and hash-checked locally (not fsynced: it is only the upload's source).
+    const tree = join(work, 'tree');
+    await mkdir(tree);
+    const written = await writeTree(tree, layout, options.objects, { concurrency: options.concurrency ?? 8, durable: false });
 
-    // 2. What `current` points to now (to keep it for readers in flight); a folder there is not ours.
+    // 2. The releases folder exists (DEST too), then: what `current` points to now (to link from it, and to keep it
+    //    for readers in flight); a folder there is not ours, and is refused before anything is uploaded.
+    const skeleton = join(work, 'skeleton');
+    await mkdir(join(skeleton, RELEASES), { recursive: true });
+    await run(rsync, [...extra, '-r', '--chmod=D755', '--', `${skeleton}/`, joinDest(dest, '')], timeoutMs, dest);
     const top = parseListing(await run(rsync, [...extra, '-l', '--list-only', '--', joinDest(dest, '')], timeoutMs, dest));
     const current = top.find((e) => e.name === 'current');
     if (current !== undefined && current.type !== 'l') {
-      throw new MirrorError('TARGET_NOT_OURS', `${joinDest(dest, 'current')} exists and is not a symlink; sealpress will not replace it. Move it away (the new release is uploaded under ${RELEASES}/${name}).`, { file: dest });
+      throw new MirrorError('TARGET_NOT_OURS', `${joinDest(dest, 'current')} exists and is not a symlink; sealpress will not replace it. Move it away (nothing of the new release was uploaded).`, { file: dest });
     }
     const prevName = current?.link?.startsWith(`${RELEASES}/`) ? current.link.slice(RELEASES.length + 1) : null;
     const previous = prevName !== null && TREE_NAME.test(prevName) ? prevName : null;
 
-    // 3. The switch: one symlink, sent from a folder that holds only it (so DEST/current is never treated as a folder to copy into).
+    // 3. The upload, where nothing serves it yet; files unchanged since `previous` are hard-linked there, not sent.
+    //    -r -l -p: folders, links as links, modes (--chmod: readable by the web server whatever the local umask);
+    //    one itemize line per file sent or copied (`%i` alone: no file name to parse).
+    const uploaded = await run(
+      rsync,
+      [...extra, '-rlp', '--checksum', '--chmod=D755,F644', '--out-format=%i', ...(previous === null ? [] : [`--link-dest=../${previous}`]), '--', `${tree}/`, joinDest(dest, `${RELEASES}/${name}/`)],
+      timeoutMs,
+      dest,
+    );
+    const copied = uploaded.split('\n').filter((l) => /^[>c]f/.test(l)).length;
+    const transfer: TransferCounts = { copied, reflinked: 0, hardlinked: written.files - copied };
+
+    // 4. The switch: one symlink, sent from a folder that holds only it (so DEST/current is never treated as a folder to copy into).
     const linkDir = join(work, 'link');
     await mkdir(linkDir);
     await symlink(`${RELEASES}/${name}`, join(linkDir, 'current'));
     await run(rsync, [...extra, '-rl', '--', `${linkDir}/`, joinDest(dest, '')], timeoutMs, dest);
 
-    // 4. Prune: keep the new release, the previous one and the newest others up to `keep`.
+    // 5. Prune: keep the new release, the previous one and the newest others up to `keep`.
     const keep = Math.max(2, options.keep ?? 2);
     const listed = parseListing(await run(rsync, [...extra, '--list-only', '--', joinDest(dest, `${RELEASES}/`)], timeoutMs, dest));
     const others = listed.filter((e) => e.type === 'd' && TREE_NAME.test(e.name) && e.name !== name && e.name !== previous).map((e) => e.name).sort().reverse();
@@ -141,7 +168,7 @@ export async function deployToRsync(options: RsyncDeployOptions): Promise<RsyncD
       await mkdir(empty);
       await run(rsync, [...extra, '-r', '--delete', ...doomed.map((n) => `--include=/${n}/***`), '--exclude=*', '--', `${empty}/`, joinDest(dest, `${RELEASES}/`)], timeoutMs, dest);
     }
-    return { dest, version: options.manifest.version, release: `${RELEASES}/${name}`, previous: previous === null ? null : `${RELEASES}/${previous}`, files: written.files, bytes: written.bytes, ms: Math.round(performance.now() - started), removed: doomed };
+    return { dest, version: options.manifest.version, release: `${RELEASES}/${name}`, previous: previous === null ? null : `${RELEASES}/${previous}`, files: written.files, bytes: written.bytes, transfer, ms: Math.round(performance.now() - started), removed: doomed };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -1,14 +1,45 @@
 /**
- * Writing a complete release tree into a fresh folder: every file copied from
+ * Writing a complete release tree into a fresh folder: every file taken from
  * the content-addressed archive and hashed as it is written, the metadata
  * written into every site, everything fsynced. The folder is invisible to
  * readers until the caller switches to it, so a failure or a kill here leaves
  * only a staging folder that the next deploy removes.
+ *
+ * Incremental deploys. Given the tree the target served until now
+ * (`previous`) and the files its manifest lists, a file listed there with the
+ * same path and SHA-256 is taken from it instead of from the archive (when
+ * that manifest cannot be read, any file there of the same path and size is
+ * tried): a reflink first (a copy
+ * that shares blocks until either side is written: its own inode, so the two
+ * trees stay independent), else a hard link (the same inode), else a copy of
+ * the archive object. A method the file system refuses (reflink on ext4 or
+ * tmpfs, a link across file systems) is not tried again for this tree.
+ *
+ * A file of the previous tree may have been altered in place since it was
+ * deployed. Each taken file is therefore hashed after it is linked, through
+ * its new name (so the bytes checked are those of the very inode now in the
+ * tree), and must be a regular file of the manifest's size and SHA-256, owned
+ * by this process's user, with no write bit for others and no execute bit;
+ * otherwise its name is removed and the archive object copied instead, and
+ * the path is counted as `refused`. A tampered page is never carried forward.
+ * The previous manifest is read from the mirror, unverified: it only chooses
+ * which files to try, so a forged one can cost links, never admit a file.
+ * Archive objects are never linked, only read: a page tampered on a mirror
+ * cannot reach the archive that restores it.
+ *
+ * The trade-off of hard links: the new tree and the previous one share the
+ * inode, so a page altered in place later, through either tree, changes both
+ * (a reflink or a copy does not). The exposure is the same as an alteration of
+ * the served tree itself: `verify` reports it, and `verify --restore` stages a
+ * tree of fresh copies from the archive (restore never links) and switches to
+ * it, so a repair never writes into a shared inode. Pruning an old tree only
+ * unlinks names: a file still linked from a newer tree keeps its data.
  */
-import { constants } from 'node:fs';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, readSync } from 'node:fs';
+import { copyFile, link, lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join, sep } from 'node:path';
-import { copyHashed, syncDir, writeNewFile } from '../fs/index.ts';
+import { copyHashed, openRegularSync, syncDir, writeNewFile } from '../fs/index.ts';
 import { MirrorError } from './errors.ts';
 import type { TreeFile, TreeLayout } from './layout.ts';
 import { runPool } from './pool.ts';
@@ -18,9 +49,49 @@ export interface ObjectSource {
   objectPath(sha256: string): string;
 }
 
+/** How an unchanged file is taken from the previous tree, in the order tried. */
+export type LinkMethod = 'reflink' | 'hardlink';
+export const LINK_METHODS: readonly LinkMethod[] = ['reflink', 'hardlink'];
+
+/** How the files of a tree were written; the three counts add up to `files`. */
+export interface TransferCounts {
+  /** Written from the archive's bytes (the metadata files included). */
+  copied: number;
+  /** Cloned from the previous tree (shared blocks, own inode). */
+  reflinked: number;
+  /** Hard links to the previous tree's files (same inode). */
+  hardlinked: number;
+  /**
+   * Folder mirrors: files of the previous tree that its manifest lists as
+   * unchanged but that failed the check (missing, not a regular file, other
+   * size, bytes, mode or owner: altered in place, or damaged) and were copied
+   * instead. Without a readable
+   * previous manifest, a changed page of the same size counts here too. Not
+   * known for rsync (it sends a file that differs, whatever made it differ).
+   */
+  refused?: number;
+}
+
+export interface PreviousTree {
+  dir: string;
+  /** Path → SHA-256 of the files its manifest lists; undefined when that manifest could not be read. */
+  files?: ReadonlyMap<string, string>;
+}
+
+export interface WriteTreeOptions {
+  concurrency?: number;
+  /** The tree the target served until now: its unchanged files are linked, not copied. */
+  previous?: PreviousTree | null;
+  /** Link methods to try, in order (default LINK_METHODS); [] copies every file. */
+  link?: readonly LinkMethod[];
+  /** fsync every file and folder (default true). Off only for a tree that is a transient upload source (rsync). */
+  durable?: boolean;
+}
+
 export interface WrittenTree {
   files: number;
   bytes: number;
+  transfer: TransferCounts;
 }
 
 const CHUNK = 1 << 20;
@@ -34,7 +105,7 @@ export function confined(root: string, rel: string): string {
   return abs;
 }
 
-async function copyObject(root: string, file: TreeFile, objects: ObjectSource, buffer: Buffer): Promise<void> {
+async function copyObject(root: string, file: TreeFile, objects: ObjectSource, buffer: Buffer, durable: boolean): Promise<void> {
   const source = objects.objectPath(file.sha256);
   let input: FileHandle;
   try {
@@ -58,22 +129,128 @@ async function copyObject(root: string, file: TreeFile, objects: ObjectSource, b
       const what = total > file.size ? 'is larger than' : total !== file.size ? `has ${total} bytes, not` : 'does not hash to';
       throw new MirrorError('OBJECT_CORRUPT', `${file.path}: archive object ${source} ${what} the manifest's ${total !== file.size ? `${file.size} bytes` : 'SHA-256'}. The archive is damaged: restore it from the off-site copy (nothing was switched).`, { file: source });
     }
-    await output.sync();
+    if (durable) await output.sync();
   } finally {
     await Promise.all([input.close(), output.close()]);
   }
 }
 
+/** Errors by which a file system says it cannot do a method at all: the method is not tried again in this tree. */
+const UNSUPPORTED = new Set(['ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOSYS', 'EPERM', 'ENOTTY']);
+// Set-id, sticky, write for group or others, execute for anyone: a page never has them.
+const ODD_MODE = 0o7133;
+
+function errnoOf(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** Whether the file now at `path` is a regular file with the manifest's size and SHA-256, ours, with a plain mode. */
+function holdsExactly(path: string, file: TreeFile, buffer: Buffer, uid: number | undefined): boolean {
+  let fd: number;
+  try {
+    ({ fd } = openRegularSync(path));
+  } catch {
+    return false;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.size !== file.size || (st.mode & ODD_MODE) !== 0 || (uid !== undefined && st.uid !== uid)) return false;
+    const hash = createHash('sha256');
+    let size = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      size += n;
+      if (size > file.size) return false;
+      hash.update(buffer.subarray(0, n));
+    }
+    return size === file.size && hash.digest('hex') === file.sha256;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface Reuse {
+  previous: PreviousTree;
+  methods: LinkMethod[];
+  uid: number | undefined;
+  counts: TransferCounts;
+}
+
+/**
+ * Takes `file` from the previous tree when it is there unchanged; returns
+ * false when the caller must copy it from the archive.
+ */
+async function reuseFile(root: string, file: TreeFile, reuse: Reuse, buffer: Buffer): Promise<boolean> {
+  const listed = reuse.previous.files?.get(file.path);
+  if (listed !== undefined ? listed !== file.sha256 : reuse.previous.files !== undefined) return false; // changed, or new
+  const from = confined(reuse.previous.dir, file.path);
+  // A file the previous manifest lists as this one, but removed, replaced by a link or another type, or resized there, is refused.
+  const refuse = (): false => {
+    if (listed !== undefined) reuse.counts.refused = (reuse.counts.refused ?? 0) + 1;
+    return false;
+  };
+  let st;
+  try {
+    st = await lstat(from);
+  } catch {
+    return refuse(); // a new path (without a previous manifest), or gone from the previous tree: copied
+  }
+  if (!st.isFile() || st.size !== file.size) return refuse();
+  const to = confined(root, file.path);
+  for (const method of [...reuse.methods]) {
+    try {
+      // EXCL: the staging folder is fresh, so an existing entry means someone else is writing here.
+      if (method === 'reflink') await copyFile(from, to, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL);
+      else await link(from, to);
+    } catch (error) {
+      const code = errnoOf(error);
+      if (code === 'EEXIST') throw error;
+      if (code !== undefined && UNSUPPORTED.has(code)) reuse.methods = reuse.methods.filter((m) => m !== method);
+      continue;
+    }
+    if (!holdsExactly(to, file, buffer, reuse.uid)) {
+      await unlink(to);
+      reuse.counts.refused = (reuse.counts.refused ?? 0) + 1;
+      return false;
+    }
+    if (method === 'reflink') {
+      // The clone is a new inode of this tree: its mode is set here, and its block map flushed like a copied file's data.
+      const handle = await open(to, constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        await handle.chmod(FILE_MODE);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      reuse.counts.reflinked++;
+    } else reuse.counts.hardlinked++; // the data was flushed when the previous tree was written; the new name by its folder's fsync
+    return true;
+  }
+  return false;
+}
+
 /** Builds the tree under `root`, which must exist and be empty. */
-export async function writeTree(root: string, layout: TreeLayout, objects: ObjectSource, concurrency = 8): Promise<WrittenTree> {
+export async function writeTree(root: string, layout: TreeLayout, objects: ObjectSource, options: WriteTreeOptions = {}): Promise<WrittenTree> {
+  const concurrency = options.concurrency ?? 8;
+  const durable = options.durable ?? true;
   for (const dir of layout.dirs) await mkdir(confined(root, dir), { mode: DIR_MODE });
   const buffers = Array.from({ length: concurrency }, () => Buffer.allocUnsafe(CHUNK));
-  await runPool(layout.files, concurrency, (file, worker) => copyObject(root, file, objects, buffers[worker]!));
-  await runPool([...layout.meta], concurrency, ([path, bytes]) => writeNewFile(confined(root, path), bytes, FILE_MODE));
+  const counts: TransferCounts = { copied: 0, reflinked: 0, hardlinked: 0, refused: 0 };
+  const methods = [...(options.link ?? LINK_METHODS)];
+  const reuse: Reuse | undefined =
+    options.previous && methods.length > 0 ? { previous: options.previous, methods, uid: process.getuid?.(), counts } : undefined;
+  await runPool(layout.files, concurrency, async (file, worker) => {
+    if (reuse !== undefined && reuse.methods.length > 0 && (await reuseFile(root, file, reuse, buffers[worker]!))) return;
+    await copyObject(root, file, objects, buffers[worker]!, durable);
+    counts.copied++;
+  });
+  await runPool([...layout.meta], concurrency, ([path, bytes]) => writeNewFile(confined(root, path), bytes, FILE_MODE, { durable }));
+  counts.copied += layout.meta.size;
   // A file's data is durable after its fsync, its name only after its folder's fsync.
-  await runPool([...layout.dirs.map((d) => confined(root, d)), root], concurrency, syncDir);
+  if (durable) await runPool([...layout.dirs.map((d) => confined(root, d)), root], concurrency, syncDir);
   let bytes = 0;
   for (const f of layout.files) bytes += f.size;
   for (const m of layout.meta.values()) bytes += m.length;
-  return { files: layout.files.length + layout.meta.size, bytes };
+  return { files: layout.files.length + layout.meta.size, bytes, transfer: counts };
 }

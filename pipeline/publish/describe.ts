@@ -3,14 +3,27 @@
  * (publish, rollback), each mirror, a verification. The commands print these;
  * the JSON a program reads is the result itself.
  */
+import type { TransferCounts } from '../mirror/index.ts';
 import type { MirrorOutcome } from './mirrors.ts';
 import type { PublishSummary } from './publish.ts';
 import type { RollbackSummary } from './rollback.ts';
 import type { VerifyReport } from './verify.ts';
 
+/** How a deploy wrote its files: `12 copied, 22,231 hard-linked` (links from the release the mirror served before). */
+export function transferText(t: TransferCounts): string {
+  const parts = [`${t.copied} copied`];
+  if (t.reflinked > 0) parts.push(`${t.reflinked} reflinked`);
+  if (t.hardlinked > 0) parts.push(`${t.hardlinked} hard-linked`);
+  if ((t.refused ?? 0) > 0) parts.push(`${t.refused} refused in the previous tree (altered or damaged there)`);
+  return parts.join(', ');
+}
+
 /** One line per mirror of a publish or rollback. */
 export function mirrorLines(mirrors: readonly MirrorOutcome[]): string[] {
-  return mirrors.map((m) => `mirror ${m.target}: ${!m.ok ? `FAILED: ${m.error}` : m.verified ? 'deployed and verified' : 'deployed (an rsync destination is not verified from here: run sealpress verify on its URL)'}`);
+  return mirrors.map((m) => {
+    const how = m.ok && m.transfer ? ` (files: ${transferText(m.transfer)})` : '';
+    return `mirror ${m.target}: ${!m.ok ? `FAILED: ${m.error}` : m.verified ? `deployed and verified${how}` : `deployed${how} (an rsync destination is not verified from here: run sealpress verify on its URL)`}`;
+  });
 }
 
 export function publishLines(s: PublishSummary): string[] {

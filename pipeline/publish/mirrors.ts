@@ -5,7 +5,7 @@
  * failure is returned, not thrown, so one mirror's trouble never stops the
  * others.
  */
-import { deployToFolder, deployToRsync, inspectFolder, parseMirrorTarget } from '../mirror/index.ts';
+import { deployToFolder, deployToRsync, inspectFolder, parseMirrorTarget, type TransferCounts } from '../mirror/index.ts';
 import type { ReleaseArchive, ReleaseManifest } from '../release/index.ts';
 import type { TrustBytes } from './release.ts';
 
@@ -17,6 +17,8 @@ export interface MirrorOutcome {
   /** Folder mirrors: whether the deployed tree matched the manifest when hashed again. */
   verified?: boolean;
   problems?: { modified: string[]; missing: string[]; extra: string[] };
+  /** How the files got there: copied from the archive (rsync: sent), or linked from the release the mirror served before. */
+  transfer?: TransferCounts;
   ms: number;
 }
 
@@ -29,14 +31,14 @@ export async function deployMirror(options: { target: string; archive: ReleaseAr
     kind = parsed.kind;
     const common = { manifest, envelopeBytes: envelope, trustFiles: trust, objects: archive };
     if (parsed.kind === 'rsync') {
-      await deployToRsync({ ...common, dest: parsed.dest });
-      return { target, kind, ok: true, ms: Math.round(performance.now() - started) };
+      const { transfer } = await deployToRsync({ ...common, dest: parsed.dest });
+      return { target, kind, ok: true, transfer, ms: Math.round(performance.now() - started) };
     }
-    await deployToFolder({ ...common, target: parsed.path });
+    const { transfer } = await deployToFolder({ ...common, target: parsed.path });
     const report = await inspectFolder(parsed.path, manifest);
     const problems = { modified: report.modified.map((m) => m.path), missing: report.missing, extra: report.extra };
     const verified = problems.modified.length + problems.missing.length + problems.extra.length === 0;
-    return { target, kind, ok: verified, verified, ...(verified ? {} : { problems, error: 'the deployed tree does not match the manifest' }), ms: Math.round(performance.now() - started) };
+    return { target, kind, ok: verified, verified, ...(verified ? {} : { problems, error: 'the deployed tree does not match the manifest' }), transfer, ms: Math.round(performance.now() - started) };
   } catch (error) {
     return { target, kind, ok: false, error: (error as Error).message, ms: Math.round(performance.now() - started) };
   }

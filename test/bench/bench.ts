@@ -14,9 +14,12 @@
  *   npm run bench -- [--entries N] [--sub-sites N] [--corpus plain|realistic] [--gate-only] [--no-baseline]
  *   npm run bench -- --attachments [--files N] [--runs N]   the attachments alone
  *   npm run bench -- --no-attachments                       everything but them
+ *   npm run bench -- --release-only [--dist DIR]            the release and mirror figures alone, on a tree
+ *                                                           built before (default: the bench group's dist/)
  */
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runGate } from '../../pipeline/gate/index.ts';
@@ -40,6 +43,8 @@ const { values } = parseArgs({
     'no-attachments': { type: 'boolean', default: false },
     files: { type: 'string', default: '1000' },
     runs: { type: 'string', default: '2' },
+    'release-only': { type: 'boolean', default: false },
+    dist: { type: 'string' },
   },
 });
 const entries = Number(values.entries);
@@ -48,6 +53,13 @@ const NOW = new Date('2026-11-27T12:00:00+08:00');
 const benchRoot = join(ROOT, '.sealpress', 'bench', 'repo');
 
 const attachmentBench = () => runAttachmentBench({ root: attachmentBenchRoot(ROOT), now: NOW, files: Number(values.files), runs: Number(values.runs) });
+if (values['release-only']) {
+  const distDir = resolve(values.dist ?? join(benchRoot, 'dist'));
+  const codes = readdirSync(distDir, { withFileTypes: true }).filter((d) => d.isDirectory() && /^\d{11}$/.test(d.name)).map((d) => d.name).sort();
+  const { releaseBench } = await import('./build-bench.ts');
+  await releaseBench(distDir, codes);
+  process.exit();
+}
 if (values.attachments) {
   await attachmentBench();
   process.exit();

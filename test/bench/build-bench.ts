@@ -5,7 +5,7 @@
  * glob loader and a minimal layout (no gate, no search, no list pages).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSites } from '../../pipeline/build/index.ts';
@@ -128,7 +128,7 @@ export async function releaseBench(distDir: string, codes: string[]): Promise<vo
  * end to end (signature, trust documents, the manifest copy in every site, every file).
  */
 async function mirrorBench(distDir: string, codes: string[], files: import('../../pipeline/release/index.ts').ManifestFile[]): Promise<void> {
-  const { archiveRelease, ReleaseArchive, SeenVersions, signRelease } = await import('../../pipeline/release/index.ts');
+  const { archiveRelease, collectReleaseFiles, ReleaseArchive, SeenVersions, signRelease } = await import('../../pipeline/release/index.ts');
   const { deployToFolder } = await import('../../pipeline/mirror/index.ts');
   const { verifyTarget } = await import('../../pipeline/publish/index.ts');
   const { makeReleaseFixture, NOW: FIXTURE_NOW } = await import('../release/fixture.ts');
@@ -155,6 +155,25 @@ async function mirrorBench(distDir: string, codes: string[], files: import('../.
     }
     const mb = files.reduce((n, f) => n + f.size, 0) / 1e6;
     console.log(`mirror: archive (first release, every object fsynced) ${s(archiveMs)}; atomic deploy to a folder ${s(deployMs)}; verify of the whole mirror best ${s(Math.min(...times))} (${(mb / (Math.min(...times) / 1000)).toFixed(0)} MB/s)  runs ${times.map(s).join(', ')}; manifest ${(envelope.length / 1e6).toFixed(1)} MB, copied into each of ${codes.length} sites`);
+
+    // The daily loop: one page changed. List and hash the tree again, archive the second release, deploy it over the first.
+    const page = files.find((f) => f.path.endsWith('.html'))!;
+    appendFileSync(join(distDir, ...page.path.split('/')), '<!-- changed -->');
+    t = performance.now();
+    const files2 = await collectReleaseFiles(distDir, codes);
+    const listMs = performance.now() - t;
+    const manifest2 = fx.manifest(trust, { version: manifest.version + 1, files: files2, sites: manifest.sites, entries });
+    const envelope2 = signRelease(manifest2, [fx.chen]);
+    t = performance.now();
+    const archived2 = await archiveRelease(archive, distDir, manifest2, envelope2, trust);
+    const archive2Ms = performance.now() - t;
+    t = performance.now();
+    const deployed2 = await deployToFolder({ target: join(work, 'mirror'), manifest: manifest2, envelopeBytes: envelope2, trustFiles: trust, objects: archive });
+    const deploy2Ms = performance.now() - t;
+    const r2 = await verifyTarget({ target: join(work, 'mirror'), now: FIXTURE_NOW, anchorFingerprint: fx.pki.ca.fingerprint, seen: new SeenVersions(join(work, 'seen.json')) });
+    if (!r2.ok) throw new Error(`bench: the second release does not verify on the mirror: ${JSON.stringify(r2.problems)}`);
+    const how = Object.entries(deployed2.transfer).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`mirror, second release with one page changed: listing+hashing ${s(listMs)}; archive ${s(archive2Ms)} (${archived2.objectsAdded} object(s) added); deploy ${s(deploy2Ms)} (${how}); verified`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -3,6 +3,9 @@
  * mix, even if the process is killed at any moment. Prove it: a test kills the
  * deploy at random points many times and checks each time."
  *
+ * The two releases share half their pages, which a deploy links from the tree
+ * it replaces instead of copying them (tree.ts).
+ *
  * Each run deploys release 2 over release 1 in a child process, kills it with
  * SIGKILL after a random delay spread over the deploy's measured duration, and
  * checks that the target is exactly release 1 or exactly release 2. Then a
@@ -40,8 +43,13 @@ let configPath: string;
 beforeAll(async () => {
   tmp = tempDir('sealpress-kill-');
   const archive = makeArchive(join(tmp.dir, 'archive'));
-  r1 = makeRelease(archive, 1, manyFiles(300, 'v1'));
-  r2 = makeRelease(archive, 2, manyFiles(300, 'v2'));
+  const v1 = manyFiles(300, 'v1');
+  const v2 = manyFiles(300, 'v2');
+  // Half the pages (the odd ones; never index.html and asset.css) are the same in both releases, so every deploy
+  // links them from the tree it replaces: the kills land in linking as well as in copying.
+  for (const path of Object.keys(v2)) if (/\/f\d*[13579]\.html$/.test(path)) v2[path] = v1[path]!;
+  r1 = makeRelease(archive, 1, v1);
+  r2 = makeRelease(archive, 2, v2);
   target = join(tmp.dir, 'www', 'mirror');
   writeFileSync(join(tmp.dir, 'manifest2.json'), JSON.stringify(r2.manifest));
   writeFileSync(join(tmp.dir, 'envelope2.json'), r2.envelopeBytes);

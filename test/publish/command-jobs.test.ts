@@ -197,6 +197,17 @@ describe('the limits and summaries the keys and trust commands print', () => {
       { target: '/srv/c', ok: false, error: 'disk full' },
     ] as never)).toEqual(['mirror /srv/a: deployed and verified', expect.stringMatching(/^mirror rsync:b:\/srv: deployed \(an rsync destination is not verified/), 'mirror /srv/c: FAILED: disk full']);
   });
+  test('a mirror line says how its files got there: copied, or linked from the release it served before', () => {
+    expect(mirrorLines([
+      { target: '/srv/a', ok: true, verified: true, transfer: { copied: 37, reflinked: 0, hardlinked: 5938, refused: 0 } },
+      { target: '/srv/b', ok: true, verified: true, transfer: { copied: 40, reflinked: 5932, hardlinked: 0, refused: 3 } },
+      { target: 'rsync:c:/srv', ok: true, verified: false, transfer: { copied: 37, reflinked: 0, hardlinked: 5938 } },
+    ] as never)).toEqual([
+      'mirror /srv/a: deployed and verified (files: 37 copied, 5938 hard-linked)',
+      'mirror /srv/b: deployed and verified (files: 40 copied, 5932 reflinked, 3 refused in the previous tree (altered or damaged there))',
+      expect.stringMatching(/^mirror rsync:c:\/srv: deployed \(files: 37 copied, 5938 hard-linked\) \(an rsync destination is not verified/),
+    ]);
+  });
   test('lineReader gives a source line for an excerpt, and nothing for a file it cannot read', () => {
     const lineOf = lineReader(repo.root);
     expect(lineOf(B, 2)).toBe('title: 电子发票办理指南');

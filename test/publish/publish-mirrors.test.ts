@@ -68,13 +68,15 @@ describe('sealpress publish --mirror A --mirror B on the demo', () => {
   test('publishes release 1 to both mirrors and the off-site copy, signed with the demo release key', () => {
     expect(firstPublish.code, firstPublish.err).toBe(0);
     expect(firstPublish.err).toContain('DEMO release key');
-    const summary = JSON.parse(firstPublish.out) as { version: number; files: number; entries: { publishable: number }; mirrors: { ok: boolean; verified: boolean }[]; archive: { offsite: { ok: boolean }[] } };
+    const summary = JSON.parse(firstPublish.out) as { version: number; files: number; entries: { publishable: number }; mirrors: { ok: boolean; verified: boolean; transfer: Record<string, number> }[]; archive: { offsite: { ok: boolean }[] } };
     expect(summary.version).toBe(1);
     expect(summary.entries.publishable).toBe(44);
     expect(summary.mirrors.map((m) => [m.ok, m.verified])).toEqual([
       [true, true],
       [true, true],
     ]);
+    // A first deploy has no tree to link from: every file copied from the archive.
+    for (const m of summary.mirrors) expect(m.transfer).toMatchObject({ reflinked: 0, hardlinked: 0, refused: 0 });
     expect(summary.archive.offsite).toEqual([{ target: offsite, ok: true }]);
     for (const mirror of [A, B]) {
       expect(lstatSync(mirror).isSymbolicLink()).toBe(true);
@@ -236,6 +238,11 @@ describe('a second release, mix-and-match, rollback', () => {
     const r = await cli(['rollback', '--to', '1', ...common(), '--now', LATER, '--mirror', A, '--json']);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ version: 3, rollbackOf: 1 });
+    // The pages releases 1 and 2 share are linked from the tree A served (v2), checked first; the others are copied from the archive.
+    const transfer = (JSON.parse(r.out) as { mirrors: { transfer: { copied: number; reflinked: number; hardlinked: number; refused: number } }[] }).mirrors[0]!.transfer;
+    expect(transfer.hardlinked + transfer.reflinked).toBeGreaterThan(0);
+    expect(transfer.copied).toBeGreaterThan(0);
+    expect(transfer.refused).toBe(0);
     const state = join(work, 'rollback-state.json');
     const v = await verify(A, [], state);
     expect(v.code, v.out).toBe(0);

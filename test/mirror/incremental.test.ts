@@ -1,0 +1,209 @@
+/**
+ * Incremental deploys (issue "The daily loop in seconds"): a release that
+ * changes one page links the other files from the tree the mirror served
+ * before, never from the archive, and never carries forward a file altered in
+ * place there. Real file systems throughout: /tmp (ext4 here: no reflinks, so
+ * the hard-link path), and /dev/shm (tmpfs) when it is another file system.
+ */
+import { chmodSync, existsSync, mkdtempSync, rmSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { deployToFolder, deployToRsync, inspectFolder, inspectFolderMeta, restoreFolder, type FolderDeployReport } from '../../pipeline/mirror/index.ts';
+import { MAIN, makeArchive, makeRelease, sha256, smallSite, SUB, tempDir, type Archive } from './fixtures.ts';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+/** Archive under the system temp folder; the mirror there too, or under `base` (another file system). */
+function setup(base?: string) {
+  const t = tempDir('sealpress-incremental-');
+  cleanups.push(t.cleanup);
+  const archive = makeArchive(join(t.dir, 'archive'));
+  let mirrorRoot = t.dir;
+  if (base !== undefined) {
+    mirrorRoot = mkdtempSync(join(base, 'sealpress-incremental-mirror-'));
+    cleanups.push(() => rmSync(mirrorRoot, { recursive: true, force: true }));
+  }
+  return { root: t.dir, archive, target: join(mirrorRoot, 'www', 'mirror-a') };
+}
+
+/** smallSite('v1') with one page changed. */
+function oneChanged(variant: string): Record<string, string> {
+  return { ...smallSite('v1'), [`${MAIN}/xxgk/tzgg/通知.html`]: `<p>通知公告 ${variant}</p>` };
+}
+const CHANGED = `${MAIN}/xxgk/tzgg/通知.html`;
+
+function ino(path: string): number {
+  return lstatSync(path).ino;
+}
+
+/** Every archive object is a file of its own (nlink 1) whose bytes still hash to its name. */
+function expectArchiveUntouched(archive: Archive, manifests: { files: { sha256: string }[] }[]): void {
+  for (const m of manifests) {
+    for (const f of m.files) {
+      const st = statSync(archive.objectPath(f.sha256));
+      expect(st.nlink).toBe(1);
+      expect(sha256(readFileSync(archive.objectPath(f.sha256)))).toBe(f.sha256);
+    }
+  }
+}
+
+async function expectClean(target: string, r: ReturnType<typeof makeRelease>): Promise<void> {
+  expect(await inspectFolder(target, r.manifest)).toMatchObject({ modified: [], missing: [], extra: [] });
+  expect(await inspectFolderMeta(target, r.manifest, r.envelopeBytes, r.trustFiles)).toEqual([]);
+}
+
+function total(report: FolderDeployReport): number {
+  const t = report.transfer;
+  return t.copied + t.reflinked + t.hardlinked;
+}
+
+describe('incremental folder deploys', () => {
+  test('a release that changes one page links every other file from the previous tree; the mirror verifies', async () => {
+    const { archive, target } = setup();
+    const r1 = makeRelease(archive, 1, smallSite('v1'));
+    const first = await deployToFolder({ target, ...r1 });
+    expect(first.transfer).toEqual({ copied: first.files, reflinked: 0, hardlinked: 0, refused: 0 });
+
+    const r2 = makeRelease(archive, 2, oneChanged('v2'));
+    const second = await deployToFolder({ target, ...r2 });
+    expect(second.previous).toBe(first.tree);
+    await expectClean(target, r2);
+    const unchanged = r2.manifest.files.filter((f) => f.path !== CHANGED);
+    // On a file system with reflinks each unchanged file is a clone (own inode); elsewhere a hard link (same inode).
+    expect(second.transfer.reflinked + second.transfer.hardlinked).toBe(unchanged.length);
+    expect(second.transfer.copied).toBe(second.files - unchanged.length); // the changed page and the metadata
+    expect(second.transfer.refused).toBe(0);
+    expect(total(second)).toBe(second.files);
+    for (const f of unchanged) {
+      if (second.transfer.hardlinked > 0) expect(ino(join(second.tree, f.path))).toBe(ino(join(first.tree, f.path)));
+    }
+    expect(ino(join(second.tree, CHANGED))).not.toBe(ino(join(first.tree, CHANGED)));
+    expect(readFileSync(join(target, CHANGED), 'utf8')).toBe('<p>通知公告 v2</p>');
+    expectArchiveUntouched(archive, [r1.manifest, r2.manifest]);
+  });
+
+  test('a file altered in place in the previous tree is not carried forward: the new tree gets the archive\'s bytes, the archive is untouched', async () => {
+    const { root, archive, target } = setup();
+    const r1 = makeRelease(archive, 1, smallSite('v1'));
+    const first = await deployToFolder({ target, ...r1 });
+    // Same size, other bytes, written into the served inode (as a defacer with write access would).
+    const page = `${MAIN}/index.html`;
+    const good = readFileSync(join(target, page));
+    writeFileSync(join(target, page), Buffer.alloc(good.length, 'X'));
+    // A page made world-writable, and a page replaced by a symlink to the right bytes elsewhere.
+    chmodSync(join(target, SUB, 'index.html'), 0o666);
+    const css = `${MAIN}/_astro/site.css`;
+    writeFileSync(join(root, 'planted.css'), readFileSync(join(target, css)));
+    unlinkSync(join(target, css));
+    symlinkSync(join(root, 'planted.css'), join(target, css));
+
+    const r2 = makeRelease(archive, 2, oneChanged('v2'));
+    const second = await deployToFolder({ target, ...r2 });
+    await expectClean(target, r2);
+    expect(readFileSync(join(target, page))).toEqual(good);
+    expect(ino(join(second.tree, page))).not.toBe(ino(join(first.tree, page)));
+    expect(statSync(join(second.tree, SUB, 'index.html')).mode & 0o777).toBe(0o644);
+    expect(lstatSync(join(second.tree, css)).isFile()).toBe(true);
+    // The altered page and the odd mode were refused after linking, the symlink before (only regular files are linked).
+    expect(second.transfer.refused).toBe(3);
+    expect(second.transfer.hardlinked + second.transfer.reflinked).toBe(r2.manifest.files.length - 4);
+    expect(total(second)).toBe(second.files);
+    expect(readFileSync(join(first.tree, page), 'utf8')).toMatch(/^X+$/); // the old tree is left as it was (evidence)
+    expectArchiveUntouched(archive, [r1.manifest, r2.manifest]);
+  });
+
+  test('trees pruned by keep do not break linked files; a hard-linked page altered later is repaired by restore with new inodes', async () => {
+    const { archive, target } = setup();
+    const r1 = makeRelease(archive, 1, smallSite('v1'));
+    const t1 = await deployToFolder({ target, ...r1 });
+    const t2 = await deployToFolder({ target, ...makeRelease(archive, 2, oneChanged('v2')) });
+    const r3 = makeRelease(archive, 3, oneChanged('v3'));
+    const t3 = await deployToFolder({ target, ...r3, keep: 2 });
+    expect(t3.removed).toEqual([t1.tree.split('/').pop()]);
+    expect(existsSync(t1.tree)).toBe(false);
+    await expectClean(target, r3);
+    const page = `${SUB}/bsfw/bszn/a b.html`;
+    if (t3.transfer.hardlinked === 0) return; // a file system with reflinks shares no inode: nothing more to show
+    // The page's inode was written by deploy 1 and is now named by trees 2 and 3 only.
+    expect(statSync(join(t3.tree, page)).nlink).toBe(2);
+    expect(ino(join(t3.tree, page))).toBe(ino(join(t2.tree, page)));
+
+    // The trade-off: altering the previous tree's name of a shared inode alters the served page too.
+    const before = readFileSync(join(target, page));
+    writeFileSync(join(t2.tree, page), Buffer.alloc(before.length, 'Y'));
+    expect((await inspectFolder(target, r3.manifest)).modified.map((m) => m.path)).toEqual([page]);
+    // restore stages fresh copies: no file of the repaired tree shares an inode with the tampered trees.
+    const restored = await restoreFolder({ target, ...r3 });
+    expect(restored.repaired).toBe(true);
+    await expectClean(target, r3);
+    expect(readFileSync(join(target, page))).toEqual(before);
+    const served = realpathSync(target);
+    for (const f of r3.manifest.files) {
+      expect(statSync(join(served, f.path)).nlink).toBe(1);
+      expect(ino(join(served, f.path))).not.toBe(ino(join(t3.tree, f.path)));
+    }
+    expectArchiveUntouched(archive, [r1.manifest, r3.manifest]);
+  });
+
+  test('with linking turned off, or only a reflink asked on a file system without them, every file is copied', async () => {
+    const { archive, target } = setup();
+    const r1 = makeRelease(archive, 1, smallSite('v1'));
+    const first = await deployToFolder({ target, ...r1 });
+    const copied = await deployToFolder({ target, ...makeRelease(archive, 2, oneChanged('v2')), link: [] });
+    expect(copied.transfer).toEqual({ copied: copied.files, reflinked: 0, hardlinked: 0, refused: 0 });
+    const r3 = makeRelease(archive, 3, oneChanged('v3'));
+    const reflinkOnly = await deployToFolder({ target, ...r3, link: ['reflink'] });
+    await expectClean(target, r3);
+    // ext4 and tmpfs refuse FICLONE (ENOTSUP): the fallback copies from the archive. A reflink file system clones instead.
+    expect(reflinkOnly.transfer.hardlinked).toBe(0);
+    expect(total(reflinkOnly)).toBe(reflinkOnly.files);
+    for (const f of r3.manifest.files) expect(ino(join(reflinkOnly.tree, f.path))).not.toBe(ino(join(copied.tree, f.path)));
+    expect(readlinkSync(target)).toContain(reflinkOnly.tree.split('/').pop());
+    expect(first.tree).not.toBe(reflinkOnly.tree);
+  });
+
+  const shm = '/dev/shm';
+  const otherFs = existsSync(shm) && statSync(shm).dev !== statSync(tmpdir()).dev;
+  test.skipIf(!otherFs)('a mirror on another file system than the archive (tmpfs vs /tmp) links within its own store and never into the archive', async () => {
+    const { archive, target } = setup(shm);
+    const r1 = makeRelease(archive, 1, smallSite('v1'));
+    const first = await deployToFolder({ target, ...r1 });
+    expect(statSync(first.tree).dev).not.toBe(statSync(archive.dir).dev);
+    expect(first.transfer.hardlinked).toBe(0);
+    const r2 = makeRelease(archive, 2, oneChanged('v2'));
+    const second = await deployToFolder({ target, ...r2 });
+    await expectClean(target, r2);
+    expect(second.transfer.hardlinked + second.transfer.reflinked).toBe(r2.manifest.files.length - 1);
+    expectArchiveUntouched(archive, [r1.manifest, r2.manifest]);
+  });
+});
+
+describe('incremental rsync deploys (to a local destination through /usr/bin/rsync)', () => {
+  test('unchanged files are hard-linked on the destination from the release current served, not sent; an altered one is sent again', async () => {
+    const { root, archive } = setup();
+    const dest = join(root, 'dest');
+    const r1 = makeRelease(archive, 1, smallSite('v1'));
+    const first = await deployToRsync({ dest, ...r1, workDir: root });
+    expect(first.transfer).toEqual({ copied: first.files, reflinked: 0, hardlinked: 0 });
+
+    const page = `${MAIN}/index.html`;
+    const good = readFileSync(join(dest, 'current', page));
+    writeFileSync(join(dest, first.release, page), Buffer.alloc(good.length, 'X'));
+    const r2 = makeRelease(archive, 2, oneChanged('v2'));
+    const second = await deployToRsync({ dest, ...r2, workDir: root });
+    expect(readlinkSync(join(dest, 'current'))).toBe(second.release);
+    await expectClean(join(dest, 'current'), r2);
+    // Sent: the changed page, the altered one, the metadata (a new manifest, and trust files written anew).
+    const linked = r2.manifest.files.filter((f) => f.path !== CHANGED && f.path !== page);
+    expect(second.transfer.hardlinked).toBeGreaterThanOrEqual(linked.length);
+    expect(second.transfer.copied + second.transfer.hardlinked).toBe(second.files);
+    for (const f of linked) expect(ino(join(dest, second.release, f.path))).toBe(ino(join(dest, first.release, f.path)));
+    expect(readFileSync(join(dest, 'current', page))).toEqual(good);
+    expect(ino(join(dest, second.release, page))).not.toBe(ino(join(dest, first.release, page)));
+    expectArchiveUntouched(archive, [r1.manifest, r2.manifest]);
+  });
+});
