@@ -15,7 +15,7 @@
 import { readWaiver, WAIVER_PAYLOAD_TYPE, type VerifiedWaiver } from '../check/index.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { RecordFile } from '../load/index.ts';
-import { adminSignerProblem, keepByClock, openSingleSigned, signedRecordStanding, type CertInfo, type Trust } from '../trust/index.ts';
+import { adminSignerProblem, eachSigned, keepByClock, openSingleSigned, signedRecordStanding, type CertInfo, type Trust } from '../trust/index.ts';
 
 /** A waiver whose signature and signer verify, before the clock is consulted. */
 export interface SignedWaiver extends VerifiedWaiver {
@@ -35,40 +35,31 @@ export function openWaivers(records: readonly RecordFile[], trust: Trust | undef
   const waivers: SignedWaiver[] = [];
   const diagnostics: Diagnostic[] = [];
   const refuse = (file: string, why: string) => diagnostics.push(refusal(file, why));
-  for (const { file, bytes } of records) {
-    if (!trust) {
-      refuse(file, 'the trust material does not verify, so no signature can be checked');
-      continue;
-    }
-    const opened = openSingleSigned(bytes, WAIVER_PAYLOAD_TYPE, readWaiver, 'the waiver');
-    if (!opened.ok) {
-      refuse(file, opened.problem);
-      continue;
-    }
+  eachSigned(records, trust, (bytes) => openSingleSigned(bytes, WAIVER_PAYLOAD_TYPE, readWaiver, 'the waiver'), refuse, (file, opened, trust) => {
     const { cert } = opened;
     const uid = cert.uid ?? '';
     const w = opened.value;
     if (w.signer !== uid) {
       refuse(file, `it names ${w.signer} as signer but was signed by ${uid}`);
-      continue;
+      return;
     }
     // The same test as for the administrators' signatures on the trust documents, at the waiver's signing time.
     const problem = adminSignerProblem(cert, trust.anchor.cert, trust.root.securityAdmins, trust.revocationIndex, w.signedAtMs);
     if (problem) {
       refuse(file, `the signing certificate: ${problem}`);
-      continue;
+      return;
     }
     if (trust.personByCertificate.get(cert.fingerprint)?.id !== uid) {
       refuse(file, `${cert.name ?? uid} is not a security administrator with this certificate in the roster`);
-      continue;
+      return;
     }
     const standing = signedRecordStanding(trust.revocationIndex, uid, cert.fingerprint, opened.payload, w.signedAt, w.signedAtMs);
     if (standing.problem) {
       refuse(file, standing.problem);
-      continue;
+      return;
     }
     waivers.push({ payload: w, file, cert, digest: standing.digest, frozen: standing.frozen });
-  }
+  });
   return { waivers, diagnostics };
 }
 

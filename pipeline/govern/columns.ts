@@ -33,7 +33,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { Category, Column, Site, SiteGroup } from '../model/index.ts';
 import type { RecordFile } from '../load/index.ts';
-import { chainProblem, keepByClock, openSingleSigned, signedRecordStanding, signingTimeProblem, type CertInfo, type Trust } from '../trust/index.ts';
+import { chainProblem, eachSigned, keepByClock, openSingleSigned, signedRecordStanding, signingTimeProblem, type CertInfo, type Trust } from '../trust/index.ts';
 import { CHANGES_DIR, COLUMN_CHANGE_PAYLOAD_TYPE, columnChangePath, defaultRequestId, readColumnChange, type ColumnAction, type ColumnChangePayload } from './column-change.ts';
 
 export const OFFICE_ROLE = 'office-approver';
@@ -69,74 +69,65 @@ export function openColumnChanges(records: readonly RecordFile[], trust: Trust |
   const changes: VerifiedColumnChange[] = [];
   const diagnostics: Diagnostic[] = [];
   const refuse = (file: string, why: string) => diagnostics.push(refusal(file, why));
-  for (const { file, bytes } of records) {
-    if (!trust) {
-      refuse(file, 'the trust material does not verify, so no signature can be checked');
-      continue;
-    }
-    const opened = openSingleSigned(bytes, COLUMN_CHANGE_PAYLOAD_TYPE, readColumnChange, 'the request');
-    if (!opened.ok) {
-      refuse(file, opened.problem);
-      continue;
-    }
+  eachSigned(records, trust, (bytes) => openSingleSigned(bytes, COLUMN_CHANGE_PAYLOAD_TYPE, readColumnChange, 'the request'), refuse, (file, opened, trust) => {
     const { cert } = opened;
     const p = opened.value;
     // Bound to its place: a request copied into another site's folder, or renamed, approves nothing.
     const expected = columnChangePath(p.site, p.id);
     if (file !== expected) {
       refuse(file, file.split('/')[2] !== p.site ? `it is a request for site ${p.site}, not for the site whose folder it is in` : `it is request ${p.id}; it belongs at ${expected}`);
-      continue;
+      return;
     }
     const site = group.sites.get(p.site);
     if (!site) {
       refuse(file, `site ${p.site} is not a site of the group`);
-      continue;
+      return;
     }
     if (site.kind === 'main') {
       refuse(file, 'the main site carries the group tree itself; change sites/group.yaml instead');
-      continue;
+      return;
     }
     const uid = cert.uid ?? '';
     if (p.signer !== uid) {
       refuse(file, `it names ${p.signer} as signer but was signed by ${uid || 'a certificate without a person id'}`);
-      continue;
+      return;
     }
     const chain = chainProblem(cert, trust.anchor.cert);
     if (chain) {
       refuse(file, `the signing certificate: ${chain}`);
-      continue;
+      return;
     }
     const time = signingTimeProblem(cert, trust.anchor.cert, p.signedAtMs);
     if (time) {
       refuse(file, `the signing certificate: ${time.message}`);
-      continue;
+      return;
     }
     const standing = signedRecordStanding(trust.revocationIndex, uid, cert.fingerprint, opened.payload, p.signedAt, p.signedAtMs);
     if (standing.problem) {
       refuse(file, `the signing certificate: ${standing.problem}`);
-      continue;
+      return;
     }
     const person = trust.personByCertificate.get(cert.fingerprint);
     if (person?.id !== uid) {
       refuse(file, `${cert.name ?? uid} is not in the roster with this certificate`);
-      continue;
+      return;
     }
     const office = person.roles.some((g) => g.role === OFFICE_ROLE && (g.sites === '*' || g.sites.includes(p.site)));
     if (!office) {
       refuse(file, `${person.name} (${person.id}) does not hold the ${OFFICE_ROLE} role for site ${p.site}: only the office approves column changes`);
-      continue;
+      return;
     }
     const inTree = group.columns.has(p.column);
     if (p.action === 'add' && inTree) {
       refuse(file, `it adds ${p.column}, which is already a column of the group tree`);
-      continue;
+      return;
     }
     if (p.action !== 'add' && !inTree) {
       refuse(file, `it ${p.action}s ${p.column}, which is not a column of the group tree`);
-      continue;
+      return;
     }
     changes.push({ file, payload: p, cert, digest: standing.digest, frozen: standing.frozen });
-  }
+  });
   return { changes, diagnostics };
 }
 

@@ -32,7 +32,7 @@ import { MANIFEST_FILE, MIRROR_META_DIR, RELEASE_PAYLOAD_TYPE, type ReleaseManif
 import { MAX_RELEASE_ENVELOPE_BYTES } from '../release/verify.ts';
 import { MirrorError } from './errors.ts';
 import { planTree, type TreeLayout } from './layout.ts';
-import { LINK_METHODS, writeTree, type LinkMethod, type ObjectSource, type PreviousTree, type TransferCounts } from './tree.ts';
+import { LINK_METHODS, writeTree, type LinkMethod, type ObjectSource, type PreviousTree, type TransferCounts, type DeployReportBase } from './tree.ts';
 
 export interface ReleaseInput {
   /** A manifest whose signature the caller has verified. */
@@ -58,20 +58,10 @@ export interface FolderDeployOptions extends ReleaseInput {
   link?: readonly LinkMethod[];
 }
 
-export interface FolderDeployReport {
+export interface FolderDeployReport extends DeployReportBase {
   target: string;
-  version: number;
   /** Absolute path of the tree the target now points to. */
   tree: string;
-  /** The tree the target pointed to before, when it was ours. */
-  previous: string | null;
-  files: number;
-  bytes: number;
-  /** How many files were copied from the archive, reflinked or hard-linked from the previous tree, and refused there. */
-  transfer: TransferCounts;
-  ms: number;
-  /** Store entries removed (old trees, leftovers of killed runs). */
-  removed: string[];
 }
 
 export interface StorePaths {

@@ -45,7 +45,7 @@ import { runRsync } from '../fs/index.ts';
 import { MirrorError } from './errors.ts';
 import { TREE_NAME, type ReleaseInput } from './folder.ts';
 import { planTree } from './layout.ts';
-import { writeTree, type TransferCounts } from './tree.ts';
+import { writeTree, type DeployReportBase, type TransferCounts } from './tree.ts';
 
 export interface RsyncDeployOptions extends ReleaseInput {
   /** The rsync destination, as after `rsync:` (host:/path, user@host:path, /local/path, rsync://host/module/path). */
@@ -61,19 +61,10 @@ export interface RsyncDeployOptions extends ReleaseInput {
   concurrency?: number;
 }
 
-export interface RsyncDeployReport {
+export interface RsyncDeployReport extends DeployReportBase {
   dest: string;
-  version: number;
   /** The release folder, relative to DEST. */
   release: string;
-  /** The release `current` pointed to before, when it was one of ours. */
-  previous: string | null;
-  files: number;
-  bytes: number;
-  /** copied: files rsync sent, or copied on the destination; hardlinked: linked to the previous release folder there. */
-  transfer: TransferCounts;
-  ms: number;
-  removed: string[];
 }
 
 const RELEASES = '.sealpress/releases';

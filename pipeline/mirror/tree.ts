@@ -53,6 +53,20 @@ export interface ObjectSource {
 export type LinkMethod = 'reflink' | 'hardlink';
 export const LINK_METHODS: readonly LinkMethod[] = ['reflink', 'hardlink'];
 
+/** What every deploy reports, to a folder or over rsync. */
+export interface DeployReportBase {
+  version: number;
+  /** The tree (folder) or release (rsync) the target pointed to before, when it was ours. */
+  previous: string | null;
+  files: number;
+  bytes: number;
+  /** How many files were copied, reflinked or hard-linked from the previous tree (and refused there). */
+  transfer: TransferCounts;
+  ms: number;
+  /** Store entries removed (old trees, leftovers of killed runs). */
+  removed: string[];
+}
+
 /** How the files of a tree were written; the three counts add up to `files`. */
 export interface TransferCounts {
   /** Written from the archive's bytes (the metadata files included). */

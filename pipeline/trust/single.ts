@@ -30,3 +30,26 @@ export function openSingleSigned<T>(bytes: Uint8Array, payloadType: string, read
   if (!value?.ok) return { ok: false, problem: value ? value.problems.slice(0, 5).join('; ') : 'its payload is not JSON' };
   return { ok: true, value: value.value, cert, payload: envelope.payload };
 }
+
+/**
+ * Open each record against trust material that verified, and hand the opened
+ * ones to `each`; a record that does not open, and every record when the trust
+ * material did not verify (`trust` undefined), is refused with the reason.
+ */
+export function eachSigned<T, U>(
+  records: readonly { file: string; bytes: Uint8Array }[],
+  trust: U | undefined,
+  open: (bytes: Uint8Array) => SingleSigned<T>,
+  refuse: (file: string, why: string) => void,
+  each: (file: string, opened: Extract<SingleSigned<T>, { ok: true }>, trust: U) => void,
+): void {
+  for (const { file, bytes } of records) {
+    if (!trust) {
+      refuse(file, 'the trust material does not verify, so no signature can be checked');
+      continue;
+    }
+    const opened = open(bytes);
+    if (!opened.ok) refuse(file, opened.problem);
+    else each(file, opened, trust);
+  }
+}

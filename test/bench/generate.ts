@@ -27,7 +27,8 @@ const COLUMNS = [
   ['xczl', '税收宣传', [['gzdt', '工作动态', 'news'], ['jcdt', '基层动态', 'news']]],
 ] as const;
 
-const PHRASES = [
+/** Sentences of tax notices the generated bodies are made of (test/check/bench-scan.ts adds its own). */
+export const PHRASES = [
   '为深入贯彻落实党中央、国务院关于优化营商环境的决策部署', '进一步便利纳税人缴费人办理涉税事项', '现将有关事项公告如下',
   '增值税小规模纳税人月销售额未超过10万元的免征增值税', '纳税人可通过电子税务局、自助办税终端等渠道办理', '各级税务机关要加强宣传辅导',
   '确保各项税费优惠政策直达快享', '个人所得税综合所得汇算清缴', '研发费用加计扣除政策', '数电发票全面推广应用',
