@@ -27,5 +27,6 @@ export async function buildJob(o: BuildOptions & { env: NodeJS.ProcessEnv; recor
   }
   if (!result.ok) return { result, code: await record({ ...gate, outcome: 'failed', details: { command: 'build', reason: 'config-invalid' } }, EXIT.CONFIG) };
   const built = result.sites.map((s) => s.code);
-  return { result, code: await record({ ...gate, sites: built, outcome: 'ok', details: { command: 'build', entries: result.plan.entries.length, ...summarise(result.plan) } }, EXIT.OK) };
+  const rebuilt = result.sites.filter((s) => s.action === 'rebuilt').map((s) => s.code);
+  return { result, code: await record({ ...gate, sites: built, outcome: 'ok', details: { command: 'build', rebuilt, entries: result.plan.entries.length, ...summarise(result.plan) } }, EXIT.OK) };
 }

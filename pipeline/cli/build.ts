@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { buildJob } from '../build/index.ts';
+import { buildJob, rebuiltLine, siteDoneLine } from '../build/index.ts';
 import { summarise } from '../plan/index.ts';
 import { actRecorder } from '../publish/index.ts';
 import { clock, command, trustAnchor } from './args.ts';
@@ -17,7 +17,10 @@ Options:
   --site CODE   build this site only (repeatable)
   --jobs N      sites built at once (default: number of cores)
   --json        print a JSON summary on stdout
-  --no-cache    parse every entry again instead of reusing .sealpress/cache
+  --no-cache    parse every entry again instead of reusing .sealpress/cache, and
+                render every site again (by default a site whose content,
+                configuration, theme and toolchain did not change since its
+                last build is reused as it is in dist/)
   --trust-anchor FP  SHA-256 fingerprint of the group CA, pinned from outside the
                 repository (default: $SEALPRESS_TRUST_ANCHOR)
   --root DIR    the repository (default: the current folder)
@@ -53,14 +56,17 @@ export const build = command(BUILD_HELP, { 'trust-anchor': { type: 'string' }, s
         const c = summarise(event.plan);
         io.err(`gate: ${event.plan.entries.length} entries in ${event.durationMs.toFixed(0)} ms: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
       } else if (event.type === 'site-start') io.err(`build ${event.code}: ${event.entries} entries…`);
-      else io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
+      else io.err(siteDoneLine(event));
     },
   });
   if (!result.ok) configInvalid(io, root, result.gate.configDiagnostics, 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was built.');
   else {
     printLeftOut(io, result.plan);
     if (values.json) io.out(JSON.stringify({ gateMs: Math.round(result.gateMs), summary: summarise(result.plan), sites: result.sites.map((s) => ({ ...s, outDir: s.outDir })) }, null, 2));
-    else for (const s of result.sites) io.out(`${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir}`);
+    else {
+      for (const s of result.sites) io.out(`${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir} (${s.action}: ${s.reason})`);
+      io.out(rebuiltLine(result.sites));
+    }
   }
   return code;
 });

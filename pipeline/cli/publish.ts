@@ -4,6 +4,7 @@
  * summary.
  */
 import { resolve } from 'node:path';
+import { siteDoneLine } from '../build/index.ts';
 import { summarise } from '../plan/index.ts';
 import { DEFAULT_EXPIRES_DAYS, publishJob, publishLines } from '../publish/index.ts';
 import { command } from './args.ts';
@@ -35,7 +36,7 @@ ${SIGNER_HELP}
   --expires-in DAYS      how long verifiers accept the manifest (default ${DEFAULT_EXPIRES_DAYS}); publish
                          again before then, or mirrors are refused as frozen
   --json                 print the JSON summary on stdout
-  --no-cache             parse every entry again
+  --no-cache             parse every entry again and render every site again
   --trust-anchor FP      the CA fingerprint pinned from outside the repository
   --audit-log FILE       the audit log (default: $SEALPRESS_AUDIT_LOG, else .sealpress/audit/log.jsonl)
   --root DIR             the repository (default: the current folder)
@@ -83,7 +84,7 @@ export const publish = command(
             const c = summarise(event.plan);
             io.err(`gate: ${event.plan.entries.length} entries: ${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`);
             printLeftOut(io, event.plan);
-          } else if (event.type === 'site-done') io.err(`build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`);
+          } else if (event.type === 'site-done') io.err(siteDoneLine(event));
           else if (event.type === 'step') io.err(event.message);
         },
       });
