@@ -29,6 +29,7 @@ import {
   stageDigests,
   themeDigests,
   writeBuiltRecord,
+  BUILT_RECORD_VERSION,
   type BuildReason,
   type BuiltRecord,
   type SiteBuildAction,
@@ -144,7 +145,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     const previous = readBuiltRecord(work, code);
     const verdict = judgeSite(previous, wanted, target, full);
     const entries = stage.bundle.entries.length;
-    const record: BuiltRecord = { version: 1, code, dist: target, ...wanted, pages: previous?.pages ?? 0 };
+    const record: BuiltRecord = { version: BUILT_RECORD_VERSION, code, dist: target, ...wanted, pages: previous?.pages ?? 0 };
     let action: SiteBuildAction = 'reused';
     let reason = verdict.reason;
     let indexMs = 0;
