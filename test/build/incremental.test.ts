@@ -16,7 +16,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildSites, judgeSite, PACKAGE_ROOT, readBuiltRecord, themeDigest, toolchainDigest, type BuildResult, type RenderInputs } from '../../pipeline/build/index.ts';
+import { buildSites, judgeSite, PACKAGE_ROOT, readBuiltRecord, rebuiltLine, siteDoneLine, themeDigest, toolchainDigest, type BuildResult, type RenderInputs } from '../../pipeline/build/index.ts';
 import { approveAll, entry, GROUP_YAML, makeRepo, MAIN, NOW, SUB, type TestRepo } from '../helpers/repo.ts';
 
 const SUB2 = '19902000000';
@@ -243,5 +243,20 @@ describe('the decision, fail closed', () => {
     // The location counts too: a copy elsewhere is another theme.
     expect(themeDigest(theme)).not.toBe(themeDigest(copyTheme()));
     expect(toolchainDigest(copy)).toBe(toolchainDigest(PACKAGE_ROOT));
+  });
+});
+
+describe('what build and publish print', () => {
+  test('each site rebuilt or reused, and why; then which sites were rebuilt', () => {
+    expect(siteDoneLine({ type: 'site-done', code: SUB, pages: 12, durationMs: 8_400, action: 'rebuilt', reason: 'content changed' })).toBe(`build ${SUB}: rebuilt (content changed), 12 pages in 8.4 s`);
+    expect(siteDoneLine({ type: 'site-done', code: SUB2, pages: 10, durationMs: 20, action: 'reused', reason: 'unchanged' })).toBe(`build ${SUB2}: reused, 10 pages (unchanged)`);
+    expect(siteDoneLine({ type: 'site-done', code: MAIN, pages: 14, durationMs: 300, action: 'search-refreshed', reason: 'sub-site search changed' })).toBe(`build ${MAIN}: pages reused, group search refreshed (sub-site search changed) in 0.3 s`);
+    const sites = [
+      { code: MAIN, action: 'search-refreshed', reason: 'sub-site search changed' },
+      { code: SUB, action: 'rebuilt', reason: 'content changed' },
+      { code: SUB2, action: 'reused', reason: 'unchanged' },
+    ] as const;
+    expect(rebuiltLine(sites)).toBe(`rebuilt 1 of 3 sites: ${SUB} (content changed); group search refreshed on ${MAIN}`);
+    expect(rebuiltLine(sites.filter((s) => s.action === 'reused'))).toBe('rebuilt 0 of 1 sites');
   });
 });
