@@ -27,6 +27,7 @@ import {
   readBuiltRecord,
   relinkWithGroupIndexes,
   stageDigests,
+  syncTree,
   themeDigests,
   writeBuiltRecord,
   BUILT_RECORD_VERSION,
@@ -160,6 +161,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
         addGroupIndexes(gate.group, distDir, outDir);
       }
       // The record goes first and comes back last: it never describes a tree dist/ does not hold.
+      syncTree(outDir);
       dropBuiltRecord(work, code);
       swapInto(outDir, target);
       record.pages = rendered.pages;
@@ -172,6 +174,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
       if (record.groupSearch !== previous?.groupSearch) {
         const fresh = join(work, 'out', code);
         relinkWithGroupIndexes(gate.group, distDir, target, fresh);
+        syncTree(fresh);
         dropBuiltRecord(work, code);
         swapInto(fresh, target);
         action = 'search-refreshed';

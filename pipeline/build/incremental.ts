@@ -12,9 +12,9 @@
  *    plugins…).
  *
  * Their SHA-256 digests are recorded per site in `.sealpress/built/<code>.json`
- * once the site's new tree is in dist/ (the record is removed before the swap
- * and written durably after it, so a record never describes a tree that is not
- * there). A site whose record matches and whose dist/<code> is present is
+ * once the site's new tree is in dist/ (the tree is flushed to disk, the record
+ * removed before the swap and written durably after it, so a record never
+ * describes a tree that is not there). A site whose record matches and whose dist/<code> is present is
  * reused; any doubt (no record, an unreadable one, another dist folder, another
  * version of anything) rebuilds it.
  *
@@ -29,7 +29,7 @@
  * recorded too, and when it differs the copy is refreshed in a new tree (the
  * rest of the site hard-linked from the old one) swapped in whole.
  */
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { sha256Hex, hashFileSync, syncDirSync, writeFileAtomicSync } from '../fs/index.ts';
 import type { SiteGroup } from '../model/index.ts';
@@ -191,6 +191,28 @@ export function dropBuiltRecord(workDir: string, code: string): void {
   if (!existsSync(file)) return;
   rmSync(file, { force: true });
   syncDirSync(dirname(file));
+}
+
+/**
+ * Flush every file and folder of a finished tree to disk, before it is swapped
+ * in: a record written after the swap must not outlive the tree's bytes in a
+ * power cut (Astro and Pagefind write without fsync; hard-linked files cost
+ * nothing to flush again).
+ */
+export function syncTree(dir: string): void {
+  const entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  for (const e of entries) if (e.isFile()) fsyncPath(join(e.parentPath, e.name));
+  for (const e of entries) if (e.isDirectory()) syncDirSync(join(e.parentPath, e.name));
+  syncDirSync(dir);
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Write the record durably: called once dist/<code> holds the tree it describes (its folder synced). */
