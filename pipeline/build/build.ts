@@ -3,6 +3,11 @@
  * index it with Pagefind, then swap the finished site into dist/<code> in one
  * rename. A site whose build fails keeps its previous dist/<code> untouched; a
  * reader of dist/ never sees a half-written site.
+ *
+ * Only the sites whose render inputs changed are rendered again (incremental.ts):
+ * a site's stage is written and compared with the record of its last build, and
+ * an unchanged site keeps its dist/<code>. `full` (or `cache: false`) renders
+ * every site.
  */
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -15,6 +20,21 @@ import type { Plan } from '../plan/index.ts';
 import type { ReleaseLedger, ReleaseMemory } from '../release/index.ts';
 import { addGroupIndexes, renderSite } from '../render/index.ts';
 import { bundleSite, writeStage } from '../stage/index.ts';
+import {
+  dropBuiltRecord,
+  groupSearchDigest,
+  judgeSite,
+  readBuiltRecord,
+  relinkWithGroupIndexes,
+  stageDigests,
+  syncTree,
+  themeDigests,
+  writeBuiltRecord,
+  BUILT_RECORD_VERSION,
+  type BuildReason,
+  type BuiltRecord,
+  type SiteBuildAction,
+} from './incremental.ts';
 
 export interface BuildOptions {
   root: string;
@@ -23,8 +43,12 @@ export interface BuildOptions {
   sites?: readonly string[];
   /** Sites built at once; defaults to the number of cores. */
   concurrency?: number;
-  /** Reuse cached entry facts (default true). */
+  /** Reuse cached entry facts and the sites already built (default true); false implies `full`. */
   cache?: boolean;
+  /** Render every site again, even those whose inputs did not change. */
+  full?: boolean;
+  /** The theme (src/, astro.config.mjs, public/) to render with; default PACKAGE_ROOT. */
+  themeRoot?: string;
   /** SHA-256 fingerprint of the group CA, pinned from outside the repository. */
   trustAnchor?: string;
   /** What the latest signed release remembers (runGate's `memory`). */
@@ -39,7 +63,7 @@ export interface BuildOptions {
 export type BuildEvent =
   | { type: 'gate'; durationMs: number; plan: Plan }
   | { type: 'site-start'; code: string; entries: number }
-  | { type: 'site-done'; code: string; pages: number; durationMs: number };
+  | { type: 'site-done'; code: string; pages: number; durationMs: number; action: SiteBuildAction; reason: BuildReason };
 
 export interface SiteBuildReport {
   code: string;
@@ -48,11 +72,29 @@ export interface SiteBuildReport {
   outDir: string;
   durationMs: number;
   indexMs: number;
+  /** Rendered and indexed again, reused as it was, or (the main site) its copy of the sub-sites' search replaced. */
+  action: SiteBuildAction;
+  reason: BuildReason;
 }
 
 export type BuildResult =
   | { ok: true; group: SiteGroup; plan: Plan; gateMs: number; sites: SiteBuildReport[]; ledger: ReleaseLedger | undefined }
   | { ok: false; gate: Extract<GateResult, { ok: false }> };
+
+/** What a command prints when a site is done: rendered again (and why), or reused. */
+export function siteDoneLine(event: Extract<BuildEvent, { type: 'site-done' }>): string {
+  if (event.action === 'reused') return `build ${event.code}: reused, ${event.pages} pages (${event.reason})`;
+  if (event.action === 'search-refreshed') return `build ${event.code}: pages reused, group search refreshed (${event.reason}) in ${(event.durationMs / 1000).toFixed(1)} s`;
+  return `build ${event.code}: rebuilt (${event.reason}), ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`;
+}
+
+/** One line naming the sites rendered again, e.g. `rebuilt 1 of 3 sites: 19901000000 (content changed)`. */
+export function rebuiltLine(sites: readonly Pick<SiteBuildReport, 'code' | 'action' | 'reason'>[]): string {
+  const rebuilt = sites.filter((s) => s.action === 'rebuilt');
+  const refreshed = sites.filter((s) => s.action === 'search-refreshed');
+  const named = rebuilt.map((s) => `${s.code} (${s.reason})`).join(', ');
+  return `rebuilt ${rebuilt.length} of ${sites.length} sites${named ? `: ${named}` : ''}${refreshed.length ? `; group search refreshed on ${refreshed.map((s) => s.code).join(', ')}` : ''}`;
+}
 
 export const WORK_DIR = '.sealpress';
 /**
@@ -90,24 +132,59 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   });
   const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), codes.length));
 
+  const themeRoot = options.themeRoot ?? PACKAGE_ROOT;
+  const digests = themeDigests(themeRoot);
+  const full = options.full === true || options.cache === false;
+
   const buildOne = async (code: string): Promise<void> => {
     const siteStarted = performance.now();
     const stage = bundleSite(gate.group, gate.plan, code, 'publish', { reprintDisclaimer: gate.checks.reprintDisclaimer });
-    options.onProgress?.({ type: 'site-start', code, entries: stage.bundle.entries.length });
     const stageDir = join(work, 'stage', code);
     writeStage(root, stageDir, stage);
-    const outDir = join(work, 'out', code);
-    rmSync(outDir, { recursive: true, force: true });
-    const rendered = await renderSite({ root: PACKAGE_ROOT, stageDir, outDir, cacheDir: join(work, 'cache', code) });
-    if (code === mainCode) {
-      await subSitesFinished;
-      addGroupIndexes(gate.group, distDir, outDir);
-    }
     const target = join(distDir, code);
-    swapInto(outDir, target);
-    const report = { code, entries: stage.bundle.entries.length, pages: rendered.pages, outDir: target, durationMs: performance.now() - siteStarted, indexMs: rendered.indexMs };
+    const wanted = { ...digests, ...stageDigests(stageDir) };
+    const previous = readBuiltRecord(work, code);
+    const verdict = judgeSite(previous, wanted, target, full);
+    const entries = stage.bundle.entries.length;
+    const record: BuiltRecord = { version: BUILT_RECORD_VERSION, code, dist: target, ...wanted, pages: previous?.pages ?? 0 };
+    let action: SiteBuildAction = 'reused';
+    let reason = verdict.reason;
+    let indexMs = 0;
+    if (verdict.rebuild) {
+      options.onProgress?.({ type: 'site-start', code, entries });
+      const outDir = join(work, 'out', code);
+      rmSync(outDir, { recursive: true, force: true });
+      const rendered = await renderSite({ root: themeRoot, stageDir, outDir, cacheDir: join(work, 'cache', code) });
+      if (code === mainCode) {
+        await subSitesFinished;
+        record.groupSearch = groupSearchDigest(gate.group, distDir);
+        addGroupIndexes(gate.group, distDir, outDir);
+      }
+      // The record goes first and comes back last: it never describes a tree dist/ does not hold.
+      syncTree(outDir);
+      dropBuiltRecord(work, code);
+      swapInto(outDir, target);
+      record.pages = rendered.pages;
+      indexMs = rendered.indexMs;
+      action = 'rebuilt';
+    } else if (code === mainCode) {
+      // Its pages are as they were; its copy of the sub-sites' indexes follows them.
+      await subSitesFinished;
+      record.groupSearch = groupSearchDigest(gate.group, distDir);
+      if (record.groupSearch !== previous?.groupSearch) {
+        const fresh = join(work, 'out', code);
+        relinkWithGroupIndexes(gate.group, distDir, target, fresh);
+        syncTree(fresh);
+        dropBuiltRecord(work, code);
+        swapInto(fresh, target);
+        action = 'search-refreshed';
+        reason = 'sub-site search changed';
+      }
+    }
+    if (action !== 'reused') writeBuiltRecord(work, record);
+    const report: SiteBuildReport = { code, entries, pages: record.pages, outDir: target, durationMs: performance.now() - siteStarted, indexMs, action, reason };
     reports.push(report);
-    options.onProgress?.({ type: 'site-done', code, pages: rendered.pages, durationMs: report.durationMs });
+    options.onProgress?.({ type: 'site-done', code, pages: report.pages, durationMs: report.durationMs, action, reason });
   };
 
   const failures: { code: string; error: unknown }[] = [];
@@ -133,7 +210,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
 }
 
 /** Replace `target` with `fresh` by renames, so the target is always a whole site. */
-function swapInto(fresh: string, target: string): void {
+export function swapInto(fresh: string, target: string): void {
   mkdirSync(join(target, '..'), { recursive: true });
   const old = `${target}.old-${process.pid}`;
   rmSync(old, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { unsignedActor } from '../audit/index.ts';
 import { EXIT, SealpressError } from '../errors/index.ts';
 import { countsText, summarise } from '../plan/index.ts';
 import type { RecordAct } from '../publish/audit.ts';
-import { buildSites, type BuildEvent, type BuildOptions, type BuildResult } from './build.ts';
+import { buildSites, rebuiltLine, siteDoneLine, type BuildEvent, type BuildOptions, type BuildResult } from './build.ts';
 
 /** The build and its exit code once recorded (EXIT.AUDIT when the entry could not be appended). */
 export async function buildJob(o: BuildOptions & { env: NodeJS.ProcessEnv; record: RecordAct; note: (text: string) => void }): Promise<{ result: BuildResult; code: number }> {
@@ -27,20 +27,21 @@ export async function buildJob(o: BuildOptions & { env: NodeJS.ProcessEnv; recor
   }
   if (!result.ok) return { result, code: await record({ ...gate, outcome: 'failed', details: { command: 'build', reason: 'config-invalid' } }, EXIT.CONFIG) };
   const built = result.sites.map((s) => s.code);
-  return { result, code: await record({ ...gate, sites: built, outcome: 'ok', details: { command: 'build', entries: result.plan.entries.length, ...summarise(result.plan) } }, EXIT.OK) };
+  const rebuilt = result.sites.filter((s) => s.action === 'rebuilt').map((s) => s.code);
+  return { result, code: await record({ ...gate, sites: built, outcome: 'ok', details: { command: 'build', rebuilt, entries: result.plan.entries.length, ...summarise(result.plan) } }, EXIT.OK) };
 }
 
 /** A build's progress, in a line (stderr: progress, not the result). */
 export function buildProgressLine(event: BuildEvent): string {
   if (event.type === 'gate') return `gate: ${event.plan.entries.length} entries in ${event.durationMs.toFixed(0)} ms: ${countsText(summarise(event.plan))}`;
   if (event.type === 'site-start') return `build ${event.code}: ${event.entries} entries…`;
-  return `build ${event.code}: ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`;
+  return siteDoneLine(event);
 }
 
 /** What a build did, as `build` prints it: its JSON summary, or a line per site. */
 export function buildSummary(result: Extract<BuildResult, { ok: true }>): { json: unknown; lines: string[] } {
   return {
     json: { gateMs: Math.round(result.gateMs), summary: summarise(result.plan), sites: result.sites.map((s) => ({ ...s, outDir: s.outDir })) },
-    lines: result.sites.map((s) => `${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir}`),
+    lines: [...result.sites.map((s) => `${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir} (${s.action}: ${s.reason})`), rebuiltLine(result.sites)],
   };
 }

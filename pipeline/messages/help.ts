@@ -87,7 +87,10 @@ Options:
   --site CODE   build this site only (repeatable)
   --jobs N      sites built at once (default: number of cores)
   --json        print a JSON summary on stdout
-  --no-cache    parse every entry again instead of reusing .sealpress/cache
+  --no-cache    parse every entry again instead of reusing .sealpress/cache, and
+                render every site again (by default a site whose content,
+                configuration, theme and toolchain did not change since its
+                last build is reused as it is in dist/)
   --trust-anchor FP  SHA-256 fingerprint of the group CA, pinned from outside the
                 repository (default: $SEALPRESS_TRUST_ANCHOR)
   --root DIR    the repository (default: the current folder)
@@ -347,7 +350,7 @@ ${SIGNER_HELP}
   --expires-in DAYS      how long verifiers accept the manifest (default ${DEFAULT_EXPIRES_DAYS}); publish
                          again before then, or mirrors are refused as frozen
   --json                 print the JSON summary on stdout
-  --no-cache             parse every entry again
+  --no-cache             parse every entry again and render every site again
   --trust-anchor FP      the CA fingerprint pinned from outside the repository
   --audit-log FILE       the audit log (default: $SEALPRESS_AUDIT_LOG, else .sealpress/audit/log.jsonl)
   --root DIR             the repository (default: the current folder)

@@ -4,6 +4,7 @@
  * the JSON a program reads is the result itself.
  */
 import type { TransferCounts } from '../mirror/index.ts';
+import { rebuiltLine } from '../build/build.ts';
 import type { MirrorOutcome } from './mirrors.ts';
 import type { PublishSummary } from './publish.ts';
 import type { RollbackSummary } from './rollback.ts';
@@ -29,6 +30,7 @@ export function mirrorLines(mirrors: readonly MirrorOutcome[]): string[] {
 export function publishLines(s: PublishSummary): string[] {
   return [
     `release v${s.version}: ${s.files} files (${(s.bytes / 1e6).toFixed(1)} MB), ${s.entries.publishable} entries, signed by ${s.signers.join(', ')}, expires ${s.expires}`,
+    `build: ${rebuiltLine(s.sites)}`,
     `archive: ${s.archive.dir} (+${s.archive.objectsAdded} objects)`,
     `memory: ${s.memory.from === undefined ? 'no earlier release' : `gated with the memory of release v${s.memory.from}`}; v${s.version} remembers ${s.memory.withdrawals} withdrawal(s)`,
     ...s.archive.offsite.map((o) => `off-site ${o.target}: ${o.ok ? 'copied' : `FAILED: ${o.error}`}`),

@@ -7,7 +7,7 @@
  * brought up by `verify --restore` or the next publish.
  */
 import { join } from 'node:path';
-import { buildProgressLine, buildSites, type BuildEvent } from '../build/index.ts';
+import { buildProgressLine, buildSites, type BuildEvent, type SiteBuildReport } from '../build/index.ts';
 import type { EntryStatus } from '../model/index.ts';
 import { countsText, leftOutLines, summarise } from '../plan/index.ts';
 import { archiveRelease, ReleaseArchive } from '../release/index.ts';
@@ -51,6 +51,8 @@ export interface PublishSummary {
   /** The release whose memory the gate used, and what this release remembers. */
   memory: { from?: number; withdrawals: number };
   mirrors: MirrorOutcome[];
+  /** Each site: rendered again for this release (and why), or reused from the last build. */
+  sites: Pick<SiteBuildReport, 'code' | 'action' | 'reason' | 'pages'>[];
   timings: Record<string, number>;
 }
 
@@ -166,6 +168,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     archive: { dir: options.archiveDir, objectsAdded: archived.objectsAdded, offsite },
     memory: { ...(memory ? { from: memory.version } : {}), withdrawals: made.manifest.ledger?.withdrawals.length ?? 0 },
     mirrors,
+    sites: built.sites.map(({ code, action, reason, pages }) => ({ code, action, reason, pages })),
     timings,
   };
   return { ok: true, summary };

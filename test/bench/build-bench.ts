@@ -47,7 +47,7 @@ export async function runBuildBench(options: { root: string; benchRoot: string; 
   rmSync(join(benchRoot, '.sealpress', 'cache'), { recursive: true, force: true });
   const memory = treePeakSampler();
   const t0 = performance.now();
-  const result = await buildSites({ root: benchRoot, now, distDir, concurrency: 2 });
+  const result = await buildSites({ root: benchRoot, now, distDir, concurrency: 2, full: true });
   const total = performance.now() - t0;
   const peak = memory.stop();
   if (!result.ok) throw new Error('bench build: config invalid');
@@ -55,6 +55,7 @@ export async function runBuildBench(options: { root: string; benchRoot: string; 
   console.log(`sealpress build (gate + stage + ${result.sites.length} Astro builds + Pagefind, 2 at a time, cold cache):`);
   console.log(`  ${s(total)} total, gate ${s(result.gateMs)}, ${pages} pages, ${((pages / total) * 1000).toFixed(0)} pages/s`);
   console.log(`  Pagefind ${s(result.sites.reduce((n, x) => n + x.indexMs, 0))} of it; peak RSS of all node processes ${(peak / 1024 / 1024).toFixed(0)} MB`);
+  await incrementalBench(benchRoot, distDir, now, result.plan, result.group.main);
   await releaseBench(distDir, result.sites.map((x) => x.code));
 
   if (!options.baseline) return;
@@ -73,6 +74,29 @@ export async function runBuildBench(options: { root: string; benchRoot: string; 
   console.log(`plain astro build of the same entries (glob loader, one build, no gate/search/list pages):`);
   console.log(`  ${s(baseMs)}, ${basePages} pages, ${((basePages / baseMs) * 1000).toFixed(0)} pages/s, peak RSS ${(basePeak / 1024 / 1024).toFixed(0)} MB`);
   console.log(`ratio sealpress / plain: ${(total / baseMs).toFixed(2)}x total time; per page ${(((total / pages) / (baseMs / basePages))).toFixed(2)}x`);
+}
+
+/**
+ * The daily loop (issue 14): the build again with nothing changed, then with
+ * one entry of one sub-site edited (and approved again, not timed).
+ */
+async function incrementalBench(benchRoot: string, distDir: string, now: Date, plan: import('../../pipeline/plan/index.ts').Plan, main: string): Promise<void> {
+  const { rebuiltLine } = await import('../../pipeline/build/index.ts');
+  const { signGroup } = await import('./generate.ts');
+  const timed = async (what: string) => {
+    const t = performance.now();
+    const r = await buildSites({ root: benchRoot, now, distDir, concurrency: 2 });
+    if (!r.ok) throw new Error('bench build: config invalid');
+    console.log(`  ${what}: ${s(performance.now() - t)} (gate ${s(r.gateMs)}); ${rebuiltLine(r.sites)}`);
+  };
+  console.log('sealpress build again (incremental):');
+  await timed('nothing changed');
+  const target = plan.entries.find((e) => e.status === 'publishable' && e.site !== main && !e.frontMatter?.adopt);
+  if (!target) return;
+  const file = join(benchRoot, target.path);
+  writeFileSync(file, `${readFileSync(file, 'utf8')}\n本条已更新。\n`);
+  await signGroup(benchRoot, now, { cache: true });
+  await timed(`one entry edited (${target.path})`);
 }
 
 function writeBaseline(dir: string, content: string): void {

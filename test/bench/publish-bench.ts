@@ -10,6 +10,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signApproval, type ApprovalItem } from '../../pipeline/approve/index.ts';
+import { rebuiltLine } from '../../pipeline/build/index.ts';
 import type { DemoPerson, DemoPki } from '../../pipeline/demo/index.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
 import { APPROVALS_DIR } from '../../pipeline/load/index.ts';
@@ -42,7 +43,7 @@ export async function runPublishBench(options: { benchRoot: string; now: Date; p
     if (!result.ok) throw new Error(`bench publish: configuration invalid: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
     const summary = result.summary;
     if (!summary.ok) throw new Error(`bench publish v${summary.version}: a mirror failed: ${JSON.stringify(summary.mirrors)}`);
-    console.log(`  ${label}: ${s(ms)}${target ? ` (target ${target})` : ''}  v${summary.version}, ${summary.files} files; ${steps(summary)}${rebuilt(summary)}`);
+    console.log(`  ${label}: ${s(ms)}${target ? ` (target ${target})` : ''}  v${summary.version}, ${summary.files} files; ${steps(summary)}; ${rebuiltLine(summary.sites)}`);
     return ms;
   };
   console.log(`publish, end to end (gate, build, index, sign, archive, deploy to 2 folder mirrors, verify each):`);
@@ -62,12 +63,6 @@ function steps(summary: PublishSummary): string {
   return Object.entries(summary.timings)
     .map(([k, v]) => `${k} ${s(v)}`)
     .join(', ');
-}
-
-/** Which sites the build rebuilt, when the summary says. */
-function rebuilt(summary: PublishSummary): string {
-  const sites = (summary as { build?: { rebuilt?: readonly string[] } }).build?.rebuilt;
-  return sites ? `; rebuilt ${sites.length ? sites.join(', ') : 'nothing'}` : '';
 }
 
 async function currentPlan(root: string, now: Date): Promise<PlanEntry[]> {

@@ -72,7 +72,8 @@ describe('what the gate says', () => {
     expect(buildProgressLine({ type: 'gate', durationMs: 12.4, plan: p })).toBe('gate: 2 entries in 12 ms: 1 publishable, 1 pending, 0 refused, 0 unpublished, 0 withdrawn');
     expect(buildProgressLine({ type: 'site-start', code: '19900000000', entries: 2 })).toBe('build 19900000000: 2 entries…');
     expect(publishProgressLines({ type: 'gate', durationMs: 12.4, plan: p })).toEqual(['gate: 2 entries: 1 publishable, 1 pending, 0 refused, 0 unpublished, 0 withdrawn', ...leftOutLines(p)]);
-    expect(publishProgressLines({ type: 'site-done', code: '19900000000', pages: 40, durationMs: 2345 })).toEqual(['build 19900000000: 40 pages in 2.3 s']);
+    expect(publishProgressLines({ type: 'site-done', code: '19900000000', pages: 40, durationMs: 2345, action: 'rebuilt', reason: 'content changed' })).toEqual(['build 19900000000: rebuilt (content changed), 40 pages in 2.3 s']);
+    expect(publishProgressLines({ type: 'site-done', code: '19901000000', pages: 12, durationMs: 3, action: 'reused', reason: 'unchanged' })).toEqual(['build 19901000000: reused, 12 pages (unchanged)']);
     expect(publishProgressLines({ type: 'site-start', code: '19900000000', entries: 2 })).toEqual([]);
     expect(publishProgressLines({ type: 'step', message: 'deploy v3 → /srv/www…' })).toEqual(['deploy v3 → /srv/www…']);
   });
