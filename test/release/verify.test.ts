@@ -14,6 +14,8 @@ import {
   RELEASE_PAYLOAD_TYPE,
   ReleaseError,
   signRelease,
+  siteManifestBytes,
+  siteManifestSource,
   verifyRelease,
   type ReleaseManifest,
   type ReleaseProblemCode,
@@ -35,8 +37,9 @@ beforeAll(async () => {
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const bytes = (s: string) => new TextEncoder().encode(s);
 
+/** The site manifests of the fixture's files and entries (format 2): the same for every fixture manifest that keeps them. */
 function verify(envelope: Uint8Array, files = trust, options: Partial<VerifyReleaseOptions> = {}) {
-  return verifyRelease(envelope, files, { now: NOW, anchorFingerprint: fx.pki.ca.fingerprint, ...options });
+  return verifyRelease(envelope, files, { now: NOW, anchorFingerprint: fx.pki.ca.fingerprint, siteManifests: siteManifestSource(siteManifestBytes(manifest)), ...options });
 }
 
 /** The distinct problem codes, in the order first reported. */
@@ -65,7 +68,7 @@ describe('sign → verify', () => {
   });
 
   test('unpinned: verifies, and warns that the CA is taken from the mirror', () => {
-    const result = verifyRelease(signRelease(manifest, [fx.chen]), trust, { now: NOW });
+    const result = verifyRelease(signRelease(manifest, [fx.chen]), trust, { now: NOW, siteManifests: siteManifestSource(siteManifestBytes(manifest)) });
     expect(result.ok).toBe(true);
     expect(result.warnings.map((w) => w.code)).toContain('TRUST_ANCHOR_NOT_PINNED');
   });
@@ -118,8 +121,8 @@ describe('the TUF attack table, at manifest level', () => {
       expected: ['RELEASE_SIGNATURE_INVALID'],
     },
     {
-      name: 'manifest edited after signing (a file digest swapped)',
-      make: () => ({ envelope: editPayload(signRelease(manifest, [fx.chen]), (m) => ((m.files as { sha256: string }[])[0]!.sha256 = 'e'.repeat(64))) }),
+      name: 'manifest edited after signing (a site manifest digest swapped)',
+      make: () => ({ envelope: editPayload(signRelease(manifest, [fx.chen]), (m) => ((m.sites as { manifest: { sha256: string } }[])[0]!.manifest.sha256 = 'e'.repeat(64))) }),
       expected: ['RELEASE_SIGNATURE_INVALID'],
     },
     { name: 'signed by an approver (no release role)', make: () => ({ envelope: signRelease(manifest, [fx.approver]) }), expected: ['RELEASE_SIGNER_NOT_AUTHORISED', 'RELEASE_THRESHOLD_NOT_MET'] },
@@ -297,11 +300,14 @@ describe('a large manifest (40,000 files)', () => {
     const files = Array.from({ length: 40_000 }, (_, i) => ({ path: `${MAIN}/a/${String(i).padStart(6, '0')}/index.html`, size: i, sha256: (i % 16).toString(16).repeat(64) }));
     const big = fx.manifest(trust, { files });
     const envelope = signRelease(big, [fx.chen]);
-    expect(envelope.length).toBeGreaterThan(1024 * 1024);
+    // Format 2: the files are in the site manifests, bound by digest; the signed envelope stays small.
+    const sites = siteManifestBytes(big);
+    expect(sites.get(MAIN)!.length).toBeGreaterThan(1024 * 1024);
+    expect(envelope.length).toBeLessThan(16 * 1024);
     const t = performance.now();
-    const result = verify(envelope);
+    const result = verify(envelope, trust, { siteManifests: siteManifestSource(sites) });
     const ms = performance.now() - t;
-    console.log(`verifyRelease, 40,000 files, ${(envelope.length / 1048576).toFixed(1)} MiB envelope: ${ms.toFixed(0)} ms`);
+    console.log(`verifyRelease, 40,000 files, ${(envelope.length / 1024).toFixed(1)} KiB envelope, ${(sites.get(MAIN)!.length / 1048576).toFixed(1)} MiB site manifest: ${ms.toFixed(0)} ms`);
     expect(codes(result)).toEqual([]);
     expect(result.ok && result.manifest.files.length).toBe(40_000);
     // Generous: measured 0.14 s on this machine; the bound catches a quadratic check.
