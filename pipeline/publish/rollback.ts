@@ -113,8 +113,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackSummar
   };
   const made = signAndCheck(manifest, { signers: options.signers, trust: options.trust, now, ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}) });
   for (const name of RELEASE_TRUST_FILES) archive.putBytes(options.trust[name]);
-  archive.putSiteManifests(made.manifest);
-  archive.putRelease(version, made.envelope);
+  archive.putRelease(version, made.envelope, made.manifest);
   await options.audit.record({ action: 'rollback', outcome: 'ok', actor: made.signers[0] ?? 'ci', details: { signers: made.signers, version, rollbackOf: to } });
 
   const mirrors: MirrorOutcome[] = [];

@@ -286,9 +286,12 @@ export class ReleaseArchive {
   /**
    * Store a signed release. The envelope's manifest (read without checking
    * signatures) must be of this version and every object it names must be in;
-   * a second release with the same version is ARCHIVE_RELEASE_EXISTS.
+   * a second release with the same version is ARCHIVE_RELEASE_EXISTS. With
+   * `manifest` (the release in memory), its site manifests are stored first
+   * (format 2; the envelope must name exactly them, or the release is refused).
    */
-  putRelease(version: number, envelopeBytes: Uint8Array): void {
+  putRelease(version: number, envelopeBytes: Uint8Array, manifest?: ReleaseManifest): void {
+    if (manifest !== undefined) this.putSiteManifests(manifest);
     const target = this.releasePath(version);
     const read = unverifiedManifest(envelopeBytes, { siteManifests: this.siteManifestSource() });
     if (!read.ok && read.missingSiteManifests) {
