@@ -226,7 +226,7 @@ export async function inspectFolderMeta(targetDir: string, manifest: ReleaseMani
   const wanted = siteMetaFiles(manifest, envelopeBytes, trustFiles);
   const out: MetaDifference[] = [];
   for (const [path, bytes] of wanted) {
-    // The bytes are known: compare them, no hashing (the manifest is copied into every site, 7 MB at 10,000 entries).
+    // The bytes are known: compare them, no hashing (a format-1 manifest is copied into every site, 7 MB at 10,000 entries).
     const got = readPlainSync(join(tree, path), bytes.length);
     if (got.ok) {
       if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(got.bytes)) out.push({ path, problem: 'different' });
