@@ -2,6 +2,7 @@
  * Signing and verifying releases with a real test PKI, and the TUF attack
  * table at manifest level: every refusal has a stable code.
  */
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   canonicalBytes,
@@ -16,6 +17,7 @@ import {
   signRelease,
   siteManifestBytes,
   siteManifestSource,
+  splitRelease,
   verifyRelease,
   type ReleaseManifest,
   type ReleaseProblemCode,
@@ -23,7 +25,7 @@ import {
   type VerifyReleaseOptions,
 } from '../../pipeline/release/index.ts';
 import { PKI_SETUP_TIMEOUT } from '../trust/pki.ts';
-import { EXPIRES, makeReleaseFixture, MAIN, NOW, type ReleaseFixture } from './fixture.ts';
+import { EXPIRES, makeReleaseFixture, MAIN, NOW, SUB, type ReleaseFixture } from './fixture.ts';
 
 let fx: ReleaseFixture;
 let trust: Record<ReleaseTrustFile, Uint8Array>;
@@ -315,3 +317,52 @@ describe('a large manifest (40,000 files)', () => {
   });
 });
 
+
+describe('format 2: site manifests bound by digest', () => {
+  /** A release document signed for real, naming `bad` as the main site's manifest (a signer's mistake, or a forgery with a stolen key). */
+  function signedWith(bad: Record<string, unknown>) {
+    const { document, siteManifests } = splitRelease(manifest);
+    const bytes = canonicalBytes(bad);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    document.sites[0]!.manifest = { sha256, size: bytes.length };
+    const envelope = signEnvelope(RELEASE_PAYLOAD_TYPE, canonicalBytes(document), [fx.chen]);
+    return verify(envelope, trust, { siteManifests: siteManifestSource([bytes, siteManifests.get(SUB)!]) });
+  }
+  const mainSite = () => JSON.parse(text(siteManifestBytes(manifest).get(MAIN)!)) as Record<string, unknown> & { files: { path: string; size: number; sha256: string }[] };
+
+  test.each([
+    ['an unknown field', (m: ReturnType<typeof mainSite>) => ({ ...m, extra: 1 }), 'extra'],
+    ['another site\'s code', (m: ReturnType<typeof mainSite>) => ({ ...m, site: SUB }), 'site'],
+    ['a path of another site', (m: ReturnType<typeof mainSite>) => ({ ...m, files: [...m.files, { path: `${SUB}/x.html`, size: 1, sha256: 'f'.repeat(64) }] }), `${SUB}/x.html`],
+    ['a path listed twice', (m: ReturnType<typeof mainSite>) => ({ ...m, files: [...m.files, m.files[0]!] }), 'twice'],
+  ])('a signed site manifest with %s is refused', (_name, edit, mentions) => {
+    const result = signedWith(edit(mainSite()));
+    expect(codes(result)).toEqual(['RELEASE_MALFORMED']);
+    expect(!result.ok && result.problems[0]!.message).toContain(mentions);
+  });
+
+  test('the site manifests are swapped between sites: both refused', () => {
+    const sites = siteManifestBytes(manifest);
+    const swapped = (_sha: string, code: string) => sites.get(code === MAIN ? SUB : MAIN);
+    const result = verify(signRelease(manifest, [fx.chen]), trust, { siteManifests: swapped });
+    expect(codes(result)).toEqual(['RELEASE_SITE_MANIFEST_MISMATCH']);
+    expect(!result.ok && result.problems.length).toBe(2);
+  });
+
+  test('a verifier of one site reads that site\'s manifest only', () => {
+    const sub = siteManifestBytes(manifest).get(SUB)!;
+    const asked: string[] = [];
+    const result = verify(signRelease(manifest, [fx.chen]), trust, { sites: [SUB], siteManifests: (_sha, code) => (asked.push(code), code === SUB ? sub : undefined) });
+    expect(codes(result)).toEqual([]);
+    expect(asked).toEqual([SUB]);
+    expect(result.ok && result.sitesRead).toEqual([SUB]);
+    expect(result.ok && result.manifest.files.map((f) => f.path)).toEqual([`${SUB}/index.html`]);
+  });
+
+  test('a format-1 release still signs and verifies, with no site manifest', () => {
+    const old = fx.manifest(trust, { format: 1 });
+    const result = verify(signRelease(old, [fx.chen]), trust, { siteManifests: () => undefined });
+    expect(codes(result)).toEqual([]);
+    expect(result.ok && result.manifest).toEqual(old);
+  });
+});
