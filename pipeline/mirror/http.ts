@@ -14,7 +14,7 @@
  * and hashed.
  */
 import { createHash } from 'node:crypto';
-import { MANIFEST_FILE, MIRROR_META_DIR, RELEASE_TRUST_FILES, type ReleaseManifest, type ReleaseTrustFile } from '../release/manifest.ts';
+import { MANIFEST_FILE, MIRROR_META_DIR, RELEASE_TRUST_FILES, SITE_MANIFEST_FILE, type ReleaseManifest, type ReleaseTrustFile } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
 import type { FileDigest, ModifiedFile } from './inspect.ts';
 import { runPool } from './pool.ts';
@@ -197,11 +197,15 @@ export async function inspectUrl(baseUrl: string, site: string, manifest: Releas
 export interface MirrorMeta {
   envelope: Uint8Array;
   trust: Record<ReleaseTrustFile, Uint8Array>;
+  /** This site's manifest (format 2); absent when the mirror serves none (a format-1 release has none). */
+  siteManifest?: Uint8Array;
 }
 
 export interface FetchMetaOptions extends HttpOptions {
-  /** Cap on the signed manifest (it lists every file of the group). */
+  /** Cap on the signed manifest (format 1 lists every file of the group; format 2 only the sites). */
   maxEnvelopeBytes?: number;
+  /** Cap on the site manifest (it lists the files and entries of this site). */
+  maxSiteManifestBytes?: number;
   maxTrustFileBytes?: number;
 }
 
@@ -209,10 +213,13 @@ export interface FetchMetaOptions extends HttpOptions {
 export const MAX_MIRROR_ENVELOPE_BYTES = 32 * 1024 * 1024;
 export const MAX_MIRROR_TRUST_FILE_BYTES = 1024 * 1024;
 
-async function fetchCapped(url: string, cap: number, options: HttpOptions): Promise<Uint8Array> {
+async function fetchCapped(url: string, cap: number, options: HttpOptions, optional: true): Promise<Uint8Array | undefined>;
+async function fetchCapped(url: string, cap: number, options: HttpOptions): Promise<Uint8Array>;
+async function fetchCapped(url: string, cap: number, options: HttpOptions, optional = false): Promise<Uint8Array | undefined> {
   const got = await getSameOrigin(url, options);
   if ('failure' in got) throw new MirrorError('META_UNAVAILABLE', `${url}: ${got.failure}. The mirror does not serve its signed metadata; redeploy it.`, { file: url });
   try {
+    if (optional && (got.response.status === 404 || got.response.status === 410)) return undefined;
     if (got.response.status !== 200) throw new MirrorError('META_UNAVAILABLE', `${url}: HTTP ${got.response.status}. The mirror does not serve its signed metadata; redeploy it.`, { file: url });
     const chunks: Uint8Array[] = [];
     const size = await readCapped(got.response, cap, (c) => chunks.push(c));
@@ -226,7 +233,11 @@ async function fetchCapped(url: string, cap: number, options: HttpOptions): Prom
   }
 }
 
-/** Fetches `<base>/.well-known/sealpress/release.dsse.json` and the trust files, unverified (the caller verifies). */
+/**
+ * Fetches `<base>/.well-known/sealpress/release.dsse.json`, the trust files and
+ * this site's `site.json` (format 2; a 404 leaves it out, as for a format-1
+ * mirror), unverified (the caller verifies). No other site's metadata is fetched.
+ */
 export async function fetchMirrorMeta(baseUrl: string, options: FetchMetaOptions = {}): Promise<MirrorMeta> {
   const base = normaliseBaseUrl(baseUrl);
   const envelope = await fetchCapped(fileUrl(base, `${MIRROR_META_DIR}/${MANIFEST_FILE}`), options.maxEnvelopeBytes ?? MAX_MIRROR_ENVELOPE_BYTES, options);
@@ -234,5 +245,6 @@ export async function fetchMirrorMeta(baseUrl: string, options: FetchMetaOptions
   for (const name of RELEASE_TRUST_FILES) {
     trust[name] = await fetchCapped(fileUrl(base, `${MIRROR_META_DIR}/trust/${name}`), options.maxTrustFileBytes ?? MAX_MIRROR_TRUST_FILE_BYTES, options);
   }
-  return { envelope, trust };
+  const siteManifest = await fetchCapped(fileUrl(base, `${MIRROR_META_DIR}/${SITE_MANIFEST_FILE}`), options.maxSiteManifestBytes ?? MAX_MIRROR_ENVELOPE_BYTES, options, true);
+  return siteManifest === undefined ? { envelope, trust } : { envelope, trust, siteManifest };
 }

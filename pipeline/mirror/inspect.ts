@@ -9,7 +9,7 @@
  * - A file is never read beyond its expected size + 1 byte: a huge file in
  *   place of a small one (endless data) is "larger than expected", unread.
  * - The metadata under `<code>/.well-known/sealpress/` (signed manifest, trust
- *   files) is not "extra": the caller checks it through the signature (see
+ *   files, and the site manifest of a format-2 release) is not "extra": the caller checks it through the signature (see
  *   inspectFolderMeta). Anything else in that folder is extra.
  */
 import { createHash } from 'node:crypto';
@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { readPlainSync } from '../fs/index.ts';
 import { RELEASE_TRUST_FILES, type ReleaseManifest } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
-import { metaPaths } from './layout.ts';
+import { metaPaths, siteMetaFiles } from './layout.ts';
 
 export interface FileDigest {
   size: number;
@@ -149,7 +149,7 @@ export async function inspectFolder(targetDir: string, manifest: ReleaseManifest
   const tree = await resolveTree(targetDir);
   const expected = new Map(manifest.files.map((f) => [f.path, { size: f.size, sha256: f.sha256 }]));
   const trustNames = options.trustNames ?? RELEASE_TRUST_FILES;
-  const metaFiles = new Set(manifest.sites.flatMap((s) => metaPaths(s.code, trustNames)));
+  const metaFiles = new Set(manifest.sites.flatMap((s) => metaPaths(s.code, trustNames, manifest.format === 2)));
   const impliedDirs = new Set<string>();
   for (const p of [...expected.keys(), ...metaFiles]) {
     const parts = p.split('/');
@@ -218,21 +218,15 @@ export interface MetaDifference {
 
 /**
  * Compares the metadata files of every site with the bytes they must have
- * (the envelope and trust files of the release). Used by restore to decide
+ * (the envelope, trust files and site manifests of the release). Used by restore to decide
  * whether a tree needs repair; a verifier checks them through the signature.
  */
 export async function inspectFolderMeta(targetDir: string, manifest: ReleaseManifest, envelopeBytes: Uint8Array, trustFiles: Readonly<Record<string, Uint8Array>>): Promise<MetaDifference[]> {
   const tree = await resolveTree(targetDir);
-  const wanted = new Map<string, Uint8Array>();
-  const names = Object.keys(trustFiles).sort();
-  for (const site of manifest.sites) {
-    const [m, ...t] = metaPaths(site.code, names);
-    wanted.set(m!, envelopeBytes);
-    names.forEach((n, i) => wanted.set(t[i]!, trustFiles[n]!));
-  }
+  const wanted = siteMetaFiles(manifest, envelopeBytes, trustFiles);
   const out: MetaDifference[] = [];
   for (const [path, bytes] of wanted) {
-    // The bytes are known: compare them, no hashing (the manifest is copied into every site, 7 MB at 10,000 entries).
+    // The bytes are known: compare them, no hashing (a format-1 manifest is copied into every site, 7 MB at 10,000 entries).
     const got = readPlainSync(join(tree, path), bytes.length);
     if (got.ok) {
       if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(got.bytes)) out.push({ path, problem: 'different' });

@@ -2,14 +2,20 @@
  * The layout of a release tree on a mirror, decided without I/O:
  *
  *     <code>/<path inside the site>                           every manifest file
- *     <code>/.well-known/sealpress/release.dsse.json         the signed manifest, in every site
+ *     <code>/.well-known/sealpress/release.dsse.json         the signed release document, in every site
+ *     <code>/.well-known/sealpress/site.json                 format 2: this site's manifest (its files
+ *                                                             and entries), in this site only
  *     <code>/.well-known/sealpress/trust/<name>              the trust documents, in every site
+ *
+ * A site manifest holds no version or time: a site unchanged since the last
+ * release gets the same bytes (pipeline/release/sites.ts explains the format).
  *
  * Manifests are validated where they are read; this module checks the paths
  * again before anything is written (belt and braces: a deploy writes as the web
  * server's owner, so one `..` would be a write anywhere).
  */
-import { MANIFEST_FILE, MIRROR_META_DIR, RELEASE_PAYLOAD_TYPE, type ReleaseManifest } from '../release/manifest.ts';
+import { MANIFEST_FILE, MIRROR_META_DIR, RELEASE_PAYLOAD_TYPE, SITE_MANIFEST_FILE, type ReleaseManifest } from '../release/manifest.ts';
+import { siteManifestBytes } from '../release/sites.ts';
 import { MirrorError } from './errors.ts';
 import { sha256Hex } from '../fs/index.ts';
 
@@ -52,8 +58,23 @@ export function metaDir(code: string): string {
   return `${code}/${MIRROR_META_DIR}`;
 }
 
-export function metaPaths(code: string, trustNames: readonly string[]): string[] {
-  return [`${metaDir(code)}/${MANIFEST_FILE}`, ...trustNames.map((n) => `${metaDir(code)}/trust/${n}`)];
+/** The metadata files of a site: the envelope, the trust documents, and (format 2, `siteManifest`) the site manifest last. */
+export function metaPaths(code: string, trustNames: readonly string[], siteManifest = false): string[] {
+  return [`${metaDir(code)}/${MANIFEST_FILE}`, ...trustNames.map((n) => `${metaDir(code)}/trust/${n}`), ...(siteManifest ? [`${metaDir(code)}/${SITE_MANIFEST_FILE}`] : [])];
+}
+
+/** Every metadata file a release puts in its sites' folders: path → bytes (the site manifests derived from the manifest). */
+export function siteMetaFiles(manifest: ReleaseManifest, envelopeBytes: Uint8Array, trustFiles: Readonly<Record<string, Uint8Array>>): Map<string, Uint8Array> {
+  const names = Object.keys(trustFiles).sort();
+  const sites = manifest.format === 2 ? siteManifestBytes(manifest) : undefined;
+  const out = new Map<string, Uint8Array>();
+  for (const site of manifest.sites) {
+    const [m, ...rest] = metaPaths(site.code, names, sites !== undefined);
+    out.set(m!, envelopeBytes);
+    names.forEach((n, i) => out.set(rest[i]!, trustFiles[n]!));
+    if (sites) out.set(rest[names.length]!, sites.get(site.code)!);
+  }
+  return out;
 }
 
 /**
@@ -78,9 +99,16 @@ function envelopeProblem(envelopeBytes: Uint8Array, manifest: ReleaseManifest): 
   } catch {
     return 'the envelope payload is not JSON';
   }
-  const m = body as Partial<ReleaseManifest> | null;
+  const m = body as (Omit<Partial<ReleaseManifest>, 'sites'> & { sites?: { code?: unknown; manifest?: { sha256?: unknown } }[] }) | null;
   if (m?.version !== manifest.version) return `the envelope carries version ${String(m?.version)}, the manifest is version ${manifest.version}`;
-  if (!Array.isArray(m.files) || m.files.length !== manifest.files.length) return 'the envelope lists a different number of files';
+  if (m.format !== manifest.format) return `the envelope is a format-${String(m.format)} release, the manifest format ${manifest.format}`;
+  if (manifest.format === 1) return !Array.isArray(m.files) || m.files.length !== manifest.files.length ? 'the envelope lists a different number of files' : undefined;
+  // Format 2: the envelope must name exactly the site manifests this manifest makes.
+  if (!Array.isArray(m.sites) || m.sites.length !== manifest.sites.length) return 'the envelope lists a different number of sites';
+  for (const [code, bytes] of siteManifestBytes(manifest)) {
+    const named = m.sites.find((s) => s.code === code)?.manifest?.sha256;
+    if (named !== sha256Hex(bytes)) return `the envelope names another site manifest for site ${code} than the manifest's files and entries make`;
+  }
   return undefined;
 }
 
@@ -114,13 +142,7 @@ export function planTree(manifest: ReleaseManifest, envelopeBytes: Uint8Array, t
     files.push({ path: f.path, size: f.size, sha256: f.sha256 });
   }
 
-  const meta = new Map<string, Uint8Array>();
-  for (const code of codes) {
-    if (!SITE_CODE.test(code)) continue;
-    const [manifestPath, ...trustPaths] = metaPaths(code, trustNames);
-    meta.set(manifestPath!, envelopeBytes);
-    trustNames.forEach((name, i) => meta.set(trustPaths[i]!, trustFiles[name]!));
-  }
+  const meta = new Map([...siteMetaFiles(manifest, envelopeBytes, trustFiles)].filter(([path]) => SITE_CODE.test(path.split('/')[0]!)));
 
   // A path that is a file in one place and a folder in another cannot be built.
   const dirs = new Set<string>();

@@ -27,11 +27,12 @@ export async function loadMemory(archive: ReleaseArchive, options: { anchorFinge
   if (version === undefined) return undefined;
   let release: Awaited<ReturnType<typeof releaseFromArchive>>;
   try {
-    release = await releaseFromArchive(archive, version);
+    // The ledger is in the signed release document: no site manifest is read (format 2).
+    release = await releaseFromArchive(archive, version, { sites: [] });
   } catch (cause) {
     throw new PublishError('MEMORY_UNVERIFIED', `release v${version}, the latest in the archive ${archive.dir}, cannot be read (${(cause as Error).message}), so what it remembers (withdrawals, trust versions) is unknown: nothing is published`, { cause, fix: KEEP_ARCHIVE });
   }
-  const checked = verifyRelease(release.envelope, release.trust, { now: new Date(release.manifest.createdAt), ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}) });
+  const checked = verifyRelease(release.envelope, release.trust, { now: new Date(release.manifest.createdAt), siteManifests: release.siteManifests, sites: [], ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}) });
   if (!checked.ok) {
     throw new PublishError(
       'MEMORY_UNVERIFIED',

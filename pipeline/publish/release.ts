@@ -18,7 +18,11 @@ import {
   RELEASE_TRUST_FILES,
   RELEASE_TRUST_KEYS,
   signRelease,
+  siteManifestBytes,
+  siteManifestSource,
   verifyRelease,
+  type SiteManifestSource,
+  type SiteSelection,
   type ManifestEntry,
   type ReleaseLedger,
   type ReleaseManifest,
@@ -124,7 +128,11 @@ export async function makeRelease(options: MakeReleaseOptions): Promise<MadeRele
 /** Sign, then verify as a reader would; refuse to go on when the reader would refuse. */
 export function signAndCheck(manifest: ReleaseManifest, options: { signers: readonly Signer[]; trust: TrustBytes; now: Date; anchorFingerprint?: string }): MadeRelease {
   const envelope = signRelease(manifest, [...options.signers]);
-  const check = verifyRelease(envelope, options.trust, { now: options.now, ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}) });
+  const check = verifyRelease(envelope, options.trust, {
+    now: options.now,
+    siteManifests: siteManifestSource(siteManifestBytes(manifest)),
+    ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}),
+  });
   if (!check.ok) {
     throw new PublishError('RELEASE_REFUSED', `the signed release would not verify: ${check.problems.map((p) => `${p.message} [${p.code}]`).join('; ')}`, {
       fix: check.problems[0]?.fix ?? 'sign with the key of a person who holds the release-signer role',
@@ -136,14 +144,22 @@ export function signAndCheck(manifest: ReleaseManifest, options: { signers: read
 
 /**
  * A release as the archive keeps it: the signed envelope, its manifest and the
- * trust documents it names, read back by digest. Not verified here: the
- * caller verifies with `verifyRelease` before using any of it.
+ * trust documents it names, read back by digest, and where its site manifests
+ * are (format 2; pass `siteManifests` on to verifyRelease). With `sites`, the
+ * manifest lists those sites' files and entries only (`[]`: the release
+ * document alone, e.g. for its ledger). Not verified here: the caller
+ * verifies with `verifyRelease` before using any of it.
  */
-export async function releaseFromArchive(archive: ReleaseArchive, version: number): Promise<{ envelope: Uint8Array; manifest: ReleaseManifest; trust: TrustBytes }> {
+export async function releaseFromArchive(
+  archive: ReleaseArchive,
+  version: number,
+  options: { sites?: SiteSelection } = {},
+): Promise<{ envelope: Uint8Array; manifest: ReleaseManifest; trust: TrustBytes; siteManifests: SiteManifestSource }> {
   const envelope = archive.releaseEnvelope(version);
-  const read = unverifiedManifest(envelope);
+  const siteManifests = archive.siteManifestSource();
+  const read = unverifiedManifest(envelope, { siteManifests, ...(options.sites ? { sites: options.sites } : {}) });
   if (!read.ok) throw new PublishError('ARCHIVE_MISSING', `release v${version} in the archive ${archive.dir} is unreadable: ${read.message}`, { fix: 'check the archive against its off-site copy' });
-  return { envelope, manifest: read.manifest, trust: await archive.trustFilesOf(read.manifest) };
+  return { envelope, manifest: read.manifest, trust: await archive.trustFilesOf(read.manifest), siteManifests };
 }
 
 /**

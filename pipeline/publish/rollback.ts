@@ -12,7 +12,7 @@ import { PublishError } from './errors.ts';
 import { deployMirror, type MirrorOutcome } from './mirrors.ts';
 import { releaseFromArchive, signAndCheck, type TrustBytes } from './release.ts';
 import type { Plan } from '../plan/index.ts';
-import { carryLedger, RELEASE_TRUST_FILES, RELEASE_TRUST_KEYS, trustDigests, verifyRelease, type ReleaseArchive, type ReleaseLedger } from '../release/index.ts';
+import { carryLedger, RELEASE_FORMAT, RELEASE_TRUST_FILES, RELEASE_TRUST_KEYS, trustDigests, verifyRelease, type ReleaseArchive, type ReleaseLedger } from '../release/index.ts';
 import { loadMemory, refuseTrustRollback } from './memory.ts';
 import { inspectCertificate, isoInstant, parseEnvelope, revocationAt, verifyTrust, type Signer, type TrustFiles } from '../trust/index.ts';
 import type { AuditSink } from './audit.ts';
@@ -73,7 +73,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackSummar
   }
   const old = await releaseFromArchive(archive, to);
   // Checked as of its own creation time: expired long ago, but it must have been genuinely signed.
-  const checked = verifyRelease(old.envelope, old.trust, { now: new Date(old.manifest.createdAt), ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}) });
+  const checked = verifyRelease(old.envelope, old.trust, { now: new Date(old.manifest.createdAt), siteManifests: old.siteManifests, ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}) });
   if (!checked.ok) {
     throw new PublishError('RELEASE_REFUSED', `release v${to} in the archive does not verify: ${checked.problems.map((p) => `${p.message} [${p.code}]`).join('; ')}`, { fix: 'do not roll back to it; check the archive against its off-site copy' });
   }
@@ -101,6 +101,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackSummar
   const manifest = {
     ...kept,
     ...(commit ? { commit } : {}),
+    // Signed in today's format whatever the format of the release it repeats.
+    format: RELEASE_FORMAT,
     version,
     createdAt: isoInstant(now.getTime()),
     expires: isoInstant(now.getTime() + options.expiresInMs),
@@ -111,7 +113,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackSummar
   };
   const made = signAndCheck(manifest, { signers: options.signers, trust: options.trust, now, ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}) });
   for (const name of RELEASE_TRUST_FILES) archive.putBytes(options.trust[name]);
-  archive.putRelease(version, made.envelope);
+  archive.putRelease(version, made.envelope, made.manifest);
   await options.audit.record({ action: 'rollback', outcome: 'ok', actor: made.signers[0] ?? 'ci', details: { signers: made.signers, version, rollbackOf: to } });
 
   const mirrors: MirrorOutcome[] = [];

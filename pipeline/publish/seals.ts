@@ -15,7 +15,8 @@ import { archiveDir, verifierAnchor, verifierMemory, type VerifierEnv } from './
 
 export function verifiedSealOpener(archive: ReleaseArchive, anchorFingerprint: string): ManifestOpener {
   return (bytes) => {
-    const read = unverifiedManifest(bytes);
+    // A seal is the audit head in the signed release document: no site manifest is read (format 2).
+    const read = unverifiedManifest(bytes, { sites: [] });
     if (!read.ok) return { ok: false, problem: read.message };
     const trust = {} as Record<ReleaseTrustFile, Uint8Array>;
     for (const name of RELEASE_TRUST_FILES) {
@@ -25,7 +26,7 @@ export function verifiedSealOpener(archive: ReleaseArchive, anchorFingerprint: s
         return { ok: false, problem: `its trust document ${name} is missing from the archive` };
       }
     }
-    const checked = verifyRelease(bytes, trust, { now: new Date(read.manifest.createdAt), anchorFingerprint });
+    const checked = verifyRelease(bytes, trust, { now: new Date(read.manifest.createdAt), anchorFingerprint, sites: [] });
     if (!checked.ok) return { ok: false, problem: checked.problems.map((p) => `${p.message} [${p.code}]`).join('; ') };
     const parsed = parseEnvelope(bytes, { maxBytes: MAX_RELEASE_ENVELOPE_BYTES });
     return parsed.ok ? { ok: true, payload: parsed.envelope.payload, verified: true } : { ok: false, problem: 'unreadable envelope' };

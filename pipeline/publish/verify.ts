@@ -10,10 +10,13 @@
  *      and switched in atomically, then verified again.
  *
  * Which release a folder should hold is decided by signatures only: every
- * site folder carries a copy of the manifest; the copies that verify are
- * candidates and the highest version wins. A copy that differs is reported as
- * a modified file. When none verifies, `restore` falls back to the archive's
- * latest release, and only if that one verifies now.
+ * site folder carries a copy of the signed release document; the copies that
+ * verify are candidates and the highest version wins. A copy that differs is
+ * reported as a modified file. When none verifies, `restore` falls back to the
+ * archive's latest release, and only if that one verifies now. A format-2
+ * release is checked with each site's own site manifest (`<code>/…/site.json`,
+ * bound by the digest the signed document names); a URL serves one site and
+ * only that site's manifest is fetched and read.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +27,8 @@ import {
   MANIFEST_FILE,
   MIRROR_META_DIR,
   RELEASE_TRUST_FILES,
+  SITE_MANIFEST_FILE,
+  type SiteManifestSource,
   verifyRelease,
   type ReleaseArchive,
   type ReleaseManifest,
@@ -148,10 +153,21 @@ function sameCandidate(a: Candidate, b: Candidate): boolean {
   return same(a.envelope, b.envelope) && RELEASE_TRUST_FILES.every((n) => same(a.trust?.[n], b.trust?.[n]));
 }
 
+/** Format 2: each site's manifest from that site's own folder of the mirror (read once, when asked). */
+function folderSiteManifests(dir: string): SiteManifestSource {
+  const read = new Map<string, Uint8Array | undefined>();
+  return (_sha, code) => {
+    if (!SITE_DIR.test(code)) return undefined;
+    if (!read.has(code)) read.set(code, readCapped(join(dir, code, MIRROR_META_DIR, SITE_MANIFEST_FILE)));
+    return read.get(code);
+  };
+}
+
 /** Check the manifest copies of a folder mirror; the best verified one, and the copies that differ from it. */
 function pickManifest(dir: string, options: VerifyOptions, problems: VerifyProblem[]) {
   const sites = existsSync(dir) ? readdirSync(dir).filter((n) => SITE_DIR.test(n)).sort() : [];
   const candidates = sites.map((s) => ({ code: s, meta: readMeta(join(dir, s)) }));
+  const siteManifests = folderSiteManifests(dir);
   let best: { manifest: ReleaseManifest; signers: string[]; envelope: Uint8Array; trust: TrustBytes; verified: Trust } | undefined;
   const tried: Candidate[] = [];
   for (const { code, meta } of candidates) {
@@ -159,7 +175,7 @@ function pickManifest(dir: string, options: VerifyOptions, problems: VerifyProbl
     // Identical copies (the usual case: one per site) are verified once; compared byte for byte, not hashed.
     if (tried.some((t) => sameCandidate(t, meta))) continue;
     tried.push(meta);
-    const result = verifyRelease(meta.envelope, meta.trust, { now: options.now, anchorFingerprint: options.anchorFingerprint });
+    const result = verifyRelease(meta.envelope, meta.trust, { now: options.now, anchorFingerprint: options.anchorFingerprint, siteManifests });
     if (!result.ok) {
       for (const p of result.problems) problems.push({ code: p.code, message: `${code}/${MIRROR_META_DIR}/${MANIFEST_FILE}: ${p.message}`, fix: p.fix });
       continue;
@@ -224,8 +240,8 @@ async function verifyFolder(options: VerifyOptions): Promise<VerifyReport> {
 /** Rebuild release `version` from the archive into the folder mirror, checking its signature first. */
 async function restoreRelease(archive: ReleaseArchive, version: number, dir: string, options: VerifyOptions): Promise<{ ms: number }> {
   const started = performance.now();
-  const { envelope, trust } = await releaseFromArchive(archive, version);
-  const checked = verifyRelease(envelope, trust, { now: options.now, anchorFingerprint: options.anchorFingerprint });
+  const { envelope, trust, siteManifests } = await releaseFromArchive(archive, version);
+  const checked = verifyRelease(envelope, trust, { now: options.now, anchorFingerprint: options.anchorFingerprint, siteManifests });
   if (!checked.ok) {
     throw new PublishError('RELEASE_REFUSED', `release v${version} in the archive does not verify now, so it is not restored: ${checked.problems.map((p) => `${p.message} [${p.code}]`).join('; ')}`, { fix: 'publish a new release (`sealpress publish`, or `sealpress rollback --to VERSION` for earlier content)' });
   }
@@ -247,7 +263,20 @@ async function verifyUrl(options: VerifyOptions): Promise<VerifyReport> {
     return report;
   }
   const key = options.anchorFingerprint;
-  const result = verifyRelease(meta.envelope, meta.trust, { now: options.now, anchorFingerprint: key });
+  const host = new URL(base).hostname;
+  // The site this URL serves, from the signed site list: its manifest is the one fetched, the only one read.
+  const pick = (sites: readonly { code: string; domain: string }[]) => options.site ?? sites.find((s) => s.domain === host)?.code;
+  const served = meta.siteManifest;
+  const result = verifyRelease(meta.envelope, meta.trust, {
+    now: options.now,
+    anchorFingerprint: key,
+    sites: (sites) => {
+      const code = pick(sites);
+      return code === undefined ? [] : [code];
+    },
+    // Only the picked site's manifest is asked for; a manifest of another site fails its digest.
+    siteManifests: () => served,
+  });
   if (!result.ok) {
     for (const p of result.problems) problems.push({ code: p.code, message: p.message, fix: p.fix });
     report.ms = Math.round(performance.now() - started);
@@ -255,8 +284,7 @@ async function verifyUrl(options: VerifyOptions): Promise<VerifyReport> {
   }
   const { manifest } = result;
   problems.push(...floorProblems(manifest, result.trust, options));
-  const host = new URL(base).hostname;
-  const site = options.site ?? manifest.sites.find((s) => s.domain === host)?.code;
+  const site = pick(manifest.sites);
   if (site === undefined || !manifest.sites.some((s) => s.code === site)) {
     problems.push({
       code: 'SITE_UNKNOWN',

@@ -4,7 +4,9 @@
  * and fast recovery). Files shared between releases are stored once.
  *
  *     <dir>/objects/<first 2 hex>/<64 hex>          file bytes, named by SHA-256, mode 0444
- *     <dir>/releases/<version, 10 digits>.dsse.json the signed manifest envelope
+ *                                                   (also trust documents and, format 2, site manifests:
+ *                                                   a site unchanged since the last release adds no object)
+ *     <dir>/releases/<version, 10 digits>.dsse.json the signed manifest envelope (format 1 or 2)
  *     <dir>/tmp/                                    temp files (never under the two above)
  *
  * Objects and releases are written to tmp/, flushed, then linked into place:
@@ -25,7 +27,8 @@ import { copyHashed, fsErrorCode, hashFileSync, publishNoReplace, publishNoRepla
 import { HASH_CONCURRENCY, mapLimit } from './collect.ts';
 import { ReleaseError } from './errors.ts';
 import { LEDGER_TRUST_DOCS, RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseLedger, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
-import { MAX_RELEASE_VERSION, readManifest } from './read.ts';
+import { MAX_RELEASE_VERSION } from './read.ts';
+import { expandRelease, MAX_SITE_MANIFEST_BYTES, readReleasePayload, siteManifestBytes, siteManifestSource, type ReleaseDocument, type SiteManifestSource, type SiteSelection } from './sites.ts';
 import { MAX_RELEASE_ENVELOPE_BYTES } from './verify.ts';
 
 const RELEASE_NAME = /^(\d{10})\.dsse\.json$/;
@@ -61,20 +64,37 @@ function checkVersion(version: number): void {
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
-/** The manifest inside envelope bytes, without checking signatures (that is verifyRelease's job). */
-export function unverifiedManifest(envelopeBytes: Uint8Array): { ok: true; manifest: ReleaseManifest } | { ok: false; message: string } {
+export type UnverifiedRelease =
+  | { ok: true; manifest: ReleaseManifest; document?: ReleaseDocument }
+  /** `missingSiteManifests`: digests of format-2 site manifests the source did not have. */
+  | { ok: false; message: string; missingSiteManifests?: string[] };
+
+/**
+ * The manifest inside envelope bytes, without checking signatures (that is
+ * verifyRelease's job). A format-2 release is expanded with the site manifests
+ * of `options.siteManifests` (every site's, or `options.sites`), each checked
+ * against the digest its document names.
+ */
+export function unverifiedManifest(envelopeBytes: Uint8Array, options: { siteManifests?: SiteManifestSource; sites?: SiteSelection } = {}): UnverifiedRelease {
   const parsed = parseEnvelope(envelopeBytes, { payloadType: RELEASE_PAYLOAD_TYPE, maxBytes: MAX_RELEASE_ENVELOPE_BYTES });
   if (!parsed.ok) return { ok: false, message: parsed.problems.map((p) => `${p.message} [${p.code}]`).join('; ') };
   const json = parseStrictJsonBytes(parsed.envelope.payload);
   if (!json.ok) return { ok: false, message: `the payload is not well-formed JSON: ${json.message}` };
-  const read = readManifest(json.value);
+  const read = readReleasePayload(json.value);
   if (!read.ok) return { ok: false, message: `the manifest breaks the schema: ${read.problems.slice(0, 10).join('; ')}` };
-  return { ok: true, manifest: read.value };
+  if (read.format === 1) return { ok: true, manifest: read.manifest };
+  const expanded = expandRelease(read.document, options.siteManifests, options.sites);
+  if (!expanded.ok) {
+    const missing = read.document.sites.filter((s) => expanded.problems.some((p) => p.site === s.code && p.code === 'RELEASE_SITE_MANIFEST_MISSING')).map((s) => s.manifest.sha256);
+    return { ok: false, message: expanded.problems.slice(0, 10).map((p) => p.message).join('; '), ...(missing.length > 0 ? { missingSiteManifests: missing } : {}) };
+  }
+  return { ok: true, manifest: expanded.manifest, document: read.document };
 }
 
-/** Every object a release needs: its files and its trust documents. */
-export function releaseObjects(manifest: ReleaseManifest): string[] {
-  return [...new Set([...manifest.files.map((f) => f.sha256), ...RELEASE_TRUST_FILES.map((n) => manifest.trust[n])])];
+/** Every object a release needs: its files, its trust documents and (format 2) its site manifests. */
+export function releaseObjects(manifest: ReleaseManifest, document?: ReleaseDocument): string[] {
+  const sites = manifest.format !== 2 ? [] : document ? document.sites.map((s) => s.manifest.sha256) : [...siteManifestBytes(manifest).values()].map(sha256Hex);
+  return [...new Set([...manifest.files.map((f) => f.sha256), ...RELEASE_TRUST_FILES.map((n) => manifest.trust[n]), ...sites])];
 }
 
 export class ReleaseArchive {
@@ -173,6 +193,35 @@ export class ReleaseArchive {
     return sha;
   }
 
+  /**
+   * Format-2 site manifests from this archive's objects (by the digest the
+   * release document names; the caller checks the bytes against it).
+   */
+  siteManifestSource(): SiteManifestSource {
+    return (sha) => {
+      try {
+        const bytes = readCappedSync(this.objectPath(sha), MAX_SITE_MANIFEST_BYTES);
+        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      } catch {
+        return undefined;
+      }
+    };
+  }
+
+  /** Store the site manifests of a format-2 release (nothing for format 1); an unchanged site's is already in. */
+  putSiteManifests(manifest: ReleaseManifest): { objectsAdded: number; bytesAdded: number } {
+    let objectsAdded = 0;
+    let bytesAdded = 0;
+    if (manifest.format !== 2) return { objectsAdded, bytesAdded };
+    for (const bytes of siteManifestBytes(manifest).values()) {
+      if (this.has(sha256Hex(bytes))) continue;
+      this.putBytes(bytes);
+      objectsAdded++;
+      bytesAdded += bytes.length;
+    }
+    return { objectsAdded, bytesAdded };
+  }
+
   /** The bytes of an object, re-hashed: ARCHIVE_CORRUPT when they no longer match its name, ARCHIVE_MISSING when absent. */
   async readObject(sha: string): Promise<Uint8Array> {
     const path = this.objectPath(sha);
@@ -237,15 +286,21 @@ export class ReleaseArchive {
   /**
    * Store a signed release. The envelope's manifest (read without checking
    * signatures) must be of this version and every object it names must be in;
-   * a second release with the same version is ARCHIVE_RELEASE_EXISTS.
+   * a second release with the same version is ARCHIVE_RELEASE_EXISTS. With
+   * `manifest` (the release in memory), its site manifests are stored first
+   * (format 2; the envelope must name exactly them, or the release is refused).
    */
-  putRelease(version: number, envelopeBytes: Uint8Array): void {
+  putRelease(version: number, envelopeBytes: Uint8Array, manifest?: ReleaseManifest): void {
+    if (manifest !== undefined) this.putSiteManifests(manifest);
     const target = this.releasePath(version);
-    const read = unverifiedManifest(envelopeBytes);
+    const read = unverifiedManifest(envelopeBytes, { siteManifests: this.siteManifestSource() });
+    if (!read.ok && read.missingSiteManifests) {
+      throw new ReleaseError('ARCHIVE_MISSING', `release ${version} names ${read.missingSiteManifests.length} site manifest(s) the archive does not hold (first: ${read.missingSiteManifests[0]}): store them first (archiveRelease, putSiteManifests)`, { path: target });
+    }
     if (!read.ok) throw new ReleaseError('RELEASE_MANIFEST_INVALID', `the release envelope cannot be read: ${read.message}`);
     if (read.manifest.version !== version) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the envelope holds release ${read.manifest.version}, not ${version}`);
     const missing: string[] = [];
-    for (const sha of releaseObjects(read.manifest)) if (!this.has(sha)) missing.push(sha);
+    for (const sha of releaseObjects(read.manifest, read.document)) if (!this.has(sha)) missing.push(sha);
     if (missing.length > 0) {
       throw new ReleaseError('ARCHIVE_MISSING', `release ${version} names ${missing.length} object(s) the archive does not hold (first: ${missing[0]}): store its files and trust documents first (archiveRelease)`, { path: target });
     }
@@ -345,9 +400,9 @@ export class ReleaseArchive {
         problems.push({ code: 'ARCHIVE_CORRUPT', path: rel, message: `cannot be read (${errno(e)})` });
         continue;
       }
-      const read = unverifiedManifest(bytes);
+      const read = unverifiedManifest(bytes, { siteManifests: this.siteManifestSource() });
       if (!read.ok) {
-        problems.push({ code: 'ARCHIVE_CORRUPT', path: rel, message: read.message });
+        problems.push({ code: read.missingSiteManifests ? 'ARCHIVE_MISSING' : 'ARCHIVE_CORRUPT', path: rel, message: read.message });
         continue;
       }
       if (read.manifest.version !== Number(m[1])) {
@@ -358,7 +413,7 @@ export class ReleaseArchive {
       const lost = remembered && memoryLost(remembered.ledger, read.manifest.ledger, remembered.ca === read.manifest.trust['ca.pem']);
       if (remembered && lost) problems.push({ code: 'ARCHIVE_MEMORY_LOST', path: rel, message: `release ${read.manifest.version} remembers less than release ${remembered.version}: ${lost}; the gate would forget it` });
       if (read.manifest.ledger) remembered = { version: read.manifest.version, ledger: read.manifest.ledger, ca: read.manifest.trust['ca.pem'] };
-      const missing = releaseObjects(read.manifest).filter((sha) => !present.has(sha));
+      const missing = releaseObjects(read.manifest, read.document).filter((sha) => !present.has(sha));
       if (missing.length > 0) problems.push({ code: 'ARCHIVE_MISSING', path: rel, message: `${missing.length} object(s) of this release are missing or corrupted (first: ${missing[0]})` });
     }
     problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -489,7 +544,7 @@ export async function archiveRelease(
   envelope: Uint8Array,
   trustFiles: Record<ReleaseTrustFile, Uint8Array>,
 ): Promise<{ objectsAdded: number; bytesAdded: number }> {
-  const inside = unverifiedManifest(envelope);
+  const inside = unverifiedManifest(envelope, { siteManifests: siteManifestSource(siteManifestBytes(manifest)) });
   if (!inside.ok) throw new ReleaseError('RELEASE_MANIFEST_INVALID', `the release envelope cannot be read: ${inside.message}`);
   if (!Buffer.from(canonicalBytes(inside.manifest)).equals(Buffer.from(canonicalBytes(manifest)))) {
     throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the envelope does not carry this manifest (release ${inside.manifest.version} vs ${manifest.version}): archive the envelope that was signed for it`);
@@ -508,6 +563,9 @@ export async function archiveRelease(
       bytesAdded += bytes.length;
     }
   }
+  const sites = archive.putSiteManifests(manifest);
+  objectsAdded += sites.objectsAdded;
+  bytesAdded += sites.bytesAdded;
   // Each object's data is flushed as it is stored; the folders' entries once each, before the release is listed.
   const folders = new Set<string>();
   await mapLimit(inside.manifest.files, HASH_CONCURRENCY, async (f) => {

@@ -7,11 +7,13 @@
 import { canonicalBytes, parseStrictJsonBytes } from '../trust/canonical.ts';
 import { isoInstant } from '../trust/time.ts';
 import { ReleaseError } from './errors.ts';
-import { RELEASE_FORMAT, RELEASE_TRUST_FILES, type ManifestEntry, type ManifestFile, type ManifestSite, type ReleaseLedger, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
+import { RELEASE_FORMAT, RELEASE_TRUST_FILES, type ManifestEntry, type ManifestFile, type ManifestSite, type ReleaseLedger, type ReleaseManifest, type ReleaseTrustFile, type ReleaseFormat } from './manifest.ts';
 import { readManifest } from './read.ts';
 import { sha256Hex } from '../fs/index.ts';
 
 export interface ManifestInput {
+  /** Default RELEASE_FORMAT (2); 1 only to make releases as earlier versions did (tests of reading old archives). */
+  format?: ReleaseFormat;
   version: number;
   group: string;
   /** A Date, or an ISO instant with offset. */
@@ -50,7 +52,7 @@ export function buildManifest(input: ManifestInput): ReleaseManifest {
   const instant = (v: Date | string) => (typeof v === 'string' ? v : Number.isFinite(v.getTime()) ? isoInstant(v.getTime()) : 'Invalid Date');
   const draft: Record<string, unknown> = {
     type: 'release',
-    format: RELEASE_FORMAT,
+    format: input.format ?? RELEASE_FORMAT,
     version: input.version,
     group: input.group,
     createdAt: instant(input.createdAt),

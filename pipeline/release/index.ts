@@ -2,6 +2,7 @@ export * from './manifest.ts';
 export * from './errors.ts';
 export * from './paths.ts';
 export * from './read.ts';
+export * from './sites.ts';
 export * from './build.ts';
 export * from './collect.ts';
 export * from './sign.ts';

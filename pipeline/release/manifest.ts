@@ -13,17 +13,28 @@
  */
 
 export const RELEASE_PAYLOAD_TYPE = 'application/vnd.sealpress.release+json';
-export const RELEASE_FORMAT = 1;
+/**
+ * The format new releases are signed in. Format 1 signed one document listing
+ * every file and entry of every site; format 2 (pipeline/release/sites.ts)
+ * signs a small release document naming one site manifest per site by digest.
+ * Both are read (archives keep format-1 releases); in memory, after
+ * verification, both are this ReleaseManifest shape.
+ */
+export type ReleaseFormat = 1 | 2;
+export const RELEASE_FORMAT: 2 = 2;
 
 /**
- * Each site folder of a release tree carries the signed manifest and the trust
- * documents under this folder, so a verifier that can reach only one site
- * (an http(s) mirror) can still check it. These files are not listed in the
- * manifest: the manifest is checked by its signature, the trust documents by
- * the digests the manifest holds.
+ * Each site folder of a release tree carries the signed release document, the
+ * trust documents and (format 2) that site's own site manifest under this
+ * folder, so a verifier that can reach only one site (an http(s) mirror) can
+ * still check it. These files are not listed in the manifest: the release
+ * document is checked by its signature, the trust documents and the site
+ * manifest by the digests it holds.
  */
 export const MIRROR_META_DIR = '.well-known/sealpress';
 export const MANIFEST_FILE = 'release.dsse.json';
+/** Format 2: the site's own manifest (its files and entries), named by digest in the signed release document. */
+export const SITE_MANIFEST_FILE = 'site.json';
 /** Trust documents as named inside `<site>/.well-known/sealpress/trust/`, the same names as under sites/trust/. */
 export const RELEASE_TRUST_FILES = ['ca.pem', 'root.dsse.json', 'roster.dsse.json', 'policy.dsse.json', 'revocations.dsse.json'] as const;
 export type ReleaseTrustFile = (typeof RELEASE_TRUST_FILES)[number];
@@ -88,9 +99,15 @@ export interface ReleaseLedger {
   trust: Record<LedgerTrustDoc, number>;
 }
 
+/**
+ * A release as verified and used in memory. For format 1 it is the signed
+ * payload itself; for format 2 it is the signed release document expanded
+ * with the files and entries of the site manifests that were read (every
+ * site's, unless the verifier asked for some sites only: see verifyRelease).
+ */
 export interface ReleaseManifest {
   type: 'release';
-  format: typeof RELEASE_FORMAT;
+  format: ReleaseFormat;
   /** Strictly increasing across the group's releases; a verifier refuses one lower than the last it saw. */
   version: number;
   /** The group name from the root document. */

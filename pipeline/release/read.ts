@@ -12,8 +12,8 @@ import { join, PERSON_ID, Reader, SHA256_HEX, SITE_CODE, type Json } from '../tr
 import { releasePathProblem, segmentProblem } from './paths.ts';
 import {
   LEDGER_TRUST_DOCS,
-  RELEASE_FORMAT,
   RELEASE_TRUST_FILES,
+  type ReleaseFormat,
   type LedgerTrustDoc,
   type LedgerWithdrawal,
   type ManifestEntry,
@@ -38,20 +38,19 @@ export const MAX_FILE_SIZE = 2 ** 40;
 const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-function fail(r: Reader): { ok: false; problems: string[] } {
+export function fail(r: Reader): { ok: false; problems: string[] } {
   return { ok: false, problems: r.problems.length ? r.problems : ['unreadable'] };
 }
 
-function digest(r: Reader, o: Json, key: string, at: string): string | undefined {
+export function digest(r: Reader, o: Json, key: string, at: string): string | undefined {
   return r.string(o, key, at, { pattern: SHA256_HEX, hint: 'a SHA-256 digest (64 lower-case hex digits)', max: 64 });
 }
 
-export function readManifest(value: unknown): Read<ReleaseManifest> {
-  const r = new Reader();
-  const o = r.object(value, '');
-  if (!o) return fail(r);
-  r.literal(o, 'type', '', 'release');
-  r.literal(o, 'format', '', RELEASE_FORMAT);
+/** The fields format 1 and format 2 share: everything but the sites, files and entries. */
+export type ReleaseHead = Omit<ReleaseManifest, 'type' | 'format' | 'sites' | 'files' | 'entries'>;
+
+/** Reads the shared top-level fields into `r`; undefined when a required one is missing (the problems are in `r`). */
+export function readReleaseHead(r: Reader, o: Json): ReleaseHead | undefined {
   const version = r.integer(o, 'version', '', 1, MAX_RELEASE_VERSION);
   const group = r.string(o, 'group', '', { max: 200 });
   const createdAt = r.instant(o, 'createdAt', '');
@@ -79,14 +78,37 @@ export function readManifest(value: unknown): Read<ReleaseManifest> {
       if (seq !== undefined && hash !== undefined) audit = { seq, hash };
     }
   }
+  const ledger = o.ledger === undefined ? undefined : readLedger(r, o.ledger);
+  if (version === undefined || group === undefined || !createdAt || !expires || !trust) return undefined;
+  const head: ReleaseHead = { version, group, createdAt: createdAt.text, expires: expires.text, trust };
+  if (commit !== undefined) head.commit = commit;
+  if (rollbackOf !== undefined) head.rollbackOf = rollbackOf;
+  if (audit !== undefined) head.audit = audit;
+  if (ledger !== undefined) head.ledger = ledger;
+  return head;
+}
+
+/**
+ * A release manifest in the shape of format 1 (every file and entry inline):
+ * a format-1 payload, or a release of either format as held in memory
+ * (`format` 1 or 2; checkedManifest runs this before signing). A signed
+ * format-2 payload is read with readReleaseDocument instead (pipeline/release/sites.ts).
+ */
+export function readManifest(value: unknown): Read<ReleaseManifest> {
+  const r = new Reader();
+  const o = r.object(value, '');
+  if (!o) return fail(r);
+  r.literal(o, 'type', '', 'release');
+  if (o.format !== 1 && o.format !== 2) r.problem('format', `must be 1 or 2, not ${JSON.stringify(o.format)?.slice(0, 40)}`);
+  const head = readReleaseHead(r, o);
   const sites = readSites(r, o);
   const codes = new Set((sites ?? []).map((s) => s.code));
   const files = readFiles(r, o, codes);
   const entries = readEntries(r, o, codes);
-  const ledger = o.ledger === undefined ? undefined : readLedger(r, o.ledger);
 
-  if (version === undefined || group === undefined || !createdAt || !expires || !trust || !sites || !files || !entries || r.problems.length > 0) return fail(r);
-  const manifest: ReleaseManifest = { type: 'release', format: RELEASE_FORMAT, version, group, createdAt: createdAt.text, expires: expires.text, trust, sites, files, entries };
+  if (!head || !sites || !files || !entries || r.problems.length > 0) return fail(r);
+  const { commit, rollbackOf, audit, ledger, ...rest } = head;
+  const manifest: ReleaseManifest = { type: 'release', format: o.format as ReleaseFormat, ...rest, sites, files, entries };
   if (commit !== undefined) manifest.commit = commit;
   if (rollbackOf !== undefined) manifest.rollbackOf = rollbackOf;
   if (audit !== undefined) manifest.audit = audit;
@@ -170,7 +192,8 @@ function readTrust(r: Reader, o: Json): Record<ReleaseTrustFile, string> | undef
   return RELEASE_TRUST_FILES.every((n) => out[n] !== undefined) ? (out as Record<ReleaseTrustFile, string>) : undefined;
 }
 
-function readSites(r: Reader, o: Json): ManifestSite[] | undefined {
+/** The site list; with `extra`, the further keys a site may have (read by the caller). */
+export function readSites(r: Reader, o: Json, extra: readonly string[] = []): ManifestSite[] | undefined {
   const list = r.array(o, 'sites', '', 1, MAX_MANIFEST_SITES);
   if (!list) return undefined;
   const out: ManifestSite[] = [];
@@ -179,7 +202,7 @@ function readSites(r: Reader, o: Json): ManifestSite[] | undefined {
     const at = `sites[${i}]`;
     const so = r.object(s, at);
     if (!so) return;
-    r.onlyKnown(so, at, ['code', 'name', 'domain']);
+    r.onlyKnown(so, at, ['code', 'name', 'domain', ...extra]);
     const code = r.string(so, 'code', at, { pattern: SITE_CODE, hint: 'an 11-digit site code' });
     const name = r.string(so, 'name', at, { max: 200 });
     const domain = r.string(so, 'domain', at, { pattern: DOMAIN, hint: 'a lower-case domain name', max: 253 });
@@ -190,7 +213,7 @@ function readSites(r: Reader, o: Json): ManifestSite[] | undefined {
   return out.length === list.length ? out : undefined;
 }
 
-function readFiles(r: Reader, o: Json, codes: ReadonlySet<string>): ManifestFile[] | undefined {
+export function readFiles(r: Reader, o: Json, codes: ReadonlySet<string>): ManifestFile[] | undefined {
   const list = r.array(o, 'files', '', 0, MAX_MANIFEST_FILES);
   if (!list) return undefined;
   const out: ManifestFile[] = [];
@@ -230,7 +253,7 @@ function readFiles(r: Reader, o: Json, codes: ReadonlySet<string>): ManifestFile
   return ok ? out : undefined;
 }
 
-function readEntries(r: Reader, o: Json, codes: ReadonlySet<string>): ManifestEntry[] | undefined {
+export function readEntries(r: Reader, o: Json, codes: ReadonlySet<string>): ManifestEntry[] | undefined {
   const list = r.array(o, 'entries', '', 0, MAX_MANIFEST_ENTRIES);
   if (!list) return undefined;
   const out: ManifestEntry[] = [];

@@ -18,6 +18,9 @@
  *                 signed, as in TUF: manifests expire and are re-signed anyway)
  *   time          createdAt not in the future (5 min skew); not expired (freeze);
  *                 version not lower than the last seen (rollback; equal is the same release)
+ *   site manifests (format 2, last: only for a release that passed all of the above) each
+ *                 selected site's manifest must have the size and SHA-256 the signed
+ *                 document names, and read strictly (sites.ts); the others are not read
  */
 import { parseStrictJsonBytes } from '../trust/canonical.ts';
 import { describeCert, inspectCertificate, type CertInfo } from '../trust/certs.ts';
@@ -26,7 +29,7 @@ import { chainProblem, revocationAt, signingTimeProblem } from '../trust/signer.
 import { CLOCK_SKEW_MS, isoInstant, parseInstant } from '../trust/time.ts';
 import { verifyTrust, type Trust, type TrustFileKey, type TrustFiles, type TrustWarningCode } from '../trust/verify.ts';
 import { RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseManifest, type ReleaseTrustFile } from './manifest.ts';
-import { readManifest } from './read.ts';
+import { expandRelease, readReleasePayload, type ReleaseDocument, type SiteManifestSource, type SiteSelection } from './sites.ts';
 import { sha256Hex } from '../fs/index.ts';
 import { chinaTime } from '../util/dates.ts';
 
@@ -53,7 +56,11 @@ export type ReleaseProblemCode =
   | 'RELEASE_THRESHOLD_NOT_MET'
   | 'RELEASE_EXPIRED'
   | 'RELEASE_ROLLBACK'
-  | 'RELEASE_NOT_YET_VALID';
+  | 'RELEASE_NOT_YET_VALID'
+  /** Format 2: a site manifest to be read is not there. */
+  | 'RELEASE_SITE_MANIFEST_MISSING'
+  /** Format 2: a site manifest's bytes are not those the signed document names (edited, another site's, an older release's). */
+  | 'RELEASE_SITE_MANIFEST_MISMATCH';
 
 export type ReleaseWarningCode = TrustWarningCode | 'RELEASE_SIGNATURE_IGNORED';
 
@@ -77,12 +84,25 @@ export interface VerifyReleaseOptions {
   lastSeenVersion?: number;
   /** Envelope size limit; default MAX_RELEASE_ENVELOPE_BYTES. */
   maxBytes?: number;
+  /** Format 2: where the site manifests come from (a mirror's site folders, the archive's objects, bytes at hand). */
+  siteManifests?: SiteManifestSource;
+  /**
+   * Format 2: whose site manifests to read; default every site's. The manifest
+   * returned then lists the files and entries of those sites only (a verifier of
+   * one site needs no other). Format 1 always lists everything.
+   */
+  sites?: SiteSelection;
 }
 
 export type ReleaseVerification =
   | {
       ok: true;
+      /** Format 2: the files and entries of the sites in `sitesRead` only. */
       manifest: ReleaseManifest;
+      /** The signed document of a format-2 release (its sites name their manifests by digest). */
+      document?: ReleaseDocument;
+      /** The sites whose files and entries `manifest` lists. */
+      sitesRead: string[];
       /** Distinct person ids whose signatures counted, sorted. */
       signers: string[];
       /** The verified trust material, for the caller's next checks (e.g. the SeenVersions key). */
@@ -155,13 +175,14 @@ export function verifyRelease(envelopeBytes: Uint8Array, trustFiles: Record<Rele
 
   // 4. The payload those signatures cover.
   const json = parseStrictJsonBytes(envelope.payload);
-  const read = json.ok ? readManifest(json.value) : { ok: false as const, problems: [`not well-formed JSON: ${json.message}`] };
+  const read = json.ok ? readReleasePayload(json.value) : { ok: false as const, problems: [`not well-formed JSON: ${json.message}`] };
   if (!read.ok) {
     const shown = read.problems.slice(0, 20).join('; ');
     problems.push({ code: 'RELEASE_MALFORMED', message: `the signed manifest breaks the schema: ${shown}${read.problems.length > 20 ? ` (and ${read.problems.length - 20} more)` : ''}`, fix: 'sign a corrected release' });
     return refuse();
   }
-  const manifest = read.value;
+  // The checks up to the site manifests need only what both formats sign at the top.
+  const manifest = read.format === 1 ? read.manifest : read.document;
   const createdAt = parseInstant(manifest.createdAt) as number;
   const expires = parseInstant(manifest.expires) as number;
 
@@ -218,7 +239,21 @@ export function verifyRelease(envelopeBytes: Uint8Array, trustFiles: Record<Rele
     });
   }
   if (problems.length > 0) return refuse();
-  return { ok: true, manifest, signers: [...counted].sort(), trust, warnings };
+  if (read.format === 1) return { ok: true, manifest: read.manifest, sitesRead: read.manifest.sites.map((s) => s.code), signers: [...counted].sort(), trust, warnings };
+
+  // 8. Format 2: the site manifests the caller needs, each bound by the signed digest.
+  const expanded = expandRelease(read.document, options.siteManifests, options.sites);
+  if (!expanded.ok) {
+    for (const p of expanded.problems) {
+      problems.push({
+        code: p.code,
+        message: p.message,
+        fix: p.code === 'RELEASE_MALFORMED' ? 'sign a corrected release' : `${REPUBLISH}: each site folder carries its own site manifest (${p.site}/.well-known/sealpress/site.json)`,
+      });
+    }
+    return refuse();
+  }
+  return { ok: true, manifest: expanded.manifest, document: read.document, sitesRead: expanded.sites, signers: [...counted].sort(), trust, warnings };
 }
 
 /** Why a (cryptographically valid) signature does not count as a release signer's, or undefined. */

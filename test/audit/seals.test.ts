@@ -68,7 +68,7 @@ beforeAll(async () => {
   const sha256 = store.putBytes(page);
   for (const [i, seq] of SEALED.entries()) {
     const manifest = fx.manifest(trust, { version: i + 1, audit: { seq, hash: good.entries[seq - 1]!.hash }, files: [{ path: `${MAIN}/index.html`, size: page.length, sha256 }] });
-    store.putRelease(i + 1, signRelease(manifest, [fx.chen]));
+    store.putRelease(i + 1, signRelease(manifest, [fx.chen]), manifest);
   }
 }, PKI_SETUP_TIMEOUT);
 

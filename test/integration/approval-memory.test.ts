@@ -65,7 +65,8 @@ async function approvedGroup(files: Record<string, string>): Promise<{ repo: Tes
 }
 
 function releaseOf(archiveDir: string, version: number): ReleaseManifest {
-  const read = unverifiedManifest(new ReleaseArchive(archiveDir).releaseEnvelope(version));
+  const archive = new ReleaseArchive(archiveDir);
+  const read = unverifiedManifest(archive.releaseEnvelope(version), { siteManifests: archive.siteManifestSource() });
   if (!read.ok) throw new Error(read.message);
   return read.manifest;
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RELEASE_FORMAT, RELEASE_PAYLOAD_TYPE, RELEASE_TRUST_FILES, type ReleaseManifest } from '../../pipeline/release/manifest.ts';
 import type { ReleaseInput } from '../../pipeline/mirror/index.ts';
+import { splitRelease } from '../../pipeline/release/sites.ts';
 
 export const MAIN = '19900000000';
 export const SUB = '19901000000';
@@ -41,8 +42,9 @@ export function makeArchive(dir: string): Archive {
 
 export const TRUST_FILES: Record<string, Uint8Array> = Object.fromEntries(RELEASE_TRUST_FILES.map((n) => [n, Buffer.from(`test trust document ${n}\n`)]));
 
+/** The unsigned envelope of a manifest: for format 2 its release document (naming each site manifest by digest). */
 export function envelopeOf(manifest: ReleaseManifest): Uint8Array {
-  const payload = Buffer.from(JSON.stringify(manifest)).toString('base64');
+  const payload = Buffer.from(JSON.stringify(manifest.format === 2 ? splitRelease(manifest).document : manifest)).toString('base64');
   return Buffer.from(JSON.stringify({ payloadType: RELEASE_PAYLOAD_TYPE, payload, signatures: [] }));
 }
 

@@ -1,3 +1,4 @@
+import { siteManifestBytes } from '../../pipeline/release/sites.ts';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -88,12 +89,14 @@ describe('deployToFolder', () => {
     const report = await deployToFolder({ target, ...r1 });
     expect(lstatSync(target).isSymbolicLink()).toBe(true);
     expect(realpathSync(target)).toBe(report.tree);
-    expect(report).toMatchObject({ version: 1, previous: null, files: 6 + 2 * 6 });
+    // 6 pages; per site: the envelope, 5 trust documents and the site's own site manifest (format 2).
+    expect(report).toMatchObject({ version: 1, previous: null, files: 6 + 2 * 7 });
     expect(await inspectFolder(target, r1.manifest)).toMatchObject({ modified: [], missing: [], extra: [] });
     expect(await inspectFolderMeta(target, r1.manifest, r1.envelopeBytes, r1.trustFiles)).toEqual([]);
     for (const site of [MAIN, SUB]) {
       expect(readFileSync(join(target, site, '.well-known/sealpress/release.dsse.json'))).toEqual(Buffer.from(r1.envelopeBytes));
       for (const n of RELEASE_TRUST_FILES) expect(readFileSync(join(target, site, '.well-known/sealpress/trust', n))).toEqual(Buffer.from(TRUST_FILES[n]!));
+      expect(readFileSync(join(target, site, '.well-known/sealpress/site.json'))).toEqual(Buffer.from(siteManifestBytes(r1.manifest).get(site)!));
     }
     expect(readFileSync(join(target, MAIN, 'xxgk/tzgg/通知.html'), 'utf8')).toBe('<p>通知公告 v1</p>');
   });

@@ -55,7 +55,7 @@ async function mirror(d: Domain, name: string, version: number): Promise<string>
   for (const n of RELEASE_TRUST_FILES) d.archive.putBytes(d.trust[n]);
   const manifest = d.fx.manifest(d.trust, { version, files: [{ path: `${MAIN}/index.html`, size: page.length, sha256: sha }], sites: [{ code: MAIN, name: '示例省税务局', domain: 'www.tax.example.gov.cn' }], entries: [] });
   const envelope = signRelease(manifest, [d.fx.chen]);
-  if (!d.archive.versions().includes(version)) d.archive.putRelease(version, envelope);
+  if (!d.archive.versions().includes(version)) d.archive.putRelease(version, envelope, manifest);
   const target = join(d.dir, 'mirrors', name);
   await deployToFolder({ target, manifest, envelopeBytes: envelope, trustFiles: d.trust, objects: d.archive });
   return target;

@@ -67,7 +67,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function manifestOf(archive: ReleaseArchive, version: number): ReleaseManifest {
-  const read = unverifiedManifest(archive.releaseEnvelope(version));
+  const read = unverifiedManifest(archive.releaseEnvelope(version), { siteManifests: archive.siteManifestSource() });
   if (!read.ok) throw new Error(read.message);
   return read.manifest;
 }

@@ -36,7 +36,7 @@ function release(version: number, files = trust): { manifest: ReleaseManifest; e
     ],
   });
   const envelope = signRelease(manifest, [fx.chen]);
-  if (!archive.versions().includes(version)) archive.putRelease(version, envelope);
+  if (!archive.versions().includes(version)) archive.putRelease(version, envelope, manifest);
   return { manifest, envelope };
 }
 

@@ -12,6 +12,7 @@ import {
   ReleaseArchive,
   SeenVersions,
   signRelease,
+  siteManifestBytes,
   verifyRelease,
   type ReleaseLedger,
   type ReleaseManifest,
@@ -79,8 +80,9 @@ describe('ReleaseArchive', () => {
   afterAll(() => tree?.cleanup());
 
   test('files shared between releases are stored once', () => {
-    // Release 1: 4 distinct file contents + 5 trust documents; release 2 adds 2 contents.
-    expect(countObjects(archiveDir)).toBe(4 + 5 + 2);
+    // Release 1: 4 distinct file contents + 5 trust documents + 2 site manifests; release 2 adds 2 contents
+    // and the main site's new site manifest (the sub-site did not change: its site manifest is the same object).
+    expect(countObjects(archiveDir)).toBe(4 + 5 + 2 + 2 + 1);
     expect(archive.versions()).toEqual([1, 2]);
     expect(archive.latest()).toBe(2);
   });
@@ -88,7 +90,8 @@ describe('ReleaseArchive', () => {
   test('the second release adds only what is new', async () => {
     tree.write(`${SUB}/new.html`, 'new');
     const r3 = await release(archive, tree.dir, 3);
-    expect(r3.added).toEqual({ objectsAdded: 1, bytesAdded: 3 });
+    // The new page and the sub-site's new site manifest; the main site's is unchanged.
+    expect(r3.added).toEqual({ objectsAdded: 2, bytesAdded: 3 + siteManifestBytes(r3.manifest).get(SUB)!.length });
   });
 
   test('writes are atomic: no temp file left, objects and releases read-only', () => {
@@ -103,7 +106,7 @@ describe('ReleaseArchive', () => {
   test('restores release 1 byte for byte, verified, after the tree moved on', async () => {
     const envelope = archive.releaseEnvelope(1);
     expect(Buffer.from(envelope).equals(Buffer.from(first.envelope))).toBe(true);
-    const checked = verifyRelease(envelope, await archive.trustFilesOf(first.manifest), { now: NOW, anchorFingerprint: fx.pki.ca.fingerprint });
+    const checked = verifyRelease(envelope, await archive.trustFilesOf(first.manifest), { now: NOW, anchorFingerprint: fx.pki.ca.fingerprint, siteManifests: archive.siteManifestSource() });
     expect(checked.ok).toBe(true);
     if (!checked.ok) return;
     for (const f of checked.manifest.files) {

@@ -61,7 +61,7 @@ describe('readManifest', () => {
 
   const hostile: { name: string; edit: Edit; mentions: string }[] = [
     { name: 'wrong type', edit: (m) => (m.type = 'root'), mentions: 'type' },
-    { name: 'unknown format', edit: (m) => (m.format = 2), mentions: 'format' },
+    { name: 'unknown format', edit: (m) => (m.format = 3), mentions: 'format' },
     { name: 'version 0', edit: (m) => (m.version = 0), mentions: 'version' },
     { name: 'version a float', edit: (m) => (m.version = 1.5), mentions: 'version' },
     { name: 'version too large for the archive name', edit: (m) => (m.version = 10_000_000_000), mentions: 'version' },

@@ -2,6 +2,7 @@
  * Signing and verifying releases with a real test PKI, and the TUF attack
  * table at manifest level: every refusal has a stable code.
  */
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   canonicalBytes,
@@ -14,6 +15,9 @@ import {
   RELEASE_PAYLOAD_TYPE,
   ReleaseError,
   signRelease,
+  siteManifestBytes,
+  siteManifestSource,
+  splitRelease,
   verifyRelease,
   type ReleaseManifest,
   type ReleaseProblemCode,
@@ -21,7 +25,7 @@ import {
   type VerifyReleaseOptions,
 } from '../../pipeline/release/index.ts';
 import { PKI_SETUP_TIMEOUT } from '../trust/pki.ts';
-import { EXPIRES, makeReleaseFixture, MAIN, NOW, type ReleaseFixture } from './fixture.ts';
+import { EXPIRES, makeReleaseFixture, MAIN, NOW, SUB, type ReleaseFixture } from './fixture.ts';
 
 let fx: ReleaseFixture;
 let trust: Record<ReleaseTrustFile, Uint8Array>;
@@ -35,8 +39,9 @@ beforeAll(async () => {
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const bytes = (s: string) => new TextEncoder().encode(s);
 
+/** The site manifests of the fixture's files and entries (format 2): the same for every fixture manifest that keeps them. */
 function verify(envelope: Uint8Array, files = trust, options: Partial<VerifyReleaseOptions> = {}) {
-  return verifyRelease(envelope, files, { now: NOW, anchorFingerprint: fx.pki.ca.fingerprint, ...options });
+  return verifyRelease(envelope, files, { now: NOW, anchorFingerprint: fx.pki.ca.fingerprint, siteManifests: siteManifestSource(siteManifestBytes(manifest)), ...options });
 }
 
 /** The distinct problem codes, in the order first reported. */
@@ -65,7 +70,7 @@ describe('sign → verify', () => {
   });
 
   test('unpinned: verifies, and warns that the CA is taken from the mirror', () => {
-    const result = verifyRelease(signRelease(manifest, [fx.chen]), trust, { now: NOW });
+    const result = verifyRelease(signRelease(manifest, [fx.chen]), trust, { now: NOW, siteManifests: siteManifestSource(siteManifestBytes(manifest)) });
     expect(result.ok).toBe(true);
     expect(result.warnings.map((w) => w.code)).toContain('TRUST_ANCHOR_NOT_PINNED');
   });
@@ -118,8 +123,8 @@ describe('the TUF attack table, at manifest level', () => {
       expected: ['RELEASE_SIGNATURE_INVALID'],
     },
     {
-      name: 'manifest edited after signing (a file digest swapped)',
-      make: () => ({ envelope: editPayload(signRelease(manifest, [fx.chen]), (m) => ((m.files as { sha256: string }[])[0]!.sha256 = 'e'.repeat(64))) }),
+      name: 'manifest edited after signing (a site manifest digest swapped)',
+      make: () => ({ envelope: editPayload(signRelease(manifest, [fx.chen]), (m) => ((m.sites as { manifest: { sha256: string } }[])[0]!.manifest.sha256 = 'e'.repeat(64))) }),
       expected: ['RELEASE_SIGNATURE_INVALID'],
     },
     { name: 'signed by an approver (no release role)', make: () => ({ envelope: signRelease(manifest, [fx.approver]) }), expected: ['RELEASE_SIGNER_NOT_AUTHORISED', 'RELEASE_THRESHOLD_NOT_MET'] },
@@ -297,11 +302,14 @@ describe('a large manifest (40,000 files)', () => {
     const files = Array.from({ length: 40_000 }, (_, i) => ({ path: `${MAIN}/a/${String(i).padStart(6, '0')}/index.html`, size: i, sha256: (i % 16).toString(16).repeat(64) }));
     const big = fx.manifest(trust, { files });
     const envelope = signRelease(big, [fx.chen]);
-    expect(envelope.length).toBeGreaterThan(1024 * 1024);
+    // Format 2: the files are in the site manifests, bound by digest; the signed envelope stays small.
+    const sites = siteManifestBytes(big);
+    expect(sites.get(MAIN)!.length).toBeGreaterThan(1024 * 1024);
+    expect(envelope.length).toBeLessThan(16 * 1024);
     const t = performance.now();
-    const result = verify(envelope);
+    const result = verify(envelope, trust, { siteManifests: siteManifestSource(sites) });
     const ms = performance.now() - t;
-    console.log(`verifyRelease, 40,000 files, ${(envelope.length / 1048576).toFixed(1)} MiB envelope: ${ms.toFixed(0)} ms`);
+    console.log(`verifyRelease, 40,000 files, ${(envelope.length / 1024).toFixed(1)} KiB envelope, ${(sites.get(MAIN)!.length / 1048576).toFixed(1)} MiB site manifest: ${ms.toFixed(0)} ms`);
     expect(codes(result)).toEqual([]);
     expect(result.ok && result.manifest.files.length).toBe(40_000);
     // Generous: measured 0.14 s on this machine; the bound catches a quadratic check.
@@ -309,3 +317,52 @@ describe('a large manifest (40,000 files)', () => {
   });
 });
 
+
+describe('format 2: site manifests bound by digest', () => {
+  /** A release document signed for real, naming `bad` as the main site's manifest (a signer's mistake, or a forgery with a stolen key). */
+  function signedWith(bad: Record<string, unknown>) {
+    const { document, siteManifests } = splitRelease(manifest);
+    const bytes = canonicalBytes(bad);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    document.sites[0]!.manifest = { sha256, size: bytes.length };
+    const envelope = signEnvelope(RELEASE_PAYLOAD_TYPE, canonicalBytes(document), [fx.chen]);
+    return verify(envelope, trust, { siteManifests: siteManifestSource([bytes, siteManifests.get(SUB)!]) });
+  }
+  const mainSite = () => JSON.parse(text(siteManifestBytes(manifest).get(MAIN)!)) as Record<string, unknown> & { files: { path: string; size: number; sha256: string }[] };
+
+  test.each([
+    ['an unknown field', (m: ReturnType<typeof mainSite>) => ({ ...m, extra: 1 }), 'extra'],
+    ['another site\'s code', (m: ReturnType<typeof mainSite>) => ({ ...m, site: SUB }), 'site'],
+    ['a path of another site', (m: ReturnType<typeof mainSite>) => ({ ...m, files: [...m.files, { path: `${SUB}/x.html`, size: 1, sha256: 'f'.repeat(64) }] }), `${SUB}/x.html`],
+    ['a path listed twice', (m: ReturnType<typeof mainSite>) => ({ ...m, files: [...m.files, m.files[0]!] }), 'twice'],
+  ])('a signed site manifest with %s is refused', (_name, edit, mentions) => {
+    const result = signedWith(edit(mainSite()));
+    expect(codes(result)).toEqual(['RELEASE_MALFORMED']);
+    expect(!result.ok && result.problems[0]!.message).toContain(mentions);
+  });
+
+  test('the site manifests are swapped between sites: both refused', () => {
+    const sites = siteManifestBytes(manifest);
+    const swapped = (_sha: string, code: string) => sites.get(code === MAIN ? SUB : MAIN);
+    const result = verify(signRelease(manifest, [fx.chen]), trust, { siteManifests: swapped });
+    expect(codes(result)).toEqual(['RELEASE_SITE_MANIFEST_MISMATCH']);
+    expect(!result.ok && result.problems.length).toBe(2);
+  });
+
+  test('a verifier of one site reads that site\'s manifest only', () => {
+    const sub = siteManifestBytes(manifest).get(SUB)!;
+    const asked: string[] = [];
+    const result = verify(signRelease(manifest, [fx.chen]), trust, { sites: [SUB], siteManifests: (_sha, code) => (asked.push(code), code === SUB ? sub : undefined) });
+    expect(codes(result)).toEqual([]);
+    expect(asked).toEqual([SUB]);
+    expect(result.ok && result.sitesRead).toEqual([SUB]);
+    expect(result.ok && result.manifest.files.map((f) => f.path)).toEqual([`${SUB}/index.html`]);
+  });
+
+  test('a format-1 release still signs and verifies, with no site manifest', () => {
+    const old = fx.manifest(trust, { format: 1 });
+    const result = verify(signRelease(old, [fx.chen]), trust, { siteManifests: () => undefined });
+    expect(codes(result)).toEqual([]);
+    expect(result.ok && result.manifest).toEqual(old);
+  });
+});
