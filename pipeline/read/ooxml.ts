@@ -16,6 +16,7 @@ import { local, parseXml } from './xml.ts';
 import { readZip } from './zip.ts';
 
 const TEXT = new Set(['t', 'delText', 'instrText', 'delInstrText']);
+const NOT_BLANK = /\S/;
 
 interface Relationship {
   id: string;
@@ -65,7 +66,8 @@ class Package {
   }
 
   add(where: string, text: string): void {
-    if (text.trim() !== '') this.doc.texts.push({ where, text });
+    // Not blank (\S is what trim() removes, the other way round): no trimmed copy of every cell.
+    if (NOT_BLANK.test(text)) this.doc.texts.push({ where, text });
   }
 }
 
@@ -256,6 +258,7 @@ function readSheet(pkg: Package, sheet: Sheet, label: string, strings: readonly 
   const bytes = pkg.part(sheet.part);
   if (!bytes) return;
   const hiddenCols: number[] = [];
+  const hiddenColSet = new Set<number>();
   const hiddenRows: number[] = [];
   let rowHidden = false;
   let row = 0;
@@ -270,7 +273,10 @@ function readSheet(pkg: Package, sheet: Sheet, label: string, strings: readonly 
       if (l === 'col' && (a.hidden === '1' || a.hidden === 'true')) {
         const min = Number(a.min);
         const max = Math.min(Number(a.max), min + 16_384);
-        for (let c = min; c <= max && Number.isFinite(c); c++) hiddenCols.push(c);
+        for (let c = min; c <= max && Number.isFinite(c); c++) {
+          hiddenCols.push(c);
+          hiddenColSet.add(c);
+        }
       } else if (l === 'row') {
         row = Number(a.r ?? row + 1);
         rowHidden = a.hidden === '1' || a.hidden === 'true';
@@ -291,7 +297,7 @@ function readSheet(pkg: Package, sheet: Sheet, label: string, strings: readonly 
       if (l !== 'c' || !cell) return;
       const c = cell;
       cell = undefined;
-      const colHidden = hiddenCols.includes(cellColumn(c.ref));
+      const colHidden = hiddenColSet.size > 0 && hiddenColSet.has(cellColumn(c.ref));
       const note = rowHidden && colHidden ? '（隐藏行、隐藏列）' : rowHidden ? '（隐藏行）' : colHidden ? '（隐藏列）' : '';
       const value = c.type === 's' ? (strings[Number(c.v)] ?? '') : c.type === 'inlineStr' ? c.is : c.v;
       pkg.add(`${label} › ${c.ref}${note}${c.f ? '（公式结果）' : ''}`, value);
