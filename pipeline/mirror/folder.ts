@@ -28,7 +28,8 @@ import { readdirSync } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rename, rmdir, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { acquireLock, readCappedSync, syncDir, type HeldLock } from '../fs/index.ts';
-import { MANIFEST_FILE, MIRROR_META_DIR, RELEASE_PAYLOAD_TYPE, type ReleaseManifest } from '../release/manifest.ts';
+import { MANIFEST_FILE, MIRROR_META_DIR, RELEASE_PAYLOAD_TYPE, SITE_MANIFEST_FILE, type ReleaseManifest } from '../release/manifest.ts';
+import { MAX_SITE_MANIFEST_BYTES } from '../release/sites.ts';
 import { MAX_RELEASE_ENVELOPE_BYTES } from '../release/verify.ts';
 import { MirrorError } from './errors.ts';
 import { planTree, type TreeLayout } from './layout.ts';
@@ -215,29 +216,39 @@ async function pruneTrees(store: string, current: string, previous: string | nul
   return removed;
 }
 
-/** Path → SHA-256 of the files a manifest envelope lists, or undefined when it does not parse. */
-function listedFiles(bytes: Buffer): Map<string, string> | undefined {
+/** Path → SHA-256 of the files a manifest lists, or undefined when it does not parse. */
+function listedFiles(files: unknown): Map<string, string> | undefined {
+  if (!Array.isArray(files)) return undefined;
+  const out = new Map<string, string>();
+  for (const f of files as { path?: unknown; sha256?: unknown }[]) {
+    if (typeof f?.path !== 'string' || typeof f.sha256 !== 'string') return undefined;
+    out.set(f.path, f.sha256);
+  }
+  return out;
+}
+
+/** The `files` of one site's metadata: its site manifest (format 2), else the files of every site that the release envelope lists (format 1: `whole`). */
+function siteListing(meta: string): { files: unknown; whole: boolean } | undefined {
   try {
-    const envelope = JSON.parse(bytes.toString('utf8')) as { payloadType?: unknown; payload?: unknown } | null;
+    return { files: (JSON.parse(readCappedSync(join(meta, SITE_MANIFEST_FILE), MAX_SITE_MANIFEST_BYTES).toString('utf8')) as { files?: unknown } | null)?.files, whole: false };
+  } catch {
+    // no site manifest: a format-1 tree
+  }
+  try {
+    const envelope = JSON.parse(readCappedSync(join(meta, MANIFEST_FILE), MAX_RELEASE_ENVELOPE_BYTES).toString('utf8')) as { payloadType?: unknown; payload?: unknown } | null;
     if (envelope?.payloadType !== RELEASE_PAYLOAD_TYPE || typeof envelope.payload !== 'string') return undefined;
-    const files = (JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { files?: unknown } | null)?.files;
-    if (!Array.isArray(files)) return undefined;
-    const out = new Map<string, string>();
-    for (const f of files as { path?: unknown; sha256?: unknown }[]) {
-      if (typeof f?.path !== 'string' || typeof f.sha256 !== 'string') return undefined;
-      out.set(f.path, f.sha256);
-    }
-    return out;
+    return { files: (JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { files?: unknown } | null)?.files, whole: true };
   } catch {
     return undefined;
   }
 }
 
 /**
- * The tree the target served, with the files its manifest lists (read from
- * the first site of that tree whose manifest parses; neither its signature
- * nor its schema is checked: it only picks which files are worth trying, and
- * tree.ts checks each one against the new manifest).
+ * The tree the target served, with the files its metadata lists: each site's
+ * site manifest, or in a format-1 tree the release envelope of the first site
+ * whose envelope parses. Neither signature nor schema is checked: the listing
+ * only picks which files are worth trying, and tree.ts checks each one against
+ * the new manifest. A site whose listing cannot be read has its files copied.
  */
 function previousTree(dir: string): PreviousTree {
   let codes: string[];
@@ -246,17 +257,17 @@ function previousTree(dir: string): PreviousTree {
   } catch {
     return { dir };
   }
+  const files = new Map<string, string>();
+  let listed = false;
   for (const code of codes) {
-    let bytes: Buffer;
-    try {
-      bytes = readCappedSync(join(dir, code, ...MIRROR_META_DIR.split('/'), MANIFEST_FILE), MAX_RELEASE_ENVELOPE_BYTES);
-    } catch {
-      continue;
-    }
-    const files = listedFiles(bytes);
-    if (files !== undefined) return { dir, files };
+    const found = siteListing(join(dir, code, ...MIRROR_META_DIR.split('/')));
+    const listing = listedFiles(found?.files);
+    if (listing === undefined) continue;
+    listed = true;
+    for (const [path, sha256] of listing) files.set(path, sha256);
+    if (found?.whole) break;
   }
-  return { dir };
+  return listed ? { dir, files } : { dir };
 }
 
 export interface InstallOptions {
