@@ -14,6 +14,10 @@ import { register } from 'tsx/esm/api';
 // JSON.parse are undone, as pdf.ts does when it loads pdfjs itself.
 const { push } = Array.prototype;
 const { parse } = JSON;
+// A worker inherits its parent's --import flags: started under `node --import
+// tsx` (the benchmarks, the tests), tsx has turned source maps on before this
+// module runs, and pdfjs's maps would be parsed as it loads (see below).
+process.setSourceMapsEnabled(false);
 await import('pdfjs-dist/legacy/build/pdf.mjs');
 globalThis.pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
 Array.prototype.push = push;
