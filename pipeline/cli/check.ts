@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { CHECK_RULES, toSarif } from '../check/index.ts';
 import { RULES, type Diagnostic } from '../diagnostics/index.ts';
 import { allFindings, checkText, verdictJson } from '../gate/index.ts';
-import { actRecorder, checkJob } from '../publish/index.ts';
+import { actRecorder, checkJob, repoPaths } from '../publish/index.ts';
 import { clock, command, oneOf, trustAnchor } from './args.ts';
 import { configInvalid, printDiagnostics, reportError } from './output.ts';
 import { TOOL_INFORMATION_URI, TOOL_VERSION } from './exit.ts';
@@ -10,11 +10,12 @@ import { TOOL_INFORMATION_URI, TOOL_VERSION } from './exit.ts';
 export const check = command(
   'check',
   { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' }, archive: { type: 'string' } },
-  async ({ values }, io) => {
+  async ({ values, positionals }, io) => {
     const root = resolve(values.root ?? '.');
+    const paths = positionals.length > 0 ? repoPaths(root, process.cwd(), positionals) : undefined;
     const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const, 'text');
     const now = clock(values.now);
-    const r = await checkJob({ root, now, cache: !values['no-cache'], trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor, archive: values.archive, site: values.site, env: process.env, record: actRecorder(io.err, { root, now: values.now, env: process.env }) });
+    const r = await checkJob({ root, now, cache: !values['no-cache'], trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor, archive: values.archive, site: values.site, paths, env: process.env, record: actRecorder(io.err, { root, now: values.now, env: process.env }) });
     // Code-review tools show every finding, of every entry, at its position; a configuration error too.
     const sarif = (findings: readonly Diagnostic[]) => io.out(JSON.stringify(toSarif(findings, { toolVersion: TOOL_VERSION, informationUri: TOOL_INFORMATION_URI, rules: [...RULES, ...CHECK_RULES] }), null, 2));
     if (r.kind === 'memory') reportError(io, 'check', r.error);

@@ -10,20 +10,58 @@ import { countsText, summarise, type Plan, type PlanEntry } from '../plan/index.
 import type { ReleaseMemory } from '../release/index.ts';
 
 export interface GateVerdict {
-  /** The entries judged for the site asked about (all when none). */
+  /** The entries judged for the site and files asked about (all when none). */
   entries: PlanEntry[];
-  /** An entry is refused, or a file under content/ is (a plan-wide error). */
+  /** The plan-wide findings (files under content/ that are not entries, trust material, records) that concern the scope. */
+  diagnostics: Diagnostic[];
+  /** An entry in scope is refused, or a file is (a plan-wide error in scope). */
   refused: boolean;
   counts: ReturnType<typeof summarise>;
   /** The sites judged. */
   sites: string[];
 }
 
-/** The verdict of a plan for one site (or the whole group when `site` is undefined; the caller checks that the site exists). */
-export function gateVerdict(plan: Plan, group: SiteGroup, site: string | undefined): GateVerdict {
-  const entries = site === undefined ? plan.entries : plan.entries.filter((e) => e.site === site);
-  const refused = entries.some((e) => e.status === 'refused') || plan.diagnostics.some((d) => d.severity === 'error');
-  return { entries, refused, counts: summarise({ ...plan, entries }), sites: site === undefined ? [...group.sites.keys()] : [site] };
+/**
+ * What a run is asked about: one site, and/or files and folders (POSIX paths
+ * relative to the repository, a writer's own). The whole group is judged
+ * either way (the main site adopts sub-site entries, records span sites);
+ * the scope only chooses what is reported and what decides the exit code.
+ */
+export interface VerdictScope {
+  site?: string | undefined;
+  paths?: readonly string[] | undefined;
+}
+
+// content/<site>/…, sites/<site>/…, content/_approvals/<site>/…, content/_waivers/<site>/…
+const SITE_FOLDER = /^(?:content\/(?:_[a-z]+\/)?|sites\/)(\d{11})\//;
+
+/** The site whose folder a repository file lies in, or undefined for a group-wide file (sites/group.yaml, the trust material). */
+export function siteOfFile(file: string): string | undefined {
+  return SITE_FOLDER.exec(file)?.[1];
+}
+
+const within = (file: string, paths: readonly string[]) => paths.some((p) => p === '' || file === p || file.startsWith(`${p}/`));
+
+/**
+ * Whether a finding's file concerns the scope. Asked about files, only those
+ * files (and an error of no site, such as trust material that does not
+ * verify, which stops them too); asked about a site, everything but the other
+ * sites' files.
+ */
+export function inScope(d: Pick<Diagnostic, 'file' | 'severity'>, scope: VerdictScope): boolean {
+  const site = d.file === undefined ? undefined : siteOfFile(d.file);
+  if (scope.site !== undefined && site !== undefined && site !== scope.site) return false;
+  if (scope.paths === undefined) return true;
+  return (d.file !== undefined && within(d.file, scope.paths)) || (site === undefined && d.severity === 'error');
+}
+
+/** The verdict of a plan for a scope (the whole group when it is empty; the caller checks that the site exists). */
+export function gateVerdict(plan: Plan, group: SiteGroup, scope: VerdictScope = {}): GateVerdict {
+  const { site, paths } = scope;
+  const entries = plan.entries.filter((e) => (site === undefined || e.site === site) && (paths === undefined || within(e.path, paths) || e.assets.some((a) => within(a.path, paths))));
+  const diagnostics = plan.diagnostics.filter((d) => inScope(d, scope));
+  const refused = entries.some((e) => e.status === 'refused') || diagnostics.some((d) => d.severity === 'error');
+  return { entries, diagnostics, refused, counts: summarise({ ...plan, entries }), sites: site === undefined ? [...group.sites.keys()] : [site] };
 }
 
 /** What the gate remembered, in a line: the archive's latest release it judged with, or why it remembers nothing. */
@@ -57,7 +95,7 @@ export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMem
         ...(f.fix ? { fix: f.fix } : {}),
       })),
     })),
-    diagnostics: plan.diagnostics,
+    diagnostics: verdict.diagnostics,
   };
 }
 
@@ -65,7 +103,7 @@ export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMem
 export interface Judged {
   plan: Plan;
   verdict: GateVerdict;
-  /** Warnings about the configuration (errors stop the run before judging). */
+  /** Warnings about the configuration (errors stop the run before judging), those that concern the scope. */
   configDiagnostics: readonly Diagnostic[];
   memory: ReleaseMemory | undefined;
   /** The archive the memory was read from. */
@@ -82,12 +120,12 @@ export function checkText(r: Judged): { findings: Diagnostic[]; summary: string[
   const { plan, verdict } = r;
   const shown = verdict.entries.filter((e) => e.status !== 'publishable' || e.findings.some((f) => f.severity !== 'info' || f.suppressed));
   return {
-    findings: [...r.configDiagnostics, ...plan.diagnostics, ...shown.flatMap((e) => e.findings)],
+    findings: [...r.configDiagnostics, ...verdict.diagnostics, ...shown.flatMap((e) => e.findings)],
     summary: ['', `${verdict.entries.length} entries: ${countsText(verdict.counts)}`, `${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`, memoryNote(r.memory, r.dir)],
   };
 }
 
 /** Every finding of a gate run, of every entry, at its position (code-review tools show them all: SARIF). */
-export function allFindings(r: Pick<Judged, 'plan' | 'verdict'>): Diagnostic[] {
-  return [...r.plan.diagnostics, ...r.verdict.entries.flatMap((e) => e.findings)];
+export function allFindings(r: Pick<Judged, 'verdict'>): Diagnostic[] {
+  return [...r.verdict.diagnostics, ...r.verdict.entries.flatMap((e) => e.findings)];
 }

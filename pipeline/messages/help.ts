@@ -42,11 +42,14 @@ const SIGNER_HELP = `  --key FILE             a release signer's encrypted priva
   --passphrase-file FILE the passphrase for each --key (first line); else $${PASSPHRASE_ENV}`;
 
 export const HELP = {
-  check: `Usage: sealpress check [--site CODE] [--format text|json|sarif] [--no-cache] [--trust-anchor FP]
-                      [--archive DIR] [--root DIR] [--now ISO]
+  check: `Usage: sealpress check [FILE|DIR]... [--site CODE] [--format text|json|sarif] [--no-cache]
+                      [--trust-anchor FP] [--archive DIR] [--root DIR] [--now ISO]
 
 Run the gate (load, parse, validate, plan) over content/ and report every entry
 that will not be published, with file:line:column, rule id, message and fix.
+Given files or folders (a writer's own entries), report only those: the entries
+they are or hold, the entries that attach them, and findings about them; the
+whole group is still judged, and the exit code speaks for them alone.
 
 When the release archive holds releases, the gate uses the memory of the latest
 (its signature verified): a withdrawal it remembers stays in force when the
@@ -55,7 +58,8 @@ it was gated under is refused (TRUST_ROLLBACK). Without an archive the gate
 knows only the files in front of it, and says so.
 
 Options:
-  --site CODE      report only this site's entries (the group is still loaded)
+  --site CODE      report only this site's entries and files (other sites'
+                   findings are left out; the group is still judged)
   --format FORMAT  text (default); json: one object
                    { entries: [{ path, site, column, status, findings: [...] }], summary, approvals };
                    a finding inside an attached file names it (attachment) and

@@ -7,10 +7,12 @@
  * (root, clock, environment, passphrase source, audit sink, progress
  * callbacks) as options; none reads process.env or writes to a terminal.
  */
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { unsignedActor, type AuditEvent } from '../audit/index.ts';
 import type { Diagnostic } from '../diagnostics/index.ts';
 import { EXIT, exitCodeFor, SealpressError } from '../errors/index.ts';
-import { gateVerdict, runGate, type GateVerdict } from '../gate/index.ts';
+import { gateVerdict, inScope, runGate, type GateVerdict } from '../gate/index.ts';
 import type { Plan } from '../plan/index.ts';
 import type { ReleaseMemory } from '../release/index.ts';
 import type { Passphrases } from '../pki/signers.ts';
@@ -100,8 +102,10 @@ export interface CheckJob {
   trustAnchor?: string | undefined;
   /** --archive, else $SEALPRESS_ARCHIVE, else .sealpress/archive: the latest release's memory. */
   archive?: string | undefined;
-  /** Judge only this site's entries (the group is still loaded). */
+  /** Report only this site's entries and files (the whole group is still judged). */
   site?: string | undefined;
+  /** Report only these files and folders, relative to the repository (see repoPaths); the whole group is still judged. */
+  paths?: readonly string[] | undefined;
   env: VerifierEnv;
   record: RecordAct;
 }
@@ -129,8 +133,24 @@ export async function checkJob(o: CheckJob): Promise<CheckOutcome> {
   if (!result.ok) return { kind: 'config', diagnostics: result.configDiagnostics, code: await record(failed('config-invalid'), EXIT.CONFIG) };
   const { plan, group } = result;
   if (o.site !== undefined && !group.sites.has(o.site)) return { kind: 'unknown-site', sites: [...group.sites.keys()], code: await record(failed('unknown-site'), EXIT.CONFIG) };
-  const verdict = gateVerdict(plan, group, o.site);
-  const event: AuditEvent = { action: 'gate', ...unsignedActor(o.env), sites: verdict.sites, outcome: verdict.refused ? 'refused' : 'ok', details: { command: 'check', entries: verdict.entries.length, ...verdict.counts } };
+  const scope = { site: o.site, paths: o.paths };
+  const verdict = gateVerdict(plan, group, scope);
+  const event: AuditEvent = { action: 'gate', ...unsignedActor(o.env), sites: verdict.sites, outcome: verdict.refused ? 'refused' : 'ok', details: { command: 'check', entries: verdict.entries.length, ...verdict.counts, ...(o.paths ? { paths: o.paths.length } : {}) } };
   const code = await record(event, verdict.refused ? EXIT.REFUSED : EXIT.OK);
-  return { kind: 'judged', plan, verdict, configDiagnostics: result.configDiagnostics, memory, dir, code };
+  return { kind: 'judged', plan, verdict, configDiagnostics: result.configDiagnostics.filter((d) => inScope(d, scope)), memory, dir, code };
+}
+
+/**
+ * The files and folders a writer names (`check content/…/notice.md`), as
+ * POSIX paths relative to the repository: each must exist and lie inside it.
+ * `cwd` is where relative names start from.
+ */
+export function repoPaths(root: string, cwd: string, names: readonly string[]): string[] {
+  return names.map((name) => {
+    const abs = resolve(cwd, name);
+    const rel = relative(root, abs);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new SealpressError('USAGE', `${name} is outside the repository (${root}): name files and folders under it`);
+    if (!existsSync(abs)) throw new SealpressError('USAGE', `${name}: no such file or folder`);
+    return rel.split(sep).join('/');
+  });
 }

@@ -82,6 +82,45 @@ describe('sealpress check on the demo site group', () => {
     expect(r.code).toBe(1);
   });
 
+  test('--site leaves other sites\' findings out of the text too', async () => {
+    const r = await run(['check', '--root', await demoRoot(), '--now', NOW, '--site', '19901000000']);
+    const files = [...r.out.matchAll(/^(content\/\S+?|sites\/\S+?):\d+/gm)].map((m) => m[1]!);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(file).not.toMatch(/^(content|sites)\/(?:_[a-z]+\/)?(?!19901000000\/)\d{11}\//);
+  });
+
+  test('given a writer\'s own files, only they are reported, and the exit code speaks for them', async () => {
+    const root = await demoRoot();
+    const all = JSON.parse((await run(['check', '--root', root, '--format', 'json', '--now', NOW])).out) as CheckJson;
+    const refused = all.entries.find((e) => e.status === 'refused')!;
+    const fine = all.entries.find((e) => e.status === 'publishable' && e.site === refused.site)!;
+    // A publishable entry alone: exit 0, though the group holds refused entries.
+    const one = await run(['check', '--root', root, '--format', 'json', '--now', NOW, join(root, fine.path)]);
+    expect((JSON.parse(one.out) as CheckJson).entries.map((e) => e.path)).toEqual([fine.path]);
+    expect(one.code).toBe(0);
+    // With the refused one beside it, as text: both shown, nothing else, exit 1.
+    const two = await run(['check', '--root', root, '--now', NOW, join(root, fine.path), join(root, refused.path)]);
+    expect(two.code).toBe(1);
+    expect(two.out).toContain(`${refused.path}:`);
+    expect(two.out).toMatch(/^2 entries: /m);
+    for (const m of two.out.matchAll(/^(content\/\S+?):\d+:\d+ /gm)) expect([fine.path, refused.path]).toContain(m[1]);
+    // A folder: the entries under it.
+    const folder = refused.path.slice(0, refused.path.lastIndexOf('/'));
+    const under = JSON.parse((await run(['check', '--root', root, '--format', 'json', '--now', NOW, join(root, folder)])).out) as CheckJson;
+    expect(under.entries.length).toBeGreaterThan(0);
+    for (const e of under.entries) expect(e.path.startsWith(`${folder}/`)).toBe(true);
+  });
+
+  test('a file outside the repository, or one that is not there, is a usage error', async () => {
+    const root = await demoRoot();
+    const outside = await run(['check', '--root', root, '--now', NOW, tmpdir()]);
+    expect(outside.code).toBe(2);
+    expect(outside.err).toMatch(/outside the repository/);
+    const missing = await run(['check', '--root', root, '--now', NOW, join(root, 'content', 'no-such-notice.md')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/no such file or folder/);
+  });
+
   test('text output is compiler-style with a fix and a summary', async () => {
     const r = await run(['check', '--root', await demoRoot(), '--now', NOW]);
     expect(r.out).toContain(`content/${MAIN}/tzgg/2026-11-internal-staffing-plan.md:7:13 error disclosure-withheld`);

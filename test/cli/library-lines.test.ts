@@ -57,7 +57,7 @@ describe('what the gate says', () => {
   });
 
   test('check as text: the held entry\'s findings (not a publishable entry\'s info), then the counts, the approvals and the memory', () => {
-    const r = checkText({ plan: p, verdict: gateVerdict(p, group, undefined), configDiagnostics: [], memory: undefined, dir: '/archive' });
+    const r = checkText({ plan: p, verdict: gateVerdict(p, group), configDiagnostics: [], memory: undefined, dir: '/archive' });
     expect(r.findings).toEqual([pending]);
     expect(r.summary).toEqual([
       '',
