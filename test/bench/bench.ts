@@ -161,9 +161,10 @@ clearInterval(sampler);
 
 if (!values['gate-only']) {
   const { runBuildBench } = await import('./build-bench.ts');
-  await runBuildBench({ root: ROOT, benchRoot, now: NOW, baseline: !values['no-baseline'] });
+  // The build bench signs the group again (its incremental step re-approves): the publish bench signs with that PKI.
+  const resigned = await runBuildBench({ root: ROOT, benchRoot, now: NOW, baseline: !values['no-baseline'] });
   const { runPublishBench } = await import('./publish-bench.ts');
-  await runPublishBench({ benchRoot, now: NOW, pki: pki! });
+  await runPublishBench({ benchRoot, now: NOW, pki: resigned ?? pki! });
 }
 
 if (!values['no-attachments']) await attachmentBench();

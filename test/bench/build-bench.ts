@@ -41,7 +41,8 @@ function treePeakSampler(): { stop: () => number } {
   };
 }
 
-export async function runBuildBench(options: { root: string; benchRoot: string; now: Date; baseline: boolean }): Promise<void> {
+/** Returns the PKI the group was signed with again (the incremental step re-approves), for the benches after it. */
+export async function runBuildBench(options: { root: string; benchRoot: string; now: Date; baseline: boolean }): Promise<import('../../pipeline/demo/index.ts').DemoPki | undefined> {
   const { benchRoot, now } = options;
   const distDir = join(benchRoot, 'dist');
   rmSync(join(benchRoot, '.sealpress', 'cache'), { recursive: true, force: true });
@@ -55,10 +56,10 @@ export async function runBuildBench(options: { root: string; benchRoot: string; 
   console.log(`sealpress build (gate + stage + ${result.sites.length} Astro builds + Pagefind, 2 at a time, cold cache):`);
   console.log(`  ${s(total)} total, gate ${s(result.gateMs)}, ${pages} pages, ${((pages / total) * 1000).toFixed(0)} pages/s`);
   console.log(`  Pagefind ${s(result.sites.reduce((n, x) => n + x.indexMs, 0))} of it; peak RSS of all node processes ${(peak / 1024 / 1024).toFixed(0)} MB`);
-  await incrementalBench(benchRoot, distDir, now, result.plan, result.group.main);
+  const pki = await incrementalBench(benchRoot, distDir, now, result.plan, result.group.main);
   await releaseBench(distDir, result.sites.map((x) => x.code));
 
-  if (!options.baseline) return;
+  if (!options.baseline) return pki;
   const base = join(benchRoot, '..', 'baseline');
   writeBaseline(base, join(benchRoot, 'content'));
   const memory2 = treePeakSampler();
@@ -74,13 +75,14 @@ export async function runBuildBench(options: { root: string; benchRoot: string; 
   console.log(`plain astro build of the same entries (glob loader, one build, no gate/search/list pages):`);
   console.log(`  ${s(baseMs)}, ${basePages} pages, ${((basePages / baseMs) * 1000).toFixed(0)} pages/s, peak RSS ${(basePeak / 1024 / 1024).toFixed(0)} MB`);
   console.log(`ratio sealpress / plain: ${(total / baseMs).toFixed(2)}x total time; per page ${(((total / pages) / (baseMs / basePages))).toFixed(2)}x`);
+  return pki;
 }
 
 /**
  * The daily loop (issue 14): the build again with nothing changed, then with
  * one entry of one sub-site edited (and approved again, not timed).
  */
-async function incrementalBench(benchRoot: string, distDir: string, now: Date, plan: import('../../pipeline/plan/index.ts').Plan, main: string): Promise<void> {
+async function incrementalBench(benchRoot: string, distDir: string, now: Date, plan: import('../../pipeline/plan/index.ts').Plan, main: string): Promise<import('../../pipeline/demo/index.ts').DemoPki | undefined> {
   const { rebuiltLine } = await import('../../pipeline/build/index.ts');
   const { signGroup } = await import('./generate.ts');
   const timed = async (what: string) => {
@@ -92,11 +94,12 @@ async function incrementalBench(benchRoot: string, distDir: string, now: Date, p
   console.log('sealpress build again (incremental):');
   await timed('nothing changed');
   const target = plan.entries.find((e) => e.status === 'publishable' && e.site !== main && !e.frontMatter?.adopt);
-  if (!target) return;
+  if (!target) return undefined;
   const file = join(benchRoot, target.path);
   writeFileSync(file, `${readFileSync(file, 'utf8')}\n本条已更新。\n`);
-  await signGroup(benchRoot, now, { cache: true });
+  const { pki } = await signGroup(benchRoot, now, { cache: true });
   await timed(`one entry edited (${target.path})`);
+  return pki;
 }
 
 function writeBaseline(dir: string, content: string): void {
