@@ -19,6 +19,7 @@
 import { SealpressError } from '../errors/index.ts';
 import { canonicalJson, parseInstant, parseStrictJson } from '../trust/index.ts';
 import { sha256Hex } from '../fs/index.ts';
+import { chinaInstant } from '../util/dates.ts';
 
 /** The actions the commands record; the log accepts any lower-case token so a newer tool's entries still verify. */
 export const AUDIT_ACTIONS = ['gate', 'approve', 'withdraw', 'submit', 'waive', 'release', 'deploy', 'verify', 'restore', 'rollback', 'incident', 'trust'] as const;
@@ -103,10 +104,8 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }): 
   return sha256Hex(canonicalJson(rest));
 }
 
-/** China Standard Time with its offset: the log is read by the office, in the time zone every site publishes in. */
-export function chinaInstant(t: number): string {
-  return new Date(t + 8 * 3600_000).toISOString().replace('Z', '+08:00');
-}
+/** China Standard Time with its offset (util/dates.ts): the log is read by the office, in the time zone every site publishes in. */
+export { chinaInstant };
 
 /** The problems of an event, empty when it can be logged. */
 export function eventProblems(event: AuditEvent): string[] {

@@ -25,10 +25,15 @@ export function epoch(iso: string): number {
   return Date.parse(iso);
 }
 
+/** An instant on China's wall clock, as ISO text without the zone: `2026-11-20T10:00:00.000`. */
+function chinaWallClock(instant: Date | number): string {
+  const t = typeof instant === 'number' ? instant : instant.getTime();
+  return new Date(t + 8 * 3600_000).toISOString().slice(0, 23);
+}
+
 /** `YYYY-MM-DD` of an instant, in China Standard Time. */
 export function chinaDate(instant: Date | number): string {
-  const t = typeof instant === 'number' ? instant : instant.getTime();
-  return new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
+  return chinaWallClock(instant).slice(0, 10);
 }
 
 /**
@@ -39,5 +44,10 @@ export function chinaDate(instant: Date | number): string {
 export function chinaTime(instant: Date | number): string {
   const t = typeof instant === 'number' ? instant : instant.getTime();
   if (!Number.isFinite(t)) return 'Invalid Date';
-  return `${new Date(t + 8 * 3600_000).toISOString().slice(0, 19)}${CHINA_OFFSET}`;
+  return `${chinaWallClock(t).slice(0, 19)}${CHINA_OFFSET}`;
+}
+
+/** An instant to the millisecond in China Standard Time with its offset, `2026-11-20T10:00:00.000+08:00`: the audit log's stamps. */
+export function chinaInstant(t: number): string {
+  return `${chinaWallClock(t)}${CHINA_OFFSET}`;
 }
