@@ -28,6 +28,7 @@ import {
   relinkWithGroupIndexes,
   stageDigests,
   syncTree,
+  treeDigest,
   themeDigests,
   writeBuiltRecord,
   BUILT_RECORD_VERSION,
@@ -144,9 +145,9 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     const target = join(distDir, code);
     const wanted = { ...digests, ...stageDigests(stageDir) };
     const previous = readBuiltRecord(work, code);
-    const verdict = judgeSite(previous, wanted, target, full);
+    const verdict = judgeSite(previous, wanted, target, full, () => treeDigest(target));
     const entries = stage.bundle.entries.length;
-    const record: BuiltRecord = { version: BUILT_RECORD_VERSION, code, dist: target, ...wanted, pages: previous?.pages ?? 0 };
+    const record: BuiltRecord = { version: BUILT_RECORD_VERSION, code, dist: target, ...wanted, pages: previous?.pages ?? 0, ...(previous?.output ? { output: previous.output } : {}) };
     let action: SiteBuildAction = 'reused';
     let reason = verdict.reason;
     let indexMs = 0;
@@ -162,6 +163,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
       }
       // The record goes first and comes back last: it never describes a tree dist/ does not hold.
       syncTree(outDir);
+      record.output = treeDigest(outDir);
       dropBuiltRecord(work, code);
       swapInto(outDir, target);
       record.pages = rendered.pages;
@@ -175,6 +177,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
         const fresh = join(work, 'out', code);
         relinkWithGroupIndexes(gate.group, distDir, target, fresh);
         syncTree(fresh);
+        record.output = treeDigest(fresh);
         dropBuiltRecord(work, code);
         swapInto(fresh, target);
         action = 'search-refreshed';

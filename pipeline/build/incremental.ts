@@ -29,7 +29,7 @@
  * recorded too, and when it differs the copy is refreshed in a new tree (the
  * rest of the site hard-linked from the old one) swapped in whole.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { sha256Hex, hashFileSync, syncDirSync, writeFileAtomicSync } from '../fs/index.ts';
 import type { SiteGroup } from '../model/index.ts';
@@ -48,6 +48,7 @@ export type BuildReason =
   | 'theme changed'
   | 'configuration changed'
   | 'content changed'
+  | 'output changed'
   | 'unchanged'
   | 'sub-site search changed';
 
@@ -76,6 +77,8 @@ export interface BuiltRecord extends RenderInputs {
   pages: number;
   /** The main site only: the digest of the sub-sites' indexes it carries a copy of. */
   groupSearch?: string;
+  /** treeDigest of dist/<code> as it was swapped in: a file changed there since is noticed, not published. */
+  output?: string;
 }
 
 /** The toolchain and theme digests, computed once per build. */
@@ -178,7 +181,7 @@ export function readBuiltRecord(workDir: string, code: string): BuiltRecord | un
     const r = JSON.parse(readFileSync(recordFile(workDir, code), 'utf8')) as Partial<BuiltRecord>;
     const strings = ['code', 'dist', 'toolchain', 'theme', 'config', 'content'] as const;
     if (r.version !== BUILT_RECORD_VERSION || r.code !== code || strings.some((k) => typeof r[k] !== 'string') || typeof r.pages !== 'number') return undefined;
-    if (r.groupSearch !== undefined && typeof r.groupSearch !== 'string') return undefined;
+    if ((r.groupSearch !== undefined && typeof r.groupSearch !== 'string') || (r.output !== undefined && typeof r.output !== 'string')) return undefined;
     return r as BuiltRecord;
   } catch {
     return undefined;
@@ -223,8 +226,26 @@ export function writeBuiltRecord(workDir: string, record: BuiltRecord): void {
   writeFileAtomicSync(file, Buffer.from(`${JSON.stringify(record, null, 1)}\n`));
 }
 
-/** Whether the site must be rendered again, and why. */
-export function judgeSite(record: BuiltRecord | undefined, wanted: RenderInputs, target: string, full: boolean): { rebuild: boolean; reason: BuildReason } {
+/**
+ * SHA-256 over every regular file of a tree, by sorted path and content
+ * digest: what a reused dist/<code> must still hash to.
+ */
+export function treeDigest(dir: string): string {
+  const files = (readdirSync(dir, { withFileTypes: true, recursive: true }) as Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  const lines = files.map((file) => `${relative(dir, file)}\0${hashFileSync(file).sha256}\n`);
+  return sha256Hex(lines.join(''));
+}
+
+/**
+ * Whether the site must be rendered again, and why. `output`, when given,
+ * digests the site's dist tree now (treeDigest): a tree that no longer hashes
+ * as it was built (a file edited or added by hand) is rendered again rather
+ * than carried into a release.
+ */
+export function judgeSite(record: BuiltRecord | undefined, wanted: RenderInputs, target: string, full: boolean, output?: () => string): { rebuild: boolean; reason: BuildReason } {
   if (full) return { rebuild: true, reason: 'full build' };
   if (!record) return { rebuild: true, reason: 'not built before' };
   if (record.dist !== target || !existsSync(join(target, 'index.html'))) return { rebuild: true, reason: 'output missing' };
@@ -232,6 +253,7 @@ export function judgeSite(record: BuiltRecord | undefined, wanted: RenderInputs,
   if (record.theme !== wanted.theme) return { rebuild: true, reason: 'theme changed' };
   if (record.config !== wanted.config) return { rebuild: true, reason: 'configuration changed' };
   if (record.content !== wanted.content) return { rebuild: true, reason: 'content changed' };
+  if (output && record.output !== output()) return { rebuild: true, reason: 'output changed' };
   return { rebuild: false, reason: 'unchanged' };
 }
 

@@ -16,7 +16,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildSites, judgeSite, PACKAGE_ROOT, readBuiltRecord, rebuiltLine, siteDoneLine, themeDigest, toolchainDigest, type BuildResult, type RenderInputs } from '../../pipeline/build/index.ts';
+import { buildSites, judgeSite, PACKAGE_ROOT, readBuiltRecord, rebuiltLine, siteDoneLine, themeDigest, toolchainDigest, treeDigest, type BuildResult, type RenderInputs } from '../../pipeline/build/index.ts';
 import { approveAll, entry, GROUP_YAML, makeRepo, MAIN, NOW, SUB, type TestRepo } from '../helpers/repo.ts';
 
 const SUB2 = '19902000000';
@@ -213,6 +213,23 @@ describe('the decision, fail closed', () => {
     expect(judgeSite({ ...record, dist: target, theme: 'other' }, inputs, target, false).reason).toBe('theme changed');
     expect(judgeSite({ ...record, dist: target, config: 'other' }, inputs, target, false).reason).toBe('configuration changed');
     expect(judgeSite({ ...record, dist: target, content: 'other' }, inputs, target, false).reason).toBe('content changed');
+  });
+
+  test('a reused tree must still hash as it was built: a file edited or added by hand rebuilds the site', () => {
+    const target = join(repo.root, 'dist', SUB);
+    const tree = mkdtempSync(join(tmpdir(), 'sealpress-tree-'));
+    scratch.push(tree);
+    cpSync(target, tree, { recursive: true });
+    const built = treeDigest(tree);
+    expect(treeDigest(tree)).toBe(built);
+    expect(judgeSite({ ...record, dist: target, output: built }, inputs, target, false, () => treeDigest(tree))).toEqual({ rebuild: false, reason: 'unchanged' });
+    writeFileSync(join(tree, 'index.html'), `${readFileSync(join(tree, 'index.html'), 'utf8')}<!-- edited -->`);
+    expect(judgeSite({ ...record, dist: target, output: built }, inputs, target, false, () => treeDigest(tree)).reason).toBe('output changed');
+    const edited = treeDigest(tree);
+    writeFileSync(join(tree, 'planted.html'), '<p>x</p>');
+    expect(treeDigest(tree)).not.toBe(edited);
+    // A record from before output digests were kept is no proof either.
+    expect(judgeSite({ ...record, dist: target }, inputs, target, false, () => built).reason).toBe('output changed');
   });
 
   test('an unreadable or foreign record is no record', () => {
