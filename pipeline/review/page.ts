@@ -34,7 +34,7 @@ export function page(frame: PageFrame, main: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${esc(frame.title)} · sealpress 审核台</title>
 <link rel="stylesheet" href="/desk.css">
 </head>

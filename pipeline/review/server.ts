@@ -159,7 +159,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
-      'referrer-policy': 'no-referrer',
+      'referrer-policy': 'same-origin',
       'content-security-policy': POLICY([...previews.values()].map((p) => new URL(p.url).origin)),
       ...extra,
     });
@@ -167,7 +167,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
   };
   const refuse = (res: ServerResponse, status: number, why: string) => send(res, status, why, 'text/plain; charset=utf-8');
   const redirect = (res: ServerResponse, to: string, extra: Record<string, string> = {}) => {
-    res.writeHead(303, { location: to, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', ...extra });
+    res.writeHead(303, { location: to, 'cache-control': 'no-store', 'referrer-policy': 'same-origin', ...extra });
     res.end();
   };
   /** A flash shown once by the next page: its key rides in the redirect. */
@@ -290,7 +290,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       // A wrong passphrase or a key that is not the certificate's: say so, never with the passphrase.
       return flashTo(res, back, { kind: 'error', lines: [`未签署：${(error as Error).message}`] });
     }
-    return flashTo(res, outcome.kind === 'signed' ? '/' : back, outcomeLines(outcome, decision));
+    // After an approval the queue is where the approver goes on; after anything else, the entry.
+    return flashTo(res, outcome.kind === 'signed' && decision === 'approve' ? '/' : back, outcomeLines(outcome, decision));
   };
 
   const server = createServer((req, res) => {
