@@ -117,20 +117,22 @@ function baselineOf(root: string, e: PlanEntry, refs: readonly { record: { probl
   const approvals = refs
     .filter((r) => !r.record.problem && r.record.payload?.decision === 'approve' && r.item && r.record.person)
     .sort((a, b) => b.record.payload!.signedAtMs - a.record.payload!.signedAtMs);
-  const last = approvals[0];
-  if (!last || !e.digest) return { kind: 'never' };
+  const now: AssetDigest[] = e.assets.map((a) => ({ path: a.path, digest: a.digest }));
+  const differs = (item: ApprovalItem) => item.digest !== e.digest || assetChanges(item.assets, now).length > 0;
+  // The newest approved version that is not this one: what changed since a colleague approved it, even when someone approved this one since.
+  const last = approvals.find((a) => differs(a.item!));
+  const current = approvals.find((a) => !differs(a.item!));
+  if (!last || !e.digest) return current ? { kind: 'same', by: current.record.person!.name, at: chinaTime(new Date(current.record.payload!.signedAtMs)) } : { kind: 'never' };
   const by = last.record.person!.name;
   const at = chinaTime(new Date(last.record.payload!.signedAtMs));
   const item = last.item!;
-  const now: AssetDigest[] = e.assets.map((a) => ({ path: a.path, digest: a.digest }));
   const assets = assetChanges(item.assets, now);
-  if (item.digest === e.digest && assets.length === 0) return { kind: 'same', by, at };
   if (item.digest === e.digest) return { kind: 'diff', by, at, commit: '', text: { rows: [], added: 0, removed: 0 }, assets };
   const found = committedVersion(root, e.path, new Set([item.digest]));
   if (found.kind === 'none') return { kind: 'unavailable', by, at, why: found.why, assets };
-  const current = currentSource(root, e);
-  if (current.source === undefined) return { kind: 'unavailable', by, at, why: current.problem ?? '', assets };
-  return { kind: 'diff', by, at, commit: found.version.commit, text: textDiff(new TextDecoder().decode(found.version.bytes), current.source), assets };
+  const source = currentSource(root, e);
+  if (source.source === undefined) return { kind: 'unavailable', by, at, why: source.problem ?? '', assets };
+  return { kind: 'diff', by, at, commit: found.version.commit, text: textDiff(new TextDecoder().decode(found.version.bytes), source.source), assets };
 }
 
 function auditLines(request: BoardRequest, path: string): string[] {

@@ -8,13 +8,14 @@
  * 2048-bit keys) and a fixed clock.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { signerCertificate } from '../../pipeline/pki/signers.ts';
 import { startDesk, type Desk } from '../../pipeline/review/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { DEMO_NOW } from '../helpers/demo.ts';
+import { CHECKOUT, DEMO_NOW } from '../helpers/demo.ts';
 import { deskDemo, PASSPHRASE, STALE, type DeskDemo } from '../helpers/desk.ts';
 
 let demo: DeskDemo;
@@ -160,6 +161,33 @@ describe('what the approver sees', () => {
   });
 });
 
+describe('sealpress review, the command', () => {
+  test('opens the key from $SEALPRESS_PASSPHRASE, prints a loopback URL with a token that opens the desk, and stops on SIGTERM with 0', async () => {
+    const child = spawn(process.execPath, [join(CHECKOUT, 'pipeline/cli/bin.js'), 'review', '--key', demo.approver.key, '--root', demo.root, '--now', DEMO_NOW.toISOString(), '--no-preview'], {
+      env: { ...process.env, SEALPRESS_PASSPHRASE: PASSPHRASE, SEALPRESS_AUDIT_LOG: join(demo.root, '.sealpress', 'review-audit.jsonl') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    const url = await vi.waitFor(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}/.exec(out)![0], { timeout: 60_000, interval: 200 });
+    expect(out).toContain('私钥已在此打开');
+    const opened = await fetch(url, { redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    const queue = await fetch(new URL('/', url), { headers: { cookie: opened.headers.get('set-cookie')!.split(';')[0]! } });
+    expect(await queue.text()).toContain('待我审核');
+    child.kill('SIGTERM');
+    expect(await new Promise((r) => child.on('exit', r))).toBe(0);
+    expect(out).not.toContain(PASSPHRASE);
+  }, 90_000);
+
+  test('without --key it is a usage error', async () => {
+    const r = await runCli(['review', '--root', demo.root]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--key FILE is required/);
+  });
+});
+
 describe('signing from the desk', () => {
   test('a wrong passphrase signs nothing and the page does not repeat it', async () => {
     const form = await formOf(STALE, 'approve');
@@ -203,6 +231,10 @@ describe('signing from the desk', () => {
     expect(page).toContain('已签署批准');
     expect((await status(STALE)).status).toBe('publishable');
     expect(page).toContain('没有等待您审核的条目');
+    // The entry's page still compares with the draft approved before: an approval of this version does not hide what changed.
+    const entry = await (await get(`/entry?path=${encodeURIComponent(STALE)}`)).text();
+    expect(entry).toMatch(/新增 2 行，删除 1 行/);
+    expect(entry).toContain(`已批准当前版本：${demo.approver.name}`);
   });
 
   test('the passphrase is in no response, no file of the repository and no audit event', async () => {
