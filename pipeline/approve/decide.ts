@@ -100,6 +100,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
 
   const approvals: Valid[] = [];
   const withdrawals: { person: Pick<RosterPerson, 'name'>; at: number; record: PreparedRecord }[] = [];
+  const rejections: (Valid & { reason: string })[] = [];
   const stale: ApprovalFinding[] = [];
   const refs = prepared.byPath.get(entry.path) ?? [];
   // The authors first: every signer of a submission of this path, any version (even a record refused for another reason).
@@ -153,6 +154,11 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
       withdrawals.push({ person, at: payload.signedAtMs, record });
       continue;
     }
+    if (payload.decision === 'reject') {
+      // A rejection holds back the bytes it names; once they change it is history (the desk shows it on the next version).
+      if (staleness(item, entry, person.name, payload.signedAtMs, 'approved') === undefined) rejections.push({ person, at: payload.signedAtMs, file, reason: payload.reason ?? '' });
+      continue;
+    }
     const own = authors.get(person.id);
     if (own) {
       bad.push({
@@ -192,6 +198,11 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
   const candidates = people.map((p) => slots.flatMap((s, i) => (canFill(p, s, entry) ? [i] : [])));
   const match = maxMatching(candidates, slots.length);
   const signers = people.map((p) => p.id).sort();
+  // A rejection of these bytes stands until its signer approves them after it (fail closed: another approver's signature does not overrule it).
+  const standing = rejections.filter((r) => !approvals.some((a) => a.person.id === r.person.id && a.at > r.at)).sort((a, b) => a.at - b.at);
+  if (standing.length > 0 && !withdrawals.some((w) => standing.every((r) => w.at > r.at))) {
+    return { status: 'pending', signers, findings: standing.map(rejectedFinding) };
+  }
   // What stands when no writer submitted the current bytes.
   const unsubmitted: ApprovalFinding[] = submitted ? [] : [submissionFinding(entry, staleSubmission)];
   if (match.size === slots.length) {
@@ -239,6 +250,16 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     if (moved.length > 0) return { status: 'refused', signers, findings: [...moved, ...unsubmitted, threshold] };
   }
   return { status: 'pending', signers, findings: [...unsubmitted, threshold] };
+}
+
+/** A standing rejection, as the writer reads it: who, when (China time), why. */
+function rejectedFinding(r: Valid & { reason: string }): ApprovalFinding {
+  return {
+    code: 'APPROVAL_REJECTED',
+    file: r.file,
+    message: `${r.person.name} rejected this version on ${chinaTime(new Date(r.at))}: ${r.reason}`,
+    fix: 'change the entry as the reason asks and submit it again (`sealpress submit`); it is then reviewed anew',
+  };
 }
 
 /** A person who submitted a version of the entry, with their earliest submission of it. */

@@ -39,6 +39,8 @@ export type ApprovalCode =
   | 'APPROVAL_STALE'
   /** The entry was withdrawn (taken off the site); the record is kept. */
   | 'APPROVAL_WITHDRAWN'
+  /** An approver rejected (驳回) these exact bytes, with a reason, and has not approved them since. */
+  | 'APPROVAL_REJECTED'
   /** Valid approvals do not yet meet the policy: says what is missing. */
   | 'THRESHOLD_NOT_MET';
 
@@ -72,7 +74,7 @@ export function finding(problem: RecordProblem, file: string): ApprovalFinding {
  * The diagnostic rule each finding code belongs to, for the gate that turns
  * findings into diagnostics (rule ids of pipeline/diagnostics/rules.ts).
  */
-export const APPROVAL_RULES: Record<ApprovalCode, 'approval-invalid' | 'approval-stale' | 'approval-pending' | 'submission-pending' | 'withdrawn'> = {
+export const APPROVAL_RULES: Record<ApprovalCode, 'approval-invalid' | 'approval-stale' | 'approval-pending' | 'approval-rejected' | 'submission-pending' | 'withdrawn'> = {
   APPROVAL_MALFORMED: 'approval-invalid',
   APPROVAL_SIGNATURE_INVALID: 'approval-invalid',
   APPROVAL_CERT_UNTRUSTED: 'approval-invalid',
@@ -91,5 +93,6 @@ export const APPROVAL_RULES: Record<ApprovalCode, 'approval-invalid' | 'approval
   SUBMISSION_STALE: 'submission-pending',
   APPROVAL_STALE: 'approval-stale',
   APPROVAL_WITHDRAWN: 'withdrawn',
+  APPROVAL_REJECTED: 'approval-rejected',
   THRESHOLD_NOT_MET: 'approval-pending',
 };

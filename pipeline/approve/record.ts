@@ -5,8 +5,9 @@
  * site, column and SHA-256, and the SHA-256 of every asset it references. A
  * batch approval covers many entries.
  *
- * Three decisions share the format: `approve` and `withdraw` by approvers, and
- * `submit` by a writer, who signs the exact bytes they wrote. The signers of
+ * Four decisions share the format: `approve`, `withdraw` and `reject` (驳回,
+ * with its reason) by approvers, and `submit` by a writer, who signs the exact
+ * bytes they wrote. The signers of
  * an entry's submissions are its authors: that is what separation of duties is
  * checked against (Trust model 4 and 9), not the front matter's `author`,
  * which anyone who can edit the file can rewrite.
@@ -28,7 +29,7 @@ import {
 } from '../trust/index.ts';
 
 export const APPROVAL_VERSION = 1;
-export const DECISIONS = ['approve', 'withdraw', 'submit'] as const;
+export const DECISIONS = ['approve', 'withdraw', 'submit', 'reject'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** Most entries one record may cover (the 1 MiB envelope limit usually bites first). */
@@ -81,6 +82,7 @@ export function readApproval(value: unknown): Read<ApprovalPayload> {
   if (version !== APPROVAL_VERSION) r.problem('version', `is ${JSON.stringify(version)}; this gate reads version ${APPROVAL_VERSION}`);
   const decision = r.oneOf(o, 'decision', '', DECISIONS);
   const reason = r.optionalString(o, 'reason', '', { max: 500 });
+  if (decision === 'reject' && !reason?.trim()) r.problem('reason', 'is required for a rejection: the writer is told why');
   const signedAt = r.instant(o, 'signedAt', '');
   const policyVersion = r.integer(o, 'policyVersion', '', 1);
   const signer = r.string(o, 'signer', '', { pattern: PERSON_ID, hint: 'a person id' });

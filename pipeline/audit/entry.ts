@@ -22,7 +22,7 @@ import { sha256Hex } from '../fs/index.ts';
 import { chinaInstant } from '../util/dates.ts';
 
 /** The actions the commands record; the log accepts any lower-case token so a newer tool's entries still verify. */
-export const AUDIT_ACTIONS = ['gate', 'approve', 'withdraw', 'submit', 'waive', 'release', 'deploy', 'verify', 'restore', 'rollback', 'incident', 'trust'] as const;
+export const AUDIT_ACTIONS = ['gate', 'approve', 'withdraw', 'submit', 'reject', 'waive', 'release', 'deploy', 'verify', 'restore', 'rollback', 'incident', 'trust'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_OUTCOMES = ['ok', 'refused', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];

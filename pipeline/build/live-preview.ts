@@ -11,6 +11,7 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.ts';
+import type { Plan } from '../plan/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { runGate, type GateResult } from '../gate/index.ts';
 import { previewSite } from '../render/index.ts';
@@ -28,6 +29,8 @@ export interface LivePreviewOptions {
   trustAnchor?: string;
   /** Quiet time after a change before the gate runs again (a save often writes several times). */
   debounceMs?: number;
+  /** How the plan is shown (the review desk shows entries held back only by approvals of an earlier version as drafts). */
+  adjustPlan?: (plan: Plan) => Plan;
   onEvent?: (event: LivePreviewEvent) => void;
 }
 
@@ -54,8 +57,9 @@ export interface LivePreview {
  * preview mode (pending entries included, marked as drafts; refused ones never).
  * `inPlace` updates a stage a running preview reads (stage/write.ts refreshStage).
  */
-export function stagePreview(root: string, gate: Extract<GateResult, { ok: true }>, code: string, options: { inPlace?: boolean } = {}): { stageDir: string; entries: number; drafts: number } {
-  const stage = bundleSite(gate.group, gate.plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
+export function stagePreview(root: string, gate: Extract<GateResult, { ok: true }>, code: string, options: { inPlace?: boolean; adjustPlan?: ((plan: Plan) => Plan) | undefined } = {}): { stageDir: string; entries: number; drafts: number } {
+  const plan = options.adjustPlan ? options.adjustPlan(gate.plan) : gate.plan;
+  const stage = bundleSite(gate.group, plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
   const stageDir = join(root, WORK_DIR, 'preview', code);
   (options.inPlace ? refreshStage : writeStage)(root, stageDir, stage);
   return { stageDir, entries: stage.bundle.entries.length, drafts: stage.bundle.entries.filter((e) => e.draft).length };
@@ -72,7 +76,7 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
   if (!first.ok) return { ok: false, configDiagnostics: first.configDiagnostics };
   const code = options.site ?? first.group.main;
   if (!first.group.sites.has(code)) throw new SealpressError('USAGE', `--site ${code} is not a site of the group (${[...first.group.sites.keys()].join(', ')})`);
-  const staged = stagePreview(root, first, code);
+  const staged = stagePreview(root, first, code, { adjustPlan: options.adjustPlan });
   const stageDir = staged.stageDir;
 
   const server = await previewSite({
@@ -105,7 +109,7 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
           options.onEvent?.({ type: 'refresh-failed', message: `${code} is no longer a site of the group: the preview keeps the last good version`, diagnostics: [] });
           continue;
         }
-        const restaged = stagePreview(root, gate, code, { inPlace: true });
+        const restaged = stagePreview(root, gate, code, { inPlace: true, adjustPlan: options.adjustPlan });
         options.onEvent?.({ type: 'refreshed', entries: restaged.entries, drafts: restaged.drafts, durationMs: performance.now() - started });
       } while (again);
     } catch (error) {

@@ -29,6 +29,7 @@ import { sha256Hex } from '../fs/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { signDemoColumnChanges } from './column-changes.ts';
 import type { Plan, PlanEntry } from '../plan/index.ts';
+import { previousVersion } from '../review/versions.ts';
 import { assetDigests } from '../validate/index.ts';
 import {
   createGroupCa,
@@ -262,6 +263,11 @@ function writerFor(pki: DemoPki, e: PlanEntry): DemoPerson {
   return writer;
 }
 
+/** The digest of the entry's previous committed version, or (without git history) of a draft that never existed. */
+function earlierDraft(repo: string, e: PlanEntry): string {
+  return previousVersion(repo, e.path, e.digest!)?.sha256 ?? sha256Hex(`${e.digest}:earlier draft`);
+}
+
 /**
  * Sign the writers' submissions and the approvals of the plan's approvable
  * entries, one batch per writer and site and one per approver, into
@@ -289,8 +295,8 @@ export function signDemoApprovals(repo: string, pki: DemoPki, group: SiteGroup, 
     const column = group.columns.get(e.column);
     const approver = pki.approverOf.get(`${e.site}/${e.frontMatter!.department}`);
     if (!approver) throw new Error(`no demo approver for ${e.site}/${e.frontMatter!.department}`);
-    // The stale case: the approver signed an earlier draft of the entry.
-    add(approver, item(e, e.path === holds.staleApproval ? sha256Hex(`${e.digest}:earlier draft`) : e.digest!));
+    // The stale case: the approver signed an earlier draft of the entry (the version before the current one in git, so the desk can show what changed).
+    add(approver, item(e, e.path === holds.staleApproval ? earlierDraft(repo, e) : e.digest!));
     if (column?.category === pki.xxgk && e.path !== holds.departmentOnly) add(pki.office, item(e));
   }
   const dir = join(repo, APPROVALS_DIR);
@@ -341,6 +347,8 @@ export interface RegenerateResult {
   people: number;
   records: string[];
   caFingerprint: string;
+  /** The throwaway PKI, keys included: gone once the caller drops it (tests keep an approver's key). */
+  pki: DemoPki;
 }
 
 export async function regenerateDemoTrust(options: RegenerateOptions): Promise<RegenerateResult> {
@@ -361,7 +369,7 @@ export async function regenerateDemoTrust(options: RegenerateOptions): Promise<R
   const waivers = signDemoWaivers(repo, pki, plan, options.signedAt);
   const records = [...waivers, ...signDemoApprovals(repo, pki, group, plan, options.signedAt, DEMO_HOLDS)];
   records.push(...signDemoColumnChanges(repo, pki, group, options.signedAt));
-  return { people: pki.people.length, records, caFingerprint: pki.caFingerprint };
+  return { people: pki.people.length, records, caFingerprint: pki.caFingerprint, pki };
 }
 
 /**

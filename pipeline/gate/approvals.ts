@@ -17,7 +17,7 @@ import { contentPathProblem, withdrawalsByEntry, type LedgerWithdrawal, type Rel
 import { CLOCK_SKEW_MS, SITE_CODE, type TrustResult } from '../trust/index.ts';
 import { chinaDate } from '../util/dates.ts';
 
-function ruleOf(code: ApprovalFinding['code']): { rule: RuleId; severity: 'error' | 'info' } {
+function ruleOf(code: ApprovalFinding['code']): { rule: RuleId; severity: 'error' | 'warning' | 'info' } {
   switch (code) {
     case 'THRESHOLD_NOT_MET':
       return { rule: 'approval-pending', severity: 'info' };
@@ -28,6 +28,8 @@ function ruleOf(code: ApprovalFinding['code']): { rule: RuleId; severity: 'error
       return { rule: 'approval-stale', severity: 'error' };
     case 'APPROVAL_WITHDRAWN':
       return { rule: 'withdrawn', severity: 'info' };
+    case 'APPROVAL_REJECTED':
+      return { rule: 'approval-rejected', severity: 'warning' };
     default:
       return { rule: 'approval-invalid', severity: 'error' };
   }

@@ -12,6 +12,8 @@ export const SUMMARIES = {
   submit: 'sign, as their writer, the submission of entries you wrote',
   approve: 'sign an approval of one or more entries',
   withdraw: 'sign the withdrawal of a published entry',
+  reject: 'sign a rejection (驳回) of entries, with the reason the writer is shown',
+  review: 'the review desk: a local web page to see, compare, approve or reject what waits for you',
   waive: 'sign a waiver for one finding of the content checks',
   trust: 'verify, show and countersign the trust documents',
   publish: 'gate, build, sign the release, archive it, deploy and verify the mirrors',

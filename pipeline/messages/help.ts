@@ -247,6 +247,65 @@ again and says, per entry, whether it is publishable or who is still needed.
 
 ${SIGN_HELP}`,
 
+  reject: `Usage: sealpress reject <entry>... --reason TEXT --key FILE [--cert FILE]
+                         [--passphrase-file FILE] [--yes] [--json] [--trust-anchor FP] [--root DIR] [--now ISO]
+
+Reject (驳回) the current version of one or more entries, with the reason the
+writer is shown: \`sealpress check\` and the preview's 未发布 banner name who
+rejected it, when and why. The record binds the entries' exact bytes, like an
+approval, and is written to
+content/_approvals/<site>/<YYYYMMDD>-<your id>-<8 hex>-reject.json; commit it.
+The version stays unpublished until it changes (the rejection is then history,
+which the review desk shows on the next version) or until you approve these
+same bytes after all; another approver's signature does not overrule it. The
+signer must hold an approver role that covers the entries. \`sealpress review\`
+signs the same record from the desk.
+
+Options:
+  --reason TEXT          what the writer must change (kept in the signed record;
+                         at most 500 characters)
+${SIGN_HELP.replace('Options:\n', '')}`,
+  review: `Usage: sealpress review --key FILE [--cert FILE] [--passphrase-file FILE] [--port N]
+                       [--no-preview] [--trust-anchor FP] [--root DIR] [--now ISO]
+
+The review desk (审核台): a web page on this computer for the approver whose
+certificate is given. It prints a URL with a one-time random token; open it in
+a browser on the same computer. The desk listens on 127.0.0.1 only and refuses
+any request without the token's cookie, for another host name, or from another
+origin.
+
+  待我审核   the entries that still need an approval this person may give
+             (a role they hold, within their scope, not their own);
+  each entry the page as it will be published (the live preview of its site,
+             same theme and renderer), what changed since the version a
+             colleague approved last (found in git history by the digest the
+             approval signed; attachments added, removed or changed), the
+             gate's findings in place, who has signed and who still must, and
+             the entry's signed records and audit log entries;
+  批准 / 驳回 approve one entry or a batch in one record, or reject with a reason:
+             exactly the records \`sealpress approve\` and \`sealpress reject\`
+             write, into content/_approvals/ (commit them).
+
+The key's passphrase is asked here on the terminal when there is one (the key is
+then open for the desk's lifetime, in memory only), else taken from
+--passphrase-file or $${PASSPHRASE_ENV}, else typed in the page for each
+signature. It is never stored, logged or sent anywhere else.
+
+Options:
+  --key FILE             your encrypted private key
+  --cert FILE            your certificate (default: FILE with .key.pem → .cert.pem)
+  --passphrase-file FILE the key's passphrase (first line)
+  --port N               the port (default: a free one)
+  --no-preview           do not offer page previews (they start \`astro dev\` per site)
+  --trust-anchor FP      the CA fingerprint pinned from outside the repository
+                         (default: $SEALPRESS_TRUST_ANCHOR)
+  --root DIR             the repository (default: the current folder)
+  --now ISO              the gate's clock and the signing time (default: now)
+
+Each signature and each refusal is recorded in the audit log, as from the
+command line. Stop the desk with Ctrl-C.
+
+Exit codes: 0 stopped, 2 usage or key error (no certificate, wrong passphrase).`,
   withdraw: `Usage: sealpress withdraw <entry> --reason TEXT --key FILE [--cert FILE]
                          [--passphrase-file FILE] [--yes] [--json] [--trust-anchor FP] [--root DIR] [--now ISO]
 

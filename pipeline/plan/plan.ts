@@ -104,7 +104,8 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
     const entry: PlanEntry = { path: v.path, site: v.site, column: v.column, slug: v.slug, format: v.format, status, findings: sortDiagnostics(findings), assets: v.assets };
     if (v.digest !== undefined) entry.digest = v.digest;
     if (fm) entry.frontMatter = fm;
-    if (v.body !== undefined && status !== 'refused') entry.body = v.body;
+    // A refused entry's body is dropped, except when only approvals of an earlier version hold it back: the review desk previews it.
+    if (v.body !== undefined && (status !== 'refused' || (approval?.status === 'refused' && findings.every((f) => f.severity !== 'error' || f.rule === 'approval-stale')))) entry.body = v.body;
     if (status === 'publishable' && approval?.records) entry.approvals = approval.records;
     // Also for an entry taken down by its date: the reports ask whether it was ever on the site.
     if ((status === 'publishable' || status === 'unpublished') && approval?.approvedAt) entry.approvedAt = approval.approvedAt;

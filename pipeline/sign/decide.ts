@@ -39,7 +39,7 @@ export function approvalEntryOf(e: PlanEntry, group: SiteGroup): ApprovalEntry |
   return approvalEntry({ ...e, frontMatter: e.frontMatter, digest: e.digest }, group);
 }
 
-const APPROVAL_RULES = new Set(['approval-pending', 'approval-stale']);
+const APPROVAL_RULES = new Set(['approval-pending', 'approval-stale', 'approval-rejected']);
 
 /** Findings that stop this entry from being approved: errors other than "changed since the last approval". */
 function blocking(e: PlanEntry): Diagnostic[] {
@@ -103,11 +103,12 @@ export function entryProblems(e: PlanEntry, ctx: SigningContext): string[] {
     // Submitting makes the signer an author: their own approval of the entry would then be a self-approval.
     const approved = person ? ownApprovals(prepared, e.path, person.id) : [];
     if (approved.length > 0) why.push(`you approved it (${approved.join(', ')}): a submission would make you its author, and nobody approves an entry they wrote; another writer submits it`);
-  } else if (decision === 'approve') {
+  } else if (decision === 'approve' || decision === 'reject') {
     const stops = blocking(e);
     const badRecords = stops.filter((f) => f.rule === 'approval-invalid');
     const others = stops.filter((f) => f.rule !== 'approval-invalid');
-    if (others.length > 0) why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${shownMessage(f)}`).join('; ')}`);
+    // A rejection may say no to an entry the gate refuses anyway: the writer learns why from the approver too.
+    if (others.length > 0 && decision === 'approve') why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${shownMessage(f)}`).join('; ')}`);
     // A refused record keeps the entry refused whatever else is signed (fail closed): it must go first.
     if (badRecords.length > 0) why.push(`a record that names it is refused, and keeps it refused until it is removed or replaced: ${badRecords.map(shownMessage).join('; ')}`);
     const mine = person ? writers.find((w) => w.person.id === person.id) : undefined;

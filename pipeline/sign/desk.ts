@@ -73,16 +73,16 @@ export function entryPath(root: string, arg: string): string {
   return rel.split(sep).join('/');
 }
 
-const TITLES: Record<Decision, string> = { approve: 'Approval', withdraw: 'Withdrawal', submit: 'Submission' };
+const TITLES: Record<Decision, string> = { approve: 'Approval', withdraw: 'Withdrawal', submit: 'Submission', reject: 'Rejection' };
 
 async function gate(request: Pick<SigningRequest, 'root' | 'now' | 'trustAnchor'>) {
   return runGate({ root: request.root, now: request.now, ...(request.trustAnchor ? { trustAnchor: request.trustAnchor } : {}) });
 }
 
-type Unreviewable = Exclude<SigningReviewResult, SigningReview>;
+export type Unreviewable = Exclude<SigningReviewResult, SigningReview>;
 
 /** The gate's plan, the verified trust and the records as the gate verified them, or why there are none. */
-async function judged(request: Pick<SigningRequest, 'root' | 'now' | 'trustAnchor'>): Promise<Unreviewable | { kind: 'judged'; group: SiteGroup; plan: Plan; trust: Trust; prepared: PreparedRecords }> {
+export async function judged(request: Pick<SigningRequest, 'root' | 'now' | 'trustAnchor'>): Promise<Unreviewable | { kind: 'judged'; group: SiteGroup; plan: Plan; trust: Trust; prepared: PreparedRecords }> {
   const { root, now } = request;
   const before = await gate(request);
   if (!before.ok) return { kind: 'config', diagnostics: before.configDiagnostics };

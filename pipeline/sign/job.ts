@@ -5,12 +5,12 @@
  * review is shown and how the signer is asked are the caller's (passphrases,
  * `review`, `confirm`); so is the audit recorder. Nothing here prints.
  */
-import type { Decision } from '../approve/index.ts';
+import type { ApprovalItem, Decision } from '../approve/index.ts';
 import { signWaiver } from '../check/index.ts';
 import type { Diagnostic } from '../diagnostics/index.ts';
 import { EXIT } from '../errors/index.ts';
 import { trustOrRefused, type Refused } from '../pki/state.ts';
-import { keyStep, loadSigner, type Passphrases, type SignerFiles } from '../pki/signers.ts';
+import { keyStep, loadSigner, type LoadedSigner, type Passphrases, type SignerFiles } from '../pki/signers.ts';
 import type { RecordAct } from '../publish/audit.ts';
 import { refusalEvent, reviewSigning, signReview, writeSigned, type SignedRecord, type SigningRequest } from './desk.ts';
 import { findWaivable, waiverDraftFor, writeWaiver, type WaiverLookup, type WaiverTarget } from './waiver.ts';
@@ -19,9 +19,12 @@ import { findWaivable, waiverDraftFor, writeWaiver, type WaiverLookup, type Waiv
 export interface SignJob extends Omit<SigningRequest, 'cert'> {
   key: SignerFiles;
   passphrases: Passphrases;
+  /** The key already opened (the desk opens it once where it was started); else it is opened with `passphrases`. */
+  signer?: LoadedSigner | undefined;
   /** The review, line by line, shown before the signer is asked. */
   review: (line: string) => void;
-  confirm: (question: string) => Promise<boolean>;
+  /** Asked once the review is shown; `items` are exactly what the record would bind. */
+  confirm: (question: string, items: readonly ApprovalItem[]) => Promise<boolean>;
   record: RecordAct;
 }
 
@@ -33,12 +36,12 @@ export type SignOutcome =
   | { kind: 'declined' }
   | { kind: 'signed'; signed: SignedRecord; code: number };
 
-const NOUNS: Record<Decision, string> = { approve: 'approval', withdraw: 'withdrawal', submit: 'submission' };
+const NOUNS: Record<Decision, string> = { approve: 'approval', withdraw: 'withdrawal', submit: 'submission', reject: 'rejection' };
 
 export async function signJob(o: SignJob): Promise<SignOutcome> {
   const { root, now, decision } = o;
   // A key that is not the certificate's (KEY_CERT_MISMATCH) stops here, before anything is signed: exit 2, as from every command.
-  const signer = await loadSigner(o.key, o.passphrases);
+  const signer = o.signer ?? (await loadSigner(o.key, o.passphrases));
   const reviewed = await reviewSigning({ root, now, trustAnchor: o.trustAnchor, decision, paths: o.paths, reason: o.reason, cert: signer.cert });
   if (reviewed.kind === 'config') return reviewed;
   if (reviewed.kind === 'trust') {
@@ -50,7 +53,7 @@ export async function signJob(o: SignJob): Promise<SignOutcome> {
 
   const { person, problems } = reviewed;
   if (problems.length > 0 || !person) return { kind: 'refused', problems, code: await o.record(refusalEvent(reviewed), EXIT.REFUSED) };
-  if (!(await o.confirm(`Sign this ${NOUNS[decision]} as ${person.name}?`))) return { kind: 'declined' };
+  if (!(await o.confirm(`Sign this ${NOUNS[decision]} as ${person.name}?`, reviewed.items))) return { kind: 'declined' };
   const ready = { ...reviewed, person };
   const bytes = await keyStep(() => signReview(ready, signer.signer));
   const signed = await writeSigned(ready, bytes);

@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runGate } from '../../pipeline/gate/index.ts';
@@ -18,27 +17,13 @@ import type { SiteGroup } from '../../pipeline/model/index.ts';
 import type { Plan, PlanEntry } from '../../pipeline/plan/index.ts';
 import { nginxAvailable, NginxError, startNginx, type NginxServer } from '../helpers/nginx.ts';
 import { copyDemo, demoRoot } from '../helpers/demo.ts';
+import { axeViolations, CHROMIUM, chromiumAvailable, DESKTOP, NARROW, overflowAt, type AxeViolation } from '../helpers/browser.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/lib/csp.ts';
 import { plantedOutcome, plantScripts, recordViolations } from '../helpers/planted.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
-const AXE_SOURCE = readFileSync(AXE, 'utf8');
 const NOW = new Date('2026-11-27T12:00:00+08:00');
 const MAIN = '19900000000';
 const SUB = '19901000000';
-const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const DESKTOP = { width: 1280, height: 800 };
-/** WCAG 1.4.10: content reflows at 320 CSS px without scrolling in two directions. */
-const NARROW = { width: 320, height: 640 };
-
-/** Both must be here to run; in CI both are installed by .ci/run, so a missing one fails instead of skipping. */
-function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env['CI']) throw new Error(`${CHROMIUM} is missing in CI: .ci/run must apt-get install chromium`);
-  return false;
-}
 const CAN_RUN = nginxAvailable() && chromiumAvailable();
 
 interface Mirror {
@@ -80,43 +65,6 @@ async function prepareMirror(): Promise<Mirror> {
   }
 }
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-/** axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now. */
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  // Evaluated over the DevTools protocol: the pages' CSP refuses an injected <script> tag, as it should.
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (tags) => {
-    type AxeResult = { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<AxeResult> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  }, WCAG21_AA);
-}
-
-/** `null` when nothing scrolls sideways at `width`, else what sticks out (the viewport is put back). */
-async function overflowAt(page: Page, width: { width: number; height: number }): Promise<string | null> {
-  const before = page.viewportSize();
-  await page.setViewportSize(width);
-  try {
-    return await page.evaluate((w) => {
-      const scroll = document.documentElement.scrollWidth;
-      if (scroll <= w) return null;
-      const out = [...document.body.querySelectorAll('*')]
-        .filter((e) => e.getBoundingClientRect().right > w + 1)
-        .slice(0, 3)
-        .map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).replace(/ /g, '.')}` : ''}`);
-      return `scrolls to ${scroll} px at ${w} px: ${out.join(', ')}`;
-    }, width.width);
-  } finally {
-    if (before) await page.setViewportSize(before);
-  }
-}
 
 /** Site paths of every HTML page in a built site (`/tzgg/`, `/404.html`, …). */
 function sitePages(dir: string): string[] {
