@@ -14,11 +14,12 @@ import { resolve } from 'node:path';
 import type { Decision } from '../approve/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { actRecorder } from '../publish/index.ts';
-import { signedJson, signJob } from '../sign/index.ts';
+import { reviewSigning, signedJson, signJob } from '../sign/index.ts';
+import { signerCertificate } from '../pki/signers.ts';
 import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
 import { configInvalid, type Io } from './output.ts';
-import { cliPassphrases, confirm, requireConfirmable } from './passphrase.ts';
+import { cliPassphrases, confirm, interactive } from './passphrase.ts';
 import { printRefused } from './trust.ts';
 
 /** A command that signs one record of `decision` for the entries it is given (`approve`, `submit`). */
@@ -64,8 +65,9 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   const command = decision;
   if (request.paths.length === 0) throw new SealpressError('USAGE', `name the entr${decision === 'withdraw' ? 'y' : 'ies'} to ${command} (content/<site>/<column>/<slug>.md)`);
   if (values.key === undefined) throw new SealpressError('USAGE', '--key FILE is required: your encrypted private key');
-  requireConfirmable(values.yes);
   const root = resolve(values.root ?? '.');
+  // Without a terminal to confirm on and without --yes, nothing is signed: the review is still shown, so that there is something to review.
+  if (!values.yes && !interactive()) return reviewOnly(io, request, root);
   const r = await signJob({
     root,
     now: clock(values.now),
@@ -99,4 +101,18 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
     for (const e of signed.entries) io.out(`  ${e.path}: ${e.line}`);
   }
   return r.code;
+}
+
+/** The review alone (the certificate is enough), then the refusal to sign without a confirmation: exit 2. */
+async function reviewOnly(io: Io, request: SignRequest, root: string): Promise<number> {
+  const { decision, values } = request;
+  const { cert } = signerCertificate({ key: values.key!, cert: values.cert, option: '--key', passphraseOption: '--passphrase-file' });
+  const r = await reviewSigning({ root, now: clock(values.now), trustAnchor: trustAnchor(values['trust-anchor']).trustAnchor, decision, paths: request.paths, reason: request.reason, cert });
+  if (r.kind === 'config') return configInvalid(io, root, r.diagnostics, NOTHING_SIGNED);
+  if (r.kind === 'review') {
+    for (const line of r.lines) io.err(line);
+    for (const p of r.problems) io.err(`  - ${p}`);
+  }
+  io.err(`sealpress ${decision}: nothing was signed: stdin is not a terminal to confirm on; review the output above and pass --yes to sign it`);
+  return EXIT.CONFIG;
 }

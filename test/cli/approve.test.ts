@@ -268,6 +268,10 @@ describe('refusals: exit 1 or 2, nothing signed', () => {
     const noYes = await run(['approve', B, '--key', key('ap-bgs'), ...inRepo(at(3))]);
     expect(noYes.code).toBe(2);
     expect(noYes.err).toMatch(/pass --yes/);
+    // The review is shown all the same: what --yes would sign (the entry, its title, its digest).
+    expect(noYes.err).toContain(B);
+    expect(noYes.err).toMatch(/title\s+\S/);
+    expect(noYes.err).toMatch(/nothing was signed/);
 
     const noPass = await run(['approve', B, '--key', key('ap-bgs'), '--yes', ...inRepo(at(3))], { SEALPRESS_PASSPHRASE: undefined });
     expect(noPass.code).toBe(2);
