@@ -16,6 +16,7 @@ import type { PlanEntry } from '../plan/index.ts';
 import { approvalEntryOf, approvalQueue, entryProblems, judged, signerStanding, statusLine, type Unreviewable } from '../sign/index.ts';
 import type { CertInfo } from '../trust/index.ts';
 import { chinaTime } from '../util/dates.ts';
+import { needsReader, ReaderPool, type ReadDocument } from '../read/index.ts';
 import { assetChanges, textDiff, type AssetChange, type TextDiff } from './diff.ts';
 import { committedVersion } from './versions.ts';
 
@@ -113,7 +114,7 @@ function currentSource(root: string, e: PlanEntry): { source?: string; problem?:
   return { source: bytes.toString('utf8') };
 }
 
-function baselineOf(root: string, e: PlanEntry, refs: readonly { record: { problem?: unknown; payload?: { decision: Decision; signedAtMs: number }; person?: { name: string } }; item?: ApprovalItem }[]): Baseline {
+async function baselineOf(root: string, e: PlanEntry, refs: readonly { record: { problem?: unknown; payload?: { decision: Decision; signedAtMs: number }; person?: { name: string } }; item?: ApprovalItem }[]): Promise<Baseline> {
   const approvals = refs
     .filter((r) => !r.record.problem && r.record.payload?.decision === 'approve' && r.item && r.record.person)
     .sort((a, b) => b.record.payload!.signedAtMs - a.record.payload!.signedAtMs);
@@ -127,12 +128,52 @@ function baselineOf(root: string, e: PlanEntry, refs: readonly { record: { probl
   const at = chinaTime(new Date(last.record.payload!.signedAtMs));
   const item = last.item!;
   const assets = assetChanges(item.assets, now);
+  await documentDiffs(root, assets);
   if (item.digest === e.digest) return { kind: 'diff', by, at, commit: '', text: { rows: [], added: 0, removed: 0 }, assets };
   const found = committedVersion(root, e.path, new Set([item.digest]));
   if (found.kind === 'none') return { kind: 'unavailable', by, at, why: found.why, assets };
   const source = currentSource(root, e);
   if (source.source === undefined) return { kind: 'unavailable', by, at, why: source.problem ?? '', assets };
   return { kind: 'diff', by, at, commit: found.version.commit, text: textDiff(new TextDecoder().decode(found.version.bytes), source.source), assets };
+}
+
+/** A document's extracted text as lines: each piece under its place in the file (第3页, Sheet2 › C14…). */
+function documentLines(doc: ReadDocument): string {
+  return doc.texts.map((t) => `【${t.where}】${t.text.replace(/\s*\n\s*/g, ' ')}`).join('\n');
+}
+
+/**
+ * For each changed document among the assets, the diff of its extracted text:
+ * the approved version from git (by digest), the current one from disk, both
+ * read by the gate's readers in a worker with their limits.
+ */
+async function documentDiffs(root: string, changes: AssetChange[]): Promise<void> {
+  const changed = changes.filter((c) => c.change === 'changed' && c.before && needsReader(c.path));
+  if (changed.length === 0) return;
+  const pool = new ReaderPool({ workers: 1 });
+  try {
+    for (const c of changed) {
+      const old = committedVersion(root, c.path, new Set([c.before!]));
+      if (old.kind === 'none') {
+        c.textProblem = `找不到批准时的文件：${old.why}`;
+        continue;
+      }
+      const abs = join(root, c.path);
+      const now = existsSync(abs) ? new Uint8Array(readFileSync(abs)) : undefined;
+      if (!now || sha256Hex(now) !== c.after) {
+        c.textProblem = '文件在审核期间被修改：请刷新本页';
+        continue;
+      }
+      const [a, b] = [await pool.read(c.path, old.version.bytes), await pool.read(c.path, now)];
+      if (!a.ok || !b.ok) {
+        c.textProblem = `文件无法读取：${(!a.ok ? a.refusal : (b as { refusal: { message: string } }).refusal).message}`;
+        continue;
+      }
+      c.text = textDiff(documentLines(a.doc), documentLines(b.doc));
+    }
+  } finally {
+    await pool.close();
+  }
 }
 
 function auditLines(request: BoardRequest, path: string): string[] {
@@ -187,7 +228,7 @@ export async function deskEntry(request: BoardRequest, path: string): Promise<Bo
     approvedBy,
     canApprove: threshold?.approvers ?? [],
     ...(threshold ? { needs: threshold.message } : {}),
-    baseline: baselineOf(request.root, e, refs),
+    baseline: await baselineOf(request.root, e, refs),
     ...(current.source !== undefined ? { source: current.source } : { sourceProblem: current.problem ?? '' }),
     approveProblems: [...standing, ...entryProblems(e, ctx('approve'))],
     rejectProblems: [...standing, ...entryProblems(e, ctx('reject'))],

@@ -37,6 +37,10 @@ export interface AssetChange {
   change: 'added' | 'removed' | 'changed';
   before?: string;
   after?: string;
+  /** A changed document (PDF, Word, Excel…): the diff of its extracted text, once both versions are read. */
+  text?: TextDiff;
+  /** Why the extracted texts could not be compared. */
+  textProblem?: string;
 }
 
 const CONTEXT = 3;

@@ -146,7 +146,18 @@ function baselineSection(b: Baseline): string {
     default: {
       const assets = b.assets.length
         ? `<h3>附件与图片</h3><ul class="assets">${b.assets
-            .map((a) => `<li>${a.change === 'added' ? '新增' : a.change === 'removed' ? '删除' : '已更改'}：${esc(a.path)}${a.after ? ` <span class="digest">（SHA-256 ${esc(a.after.slice(0, 16))}…）</span>` : ''}</li>`)
+            .map(
+              (a) =>
+                `<li>${a.change === 'added' ? '新增' : a.change === 'removed' ? '删除' : '已更改'}：${esc(a.path)}${a.after ? ` <span class="digest">（SHA-256 ${esc(a.after.slice(0, 16))}…）</span>` : ''}${
+                  a.text
+                    ? a.text.rows.length
+                      ? `<p>文件中的文字：新增 ${a.text.added} 处，删除 ${a.text.removed} 处。</p><ol class="diff" aria-label="${esc(a.path)} 的文字差异">${diffRows(a.text.rows)}</ol>`
+                      : '<p>文件中的文字没有改动（改动在格式、图片或其他部分）。</p>'
+                    : a.textProblem
+                      ? `<p>${esc(a.textProblem)}</p>`
+                      : ''
+                }</li>`,
+            )
             .join('')}</ul>`
         : '';
       if (b.kind === 'unavailable') return `${head}<p>${esc(b.by)} 于 ${esc(b.at)} 批准的是另一个版本，但找不到它的内容：${esc(b.why)}。请审核全文。</p>${assets}`;

@@ -27,7 +27,7 @@ export interface GitVersion {
 export type VersionLookup = { kind: 'found'; version: GitVersion } | { kind: 'none'; why: string };
 
 function git(root: string, args: string[], input?: string): { ok: true; out: Buffer } | { ok: false; why: string } {
-  const r = spawnSync('git', ['-C', root, ...args], { input, maxBuffer: MAX_OUTPUT, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } });
+  const r = spawnSync('git', ['-C', root, '-c', 'core.quotePath=false', ...args], { input, maxBuffer: MAX_OUTPUT, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } });
   if (r.error) return { ok: false, why: `git cannot run (${r.error.message})` };
   if (r.status !== 0) return { ok: false, why: r.stderr.toString('utf8').trim().split('\n')[0] || `git ${args[0]} failed` };
   return { ok: true, out: r.stdout };

@@ -7,11 +7,13 @@
  * file or log. The demo site group with its trust made anew (throwaway
  * 2048-bit keys) and a fixed clock.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { IIT_GUIDE } from '../../pipeline/demo/index.ts';
+import { docx } from '../../pipeline/demo/documents.ts';
 import { signerCertificate } from '../../pipeline/pki/signers.ts';
 import { startDesk, type Desk } from '../../pipeline/review/index.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -159,6 +161,27 @@ describe('what the approver sees', () => {
     expect(html).toContain('approval-stale');
     expect(html).toContain(`可以批准的人：${demo.approver.name}（${demo.approver.id}）`);
   });
+});
+
+describe('a changed attachment', () => {
+  test('its extracted text is compared with the approved file (from git, by digest), character by character', async () => {
+    const entry = 'content/19900000000/xzzx/2026-10-iit-reconciliation-forms.md';
+    const file = join(demo.root, 'content/19900000000/xzzx/2026-10-iit-reconciliation-forms/个人所得税综合所得年度汇算办税指南.docx');
+    const before = readFileSync(file);
+    expect(docx(IIT_GUIDE)).toEqual(before); // the committed file is the generator's
+    writeFileSync(file, docx({ ...IIT_GUIDE, body: IIT_GUIDE.body.map((p) => p.replace('2027年3月1日', '2027年3月5日')) }));
+    try {
+      expect(readFileSync(file)).not.toEqual(before);
+      const html = await (await get(`/entry?path=${encodeURIComponent(entry)}`)).text();
+      expect(html).toContain('已更改：content/19900000000/xzzx/2026-10-iit-reconciliation-forms/个人所得税综合所得年度汇算办税指南.docx');
+      const section = html.slice(html.indexOf("与上次批准版本的差异"), html.indexOf("检查结果</h2>"));
+      expect(section, section).toMatch(/文件中的文字：新增 1 处，删除 1 处/);
+      expect(html).toMatch(/<li class="del">.*2027年3月<del>1<\/del>日/);
+      expect(html).toMatch(/<li class="ins">.*2027年3月<ins>5<\/ins>日/);
+    } finally {
+      writeFileSync(file, before);
+    }
+  }, 60_000);
 });
 
 describe('sealpress review, the command', () => {
