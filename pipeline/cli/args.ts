@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, SealpressError } from '../errors/index.ts';
 import { HELP, type HelpTopic } from '../messages/help.ts';
+import { chooseLang, LANGS, type Lang } from '../messages/text.ts';
 import type { Io } from './output.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -10,7 +11,16 @@ export const COMMON_OPTIONS = {
   root: { type: 'string' },
   now: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  lang: { type: 'string' },
 } as const satisfies Options;
+
+/** The language of the run: --lang, else SEALPRESS_LANG, else Chinese; any other value is a usage error. */
+export function language(option: string | undefined, env: Record<string, string | undefined> = process.env): Lang {
+  const lang = chooseLang(option, env);
+  if (lang !== undefined) return lang;
+  const [name, value] = option !== undefined ? ['--lang', option] : ['SEALPRESS_LANG', env['SEALPRESS_LANG']];
+  throw new SealpressError('USAGE', `${name} must be one of ${LANGS.join(', ')}, found "${value}"`);
+}
 
 export function parse<T extends Options>(args: string[], options: T) {
   try {
@@ -26,7 +36,8 @@ export type Parsed<T extends Options> = ReturnType<typeof parse<T>>;
 export function command<T extends Options>(topic: HelpTopic, options: T, run: (parsed: Parsed<T>, io: Io) => Promise<number>): (args: string[], io: Io) => Promise<number> {
   return async (args, io) => {
     const parsed = parse(args, options);
-    if (!(parsed.values as { help?: boolean }).help) return run(parsed, io);
+    const lang = language((parsed.values as { lang?: string }).lang);
+    if (!(parsed.values as { help?: boolean }).help) return run(parsed, { ...io, lang });
     return printHelp(io, topic);
   };
 }

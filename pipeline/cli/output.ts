@@ -1,11 +1,19 @@
 /** Shared printing for the commands. */
 import { formatDiagnostic, lineReader, type Diagnostic } from '../diagnostics/index.ts';
 import { EXIT, exitCodeFor, SealpressError, type ExitCode } from '../errors/index.ts';
+import type { Lang } from '../messages/text.ts';
 
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   color: boolean;
+  /** The language findings and messages are printed in: set by the command from --lang or SEALPRESS_LANG (Chinese by default). */
+  lang?: Lang;
+}
+
+/** The language a command prints in (Chinese unless --lang or SEALPRESS_LANG said otherwise). */
+export function langOf(io: Pick<Io, 'lang'>): Lang {
+  return io.lang ?? 'zh';
 }
 
 export const processIo: Io = {
@@ -22,7 +30,8 @@ export function printResult(io: Io, json: boolean | undefined, result: { json: u
 
 export function printDiagnostics(io: Io, root: string, diagnostics: readonly Diagnostic[]): void {
   const lineOf = lineReader(root);
-  for (const d of diagnostics) io.out(formatDiagnostic(d, { lineOf, color: io.color }));
+  const lang = langOf(io);
+  for (const d of diagnostics) io.out(formatDiagnostic(d, { lineOf, color: io.color, lang }));
 }
 
 /** A configuration (or sheet) that does not load: its diagnostics on stdout, then `what` on stderr; EXIT.CONFIG. */

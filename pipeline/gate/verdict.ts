@@ -4,7 +4,8 @@
  * refused, the counts per status, the memory the gate judged with, and the
  * machine-readable shape (`check --format json`).
  */
-import { shownMessage, type Diagnostic } from '../diagnostics/index.ts';
+import { messageText, shownFix, shownMessage, type Diagnostic } from '../diagnostics/index.ts';
+import type { Lang } from '../messages/text.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { countsText, summarise, type Plan, type PlanEntry } from '../plan/index.ts';
 import type { ReleaseMemory } from '../release/index.ts';
@@ -71,8 +72,23 @@ export function memoryNote(memory: ReleaseMemory | undefined, dir: string): stri
     : `memory: none (no release in ${dir}): a withdrawal whose record was deleted, or a trust document rolled back, cannot be known; give --archive DIR`;
 }
 
-/** `check --format json`: { now, approvals, memory, summary, entries: [{ path, site, column, status, findings }], diagnostics }. */
-export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMemory | undefined, dir: string): unknown {
+/**
+ * A finding as JSON shows it: its fields, with `message` and `fix` in the
+ * language (the English is `message` when lang is en); the Chinese copy the
+ * finding carries (`zh`) is not repeated.
+ */
+export function findingJson(d: Diagnostic, lang: Lang): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  // Field by field, in the finding's own order: only the two texts change.
+  for (const [key, value] of Object.entries(d)) {
+    if (key === 'zh') continue;
+    out[key] = key === 'message' ? messageText(d, lang) : key === 'fix' ? shownFix(d, lang) : value;
+  }
+  return out;
+}
+
+/** `check --format json`: { now, approvals, memory, summary, entries: [{ path, site, column, status, findings }], diagnostics }; messages and fixes in `lang`. */
+export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMemory | undefined, dir: string, lang: Lang): unknown {
   return {
     now: plan.now,
     approvals: plan.approvals,
@@ -86,16 +102,16 @@ export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMem
       findings: e.findings.map((f: Diagnostic) => ({
         rule: f.rule,
         severity: f.severity,
-        message: shownMessage(f),
+        message: shownMessage(f, lang),
         line: f.line,
         column: f.column,
         // A finding inside an attachment: which file, and where in it (a sheet and cell, a page, a paragraph, a property).
         ...(f.attachment !== undefined ? { attachment: f.attachment } : {}),
         ...(f.location !== undefined ? { location: f.location } : {}),
-        ...(f.fix ? { fix: f.fix } : {}),
+        ...(f.fix ? { fix: shownFix(f, lang) } : {}),
       })),
     })),
-    diagnostics: verdict.diagnostics,
+    diagnostics: verdict.diagnostics.map((d) => findingJson(d, lang)),
   };
 }
 

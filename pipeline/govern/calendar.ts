@@ -24,6 +24,7 @@
  * Caveat kept on purpose: while the next year is not covered, the last days of
  * December are counted as the year's own data has them.
  */
+import type { Text } from '../messages/text.ts';
 import { createRequire } from 'node:module';
 import { GovernError } from './errors.ts';
 
@@ -230,11 +231,14 @@ export function chineseDaysCalendar(): WorkCalendar {
  * When a year is not covered, what to do: add its file, or correct the invalid
  * one. English, for findings.
  */
-export function missingYearFix(calendar: WorkCalendar, year: number): string {
+export function missingYearFix(calendar: WorkCalendar, year: number): Text {
   const invalid = calendar.invalid.get(year);
   return invalid !== undefined
-    ? `correct ${invalid}: its calendar-invalid errors are listed by \`sealpress check\` (format: ${CALENDAR_README})`
-    : `add ${calendarFile(year)} with the ${year} holiday arrangement from the State Council's notice (国务院办公厅关于${year}年部分节假日安排的通知; format: ${CALENDAR_README})`;
+    ? { zh: `更正 ${invalid}：其 calendar-invalid 错误由 \`sealpress check\` 列出（格式见 ${CALENDAR_README}）`, en: `correct ${invalid}: its calendar-invalid errors are listed by \`sealpress check\` (format: ${CALENDAR_README})` }
+    : {
+        zh: `按国务院办公厅通知（国务院办公厅关于${year}年部分节假日安排的通知）添加 ${calendarFile(year)}，写入 ${year} 年放假安排（格式见 ${CALENDAR_README}）`,
+        en: `add ${calendarFile(year)} with the ${year} holiday arrangement from the State Council's notice (国务院办公厅关于${year}年部分节假日安排的通知; format: ${CALENDAR_README})`,
+      };
 }
 
 /** The same for the report's readers, the office's staff (Chinese). */

@@ -74,8 +74,8 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
     const twins = bySlug.get(`${v.site}/${v.column}/${v.slug}`) ?? [];
     if (twins.length > 1) {
       findings.push(
-        diagnostic('slug-duplicate', 'error', v.path, undefined, `${twins.map((x) => x.path).join(' and ')} would publish at the same URL`, {
-          fix: 'rename or remove one of them',
+        diagnostic('slug-duplicate', 'error', v.path, undefined, { zh: `${twins.map((x) => x.path).join(' 和 ')} 将发布到同一网址`, en: `${twins.map((x) => x.path).join(' and ')} would publish at the same URL` }, {
+          fix: { zh: '重命名或删除其中一个', en: 'rename or remove one of them' },
         }),
       );
     }
@@ -89,13 +89,13 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
       status = 'withdrawn';
     } else if (fm.unpublishAt && epoch(fm.unpublishAt) <= t) {
       status = 'unpublished';
-      findings.push(diagnostic('unpublished', 'info', v.path, v.datePositions?.unpublishAt, `taken off the site: unpublishAt ${fm.unpublishAt} has passed`, { fix: 'remove unpublishAt (or move it later) to publish it again' }));
+      findings.push(diagnostic('unpublished', 'info', v.path, v.datePositions?.unpublishAt, { zh: `已从网站下线：下线时间 unpublishAt ${fm.unpublishAt} 已过`, en: `taken off the site: unpublishAt ${fm.unpublishAt} has passed` }, { fix: { zh: '如需重新发布，删除 unpublishAt（或改到更晚的时间）', en: 'remove unpublishAt (or move it later) to publish it again' } }));
     } else if (fm.publishAt && epoch(fm.publishAt) > t) {
       status = 'pending';
-      findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.publishAt, `embargoed until publishAt ${fm.publishAt}`, { fix: 'nothing to do: it is published by the first build after that time' }));
+      findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.publishAt, { zh: `定时发布：publishAt ${fm.publishAt} 之前不发布`, en: `embargoed until publishAt ${fm.publishAt}` }, { fix: { zh: '无需处理：到时后的第一次构建即会发布', en: 'nothing to do: it is published by the first build after that time' } }));
     } else if (epoch(fm.date) > t) {
       status = 'pending';
-      findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.date, `dated ${fm.date}, which is in the future: held back until then`, { fix: 'correct the date if it is a mistake' }));
+      findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.date, { zh: `日期为 ${fm.date}，晚于当前时间：届时才发布`, en: `dated ${fm.date}, which is in the future: held back until then` }, { fix: { zh: '如日期有误，请更正', en: 'correct the date if it is a mistake' } }));
     } else if (approval.status === 'pending') {
       status = 'pending';
     } else {

@@ -96,9 +96,9 @@ export function entryProblems(e: PlanEntry, ctx: SigningContext): string[] {
   if (!ae) return ['it cannot be read (no front matter or digest)'];
   if (decision === 'submit') {
     const others = blocking(e).filter((f) => f.rule !== 'approval-invalid');
-    if (others.length > 0) why.push(`the gate refuses it for another reason than approval; fix that first, then submit: ${others.map((f) => `${f.rule}: ${shownMessage(f)}`).join('; ')}`);
+    if (others.length > 0) why.push(`the gate refuses it for another reason than approval; fix that first, then submit: ${others.map((f) => `${f.rule}: ${shownMessage(f, 'en')}`).join('; ')}`);
     if (person && !canSubmit(person, ae)) {
-      why.push(`your roles do not let you submit it: ${writerScopeExplanation(person, ae)}; the security administrators grant a writer role (sealpress keys issue --id ${person.id} --role writer:sites=${ae.site};departments=${ae.department})`);
+      why.push(`your roles do not let you submit it: ${writerScopeExplanation(person, ae).en}; the security administrators grant a writer role (sealpress keys issue --id ${person.id} --role writer:sites=${ae.site};departments=${ae.department})`);
     }
     // Submitting makes the signer an author: their own approval of the entry would then be a self-approval.
     const approved = person ? ownApprovals(prepared, e.path, person.id) : [];
@@ -107,9 +107,9 @@ export function entryProblems(e: PlanEntry, ctx: SigningContext): string[] {
     const stops = blocking(e);
     const badRecords = stops.filter((f) => f.rule === 'approval-invalid');
     const others = stops.filter((f) => f.rule !== 'approval-invalid');
-    if (others.length > 0) why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${shownMessage(f)}`).join('; ')}`);
+    if (others.length > 0) why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${shownMessage(f, 'en')}`).join('; ')}`);
     // A refused record keeps the entry refused whatever else is signed (fail closed): it must go first.
-    if (badRecords.length > 0) why.push(`a record that names it is refused, and keeps it refused until it is removed or replaced: ${badRecords.map(shownMessage).join('; ')}`);
+    if (badRecords.length > 0) why.push(`a record that names it is refused, and keeps it refused until it is removed or replaced: ${badRecords.map((f) => shownMessage(f, 'en')).join('; ')}`);
     const mine = person ? writers.find((w) => w.person.id === person.id) : undefined;
     if (person && mine) why.push(`you (${person.name}, ${person.id}) submitted it as its writer (${mine.file}, ${chinaDate(mine.at)}): nobody approves an entry they wrote, whatever its author field says`);
     else if (person && isAuthor(ae.author, person, ctx.cert)) why.push(`you (${person.name}, ${person.id}) are its author (${ae.author ? `"${ae.author}"` : 'no author given, which counts as yours'}): nobody approves their own entry`);
@@ -120,7 +120,7 @@ export function entryProblems(e: PlanEntry, ctx: SigningContext): string[] {
   }
   if (person && decision !== 'submit') {
     const { require } = requirementsFor(ctx.trust.policy, ae);
-    if (!slotsOf(require).some((s) => canFill(person, s, ae))) why.push(`your roles do not cover it: ${scopeExplanation(person, require, ae)}`);
+    if (!slotsOf(require).some((s) => canFill(person, s, ae))) why.push(`your roles do not cover it: ${scopeExplanation(person, require, ae).en}`);
   }
   return why;
 }
@@ -176,7 +176,7 @@ export function describeEntry(e: PlanEntry, group: SiteGroup, needs: string, wri
   for (const [i, a] of assets.entries()) out(`  ${i === 0 ? 'assets      ' : '            '}${a.path} sha256 ${short(a.digest)}`);
   out(`  status      ${e.status}`);
   if (e.findings.length === 0) out('  checks      all passed');
-  for (const [i, f] of e.findings.entries()) out(`  ${i === 0 ? 'checks      ' : '            '}${f.severity} ${f.rule}: ${shownMessage(f)}`);
+  for (const [i, f] of e.findings.entries()) out(`  ${i === 0 ? 'checks      ' : '            '}${f.severity} ${f.rule}: ${shownMessage(f, 'en')}`);
   if (needs) out(`  policy      ${needs}`);
   return lines;
 }

@@ -209,6 +209,6 @@ export async function writeSigned(review: SigningReview & { person: RosterPerson
 
 /** `approve --json` and its siblings: { signed, record, decision, signer, signedAt, entries: [{ path, before, status, summary, findings }] }. */
 export function signedJson(signed: SignedRecord, decision: Decision): unknown {
-  const entries = signed.entries.map((r) => ({ path: r.path, before: r.before, status: r.status, summary: r.line, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: shownMessage(f) })) }));
+  const entries = signed.entries.map((r) => ({ path: r.path, before: r.before, status: r.status, summary: r.line, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: shownMessage(f, 'en') })) }));
   return { signed: true, record: signed.record, decision, signer: signed.signer, signedAt: signed.signedAt, entries };
 }

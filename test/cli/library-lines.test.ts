@@ -18,9 +18,9 @@ import { reportPeriod } from '../../pipeline/report/index.ts';
 import { statusLine, waiveSaid } from '../../pipeline/sign/index.ts';
 
 const ENTRY = 'content/19900000000/tzgg/a.md';
-const pending = diagnostic('approval-pending', 'info', ENTRY, undefined, 'needs 1 office-approver; approved so far by 张伟', { code: 'THRESHOLD_NOT_MET' });
-const stale = diagnostic('approval-stale', 'error', ENTRY, undefined, 'the entry changed after 张伟 approved it', { code: 'APPROVAL_STALE' });
-const invalid = diagnostic('department-unknown', 'error', ENTRY, { line: 4, column: 13 }, 'department "nope" is not a department of the group');
+const pending = diagnostic('approval-pending', 'info', ENTRY, undefined, { zh: '还需 1 名 office-approver 审批；已审批：张伟', en: 'needs 1 office-approver; approved so far by 张伟' }, { code: 'THRESHOLD_NOT_MET' });
+const stale = diagnostic('approval-stale', 'error', ENTRY, undefined, { zh: '张伟 审批后，条目有改动', en: 'the entry changed after 张伟 approved it' }, { code: 'APPROVAL_STALE' });
+const invalid = diagnostic('department-unknown', 'error', ENTRY, { line: 4, column: 13 }, { zh: '部门“nope”不是本站群的部门', en: 'department "nope" is not a department of the group' });
 
 function entry(status: PlanEntry['status'], findings: Diagnostic[], path = ENTRY): PlanEntry {
   return { path, site: '19900000000', column: 'tzgg', status, findings } as unknown as PlanEntry;
@@ -32,8 +32,8 @@ function plan(entries: PlanEntry[], diagnostics: Diagnostic[] = []): Plan {
 
 describe('a finding keeps its code apart from its message', () => {
   test('the code is shown after the message where findings are printed', () => {
-    expect(formatDiagnostic(pending)).toBe(`${ENTRY}:1:1 info approval-pending needs 1 office-approver; approved so far by 张伟 [THRESHOLD_NOT_MET]`);
-    expect(formatDiagnostic(invalid)).toBe(`${ENTRY}:4:13 error department-unknown department "nope" is not a department of the group`);
+    expect(formatDiagnostic(pending, { lang: 'en' })).toBe(`${ENTRY}:1:1 info approval-pending needs 1 office-approver; approved so far by 张伟 [THRESHOLD_NOT_MET]`);
+    expect(formatDiagnostic(invalid, { lang: 'en' })).toBe(`${ENTRY}:4:13 error department-unknown department "nope" is not a department of the group`);
   });
 
   test.for([
@@ -47,7 +47,7 @@ describe('a finding keeps its code apart from its message', () => {
 });
 
 describe('what the gate says', () => {
-  const quiet = entry('publishable', [diagnostic('approval-pending', 'info', 'content/19900000000/tzgg/b.md', undefined, 'approved')], 'content/19900000000/tzgg/b.md');
+  const quiet = entry('publishable', [diagnostic('approval-pending', 'info', 'content/19900000000/tzgg/b.md', undefined, { zh: '已审批', en: 'approved' })], 'content/19900000000/tzgg/b.md');
   const held = entry('pending', [pending]);
   const p = plan([held, quiet]);
   const group = { sites: new Map([['19900000000', {}]]) } as unknown as SiteGroup;
