@@ -27,7 +27,7 @@ export const check = command(
     else if (format === 'sarif') sarif(allFindings(r));
     else if (format === 'json') io.out(JSON.stringify(verdictJson(r.plan, r.verdict, r.memory, r.dir, langOf(io)), null, 2));
     else {
-      const { findings, summary } = checkText(r);
+      const { findings, summary } = checkText(r, langOf(io));
       printDiagnostics(io, root, findings);
       for (const line of summary) io.out(line);
     }

@@ -89,6 +89,7 @@ export async function approvalJudge(options: {
       judge: {
         verified: false,
         note: `the trust material does not verify (${trust.problems.length} problem${trust.problems.length === 1 ? '' : 's'}): nothing can be published until it does`,
+        zh: { note: `信任材料未通过核验（${trust.problems.length} 个问题）：核验通过前不能发布任何内容` },
         judge: (entry) => ({
           status: 'refused',
           findings: [
@@ -138,6 +139,9 @@ export async function approvalJudge(options: {
     judge: {
       verified: true,
       note: `approvals verified against policy v${trust.trust.policy.version}, roster v${trust.trust.roster.version}, revocations v${trust.trust.revocations.version}; CA ${trust.trust.anchor.fingerprint.slice(0, 16)}… ${pinned ? '(pinned)' : '(taken from the repository: pin it with --trust-anchor or SEALPRESS_TRUST_ANCHOR)'}`,
+      zh: {
+        note: `已依据审批规则 v${trust.trust.policy.version}、人员名册 v${trust.trust.roster.version}、吊销清单 v${trust.trust.revocations.version} 核验审批；CA ${trust.trust.anchor.fingerprint.slice(0, 16)}… ${pinned ? '（已固定）' : '（取自仓库：请用 --trust-anchor 或 SEALPRESS_TRUST_ANCHOR 固定）'}`,
+      },
       judge: (entry) => {
         const result = decide(
           approvalEntry(entry, group),

@@ -1,0 +1,113 @@
+/**
+ * The language of the output (issue 15): the bureau's staff read Chinese, so
+ * every finding, fix and summary line is Chinese unless `--lang en` or
+ * SEALPRESS_LANG=en asks for the English; rule ids and codes stay ASCII.
+ * Every finding is made in both languages, with the same values in each.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Diagnostic } from '../../pipeline/diagnostics/index.ts';
+import { runGate } from '../../pipeline/gate/index.ts';
+import { runCli } from '../helpers/cli.ts';
+import { DEMO_NOW, demoRoot } from '../helpers/demo.ts';
+import { CJK, expectBothLanguages } from '../helpers/lang.ts';
+
+const NOW = '2026-11-27T12:00:00+08:00';
+/** The Chinese by default: the suite's runner asks for English unless the test says otherwise. */
+const CHINESE = { SEALPRESS_LANG: undefined };
+
+let root: string;
+beforeAll(async () => {
+  root = await demoRoot();
+}, 120_000);
+
+/** A finding of `check`'s text output: its heading line (file:line:col severity rule message) and its fix line. */
+interface Shown {
+  head: string;
+  rule: string;
+  message: string;
+  fix?: string;
+}
+
+function findings(out: string, fixLabel: string): Shown[] {
+  const shown: Shown[] = [];
+  for (const line of out.split('\n')) {
+    const head = /^(\S+):(\d+):(\d+) (\S+) ([a-z-]+) (.*)$/.exec(line);
+    if (head) shown.push({ head: line, rule: head[5]!, message: head[6]! });
+    else if (line.startsWith(`       ${fixLabel}`) && shown.length > 0) shown[shown.length - 1]!.fix = line.slice(`       ${fixLabel}`.length).trim();
+  }
+  return shown;
+}
+
+describe('check on the demo', () => {
+  test('prints Chinese by default: every message and fix, the labels and the summary; --lang en prints the English', async () => {
+    const zh = await runCli(['check', '--root', root, '--now', NOW], CHINESE);
+    const en = await runCli(['check', '--root', root, '--now', NOW, '--lang', 'en'], CHINESE);
+    expect(zh.code).toBe(1);
+    expect(en.code).toBe(1);
+    const zf = findings(zh.out, '修改建议：');
+    const ef = findings(en.out, 'fix:');
+    expect(zf.length).toBeGreaterThan(30);
+    expect(zf.map((f) => f.rule)).toEqual(ef.map((f) => f.rule));
+    zf.forEach((f, i) => {
+      const e = ef[i]!;
+      expect(f.message, f.head).toMatch(CJK);
+      expect(f.message, f.head).not.toBe(e.message);
+      expect(f.fix === undefined, f.head).toBe(e.fix === undefined);
+      if (f.fix !== undefined) {
+        expect(f.fix, f.head).toMatch(CJK);
+        expect(f.fix, f.head).not.toBe(e.fix);
+      }
+      // Severity words follow the language; the rule id does not.
+      expect(f.head).toMatch(/ (错误|警告|提示|已豁免) [a-z-]+ /);
+    });
+    expect(ef.every((f) => / (error|warning|info|waived) [a-z-]+ /.test(f.head))).toBe(true);
+    expect(zh.out).toMatch(/^共 \d+ 个条目：可发布 \d+，待发布 \d+，不予发布 \d+，已下线 \d+，已撤下 \d+$/m);
+    expect(en.out).toMatch(/^\d+ entries: \d+ publishable, \d+ pending/m);
+    // Codes stay as they are.
+    expect(zh.out).toContain('[THRESHOLD_NOT_MET]');
+  });
+
+  test('SEALPRESS_LANG=en is --lang en; --lang wins over it', async () => {
+    const byEnv = await runCli(['check', '--root', root, '--now', NOW], { SEALPRESS_LANG: 'en' });
+    const byOption = await runCli(['check', '--root', root, '--now', NOW, '--lang', 'en'], CHINESE);
+    expect(byEnv.out).toBe(byOption.out);
+    const zh = await runCli(['check', '--root', root, '--now', NOW, '--lang', 'zh'], { SEALPRESS_LANG: 'en' });
+    expect(zh.out).toContain('修改建议：');
+  });
+
+  test('an unknown language is a usage error', async () => {
+    const r = await runCli(['check', '--root', root, '--now', NOW, '--lang', 'xx'], CHINESE);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--lang must be one of zh, en, found "xx"');
+    const env = await runCli(['check', '--root', root, '--now', NOW], { SEALPRESS_LANG: 'fr' });
+    expect(env.code).toBe(2);
+    expect(env.err).toContain('SEALPRESS_LANG must be one of zh, en');
+  });
+
+  test('JSON and SARIF carry the chosen language; severities stay ASCII', async () => {
+    const json = JSON.parse((await runCli(['check', '--root', root, '--now', NOW, '--format', 'json'], CHINESE)).out) as { entries: { findings: { severity: string; message: string; fix?: string }[] }[] };
+    const all = json.entries.flatMap((e) => e.findings);
+    expect(all.length).toBeGreaterThan(30);
+    for (const f of all) {
+      expect(f.message).toMatch(CJK);
+      if (f.fix !== undefined) expect(f.fix).toMatch(CJK);
+      expect(['error', 'warning', 'info']).toContain(f.severity);
+    }
+    const sarif = JSON.parse((await runCli(['check', '--root', root, '--now', NOW, '--format', 'sarif'], CHINESE)).out) as { runs: { results: { level: string; message: { text: string } }[] }[] };
+    for (const r of sarif.runs[0]!.results) expect(r.message.text).toMatch(CJK);
+  });
+});
+
+describe('every finding of the demo gate run, in both languages', () => {
+  let all: Diagnostic[];
+  beforeAll(async () => {
+    const gate = await runGate({ root, now: DEMO_NOW, cache: false });
+    if (!gate.ok) throw new Error('the demo configuration is invalid');
+    all = [...gate.configDiagnostics, ...gate.plan.diagnostics, ...gate.plan.entries.flatMap((e) => e.findings)];
+  }, 120_000);
+
+  test('each has a Chinese message and fix, which carry every number, content/ path and code of the English', () => {
+    expect(all.length).toBeGreaterThan(30);
+    for (const d of all) expectBothLanguages(d);
+  });
+});
