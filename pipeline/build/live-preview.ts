@@ -8,6 +8,7 @@
  * entries never appear. A change that breaks the group's configuration keeps the
  * last good preview and says why.
  */
+import type { Lang } from '../messages/text.ts';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.ts';
@@ -29,6 +30,8 @@ export interface LivePreviewOptions {
   /** Quiet time after a change before the gate runs again (a save often writes several times). */
   debounceMs?: number;
   onEvent?: (event: LivePreviewEvent) => void;
+  /** The language of the drafts' banners (why each is not published); default Chinese. */
+  lang?: Lang;
 }
 
 export type LivePreviewEvent =
@@ -54,8 +57,8 @@ export interface LivePreview {
  * preview mode (pending entries included, marked as drafts; refused ones never).
  * `inPlace` updates a stage a running preview reads (stage/write.ts refreshStage).
  */
-export function stagePreview(root: string, gate: Extract<GateResult, { ok: true }>, code: string, options: { inPlace?: boolean } = {}): { stageDir: string; entries: number; drafts: number } {
-  const stage = bundleSite(gate.group, gate.plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
+export function stagePreview(root: string, gate: Extract<GateResult, { ok: true }>, code: string, options: { inPlace?: boolean; lang?: Lang } = {}): { stageDir: string; entries: number; drafts: number } {
+  const stage = bundleSite(gate.group, gate.plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer, ...(options.lang ? { lang: options.lang } : {}) });
   const stageDir = join(root, WORK_DIR, 'preview', code);
   (options.inPlace ? refreshStage : writeStage)(root, stageDir, stage);
   return { stageDir, entries: stage.bundle.entries.length, drafts: stage.bundle.entries.filter((e) => e.draft).length };
@@ -72,7 +75,7 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
   if (!first.ok) return { ok: false, configDiagnostics: first.configDiagnostics };
   const code = options.site ?? first.group.main;
   if (!first.group.sites.has(code)) throw new SealpressError('USAGE', `--site ${code} is not a site of the group (${[...first.group.sites.keys()].join(', ')})`);
-  const staged = stagePreview(root, first, code);
+  const staged = stagePreview(root, first, code, options.lang ? { lang: options.lang } : {});
   const stageDir = staged.stageDir;
 
   const server = await previewSite({
@@ -105,7 +108,7 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
           options.onEvent?.({ type: 'refresh-failed', message: `${code} is no longer a site of the group: the preview keeps the last good version`, diagnostics: [] });
           continue;
         }
-        const restaged = stagePreview(root, gate, code, { inPlace: true });
+        const restaged = stagePreview(root, gate, code, { inPlace: true, ...(options.lang ? { lang: options.lang } : {}) });
         options.onEvent?.({ type: 'refreshed', entries: restaged.entries, drafts: restaged.drafts, durationMs: performance.now() - started });
       } while (again);
     } catch (error) {

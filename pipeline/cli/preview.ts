@@ -3,7 +3,7 @@ import { startLivePreview } from '../build/index.ts';
 import { SealpressError } from '../errors/index.ts';
 import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { printDiagnostics } from './output.ts';
+import { langOf, printDiagnostics } from './output.ts';
 
 export const preview = command('preview', { 'trust-anchor': { type: 'string' }, site: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, async ({ values }, io) => {
   const root = resolve(values.root ?? '.');
@@ -18,6 +18,7 @@ export const preview = command('preview', { 'trust-anchor': { type: 'string' }, 
     ...(values.site ? { site: values.site } : {}),
     ...(values.now ? { now: clock(values.now) } : {}),
     ...trustAnchor(values['trust-anchor']),
+    lang: langOf(io),
     onEvent: (event) => {
       if (event.type === 'refreshed') io.err(`preview: updated, ${event.entries} entries (${event.drafts} drafts) in ${Math.round(event.durationMs)} ms`);
       else {
