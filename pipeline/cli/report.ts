@@ -4,7 +4,7 @@ import { SealpressError } from '../errors/index.ts';
 import { actRecorder } from '../publish/index.ts';
 import { REPORT_FORMATS, reportJob, reportPeriod } from '../report/index.ts';
 import { clock, command, oneOf, trustAnchor } from './args.ts';
-import { configInvalid } from './output.ts';
+import { configInvalid, langOf } from './output.ts';
 
 export const report = command('report', {
   site: { type: 'string' },
@@ -39,6 +39,7 @@ export const report = command('report', {
     env: process.env,
     record: actRecorder(io.err, { root, now: values.now, env: process.env }),
     note: io.err,
+    lang: langOf(io),
     output: (text, model) => {
       if (values.out === undefined) return io.out(text.replace(/\n$/, ''));
       const out = resolve(values.out);

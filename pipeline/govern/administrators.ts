@@ -16,7 +16,7 @@
  */
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { Site, SiteGroup } from '../model/index.ts';
-import { calendarFile, dateOfDay, dayNumber, missingYearFix, workingDaysAgainst, type WorkCalendar, type WorkingDayCount } from './calendar.ts';
+import { calendarFile, dateOfDay, dayNumber, missingYearFixText, workingDaysAgainst, type WorkCalendar, type WorkingDayCount } from './calendar.ts';
 import { GovernError } from './errors.ts';
 
 /** The rules' limit: a change is filed within 15 working days (exactly 15 is on time, 16 is late). */
@@ -87,7 +87,7 @@ export function siteAdminRegister(site: Site, calendar: WorkCalendar, now: Date)
             en: `administrator ${admin.name}: the working days from ${admin.appointed} to ${countedTo} cannot be counted: ${cause.message} [${cause.code}]`,
           },
           {
-          fix: year !== undefined ? missingYearFix(calendar, year) : { zh: '更正 site.yaml 中的日期', en: 'correct the dates in site.yaml' },
+          fix: year !== undefined ? missingYearFixText(calendar, year) : { zh: '更正 site.yaml 中的日期', en: 'correct the dates in site.yaml' },
         }),
       );
       return;

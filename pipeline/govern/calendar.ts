@@ -231,7 +231,12 @@ export function chineseDaysCalendar(): WorkCalendar {
  * When a year is not covered, what to do: add its file, or correct the invalid
  * one. English, for findings.
  */
-export function missingYearFix(calendar: WorkCalendar, year: number): Text {
+export function missingYearFix(calendar: WorkCalendar, year: number): string {
+  return missingYearFixText(calendar, year).en;
+}
+
+/** missingYearFix in both languages. */
+export function missingYearFixText(calendar: WorkCalendar, year: number): Text {
   const invalid = calendar.invalid.get(year);
   return invalid !== undefined
     ? { zh: `更正 ${invalid}：其 calendar-invalid 错误由 \`sealpress check\` 列出（格式见 ${CALENDAR_README}）`, en: `correct ${invalid}: its calendar-invalid errors are listed by \`sealpress check\` (format: ${CALENDAR_README})` }

@@ -4,6 +4,7 @@
  * the outcome, or why it failed). The environment ($CI, for the actor), the
  * audit recorder and where the text goes are given; nothing here prints.
  */
+import type { Lang } from '../messages/text.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { unsignedActor, type AuditEvent } from '../audit/index.ts';
@@ -36,6 +37,8 @@ export interface ReportJob {
   /** Where the report goes, before its gate run is recorded as ok. */
   output: (text: string, model: ReportModel) => void;
   note: (text: string) => void;
+  /** The language of the JSON and CSV model's words (default Chinese). */
+  lang?: Lang;
 }
 
 /** What stopped a report: the sheet or the configuration (with diagnostics), or an unknown site; `code` is the exit code after recording. */
@@ -63,7 +66,7 @@ export async function reportJob(o: ReportJob): Promise<ReportOutcome> {
   if (!gate.ok) return { kind: 'config', diagnostics: gate.configDiagnostics, code: await o.record(failed({ reason: 'config-invalid' }), EXIT.CONFIG) };
   if (site !== undefined && !gate.group.sites.has(site)) return { kind: 'unknown-site', sites: [...gate.group.sites.keys()], code: await o.record(failed({ reason: 'unknown-site' }), EXIT.CONFIG) };
   try {
-    const { model, text } = await writeReport(gate, { root, now, from, to, format, sheet, site, cacheDir: o.cacheDir, note: o.note });
+    const { model, text } = await writeReport(gate, { root, now, from, to, format, sheet, site, cacheDir: o.cacheDir, note: o.note, ...(o.lang ? { lang: o.lang } : {}) });
     o.output(text, model);
   } catch (error) {
     // A failed report (the HTML build, the output file) is recorded, then thrown to the caller as before.

@@ -5,6 +5,7 @@
  * terms here. `sealpress report` and the review desk call it; printing and
  * writing the file are theirs.
  */
+import type { Lang } from '../messages/text.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +37,8 @@ export interface ReportRequest {
   cacheDir?: string | undefined;
   /** Progress for a person (the HTML build takes a while). */
   note: (text: string) => void;
+  /** The language of the model's words in JSON and CSV; the HTML page is always Chinese. */
+  lang?: Lang;
 }
 
 /** The figures, the assessment and the output text, from a gate run that succeeded. */
@@ -49,6 +52,7 @@ export async function writeReport(gate: Extract<GateResult, { ok: true }>, r: Re
     now,
     period: { from, to },
     history,
+    lang: format === 'html' ? 'zh' : (r.lang ?? 'zh'),
     ...(sheet ? { thresholds: sheet.thresholds } : {}),
     ...(site !== undefined ? { site } : {}),
   });

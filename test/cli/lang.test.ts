@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Diagnostic } from '../../pipeline/diagnostics/index.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
+import { buildReport, loadHistory } from '../../pipeline/report/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { DEMO_NOW, demoRoot } from '../helpers/demo.ts';
 import { CJK, expectBothLanguages } from '../helpers/lang.ts';
@@ -100,14 +101,25 @@ describe('check on the demo', () => {
 
 describe('every finding of the demo gate run, in both languages', () => {
   let all: Diagnostic[];
+  let gate: Extract<Awaited<ReturnType<typeof runGate>>, { ok: true }>;
   beforeAll(async () => {
-    const gate = await runGate({ root, now: DEMO_NOW, cache: false });
-    if (!gate.ok) throw new Error('the demo configuration is invalid');
+    const result = await runGate({ root, now: DEMO_NOW, cache: false });
+    if (!result.ok) throw new Error('the demo configuration is invalid');
+    gate = result;
     all = [...gate.configDiagnostics, ...gate.plan.diagnostics, ...gate.plan.entries.flatMap((e) => e.findings)];
   }, 120_000);
 
   test('each has a Chinese message and fix, which carry every number, content/ path and code of the English', () => {
     expect(all.length).toBeGreaterThan(30);
     for (const d of all) expectBothLanguages(d);
+  });
+
+  test('the report says where its figures come from in Chinese (the page is Chinese); English when asked', async () => {
+    const history = await loadHistory(root, gate.plan);
+    const input = { group: gate.group, plan: gate.plan, now: DEMO_NOW, period: { from: '2026-01-01', to: '2026-11-27' }, history };
+    const zh = buildReport(input).sources;
+    expect(zh.git).toMatch(CJK);
+    expect(zh.approvals).toMatch(/^审批时间取自发布关口已核验的记录；\d+ 个已发布条目有审批时间$/);
+    expect(buildReport({ ...input, lang: 'en' }).sources.approvals).toMatch(/^approval times from the gate's verified records; \d+ published entries/);
   });
 });
