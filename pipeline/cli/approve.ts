@@ -17,7 +17,7 @@ import { actRecorder } from '../publish/index.ts';
 import { signedJson, signJob } from '../sign/index.ts';
 import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { configInvalid, type Io } from './output.ts';
+import { configInvalid, langOf, type Io } from './output.ts';
 import { cliPassphrases, confirm, requireConfirmable } from './passphrase.ts';
 import { printRefused } from './trust.ts';
 
@@ -78,6 +78,7 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
     review: values.json ? io.err : io.out,
     confirm: (question) => confirm(question, values.yes),
     record: actRecorder(io.err, { root, now: values.now, env: process.env }),
+    lang: langOf(io),
   });
   if (r.kind === 'config') return configInvalid(io, root, r.diagnostics, NOTHING_SIGNED);
   if (r.kind === 'trust') return r.refused ? printRefused(io, r.refused) : EXIT.REFUSED;
@@ -93,7 +94,7 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   }
   const { signed } = r;
   if (signed.afterDiagnostics) configInvalid(io, root, signed.afterDiagnostics, NOTHING_SIGNED);
-  if (values.json) io.out(JSON.stringify(signedJson(signed, decision), null, 2));
+  if (values.json) io.out(JSON.stringify(signedJson(signed, decision, langOf(io)), null, 2));
   else {
     io.out(`wrote ${signed.record} (commit it with the content)`);
     for (const e of signed.entries) io.out(`  ${e.path}: ${e.line}`);

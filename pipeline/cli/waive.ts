@@ -4,6 +4,7 @@ import { actRecorder } from '../publish/index.ts';
 import { waiveJob, waiveSaid } from '../sign/index.ts';
 import { clock, command, trustAnchor } from './args.ts';
 import { cliPassphrases, confirm } from './passphrase.ts';
+import { langOf } from './output.ts';
 
 export const waive = command('waive', {
   'trust-anchor': { type: 'string' },
@@ -40,6 +41,7 @@ export const waive = command('waive', {
     review: io.out,
     confirm: (question) => confirm(question, values.yes),
     record: actRecorder(io.err, { root, now: values.now, env: process.env }),
+    lang: langOf(io),
   });
   const said = waiveSaid(r, { path, rule: values.rule, line, column });
   io[said.stream](said.text);

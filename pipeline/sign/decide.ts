@@ -24,7 +24,8 @@ import {
   type PreparedRecords,
   type Submitter,
 } from '../approve/index.ts';
-import { shownMessage, type Diagnostic } from '../diagnostics/index.ts';
+import { messageText, shownMessage, type Diagnostic } from '../diagnostics/index.ts';
+import type { Lang } from '../messages/text.ts';
 import { APPROVALS_DIR } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { PlanEntry } from '../plan/index.ts';
@@ -85,18 +86,21 @@ export interface SigningContext {
   /** The signer in the roster (undefined: not listed, and signerStanding says so). */
   person: RosterPerson | undefined;
   cert: CertInfo;
+  /** The language of the findings quoted in the problems (default English). */
+  lang?: Lang;
 }
 
 /** Why the signer cannot sign `decision` for this entry (empty: they can). */
 export function entryProblems(e: PlanEntry, ctx: SigningContext): string[] {
   const { decision, person, prepared } = ctx;
+  const lang = ctx.lang ?? 'en';
   const ae = approvalEntryOf(e, ctx.group);
   const why: string[] = [];
   const writers = submitters(prepared, e.path);
   if (!ae) return ['it cannot be read (no front matter or digest)'];
   if (decision === 'submit') {
     const others = blocking(e).filter((f) => f.rule !== 'approval-invalid');
-    if (others.length > 0) why.push(`the gate refuses it for another reason than approval; fix that first, then submit: ${others.map((f) => `${f.rule}: ${shownMessage(f, 'en')}`).join('; ')}`);
+    if (others.length > 0) why.push(`the gate refuses it for another reason than approval; fix that first, then submit: ${others.map((f) => `${f.rule}: ${shownMessage(f, lang)}`).join('; ')}`);
     if (person && !canSubmit(person, ae)) {
       why.push(`your roles do not let you submit it: ${writerScopeExplanation(person, ae).en}; the security administrators grant a writer role (sealpress keys issue --id ${person.id} --role writer:sites=${ae.site};departments=${ae.department})`);
     }
@@ -107,9 +111,9 @@ export function entryProblems(e: PlanEntry, ctx: SigningContext): string[] {
     const stops = blocking(e);
     const badRecords = stops.filter((f) => f.rule === 'approval-invalid');
     const others = stops.filter((f) => f.rule !== 'approval-invalid');
-    if (others.length > 0) why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${shownMessage(f, 'en')}`).join('; ')}`);
+    if (others.length > 0) why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${shownMessage(f, lang)}`).join('; ')}`);
     // A refused record keeps the entry refused whatever else is signed (fail closed): it must go first.
-    if (badRecords.length > 0) why.push(`a record that names it is refused, and keeps it refused until it is removed or replaced: ${badRecords.map((f) => shownMessage(f, 'en')).join('; ')}`);
+    if (badRecords.length > 0) why.push(`a record that names it is refused, and keeps it refused until it is removed or replaced: ${badRecords.map((f) => shownMessage(f, lang)).join('; ')}`);
     const mine = person ? writers.find((w) => w.person.id === person.id) : undefined;
     if (person && mine) why.push(`you (${person.name}, ${person.id}) submitted it as its writer (${mine.file}, ${chinaDate(mine.at)}): nobody approves an entry they wrote, whatever its author field says`);
     else if (person && isAuthor(ae.author, person, ctx.cert)) why.push(`you (${person.name}, ${person.id}) are its author (${ae.author ? `"${ae.author}"` : 'no author given, which counts as yours'}): nobody approves their own entry`);
@@ -151,7 +155,7 @@ export function approvalQueue(entries: readonly PlanEntry[], ctx: Omit<SigningCo
 const short = (digest: string) => `${digest.slice(0, 16)}…`;
 
 /** What a signer sees of an entry before signing, line by line. */
-export function describeEntry(e: PlanEntry, group: SiteGroup, needs: string, writers: readonly Submitter[]): string[] {
+export function describeEntry(e: PlanEntry, group: SiteGroup, needs: string, writers: readonly Submitter[], lang: Lang = 'en'): string[] {
   const lines: string[] = [];
   const out = (s: string) => lines.push(s);
   const fm = e.frontMatter;
@@ -176,7 +180,7 @@ export function describeEntry(e: PlanEntry, group: SiteGroup, needs: string, wri
   for (const [i, a] of assets.entries()) out(`  ${i === 0 ? 'assets      ' : '            '}${a.path} sha256 ${short(a.digest)}`);
   out(`  status      ${e.status}`);
   if (e.findings.length === 0) out('  checks      all passed');
-  for (const [i, f] of e.findings.entries()) out(`  ${i === 0 ? 'checks      ' : '            '}${f.severity} ${f.rule}: ${shownMessage(f, 'en')}`);
+  for (const [i, f] of e.findings.entries()) out(`  ${i === 0 ? 'checks      ' : '            '}${f.severity} ${f.rule}: ${shownMessage(f, lang)}`);
   if (needs) out(`  policy      ${needs}`);
   return lines;
 }
@@ -189,8 +193,9 @@ export function policyNeeds(ae: ApprovalEntry, trust: Trust): string {
 }
 
 /** The entry's state after signing, in a line: the findings' texts, without their codes (a finding keeps its code apart from its message). */
-export function statusLine(e: PlanEntry): string {
+export function statusLine(e: PlanEntry, lang: Lang = 'en'): string {
   const pending = e.findings.find((f) => f.rule === 'approval-pending');
+  if (lang === 'zh') return statusLineZh(e, pending);
   switch (e.status) {
     case 'publishable':
       return 'publishable';
@@ -205,6 +210,26 @@ export function statusLine(e: PlanEntry): string {
       return `withdrawn: ${e.findings.filter((f) => f.rule === 'withdrawn').map((f) => f.message).join('; ')}`;
     default:
       return `${e.status}: ${e.findings.map((f) => f.message).join('; ')}`;
+  }
+}
+
+/** statusLine in Chinese. */
+function statusLineZh(e: PlanEntry, pending: Diagnostic | undefined): string {
+  const text = (fs: readonly Diagnostic[]) => fs.map((f) => messageText(f, 'zh')).join('；');
+  switch (e.status) {
+    case 'publishable':
+      return '可发布';
+    case 'pending':
+      return pending ? `仍待发布：${messageText(pending, 'zh')}` : `待发布：${text(e.findings)}`;
+    case 'refused': {
+      const errors = e.findings.filter((f) => f.severity === 'error');
+      if (pending && errors.every((f) => f.rule === 'approval-stale')) return `仍待发布：${messageText(pending, 'zh')}（对旧版本的审批不再有效）`;
+      return `不予发布：${errors.map((f) => `${f.rule}：${messageText(f, 'zh')}`).join('；')}`;
+    }
+    case 'withdrawn':
+      return `已撤下：${text(e.findings.filter((f) => f.rule === 'withdrawn'))}`;
+    default:
+      return `${e.status}：${text(e.findings)}`;
   }
 }
 

@@ -6,6 +6,7 @@
  * share it; the review desk calls the same functions. The key stays with the
  * caller: only the certificate comes in for the review.
  */
+import type { Lang } from '../messages/text.ts';
 import { sha256Hex } from '../fs/index.ts';
 import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -35,6 +36,8 @@ export interface SigningRequest {
   reason?: string | undefined;
   /** The signer's certificate. */
   cert: CertInfo;
+  /** The language of the findings shown (their messages, the entries' state after signing); default English. */
+  lang?: Lang | undefined;
 }
 
 /** What the signer is shown and what would be signed. */
@@ -115,7 +118,8 @@ export async function reviewSigning(request: SigningRequest): Promise<SigningRev
   const entries = paths.map((p) => byPath.get(p)!);
 
   const { person, problems } = signerStanding(cert, trust, now);
-  const ctx = { decision, group, trust, prepared, person, cert };
+  const lang = request.lang ?? 'en';
+  const ctx = { decision, group, trust, prepared, person, cert, lang };
   const who = person ? `${person.name} (${person.id}), ${person.roles.map((g) => g.role).join(' + ')}` : (cert.name ?? 'unknown signer');
   const lines = [`${TITLES[decision]} of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} by ${who}, at ${chinaTime(now)}, under policy v${trust.policy.version}${request.reason ? `; reason: ${request.reason}` : ''}:`];
   const items: ApprovalItem[] = [];
@@ -123,7 +127,7 @@ export async function reviewSigning(request: SigningRequest): Promise<SigningRev
     const ae = approvalEntryOf(e, group);
     if (ae) items.push(approvalItem(ae));
     for (const w of entryProblems(e, ctx)) problems.push(`${e.path}: ${w}`);
-    lines.push('', ...describeEntry(e, group, ae ? policyNeeds(ae, trust) : '', submitters(prepared, e.path)));
+    lines.push('', ...describeEntry(e, group, ae ? policyNeeds(ae, trust) : '', submitters(prepared, e.path), lang));
   }
   lines.push('');
   return { kind: 'review', request, group, trust, entries, items, person, problems, lines, sites: [...new Set(entries.map((e) => e.site))] };
@@ -191,7 +195,7 @@ export async function writeSigned(review: SigningReview & { person: RosterPerson
   const afterByPath = new Map((after.ok ? after.plan.entries : []).map((e) => [e.path, e]));
   const entries = review.entries.map((e): SignedEntry => {
     const now2 = afterByPath.get(e.path);
-    return { path: e.path, before: e.status, status: now2?.status ?? 'missing', line: now2 ? statusLine(now2) : 'not found after signing', findings: now2?.findings ?? [] };
+    return { path: e.path, before: e.status, status: now2?.status ?? 'missing', line: now2 ? statusLine(now2, review.request.lang) : 'not found after signing', findings: now2?.findings ?? [] };
   });
   const sha256 = sha256Hex(bytes);
   const audited = listedEntries(review.entries.map((e) => e.path));
@@ -208,7 +212,7 @@ export async function writeSigned(review: SigningReview & { person: RosterPerson
 }
 
 /** `approve --json` and its siblings: { signed, record, decision, signer, signedAt, entries: [{ path, before, status, summary, findings }] }. */
-export function signedJson(signed: SignedRecord, decision: Decision): unknown {
-  const entries = signed.entries.map((r) => ({ path: r.path, before: r.before, status: r.status, summary: r.line, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: shownMessage(f, 'en') })) }));
+export function signedJson(signed: SignedRecord, decision: Decision, lang: Lang): unknown {
+  const entries = signed.entries.map((r) => ({ path: r.path, before: r.before, status: r.status, summary: r.line, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: shownMessage(f, lang) })) }));
   return { signed: true, record: signed.record, decision, signer: signed.signer, signedAt: signed.signedAt, entries };
 }

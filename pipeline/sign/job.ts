@@ -5,6 +5,8 @@
  * review is shown and how the signer is asked are the caller's (passphrases,
  * `review`, `confirm`); so is the audit recorder. Nothing here prints.
  */
+import type { Lang } from '../messages/text.ts';
+import { messageText } from '../diagnostics/index.ts';
 import type { Decision } from '../approve/index.ts';
 import { signWaiver } from '../check/index.ts';
 import type { Diagnostic } from '../diagnostics/index.ts';
@@ -39,7 +41,7 @@ export async function signJob(o: SignJob): Promise<SignOutcome> {
   const { root, now, decision } = o;
   // A key that is not the certificate's (KEY_CERT_MISMATCH) stops here, before anything is signed: exit 2, as from every command.
   const signer = await loadSigner(o.key, o.passphrases);
-  const reviewed = await reviewSigning({ root, now, trustAnchor: o.trustAnchor, decision, paths: o.paths, reason: o.reason, cert: signer.cert });
+  const reviewed = await reviewSigning({ root, now, trustAnchor: o.trustAnchor, decision, paths: o.paths, reason: o.reason, cert: signer.cert, lang: o.lang });
   if (reviewed.kind === 'config') return reviewed;
   if (reviewed.kind === 'trust') {
     // The material does not verify, so this is a refusal that says why.
@@ -66,6 +68,8 @@ export interface WaiveJob extends WaiverTarget {
   review: (line: string) => void;
   confirm: (question: string) => Promise<boolean>;
   record: RecordAct;
+  /** The language of the finding shown and of why the gate refuses the waiver (default English). */
+  lang?: Lang | undefined;
 }
 
 /** The lookup when there is nothing to sign; else declined, or written (accepted by the gate or not, `code` once recorded). */
@@ -80,7 +84,7 @@ export async function waiveJob(o: WaiveJob): Promise<WaiveOutcome> {
   const loaded = await keyStep(() => loadSigner(o.key, o.passphrases));
   o.review(`entry     ${entry.path} (${entry.frontMatter?.title ?? ''})`);
   o.review(`digest    ${entry.digest}`);
-  o.review(`finding   ${finding.line}:${finding.column} ${finding.rule} ${finding.message}`);
+  o.review(`finding   ${finding.line}:${finding.column} ${finding.rule} ${messageText(finding, o.lang ?? 'en')}`);
   o.review(`signer    ${loaded.cert.name ?? ''} (${loaded.cert.uid ?? ''})`);
   o.review(`reason    ${o.justification}`);
   if (!(await o.confirm('Sign this waiver?'))) return { kind: 'declined' };
@@ -88,7 +92,8 @@ export async function waiveJob(o: WaiveJob): Promise<WaiveOutcome> {
   const bytes = await keyStep(() => signWaiver({ draft, signer: loaded.signer, now: o.now, ...(o.expires ? { expires: o.expires } : {}) }));
   // Verify the way every gate will: the waiver must now cover the finding.
   const written = await writeWaiver(at, found, bytes, loaded.cert);
-  return { kind: 'written', file, accepted: written.accepted, why: written.why, code: await o.record(written.event, written.accepted ? EXIT.OK : EXIT.REFUSED) };
+  const why = o.lang === 'zh' ? (written.whyZh ?? written.why) : written.why;
+  return { kind: 'written', file, accepted: written.accepted, why, code: await o.record(written.event, written.accepted ? EXIT.OK : EXIT.REFUSED) };
 }
 
 /** What a waive run says, on which stream (the file written on stdout, why not on stderr), and its exit code. */

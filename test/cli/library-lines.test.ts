@@ -44,6 +44,14 @@ describe('a finding keeps its code apart from its message', () => {
   ])('the state after signing, without codes: $name', ({ e, line }) => {
     expect(statusLine(e())).toBe(line);
   });
+
+  test('the same findings in Chinese (issue 15): the label and the severity words too', () => {
+    expect(formatDiagnostic(invalid, { lang: 'zh' })).toBe(`${ENTRY}:4:13 错误 department-unknown 部门“nope”不是本站群的部门`);
+    expect(statusLine(entry('pending', [pending]), 'zh')).toBe('仍待发布：还需 1 名 office-approver 审批；已审批：张伟');
+    expect(statusLine(entry('refused', [stale, pending]), 'zh')).toBe('仍待发布：还需 1 名 office-approver 审批；已审批：张伟（对旧版本的审批不再有效）');
+    expect(statusLine(entry('refused', [invalid, pending]), 'zh')).toBe('不予发布：department-unknown：部门“nope”不是本站群的部门');
+    expect(statusLine(entry('publishable', []), 'zh')).toBe('可发布');
+  });
 });
 
 describe('what the gate says', () => {
