@@ -56,14 +56,14 @@ export interface SignRequest {
   reason?: string;
 }
 
-const NOTHING_SIGNED = 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was signed.';
+const NOTHING_SIGNED = { zh: 'sealpress：站群配置（sites/）有误；请按上面列出的错误修改。未签署任何内容。', en: 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was signed.' };
 
 /** Approve, withdraw or submit: review, check, confirm, sign one record, write it, gate again (pipeline/sign signJob). */
 export async function signDecision(io: Io, request: SignRequest): Promise<number> {
   const { decision, values } = request;
   const command = decision;
-  if (request.paths.length === 0) throw new SealpressError('USAGE', `name the entr${decision === 'withdraw' ? 'y' : 'ies'} to ${command} (content/<site>/<column>/<slug>.md)`);
-  if (values.key === undefined) throw new SealpressError('USAGE', '--key FILE is required: your encrypted private key');
+  if (request.paths.length === 0) throw new SealpressError('USAGE', { zh: `请给出要${decision === 'withdraw' ? '撤下' : decision === 'submit' ? '提交' : '审批'}的条目（content/<站点>/<栏目>/<slug>.md）`, en: `name the entr${decision === 'withdraw' ? 'y' : 'ies'} to ${command} (content/<site>/<column>/<slug>.md)` });
+  if (values.key === undefined) throw new SealpressError('USAGE', { zh: '必须给出 --key FILE：本人的加密私钥', en: '--key FILE is required: your encrypted private key' });
   requireConfirmable(values.yes);
   const root = resolve(values.root ?? '.');
   const r = await signJob({

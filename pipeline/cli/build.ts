@@ -26,7 +26,7 @@ export const build = command('build', { 'trust-anchor': { type: 'string' }, site
     note: io.err,
     onProgress: (event) => io.err(buildProgressLine(event)),
   });
-  if (!result.ok) configInvalid(io, root, result.gate.configDiagnostics, 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was built.');
+  if (!result.ok) configInvalid(io, root, result.gate.configDiagnostics, { zh: 'sealpress：站群配置（sites/）有误；请按上面列出的错误修改。未构建任何站点。', en: 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was built.' });
   else {
     for (const line of leftOutLines(result.plan, langOf(io))) io.err(line);
     printResult(io, values.json, buildSummary(result));

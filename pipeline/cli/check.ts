@@ -22,8 +22,8 @@ export const check = command(
     else if (r.kind === 'config') {
       if (format === 'json') io.out(JSON.stringify({ error: 'CONFIG_INVALID', diagnostics: r.diagnostics.map((d) => findingJson(d, langOf(io))) }, null, 2));
       else if (format === 'sarif') sarif(r.diagnostics);
-      else configInvalid(io, root, r.diagnostics, 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was judged.');
-    } else if (r.kind === 'unknown-site') io.err(`sealpress: --site ${values.site} is not a site of the group (${r.sites.join(', ')})`);
+      else configInvalid(io, root, r.diagnostics, { zh: 'sealpress：站群配置（sites/）有误；请按上面列出的错误修改。未进行任何判定。', en: 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was judged.' });
+    } else if (r.kind === 'unknown-site') io.err(langOf(io) === 'zh' ? `sealpress：--site ${values.site} 不是本站群的站点（${r.sites.join(', ')}）` : `sealpress: --site ${values.site} is not a site of the group (${r.sites.join(', ')})`);
     else if (format === 'sarif') sarif(allFindings(r));
     else if (format === 'json') io.out(JSON.stringify(verdictJson(r.plan, r.verdict, r.memory, r.dir, langOf(io)), null, 2));
     else {

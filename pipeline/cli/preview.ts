@@ -9,7 +9,7 @@ export const preview = command('preview', { 'trust-anchor': { type: 'string' }, 
   const root = resolve(values.root ?? '.');
   const port = values.port === undefined ? 4321 : Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new SealpressError('USAGE', `--port must be a port number, found "${values.port}"`);
+    throw new SealpressError('USAGE', { zh: `--port 应为端口号，实际为“${values.port}”`, en: `--port must be a port number, found "${values.port}"` });
   }
   const started = await startLivePreview({
     root,

@@ -21,7 +21,7 @@ export const waive = command('waive', {
   const [path] = positionals;
   const line = Number(values.line);
   if (!path || positionals.length > 1 || !values.rule || !Number.isInteger(line) || !values.justification || !values.key) {
-    throw new SealpressError('USAGE', 'give one entry, --rule, --line, --justification and --key');
+    throw new SealpressError('USAGE', { zh: '请给出一个条目以及 --rule、--line、--justification 和 --key', en: 'give one entry, --rule, --line, --justification and --key' });
   }
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);

@@ -36,7 +36,7 @@ export interface Passphrases {
 export async function newPassphrase(passphrases: Passphrases, request: PassphraseRequest): Promise<string> {
   const value = await passphrases.fresh(request);
   if ([...value].length < MIN_PASSPHRASE_LENGTH) {
-    throw new SealpressError('CONFIG_INVALID', `the passphrase for ${request.what} has fewer than ${MIN_PASSPHRASE_LENGTH} characters [KEY_PASSPHRASE_WEAK]`);
+    throw new SealpressError('CONFIG_INVALID', { zh: `${request.what} 的口令少于 ${MIN_PASSPHRASE_LENGTH} 个字符 [KEY_PASSPHRASE_WEAK]`, en: `the passphrase for ${request.what} has fewer than ${MIN_PASSPHRASE_LENGTH} characters [KEY_PASSPHRASE_WEAK]` });
   }
   return value;
 }
@@ -70,7 +70,7 @@ export async function unlockKey(path: string, request: PassphraseRequest, passph
   if (!existsSync(path)) throw usage(`the key file ${path} does not exist`);
   await keyStep(() => {
     if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
-      throw new TrustError('KEY_PERMISSIONS', `${path} can be read by other users; run chmod 600 ${path} (and consider the key exposed if it was shared)`);
+      throw new TrustError('KEY_PERMISSIONS', { zh: `${path} 可被其他用户读取；请运行 chmod 600 ${path}（如曾被共享，应视为密钥已泄露）`, en: `${path} can be read by other users; run chmod 600 ${path} (and consider the key exposed if it was shared)` });
     }
   });
   const passphrase = await passphrases.existing(request);
@@ -88,7 +88,7 @@ export function readCertificate(path: string): CertInfo {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new SealpressError('USAGE', `cannot read the certificate ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+    throw new SealpressError('USAGE', { zh: `无法读取证书 ${path}（${(cause as NodeJS.ErrnoException).code ?? 'error'}）`, en: `cannot read the certificate ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})` }, { cause });
   }
   const inspected = inspectCertificate(text);
   if (!inspected.ok) throw new SealpressError('CONFIG_INVALID', `${path}: ${inspected.message}`);
@@ -130,7 +130,7 @@ export async function loadSigner(files: SignerFiles, passphrases: Passphrases): 
   const who = `${cert.name ?? 'the signer'}${cert.uid ? ` (${cert.uid})` : ''}`;
   const key = await unlockKey(files.key, { what: `the key of ${who} (${files.key})`, file: files.passphraseFile, option: files.passphraseOption }, passphrases);
   if (!keyMatches(key, cert)) {
-    throw new TrustError('KEY_CERT_MISMATCH', `the key ${files.key} does not belong to the certificate ${certPath} (${who}); give the key and certificate of the same person`);
+    throw new TrustError('KEY_CERT_MISMATCH', { zh: `密钥 ${files.key} 与证书 ${certPath}（${who}）不匹配；请给出同一人的密钥和证书`, en: `the key ${files.key} does not belong to the certificate ${certPath} (${who}); give the key and certificate of the same person` });
   }
   return { signer: { key, certPem: cert.pem }, cert, keyPath: files.key, certPath };
 }
@@ -162,7 +162,7 @@ export async function openAdmins(values: AdminKeys, root: RootDocument, passphra
   const files = pairSigners(values['admin-key'] ?? [], values['admin-cert'] ?? [], values['admin-passphrase-file'] ?? [], 'admin');
   const needed = options.minimum ?? root.threshold;
   if (files.length < needed) {
-    throw new SealpressError('USAGE', `${needed} security administrator key(s) must sign (the root's threshold is ${root.threshold}); give --admin-key ${needed} time(s), found ${files.length}`);
+    throw new SealpressError('USAGE', { zh: `须由 ${needed} 名保密管理员的密钥签署（根文件门限为 ${root.threshold}）；请给出 ${needed} 次 --admin-key，实际为 ${files.length} 次`, en: `${needed} security administrator key(s) must sign (the root's threshold is ${root.threshold}); give --admin-key ${needed} time(s), found ${files.length}` });
   }
   const signers: LoadedSigner[] = [];
   const seen = new Set<string>();
@@ -170,9 +170,9 @@ export async function openAdmins(values: AdminKeys, root: RootDocument, passphra
     const signer = await keyStep(() => loadSigner(f, passphrases));
     const uid = signer.cert.uid;
     if (uid === undefined || !root.securityAdmins.includes(uid)) {
-      throw new SealpressError('USAGE', `${f.key}: the certificate is ${describeCert(signer.cert)}, who is not a security administrator named by the root (${root.securityAdmins.join(', ')})`);
+      throw new SealpressError('USAGE', { zh: `${f.key}：证书属于 ${describeCert(signer.cert)}，不是根文件指定的保密管理员（${root.securityAdmins.join(', ')}）`, en: `${f.key}: the certificate is ${describeCert(signer.cert)}, who is not a security administrator named by the root (${root.securityAdmins.join(', ')})` });
     }
-    if (seen.has(uid)) throw new SealpressError('USAGE', `${uid} is given twice among the --admin-key options: one person counts once`);
+    if (seen.has(uid)) throw new SealpressError('USAGE', { zh: `${uid} 在 --admin-key 中出现两次：同一人只计一次`, en: `${uid} is given twice among the --admin-key options: one person counts once` });
     seen.add(uid);
     signers.push(signer);
   }
@@ -184,6 +184,6 @@ export async function openCa(key: { path: string | undefined; passphraseFile: st
   const { path } = key;
   if (path === undefined) throw usage('--ca-key FILE is required: the CA key signs the new certificate');
   const opened = await unlockKey(path, { what: `the group CA key (${path})`, file: key.passphraseFile, option: '--ca-passphrase-file' }, passphrases);
-  if (!keyMatches(opened, anchor)) throw new SealpressError('CONFIG_INVALID', `${path} is not the key of the group CA in ${TRUST_DIR}/${TRUST_FILES.ca} [KEY_CERT_MISMATCH]`);
+  if (!keyMatches(opened, anchor)) throw new SealpressError('CONFIG_INVALID', { zh: `${path} 不是 ${TRUST_DIR}/${TRUST_FILES.ca} 中本站群 CA 的密钥 [KEY_CERT_MISMATCH]`, en: `${path} is not the key of the group CA in ${TRUST_DIR}/${TRUST_FILES.ca} [KEY_CERT_MISMATCH]` });
   return opened;
 }

@@ -130,7 +130,7 @@ export class UnreadableError extends SealpressError<'ATTACHMENT_UNREADABLE'> {
   readonly text: { message: Text; fix: Text };
 
   constructor(message: Text, fix: Text, where?: string) {
-    super('ATTACHMENT_UNREADABLE', message.en, { fix: fix.en });
+    super('ATTACHMENT_UNREADABLE', message, { fix });
     this.text = { message, fix };
     this.name = 'UnreadableError';
     this.where = where;

@@ -114,7 +114,7 @@ export async function reviewSigning(request: SigningRequest): Promise<SigningRev
   const paths = [...new Set(request.paths.map((p) => entryPath(root, p)))];
   const byPath = new Map(plan.entries.map((e) => [e.path, e]));
   const missing = paths.filter((p) => !byPath.has(p));
-  if (missing.length > 0) throw new SealpressError('USAGE', `not an entry the gate knows: ${missing.join(', ')} (entries are content/<site>/<column>/<slug>.md or .mdx)`);
+  if (missing.length > 0) throw new SealpressError('USAGE', { zh: `发布关口不认识该条目：${missing.join(', ')}（条目应为 content/<站点>/<栏目>/<slug>.md 或 .mdx）`, en: `not an entry the gate knows: ${missing.join(', ')} (entries are content/<site>/<column>/<slug>.md or .mdx)` });
   const entries = paths.map((p) => byPath.get(p)!);
 
   const { person, problems } = signerStanding(cert, trust, now);
@@ -175,7 +175,7 @@ function assertPlainFolders(root: string, rel: string): void {
   const parts = rel.split('/').slice(0, -1);
   for (let i = 1; i <= parts.length; i++) {
     const abs = join(root, ...parts.slice(0, i));
-    if (existsSync(abs) && lstatSync(abs).isSymbolicLink()) throw new SealpressError('CONFIG_INVALID', `${parts.slice(0, i).join('/')} is a symlink; approval records are written only into plain folders`);
+    if (existsSync(abs) && lstatSync(abs).isSymbolicLink()) throw new SealpressError('CONFIG_INVALID', { zh: `${parts.slice(0, i).join('/')} 是符号链接；审批记录只写入普通文件夹`, en: `${parts.slice(0, i).join('/')} is a symlink; approval records are written only into plain folders` });
   }
 }
 

@@ -126,14 +126,14 @@ export function validateEntry(
   const seen = new Set<string>();
   for (const ref of facts.references) {
     if (ref.problem || !ref.path) {
-      findings.push(diagnostic('asset-hostile', 'error', path, ref.at, ref.problem !== undefined ? { zh: `无法引用该文件：${ref.problem}`, en: ref.problem } : { zh: `无法解析“${ref.src}”`, en: `"${ref.src}" cannot be resolved` }, { fix: { zh: `将文件放在 content/${entry.site}/ 下，并用相对路径引用`, en: `put the file under content/${entry.site}/ and refer to it with a relative path` } }));
+      findings.push(diagnostic('asset-hostile', 'error', path, ref.at, ref.problem !== undefined ? ref.problem : { zh: `无法解析“${ref.src}”`, en: `"${ref.src}" cannot be resolved` }, { fix: { zh: `将文件放在 content/${entry.site}/ 下，并用相对路径引用`, en: `put the file under content/${entry.site}/ and refer to it with a relative path` } }));
       continue;
     }
     const read = assets.get(ref.path);
     if (!read || !read.ok) {
       const missing = !read || read.problem === 'missing' || read.problem === 'not-a-file';
       findings.push(
-        diagnostic(missing ? 'asset-missing' : read.problem === 'too-large' ? 'file-too-large' : 'asset-hostile', 'error', path, ref.at, { zh: `${ref.src} → ${ref.path}：${read ? read.detail : '未读取'}`, en: `${ref.src} → ${ref.path}: ${read ? read.detail : 'not read'}` }, {
+        diagnostic(missing ? 'asset-missing' : read.problem === 'too-large' ? 'file-too-large' : 'asset-hostile', 'error', path, ref.at, { zh: `${ref.src} → ${ref.path}：${read ? (read.detailZh ?? read.detail) : '未读取'}`, en: `${ref.src} → ${ref.path}: ${read ? read.detail : 'not read'}` }, {
           fix: missing ? { zh: '添加该文件，或更正路径（相对于条目文件）', en: 'add the file, or correct the path (it is relative to the entry file)' } : { zh: '提交文件本身，且不超过大小上限', en: 'commit the file itself, within the size limit' },
         }),
       );
@@ -141,7 +141,7 @@ export function validateEntry(
     }
     if (read.active !== undefined) {
       findings.push(
-        diagnostic('asset-active', 'error', path, ref.at, { zh: `${ref.src} → ${ref.path}：${read.active}；从本站地址提供时，它会成为一个未经审批的页面`, en: `${ref.src} → ${ref.path}: ${read.active}; served from the site's own address it would be a page nobody approved as one` }, {
+        diagnostic('asset-active', 'error', path, ref.at, { zh: `${ref.src} → ${ref.path}：${read.activeZh ?? read.active}；从本站地址提供时，它会成为一个未经审批的页面`, en: `${ref.src} → ${ref.path}: ${read.active}; served from the site's own address it would be a page nobody approved as one` }, {
           fix: { zh: '转换为 PDF（或 PNG/JPEG 图片），或用 https 链接到官方来源', en: 'convert it to PDF (or a PNG/JPEG image), or link to the official source over https' },
         }),
       );

@@ -59,7 +59,7 @@ export function checkMarkup(entry: ParsedEntry): Diagnostic[] {
         // would have kept the control, which a browser strips: judge the URL both ways.
         const first = judgeUrl(node.url);
         const verdict = first.ok && node.url.includes('\ufffd') ? judgeUrl(node.url.replace(/\ufffd/g, '')) : first;
-        if (!verdict.ok) add(diagnostic('url-scheme', 'error', entry.path, at(node), { zh: `${node.type === 'image' ? '图片' : '链接'}指向 ${verdict.reason}`, en: `a ${node.type} to ${verdict.reason}` }, { fix: URL_FIX }));
+        if (!verdict.ok) add(diagnostic('url-scheme', 'error', entry.path, at(node), { zh: `${node.type === 'image' ? '图片' : '链接'}指向 ${verdict.reasonZh}`, en: `a ${node.type} to ${verdict.reason}` }, { fix: URL_FIX }));
         else if (node.type === 'image' && verdict.scheme === undefined && /^[\s]*[/#?\\]/.test(node.url)) {
           add(
             diagnostic('asset-hostile', 'error', entry.path, at(node), { zh: `图片“${node.url.slice(0, 60)}”不是本条目的文件`, en: `image "${node.url.slice(0, 60)}" is not a file of this entry` }, {
@@ -124,7 +124,7 @@ export function checkMarkup(entry: ParsedEntry): Diagnostic[] {
   for (const p of findActive(tree)) {
     const pos = p.node.position;
     if (pos?.start.offset !== undefined && pos.end.offset !== undefined) judged.push([pos.start.offset, pos.end.offset]);
-    add(diagnostic(p.rule, 'error', entry.path, place(pos), { zh: `不允许的内容：${p.message}`, en: p.message }, { fix: p.rule === 'url-scheme' ? URL_FIX : ACTIVE_FIX }));
+    add(diagnostic(p.rule, 'error', entry.path, place(pos), { zh: p.zh, en: p.message }, { fix: p.rule === 'url-scheme' ? URL_FIX : ACTIVE_FIX }));
   }
   // The renderer reads the size of a site-absolute <img> from the published files, and fails the
   // build when there is none: only the entry's own files (rewritten to /assets/…) are published.

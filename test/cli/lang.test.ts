@@ -11,6 +11,7 @@ import { buildReport, loadHistory } from '../../pipeline/report/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { DEMO_NOW, demoRoot } from '../helpers/demo.ts';
 import { CJK, expectBothLanguages } from '../helpers/lang.ts';
+import { entry, MAIN, makeRepo, NOW as REPO_NOW } from '../helpers/repo.ts';
 
 const NOW = '2026-11-27T12:00:00+08:00';
 /** The Chinese by default: the suite's runner asks for English unless the test says otherwise. */
@@ -79,10 +80,21 @@ describe('check on the demo', () => {
   test('an unknown language is a usage error', async () => {
     const r = await runCli(['check', '--root', root, '--now', NOW, '--lang', 'xx'], CHINESE);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('--lang must be one of zh, en, found "xx"');
+    expect(r.err).toContain('--lang 应为以下之一：zh, en，实际为“xx” [USAGE]');
     const env = await runCli(['check', '--root', root, '--now', NOW], { SEALPRESS_LANG: 'fr' });
     expect(env.code).toBe(2);
-    expect(env.err).toContain('SEALPRESS_LANG must be one of zh, en');
+    expect(env.err).toContain('SEALPRESS_LANG 应为以下之一：zh, en，实际为“fr”');
+    const en = await runCli(['check', '--root', root, '--now', NOW, '--lang', 'xx'], { SEALPRESS_LANG: 'en' });
+    expect(en.err).toContain('--lang must be one of zh, en, found "xx" [USAGE]');
+  });
+
+  test('an error that stops a command is said in the language too, with its code', async () => {
+    const zh = await runCli(['check', '--root', root, '--now', 'yesterday'], CHINESE);
+    expect(zh.code).toBe(2);
+    expect(zh.err).toContain('sealpress check: --now 应为 ISO 8601 日期时间，实际为“yesterday” [USAGE]');
+    expect(zh.err).toContain('运行 `sealpress check --help` 查看用法。');
+    const en = await runCli(['check', '--root', root, '--now', 'yesterday', '--lang', 'en'], CHINESE);
+    expect(en.err).toContain('sealpress check: --now must be an ISO 8601 date-time, found "yesterday" [USAGE]');
   });
 
   test('JSON and SARIF carry the chosen language; severities stay ASCII', async () => {
@@ -121,5 +133,28 @@ describe('every finding of the demo gate run, in both languages', () => {
     expect(zh.git).toMatch(CJK);
     expect(zh.approvals).toMatch(/^审批时间取自发布关口已核验的记录；\d+ 个已发布条目有审批时间$/);
     expect(buildReport({ ...input, lang: 'en' }).sources.approvals).toMatch(/^approval times from the gate's verified records; \d+ published entries/);
+  });
+});
+
+describe('hostile and broken entries, in both languages', () => {
+  test('markup, links, references, front matter and the plan say it in Chinese too', async () => {
+    const dir = `content/${MAIN}/tzgg`;
+    const repo = makeRepo({
+      [`${dir}/a.md`]: entry({ department: 'nope', publishAt: '2027-01-01', unpublishAt: '2026-12-01' }, '[点此](javascript:alert(1))\n\n<script>alert(1)</script>\n\n<img src="/x.png" onerror="x()">\n\n![图](./missing.png)\n\n![外](../../../../etc/passwd)\n'),
+      [`${dir}/b.md`]: entry({ date: 'yesterday', extra: 'x' }),
+      [`${dir}/c.md`]: '没有前置信息\n',
+      [`${dir}/d.mdx`]: entry({}, 'import x from "y";\n\n{1 + 1}\n\n<Unknown />\n'),
+      [`${dir}/Bad Name.md`]: entry({}),
+    });
+    try {
+      const gate = await runGate({ root: repo.root, now: REPO_NOW, cache: false });
+      if (!gate.ok) throw new Error('the fixture configuration is invalid');
+      const all = [...gate.plan.diagnostics, ...gate.plan.entries.flatMap((e) => e.findings)];
+      const rules = new Set(all.map((d) => d.rule));
+      for (const rule of ['url-scheme', 'html-active', 'asset-missing', 'asset-hostile', 'department-unknown', 'date-order', 'frontmatter-invalid', 'frontmatter-missing', 'mdx-esm', 'mdx-expression', 'mdx-component-unknown', 'path-layout']) expect(rules, rule).toContain(rule);
+      for (const d of all) expectBothLanguages(d);
+    } finally {
+      repo.cleanup();
+    }
   });
 });
