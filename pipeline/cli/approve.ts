@@ -82,12 +82,13 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   });
   if (r.kind === 'config') return configInvalid(io, root, r.diagnostics, NOTHING_SIGNED);
   if (r.kind === 'trust') return r.refused ? printRefused(io, r.refused) : EXIT.REFUSED;
+  const zh = langOf(io) === 'zh';
   if (r.kind === 'declined') {
-    io.err('nothing was signed');
+    io.err(zh ? '未签署任何内容' : 'nothing was signed');
     return EXIT.REFUSED;
   }
   if (r.kind === 'refused') {
-    io.err(`sealpress ${command}: refused, nothing was signed:`);
+    io.err(zh ? `sealpress ${command}：已拒绝，未签署任何内容：` : `sealpress ${command}: refused, nothing was signed:`);
     for (const p of r.problems) io.err(`  - ${p}`);
     if (values.json) io.out(JSON.stringify({ signed: false, problems: r.problems }, null, 2));
     return r.code;
@@ -96,7 +97,7 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
   if (signed.afterDiagnostics) configInvalid(io, root, signed.afterDiagnostics, NOTHING_SIGNED);
   if (values.json) io.out(JSON.stringify(signedJson(signed, decision, langOf(io)), null, 2));
   else {
-    io.out(`wrote ${signed.record} (commit it with the content)`);
+    io.out(zh ? `已写入 ${signed.record}（请与内容一并提交）` : `wrote ${signed.record} (commit it with the content)`);
     for (const e of signed.entries) io.out(`  ${e.path}: ${e.line}`);
   }
   return r.code;

@@ -43,7 +43,7 @@ export const waive = command('waive', {
     record: actRecorder(io.err, { root, now: values.now, env: process.env }),
     lang: langOf(io),
   });
-  const said = waiveSaid(r, { path, rule: values.rule, line, column });
+  const said = waiveSaid(r, { path, rule: values.rule, line, column }, langOf(io));
   io[said.stream](said.text);
   return said.code;
 });

@@ -77,6 +77,7 @@ export function entryPath(root: string, arg: string): string {
 }
 
 const TITLES: Record<Decision, string> = { approve: 'Approval', withdraw: 'Withdrawal', submit: 'Submission' };
+const TITLES_ZH: Record<Decision, string> = { approve: '审批', withdraw: '撤下', submit: '提交' };
 
 async function gate(request: Pick<SigningRequest, 'root' | 'now' | 'trustAnchor'>) {
   return runGate({ root: request.root, now: request.now, ...(request.trustAnchor ? { trustAnchor: request.trustAnchor } : {}) });
@@ -117,17 +118,20 @@ export async function reviewSigning(request: SigningRequest): Promise<SigningRev
   if (missing.length > 0) throw new SealpressError('USAGE', { zh: `发布关口不认识该条目：${missing.join(', ')}（条目应为 content/<站点>/<栏目>/<slug>.md 或 .mdx）`, en: `not an entry the gate knows: ${missing.join(', ')} (entries are content/<site>/<column>/<slug>.md or .mdx)` });
   const entries = paths.map((p) => byPath.get(p)!);
 
-  const { person, problems } = signerStanding(cert, trust, now);
   const lang = request.lang ?? 'en';
+  const { person, problems } = signerStanding(cert, trust, now, lang);
   const ctx = { decision, group, trust, prepared, person, cert, lang };
-  const who = person ? `${person.name} (${person.id}), ${person.roles.map((g) => g.role).join(' + ')}` : (cert.name ?? 'unknown signer');
-  const lines = [`${TITLES[decision]} of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} by ${who}, at ${chinaTime(now)}, under policy v${trust.policy.version}${request.reason ? `; reason: ${request.reason}` : ''}:`];
+  const roles = person?.roles.map((g) => g.role).join(' + ');
+  const lines =
+    lang === 'zh'
+      ? [`${TITLES_ZH[decision]}：共 ${entries.length} 个条目，签署人 ${person ? `${person.name}（${person.id}），${roles}` : (cert.name ?? '未知签署人')}，时间 ${chinaTime(now)}，依据审批规则 v${trust.policy.version}${request.reason ? `；理由：${request.reason}` : ''}：`]
+      : [`${TITLES[decision]} of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} by ${person ? `${person.name} (${person.id}), ${roles}` : (cert.name ?? 'unknown signer')}, at ${chinaTime(now)}, under policy v${trust.policy.version}${request.reason ? `; reason: ${request.reason}` : ''}:`];
   const items: ApprovalItem[] = [];
   for (const e of entries) {
     const ae = approvalEntryOf(e, group);
     if (ae) items.push(approvalItem(ae));
     for (const w of entryProblems(e, ctx)) problems.push(`${e.path}: ${w}`);
-    lines.push('', ...describeEntry(e, group, ae ? policyNeeds(ae, trust) : '', submitters(prepared, e.path), lang));
+    lines.push('', ...describeEntry(e, group, ae ? policyNeeds(ae, trust, lang) : '', submitters(prepared, e.path), lang));
   }
   lines.push('');
   return { kind: 'review', request, group, trust, entries, items, person, problems, lines, sites: [...new Set(entries.map((e) => e.site))] };
@@ -195,7 +199,7 @@ export async function writeSigned(review: SigningReview & { person: RosterPerson
   const afterByPath = new Map((after.ok ? after.plan.entries : []).map((e) => [e.path, e]));
   const entries = review.entries.map((e): SignedEntry => {
     const now2 = afterByPath.get(e.path);
-    return { path: e.path, before: e.status, status: now2?.status ?? 'missing', line: now2 ? statusLine(now2, review.request.lang) : 'not found after signing', findings: now2?.findings ?? [] };
+    return { path: e.path, before: e.status, status: now2?.status ?? 'missing', line: now2 ? statusLine(now2, review.request.lang) : review.request.lang === 'zh' ? '签署后找不到该条目' : 'not found after signing', findings: now2?.findings ?? [] };
   });
   const sha256 = sha256Hex(bytes);
   const audited = listedEntries(review.entries.map((e) => e.path));

@@ -15,7 +15,7 @@ import type { SiteGroup } from '../../pipeline/model/index.ts';
 import { countsText, leftOutLines, summarise, type Plan, type PlanEntry } from '../../pipeline/plan/index.ts';
 import { auditFilter, auditRead, publishProgressLines } from '../../pipeline/publish/index.ts';
 import { reportPeriod } from '../../pipeline/report/index.ts';
-import { statusLine, waiveSaid } from '../../pipeline/sign/index.ts';
+import { describeEntry, statusLine, waiveSaid } from '../../pipeline/sign/index.ts';
 
 const ENTRY = 'content/19900000000/tzgg/a.md';
 const pending = diagnostic('approval-pending', 'info', ENTRY, undefined, { zh: '还需 1 名 office-approver 审批；已审批：张伟', en: 'needs 1 office-approver; approved so far by 张伟' }, { code: 'THRESHOLD_NOT_MET' });
@@ -51,6 +51,18 @@ describe('a finding keeps its code apart from its message', () => {
     expect(statusLine(entry('refused', [stale, pending]), 'zh')).toBe('仍待发布：还需 1 名 office-approver 审批；已审批：张伟（对旧版本的审批不再有效）');
     expect(statusLine(entry('refused', [invalid, pending]), 'zh')).toBe('不予发布：department-unknown：部门“nope”不是本站群的部门');
     expect(statusLine(entry('publishable', []), 'zh')).toBe('可发布');
+  });
+
+  test('the signing desk\'s review of an entry, in Chinese', () => {
+    const group = { sites: new Map(), columns: new Map(), categories: [] } as unknown as SiteGroup;
+    const e = { ...entry('pending', [pending]), frontMatter: { title: '关于调整办税时间的通知', author: '张伟', department: 'bgs', date: '2026-11-20' }, digest: 'a'.repeat(64), assets: [] } as unknown as PlanEntry;
+    const lines = describeEntry(e, group, '需要 1 名 office-approver（审批规则 v1，默认规则）', [], 'zh');
+    expect(lines).toContain('  标题        关于调整办税时间的通知');
+    expect(lines).toContain('  提交人      无：尚无撰稿人签署本条目（sealpress submit）');
+    expect(lines).toContain('  状态        待发布');
+    expect(lines).toContain('  检查        提示 approval-pending：还需 1 名 office-approver 审批；已审批：张伟 [THRESHOLD_NOT_MET]');
+    expect(lines.join('\n')).not.toMatch(/\b(title|status|checks|submitted)\b/);
+    expect(describeEntry(e, group, '', [])).toContain('  status      pending');
   });
 });
 
