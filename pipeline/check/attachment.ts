@@ -26,7 +26,7 @@ import { sha256Hex, type CheckFinding, type Hit } from './finding.ts';
 import { imageFormat, imageMetadata, isIdentifying, type ImageFormat } from './image-metadata.ts';
 import { finalise } from './report.ts';
 import { checkRule, ruleFix, type CheckRuleId } from './rules.ts';
-import type { Text } from '../messages/text.ts';
+import { afterCjk, type Text } from '../messages/text.ts';
 import { analyseText, type ScanContext } from './scan.ts';
 import { extensionOf, FIX_UNPACK, needsReader, type DocumentReader, type EmbeddedFile, type ReadDocument, type ReadOutcome, type ReadRefusal } from '../read/index.ts';
 
@@ -177,7 +177,7 @@ export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOpt
     return scanDocument(name, reading.doc, options, context.column);
   }
   const refused = REFUSED_TYPES[ext];
-  if (refused) return [fileFinding(name, 'attachment-unscannable', digest, { zh: `附件是${refused.what.zh}，检查无法读取该格式：予以拒绝`, en: `the attachment is ${refused.what.en}, a format the checks cannot read: it is refused` }, { fix: refused.fix })];
+  if (refused) return [fileFinding(name, 'attachment-unscannable', digest, { zh: `附件是${afterCjk(refused.what.zh)}，检查无法读取该格式：予以拒绝`, en: `the attachment is ${refused.what.en}, a format the checks cannot read: it is refused` }, { fix: refused.fix })];
   const kind = ext === 'svg' ? 'an SVG image (it can carry scripts and metadata)' : ext ? `a .${ext} file` : 'a file without an extension';
   const kindZh = ext === 'svg' ? ' SVG 图片（可能带有脚本和元数据）' : ext ? ` .${ext} 文件` : '没有扩展名的文件';
   return [fileFinding(name, 'attachment-unscannable', digest, { zh: `附件是${kindZh}，检查无法读取其内容：除非保密管理员签署豁免，否则予以拒绝`, en: `the attachment is ${kind}, whose content the checks cannot read: it is refused unless a security administrator waives it` })];
@@ -207,7 +207,7 @@ const COVERED: Record<'box' | 'annotation' | 'white', Text> = {
 export function scanDocument(name: string, doc: ReadDocument, options: ScanOptions | ChecksConfig, column?: string): CheckFinding[] {
   const findings: CheckFinding[] = [];
   for (const a of doc.active) {
-    findings.push(fileFinding(name, 'attachment-active', `${a.where}\u0000${a.what.en}`, { zh: `文件含有${a.what.zh}，打开文件时会自动运行：无论其作用如何，一律拒绝`, en: `the file contains ${a.what.en}, which runs when the file is opened: it is refused whatever it does` }, { location: a.where, ...(a.fix !== undefined ? { fix: a.fix } : {}) }));
+    findings.push(fileFinding(name, 'attachment-active', `${a.where}\u0000${a.what.en}`, { zh: `文件含有${afterCjk(a.what.zh)}，打开文件时会自动运行，无论其作用如何一律拒绝`, en: `the file contains ${a.what.en}, which runs when the file is opened: it is refused whatever it does` }, { location: a.where, ...(a.fix !== undefined ? { fix: a.fix } : {}) }));
   }
   const starts: number[] = [];
   const startLines: number[] = [];
@@ -249,7 +249,7 @@ export function scanDocument(name: string, doc: ReadDocument, options: ScanOptio
     findings.push(fileFinding(name, 'attachment-redaction', c.text, COVERED[c.how ?? 'box'], { location: c.where }));
   }
   for (const h of doc.hidden) {
-    findings.push(fileFinding(name, 'attachment-hidden', `${h.where}\u0000${h.what.en}`, { zh: `公开的文件中保留有${h.what.zh}：任何下载者都能将其显示出来`, en: `the published file keeps ${h.what.en}: anyone who downloads it can show it` }, { location: h.where }));
+    findings.push(fileFinding(name, 'attachment-hidden', `${h.where}\u0000${h.what.en}`, { zh: `公开的文件中保留有${afterCjk(h.what.zh)}，任何下载者都能将其显示出来`, en: `the published file keeps ${h.what.en}: anyone who downloads it can show it` }, { location: h.where }));
   }
   return findings;
 }
@@ -341,7 +341,7 @@ export async function checkAttachment(name: string, bytes: Uint8Array, options: 
     if (budget.bytes > limits.maxUncompressed || budget.files > limits.maxEntries) {
       const what = budget.files > limits.maxEntries ? `more than ${limits.maxEntries} files` : `more than ${Math.round(limits.maxUncompressed / (1024 * 1024))} MiB`;
       const whatZh = budget.files > limits.maxEntries ? `超过 ${limits.maxEntries} 个文件` : `超过 ${Math.round(limits.maxUncompressed / (1024 * 1024))} MiB`;
-      findings.push(fileFinding(name, 'attachment-unscannable', digest, { zh: `文件内含的文件合计${whatZh}：可能是压缩炸弹，予以拒绝`, en: `the files inside the file add up to ${what}: it is refused as a possible zip bomb` }, { fix: archive ? FIX_UNPACK : FIX_RESAVE_ATTACHMENT, location: e.where }));
+      findings.push(fileFinding(name, 'attachment-unscannable', digest, { zh: `文件内含的文件合计${afterCjk(whatZh)}：可能是压缩炸弹，予以拒绝`, en: `the files inside the file add up to ${what}: it is refused as a possible zip bomb` }, { fix: archive ? FIX_UNPACK : FIX_RESAVE_ATTACHMENT, location: e.where }));
       break;
     }
     // The digest given is the outer file's: each embedded file is hashed on its own.

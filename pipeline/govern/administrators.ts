@@ -46,6 +46,8 @@ export interface FilingRecord {
   status: FilingStatus;
   /** Why the status is `unknown`. */
   problem?: string;
+  /** The same in Chinese. */
+  problemZh?: string;
   /**
    * Set when the status is `unknown` because a year has no holiday arrangement
    * in the calendar: the year, and the file to add (or, `invalid`, to correct).
@@ -76,6 +78,8 @@ export function siteAdminRegister(site: Site, calendar: WorkCalendar, now: Date)
     } catch (cause) {
       if (!(cause instanceof GovernError)) throw cause;
       record.problem = cause.message;
+      // For the report's readers, the office's staff.
+      if (cause.zh) record.problemZh = cause.zh.message;
       const year = cause.code === 'CALENDAR_OUT_OF_RANGE' ? cause.year : undefined;
       if (year !== undefined) {
         const invalid = calendar.invalid.get(year);
@@ -83,7 +87,7 @@ export function siteAdminRegister(site: Site, calendar: WorkCalendar, now: Date)
       }
       diagnostics.push(
         diagnostic('admin-calendar-unknown', 'error', site.source, at, {
-            zh: `管理员 ${admin.name}：无法计算 ${admin.appointed} 至 ${countedTo} 的工作日：${cause.message} [${cause.code}]`,
+            zh: `管理员 ${admin.name}：无法计算 ${admin.appointed} 至 ${countedTo} 的工作日：${cause.zh?.message ?? cause.message} [${cause.code}]`,
             en: `administrator ${admin.name}: the working days from ${admin.appointed} to ${countedTo} cannot be counted: ${cause.message} [${cause.code}]`,
           },
           {

@@ -80,7 +80,7 @@ const DAY_MS = 86_400_000;
 export function dayNumber(date: string): number {
   const m = DATE.exec(date);
   const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date) throw new GovernError('DATE_INVALID', `"${date}" is not a date YYYY-MM-DD`);
+  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date) throw new GovernError('DATE_INVALID', { zh: `“${date}”不是 YYYY-MM-DD 格式的日期`, en: `"${date}" is not a date YYYY-MM-DD` });
   return t / DAY_MS;
 }
 
@@ -180,7 +180,12 @@ export function workCalendar(data: CalendarData, source: string, files: Calendar
       if (!own) {
         const file = invalid.get(year);
         const why = file !== undefined ? `${file} is invalid, so ${year} is not covered` : `it has no holiday arrangement for ${year}`;
-        throw new GovernError('CALENDAR_OUT_OF_RANGE', `${date} is outside the working-day calendar: ${why} (the calendar has ${has}); working days are not guessed`, { year });
+        const whyZh = file !== undefined ? `${file} 有误，因此未覆盖 ${year} 年` : `没有 ${year} 年的放假安排`;
+        throw new GovernError(
+          'CALENDAR_OUT_OF_RANGE',
+          { zh: `${date} 超出工作日日历范围：${whyZh}（日历包含 ${has}）；工作日不作推测`, en: `${date} is outside the working-day calendar: ${why} (the calendar has ${has}); working days are not guessed` },
+          { year },
+        );
       }
       if (own.workdays.has(date)) return true;
       if (own.holidays.has(date)) return false;
@@ -293,7 +298,7 @@ export function workingDaysAgainst(from: string, to: string, calendar: WorkCalen
 function walk(from: string, to: string, calendar: WorkCalendar, limit: number | undefined): WorkingDayCount {
   const start = dayNumber(from);
   const end = dayNumber(to);
-  if (end < start) throw new GovernError('DATE_ORDER', `${to} is before ${from}`);
+  if (end < start) throw new GovernError('DATE_ORDER', { zh: `${to} 早于 ${from}`, en: `${to} is before ${from}` });
   // The start day itself must be covered too: the span is judged as a whole.
   calendar.isWorkingDay(from);
   let count = 0;

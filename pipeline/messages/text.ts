@@ -24,6 +24,11 @@ export function joinText(parts: readonly Text[], sep: Text = { zh: '；', en: ';
   return { zh: parts.map((p) => p.zh).join(sep.zh), en: parts.map((p) => p.en).join(sep.en) };
 }
 
+/** A value placed after Chinese text: a space before it when it starts with a Latin letter or a digit (保留有 1 条批注, 含有 VBA 宏工程), none before Chinese. */
+export function afterCjk(s: string): string {
+  return /^[A-Za-z0-9.]/.test(s) ? ` ${s}` : s;
+}
+
 /** The same string in both languages (a value, a path, a code). */
 export function same(s: string): Text {
   return { zh: s, en: s };

@@ -104,6 +104,6 @@ export function governanceInput(g: GateGovernance): GovernanceInput {
 /** Why a filing's lateness is unknown, in the report's language: the missing year and the file to add, for the office. */
 function unknownFiling(a: FilingRecord): Pick<AdministratorFiling, 'problem' | 'missingYear' | 'calendarFile'> {
   const gap = a.calendarGap;
-  if (!gap) return { problem: `无法计算工作日：${a.problem ?? '日期有误'}` };
+  if (!gap) return { problem: `无法计算工作日：${a.problemZh ?? a.problem ?? '日期有误'}` };
   return { problem: missingYearNotice(gap.year, gap.invalid ? gap.file : undefined), missingYear: gap.year, calendarFile: gap.file };
 }
