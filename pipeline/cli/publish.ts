@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_EXPIRES_DAYS, publishJob, publishLines, publishProgressLines } from '../publish/index.ts';
 import { command } from './args.ts';
 import { EXIT } from './exit.ts';
-import { configInvalid, printResult, reportError } from './output.ts';
+import { configInvalid, langOf, printResult, reportError } from './output.ts';
 import { releaseJob, SIGNER_OPTIONS } from './release-common.ts';
 
 export const publish = command(
@@ -34,7 +34,7 @@ export const publish = command(
         offsite: (values.offsite ?? []).map((o) => (o.startsWith('rsync:') ? o : resolve(o))),
         ...(values['no-cache'] ? { cache: false } : {}),
         onProgress: (event) => {
-          for (const line of publishProgressLines(event)) io.err(line);
+          for (const line of publishProgressLines(event, langOf(io))) io.err(line);
         },
       });
     } catch (error) {

@@ -6,7 +6,7 @@
  * filters. Each is called directly here, on fixed inputs and a fixed clock.
  */
 import { describe, expect, test } from 'vitest';
-import { buildProgressLine } from '../../pipeline/build/index.ts';
+import { buildProgressLine, rebuiltLine } from '../../pipeline/build/index.ts';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../../pipeline/diagnostics/index.ts';
 import { EXIT } from '../../pipeline/errors/index.ts';
 import { checkText, gateVerdict } from '../../pipeline/gate/index.ts';
@@ -85,6 +85,14 @@ describe('what the gate says', () => {
       'approvals: approvals verified against policy v1',
       'memory: none (no release in /archive): a withdrawal whose record was deleted, or a trust document rolled back, cannot be known; give --archive DIR',
     ]);
+  });
+
+  test('the same in Chinese (issue 15)', () => {
+    expect(countsText(summarise(p), 'zh')).toBe('可发布 1，待发布 1，不予发布 0，已下线 0，已撤下 0');
+    expect(leftOutLines(p, 'zh')).toEqual([`未发布：${ENTRY}（待发布：approval-pending）`, '审批：approvals verified against policy v1']);
+    expect(buildProgressLine({ type: 'gate', durationMs: 12.4, plan: p }, 'zh')).toBe('发布关口：2 个条目，用时 12 毫秒：可发布 1，待发布 1，不予发布 0，已下线 0，已撤下 0');
+    expect(buildProgressLine({ type: 'site-done', code: '19900000000', pages: 40, durationMs: 2345, action: 'rebuilt', reason: 'content changed' }, 'zh')).toBe('构建 19900000000：已重新构建（内容有变化），40 个页面，用时 2.3 秒');
+    expect(rebuiltLine([{ code: '19900000000', action: 'rebuilt', reason: 'content changed' }, { code: '19901000000', action: 'reused', reason: 'unchanged' }], 'zh')).toBe('2 个站点中重新构建 1 个：19900000000（内容有变化）');
   });
 
   test('what a build leaves out, and the progress of build and publish', () => {
