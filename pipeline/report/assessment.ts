@@ -4,6 +4,7 @@
  * against the report's figures. Reading collects every problem with its line
  * (like the rest of sites/); scoring is pure.
  */
+import type { Lang } from '../messages/text.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
@@ -271,10 +272,10 @@ export function siteFigures(site: SiteReport, governance: ReportModel['governanc
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export function scoreIndicator(indicator: Indicator, value: number | undefined): IndicatorScore {
+export function scoreIndicator(indicator: Indicator, value: number | undefined, lang: Lang = 'zh'): IndicatorScore {
   const base = { id: indicator.id, name: indicator.name, weight: indicator.weight, figure: indicator.figure };
   // Fail closed: a figure that is not available earns nothing, and says so.
-  if (value === undefined) return { ...base, score: 0, note: 'no data for this figure' };
+  if (value === undefined) return { ...base, score: 0, note: lang === 'zh' ? '无此项数据' : 'no data for this figure' };
   const s = indicator.scoring;
   let score: number;
   if (s.kind === 'threshold') score = ('atLeast' in s ? value >= s.atLeast : value <= s.atMost) ? indicator.weight : 0;
@@ -284,12 +285,12 @@ export function scoreIndicator(indicator: Indicator, value: number | undefined):
 }
 
 /** Score every sub-site of the report. Pure. */
-export function assess(sheet: AssessmentSheet, report: Pick<ReportModel, 'sites' | 'governance'>): AssessmentResult {
+export function assess(sheet: AssessmentSheet, report: Pick<ReportModel, 'sites' | 'governance'>, lang: Lang = 'zh'): AssessmentResult {
   const sites = report.sites
     .filter((s) => s.kind === 'sub')
     .map((site): SiteAssessment => {
       const figures = siteFigures(site, report.governance);
-      const indicators = sheet.indicators.map((i) => scoreIndicator(i, figures[i.figure]));
+      const indicators = sheet.indicators.map((i) => scoreIndicator(i, figures[i.figure], lang));
       const vetoes = sheet.vetoes.map((v) => {
         const value = figures[v.figure];
         return { id: v.id, name: v.name, figure: v.figure, ...(value === undefined ? {} : { value }), vetoed: value !== undefined && value > v.above };

@@ -45,6 +45,8 @@ export interface ReportRequest {
 export async function writeReport(gate: Extract<GateResult, { ok: true }>, r: ReportRequest): Promise<{ model: ReportModel; text: string }> {
   const { root, now, from, to, format, sheet, site } = r;
   const history = await loadHistory(root, gate.plan);
+  // The page is Chinese; JSON and CSV follow the run's language.
+  const lang = format === 'html' ? 'zh' : (r.lang ?? 'zh');
   const model = buildReport({
     governance: governanceInput(gate.governance),
     group: gate.group,
@@ -52,11 +54,11 @@ export async function writeReport(gate: Extract<GateResult, { ok: true }>, r: Re
     now,
     period: { from, to },
     history,
-    lang: format === 'html' ? 'zh' : (r.lang ?? 'zh'),
+    lang,
     ...(sheet ? { thresholds: sheet.thresholds } : {}),
     ...(site !== undefined ? { site } : {}),
   });
-  if (sheet) model.assessment = assess(sheet, model);
+  if (sheet) model.assessment = assess(sheet, model, lang);
 
   if (format === 'json') return { model, text: `${JSON.stringify(model, null, 2)}\n` };
   if (format === 'csv') return { model, text: reportCsv(model) };
