@@ -5,9 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { isUrl, verifiedCode, verifyLines, verifyRound, type VerifyReport, type VerifyRoundOptions } from '../publish/index.ts';
+import { isUrl, verifiedCode, verifyJson, verifyLines, verifyRound, type VerifyReport, type VerifyRoundOptions } from '../publish/index.ts';
 import { clock, command } from './args.ts';
-import { printResult, reportError, type Io } from './output.ts';
+import { langOf, printResult, reportError, type Io } from './output.ts';
 
 export const VERIFY_OPTIONS = {
   site: { type: 'string' },
@@ -41,5 +41,5 @@ export function roundOptions(values: VerifyValues, root: string, target: string,
 }
 
 export function printReport(io: Io, report: VerifyReport, json: boolean): void {
-  printResult(io, json, { json: report, lines: verifyLines(report) });
+  printResult(io, json, { json: verifyJson(report, langOf(io)), lines: verifyLines(report, langOf(io)) });
 }

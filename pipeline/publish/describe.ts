@@ -3,6 +3,7 @@
  * (publish, rollback), each mirror, a verification. The commands print these;
  * the JSON a program reads is the result itself.
  */
+import type { Lang } from '../messages/text.ts';
 import type { TransferCounts } from '../mirror/index.ts';
 import { rebuiltLine } from '../build/build.ts';
 import type { MirrorOutcome } from './mirrors.ts';
@@ -43,8 +44,9 @@ export function rollbackLines(s: RollbackSummary): string[] {
 }
 
 /** A verification: what was restored, each problem with its fix, each file that differs, then the verdict with its throughput. */
-export function verifyLines(report: VerifyReport): string[] {
+export function verifyLines(report: VerifyReport, lang: Lang = 'en'): string[] {
   const mbps = report.ms > 0 ? (report.bytes / 1e6 / (report.ms / 1000)).toFixed(0) : '–';
+  if (lang === 'zh') return verifyLinesZh(report, mbps);
   const lines: string[] = [];
   if (report.restored) lines.push(`restored ${report.target} to release v${report.restored.version}: ${report.restored.repaired.length} files repaired`);
   for (const p of report.problems) lines.push(`${p.code}: ${p.message}${p.fix ? `\n  fix: ${p.fix}` : ''}`);
@@ -54,4 +56,25 @@ export function verifyLines(report: VerifyReport): string[] {
   const what = report.version === undefined ? 'no valid signed release' : `release v${report.version} (expires ${report.expires}, signed by ${report.signers?.join(', ')})`;
   lines.push(`${report.ok ? 'OK' : 'FAILED'} ${report.target}: ${what}; ${report.files} files, ${(report.bytes / 1e6).toFixed(1)} MB checked in ${report.ms} ms (${mbps} MB/s)`);
   return lines;
+}
+
+/** verifyLines in Chinese. */
+function verifyLinesZh(report: VerifyReport, mbps: string): string[] {
+  const lines: string[] = [];
+  if (report.restored) lines.push(`已将 ${report.target} 恢复为发布版本 v${report.restored.version}：修复 ${report.restored.repaired.length} 个文件`);
+  for (const p of report.problems) {
+    const fix = p.zh.fix ?? p.fix;
+    lines.push(`${p.code}：${p.zh.message}${fix ? `\n  修改建议：${fix}` : ''}`);
+  }
+  for (const f of report.modified) lines.push(`被改动：${f}`);
+  for (const f of report.missing) lines.push(`缺失：  ${f}`);
+  for (const f of report.extra) lines.push(`多余：  ${f}`);
+  const what = report.version === undefined ? '没有有效的已签名发布版本' : `发布版本 v${report.version}（${report.expires} 到期，签名人 ${report.signers?.join('、')}）`;
+  lines.push(`${report.ok ? '通过' : '未通过'} ${report.target}：${what}；在 ${report.ms} 毫秒内检查了 ${report.files} 个文件、${(report.bytes / 1e6).toFixed(1)} MB（${mbps} MB/s）`);
+  return lines;
+}
+
+/** `verify --json`: the report, each problem's message and fix in the language (the Chinese copy is not repeated). */
+export function verifyJson(report: VerifyReport, lang: Lang): unknown {
+  return { ...report, problems: report.problems.map((p) => ({ code: p.code, message: lang === 'zh' ? p.zh.message : p.message, ...(p.fix !== undefined ? { fix: lang === 'zh' ? (p.zh.fix ?? p.fix) : p.fix } : {}) })) };
 }

@@ -13,7 +13,7 @@ import { checkText, gateVerdict } from '../../pipeline/gate/index.ts';
 import { columnRequestSaid } from '../../pipeline/govern/index.ts';
 import type { SiteGroup } from '../../pipeline/model/index.ts';
 import { countsText, leftOutLines, summarise, type Plan, type PlanEntry } from '../../pipeline/plan/index.ts';
-import { auditFilter, auditRead, publishProgressLines } from '../../pipeline/publish/index.ts';
+import { auditFilter, auditRead, publishProgressLines, verifyJson, verifyLines, type VerifyReport } from '../../pipeline/publish/index.ts';
 import { reportPeriod } from '../../pipeline/report/index.ts';
 import { describeEntry, statusLine, waiveSaid } from '../../pipeline/sign/index.ts';
 
@@ -152,5 +152,35 @@ describe('the audit log\'s filters', () => {
 
   test('verify checks the whole log: a filter given to it is a usage error, before any date is read', () => {
     expect(() => auditRead('verify', { root: '/nonexistent', env: {} }, { from: 'not a date' })).toThrow(/the filters belong to `audit show`/);
+  });
+});
+
+describe('a verification, in both languages (issue 15)', () => {
+  const report: VerifyReport = {
+    target: '/srv/mirror',
+    kind: 'folder',
+    ok: false,
+    version: 7,
+    expires: '2026-12-04T12:00:00+08:00',
+    signers: ['rs-1'],
+    sites: ['19900000000'],
+    problems: [{ code: 'RELEASE_ROLLBACK', message: 'the mirror serves release v7, older than v8 in the archive', fix: 'restore the mirror', zh: { message: '镜像提供的是发布版本 v7，早于发布归档中的 v8', fix: '恢复镜像' } }],
+    modified: ['19900000000/index.html'],
+    missing: [],
+    extra: [],
+    files: 10,
+    bytes: 2_000_000,
+    ms: 100,
+  };
+
+  test('lines and JSON follow the language; the English is as before', () => {
+    expect(verifyLines(report, 'zh')).toEqual([
+      'RELEASE_ROLLBACK：镜像提供的是发布版本 v7，早于发布归档中的 v8\n  修改建议：恢复镜像',
+      '被改动：19900000000/index.html',
+      '未通过 /srv/mirror：发布版本 v7（2026-12-04T12:00:00+08:00 到期，签名人 rs-1）；在 100 毫秒内检查了 10 个文件、2.0 MB（20 MB/s）',
+    ]);
+    expect(verifyLines(report)[0]).toBe('RELEASE_ROLLBACK: the mirror serves release v7, older than v8 in the archive\n  fix: restore the mirror');
+    expect((verifyJson(report, 'en') as VerifyReport).problems).toEqual([{ code: 'RELEASE_ROLLBACK', message: 'the mirror serves release v7, older than v8 in the archive', fix: 'restore the mirror' }]);
+    expect((verifyJson(report, 'zh') as VerifyReport).problems[0]!.message).toBe('镜像提供的是发布版本 v7，早于发布归档中的 v8');
   });
 });
