@@ -8,7 +8,7 @@
  * entries never appear. A change that breaks the group's configuration keeps the
  * last good preview and says why.
  */
-import type { Lang } from '../messages/text.ts';
+import { say, type Lang } from '../messages/text.ts';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.ts';
@@ -69,6 +69,7 @@ const WATCHED = ['content', 'sites'];
 
 export async function startLivePreview(options: LivePreviewOptions): Promise<LivePreviewStart> {
   const { root } = options;
+  const lang = options.lang ?? 'zh';
   const gateNow = () => options.now ?? new Date();
   const gateOptions = () => ({ root, now: gateNow(), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}) });
   const first = await runGate(gateOptions());
@@ -101,11 +102,11 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
         const started = performance.now();
         const gate = await runGate(gateOptions());
         if (!gate.ok) {
-          options.onEvent?.({ type: 'refresh-failed', message: 'the site group configuration is invalid: the preview keeps the last good version', diagnostics: gate.configDiagnostics });
+          options.onEvent?.({ type: 'refresh-failed', message: say({ zh: '站群配置有误：预览保留上一个正确的版本', en: 'the site group configuration is invalid: the preview keeps the last good version' }, lang), diagnostics: gate.configDiagnostics });
           continue;
         }
         if (!gate.group.sites.has(code)) {
-          options.onEvent?.({ type: 'refresh-failed', message: `${code} is no longer a site of the group: the preview keeps the last good version`, diagnostics: [] });
+          options.onEvent?.({ type: 'refresh-failed', message: say({ zh: `${code} 已不是本站群的站点：预览保留上一个正确的版本`, en: `${code} is no longer a site of the group: the preview keeps the last good version` }, lang), diagnostics: [] });
           continue;
         }
         const restaged = stagePreview(root, gate, code, { inPlace: true, ...(options.lang ? { lang: options.lang } : {}) });
@@ -123,7 +124,7 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
   };
   // A group without a content/ folder yet is still previewed; that folder is watched from the next start.
   const watchers: FSWatcher[] = WATCHED.filter((dir) => existsSync(join(root, dir))).map((dir) => watch(join(root, dir), { recursive: true }, changed));
-  for (const w of watchers) w.on('error', (error) => options.onEvent?.({ type: 'refresh-failed', message: `watching ${root} failed: ${error.message}`, diagnostics: [] }));
+  for (const w of watchers) w.on('error', (error) => options.onEvent?.({ type: 'refresh-failed', message: say({ zh: `监视 ${root} 失败：${error.message}`, en: `watching ${root} failed: ${error.message}` }, lang), diagnostics: [] }));
 
   const stopWatching = (): void => {
     if (timer) clearTimeout(timer);

@@ -42,7 +42,7 @@ export const publish = command(
     }
     if (!result.ok) return audit.settle(configInvalid(io, job.root, result.diagnostics, { zh: 'sealpress publish：站群配置（sites/）有误；请按上面列出的错误修改。未发布任何内容。', en: 'sealpress publish: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.' }));
     const s = result.summary;
-    printResult(io, values.json, { json: s, lines: publishLines(s) });
+    printResult(io, values.json, { json: s, lines: publishLines(s, langOf(io)) });
     return audit.settle(s.ok ? EXIT.OK : EXIT.MIRROR);
   },
 );

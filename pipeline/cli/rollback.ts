@@ -7,7 +7,7 @@ import { SealpressError } from '../errors/index.ts';
 import { DEFAULT_EXPIRES_DAYS, rollbackJob, rollbackLines } from '../publish/index.ts';
 import { command } from './args.ts';
 import { EXIT } from './exit.ts';
-import { configInvalid, printResult, reportError } from './output.ts';
+import { configInvalid, langOf, printResult, reportError } from './output.ts';
 import { releaseJob, SIGNER_OPTIONS } from './release-common.ts';
 
 export const rollback = command(
@@ -34,7 +34,7 @@ export const rollback = command(
     }
     if (!result.ok) return job.audit.settle(configInvalid(io, job.root, result.diagnostics, { zh: 'sealpress rollback：站群配置（sites/）有误；请按上面列出的错误修改。未发布任何内容。', en: 'sealpress rollback: the site group configuration (sites/) is invalid; fix the errors above. Nothing was published.' }));
     const { summary } = result;
-    printResult(io, values.json, { json: summary, lines: rollbackLines(summary) });
+    printResult(io, values.json, { json: summary, lines: rollbackLines(summary, langOf(io)) });
     return job.audit.settle(summary.ok ? EXIT.OK : EXIT.MIRROR);
   },
 );

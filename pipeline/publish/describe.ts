@@ -12,23 +12,40 @@ import type { RollbackSummary } from './rollback.ts';
 import type { VerifyReport } from './verify.ts';
 
 /** How a deploy wrote its files: `12 copied, 22,231 hard-linked` (links from the release the mirror served before). */
-export function transferText(t: TransferCounts): string {
-  const parts = [`${t.copied} copied`];
-  if (t.reflinked > 0) parts.push(`${t.reflinked} reflinked`);
-  if (t.hardlinked > 0) parts.push(`${t.hardlinked} hard-linked`);
-  if ((t.refused ?? 0) > 0) parts.push(`${t.refused} refused in the previous tree (altered or damaged there)`);
-  return parts.join(', ');
+export function transferText(t: TransferCounts, lang: Lang = 'en'): string {
+  const zh = lang === 'zh';
+  const parts = [zh ? `复制 ${t.copied} 个` : `${t.copied} copied`];
+  if (t.reflinked > 0) parts.push(zh ? `引用复制 ${t.reflinked} 个` : `${t.reflinked} reflinked`);
+  if (t.hardlinked > 0) parts.push(zh ? `硬链接 ${t.hardlinked} 个` : `${t.hardlinked} hard-linked`);
+  if ((t.refused ?? 0) > 0) parts.push(zh ? `上一版本中拒用 ${t.refused} 个（已被改动或损坏）` : `${t.refused} refused in the previous tree (altered or damaged there)`);
+  return parts.join(zh ? '，' : ', ');
 }
 
 /** One line per mirror of a publish or rollback. */
-export function mirrorLines(mirrors: readonly MirrorOutcome[]): string[] {
+export function mirrorLines(mirrors: readonly MirrorOutcome[], lang: Lang = 'en'): string[] {
+  if (lang === 'zh') {
+    return mirrors.map((m) => {
+      const how = m.ok && m.transfer ? `（文件：${transferText(m.transfer, lang)}）` : '';
+      return `镜像 ${m.target}：${!m.ok ? `失败：${m.error}` : m.verified ? `已部署并通过核验${how}` : `已部署${how}（rsync 目标无法在此核验：请对其网址运行 sealpress verify）`}`;
+    });
+  }
   return mirrors.map((m) => {
     const how = m.ok && m.transfer ? ` (files: ${transferText(m.transfer)})` : '';
     return `mirror ${m.target}: ${!m.ok ? `FAILED: ${m.error}` : m.verified ? `deployed and verified${how}` : `deployed${how} (an rsync destination is not verified from here: run sealpress verify on its URL)`}`;
   });
 }
 
-export function publishLines(s: PublishSummary): string[] {
+export function publishLines(s: PublishSummary, lang: Lang = 'en'): string[] {
+  if (lang === 'zh') {
+    return [
+      `发布版本 v${s.version}：${s.files} 个文件（${(s.bytes / 1e6).toFixed(1)} MB），${s.entries.publishable} 个条目，签名人 ${s.signers.join('、')}，${s.expires} 到期`,
+      `构建：${rebuiltLine(s.sites, lang)}`,
+      `归档：${s.archive.dir}（新增 ${s.archive.objectsAdded} 个对象）`,
+      `记忆：${s.memory.from === undefined ? '没有更早的发布版本' : `依据发布版本 v${s.memory.from} 的记忆核验`}；v${s.version} 记得 ${s.memory.withdrawals} 次撤下`,
+      ...s.archive.offsite.map((o) => `异地副本 ${o.target}：${o.ok ? '已复制' : `失败：${o.error}`}`),
+      ...mirrorLines(s.mirrors, lang),
+    ];
+  }
   return [
     `release v${s.version}: ${s.files} files (${(s.bytes / 1e6).toFixed(1)} MB), ${s.entries.publishable} entries, signed by ${s.signers.join(', ')}, expires ${s.expires}`,
     `build: ${rebuiltLine(s.sites)}`,
@@ -39,7 +56,8 @@ export function publishLines(s: PublishSummary): string[] {
   ];
 }
 
-export function rollbackLines(s: RollbackSummary): string[] {
+export function rollbackLines(s: RollbackSummary, lang: Lang = 'en'): string[] {
+  if (lang === 'zh') return [`发布版本 v${s.version}：v${s.rollbackOf} 的内容（${s.files} 个文件），签名人 ${s.signers.join('、')}`, ...mirrorLines(s.mirrors, lang)];
   return [`release v${s.version}: the content of v${s.rollbackOf} (${s.files} files), signed by ${s.signers.join(', ')}`, ...mirrorLines(s.mirrors)];
 }
 

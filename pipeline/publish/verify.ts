@@ -271,7 +271,7 @@ async function verifyFolder(options: VerifyOptions): Promise<VerifyReport> {
   const archive = options.restoreFrom;
   const rolledBack = problems.some((p) => p.code === 'RELEASE_ROLLBACK' || p.code === 'TRUST_ROLLBACK');
   const version = best && !rolledBack ? best.manifest.version : archive.latest();
-  if (version === undefined) throw new PublishError('ARCHIVE_MISSING', `the archive ${archive.dir} holds no release to restore ${dir} from`, { fix: 'give the archive the release was published with (--archive DIR), or publish again' });
+  if (version === undefined) throw new PublishError('ARCHIVE_MISSING', { zh: `发布归档 ${archive.dir} 中没有可用于恢复 ${dir} 的发布版本`, en: `the archive ${archive.dir} holds no release to restore ${dir} from` }, { fix: { zh: '指定发布时使用的归档（--archive DIR），或重新发布', en: 'give the archive the release was published with (--archive DIR), or publish again' } });
   const restored = await restoreRelease(archive, version, dir, options);
   const { restoreFrom: _used, ...plain } = options;
   const again = await verifyFolder(plain);
@@ -284,7 +284,7 @@ async function restoreRelease(archive: ReleaseArchive, version: number, dir: str
   const { envelope, trust, siteManifests } = await releaseFromArchive(archive, version);
   const checked = verifyRelease(envelope, trust, { now: options.now, anchorFingerprint: options.anchorFingerprint, siteManifests });
   if (!checked.ok) {
-    throw new PublishError('RELEASE_REFUSED', `release v${version} in the archive does not verify now, so it is not restored: ${checked.problems.map((p) => `${p.message} [${p.code}]`).join('; ')}`, { fix: 'publish a new release (`sealpress publish`, or `sealpress rollback --to VERSION` for earlier content)' });
+    throw new PublishError('RELEASE_REFUSED', { zh: `归档中的发布版本 v${version} 现在无法通过核验，因此不予恢复：${checked.problems.map((p) => `${p.zh.message} [${p.code}]`).join('；')}`, en: `release v${version} in the archive does not verify now, so it is not restored: ${checked.problems.map((p) => `${p.message} [${p.code}]`).join('; ')}` }, { fix: { zh: '发布新版本（`sealpress publish`；如需较早的内容，用 `sealpress rollback --to VERSION`）', en: 'publish a new release (`sealpress publish`, or `sealpress rollback --to VERSION` for earlier content)' } });
   }
   await restoreFolder({ target: dir, manifest: checked.manifest, envelopeBytes: envelope, trustFiles: trust, objects: archive });
   return { ms: performance.now() - started };
