@@ -56,7 +56,7 @@ export interface SarifLog {
 export interface SarifOptions {
   toolVersion: string;
   /** The rule catalogue (CHECK_RULES, or the gate's full catalogue; `fix` is optional there). */
-  rules: readonly (Pick<CheckRule, 'id' | 'severity' | 'description'> & { fix?: string; zh?: { fix: string } })[];
+  rules: readonly (Pick<CheckRule, 'id' | 'severity' | 'description'> & { fix?: string; zh?: { description: string; fix?: string } })[];
   /** The language of the results' messages and fixes, and of the rules' help where the catalogue has it (check rules' fixes). */
   lang: Lang;
   /** Where a reader of the log learns about the tool (SARIF2005 asks for it). */
@@ -108,16 +108,21 @@ function sarifText(f: SarifFinding | CheckFinding, lang: Lang): string {
 }
 
 export function toSarif(findings: readonly (CheckFinding | SarifFinding)[], options: SarifOptions): SarifLog {
-  const rules: SarifRule[] = options.rules.map((r) => ({
-    id: r.id,
-    // `withdrawn` → `Withdrawn` only repeats the id: the spec says to leave the name out then.
-    ...(pascal(r.id).toLowerCase() === r.id.toLowerCase() ? {} : { name: pascal(r.id) }),
-    shortDescription: { text: r.description.split(/(?<=[.:])\s/)[0] ?? r.description },
-    fullDescription: { text: r.description },
-    help: { text: (options.lang === 'zh' ? r.zh?.fix : undefined) ?? r.fix ?? r.description },
-    defaultConfiguration: { level: level(r.severity) },
-    properties: { tags: ['security', 'sealpress', r.id.startsWith('image') || r.id.startsWith('reprint') ? 'copyright' : 'confidentiality'] },
-  }));
+  const rules: SarifRule[] = options.rules.map((r) => {
+    // The rule's words in the run's language: the Chinese the catalogue gives, else the English.
+    const zh = options.lang === 'zh' ? r.zh : undefined;
+    const description = zh?.description ?? r.description;
+    return {
+      id: r.id,
+      // `withdrawn` → `Withdrawn` only repeats the id: the spec says to leave the name out then.
+      ...(pascal(r.id).toLowerCase() === r.id.toLowerCase() ? {} : { name: pascal(r.id) }),
+      shortDescription: { text: description.split(zh ? /(?<=[。：])/ : /(?<=[.:])\s/)[0] ?? description },
+      fullDescription: { text: description },
+      help: { text: zh ? (zh.fix ?? description) : (r.fix ?? r.description) },
+      defaultConfiguration: { level: level(r.severity) },
+      properties: { tags: ['security', 'sealpress', r.id.startsWith('image') || r.id.startsWith('reprint') ? 'copyright' : 'confidentiality'] },
+    };
+  });
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results: SarifResult[] = findings.map((f) => {
     const ruleIndex = index.get(f.rule);

@@ -106,8 +106,13 @@ describe('check on the demo', () => {
       if (f.fix !== undefined) expect(f.fix).toMatch(CJK);
       expect(['error', 'warning', 'info']).toContain(f.severity);
     }
-    const sarif = JSON.parse((await runCli(['check', '--root', root, '--now', NOW, '--format', 'sarif'], CHINESE)).out) as { runs: { results: { level: string; message: { text: string } }[] }[] };
+    const sarif = JSON.parse((await runCli(['check', '--root', root, '--now', NOW, '--format', 'sarif'], CHINESE)).out) as { runs: { tool: { driver: { rules: { id: string; fullDescription: { text: string }; help: { text: string } }[] } }; results: { level: string; message: { text: string } }[] }[] };
     for (const r of sarif.runs[0]!.results) expect(r.message.text).toMatch(CJK);
+    // The rules' own words too: every rule of the gate's and the checks' catalogues has its Chinese.
+    for (const r of sarif.runs[0]!.tool.driver.rules) {
+      expect(r.fullDescription.text, r.id).toMatch(CJK);
+      expect(r.help.text, r.id).toMatch(CJK);
+    }
   });
 });
 
