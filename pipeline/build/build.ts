@@ -145,7 +145,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
 
   const codes = options.sites ?? [...gate.group.sites.keys()];
   for (const code of codes) {
-    if (!gate.group.sites.has(code)) throw new SealpressError('USAGE', `--site ${code} is not a site of the group (${[...gate.group.sites.keys()].join(', ')})`);
+    if (!gate.group.sites.has(code)) throw new SealpressError('USAGE', { zh: `--site ${code} 不是本站群的站点（${[...gate.group.sites.keys()].join(', ')}）`, en: `--site ${code} is not a site of the group (${[...gate.group.sites.keys()].join(', ')})` });
   }
   const distDir = options.distDir ?? join(root, 'dist');
   const work = join(root, WORK_DIR);
@@ -235,7 +235,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   );
   if (failures.length > 0) {
     const first = failures[0]!;
-    throw new SealpressError('BUILD_FAILED', `${failures.map((f) => f.code).join(', ')} failed to build: ${(first.error as Error).message}`, { cause: first.error });
+    throw new SealpressError('BUILD_FAILED', { zh: `${failures.map((f) => f.code).join(', ')} 构建失败：${(first.error as Error).message}`, en: `${failures.map((f) => f.code).join(', ')} failed to build: ${(first.error as Error).message}` }, { cause: first.error });
   }
   reports.sort((a, b) => codes.indexOf(a.code) - codes.indexOf(b.code));
   return { ok: true, group: gate.group, plan: gate.plan, gateMs, sites: reports, ledger: gate.ledger };

@@ -81,7 +81,7 @@ export async function reportJob(o: ReportJob): Promise<ReportOutcome> {
 
 function day(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !parseDateTime(value)) throw new SealpressError('USAGE', `--${name} must be a date YYYY-MM-DD, found "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !parseDateTime(value)) throw new SealpressError('USAGE', { zh: `--${name} 应为 YYYY-MM-DD 格式的日期，实际为“${value}”`, en: `--${name} must be a date YYYY-MM-DD, found "${value}"` });
   return value;
 }
 
@@ -89,6 +89,6 @@ function day(name: string, value: string | undefined): string | undefined {
 export function reportPeriod(from: string | undefined, to: string | undefined, now: Date): { from: string; to: string } {
   const last = day('to', to) ?? chinaDate(now);
   const first = day('from', from) ?? `${last.slice(0, 4)}-01-01`;
-  if (first > last) throw new SealpressError('USAGE', `--from ${first} is after --to ${last}`);
+  if (first > last) throw new SealpressError('USAGE', { zh: `--from ${first} 晚于 --to ${last}`, en: `--from ${first} is after --to ${last}` });
   return { from: first, to: last };
 }
