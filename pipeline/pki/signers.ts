@@ -51,7 +51,11 @@ function usage(message: string): SealpressError {
  * others can read, a key path under content/ are problems of the invocation).
  */
 export function cliError(error: unknown): unknown {
-  if (error instanceof TrustError) return new SealpressError('CONFIG_INVALID', `${error.message} [${error.code}]`, { cause: error });
+  if (error instanceof TrustError) {
+    // The message in both languages when the library said it in both.
+    const message = `${error.message} [${error.code}]`;
+    return new SealpressError('CONFIG_INVALID', error.zh ? { zh: `${error.zh.message} [${error.code}]`, en: message } : message, { cause: error });
+  }
   return error;
 }
 

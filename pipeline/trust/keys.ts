@@ -60,7 +60,7 @@ export function assertKeyPathAllowed(path: string, repoRoot: string): void {
  * existing file.
  */
 export function writeEncryptedKey(path: string, key: KeyObject, passphrase: string, options: { repoRoot: string; overwrite?: boolean }): void {
-  if (key.type !== 'private') throw new TrustError('INVALID_ARGUMENT', 'only private keys are written encrypted; certificates and public keys are not secret');
+  if (key.type !== 'private') throw new TrustError('INVALID_ARGUMENT', { zh: '只有私钥会加密写入；证书和公钥不属于秘密', en: 'only private keys are written encrypted; certificates and public keys are not secret' });
   if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
     throw new TrustError('KEY_PASSPHRASE_WEAK', { zh: `口令至少需要 ${MIN_PASSPHRASE_LENGTH} 个字符`, en: `the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters` });
   }

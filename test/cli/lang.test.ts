@@ -7,6 +7,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Diagnostic } from '../../pipeline/diagnostics/index.ts';
 import { runGate } from '../../pipeline/gate/index.ts';
+import { errorText, SealpressError } from '../../pipeline/errors/index.ts';
+import { cliError } from '../../pipeline/pki/index.ts';
+import { TrustError } from '../../pipeline/trust/index.ts';
 import { buildReport, loadHistory } from '../../pipeline/report/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { DEMO_NOW, demoRoot } from '../helpers/demo.ts';
@@ -161,5 +164,17 @@ describe('hostile and broken entries, in both languages', () => {
     } finally {
       repo.cleanup();
     }
+  });
+});
+
+describe('errors in both languages', () => {
+  test('a key error keeps its Chinese when the command line wraps it, and its English on .message', () => {
+    const wrapped = cliError(new TrustError('KEY_PASSPHRASE_WRONG', { zh: '口令无法打开 a.key.pem；请检查后重试', en: 'the passphrase does not open a.key.pem; check it and try again' })) as SealpressError;
+    expect(wrapped.message).toBe('the passphrase does not open a.key.pem; check it and try again [KEY_PASSPHRASE_WRONG]');
+    expect(errorText(wrapped, 'zh').message).toBe('口令无法打开 a.key.pem；请检查后重试 [KEY_PASSPHRASE_WRONG]');
+    expect(errorText(wrapped, 'en').message).toBe(wrapped.message);
+    // An error thrown in English only is printed in English in either language.
+    const plain = new SealpressError('CONFIG_INVALID', 'plain', { fix: 'do this' });
+    expect(errorText(plain, 'zh')).toEqual({ message: 'plain', fix: 'do this' });
   });
 });
