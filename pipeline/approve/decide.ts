@@ -244,7 +244,7 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
           file: withdrawal.record.file,
           ...said(
             {
-              zh: `${withdrawal.person.name} 于 ${chinaDate(withdrawal.at)} 撤下了本条目${reason ? `（${reason}）` : ''}：已从网站下线${withdrawal.record.payload ? '' : '；撤下记录文件虽已缺失或被改动，但已签名的发布版本记得这次撤下'}`,
+              zh: `${withdrawal.person.name}于 ${chinaDate(withdrawal.at)} 撤下了本条目${reason ? `（${reason}）` : ''}：已从网站下线${withdrawal.record.payload ? '' : '；撤下记录文件虽已缺失或被改动，但已签名的发布版本记得这次撤下'}`,
               en: `${withdrawal.person.name} withdrew this entry on ${chinaDate(withdrawal.at)}${reason ? ` (${reason})` : ''}: it is taken off the site${withdrawal.record.payload ? '' : '; the signed release remembers this withdrawal although its record file is missing or changed'}`,
             },
             { zh: '如需重新发布，须在撤下之后重新签署审批规则要求的全部审批', en: 'to publish it again, the approvals the policy requires must be signed after the withdrawal' },
@@ -330,18 +330,18 @@ export function verifyApprovals(entry: ApprovalEntry, records: readonly Approval
 /** Why an approval (or a submission) no longer covers the entry's current bytes (a message), or undefined when it does. */
 function staleness(item: ApprovalItem, entry: ApprovalEntry, who: string, at: number, did: 'approved' | 'submitted'): Text | undefined {
   const didZh = did === 'approved' ? '审批' : '提交';
-  if (item.digest !== entry.digest) return { zh: `${who} 于 ${chinaDate(at)} ${didZh}后，条目有改动`, en: `the entry changed after ${who} ${did} it on ${chinaDate(at)}` };
+  if (item.digest !== entry.digest) return { zh: `${who}于 ${chinaDate(at)} ${didZh}后，条目有改动`, en: `the entry changed after ${who} ${did} it on ${chinaDate(at)}` };
   if (sameAssets(item.assets, entry.assets)) return undefined;
   const on = chinaDate(at);
   const current = new Map(entry.assets.map((a) => [a.path, a.digest]));
   const approved = new Map(item.assets.map((a) => [a.path, a.digest]));
   for (const [path, digest] of current) {
     const was = approved.get(path);
-    if (was === undefined) return { zh: `条目现在引用了 ${path}，不在 ${who} 于 ${on} ${didZh}的内容之中`, en: `the entry now references ${path}, which was not part of what ${who} ${did} on ${on}` };
-    if (was !== digest) return { zh: `${who} 于 ${on} ${didZh}后，附件 ${path} 有改动`, en: `the asset ${path} changed after ${who} ${did} the entry on ${on}` };
+    if (was === undefined) return { zh: `条目现在引用了 ${path}，不在${who}于 ${on} ${didZh}的内容之中`, en: `the entry now references ${path}, which was not part of what ${who} ${did} on ${on}` };
+    if (was !== digest) return { zh: `${who}于 ${on} ${didZh}后，附件 ${path} 有改动`, en: `the asset ${path} changed after ${who} ${did} the entry on ${on}` };
   }
   for (const path of approved.keys()) {
-    if (!current.has(path)) return { zh: `条目不再引用 ${path}，而它属于 ${who} 于 ${on} ${didZh}的内容`, en: `the entry no longer references ${path}, which was part of what ${who} ${did} on ${on}` };
+    if (!current.has(path)) return { zh: `条目不再引用 ${path}，而它属于${who}于 ${on} ${didZh}的内容`, en: `the entry no longer references ${path}, which was part of what ${who} ${did} on ${on}` };
   }
   return undefined;
 }

@@ -111,8 +111,8 @@ export function siteAdminRegister(site: Site, calendar: WorkCalendar, now: Date)
         : `administrator ${admin.name} was appointed ${admin.appointed} and is not filed as of ${today}: ${counted}, more than the ${FILING_LIMIT_WORKING_DAYS} the rules allow`;
     const messageZh =
       admin.filed !== undefined
-        ? `管理员 ${admin.name} 于 ${admin.appointed} 任命，${admin.filed} 备案，相隔 ${countedZh}，超过规定的 ${FILING_LIMIT_WORKING_DAYS} 个工作日`
-        : `管理员 ${admin.name} 于 ${admin.appointed} 任命，截至 ${today} 尚未备案，已过 ${countedZh}，超过规定的 ${FILING_LIMIT_WORKING_DAYS} 个工作日`;
+        ? `管理员${admin.name}于 ${admin.appointed} 任命，${admin.filed} 备案，相隔 ${countedZh}，超过规定的 ${FILING_LIMIT_WORKING_DAYS} 个工作日`
+        : `管理员${admin.name}于 ${admin.appointed} 任命，截至 ${today} 尚未备案，已过 ${countedZh}，超过规定的 ${FILING_LIMIT_WORKING_DAYS} 个工作日`;
     diagnostics.push(
       diagnostic('admin-filing-late', 'warning', site.source, at, { zh: `${messageZh}（工作日按 ${calendar.source} 计算，任命当日计为第 0 日）`, en: `${message} (working days by ${calendar.source}, the appointment day counting as day 0)` }, {
         fix:

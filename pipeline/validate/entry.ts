@@ -78,7 +78,7 @@ export function validateEntry(
     );
   } else if (site && !site.columns.includes(column.id)) {
     findings.push(
-      diagnostic('column-not-enabled', 'error', path, undefined, { zh: `${site.name} 未开设栏目 ${column.name}（${column.id}）`, en: `column ${column.name} (${column.id}) is not enabled for ${site.name}` }, {
+      diagnostic('column-not-enabled', 'error', path, undefined, { zh: `${site.name}未开设栏目“${column.name}”（${column.id}）`, en: `column ${column.name} (${column.id}) is not enabled for ${site.name}` }, {
         fix: { zh: `将条目移到本站已开设的栏目（${site.source}：columns），或向办公室申请栏目变更`, en: `move the entry into a column the site has (${site.source}: columns), or ask the office for a column change request` },
       }),
     );
