@@ -5,6 +5,7 @@
  * it passes a `Passphrases` source. Passphrases are used and forgotten: never
  * printed, stored or put in an error message (Trust model 8).
  */
+import type { Text } from '../messages/text.ts';
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { SealpressError } from '../errors/index.ts';
@@ -41,7 +42,7 @@ export async function newPassphrase(passphrases: Passphrases, request: Passphras
   return value;
 }
 
-function usage(message: string): SealpressError {
+function usage(message: string | Text): SealpressError {
   return new SealpressError('USAGE', message);
 }
 
@@ -71,7 +72,7 @@ export async function keyStep<T>(step: () => T | Promise<T>): Promise<T> {
 /** Open an encrypted key file; wrong passphrase, loose permissions etc. become exit-2 errors. */
 export async function unlockKey(path: string, request: PassphraseRequest, passphrases: Passphrases): Promise<KeyObject> {
   // Fail on a missing or exposed file before asking for anything.
-  if (!existsSync(path)) throw usage(`the key file ${path} does not exist`);
+  if (!existsSync(path)) throw usage({ zh: `密钥文件 ${path} 不存在`, en: `the key file ${path} does not exist` });
   await keyStep(() => {
     if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
       throw new TrustError('KEY_PERMISSIONS', { zh: `${path} 可被其他用户读取；请运行 chmod 600 ${path}（如曾被共享，应视为密钥已泄露）`, en: `${path} can be read by other users; run chmod 600 ${path} (and consider the key exposed if it was shared)` });
@@ -120,7 +121,7 @@ export interface SignerFiles {
 export function signerCertificate(files: SignerFiles): { cert: CertInfo; certPath: string } {
   const certPath = files.cert ?? certPathFor(files.key);
   if (certPath === undefined || !existsSync(certPath)) {
-    throw usage(`no certificate for ${files.key}: give it with ${files.option === '--key' ? '--cert' : files.option.replace(/key$/, 'cert')} FILE (or keep it beside the key as <name>.cert.pem)`);
+    throw usage({ zh: `没有 ${files.key} 的证书：请用 ${files.option === '--key' ? '--cert' : files.option.replace(/key$/, 'cert')} FILE 给出（或将其以 <name>.cert.pem 放在密钥旁边）`, en: `no certificate for ${files.key}: give it with ${files.option === '--key' ? '--cert' : files.option.replace(/key$/, 'cert')} FILE (or keep it beside the key as <name>.cert.pem)` });
   }
   return { cert: readCertificate(certPath), certPath };
 }
@@ -145,8 +146,8 @@ export async function loadSigner(files: SignerFiles, passphrases: Passphrases): 
  * shorter; missing ones fall back to the defaults).
  */
 export function pairSigners(keys: readonly string[], certs: readonly string[], passphraseFiles: readonly string[], prefix: string): SignerFiles[] {
-  if (certs.length > keys.length) throw usage(`more --${prefix}-cert than --${prefix}-key options`);
-  if (passphraseFiles.length > keys.length) throw usage(`more --${prefix}-passphrase-file than --${prefix}-key options`);
+  if (certs.length > keys.length) throw usage({ zh: `--${prefix}-cert 的个数多于 --${prefix}-key`, en: `more --${prefix}-cert than --${prefix}-key options` });
+  if (passphraseFiles.length > keys.length) throw usage({ zh: `--${prefix}-passphrase-file 的个数多于 --${prefix}-key`, en: `more --${prefix}-passphrase-file than --${prefix}-key options` });
   return keys.map((key, i) => ({ key, cert: certs[i], passphraseFile: passphraseFiles[i], option: `--${prefix}-key`, passphraseOption: `--${prefix}-passphrase-file` }));
 }
 
@@ -186,7 +187,7 @@ export async function openAdmins(values: AdminKeys, root: RootDocument, passphra
 /** Open the CA key and check it is the key of sites/trust/ca.pem. */
 export async function openCa(key: { path: string | undefined; passphraseFile: string | undefined }, anchor: CertInfo, passphrases: Passphrases): Promise<KeyObject> {
   const { path } = key;
-  if (path === undefined) throw usage('--ca-key FILE is required: the CA key signs the new certificate');
+  if (path === undefined) throw usage({ zh: '必须给出 --ca-key FILE：由 CA 密钥签发新证书', en: '--ca-key FILE is required: the CA key signs the new certificate' });
   const opened = await unlockKey(path, { what: `the group CA key (${path})`, file: key.passphraseFile, option: '--ca-passphrase-file' }, passphrases);
   if (!keyMatches(opened, anchor)) throw new SealpressError('CONFIG_INVALID', { zh: `${path} 不是 ${TRUST_DIR}/${TRUST_FILES.ca} 中本站群 CA 的密钥 [KEY_CERT_MISMATCH]`, en: `${path} is not the key of the group CA in ${TRUST_DIR}/${TRUST_FILES.ca} [KEY_CERT_MISMATCH]` });
   return opened;
