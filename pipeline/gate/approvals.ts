@@ -140,7 +140,7 @@ export async function approvalJudge(options: {
       verified: true,
       note: `approvals verified against policy v${trust.trust.policy.version}, roster v${trust.trust.roster.version}, revocations v${trust.trust.revocations.version}; CA ${trust.trust.anchor.fingerprint.slice(0, 16)}… ${pinned ? '(pinned)' : '(taken from the repository: pin it with --trust-anchor or SEALPRESS_TRUST_ANCHOR)'}`,
       zh: {
-        note: `已依据审批规则 v${trust.trust.policy.version}、人员名册 v${trust.trust.roster.version}、吊销清单 v${trust.trust.revocations.version} 核验审批；CA ${trust.trust.anchor.fingerprint.slice(0, 16)}… ${pinned ? '（已固定）' : '（取自仓库：请用 --trust-anchor 或 SEALPRESS_TRUST_ANCHOR 固定）'}`,
+        note: `已依据审批规则 v${trust.trust.policy.version}、人员名册 v${trust.trust.roster.version}、吊销清单 v${trust.trust.revocations.version} 核验审批；CA ${trust.trust.anchor.fingerprint.slice(0, 16)}…${pinned ? '（已固定）' : '（取自仓库：请用 --trust-anchor 或 SEALPRESS_TRUST_ANCHOR 固定）'}`,
       },
       judge: (entry) => {
         const result = decide(
