@@ -7,5 +7,8 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 300_000,
+    // The tool speaks Chinese unless asked otherwise; the suite reads its English (test/cli/lang.test.ts
+    // asks for the Chinese itself, with --lang zh or SEALPRESS_LANG=zh).
+    env: { SEALPRESS_LANG: 'en' },
   },
 });

@@ -47,7 +47,8 @@
 import { CLOCK_SKEW_MS, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
 import { chinaDate, chinaTime } from '../util/dates.ts';
 import { expiredFinding } from './expiry.ts';
-import { finding, type ApprovalFinding } from './findings.ts';
+import { finding, said, type ApprovalFinding } from './findings.ts';
+import type { Text } from '../messages/text.ts';
 import { maxMatching } from './matching.ts';
 import { canFill, canSubmit, describeSlots, requirementsFor, scopeExplanation, slotsOf, writerScopeExplanation, type ApprovalEntry, type Slot } from './policy.ts';
 import { prepareRecords, type ApprovalRecordFile, type PreparedRecord, type PreparedRecords, type RecordRef } from './prepare.ts';
@@ -66,8 +67,11 @@ export interface ApprovalResult {
   findings: ApprovalFinding[];
 }
 
-const RENEW = 'ask for a new approval of the current version (`sealpress approve`)';
-const SUBMIT = (entry: ApprovalEntry) => `the writer signs the current version with \`sealpress submit ${entry.path}\`, then the approvers approve it`;
+const RENEW: Text = { zh: '请审批人对当前版本重新审批（`sealpress approve`）', en: 'ask for a new approval of the current version (`sealpress approve`)' };
+const SUBMIT = (entry: ApprovalEntry): Text => ({
+  zh: `由撰稿人用 \`sealpress submit ${entry.path}\` 签署提交当前版本，再由审批人审批`,
+  en: `the writer signs the current version with \`sealpress submit ${entry.path}\`, then the approvers approve it`,
+});
 
 interface Valid {
   person: RosterPerson;
@@ -118,7 +122,14 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     }
     const file = record.file;
     if (payload.signedAtMs > t + CLOCK_SKEW_MS) {
-      bad.push({ code: 'APPROVAL_FUTURE', file, message: `${person.name} signed this record at ${payload.signedAt}, which is later than the gate's clock (${chinaTime(now)})`, fix: 'check the clock of the signer\'s machine; delete the record and sign again' });
+      bad.push({
+        code: 'APPROVAL_FUTURE',
+        file,
+        ...said(
+          { zh: `${person.name} 签署本记录的时间为 ${payload.signedAt}，晚于发布关口的当前时间（${chinaTime(now)}）`, en: `${person.name} signed this record at ${payload.signedAt}, which is later than the gate's clock (${chinaTime(now)})` },
+          { zh: '检查签名人电脑的时钟；删除本记录后重新签署', en: 'check the clock of the signer\'s machine; delete the record and sign again' },
+        ),
+      });
       continue;
     }
     const expired = expiredFinding(record, now);
@@ -130,15 +141,25 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
       bad.push({
         code: 'APPROVAL_MOVED',
         file,
-        message: `${person.name}'s record names ${entry.path} in site ${item.site}, column ${item.column}; the entry is in site ${entry.site}, column ${entry.column}`,
-        fix: payload.decision === 'submit' ? SUBMIT(entry) : RENEW,
+        ...said(
+          { zh: `${person.name} 的记录写明 ${entry.path} 属于站点 ${item.site}、栏目 ${item.column}；而该条目实际在站点 ${entry.site}、栏目 ${entry.column}`, en: `${person.name}'s record names ${entry.path} in site ${item.site}, column ${item.column}; the entry is in site ${entry.site}, column ${entry.column}` },
+          payload.decision === 'submit' ? SUBMIT(entry) : RENEW,
+        ),
       });
       continue;
     }
     if (payload.decision === 'submit') {
       // A submission counts only from a writer whose grant covers this entry (Trust model 3, for writers).
       if (!canSubmit(person, entry)) {
-        bad.push({ code: 'SUBMISSION_OUT_OF_SCOPE', file, message: `${person.name} may not submit this entry: ${writerScopeExplanation(person, entry)}`, fix: 'delete this record; a writer whose scope covers this site, column and department submits the entry (`sealpress submit`)' });
+        const why = writerScopeExplanation(person, entry);
+        bad.push({
+          code: 'SUBMISSION_OUT_OF_SCOPE',
+          file,
+          ...said(
+            { zh: `${person.name} 无权提交本条目：${why.zh}`, en: `${person.name} may not submit this entry: ${why.en}` },
+            { zh: '删除本记录；由权限覆盖该站点、栏目和部门的撰稿人提交本条目（`sealpress submit`）', en: 'delete this record; a writer whose scope covers this site, column and department submits the entry (`sealpress submit`)' },
+          ),
+        });
         continue;
       }
       if (staleness(item, entry, person.name, payload.signedAtMs, 'submitted') === undefined) submitted = true;
@@ -147,7 +168,16 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     }
     const fillable = slots.some((s) => canFill(person, s, entry));
     if (!fillable) {
-      bad.push({ code: 'APPROVAL_OUT_OF_SCOPE', file, message: `${person.name} may not ${payload.decision} this entry: ${scopeExplanation(person, require, entry)}`, fix: 'ask an approver whose scope covers this site, column and department' });
+      const why = scopeExplanation(person, require, entry);
+      const act = payload.decision === 'withdraw' ? '撤下' : '审批';
+      bad.push({
+        code: 'APPROVAL_OUT_OF_SCOPE',
+        file,
+        ...said(
+          { zh: `${person.name} 无权${act}本条目：${why.zh}`, en: `${person.name} may not ${payload.decision} this entry: ${why.en}` },
+          { zh: '请权限覆盖该站点、栏目和部门的审批人办理', en: 'ask an approver whose scope covers this site, column and department' },
+        ),
+      });
       continue;
     }
     if (payload.decision === 'withdraw') {
@@ -164,8 +194,10 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
       bad.push({
         code: 'APPROVAL_SELF',
         file,
-        message: `${person.name} (${person.id}) approved an entry they submitted as its writer (${own.file}, ${chinaDate(own.at)}): nobody approves an entry they wrote, whatever its author field says`,
-        fix: 'delete this record and ask an approver who did not submit any version of the entry',
+        ...said(
+          { zh: `${person.name}（${person.id}）审批了本人作为撰稿人提交的条目（${own.file}，${chinaDate(own.at)}）：无论作者字段写的是谁，任何人都不得审批自己撰写的条目`, en: `${person.name} (${person.id}) approved an entry they submitted as its writer (${own.file}, ${chinaDate(own.at)}): nobody approves an entry they wrote, whatever its author field says` },
+          { zh: '删除本记录，请未提交过该条目任何版本的审批人审批', en: 'delete this record and ask an approver who did not submit any version of the entry' },
+        ),
       });
       continue;
     }
@@ -173,14 +205,16 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
       bad.push({
         code: 'APPROVAL_SELF',
         file,
-        message: `${person.name} (${person.id}) approved an entry whose author is ${entry.author ? `"${entry.author}"` : 'not named'}: nobody approves their own entry`,
-        fix: 'delete this record and ask another approver',
+        ...said(
+          { zh: `${person.name}（${person.id}）审批的条目作者${entry.author ? `为“${entry.author}”` : '未署名'}：任何人都不得审批自己的条目`, en: `${person.name} (${person.id}) approved an entry whose author is ${entry.author ? `"${entry.author}"` : 'not named'}: nobody approves their own entry` },
+          { zh: '删除本记录，请其他审批人审批', en: 'delete this record and ask another approver' },
+        ),
       });
       continue;
     }
     const why = staleness(item, entry, person.name, payload.signedAtMs, 'approved');
     if (why) {
-      stale.push({ code: 'APPROVAL_STALE', file, message: why, fix: RENEW });
+      stale.push({ code: 'APPROVAL_STALE', file, ...said(why, RENEW) });
       continue;
     }
     approvals.push({ person, at: payload.signedAtMs, file });
@@ -219,8 +253,13 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
         {
           code: 'APPROVAL_WITHDRAWN',
           file: withdrawal.record.file,
-          message: `${withdrawal.person.name} withdrew this entry on ${chinaDate(withdrawal.at)}${reason ? ` (${reason})` : ''}: it is taken off the site${withdrawal.record.payload ? '' : '; the signed release remembers this withdrawal although its record file is missing or changed'}`,
-          fix: 'to publish it again, the approvals the policy requires must be signed after the withdrawal',
+          ...said(
+            {
+              zh: `${withdrawal.person.name}于 ${chinaDate(withdrawal.at)} 撤下了本条目${reason ? `（${reason}）` : ''}：已从网站下线${withdrawal.record.payload ? '' : '；撤下记录文件虽已缺失或被改动，但已签名的发布版本记得这次撤下'}`,
+              en: `${withdrawal.person.name} withdrew this entry on ${chinaDate(withdrawal.at)}${reason ? ` (${reason})` : ''}: it is taken off the site${withdrawal.record.payload ? '' : '; the signed release remembers this withdrawal although its record file is missing or changed'}`,
+            },
+            { zh: '如需重新发布，须在撤下之后重新签署审批规则要求的全部审批', en: 'to publish it again, the approvals the policy requires must be signed after the withdrawal' },
+          ),
         },
       ],
     };
@@ -232,15 +271,22 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
     if (o === undefined && slot) missing.set(slot.requirement, (missing.get(slot.requirement) ?? 0) + 1);
   });
   const have = people.length ? `; approved so far by ${people.map((p) => p.name).join(', ')}` : '';
+  const haveZh = people.length ? `；已审批：${people.map((p) => p.name).join('、')}` : '';
+  const slotsText = describeSlots(require, missing, entry);
   const open = slots.filter((_, i) => match.owner[i] === undefined);
   const approvers = whoCanApprove(prepared.trust, open, entry, (p) => authors.has(p.id) || namesAuthor(authorNames(), p) || people.some((q) => q.id === p.id));
   const threshold: ApprovalFinding = {
     code: 'THRESHOLD_NOT_MET',
     file: entry.path,
-    message: `needs ${describeSlots(require, missing, entry)}${have}; ${approvers.length ? `who can approve it: ${approvers.map((p) => `${p.name} (${p.id})`).join(', ')}` : 'nobody on the roster can approve it now'}`,
-    fix: approvers.length
-      ? 'ask one of them to sign this entry (`sealpress approve`)'
-      : 'the office grants an approver role covering this entry to someone who did not write it (`sealpress keys role`), who then signs it',
+    ...said(
+      {
+        zh: `还需 ${slotsText.zh} 审批${haveZh}；${approvers.length ? `可审批人：${approvers.map((p) => `${p.name}（${p.id}）`).join('、')}` : '名册中目前没有人能审批'}`,
+        en: `needs ${slotsText.en}${have}; ${approvers.length ? `who can approve it: ${approvers.map((p) => `${p.name} (${p.id})`).join(', ')}` : 'nobody on the roster can approve it now'}`,
+      },
+      approvers.length
+        ? { zh: '请其中一人签署审批本条目（`sealpress approve`）', en: 'ask one of them to sign this entry (`sealpress approve`)' }
+        : { zh: '由办公室将覆盖本条目的审批人角色授予一名非撰稿人（`sealpress keys role`），再由其签署', en: 'the office grants an approver role covering this entry to someone who did not write it (`sealpress keys role`), who then signs it' },
+    ),
     approvers: approvers.map((p) => ({ id: p.id, name: p.name })),
   };
 
@@ -254,11 +300,14 @@ export function decide(entry: ApprovalEntry, prepared: PreparedRecords, now: Dat
 
 /** A standing rejection, as the writer reads it: who, when (China time), why. */
 function rejectedFinding(r: Valid & { reason: string }): ApprovalFinding {
+  const at = chinaTime(new Date(r.at));
   return {
     code: 'APPROVAL_REJECTED',
     file: r.file,
-    message: `${r.person.name} rejected this version on ${chinaTime(new Date(r.at))}: ${r.reason}`,
-    fix: 'change the entry as the reason asks and submit it again (`sealpress submit`); it is then reviewed anew',
+    ...said(
+      { zh: `${r.person.name}于 ${at} 驳回了这一版本：${r.reason}`, en: `${r.person.name} rejected this version on ${at}: ${r.reason}` },
+      { zh: '请按驳回理由修改条目，再重新提交（`sealpress submit`），之后重新审核', en: 'change the entry as the reason asks and submit it again (`sealpress submit`); it is then reviewed anew' },
+    ),
   };
 }
 
@@ -291,10 +340,10 @@ export function submittersOf(refs: readonly RecordRef[]): ReadonlyMap<string, Su
 /** Why the current bytes are not submitted: never submitted, or changed after the last submission. */
 function submissionFinding(entry: ApprovalEntry, last: { person: RosterPerson; at: number; file: string; item: ApprovalItem } | undefined): ApprovalFinding {
   if (!last) {
-    return { code: 'SUBMISSION_MISSING', file: entry.path, message: 'no writer has submitted this version: nobody has signed it as its writer', fix: SUBMIT(entry) };
+    return { code: 'SUBMISSION_MISSING', file: entry.path, ...said({ zh: '此版本尚无撰稿人提交：没有人以撰稿人身份签署', en: 'no writer has submitted this version: nobody has signed it as its writer' }, SUBMIT(entry)) };
   }
-  const why = staleness(last.item, entry, last.person.name, last.at, 'submitted') ?? 'the entry changed after its last submission';
-  return { code: 'SUBMISSION_STALE', file: last.file, message: `${why}: no writer has submitted this version`, fix: SUBMIT(entry) };
+  const why = staleness(last.item, entry, last.person.name, last.at, 'submitted') ?? { zh: '条目在最近一次提交后有改动', en: 'the entry changed after its last submission' };
+  return { code: 'SUBMISSION_STALE', file: last.file, ...said({ zh: `${why.zh}：此版本尚无撰稿人提交`, en: `${why.en}: no writer has submitted this version` }, SUBMIT(entry)) };
 }
 
 /** Convenience for one entry: prepare the records, then decide. For many entries, prepare once. */
@@ -303,19 +352,20 @@ export function verifyApprovals(entry: ApprovalEntry, records: readonly Approval
 }
 
 /** Why an approval (or a submission) no longer covers the entry's current bytes (a message), or undefined when it does. */
-function staleness(item: ApprovalItem, entry: ApprovalEntry, who: string, at: number, did: 'approved' | 'submitted'): string | undefined {
-  if (item.digest !== entry.digest) return `the entry changed after ${who} ${did} it on ${chinaDate(at)}`;
+function staleness(item: ApprovalItem, entry: ApprovalEntry, who: string, at: number, did: 'approved' | 'submitted'): Text | undefined {
+  const didZh = did === 'approved' ? '审批' : '提交';
+  if (item.digest !== entry.digest) return { zh: `${who}于 ${chinaDate(at)} ${didZh}后，条目有改动`, en: `the entry changed after ${who} ${did} it on ${chinaDate(at)}` };
   if (sameAssets(item.assets, entry.assets)) return undefined;
   const on = chinaDate(at);
   const current = new Map(entry.assets.map((a) => [a.path, a.digest]));
   const approved = new Map(item.assets.map((a) => [a.path, a.digest]));
   for (const [path, digest] of current) {
     const was = approved.get(path);
-    if (was === undefined) return `the entry now references ${path}, which was not part of what ${who} ${did} on ${on}`;
-    if (was !== digest) return `the asset ${path} changed after ${who} ${did} the entry on ${on}`;
+    if (was === undefined) return { zh: `条目现在引用了 ${path}，不在${who}于 ${on} ${didZh}的内容之中`, en: `the entry now references ${path}, which was not part of what ${who} ${did} on ${on}` };
+    if (was !== digest) return { zh: `${who}于 ${on} ${didZh}后，附件 ${path} 有改动`, en: `the asset ${path} changed after ${who} ${did} the entry on ${on}` };
   }
   for (const path of approved.keys()) {
-    if (!current.has(path)) return `the entry no longer references ${path}, which was part of what ${who} ${did} on ${on}`;
+    if (!current.has(path)) return { zh: `条目不再引用 ${path}，而它属于${who}于 ${on} ${didZh}的内容`, en: `the entry no longer references ${path}, which was part of what ${who} ${did} on ${on}` };
   }
   return undefined;
 }
@@ -328,8 +378,13 @@ function movedFindings(entry: ApprovalEntry, prepared: PreparedRecords): Approva
     out.push({
       code: 'APPROVAL_MOVED',
       file: record.file,
-      message: `${record.person?.name ?? 'an approver'} approved these exact bytes as ${item.path}; an approval is bound to the path, site and column, so it does not follow the entry to ${entry.path}`,
-      fix: RENEW,
+      ...said(
+        {
+          zh: `${record.person?.name ?? '某审批人'} 审批的是位于 ${item.path} 的同一内容；审批与路径、站点和栏目绑定，不随条目移到 ${entry.path}`,
+          en: `${record.person?.name ?? 'an approver'} approved these exact bytes as ${item.path}; an approval is bound to the path, site and column, so it does not follow the entry to ${entry.path}`,
+        },
+        RENEW,
+      ),
     });
   }
   return out;

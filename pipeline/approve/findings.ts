@@ -2,6 +2,8 @@
  * Findings of the approval stage. Codes are stable (tests and reports key on
  * them); messages say what happened and what to do, naming people and dates.
  */
+import type { Text } from '../messages/text.ts';
+
 export type ApprovalCode =
   /** The record file cannot be read as a signed approval (size, JSON, base64, signatures, schema). */
   | 'APPROVAL_MALFORMED'
@@ -48,8 +50,11 @@ export interface ApprovalFinding {
   code: ApprovalCode;
   /** The record file concerned, or the entry for THRESHOLD_NOT_MET. */
   file: string;
+  /** In English. */
   message: string;
   fix: string;
+  /** The message and the fix in Chinese. */
+  zh: { message: string; fix: string };
   /** A finer, stable reason, e.g. the envelope problem code (ENVELOPE_BASE64). */
   detail?: string;
   /** THRESHOLD_NOT_MET: the people on the roster who can still give a missing approval, by id. */
@@ -61,11 +66,17 @@ export interface RecordProblem {
   code: ApprovalCode;
   message: string;
   fix: string;
+  zh: { message: string; fix: string };
   detail?: string;
 }
 
+/** A finding's message and fix, each given in both languages: the English fields and the Chinese ones. */
+export function said(message: Text, fix: Text): { message: string; fix: string; zh: { message: string; fix: string } } {
+  return { message: message.en, fix: fix.en, zh: { message: message.zh, fix: fix.zh } };
+}
+
 export function finding(problem: RecordProblem, file: string): ApprovalFinding {
-  const f: ApprovalFinding = { code: problem.code, file, message: problem.message, fix: problem.fix };
+  const f: ApprovalFinding = { code: problem.code, file, message: problem.message, fix: problem.fix, zh: problem.zh };
   if (problem.detail !== undefined) f.detail = problem.detail;
   return f;
 }

@@ -5,6 +5,7 @@
  * is that role and its scope covers the entry's site, column and department
  * (plus the same-site / same-department conditions of the requirement).
  */
+import type { Text } from '../messages/text.ts';
 import type { PolicyDocument, PolicyRule, Requirement, RoleGrant, RosterPerson, Scope, SiteKind } from '../trust/index.ts';
 import type { AssetDigest } from './record.ts';
 
@@ -79,40 +80,52 @@ export function canSubmit(person: RosterPerson, entry: Pick<ApprovalEntry, 'site
 }
 
 const showScope = (s: Scope) => (s === '*' ? 'all' : s.join(', '));
+const showScopeZh = (s: Scope) => (s === '*' ? '全部' : s.join('、'));
 
 /** Why a person may not submit the entry, for the finding's message. */
-export function writerScopeExplanation(person: RosterPerson, entry: Pick<ApprovalEntry, 'site' | 'column' | 'department'>): string {
+export function writerScopeExplanation(person: RosterPerson, entry: Pick<ApprovalEntry, 'site' | 'column' | 'department'>): Text {
   const where = `site ${entry.site}, column ${entry.column}, department ${entry.department}`;
+  const whereZh = `站点 ${entry.site}、栏目 ${entry.column}、部门 ${entry.department}`;
   const grants = person.roles.filter((g) => g.role === 'writer');
-  if (grants.length === 0) return `${person.name} holds ${person.roles.map((g) => g.role).join(', ')}, not writer, which a submission of this entry (${where}) needs`;
+  const held = person.roles.map((g) => g.role);
+  if (grants.length === 0) return { zh: `${person.name} 的角色为 ${held.join('、')}，不是提交本条目（${whereZh}）所需的 writer`, en: `${person.name} holds ${held.join(', ')}, not writer, which a submission of this entry (${where}) needs` };
   const parts = grants.map((g) => `writer for sites ${showScope(g.sites)}, columns ${showScope(g.columns)}, departments ${showScope(g.departments)}`);
-  return `${person.name} is ${parts.join('; ')}; this entry is ${where}`;
+  const partsZh = grants.map((g) => `writer（站点：${showScopeZh(g.sites)}；栏目：${showScopeZh(g.columns)}；部门：${showScopeZh(g.departments)}）`);
+  return { zh: `${person.name} 的权限为 ${partsZh.join('；')}；本条目属于${whereZh}`, en: `${person.name} is ${parts.join('; ')}; this entry is ${where}` };
 }
 
 /** Why a person can fill none of the entry's slots, for the finding's message. */
-export function scopeExplanation(person: RosterPerson, require: readonly Requirement[], entry: ApprovalEntry): string {
+export function scopeExplanation(person: RosterPerson, require: readonly Requirement[], entry: ApprovalEntry): Text {
   const wanted = [...new Set(require.map((q) => q.role))];
   const grants = person.roles.filter((g) => (wanted as string[]).includes(g.role));
   const where = `site ${entry.site}, column ${entry.column}, department ${entry.department}`;
+  const whereZh = `站点 ${entry.site}、栏目 ${entry.column}、部门 ${entry.department}`;
   if (grants.length === 0) {
-    const held = person.roles.map((g) => g.role).join(', ');
-    return `${person.name} holds ${held}, not ${wanted.join(' or ')}, which this entry (${where}) needs`;
+    const held = person.roles.map((g) => g.role);
+    return { zh: `${person.name} 的角色为 ${held.join('、')}，不是本条目（${whereZh}）所需的 ${wanted.join(' 或 ')}`, en: `${person.name} holds ${held.join(', ')}, not ${wanted.join(' or ')}, which this entry (${where}) needs` };
   }
   const parts = grants.map((g) => `${g.role} for sites ${showScope(g.sites)}, columns ${showScope(g.columns)}, departments ${showScope(g.departments)}`);
-  const conditions = require
-    .filter((q) => (q.sameDepartment && person.department !== entry.department) || (q.sameSite && person.site !== entry.site))
-    .map((q) => `the ${q.role} must be of ${q.sameDepartment ? `department ${entry.department}` : ''}${q.sameDepartment && q.sameSite ? ' at ' : ''}${q.sameSite ? `site ${entry.site}` : ''}`);
-  return `${person.name} is ${parts.join('; ')} (of department ${person.department} at site ${person.site}); this entry is ${where}${conditions.length ? `, and ${conditions.join('; ')}` : ''}`;
+  const partsZh = grants.map((g) => `${g.role}（站点：${showScopeZh(g.sites)}；栏目：${showScopeZh(g.columns)}；部门：${showScopeZh(g.departments)}）`);
+  const unmet = require.filter((q) => (q.sameDepartment && person.department !== entry.department) || (q.sameSite && person.site !== entry.site));
+  const conditions = unmet.map((q) => `the ${q.role} must be of ${q.sameDepartment ? `department ${entry.department}` : ''}${q.sameDepartment && q.sameSite ? ' at ' : ''}${q.sameSite ? `site ${entry.site}` : ''}`);
+  const conditionsZh = unmet.map((q) => `${q.role} 须属于${[q.sameSite ? `站点 ${entry.site}` : '', q.sameDepartment ? `部门 ${entry.department}` : ''].filter(Boolean).join('的')}`);
+  return {
+    zh: `${person.name} 的权限为 ${partsZh.join('；')}（部门 ${person.department}，站点 ${person.site}）；本条目属于${whereZh}${conditionsZh.length ? `，且${conditionsZh.join('；')}` : ''}`,
+    en: `${person.name} is ${parts.join('; ')} (of department ${person.department} at site ${person.site}); this entry is ${where}${conditions.length ? `, and ${conditions.join('; ')}` : ''}`,
+  };
 }
 
 /** "1 office-approver, 1 approver of department zcfgk at site 19900000000" */
-export function describeSlots(require: readonly Requirement[], missing: ReadonlyMap<number, number>, entry: ApprovalEntry): string {
+export function describeSlots(require: readonly Requirement[], missing: ReadonlyMap<number, number>, entry: ApprovalEntry): Text {
   const parts: string[] = [];
+  const partsZh: string[] = [];
   require.forEach((q, i) => {
     const n = missing.get(i) ?? 0;
     if (n === 0) return;
     const cond = [q.sameDepartment ? `of department ${entry.department}` : '', q.sameSite ? `at site ${entry.site}` : ''].filter(Boolean).join(' ');
     parts.push(`${n} ${q.role}${cond ? ` ${cond}` : ''}`);
+    const condZh = [q.sameSite ? `站点 ${entry.site}` : '', q.sameDepartment ? `部门 ${entry.department}` : ''].filter(Boolean).join('、');
+    partsZh.push(`${n} 名${condZh ? `${condZh} 的` : ''} ${q.role}`);
   });
-  return parts.join(' and ');
+  return { zh: partsZh.join('和 '), en: parts.join(' and ') };
 }

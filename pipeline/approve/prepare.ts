@@ -18,7 +18,7 @@
  */
 import { availableParallelism } from 'node:os';
 import {
-  chainProblem,
+  chainProblemText,
   inspectCertificate,
   MAX_SIGNATURES,
   PAYLOAD_TYPES,
@@ -28,6 +28,7 @@ import {
   payloadDigest,
   revokedRecord,
   revokedRecordMessage,
+  revokedRecordText,
   signingTimeProblem,
   verifyPae,
   type CertInfo,
@@ -36,7 +37,8 @@ import {
   type Trust,
 } from '../trust/index.ts';
 import { chinaDate } from '../util/dates.ts';
-import { finding, type ApprovalFinding, type RecordProblem } from './findings.ts';
+import { finding, said, type ApprovalFinding, type RecordProblem } from './findings.ts';
+import type { Text } from '../messages/text.ts';
 import { ENTRY_PATH, readApproval, type ApprovalItem, type ApprovalPayload } from './record.ts';
 import { VerifyPool } from './verify-pool.ts';
 
@@ -81,12 +83,12 @@ export interface PreparedRecords {
   unattributed: readonly { record: PreparedRecord; scope: string }[];
 }
 
-type CertCheck = { ok: true; cert: CertInfo; chain: string | undefined } | { ok: false; message: string };
+type CertCheck = { ok: true; cert: CertInfo; chain: Text | undefined } | { ok: false; message: string };
 
 /** What is known about a record before its signature is checked, or the final outcome. */
 type Opened =
   | { done: Outcome }
-  | { file: string; envelope: Envelope; cert: CertInfo; chain: string | undefined; paeBytes: Uint8Array; sig: Uint8Array };
+  | { file: string; envelope: Envelope; cert: CertInfo; chain: Text | undefined; paeBytes: Uint8Array; sig: Uint8Array };
 
 interface Outcome {
   record: PreparedRecord;
@@ -139,7 +141,7 @@ function certChecker(trust: Trust): (pem: string) => CertCheck {
     let c = certs.get(pem);
     if (!c) {
       const inspected = inspectCertificate(pem);
-      c = inspected.ok ? { ok: true, cert: inspected.cert, chain: chainProblem(inspected.cert, trust.anchor.cert) } : { ok: false, message: inspected.message };
+      c = inspected.ok ? { ok: true, cert: inspected.cert, chain: chainProblemText(inspected.cert, trust.anchor.cert) } : { ok: false, message: inspected.message };
       certs.set(pem, c);
     }
     return c;
@@ -206,7 +208,10 @@ function claimedPaths(payload: Uint8Array | undefined): string[] {
   return [...out];
 }
 
-const RESIGN = 'ask the signer to sign the entry again (`sealpress approve`, or `sealpress submit` for a writer\'s submission), and delete this record';
+const RESIGN: Text = {
+  zh: '请签名人重新签署该条目（`sealpress approve`；撰稿人提交用 `sealpress submit`），并删除本记录',
+  en: 'ask the signer to sign the entry again (`sealpress approve`, or `sealpress submit` for a writer\'s submission), and delete this record',
+};
 
 /** Everything before the signature check: the envelope, its one signature, the certificate. */
 function open(file: string, bytes: Uint8Array, checkCert: (pem: string) => CertCheck): Opened {
@@ -218,8 +223,10 @@ function open(file: string, bytes: Uint8Array, checkCert: (pem: string) => CertC
     return refuse(
       {
         code: 'APPROVAL_MALFORMED',
-        message: `the approval record cannot be read: ${parsed.problems.map((p) => p.message).join('; ')}`,
-        fix: 'restore the record from the repository history or delete it and ask for a new approval',
+        ...said(
+          { zh: `无法读取审批记录：${parsed.problems.map((p) => p.message).join('; ')}`, en: `the approval record cannot be read: ${parsed.problems.map((p) => p.message).join('; ')}` },
+          { zh: '从仓库历史中恢复该记录，或删除后重新申请审批', en: 'restore the record from the repository history or delete it and ask for a new approval' },
+        ),
         ...(first ? { detail: first.code } : {}),
       },
       parsed.unverifiedPayload,
@@ -228,14 +235,14 @@ function open(file: string, bytes: Uint8Array, checkCert: (pem: string) => CertC
   const { envelope } = parsed;
   const sig = envelope.signatures[0];
   if (!sig || envelope.signatures.length !== 1) {
-    return refuse({ code: 'APPROVAL_MALFORMED', message: `an approval record carries exactly one signature; this one has ${envelope.signatures.length}`, fix: RESIGN, detail: 'RECORD_SIGNATURE_COUNT' }, envelope.payload);
+    return refuse({ code: 'APPROVAL_MALFORMED', ...said({ zh: `一份审批记录只能有一个签名；本记录有 ${envelope.signatures.length} 个`, en: `an approval record carries exactly one signature; this one has ${envelope.signatures.length}` }, RESIGN), detail: 'RECORD_SIGNATURE_COUNT' }, envelope.payload);
   }
   const checked = checkCert(sig.cert);
   if (!checked.ok) {
-    return refuse({ code: 'APPROVAL_MALFORMED', message: `the embedded certificate cannot be read: ${checked.message}`, fix: RESIGN, detail: 'CERT_UNREADABLE' }, envelope.payload);
+    return refuse({ code: 'APPROVAL_MALFORMED', ...said({ zh: `无法读取记录中嵌入的证书：${checked.message}`, en: `the embedded certificate cannot be read: ${checked.message}` }, RESIGN), detail: 'CERT_UNREADABLE' }, envelope.payload);
   }
   if (sig.keyid !== checked.cert.fingerprint) {
-    return refuse({ code: 'APPROVAL_MALFORMED', message: 'the signature\'s keyid is not the fingerprint of the embedded certificate', fix: RESIGN, detail: 'KEYID_MISMATCH' }, envelope.payload);
+    return refuse({ code: 'APPROVAL_MALFORMED', ...said({ zh: '签名的 keyid 与嵌入证书的指纹不一致', en: 'the signature\'s keyid is not the fingerprint of the embedded certificate' }, RESIGN), detail: 'KEYID_MISMATCH' }, envelope.payload);
   }
   return { file, envelope, cert: checked.cert, chain: checked.chain, paeBytes: pae(envelope.payloadType, envelope.payload), sig: sig.sig };
 }
@@ -247,8 +254,10 @@ function finish(opened: Exclude<Opened, { done: Outcome }>, signatureOk: boolean
   if (!signatureOk) {
     return refuse({
       code: 'APPROVAL_SIGNATURE_INVALID',
-      message: `the signature does not match the record's content with the certificate of ${cert.name ?? 'the signer'}: the record was edited after signing, or forged`,
-      fix: 'delete this record and ask the approver for a new approval; tell the security administrators if nobody edited it on purpose',
+      ...said(
+        { zh: `用 ${cert.name ?? '签名人'} 的证书核验，签名与记录内容不符：记录在签署后被改动，或系伪造`, en: `the signature does not match the record's content with the certificate of ${cert.name ?? 'the signer'}: the record was edited after signing, or forged` },
+        { zh: '删除本记录，请审批人重新审批；如无人有意改动过该记录，请报告保密管理员', en: 'delete this record and ask the approver for a new approval; tell the security administrators if nobody edited it on purpose' },
+      ),
     });
   }
 
@@ -257,7 +266,7 @@ function finish(opened: Exclude<Opened, { done: Outcome }>, signatureOk: boolean
   const read = json.ok ? readApproval(json.value) : undefined;
   if (!json.ok || !read?.ok) {
     const why = !json.ok ? `not well-formed JSON: ${json.message}` : read && !read.ok ? read.problems.slice(0, 20).join('; ') : 'unreadable';
-    return refuse({ code: 'APPROVAL_MALFORMED', message: `the signed approval breaks the schema: ${why}`, fix: RESIGN, detail: json.ok ? 'PAYLOAD_SCHEMA' : 'PAYLOAD_JSON' });
+    return refuse({ code: 'APPROVAL_MALFORMED', ...said({ zh: `已签名的审批内容不符合格式要求：${why}`, en: `the signed approval breaks the schema: ${why}` }, RESIGN), detail: json.ok ? 'PAYLOAD_SCHEMA' : 'PAYLOAD_JSON' });
   }
   const payload = read.value;
   const digest = payloadDigest(envelope.payload);
@@ -271,55 +280,66 @@ function finish(opened: Exclude<Opened, { done: Outcome }>, signatureOk: boolean
   if (opened.chain !== undefined) {
     return refuseVerified({
       code: 'APPROVAL_CERT_UNTRUSTED',
-      message: `the record is signed with a certificate in the name of ${who}, but ${opened.chain}: it does not prove who signed`,
-      fix: 'delete the record; the approver signs again with the certificate the group CA issued them, and the security administrators look into who made this one',
+      ...said(
+        { zh: `本记录使用以 ${who} 名义的证书签署，但${opened.chain.zh}：无法证明签名人身份`, en: `the record is signed with a certificate in the name of ${who}, but ${opened.chain.en}: it does not prove who signed` },
+        { zh: '删除本记录；审批人用本站群 CA 签发给本人的证书重新签署，并由保密管理员调查该记录的来源', en: 'delete the record; the approver signs again with the certificate the group CA issued them, and the security administrators look into who made this one' },
+      ),
     });
   }
   const person = trust.personByCertificate.get(cert.fingerprint);
   if (!person) {
     return refuseVerified({
       code: 'APPROVAL_CERT_UNTRUSTED',
-      message: `the certificate of ${who} (${cert.fingerprint.slice(0, 16)}…) is not listed in the signed roster`,
-      fix: 'the security administrators add the certificate to the roster (if it is legitimate), then the record counts',
+      ...said(
+        { zh: `${who} 的证书（${cert.fingerprint.slice(0, 16)}…）不在已签名的人员名册中`, en: `the certificate of ${who} (${cert.fingerprint.slice(0, 16)}…) is not listed in the signed roster` },
+        { zh: '（证书合法的）由保密管理员将该证书加入名册，记录即可生效', en: 'the security administrators add the certificate to the roster (if it is legitimate), then the record counts' },
+      ),
     });
   }
   record.person = person;
   if (person.id !== cert.uid) {
     return refuseVerified({
       code: 'APPROVAL_CERT_UNTRUSTED',
-      message: `the roster lists this certificate under ${person.name} (${person.id}), but the certificate names ${cert.uid ?? 'nobody'}`,
-      fix: 'the security administrators correct the roster',
+      ...said(
+        { zh: `名册将该证书登记在 ${person.name}（${person.id}）名下，但证书载明的是 ${cert.uid ?? '（无）'}`, en: `the roster lists this certificate under ${person.name} (${person.id}), but the certificate names ${cert.uid ?? 'nobody'}` },
+        { zh: '由保密管理员更正名册', en: 'the security administrators correct the roster' },
+      ),
     });
   }
   if (payload.signer !== person.id) {
     return refuseVerified({
       code: 'APPROVAL_CERT_UNTRUSTED',
-      message: `the record says it is signed by ${payload.signer}, but the certificate is ${person.name}'s (${person.id})`,
-      fix: RESIGN,
+      ...said({ zh: `记录称由 ${payload.signer} 签署，但证书属于 ${person.name}（${person.id}）`, en: `the record says it is signed by ${payload.signer}, but the certificate is ${person.name}'s (${person.id})` }, RESIGN),
     });
   }
   const time = signingTimeProblem(cert, trust.anchor.cert, payload.signedAtMs);
   if (time) {
     return refuseVerified({
       code: time.kind === 'expired' ? 'APPROVAL_CERT_EXPIRED' : 'APPROVAL_CERT_NOT_YET_VALID',
-      message: `${person.name} signed on ${chinaDate(payload.signedAtMs)} (${payload.signedAt}), but ${time.message}`,
-      fix: `${person.name} gets a new certificate (\`sealpress keys rotate --id ${person.id}\`) and signs again`,
+      ...said(
+        { zh: `${person.name} 签署于 ${chinaDate(payload.signedAtMs)}（${payload.signedAt}），但${time.zh}`, en: `${person.name} signed on ${chinaDate(payload.signedAtMs)} (${payload.signedAt}), but ${time.message}` },
+        { zh: `${person.name} 领取新证书（\`sealpress keys rotate --id ${person.id}\`）后重新签署`, en: `${person.name} gets a new certificate (\`sealpress keys rotate --id ${person.id}\`) and signs again` },
+      ),
     });
   }
   const revoked = revokedRecord(trust.revocationIndex, person.id, cert.fingerprint, digest, payload.signedAtMs);
   if (revoked.problem) {
     return refuseVerified({
       code: revoked.problem.kind === 'revoked' ? 'APPROVAL_REVOKED' : 'APPROVAL_NOT_FROZEN',
-      message: `${person.name} signed on ${chinaDate(payload.signedAtMs)} (${payload.signedAt}), but ${revokedRecordMessage(revoked.problem, payload.signedAt)}`,
-      fix: 'ask an approver who holds signing rights now for a new approval',
+      ...said(
+        { zh: `${person.name} 签署于 ${chinaDate(payload.signedAtMs)}（${payload.signedAt}），但${revokedRecordText(revoked.problem, payload.signedAt).zh}`, en: `${person.name} signed on ${chinaDate(payload.signedAtMs)} (${payload.signedAt}), but ${revokedRecordMessage(revoked.problem, payload.signedAt)}` },
+        { zh: '请目前有签名权的审批人重新审批', en: 'ask an approver who holds signing rights now for a new approval' },
+      ),
     });
   }
   if (revoked.frozen) record.frozen = true;
   if (payload.policyVersion > trust.policy.version) {
     return refuseVerified({
       code: 'APPROVAL_POLICY_AHEAD',
-      message: `${person.name} approved under policy version ${payload.policyVersion}, but the repository's policy is version ${trust.policy.version}: the policy may have been rolled back`,
-      fix: 'restore the latest signed policy.dsse.json; tell the security administrators',
+      ...said(
+        { zh: `${person.name} 依据第 ${payload.policyVersion} 版审批规则审批，但仓库中的审批规则为第 ${trust.policy.version} 版：审批规则可能被回退`, en: `${person.name} approved under policy version ${payload.policyVersion}, but the repository's policy is version ${trust.policy.version}: the policy may have been rolled back` },
+        { zh: '恢复最新的已签名 policy.dsse.json，并报告保密管理员', en: 'restore the latest signed policy.dsse.json; tell the security administrators' },
+      ),
     });
   }
   return { record, unverifiedPaths: [] };

@@ -142,7 +142,7 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
 /** Sign an approval, a withdrawal or a submission of one or more entries. Returns the record file bytes. */
 export function signApproval(options: SignApprovalOptions): Uint8Array {
   const inspected = inspectCertificate(options.signer.certPem);
-  if (!inspected.ok || inspected.cert.uid === undefined) throw new TrustError('INVALID_ARGUMENT', 'the signer certificate cannot be read or names no person id (UID)');
+  if (!inspected.ok || inspected.cert.uid === undefined) throw new TrustError('INVALID_ARGUMENT', { zh: '签名人证书无法读取或未载明人员编号（UID）', en: 'the signer certificate cannot be read or names no person id (UID)' });
   const payload: Record<string, unknown> = {
     type: 'approval',
     version: APPROVAL_VERSION,
@@ -162,10 +162,10 @@ export function signApproval(options: SignApprovalOptions): Uint8Array {
   if (options.reason !== undefined) payload.reason = options.reason;
   const bytes = canonicalBytes(payload);
   const checked = readApproval(JSON.parse(new TextDecoder().decode(bytes)));
-  if (!checked.ok) throw new TrustError('DOCUMENT_INVALID', `the approval breaks its schema: ${checked.problems.slice(0, 10).join('; ')}`);
+  if (!checked.ok) throw new TrustError('DOCUMENT_INVALID', { zh: `审批记录不符合格式要求：${checked.problems.slice(0, 10).join('; ')}`, en: `the approval breaks its schema: ${checked.problems.slice(0, 10).join('; ')}` });
   const file = signEnvelope(PAYLOAD_TYPES.approval, bytes, [options.signer]);
   if (file.length > MAX_ENVELOPE_BYTES) {
-    throw new TrustError('RECORD_TOO_LARGE', `the record would be ${file.length} bytes; gates read at most ${MAX_ENVELOPE_BYTES}: split the batch`);
+    throw new TrustError('RECORD_TOO_LARGE', { zh: `该记录将有 ${file.length} 字节；发布关口最多读取 ${MAX_ENVELOPE_BYTES} 字节：请分批签署`, en: `the record would be ${file.length} bytes; gates read at most ${MAX_ENVELOPE_BYTES}: split the batch` });
   }
   return file;
 }

@@ -16,6 +16,7 @@
  * counts, an approval of a large batch lists at most MAX_LISTED_ENTRIES paths
  * and the digest of the signed record that lists them all.
  */
+import type { Text } from '../messages/text.ts';
 import { SealpressError } from '../errors/index.ts';
 import { canonicalJson, parseInstant, parseStrictJson } from '../trust/index.ts';
 import { sha256Hex } from '../fs/index.ts';
@@ -92,7 +93,7 @@ export type AuditErrorCode =
 export class AuditError extends SealpressError<AuditErrorCode> {
   declare readonly file: string;
 
-  constructor(code: AuditErrorCode, file: string, message: string, options: { cause?: unknown } = {}) {
+  constructor(code: AuditErrorCode, file: string, message: string | Text, options: { cause?: unknown } = {}) {
     super(code, message, { ...options, file });
     this.name = 'AuditError';
   }

@@ -33,11 +33,14 @@ export function auditLogPath(root: string, explicit: string | undefined, env: Re
 }
 
 const VERIFY_HINT = 'run `sealpress audit verify` to find the damage; nothing was appended';
+const VERIFY_HINT_ZH = '请运行 `sealpress audit verify` 查找损坏之处；未追加任何记录';
 
 function ioError(file: string, doing: string, cause: unknown): AuditError {
   const code = (cause as NodeJS.ErrnoException).code ?? 'error';
   const why = code === 'ELOOP' ? 'it is a symlink; the audit log must be a plain file' : code === 'EFTYPE' ? 'it is not a regular file' : code;
-  return new AuditError('AUDIT_IO', file, `cannot ${doing} the audit log ${file} (${why})`, { cause });
+  const whyZh = code === 'ELOOP' ? '它是符号链接；审计日志必须是普通文件' : code === 'EFTYPE' ? '它不是普通文件' : code;
+  const doingZh = ({ open: '打开', lock: '锁定', write: '写入', 'create the folder of': '创建' } as Record<string, string>)[doing] ?? doing;
+  return new AuditError('AUDIT_IO', file, { zh: `无法${doingZh}审计日志 ${file}（${whyZh}）`, en: `cannot ${doing} the audit log ${file} (${why})` }, { cause });
 }
 
 interface Tail {
@@ -65,12 +68,12 @@ function readTail(path: string): Tail | undefined {
       if (n === 0) break;
       got += n;
     }
-    if (got !== want) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the audit log ${path} changed size while its last line was read; ${VERIFY_HINT}`);
-    if (buf[want - 1] !== 0x0a) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the last line of the audit log ${path} is incomplete (a cut file or an interrupted write); ${VERIFY_HINT}`);
+    if (got !== want) throw new AuditError('AUDIT_TAIL_CORRUPT', path, { zh: `读取审计日志 ${path} 的最后一行时其大小发生了变化；${VERIFY_HINT_ZH}`, en: `the audit log ${path} changed size while its last line was read; ${VERIFY_HINT}` });
+    if (buf[want - 1] !== 0x0a) throw new AuditError('AUDIT_TAIL_CORRUPT', path, { zh: `审计日志 ${path} 的最后一行不完整（文件被截断或写入中断）；${VERIFY_HINT_ZH}`, en: `the last line of the audit log ${path} is incomplete (a cut file or an interrupted write); ${VERIFY_HINT}` });
     const before = buf.lastIndexOf(0x0a, want - 2);
-    if (before < 0 && want < size) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the last line of the audit log ${path} is longer than ${MAX_LINE_BYTES} bytes; ${VERIFY_HINT}`);
+    if (before < 0 && want < size) throw new AuditError('AUDIT_TAIL_CORRUPT', path, { zh: `审计日志 ${path} 的最后一行超过 ${MAX_LINE_BYTES} 字节；${VERIFY_HINT_ZH}`, en: `the last line of the audit log ${path} is longer than ${MAX_LINE_BYTES} bytes; ${VERIFY_HINT}` });
     const parsed = parseLine(buf.subarray(before + 1, want - 1));
-    if (!parsed.ok) throw new AuditError('AUDIT_TAIL_CORRUPT', path, `the last line of the audit log ${path} is bad (${parsed.code}: ${parsed.problem}); ${VERIFY_HINT}`);
+    if (!parsed.ok) throw new AuditError('AUDIT_TAIL_CORRUPT', path, { zh: `审计日志 ${path} 的最后一行有误（${parsed.code}：${parsed.problem}）；${VERIFY_HINT_ZH}`, en: `the last line of the audit log ${path} is bad (${parsed.code}: ${parsed.problem}); ${VERIFY_HINT}` });
     return { head: { seq: parsed.entry.seq, hash: parsed.entry.hash }, atMs: parsed.atMs };
   } finally {
     closeSync(fd);
@@ -98,10 +101,13 @@ async function lockLog(logPath: string, timeoutMs: number) {
     throw new AuditError(
       'AUDIT_LOCKED',
       got.file,
-      `the audit log's lock ${got.lock} is stale (held by ${got.lockHolder}), but ${got.file} says another process is breaking it: ${got.holder}. If no sealpress command is running, remove ${got.file} and run the command again`,
+      {
+        zh: `审计日志的锁 ${got.lock} 已失效（持有者 ${got.lockHolder}），但 ${got.file} 表明另一个进程正在解除它：${got.holder}。如果没有 sealpress 命令在运行，请删除 ${got.file} 后重新运行命令`,
+        en: `the audit log's lock ${got.lock} is stale (held by ${got.lockHolder}), but ${got.file} says another process is breaking it: ${got.holder}. If no sealpress command is running, remove ${got.file} and run the command again`,
+      },
     );
   }
-  throw new AuditError('AUDIT_LOCKED', got.file, `the audit log is locked by ${got.holder} (${got.file}); if no sealpress command is running there, remove that file and run the command again`);
+  throw new AuditError('AUDIT_LOCKED', got.file, { zh: `审计日志被 ${got.holder} 锁定（${got.file}）；如果那里没有 sealpress 命令在运行，请删除该文件后重新运行命令`, en: `the audit log is locked by ${got.holder} (${got.file}); if no sealpress command is running there, remove that file and run the command again` });
 }
 
 /**
@@ -112,7 +118,7 @@ async function lockLog(logPath: string, timeoutMs: number) {
  */
 export async function appendAudit(logPath: string, event: AuditEvent, now: Date, options: AppendOptions = {}): Promise<AuditEntry> {
   const problems = eventProblems(event);
-  if (problems.length > 0) throw new AuditError('AUDIT_EVENT_INVALID', logPath, `the audit event cannot be logged: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new AuditError('AUDIT_EVENT_INVALID', logPath, { zh: `无法记录该审计事件：${problems.join('; ')}`, en: `the audit event cannot be logged: ${problems.join('; ')}` });
   const dir = dirname(logPath);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o750 });
@@ -124,7 +130,7 @@ export async function appendAudit(logPath: string, event: AuditEvent, now: Date,
     const tail = readTail(logPath);
     const skew = options.skewMs ?? DEFAULT_SKEW_MS;
     if (tail && now.getTime() < tail.atMs - skew) {
-      throw new AuditError('AUDIT_CLOCK', logPath, `the clock (${chinaTime(now)}) is behind the last audit entry (seq ${tail.head.seq}, ${chinaTime(tail.atMs)}) by more than ${Math.round(skew / 1000)} s; fix the system clock. Nothing was appended`);
+      throw new AuditError('AUDIT_CLOCK', logPath, { zh: `时钟（${chinaTime(now)}）比最后一条审计记录（序号 ${tail.head.seq}，${chinaTime(tail.atMs)}）慢了 ${Math.round(skew / 1000)} 秒以上；请校正系统时钟。未追加任何记录`, en: `the clock (${chinaTime(now)}) is behind the last audit entry (seq ${tail.head.seq}, ${chinaTime(tail.atMs)}) by more than ${Math.round(skew / 1000)} s; fix the system clock. Nothing was appended` });
     }
     let entry: AuditEntry;
     let line: Buffer;
@@ -132,9 +138,9 @@ export async function appendAudit(logPath: string, event: AuditEvent, now: Date,
       entry = nextEntry(tail?.head, event, now);
       line = Buffer.from(entryLine(entry), 'utf8');
     } catch (cause) {
-      throw new AuditError('AUDIT_EVENT_INVALID', logPath, `the audit event cannot be encoded: ${(cause as Error).message}`, { cause });
+      throw new AuditError('AUDIT_EVENT_INVALID', logPath, { zh: `无法编码该审计事件：${(cause as Error).message}`, en: `the audit event cannot be encoded: ${(cause as Error).message}` }, { cause });
     }
-    if (line.length - 1 > MAX_LINE_BYTES) throw new AuditError('AUDIT_EVENT_INVALID', logPath, `the audit entry would be ${line.length - 1} bytes; entries are at most ${MAX_LINE_BYTES} (keep details small)`);
+    if (line.length - 1 > MAX_LINE_BYTES) throw new AuditError('AUDIT_EVENT_INVALID', logPath, { zh: `该审计记录将有 ${line.length - 1} 字节；每条记录最多 ${MAX_LINE_BYTES} 字节（请精简细节）`, en: `the audit entry would be ${line.length - 1} bytes; entries are at most ${MAX_LINE_BYTES} (keep details small)` });
     let fd: number;
     try {
       fd = openSync(logPath, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
@@ -142,7 +148,7 @@ export async function appendAudit(logPath: string, event: AuditEvent, now: Date,
       throw ioError(logPath, 'open', cause);
     }
     try {
-      if (!fstatSync(fd).isFile()) throw new AuditError('AUDIT_IO', logPath, `the audit log ${logPath} is not a regular file`);
+      if (!fstatSync(fd).isFile()) throw new AuditError('AUDIT_IO', logPath, { zh: `审计日志 ${logPath} 不是普通文件`, en: `the audit log ${logPath} is not a regular file` });
       for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
       fsyncSync(fd);
     } catch (cause) {

@@ -9,6 +9,7 @@
  * an unchanged site keeps its dist/<code>. `full` (or `cache: false`) renders
  * every site.
  */
+import type { Lang } from '../messages/text.ts';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,18 +84,46 @@ export type BuildResult =
   | { ok: false; gate: Extract<GateResult, { ok: false }> };
 
 /** What a command prints when a site is done: rendered again (and why), or reused. */
-export function siteDoneLine(event: Extract<BuildEvent, { type: 'site-done' }>): string {
+export function siteDoneLine(event: Extract<BuildEvent, { type: 'site-done' }>, lang: Lang = 'en'): string {
+  if (lang === 'zh') {
+    const s = (event.durationMs / 1000).toFixed(1);
+    if (event.action === 'reused') return `构建 ${event.code}：沿用，${event.pages} 个页面（${reasonZh(event.reason)}）`;
+    if (event.action === 'search-refreshed') return `构建 ${event.code}：页面沿用，站群搜索已更新（${reasonZh(event.reason)}），用时 ${s} 秒`;
+    return `构建 ${event.code}：已重新构建（${reasonZh(event.reason)}），${event.pages} 个页面，用时 ${s} 秒`;
+  }
   if (event.action === 'reused') return `build ${event.code}: reused, ${event.pages} pages (${event.reason})`;
   if (event.action === 'search-refreshed') return `build ${event.code}: pages reused, group search refreshed (${event.reason}) in ${(event.durationMs / 1000).toFixed(1)} s`;
   return `build ${event.code}: rebuilt (${event.reason}), ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`;
 }
 
 /** One line naming the sites rendered again, e.g. `rebuilt 1 of 3 sites: 19901000000 (content changed)`. */
-export function rebuiltLine(sites: readonly Pick<SiteBuildReport, 'code' | 'action' | 'reason'>[]): string {
+export function rebuiltLine(sites: readonly Pick<SiteBuildReport, 'code' | 'action' | 'reason'>[], lang: Lang = 'en'): string {
   const rebuilt = sites.filter((s) => s.action === 'rebuilt');
   const refreshed = sites.filter((s) => s.action === 'search-refreshed');
+  if (lang === 'zh') {
+    const named = rebuilt.map((s) => `${s.code}（${reasonZh(s.reason)}）`).join('、');
+    return `${sites.length} 个站点中重新构建 ${rebuilt.length} 个${named ? `：${named}` : ''}${refreshed.length ? `；已更新站群搜索：${refreshed.map((s) => s.code).join('、')}` : ''}`;
+  }
   const named = rebuilt.map((s) => `${s.code} (${s.reason})`).join(', ');
   return `rebuilt ${rebuilt.length} of ${sites.length} sites${named ? `: ${named}` : ''}${refreshed.length ? `; group search refreshed on ${refreshed.map((s) => s.code).join(', ')}` : ''}`;
+}
+
+/** Why a site was rendered again or reused, in Chinese (the reasons are a fixed set; JSON keeps the English). */
+const REASONS_ZH: Record<string, string> = {
+  'full build': '全量构建',
+  'not built before': '此前未构建',
+  'output missing': '输出缺失',
+  'toolchain changed': '工具链有变化',
+  'theme changed': '主题有变化',
+  'configuration changed': '配置有变化',
+  'content changed': '内容有变化',
+  'output changed': '输出被改动',
+  unchanged: '无变化',
+  'sub-site search changed': '子站搜索有变化',
+};
+
+export function reasonZh(reason: string): string {
+  return REASONS_ZH[reason] ?? reason;
 }
 
 export const WORK_DIR = '.sealpress';
@@ -116,7 +145,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
 
   const codes = options.sites ?? [...gate.group.sites.keys()];
   for (const code of codes) {
-    if (!gate.group.sites.has(code)) throw new SealpressError('USAGE', `--site ${code} is not a site of the group (${[...gate.group.sites.keys()].join(', ')})`);
+    if (!gate.group.sites.has(code)) throw new SealpressError('USAGE', { zh: `--site ${code} 不是本站群的站点（${[...gate.group.sites.keys()].join(', ')}）`, en: `--site ${code} is not a site of the group (${[...gate.group.sites.keys()].join(', ')})` });
   }
   const distDir = options.distDir ?? join(root, 'dist');
   const work = join(root, WORK_DIR);
@@ -206,7 +235,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   );
   if (failures.length > 0) {
     const first = failures[0]!;
-    throw new SealpressError('BUILD_FAILED', `${failures.map((f) => f.code).join(', ')} failed to build: ${(first.error as Error).message}`, { cause: first.error });
+    throw new SealpressError('BUILD_FAILED', { zh: `${failures.map((f) => f.code).join(', ')} 构建失败：${(first.error as Error).message}`, en: `${failures.map((f) => f.code).join(', ')} failed to build: ${(first.error as Error).message}` }, { cause: first.error });
   }
   reports.sort((a, b) => codes.indexOf(a.code) - codes.indexOf(b.code));
   return { ok: true, group: gate.group, plan: gate.plan, gateMs, sites: reports, ledger: gate.ledger };

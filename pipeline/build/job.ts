@@ -5,11 +5,12 @@
  * then thrown to the caller. The environment ($CI, for the actor) and the
  * audit recorder are given.
  */
+import type { Lang } from '../messages/text.ts';
 import { unsignedActor } from '../audit/index.ts';
 import { EXIT, SealpressError } from '../errors/index.ts';
 import { countsText, summarise } from '../plan/index.ts';
 import type { RecordAct } from '../publish/audit.ts';
-import { buildSites, rebuiltLine, siteDoneLine, type BuildEvent, type BuildOptions, type BuildResult } from './build.ts';
+import { buildSites, reasonZh, rebuiltLine, siteDoneLine, type BuildEvent, type BuildOptions, type BuildResult } from './build.ts';
 
 /** The build and its exit code once recorded (EXIT.AUDIT when the entry could not be appended). */
 export async function buildJob(o: BuildOptions & { env: NodeJS.ProcessEnv; record: RecordAct; note: (text: string) => void }): Promise<{ result: BuildResult; code: number }> {
@@ -32,16 +33,24 @@ export async function buildJob(o: BuildOptions & { env: NodeJS.ProcessEnv; recor
 }
 
 /** A build's progress, in a line (stderr: progress, not the result). */
-export function buildProgressLine(event: BuildEvent): string {
+export function buildProgressLine(event: BuildEvent, lang: Lang = 'en'): string {
+  if (lang === 'zh') {
+    if (event.type === 'gate') return `发布关口：${event.plan.entries.length} 个条目，用时 ${event.durationMs.toFixed(0)} 毫秒：${countsText(summarise(event.plan), lang)}`;
+    if (event.type === 'site-start') return `构建 ${event.code}：${event.entries} 个条目……`;
+    return siteDoneLine(event, lang);
+  }
   if (event.type === 'gate') return `gate: ${event.plan.entries.length} entries in ${event.durationMs.toFixed(0)} ms: ${countsText(summarise(event.plan))}`;
   if (event.type === 'site-start') return `build ${event.code}: ${event.entries} entries…`;
   return siteDoneLine(event);
 }
 
 /** What a build did, as `build` prints it: its JSON summary, or a line per site. */
-export function buildSummary(result: Extract<BuildResult, { ok: true }>): { json: unknown; lines: string[] } {
+export function buildSummary(result: Extract<BuildResult, { ok: true }>, lang: Lang = 'en'): { json: unknown; lines: string[] } {
+  const ACTION_ZH = { rebuilt: '重新构建', reused: '沿用', 'search-refreshed': '更新搜索' } as const;
+  const site = (s: (typeof result.sites)[number]) =>
+    lang === 'zh' ? `${s.code}：${s.pages} 个页面，${s.entries} 个条目 → ${s.outDir}（${ACTION_ZH[s.action]}：${reasonZh(s.reason)}）` : `${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir} (${s.action}: ${s.reason})`;
   return {
     json: { gateMs: Math.round(result.gateMs), summary: summarise(result.plan), sites: result.sites.map((s) => ({ ...s, outDir: s.outDir })) },
-    lines: [...result.sites.map((s) => `${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir} (${s.action}: ${s.reason})`), rebuiltLine(result.sites)],
+    lines: [...result.sites.map(site), rebuiltLine(result.sites, lang)],
   };
 }

@@ -8,6 +8,7 @@
  * entries never appear. A change that breaks the group's configuration keeps the
  * last good preview and says why.
  */
+import { say, type Lang } from '../messages/text.ts';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/index.ts';
@@ -32,6 +33,8 @@ export interface LivePreviewOptions {
   /** How the plan is shown (the review desk shows entries held back only by approvals of an earlier version as drafts). */
   adjustPlan?: (plan: Plan) => Plan;
   onEvent?: (event: LivePreviewEvent) => void;
+  /** The language of the drafts' banners (why each is not published); default Chinese. */
+  lang?: Lang;
 }
 
 export type LivePreviewEvent =
@@ -57,9 +60,9 @@ export interface LivePreview {
  * preview mode (pending entries included, marked as drafts; refused ones never).
  * `inPlace` updates a stage a running preview reads (stage/write.ts refreshStage).
  */
-export function stagePreview(root: string, gate: Extract<GateResult, { ok: true }>, code: string, options: { inPlace?: boolean; adjustPlan?: ((plan: Plan) => Plan) | undefined } = {}): { stageDir: string; entries: number; drafts: number } {
+export function stagePreview(root: string, gate: Extract<GateResult, { ok: true }>, code: string, options: { inPlace?: boolean; lang?: Lang; adjustPlan?: ((plan: Plan) => Plan) | undefined } = {}): { stageDir: string; entries: number; drafts: number } {
   const plan = options.adjustPlan ? options.adjustPlan(gate.plan) : gate.plan;
-  const stage = bundleSite(gate.group, plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer });
+  const stage = bundleSite(gate.group, plan, code, 'preview', { reprintDisclaimer: gate.checks.reprintDisclaimer, ...(options.lang ? { lang: options.lang } : {}) });
   const stageDir = join(root, WORK_DIR, 'preview', code);
   (options.inPlace ? refreshStage : writeStage)(root, stageDir, stage);
   return { stageDir, entries: stage.bundle.entries.length, drafts: stage.bundle.entries.filter((e) => e.draft).length };
@@ -70,13 +73,14 @@ const WATCHED = ['content', 'sites'];
 
 export async function startLivePreview(options: LivePreviewOptions): Promise<LivePreviewStart> {
   const { root } = options;
+  const lang = options.lang ?? 'zh';
   const gateNow = () => options.now ?? new Date();
   const gateOptions = () => ({ root, now: gateNow(), ...(options.trustAnchor ? { trustAnchor: options.trustAnchor } : {}) });
   const first = await runGate(gateOptions());
   if (!first.ok) return { ok: false, configDiagnostics: first.configDiagnostics };
   const code = options.site ?? first.group.main;
   if (!first.group.sites.has(code)) throw new SealpressError('USAGE', `--site ${code} is not a site of the group (${[...first.group.sites.keys()].join(', ')})`);
-  const staged = stagePreview(root, first, code, { adjustPlan: options.adjustPlan });
+  const staged = stagePreview(root, first, code, { adjustPlan: options.adjustPlan, ...(options.lang ? { lang: options.lang } : {}) });
   const stageDir = staged.stageDir;
 
   const server = await previewSite({
@@ -102,14 +106,14 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
         const started = performance.now();
         const gate = await runGate(gateOptions());
         if (!gate.ok) {
-          options.onEvent?.({ type: 'refresh-failed', message: 'the site group configuration is invalid: the preview keeps the last good version', diagnostics: gate.configDiagnostics });
+          options.onEvent?.({ type: 'refresh-failed', message: say({ zh: '站群配置有误：预览保留上一个正确的版本', en: 'the site group configuration is invalid: the preview keeps the last good version' }, lang), diagnostics: gate.configDiagnostics });
           continue;
         }
         if (!gate.group.sites.has(code)) {
-          options.onEvent?.({ type: 'refresh-failed', message: `${code} is no longer a site of the group: the preview keeps the last good version`, diagnostics: [] });
+          options.onEvent?.({ type: 'refresh-failed', message: say({ zh: `${code} 已不是本站群的站点：预览保留上一个正确的版本`, en: `${code} is no longer a site of the group: the preview keeps the last good version` }, lang), diagnostics: [] });
           continue;
         }
-        const restaged = stagePreview(root, gate, code, { inPlace: true, adjustPlan: options.adjustPlan });
+        const restaged = stagePreview(root, gate, code, { inPlace: true, adjustPlan: options.adjustPlan, ...(options.lang ? { lang: options.lang } : {}) });
         options.onEvent?.({ type: 'refreshed', entries: restaged.entries, drafts: restaged.drafts, durationMs: performance.now() - started });
       } while (again);
     } catch (error) {
@@ -124,7 +128,7 @@ export async function startLivePreview(options: LivePreviewOptions): Promise<Liv
   };
   // A group without a content/ folder yet is still previewed; that folder is watched from the next start.
   const watchers: FSWatcher[] = WATCHED.filter((dir) => existsSync(join(root, dir))).map((dir) => watch(join(root, dir), { recursive: true }, changed));
-  for (const w of watchers) w.on('error', (error) => options.onEvent?.({ type: 'refresh-failed', message: `watching ${root} failed: ${error.message}`, diagnostics: [] }));
+  for (const w of watchers) w.on('error', (error) => options.onEvent?.({ type: 'refresh-failed', message: say({ zh: `监视 ${root} 失败：${error.message}`, en: `watching ${root} failed: ${error.message}` }, lang), diagnostics: [] }));
 
   const stopWatching = (): void => {
     if (timer) clearTimeout(timer);

@@ -25,7 +25,8 @@ import { ScanOptions } from './compile.ts';
 import { sha256Hex, type CheckFinding, type Hit } from './finding.ts';
 import { imageFormat, imageMetadata, isIdentifying, type ImageFormat } from './image-metadata.ts';
 import { finalise } from './report.ts';
-import { checkRule, type CheckRuleId } from './rules.ts';
+import { checkRule, ruleFix, type CheckRuleId } from './rules.ts';
+import { afterCjk, type Text } from '../messages/text.ts';
 import { analyseText, type ScanContext } from './scan.ts';
 import { extensionOf, FIX_UNPACK, needsReader, type DocumentReader, type EmbeddedFile, type ReadDocument, type ReadOutcome, type ReadRefusal } from '../read/index.ts';
 
@@ -82,13 +83,13 @@ export function decodeText(bytes: Uint8Array): TextDecodeResult {
   return { ok: false, encoding: 'binary' };
 }
 
-function fileHit(rule: CheckRuleId, value: string, message: string, fix?: string): Hit {
+function fileHit(rule: CheckRuleId, value: string, message: Text, fix?: Text): Hit {
   const info = checkRule(rule);
-  return { rule, severity: info.severity, start: 0, end: 0, value, message, fix: fix ?? info.fix };
+  return { rule, severity: info.severity, start: 0, end: 0, value, message, fix: fix ?? ruleFix(info) };
 }
 
 /** A finding about the whole file, or about one place in it. */
-function fileFinding(name: string, rule: CheckRuleId, value: string, message: string, options: { fix?: string; location?: string; transient?: true } = {}): CheckFinding {
+function fileFinding(name: string, rule: CheckRuleId, value: string, message: Text, options: { fix?: Text; location?: string; transient?: true } = {}): CheckFinding {
   const [f] = finalise('', [fileHit(rule, value, message, options.fix)], name);
   if (options.location !== undefined) f!.location = options.location;
   if (options.transient) f!.transient = true;
@@ -96,25 +97,29 @@ function fileFinding(name: string, rule: CheckRuleId, value: string, message: st
 }
 
 const ENCODING_NAMES = { 'utf-16': 'UTF-16 without a byte-order mark', 'utf-32': 'UTF-32', binary: 'not text' } as const;
+const ENCODING_NAMES_ZH = { 'utf-16': '不带字节顺序标记（BOM）的 UTF-16', 'utf-32': 'UTF-32', binary: '非文本' } as const;
 
-const FIX_RESAVE_ATTACHMENT = 'open the file in WPS or Office, save it again (文件 → 另存为) without the files embedded in it, and attach those files on their own';
+const FIX_RESAVE_ATTACHMENT: Text = {
+  zh: '用 WPS 或 Office 打开文件，去掉其中嵌入的文件后重新保存（文件 → 另存为），嵌入的文件单独上传',
+  en: 'open the file in WPS or Office, save it again (文件 → 另存为) without the files embedded in it, and attach those files on their own',
+};
 
-const SAVE_AS_PDF = 'export it as PDF, or save it as DOCX/XLSX (WPS or Office: 文件 → 另存为), and attach that copy instead';
+const SAVE_AS_PDF: Text = { zh: '导出为 PDF，或另存为 DOCX/XLSX（WPS 或 Office：文件 → 另存为），改为上传该副本', en: 'export it as PDF, or save it as DOCX/XLSX (WPS or Office: 文件 → 另存为), and attach that copy instead' };
 
 /** Types refused by name, each with what the writer does instead. */
-const REFUSED_TYPES: Record<string, { what: string; fix: string }> = {
-  doc: { what: 'a legacy Word document (.doc)', fix: 'open it in WPS or Word and save it as DOCX (文件 → 另存为 → Word 文档 .docx), or export it as PDF, and attach that copy' },
-  xls: { what: 'a legacy Excel workbook (.xls)', fix: 'open it in WPS or Excel and save it as XLSX (文件 → 另存为 → Excel 工作簿 .xlsx), and attach that copy' },
-  ppt: { what: 'a legacy PowerPoint file (.ppt)', fix: 'open it in WPS or PowerPoint and save it as PPTX or PDF (文件 → 另存为), and attach that copy' },
-  pps: { what: 'a legacy PowerPoint show (.pps)', fix: SAVE_AS_PDF },
-  rtf: { what: 'an RTF document', fix: SAVE_AS_PDF },
-  wps: { what: 'a WPS 文字 document (.wps)', fix: 'open it in WPS and save it as DOCX (文件 → 另存为 → .docx) or export it as PDF, and attach that copy' },
-  et: { what: 'a WPS 表格 workbook (.et)', fix: 'open it in WPS and save it as XLSX (文件 → 另存为 → .xlsx), and attach that copy' },
-  dps: { what: 'a WPS 演示 file (.dps)', fix: 'open it in WPS and save it as PPTX or PDF (文件 → 另存为), and attach that copy' },
-  rar: { what: 'a RAR archive', fix: FIX_UNPACK },
-  '7z': { what: 'a 7z archive', fix: FIX_UNPACK },
-  gz: { what: 'a compressed file (.gz)', fix: FIX_UNPACK },
-  tar: { what: 'a TAR archive', fix: FIX_UNPACK },
+const REFUSED_TYPES: Record<string, { what: Text; fix: Text }> = {
+  doc: { what: { zh: '旧版 Word 文档（.doc）', en: 'a legacy Word document (.doc)' }, fix: { zh: '用 WPS 或 Word 打开，另存为 DOCX（文件 → 另存为 → Word 文档 .docx）或导出为 PDF，上传该副本', en: 'open it in WPS or Word and save it as DOCX (文件 → 另存为 → Word 文档 .docx), or export it as PDF, and attach that copy' } },
+  xls: { what: { zh: '旧版 Excel 工作簿（.xls）', en: 'a legacy Excel workbook (.xls)' }, fix: { zh: '用 WPS 或 Excel 打开，另存为 XLSX（文件 → 另存为 → Excel 工作簿 .xlsx），上传该副本', en: 'open it in WPS or Excel and save it as XLSX (文件 → 另存为 → Excel 工作簿 .xlsx), and attach that copy' } },
+  ppt: { what: { zh: '旧版 PowerPoint 文件（.ppt）', en: 'a legacy PowerPoint file (.ppt)' }, fix: { zh: '用 WPS 或 PowerPoint 打开，另存为 PPTX 或 PDF（文件 → 另存为），上传该副本', en: 'open it in WPS or PowerPoint and save it as PPTX or PDF (文件 → 另存为), and attach that copy' } },
+  pps: { what: { zh: '旧版 PowerPoint 放映文件（.pps）', en: 'a legacy PowerPoint show (.pps)' }, fix: SAVE_AS_PDF },
+  rtf: { what: { zh: 'RTF 文档', en: 'an RTF document' }, fix: SAVE_AS_PDF },
+  wps: { what: { zh: 'WPS 文字文档（.wps）', en: 'a WPS 文字 document (.wps)' }, fix: { zh: '用 WPS 打开，另存为 DOCX（文件 → 另存为 → .docx）或导出为 PDF，上传该副本', en: 'open it in WPS and save it as DOCX (文件 → 另存为 → .docx) or export it as PDF, and attach that copy' } },
+  et: { what: { zh: 'WPS 表格工作簿（.et）', en: 'a WPS 表格 workbook (.et)' }, fix: { zh: '用 WPS 打开，另存为 XLSX（文件 → 另存为 → .xlsx），上传该副本', en: 'open it in WPS and save it as XLSX (文件 → 另存为 → .xlsx), and attach that copy' } },
+  dps: { what: { zh: 'WPS 演示文件（.dps）', en: 'a WPS 演示 file (.dps)' }, fix: { zh: '用 WPS 打开，另存为 PPTX 或 PDF（文件 → 另存为），上传该副本', en: 'open it in WPS and save it as PPTX or PDF (文件 → 另存为), and attach that copy' } },
+  rar: { what: { zh: 'RAR 压缩包', en: 'a RAR archive' }, fix: FIX_UNPACK },
+  '7z': { what: { zh: '7z 压缩包', en: 'a 7z archive' }, fix: FIX_UNPACK },
+  gz: { what: { zh: '压缩文件（.gz）', en: 'a compressed file (.gz)' }, fix: FIX_UNPACK },
+  tar: { what: { zh: 'TAR 归档文件', en: 'a TAR archive' }, fix: FIX_UNPACK },
 };
 
 export interface AttachmentContext {
@@ -132,10 +137,10 @@ export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOpt
   if ((TEXT_ATTACHMENTS as readonly string[]).includes(ext)) {
     const decoded = decodeText(bytes);
     if (!decoded.ok) {
-      const message =
+      const message: Text =
         decoded.encoding === 'binary'
-          ? `the .${ext} attachment is not text in UTF-8, GB18030/GBK or UTF-16: it cannot be scanned, so it is refused`
-          : `the .${ext} attachment is encoded in ${ENCODING_NAMES[decoded.encoding]}: it is refused rather than scanned as garbled text`;
+          ? { zh: `.${ext} 附件不是 UTF-8、GB18030/GBK 或 UTF-16 编码的文本：无法检查，予以拒绝`, en: `the .${ext} attachment is not text in UTF-8, GB18030/GBK or UTF-16: it cannot be scanned, so it is refused` }
+          : { zh: `.${ext} 附件的编码为${ENCODING_NAMES_ZH[decoded.encoding]}：不按乱码检查，予以拒绝`, en: `the .${ext} attachment is encoded in ${ENCODING_NAMES[decoded.encoding]}: it is refused rather than scanned as garbled text` };
       return [fileFinding(name, 'attachment-encoding', digest, message)];
     }
     const scan: ScanContext = { file: name, joinLines: ext !== 'csv' && ext !== 'tsv' };
@@ -148,21 +153,23 @@ export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOpt
   if (image) {
     const format = imageFormat(bytes);
     if (format !== image) {
-      return [fileFinding(name, 'attachment-unscannable', digest, `the file is named .${ext} but is ${format ? `a ${format.toUpperCase()} image` : 'not an image of that type'}: it is refused`)];
+      return [fileFinding(name, 'attachment-unscannable', digest, { zh: `文件扩展名为 .${ext}，实际${format ? `是 ${format.toUpperCase()} 图片` : '不是该类型的图片'}：予以拒绝`, en: `the file is named .${ext} but is ${format ? `a ${format.toUpperCase()} image` : 'not an image of that type'}: it is refused` })];
     }
     const meta = imageMetadata(bytes);
     if (meta.problems.length > 0) {
-      return [fileFinding(name, 'attachment-unscannable', digest, `the ${format.toUpperCase()} image cannot be read to its end (${meta.problems[0]}): metadata may hide in it, so it is refused`)];
+      return [fileFinding(name, 'attachment-unscannable', digest, { zh: `${format.toUpperCase()} 图片无法完整读取（${meta.problems[0]}）：其中可能藏有元数据，予以拒绝`, en: `the ${format.toUpperCase()} image cannot be read to its end (${meta.problems[0]}): metadata may hide in it, so it is refused` })];
     }
     const identifying = meta.items.filter(isIdentifying);
     if (identifying.length === 0) return [];
     const fields = [...new Set(identifying.map((i) => i.field))].join(', ');
-    const what = identifying.some((i) => i.kind === 'gps') ? 'where the photograph was taken' : 'who took it or owns the camera';
-    return [fileFinding(name, 'image-metadata', digest, `the image carries embedded metadata (${fields}) that tells ${what}`)];
+    const gps = identifying.some((i) => i.kind === 'gps');
+    const what = gps ? 'where the photograph was taken' : 'who took it or owns the camera';
+    const whatZh = gps ? '照片的拍摄地点' : '拍摄者或相机所有人';
+    return [fileFinding(name, 'image-metadata', digest, { zh: `图片内嵌的元数据（${fields}）透露了${whatZh}`, en: `the image carries embedded metadata (${fields}) that tells ${what}` })];
   }
   if (needsReader(name)) {
     const reading = context.reading;
-    if (!reading) return [fileFinding(name, 'attachment-unscannable', digest, `the .${ext} attachment was not read by its format reader: it is refused rather than passed unread`, { fix: 'run the check through the gate (sealpress check), which reads documents' })];
+    if (!reading) return [fileFinding(name, 'attachment-unscannable', digest, { zh: `.${ext} 附件未经相应格式的读取程序读取：未经读取的文件不予放行`, en: `the .${ext} attachment was not read by its format reader: it is refused rather than passed unread` }, { fix: { zh: '通过发布关口运行检查（sealpress check），它会读取文档', en: 'run the check through the gate (sealpress check), which reads documents' } })];
     if (!reading.ok) {
       const location = reading.refusal.where;
       return [fileFinding(name, 'attachment-unscannable', digest, reading.refusal.message, { fix: reading.refusal.fix, ...(location ? { location } : {}), ...(reading.refusal.transient ? { transient: true as const } : {}) })];
@@ -170,17 +177,27 @@ export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOpt
     return scanDocument(name, reading.doc, options, context.column);
   }
   const refused = REFUSED_TYPES[ext];
-  if (refused) return [fileFinding(name, 'attachment-unscannable', digest, `the attachment is ${refused.what}, a format the checks cannot read: it is refused`, { fix: refused.fix })];
+  if (refused) return [fileFinding(name, 'attachment-unscannable', digest, { zh: `附件是${afterCjk(refused.what.zh)}，检查无法读取该格式：予以拒绝`, en: `the attachment is ${refused.what.en}, a format the checks cannot read: it is refused` }, { fix: refused.fix })];
   const kind = ext === 'svg' ? 'an SVG image (it can carry scripts and metadata)' : ext ? `a .${ext} file` : 'a file without an extension';
-  return [fileFinding(name, 'attachment-unscannable', digest, `the attachment is ${kind}, whose content the checks cannot read: it is refused unless a security administrator waives it`)];
+  const kindZh = ext === 'svg' ? ' SVG 图片（可能带有脚本和元数据）' : ext ? ` .${ext} 文件` : '没有扩展名的文件';
+  return [fileFinding(name, 'attachment-unscannable', digest, { zh: `附件是${kindZh}，检查无法读取其内容：除非保密管理员签署豁免，否则予以拒绝`, en: `the attachment is ${kind}, whose content the checks cannot read: it is refused unless a security administrator waives it` })];
 }
 
 /** What a fake redaction is, by what hides the text. */
-const COVERED = {
-  box: 'text lies under a filled box drawn over it: the box hides it on screen and on paper, but the text is still in the file (a fake redaction)',
-  annotation: 'text lies under an annotation (a box or a redaction mark never applied) drawn over it: the annotation hides it on screen and on paper, but the text is still in the file (a fake redaction)',
-  white: 'text is drawn in white on the white page: no one sees it on screen or on paper, but it is in the file and anyone can select or copy it (a fake redaction)',
-} as const;
+const COVERED: Record<'box' | 'annotation' | 'white', Text> = {
+  box: {
+    zh: '文字被其上绘制的填充方框遮盖：方框在屏幕和纸面上遮住了文字，但文字仍在文件中（假涂黑）',
+    en: 'text lies under a filled box drawn over it: the box hides it on screen and on paper, but the text is still in the file (a fake redaction)',
+  },
+  annotation: {
+    zh: '文字被其上的注释（方框或未应用的涂黑标记）遮盖：注释在屏幕和纸面上遮住了文字，但文字仍在文件中（假涂黑）',
+    en: 'text lies under an annotation (a box or a redaction mark never applied) drawn over it: the annotation hides it on screen and on paper, but the text is still in the file (a fake redaction)',
+  },
+  white: {
+    zh: '文字以白色绘制在白色页面上：屏幕和纸面上都看不见，但文字仍在文件中，任何人都能选中或复制（假涂黑）',
+    en: 'text is drawn in white on the white page: no one sees it on screen or on paper, but it is in the file and anyone can select or copy it (a fake redaction)',
+  },
+};
 
 /**
  * The rules over every piece of a document's text, scanned as one text (a
@@ -190,7 +207,7 @@ const COVERED = {
 export function scanDocument(name: string, doc: ReadDocument, options: ScanOptions | ChecksConfig, column?: string): CheckFinding[] {
   const findings: CheckFinding[] = [];
   for (const a of doc.active) {
-    findings.push(fileFinding(name, 'attachment-active', `${a.where}\u0000${a.what}`, `the file contains ${a.what}, which runs when the file is opened: it is refused whatever it does`, { location: a.where, ...(a.fix !== undefined ? { fix: a.fix } : {}) }));
+    findings.push(fileFinding(name, 'attachment-active', `${a.where}\u0000${a.what.en}`, { zh: `文件含有${afterCjk(a.what.zh)}，打开文件时会自动运行，无论其作用如何一律拒绝`, en: `the file contains ${a.what.en}, which runs when the file is opened: it is refused whatever it does` }, { location: a.where, ...(a.fix !== undefined ? { fix: a.fix } : {}) }));
   }
   const starts: number[] = [];
   const startLines: number[] = [];
@@ -232,7 +249,7 @@ export function scanDocument(name: string, doc: ReadDocument, options: ScanOptio
     findings.push(fileFinding(name, 'attachment-redaction', c.text, COVERED[c.how ?? 'box'], { location: c.where }));
   }
   for (const h of doc.hidden) {
-    findings.push(fileFinding(name, 'attachment-hidden', `${h.where}\u0000${h.what}`, `the published file keeps ${h.what}: anyone who downloads it can show it`, { location: h.where }));
+    findings.push(fileFinding(name, 'attachment-hidden', `${h.where}\u0000${h.what.en}`, { zh: `公开的文件中保留有${afterCjk(h.what.zh)}，任何下载者都能将其显示出来`, en: `the published file keeps ${h.what.en}: anyone who downloads it can show it` }, { location: h.where }));
   }
   return findings;
 }
@@ -316,14 +333,15 @@ export async function checkAttachment(name: string, bytes: Uint8Array, options: 
   const { findings, embedded, archive } = await checkDocument(name, bytes, options, context.reader, { ...base, digest });
   for (const e of embedded) {
     if (depth + 1 > limits.maxDepth) {
-      findings.push(fileFinding(name, 'attachment-unscannable', sha256Hex(e.bytes), `files are embedded more than ${limits.maxDepth} levels deep: the innermost ones are not read, so the file is refused`, { fix: archive ? FIX_UNPACK : 'attach the embedded files on their own instead of inside one another', location: e.where }));
+      findings.push(fileFinding(name, 'attachment-unscannable', sha256Hex(e.bytes), { zh: `文件嵌套超过 ${limits.maxDepth} 层：最内层的文件无法读取，予以拒绝`, en: `files are embedded more than ${limits.maxDepth} levels deep: the innermost ones are not read, so the file is refused` }, { fix: archive ? FIX_UNPACK : { zh: '将嵌入的文件单独上传，不要层层嵌套', en: 'attach the embedded files on their own instead of inside one another' }, location: e.where }));
       continue;
     }
     budget.bytes += e.bytes.byteLength;
     budget.files++;
     if (budget.bytes > limits.maxUncompressed || budget.files > limits.maxEntries) {
       const what = budget.files > limits.maxEntries ? `more than ${limits.maxEntries} files` : `more than ${Math.round(limits.maxUncompressed / (1024 * 1024))} MiB`;
-      findings.push(fileFinding(name, 'attachment-unscannable', digest, `the files inside the file add up to ${what}: it is refused as a possible zip bomb`, { fix: archive ? FIX_UNPACK : FIX_RESAVE_ATTACHMENT, location: e.where }));
+      const whatZh = budget.files > limits.maxEntries ? `超过 ${limits.maxEntries} 个文件` : `超过 ${Math.round(limits.maxUncompressed / (1024 * 1024))} MiB`;
+      findings.push(fileFinding(name, 'attachment-unscannable', digest, { zh: `文件内含的文件合计${afterCjk(whatZh)}：可能是压缩炸弹，予以拒绝`, en: `the files inside the file add up to ${what}: it is refused as a possible zip bomb` }, { fix: archive ? FIX_UNPACK : FIX_RESAVE_ATTACHMENT, location: e.where }));
       break;
     }
     // The digest given is the outer file's: each embedded file is hashed on its own.
@@ -332,7 +350,10 @@ export async function checkAttachment(name: string, bytes: Uint8Array, options: 
     for (const f of inner) {
       const moved = { ...f, file: name, location: f.location === undefined ? e.where : `${e.where} › ${f.location}` };
       // A member the checks cannot read refuses the archive: the fix says which member, and what to do with it.
-      if (archive && (f.rule === 'attachment-unscannable' || f.rule === 'attachment-encoding') && !f.fix.startsWith('解压后分别上传')) moved.fix = `解压后分别上传: take ${e.where} out of the archive; ${f.fix}`;
+      if (archive && (f.rule === 'attachment-unscannable' || f.rule === 'attachment-encoding') && !f.fix.startsWith('解压后分别上传')) {
+        moved.fix = `解压后分别上传: take ${e.where} out of the archive; ${f.fix}`;
+        moved.zh = { message: f.zh.message, fix: `解压后分别上传：将 ${e.where} 从压缩包中取出；${f.zh.fix}` };
+      }
       findings.push(moved);
     }
   }

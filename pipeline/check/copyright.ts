@@ -27,7 +27,8 @@ import { compactSource, K, type ScanOptions } from './compile.ts';
 import type { CheckFinding, Hit } from './finding.ts';
 import { LineIndex, origEnd, origStart, type View } from './normalise.ts';
 import { finalise } from './report.ts';
-import { checkRule } from './rules.ts';
+import { checkRule, ruleFix } from './rules.ts';
+import type { Text } from '../messages/text.ts';
 import { analyseText, ViewContext, type ScanContext, type TextAnalysis } from './scan.ts';
 import type { ChecksConfig } from './config.ts';
 
@@ -77,6 +78,8 @@ const HTTP_URL = /^https?:\/\/\S+$/;
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
 const NOT_MEDIA_SCHEME = /^(?:mailto|tel|sms|javascript|vbscript):/i;
 
+const WHAT_ZH = { image: '图片', 'media file': '音视频文件', 'background image': '背景图片' } as const;
+
 export function copyrightHits(a: TextAnalysis, context: EntryContext): Hit[] {
   const hits: Hit[] = [];
   const opts = a.options;
@@ -88,9 +91,9 @@ export function copyrightHits(a: TextAnalysis, context: EntryContext): Hit[] {
     const o = lines.offset(p.line, p.column);
     return [o, Math.min(a.text.length, o + length)];
   };
-  const add = (rule: Hit['rule'], span: [number, number], value: string, message: string) => {
+  const add = (rule: Hit['rule'], span: [number, number], value: string, message: Text) => {
     const info = checkRule(rule);
-    hits.push({ rule, severity: info.severity, start: span[0], end: span[1], value, message, fix: info.fix });
+    hits.push({ rule, severity: info.severity, start: span[0], end: span[1], value, message, fix: ruleFix(info) });
   };
   // Own when the name contains one of the group's names (示例省税务局办公室); a part of an own
   // name is not (国家税务总局 is another publisher than 国家税务总局示例省税务局).
@@ -114,7 +117,7 @@ export function copyrightHits(a: TextAnalysis, context: EntryContext): Hit[] {
       if (nonEmpty(r.source)) reprintSource = r.source;
     }
     if (missing.length > 0) {
-      add('reprint-incomplete', at(['reprint'], true, 'reprint'.length), `reprint:${missing.join(',')}`, `the reprint block does not name its ${missing.join(', ')}: a reprint must name the source, the original author and title, a traceable URL or publication, and the permission`);
+      add('reprint-incomplete', at(['reprint'], true, 'reprint'.length), `reprint:${missing.join(',')}`, { zh: `转载信息块缺少 ${missing.map((k) => k.replace(' or ', ' 或 ')).join('、')}：转载须注明来源、原作者和标题、可追溯的网址或出版物，以及授权`, en: `the reprint block does not name its ${missing.join(', ')}: a reprint must name the source, the original author and title, a traceable URL or publication, and the permission` });
     }
   }
 
@@ -133,10 +136,10 @@ export function copyrightHits(a: TextAnalysis, context: EntryContext): Hit[] {
       span,
       compactSource(cue.source),
       reprint === undefined
-        ? `the text says it comes from "${cue.source}" (${cue.word}), but the entry has no reprint block: a reprint must name its source, author, title, URL or publication and permission`
+        ? { zh: `正文称来自“${cue.source}”（${cue.word}），但条目没有转载信息块：转载须注明来源、作者、标题、网址或出版物以及授权`, en: `the text says it comes from "${cue.source}" (${cue.word}), but the entry has no reprint block: a reprint must name its source, author, title, URL or publication and permission` }
         : reprintSource === undefined
-          ? `the text says it comes from "${cue.source}" (${cue.word}), but the reprint block does not name a source`
-          : `the text names "${cue.source}" as its source (${cue.word}), but the reprint block names "${reprintSource}"`,
+          ? { zh: `正文称来自“${cue.source}”（${cue.word}），但转载信息块未注明来源`, en: `the text says it comes from "${cue.source}" (${cue.word}), but the reprint block does not name a source` }
+          : { zh: `正文注明来源为“${cue.source}”（${cue.word}），但转载信息块写的是“${reprintSource}”`, en: `the text names "${cue.source}" as its source (${cue.word}), but the reprint block names "${reprintSource}"` },
     );
   }
 
@@ -147,15 +150,15 @@ export function copyrightHits(a: TextAnalysis, context: EntryContext): Hit[] {
     if (typeof img !== 'object' || img === null) return;
     const o = img as Record<string, unknown>;
     if (nonEmpty(o.src) && REMOTE.test(o.src) && !NOT_MEDIA_SCHEME.test(o.src)) {
-      add('image-hotlink', at(['images', i, 'src'], false, o.src.length), o.src, `image "${short(o.src)}" is loaded from another server: it is not bound to the approval and can change after it`);
+      add('image-hotlink', at(['images', i, 'src'], false, o.src.length), o.src, { zh: `图片“${short(o.src)}”从其他服务器加载：不受审批约束，审批后仍可能被更换`, en: `image "${short(o.src)}" is loaded from another server: it is not bound to the approval and can change after it` });
     }
     const credit = nonEmpty(o.credit) ? o.credit : undefined;
     const license = nonEmpty(o.license) ? o.license : undefined;
     if (credit) credited.push({ credit, licensed: license !== undefined });
     if (license && !credit) {
-      add('image-credit-missing', at(['images', i], false, 1), `images[${i}]:credit`, `image ${i + 1} has a licence but no credit: name its author or source in \`credit\``);
+      add('image-credit-missing', at(['images', i], false, 1), `images[${i}]:credit`, { zh: `第 ${i + 1} 张图片有授权但没有署名：在 \`credit\` 中注明作者或来源`, en: `image ${i + 1} has a licence but no credit: name its author or source in \`credit\`` });
     } else if (credit && !license && !isOwn(credit)) {
-      add('image-credit-missing', at(['images', i, 'credit'], false, credit.length), `images[${i}]:license:${compactSource(credit)}`, `image ${i + 1} is credited to "${credit}", not the group: it needs a \`license\` (the permission to publish it)`);
+      add('image-credit-missing', at(['images', i, 'credit'], false, credit.length), `images[${i}]:license:${compactSource(credit)}`, { zh: `第 ${i + 1} 张图片署名为“${credit}”而非本单位：需要填写 \`license\`（发布授权）`, en: `image ${i + 1} is credited to "${credit}", not the group: it needs a \`license\` (the permission to publish it)` });
     }
   });
 
@@ -165,12 +168,12 @@ export function copyrightHits(a: TextAnalysis, context: EntryContext): Hit[] {
     const s = compactSource(cue.source);
     const ok = credited.some((c) => c.licensed && (compactSource(c.credit).includes(s) || s.includes(compactSource(c.credit))));
     if (ok) continue;
-    add('image-credit-missing', [origStart(a.visible, cue.a), origEnd(a.visible, cue.b)], s, `a caption credits an image to "${cue.source}", not the group, but no front-matter image carries that credit with a licence`);
+    add('image-credit-missing', [origStart(a.visible, cue.a), origEnd(a.visible, cue.b)], s, { zh: `图片说明署名为“${cue.source}”而非本单位，但前置信息中没有带此署名和授权的图片`, en: `a caption credits an image to "${cue.source}", not the group, but no front-matter image carries that credit with a licence` });
   }
 
   // hot-linked images in the body (source view: character references decoded)
   for (const link of remoteMedia(a.source)) {
-    add('image-hotlink', [origStart(a.source, link.a), origEnd(a.source, link.b)], link.url, `${link.what} "${short(link.url)}" is loaded from another server: it is not bound to the approval, cannot be checked, and can change after it`);
+    add('image-hotlink', [origStart(a.source, link.a), origEnd(a.source, link.b)], link.url, { zh: `${WHAT_ZH[link.what]}“${short(link.url)}”从其他服务器加载：不受审批约束，无法检查，审批后仍可能被更换`, en: `${link.what} "${short(link.url)}" is loaded from another server: it is not bound to the approval, cannot be checked, and can change after it` });
   }
   return hits;
 }
@@ -273,7 +276,7 @@ interface MediaLink {
   a: number;
   b: number;
   url: string;
-  what: string;
+  what: 'image' | 'media file' | 'background image';
 }
 
 const MD_IMAGE = /!\[(?:[^[\]\n]|\[[^[\]\n]*\])*\]\([ \t]*<?([^\s)>]+)/g;

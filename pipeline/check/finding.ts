@@ -8,6 +8,7 @@
  */
 import type { Diagnostic, Severity, Span } from '../diagnostics/index.ts';
 import type { CheckRuleId } from './rules.ts';
+import type { Text } from '../messages/text.ts';
 import { sha256Hex } from '../fs/index.ts';
 
 export interface CheckFinding extends Required<Span> {
@@ -33,10 +34,12 @@ export interface CheckFinding extends Required<Span> {
   location?: string;
   /** The finding comes from this run's circumstances (a reading time limit), not the file: never cached. */
   transient?: true;
-  /** What was found (masked), why it is refused. */
+  /** What was found (masked), why it is refused, in English. */
   message: string;
-  /** What to do. */
+  /** What to do, in English. */
   fix: string;
+  /** The message and the fix in Chinese. */
+  zh: { message: string; fix: string };
   /** The line of the finding, with every sensitive value on it masked. */
   excerpt?: string;
   /** SHA-256 (hex) of the normalised matched value: what a waiver names. */
@@ -54,8 +57,8 @@ export interface Hit {
   end: number;
   /** Normalised matched value (digits of a number, the address, the term…). */
   value: string;
-  message: string;
-  fix: string;
+  message: Text;
+  fix: Text;
   /** Masked display of the value; set when the value must not be echoed (personal data, secrets). */
   mask?: string;
 }
@@ -94,8 +97,11 @@ export interface CheckDiagnostic extends Diagnostic {
 
 /** The gate's diagnostic for a finding (the check stage's rules are in CHECK_RULES). */
 export function toDiagnostic(f: CheckFinding): CheckDiagnostic {
-  const d: CheckDiagnostic = { rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, message: f.message, fingerprint: f.fingerprint };
-  if (f.fix) d.fix = f.fix;
+  const d: CheckDiagnostic = { rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, message: f.message, zh: { message: f.zh.message }, fingerprint: f.fingerprint };
+  if (f.fix) {
+    d.fix = f.fix;
+    d.zh.fix = f.zh.fix;
+  }
   if (f.excerpt !== undefined) d.excerpt = f.excerpt;
   if (f.location !== undefined) d.location = f.location;
   if (f.suppressed) d.suppressed = f.suppressed;

@@ -67,8 +67,9 @@ export function finalise(text: string, hits: readonly Hit[], file: string): Chec
       endColumn: e.column,
       offset: h.start,
       endOffset: h.end,
-      message: h.message,
-      fix: h.fix,
+      message: h.message.en,
+      fix: h.fix.en,
+      zh: { message: h.message.zh, fix: h.fix.zh },
       fingerprint: fingerprintValue(h.value),
     };
     const excerpt = excerptOf(lines, s.line, h, masked);

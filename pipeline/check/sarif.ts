@@ -6,7 +6,8 @@
  * region whose end is never before its start (Microsoft's validator, `Sarif.Multitool
  * validate`, passes the output with no error or warning: test/check/sarif-validator.test.ts).
  */
-import { shownMessage, span, type Severity, type Span } from '../diagnostics/index.ts';
+import type { Lang } from '../messages/text.ts';
+import { shownFix, shownMessage, span, type Severity, type Span } from '../diagnostics/index.ts';
 import type { CheckFinding } from './finding.ts';
 import type { CheckRule } from './rules.ts';
 
@@ -55,7 +56,9 @@ export interface SarifLog {
 export interface SarifOptions {
   toolVersion: string;
   /** The rule catalogue (CHECK_RULES, or the gate's full catalogue; `fix` is optional there). */
-  rules: readonly (Pick<CheckRule, 'id' | 'severity' | 'description'> & { fix?: string })[];
+  rules: readonly (Pick<CheckRule, 'id' | 'severity' | 'description'> & { fix?: string; zh?: { description: string; fix?: string } })[];
+  /** The language of the results' messages and fixes, and of the rules' help where the catalogue has it (check rules' fixes). */
+  lang: Lang;
   /** Where a reader of the log learns about the tool (SARIF2005 asks for it). */
   informationUri: string;
 }
@@ -76,6 +79,8 @@ export interface SarifFinding extends Span {
   /** The finding's code, shown after the message. */
   code?: string;
   fix?: string;
+  /** The message and the fix in Chinese. */
+  zh: { message: string; fix?: string };
   excerpt?: string;
   fingerprint?: string;
   suppressed?: { waiver: string; justification: string };
@@ -94,17 +99,30 @@ export function pathToUri(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
+/** A result's text: the message and its code, then the fix, in the language. */
+function sarifText(f: SarifFinding | CheckFinding, lang: Lang): string {
+  const message = shownMessage(f, lang);
+  const fix = shownFix(f, lang);
+  if (!fix) return message;
+  return lang === 'zh' ? `${message}。修改建议：${fix}` : `${message}. Fix: ${fix}`;
+}
+
 export function toSarif(findings: readonly (CheckFinding | SarifFinding)[], options: SarifOptions): SarifLog {
-  const rules: SarifRule[] = options.rules.map((r) => ({
-    id: r.id,
-    // `withdrawn` → `Withdrawn` only repeats the id: the spec says to leave the name out then.
-    ...(pascal(r.id).toLowerCase() === r.id.toLowerCase() ? {} : { name: pascal(r.id) }),
-    shortDescription: { text: r.description.split(/(?<=[.:])\s/)[0] ?? r.description },
-    fullDescription: { text: r.description },
-    help: { text: r.fix ?? r.description },
-    defaultConfiguration: { level: level(r.severity) },
-    properties: { tags: ['security', 'sealpress', r.id.startsWith('image') || r.id.startsWith('reprint') ? 'copyright' : 'confidentiality'] },
-  }));
+  const rules: SarifRule[] = options.rules.map((r) => {
+    // The rule's words in the run's language: the Chinese the catalogue gives, else the English.
+    const zh = options.lang === 'zh' ? r.zh : undefined;
+    const description = zh?.description ?? r.description;
+    return {
+      id: r.id,
+      // `withdrawn` → `Withdrawn` only repeats the id: the spec says to leave the name out then.
+      ...(pascal(r.id).toLowerCase() === r.id.toLowerCase() ? {} : { name: pascal(r.id) }),
+      shortDescription: { text: description.split(zh ? /(?<=[。：])/ : /(?<=[.:])\s/)[0] ?? description },
+      fullDescription: { text: description },
+      help: { text: zh ? (zh.fix ?? description) : (r.fix ?? r.description) },
+      defaultConfiguration: { level: level(r.severity) },
+      properties: { tags: ['security', 'sealpress', r.id.startsWith('image') || r.id.startsWith('reprint') ? 'copyright' : 'confidentiality'] },
+    };
+  });
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results: SarifResult[] = findings.map((f) => {
     const ruleIndex = index.get(f.rule);
@@ -126,7 +144,7 @@ export function toSarif(findings: readonly (CheckFinding | SarifFinding)[], opti
       ruleId: f.rule,
       ruleIndex,
       level: level(f.severity),
-      message: { text: `${inside ? `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}: ` : ''}${f.fix ? `${shownMessage(f)}. Fix: ${f.fix}` : shownMessage(f)}` },
+      message: { text: `${inside ? `${f.file.slice(f.file.lastIndexOf('/') + 1)} › ${f.location}${options.lang === 'zh' ? '：' : ': '}` : ''}${sarifText(f, options.lang)}` },
       locations: [location],
     };
     if (f.fingerprint !== undefined) result.partialFingerprints = { 'sealpressValue/v1': f.fingerprint };

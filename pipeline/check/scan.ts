@@ -27,7 +27,8 @@ import { isBankCard, isMobile, isResidentId15, isResidentId18, isUscc, travelDoc
 import type { KeywordHits } from './keywords.ts';
 import { isCjk, normaliseChars, origEnd, origStart, visibleView, type View } from './normalise.ts';
 import { finalise } from './report.ts';
-import { checkRule, type CheckRuleId } from './rules.ts';
+import { checkRule, ruleFix, type CheckRuleId } from './rules.ts';
+import type { Text } from '../messages/text.ts';
 
 export interface ScanContext {
   /** Repo-relative path, carried into the findings. */
@@ -190,7 +191,7 @@ export class ViewContext {
     return -1;
   }
 
-  add(rule: CheckRuleId, a: number, b: number, value: string, message: string, extra: { severity?: Severity; mask?: string; fix?: string } = {}): void {
+  add(rule: CheckRuleId, a: number, b: number, value: string, message: Text, extra: { severity?: Severity; mask?: string; fix?: Text } = {}): void {
     const info = checkRule(rule);
     const hit: Hit = {
       rule,
@@ -199,7 +200,7 @@ export class ViewContext {
       end: origEnd(this.view, b),
       value,
       message,
-      fix: extra.fix ?? info.fix,
+      fix: extra.fix ?? ruleFix(info),
     };
     if (extra.mask !== undefined) hit.mask = extra.mask;
     this.hits.push(hit);
@@ -386,12 +387,12 @@ function markings(ctx: ViewContext, column: string | undefined): void {
       const level = `${m[1]}密`;
       const period = (m[4] ?? '').replace(/[ \t]/g, '');
       const value = `${level}★${period}`;
-      ctx.add('secret-marking', m.index, m.index + m[0].length, value, `classification marking "${value}": this is a state-secret document (保密法), which must never be published`);
+      ctx.add('secret-marking', m.index, m.index + m[0].length, value, { zh: `密级标志“${value}”：属于国家秘密文件（保密法），一律不得公开`, en: `classification marking "${value}": this is a state-secret document (保密法), which must never be published` });
     }
     SECRET_LEVEL.lastIndex = 0;
     for (let m = SECRET_LEVEL.exec(t); m; m = SECRET_LEVEL.exec(t)) {
       const value = `密级:${m[1]!.replace(/[ \t]/g, '')}`;
-      ctx.add('secret-marking', m.index, m.index + m[0].length, value, `classification "${value}": this is a state-secret document (保密法), which must never be published`);
+      ctx.add('secret-marking', m.index, m.index + m[0].length, value, { zh: `密级“${value}”：属于国家秘密文件（保密法），一律不得公开`, en: `classification "${value}": this is a state-secret document (保密法), which must never be published` });
     }
   }
   const ends = new Set<number>();
@@ -406,7 +407,7 @@ function markings(ctx: ViewContext, column: string | undefined): void {
     // Only a marking when nothing but markup or brackets precede it on its line.
     if (!aloneOnLine(t, a, b)) continue;
     const value = t.slice(a, b);
-    ctx.add('secret-marking', a, b, value, `classification marking "${value}": this is a state-secret document (保密法), which must never be published`);
+    ctx.add('secret-marking', a, b, value, { zh: `密级标志“${value}”：属于国家秘密文件（保密法），一律不得公开`, en: `classification marking "${value}": this is a state-secret document (保密法), which must never be published` });
   }
   for (const h of ctx.keywords(K.INTERNAL_STRONG)) {
     const a = ctx.kw.start[h]!;
@@ -414,7 +415,7 @@ function markings(ctx: ViewContext, column: string | undefined): void {
     const word = ctx.opts.keywordText(ctx.kw, h);
     if (word === '内部资料' && t.charCodeAt(b) === 0x6027 /* 性: 内部资料性出版物 */) continue;
     if (insideBookTitle(t, a, b)) continue;
-    ctx.add('internal-marking', a, b, word, `internal-document marking "${word}": internal documents and non-public matters are not published on the portal`);
+    ctx.add('internal-marking', a, b, word, { zh: `内部文件标志“${word}”：内部文件和不宜公开的事项不在门户网站发布`, en: `internal-document marking "${word}": internal documents and non-public matters are not published on the portal` });
   }
   for (const h of ctx.keywords(K.INTERNAL_WEAK)) {
     const a = ctx.kw.start[h]!;
@@ -422,7 +423,7 @@ function markings(ctx: ViewContext, column: string | undefined): void {
     if (insideBookTitle(t, a, b) || !markingContext(t, a, b, ends, false)) continue;
     const word = ctx.opts.keywordText(ctx.kw, h);
     if (word === '内部' && !aloneOnLine(t, a, b)) continue;
-    ctx.add('internal-marking', a, b, word, `internal-document marking "${word}": internal documents and non-public matters are not published on the portal`);
+    ctx.add('internal-marking', a, b, word, { zh: `内部文件标志“${word}”：内部文件和不宜公开的事项不在门户网站发布`, en: `internal-document marking "${word}": internal documents and non-public matters are not published on the portal` });
   }
   // A draft is what the consultation column publishes (the rules: public participation).
   if (column !== undefined && ctx.opts.consultationColumns.has(column)) return;
@@ -431,7 +432,7 @@ function markings(ctx: ViewContext, column: string | undefined): void {
     const b = ctx.kw.end[h]!;
     if (insideBookTitle(t, a, b) || !markingContext(t, a, b, ends, false)) continue;
     const word = ctx.opts.keywordText(ctx.kw, h);
-    ctx.add('draft-marking', a, b, word, `draft marking "${word}": a draft is published only for public consultation; anything else goes back for review`);
+    ctx.add('draft-marking', a, b, word, { zh: `草案标志“${word}”：草案仅用于公开征求意见时发布，其他情况应退回审核`, en: `draft marking "${word}": a draft is published only for public consultation; anything else goes back for review` });
   }
 }
 
@@ -498,13 +499,13 @@ function evaluateRun(ctx: ViewContext, run: DigitRun): void {
         // An all-digit unified social credit code can pass both checks; the keyword decides.
         if (!(isUscc(s) && ctx.keywordFor(K.USCC, va, 24) !== -1)) {
           const mask = maskMiddle(s, 4, 4);
-          ctx.add('personal-id', va, vb, s, `resident ID number ${mask}: the number of a citizen's identity card is personal data and is not published`, { mask });
+          ctx.add('personal-id', va, vb, s, { zh: `居民身份证号码 ${mask} 属于个人信息，不得公开`, en: `resident ID number ${mask}: the number of a citizen's identity card is personal data and is not published` }, { mask });
         }
         continue;
       }
       if (L === 15 && !hasX && isResidentId15(s) && ctx.keywordFor(K.ID, va, 30) !== -1) {
         const mask = maskMiddle(s, 4, 4);
-        ctx.add('personal-id', va, vb, s, `resident ID number ${mask} (first-generation, 15 digits): personal data of a citizen is not published`, { mask });
+        ctx.add('personal-id', va, vb, s, { zh: `居民身份证号码 ${mask}（第一代，15 位）属于公民个人信息，不得公开`, en: `resident ID number ${mask} (first-generation, 15 digits): personal data of a citizen is not published` }, { mask });
         continue;
       }
       if (hasX) continue;
@@ -520,11 +521,11 @@ function evaluateRun(ctx: ViewContext, run: DigitRun): void {
       if (mobile !== undefined && !opts.publicPhones.has(mobile)) {
         const mask = maskMiddle(mobile, 3, 4);
         const from = L > 11 && ctx.t.charCodeAt(va - 1) === 0x2b /* + */ ? va - 1 : va;
-        ctx.add('personal-mobile', from, vb, mobile, `mobile number ${mask}: a private person's phone number is personal data and is not published`, { mask });
+        ctx.add('personal-mobile', from, vb, mobile, { zh: `手机号码 ${mask} 属于个人信息，不得公开`, en: `mobile number ${mask}: a private person's phone number is personal data and is not published` }, { mask });
       }
       if (L >= 13 && L <= 19 && isBankCard(s) && (groupedByFour(g, a, b) || (bankContext ??= ctx.keywordFor(K.BANK, va, 24) !== -1))) {
         const mask = maskMiddle(s, 4, 4);
-        ctx.add('personal-bankcard', va, vb, s, `bank card number ${mask}: a card number is personal financial data and is not published`, { mask });
+        ctx.add('personal-bankcard', va, vb, s, { zh: `银行卡号 ${mask} 属于个人金融信息，不得公开`, en: `bank card number ${mask}: a card number is personal financial data and is not published` }, { mask });
       }
     }
   }
@@ -546,7 +547,7 @@ function evaluateRun(ctx: ViewContext, run: DigitRun): void {
   }
   if (account && !opts.publicAccounts.has(all)) {
     const mask = all.length >= 12 ? maskMiddle(all, 4, 4) : maskMiddle(all, 2, 2);
-    ctx.add('personal-account', va, vb, all, `bank account number ${mask}: a person's account is personal financial data and is not published`, { mask });
+    ctx.add('personal-account', va, vb, all, { zh: `银行账号 ${mask} 属于个人金融信息，不得公开`, en: `bank account number ${mask}: a person's account is personal financial data and is not published` }, { mask });
   }
 }
 
@@ -558,6 +559,13 @@ const DOCUMENT_NAMES = {
   'home-return-permit': 'home-return permit number',
   'taiwan-compatriot-permit': 'Taiwan compatriot permit number',
 } as const;
+const DOCUMENT_NAMES_ZH: Record<keyof typeof DOCUMENT_NAMES, string> = {
+  passport: '护照号码',
+  'hk-macao-permit': '往来港澳通行证号码',
+  'taiwan-permit': '往来台湾通行证号码',
+  'home-return-permit': '港澳居民来往内地通行证号码',
+  'taiwan-compatriot-permit': '台湾居民来往大陆通行证号码',
+};
 
 function passports(ctx: ViewContext): void {
   const t = ctx.t;
@@ -568,7 +576,7 @@ function passports(ctx: ViewContext): void {
     // Digits alone (台胞证) only right after that keyword.
     if (kind === 'taiwan-compatriot-permit' && !(word === '台胞证' && near)) return;
     const mask = maskMiddle(value, 1, 2);
-    ctx.add('personal-passport', m.index, m.index + m[1]!.length, value, `${DOCUMENT_NAMES[kind]} ${mask}: personal data of a citizen is not published`, { mask });
+    ctx.add('personal-passport', m.index, m.index + m[1]!.length, value, { zh: `${DOCUMENT_NAMES_ZH[kind]} ${mask} 属于公民个人信息，不得公开`, en: `${DOCUMENT_NAMES[kind]} ${mask}: personal data of a citizen is not published` }, { mask });
   };
   for (const h of ctx.keywords(K.PASSPORT)) {
     const e = ctx.kw.end[h]!;
@@ -591,7 +599,7 @@ function passports(ctx: ViewContext): void {
 function lexicon(ctx: ViewContext): void {
   for (const h of ctx.keywords(K.LEXICON)) {
     const term = ctx.opts.lexicon[ctx.opts.keywordIndex(ctx.kw, h)]!;
-    ctx.add('lexicon-term', ctx.kw.start[h]!, ctx.kw.end[h]!, term.term, `"${term.term}" is in the group's sensitive-term lexicon: ${term.note}`, { severity: term.severity, fix: term.note });
+    ctx.add('lexicon-term', ctx.kw.start[h]!, ctx.kw.end[h]!, term.term, { zh: `“${term.term}”列入本站群敏感词表：${term.note}`, en: `"${term.term}" is in the group's sensitive-term lexicon: ${term.note}` }, { severity: term.severity, fix: { zh: term.note, en: term.note } });
   }
 }
 
@@ -633,7 +641,7 @@ function passwords(ctx: ViewContext): void {
     if (/^[*xX•●·.\-_#?]+$/.test(value) || /^(?:<.*>|\$\{.*\}|\{\{.*\}\}|\[.*\]|%.*%)$/.test(value) || PLACEHOLDERS.has(value.toLowerCase())) continue;
     // Factory defaults of public software that guides tell taxpayers to change (configured).
     if (ctx.opts.publicPasswords.has(value)) continue;
-    ctx.add('secret-password', v0, v1, value, `a password is written out after "${word}": a password in the repository is no longer secret`, { mask: '******' });
+    ctx.add('secret-password', v0, v1, value, { zh: `“${word}”后写明了密码：进入仓库的密码已不再保密`, en: `a password is written out after "${word}": a password in the repository is no longer secret` }, { mask: '******' });
   }
 }
 
@@ -644,7 +652,7 @@ function urlPasswords(ctx: ViewContext): void {
     const pw = m[2]!;
     if (/^[*x]+$/i.test(pw) || /^(?:<.*>|\$\{.*\}|\{\{.*\}\})$/.test(pw)) continue;
     const a = m.index + m[0].length - 1 - pw.length;
-    ctx.add('secret-password', a, a + pw.length, pw, 'a URL carries a user name and password: a password in the repository is no longer secret', { mask: '******' });
+    ctx.add('secret-password', a, a + pw.length, pw, { zh: '网址中包含用户名和密码：进入仓库的密码已不再保密', en: 'a URL carries a user name and password: a password in the repository is no longer secret' }, { mask: '******' });
   }
 }
 
@@ -665,7 +673,7 @@ function privateKeys(ctx: ViewContext): void {
       }
       covered.push([m.index, b]);
       const header = m[0];
-      ctx.add('secret-private-key', m.index, b, t.slice(m.index, b).replace(/\s+/g, ''), `private key material (${header}): secrets never enter the repository (Trust model 8)`, { mask: header });
+      ctx.add('secret-private-key', m.index, b, t.slice(m.index, b).replace(/\s+/g, ''), { zh: `私钥内容（${header}）：密钥一律不得进入仓库（信任模型第 8 条）`, en: `private key material (${header}): secrets never enter the repository (Trust model 8)` }, { mask: header });
       PEM.lastIndex = b;
     }
   }
@@ -674,22 +682,22 @@ function privateKeys(ctx: ViewContext): void {
     if (covered.some(([a, b]) => m!.index >= a && m!.index < b)) continue;
     let b = m.index + m[0].length;
     while (b < t.length && /[A-Za-z0-9+/=]/.test(t[b]!)) b++;
-    ctx.add('secret-private-key', m.index, b, t.slice(m.index, b), 'the body of a private key (base64 DER) is in the text: secrets never enter the repository (Trust model 8)', { mask: `${m[0].slice(0, 6)}…` });
+    ctx.add('secret-private-key', m.index, b, t.slice(m.index, b), { zh: '文中含有私钥正文（base64 DER）：密钥一律不得进入仓库（信任模型第 8 条）', en: 'the body of a private key (base64 DER) is in the text: secrets never enter the repository (Trust model 8)' }, { mask: `${m[0].slice(0, 6)}…` });
   }
 }
 
 const TOKEN =
   /(?<![A-Za-z0-9_-])(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|sk-(?:proj-|ant-|live-)?[A-Za-z0-9_-]{20,}|sk_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|LTAI[0-9A-Za-z]{12,20}|AKID[0-9A-Za-z]{13,40}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})(?![A-Za-z0-9])|(?:access_token|api_key|apikey|secret_key|secretkey|app_secret|appsecret|client_secret|webhook\/send\?key)=([A-Za-z0-9._~-]{16,})/gi;
-const TOKEN_NAMES: [RegExp, string][] = [
-  [/^A[KSGIRNP][A-Z]{2}/, 'an AWS access key'],
-  [/^gh[pousr]_|^github_pat_/, 'a GitHub token'],
-  [/^glpat-/, 'a GitLab token'],
-  [/^xox/, 'a Slack token'],
-  [/^sk[-_]/, 'an API secret key'],
-  [/^AIza/, 'a Google API key'],
-  [/^LTAI/, 'an Alibaba Cloud AccessKey'],
-  [/^AKID/, 'a Tencent Cloud SecretId'],
-  [/^eyJ/, 'a JSON Web Token'],
+const TOKEN_NAMES: [RegExp, string, string][] = [
+  [/^A[KSGIRNP][A-Z]{2}/, 'an AWS access key', 'AWS 访问密钥'],
+  [/^gh[pousr]_|^github_pat_/, 'a GitHub token', 'GitHub 令牌'],
+  [/^glpat-/, 'a GitLab token', 'GitLab 令牌'],
+  [/^xox/, 'a Slack token', 'Slack 令牌'],
+  [/^sk[-_]/, 'an API secret key', 'API 密钥'],
+  [/^AIza/, 'a Google API key', 'Google API 密钥'],
+  [/^LTAI/, 'an Alibaba Cloud AccessKey', '阿里云 AccessKey'],
+  [/^AKID/, 'a Tencent Cloud SecretId', '腾讯云 SecretId'],
+  [/^eyJ/, 'a JSON Web Token', 'JSON Web Token（JWT）'],
 ];
 
 function tokens(ctx: ViewContext): void {
@@ -704,8 +712,10 @@ function tokens(ctx: ViewContext): void {
     } else if (/^(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)/i.test(value) && !/^[A-Z0-9]+$/.test(value)) {
       continue; // the AWS pattern is upper-case only; the flag made it case-insensitive
     }
-    const name = m[1] !== undefined ? 'an access token in a URL parameter' : (TOKEN_NAMES.find(([re]) => re.test(value))?.[1] ?? 'an access token');
-    ctx.add('secret-token', a, a + value.length, value, `${name} (${value.slice(0, 4)}…): a token in the repository is no longer secret`, { mask: `${value.slice(0, 4)}…` });
+    const known = m[1] !== undefined ? undefined : TOKEN_NAMES.find(([re]) => re.test(value));
+    const name = m[1] !== undefined ? 'an access token in a URL parameter' : (known?.[1] ?? 'an access token');
+    const nameZh = m[1] !== undefined ? '网址参数中的访问令牌' : (known?.[2] ?? '访问令牌');
+    ctx.add('secret-token', a, a + value.length, value, { zh: `${nameZh}（${value.slice(0, 4)}…）：进入仓库的令牌已不再保密`, en: `${name} (${value.slice(0, 4)}…): a token in the repository is no longer secret` }, { mask: `${value.slice(0, 4)}…` });
   }
 }
 
@@ -721,11 +731,11 @@ function internalHosts(ctx: ViewContext): void {
     const host = t.slice(a, b).toLowerCase();
     if (t[a - 1] === '@') continue; // an e-mail address: personal-email has it
     if (m[0].startsWith('.') && a === m.index) continue; // `.local` alone names no host
-    ctx.add('secret-internal-host', a, b, host, `internal host name "${host}": intranet addresses are not published`);
+    ctx.add('secret-internal-host', a, b, host, { zh: `内网主机名“${host}”：内网地址不得公开`, en: `internal host name "${host}": intranet addresses are not published` });
   }
   const unc = /(?<![\\A-Za-z0-9])\\\\([A-Za-z0-9][A-Za-z0-9.-]{0,62})\\+[^\s\\]+/g;
   for (let m = unc.exec(t); m; m = unc.exec(t)) {
-    ctx.add('secret-internal-host', m.index, m.index + m[0].length, m[1]!.toLowerCase(), `network share path "\\\\${m[1]}\\…": intranet addresses are not published`);
+    ctx.add('secret-internal-host', m.index, m.index + m[0].length, m[1]!.toLowerCase(), { zh: `网络共享路径“\\\\${m[1]}\\…”：内网地址不得公开`, en: `network share path "\\\\${m[1]}\\…": intranet addresses are not published` });
   }
 }
 
@@ -737,7 +747,7 @@ function intranetIps(ctx: ViewContext): void {
   for (let m = PRIVATE_IP.exec(t); m; m = PRIVATE_IP.exec(t)) {
     const ip = m[1]!;
     if (ip.split('.').some((o) => Number(o) > 255 || (o.length > 1 && o.startsWith('0')))) continue;
-    ctx.add('secret-intranet-ip', m.index, m.index + ip.length, ip, `private IPv4 address ${ip}: intranet addresses are not published`);
+    ctx.add('secret-intranet-ip', m.index, m.index + ip.length, ip, { zh: `内网 IPv4 地址 ${ip}：内网地址不得公开`, en: `private IPv4 address ${ip}: intranet addresses are not published` });
   }
 }
 
@@ -812,7 +822,12 @@ function emails(ctx: ViewContext): void {
       : ctx.opts.internalDomains.some((d) => domain === d || domain.endsWith(`.${d}`))
         ? 'an intranet mailbox is not public'
         : `${domain} is not one of the group's public mail domains`;
-    ctx.add('personal-email', a, j, address, `e-mail address ${mask}: ${why}; personal contact data is not published`, { mask });
+    const whyZh = ctx.opts.freeMailDomains.has(domain)
+      ? '免费邮箱属于个人'
+      : ctx.opts.internalDomains.some((d) => domain === d || domain.endsWith(`.${d}`))
+        ? '内网邮箱不对外公开'
+        : `${domain} 不是本站群的公开邮箱域名`;
+    ctx.add('personal-email', a, j, address, { zh: `电子邮箱 ${mask}：${whyZh}；个人联系方式不得公开`, en: `e-mail address ${mask}: ${why}; personal contact data is not published` }, { mask });
   }
 }
 

@@ -198,11 +198,11 @@ export interface SignWaiverOptions {
 /** Sign a waiver as a security administrator. Returns the record file bytes (a DSSE envelope). */
 export function signWaiver(options: SignWaiverOptions): Uint8Array {
   const inspected = inspectCertificate(options.signer.certPem);
-  if (!inspected.ok || inspected.cert.uid === undefined) throw new TrustError('INVALID_ARGUMENT', 'the signer certificate cannot be read or names no person id (UID)');
+  if (!inspected.ok || inspected.cert.uid === undefined) throw new TrustError('INVALID_ARGUMENT', { zh: '签名人证书无法读取或未载明人员编号（UID）', en: 'the signer certificate cannot be read or names no person id (UID)' });
   const payload: Json = { ...options.draft, signedAt: options.now.toISOString(), signer: inspected.cert.uid };
   if (options.expires) payload.expires = options.expires.toISOString();
   const bytes = canonicalBytes(payload);
   const checked = readWaiver(JSON.parse(new TextDecoder().decode(bytes)));
-  if (!checked.ok) throw new TrustError('DOCUMENT_INVALID', `the waiver breaks its schema: ${checked.problems.slice(0, 10).join('; ')}`);
+  if (!checked.ok) throw new TrustError('DOCUMENT_INVALID', { zh: `豁免不符合格式要求：${checked.problems.slice(0, 10).join('; ')}`, en: `the waiver breaks its schema: ${checked.problems.slice(0, 10).join('; ')}` });
   return signEnvelope(WAIVER_PAYLOAD_TYPE, bytes, [options.signer]);
 }

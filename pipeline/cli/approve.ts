@@ -18,7 +18,7 @@ import { reviewSigning, signedJson, signJob } from '../sign/index.ts';
 import { signerCertificate } from '../pki/signers.ts';
 import { clock, command, trustAnchor } from './args.ts';
 import { EXIT } from './exit.ts';
-import { configInvalid, type Io } from './output.ts';
+import { configInvalid, langOf, type Io } from './output.ts';
 import { cliPassphrases, confirm, interactive } from './passphrase.ts';
 import { printRefused } from './trust.ts';
 
@@ -57,14 +57,14 @@ export interface SignRequest {
   reason?: string;
 }
 
-const NOTHING_SIGNED = 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was signed.';
+const NOTHING_SIGNED = { zh: 'sealpress：站群配置（sites/）有误；请按上面列出的错误修改。未签署任何内容。', en: 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. Nothing was signed.' };
 
 /** Approve, withdraw or submit: review, check, confirm, sign one record, write it, gate again (pipeline/sign signJob). */
 export async function signDecision(io: Io, request: SignRequest): Promise<number> {
   const { decision, values } = request;
   const command = decision;
-  if (request.paths.length === 0) throw new SealpressError('USAGE', `name the entr${decision === 'withdraw' ? 'y' : 'ies'} to ${command} (content/<site>/<column>/<slug>.md)`);
-  if (values.key === undefined) throw new SealpressError('USAGE', '--key FILE is required: your encrypted private key');
+  if (request.paths.length === 0) throw new SealpressError('USAGE', { zh: `请给出要${decision === 'withdraw' ? '撤下' : decision === 'submit' ? '提交' : decision === 'reject' ? '驳回' : '审批'}的条目（content/<站点>/<栏目>/<slug>.md）`, en: `name the entr${decision === 'withdraw' ? 'y' : 'ies'} to ${command} (content/<site>/<column>/<slug>.md)` });
+  if (values.key === undefined) throw new SealpressError('USAGE', { zh: '必须给出 --key FILE：本人的加密私钥', en: '--key FILE is required: your encrypted private key' });
   const root = resolve(values.root ?? '.');
   // Without a terminal to confirm on and without --yes, nothing is signed: the review is still shown, so that there is something to review.
   if (!values.yes && !interactive()) return reviewOnly(io, request, root);
@@ -80,24 +80,26 @@ export async function signDecision(io: Io, request: SignRequest): Promise<number
     review: values.json ? io.err : io.out,
     confirm: (question) => confirm(question, values.yes),
     record: actRecorder(io.err, { root, now: values.now, env: process.env }),
+    lang: langOf(io),
   });
   if (r.kind === 'config') return configInvalid(io, root, r.diagnostics, NOTHING_SIGNED);
   if (r.kind === 'trust') return r.refused ? printRefused(io, r.refused) : EXIT.REFUSED;
+  const zh = langOf(io) === 'zh';
   if (r.kind === 'declined') {
-    io.err('nothing was signed');
+    io.err(zh ? '未签署任何内容' : 'nothing was signed');
     return EXIT.REFUSED;
   }
   if (r.kind === 'refused') {
-    io.err(`sealpress ${command}: refused, nothing was signed:`);
+    io.err(zh ? `sealpress ${command}：已拒绝，未签署任何内容：` : `sealpress ${command}: refused, nothing was signed:`);
     for (const p of r.problems) io.err(`  - ${p}`);
     if (values.json) io.out(JSON.stringify({ signed: false, problems: r.problems }, null, 2));
     return r.code;
   }
   const { signed } = r;
   if (signed.afterDiagnostics) configInvalid(io, root, signed.afterDiagnostics, NOTHING_SIGNED);
-  if (values.json) io.out(JSON.stringify(signedJson(signed, decision), null, 2));
+  if (values.json) io.out(JSON.stringify(signedJson(signed, decision, langOf(io)), null, 2));
   else {
-    io.out(`wrote ${signed.record} (commit it with the content)`);
+    io.out(zh ? `已写入 ${signed.record}（请与内容一并提交）` : `wrote ${signed.record} (commit it with the content)`);
     for (const e of signed.entries) io.out(`  ${e.path}: ${e.line}`);
   }
   return r.code;

@@ -35,7 +35,7 @@ const EXITS = { ok: EXIT.OK, broken: EXIT.REFUSED, missing: EXIT.CONFIG } as con
 export function audit(args: string[], io: Io, deps: AuditCliDeps = {}): Promise<number> {
   return command('audit', AUDIT_OPTIONS, async ({ values, positionals }) => {
     const [sub, ...rest] = positionals;
-    if (rest.length > 0 || (sub !== 'verify' && sub !== 'show')) throw new SealpressError('USAGE', 'audit takes one subcommand: verify or show');
+    if (rest.length > 0 || (sub !== 'verify' && sub !== 'show')) throw new SealpressError('USAGE', { zh: 'audit 需要一个子命令：verify 或 show', en: 'audit takes one subcommand: verify or show' });
     const read = { root: resolve(values.root ?? '.'), log: values.log === undefined ? undefined : resolve(values.log), archive: values.archive, state: values.state, trustAnchor: values['trust-anchor'], env: process.env, openManifest: deps.openManifest };
     const { site, entry, person, action, from, to } = values;
     const r = auditRead(sub, read, { site, entry, person, action, from, to });

@@ -8,6 +8,7 @@
  * gate would verify it before anything is written); this file parses the
  * options, asks for passphrases, prints the result and maps it to an exit code.
  */
+import type { Text } from '../messages/text.ts';
 import { resolve } from 'node:path';
 import { hasErrors } from '../diagnostics/index.ts';
 import { SealpressError } from '../errors/index.ts';
@@ -21,7 +22,7 @@ import { configInvalid, printResult, type Io } from './output.ts';
 import { cliPassphrases } from './passphrase.ts';
 import { ADMIN_OPTIONS, printRefused, printTrustProblems } from './trust.ts';
 
-function usage(message: string): SealpressError {
+function usage(message: string | Text): SealpressError {
   return new SealpressError('USAGE', message);
 }
 
@@ -101,7 +102,7 @@ const keysIssue = sub({
   const days = validityDays(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days');
   const group = loadGroup(act.root, io);
   if (!group) return EXIT.CONFIG;
-  if (values.id === undefined) throw usage('--id ID is required');
+  if (values.id === undefined) throw usage({ zh: '必须给出 --id ID', en: '--id ID is required' });
   const r = await issueKeys({
     ...act,
     group,
@@ -136,8 +137,8 @@ const keysRotate = sub({
   const bits = keyBits(values.bits);
   const days = validityDays(values.days, MAX_CERT_DAYS, MAX_CERT_DAYS, '--days');
   const ids = [...new Set(values.id ?? [])];
-  if (ids.length === 0) throw usage('--id ID is required (repeat it to rotate several people at once)');
-  if ((values['passphrase-file'] ?? []).length > ids.length) throw usage('more --passphrase-file than --id options');
+  if (ids.length === 0) throw usage({ zh: '必须给出 --id ID（可重复给出，一次为多人换发证书）', en: '--id ID is required (repeat it to rotate several people at once)' });
+  if ((values['passphrase-file'] ?? []).length > ids.length) throw usage({ zh: '--passphrase-file 的个数多于 --id', en: 'more --passphrase-file than --id options' });
   const group = loadGroup(act.root, io);
   if (!group) return EXIT.CONFIG;
   // --revoke-old, which used to ask for retiring the old certificates, is the default and accepted.
@@ -167,7 +168,7 @@ const keysRevoke = sub({
   json: { type: 'boolean' },
 }, async (values, io) => {
   const act = actOptions(values, io);
-  if ((values.id === undefined) === (values.cert === undefined)) throw usage('give either --id ID (the person, every certificate) or --cert FINGERPRINT (one certificate)');
+  if ((values.id === undefined) === (values.cert === undefined)) throw usage({ zh: '请给出 --id ID（该人员的全部证书）或 --cert FINGERPRINT（单个证书）其中之一', en: 'give either --id ID (the person, every certificate) or --cert FINGERPRINT (one certificate)' });
   const group = loadGroup(act.root, io);
   if (!group) return EXIT.CONFIG;
   const subject = values.id !== undefined ? { id: values.id } : { cert: values.cert! };

@@ -3,6 +3,7 @@
  * Each command parses its options, calls the library, prints, and returns an
  * exit code (see exit.ts).
  */
+import { chooseLang, type Lang } from '../messages/text.ts';
 import { OVERVIEW, type CommandName } from '../messages/commands.ts';
 import { EXIT, TOOL_VERSION } from './exit.ts';
 import { processIo, reportError, type Io } from './output.ts';
@@ -56,7 +57,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return await (await command())(rest, io);
   } catch (error) {
     // Every library error carries a stable code, which decides the exit code; never a stack trace.
-    return reportError(io, name, error);
+    // It is said in the run's language (an unknown --lang is itself the error: said in Chinese).
+    return reportError({ ...io, lang: io.lang ?? langOfArgs(rest) }, name, error);
   }
 }
 
+/** The language a command line asks for (--lang X or --lang=X, else SEALPRESS_LANG), for its errors: an unknown --lang falls back to SEALPRESS_LANG, then Chinese. */
+export function langOfArgs(args: readonly string[], env: Record<string, string | undefined> = process.env): Lang {
+  const i = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const option = i < 0 ? undefined : args[i]!.startsWith('--lang=') ? args[i]!.slice('--lang='.length) : args[i + 1];
+  return chooseLang(option, env) ?? chooseLang(undefined, env) ?? 'zh';
+}

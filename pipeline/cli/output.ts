@@ -1,11 +1,19 @@
 /** Shared printing for the commands. */
 import { formatDiagnostic, lineReader, type Diagnostic } from '../diagnostics/index.ts';
-import { EXIT, exitCodeFor, SealpressError, type ExitCode } from '../errors/index.ts';
+import { errorText, EXIT, exitCodeFor, SealpressError, type ExitCode } from '../errors/index.ts';
+import type { Lang, Text } from '../messages/text.ts';
 
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   color: boolean;
+  /** The language findings and messages are printed in: set by the command from --lang or SEALPRESS_LANG (Chinese by default). */
+  lang?: Lang;
+}
+
+/** The language a command prints in (Chinese unless --lang or SEALPRESS_LANG said otherwise). */
+export function langOf(io: Pick<Io, 'lang'>): Lang {
+  return io.lang ?? 'zh';
 }
 
 export const processIo: Io = {
@@ -22,13 +30,14 @@ export function printResult(io: Io, json: boolean | undefined, result: { json: u
 
 export function printDiagnostics(io: Io, root: string, diagnostics: readonly Diagnostic[]): void {
   const lineOf = lineReader(root);
-  for (const d of diagnostics) io.out(formatDiagnostic(d, { lineOf, color: io.color }));
+  const lang = langOf(io);
+  for (const d of diagnostics) io.out(formatDiagnostic(d, { lineOf, color: io.color, lang }));
 }
 
 /** A configuration (or sheet) that does not load: its diagnostics on stdout, then `what` on stderr; EXIT.CONFIG. */
-export function configInvalid(io: Io, root: string, diagnostics: readonly Diagnostic[], what = 'sealpress: the site group configuration (sites/) is invalid; fix the errors above'): ExitCode {
+export function configInvalid(io: Io, root: string, diagnostics: readonly Diagnostic[], what: Text = { zh: 'sealpress：站群配置（sites/）有误；请按上面列出的错误修改', en: 'sealpress: the site group configuration (sites/) is invalid; fix the errors above' }): ExitCode {
   printDiagnostics(io, root, diagnostics);
-  io.err(what);
+  io.err(what[langOf(io)]);
   return EXIT.CONFIG;
 }
 
@@ -40,11 +49,14 @@ export function configInvalid(io: Io, root: string, diagnostics: readonly Diagno
  */
 export function reportError(io: Io, command: string, error: unknown): ExitCode {
   if (!(error instanceof SealpressError)) throw error;
+  const lang = langOf(io);
+  const { message, fix } = errorText(error, lang);
   const at = error.position ? `:${error.position.line}:${error.position.column}` : '';
   // A message that already names its code (a wrapped library error) does not repeat it.
-  const code = error.message.includes(`[${error.code}]`) ? '' : ` [${error.code}]`;
-  io.err(`sealpress ${command}: ${error.message}${code}${error.file !== undefined ? ` (${error.file}${at})` : ''}`);
-  if (error.fix !== undefined) io.err(`  fix: ${error.fix}`);
-  if (error.code === 'USAGE') io.err(`Run \`sealpress ${command} --help\` for usage.`);
+  const code = message.includes(`[${error.code}]`) ? '' : ` [${error.code}]`;
+  const where = error.file === undefined ? '' : lang === 'zh' ? `（${error.file}${at}）` : ` (${error.file}${at})`;
+  io.err(`sealpress ${command}: ${message}${code}${where}`);
+  if (fix !== undefined) io.err(lang === 'zh' ? `  修改建议：${fix}` : `  fix: ${fix}`);
+  if (error.code === 'USAGE') io.err(lang === 'zh' ? `运行 \`sealpress ${command} --help\` 查看用法。` : `Run \`sealpress ${command} --help\` for usage.`);
   return exitCodeFor(error.code);
 }

@@ -4,6 +4,7 @@
  * this terminal) is the library's (pipeline/pki/passphrases.ts); opening keys
  * too (pipeline/pki/signers.ts).
  */
+import type { Text } from '../messages/text.ts';
 import { createInterface } from 'node:readline/promises';
 import { SealpressError } from '../errors/index.ts';
 import { loadSigner as openSigner, passphrasesFrom, type LoadedSigner, type Passphrases, type SignerFiles } from '../pki/index.ts';
@@ -11,14 +12,14 @@ import type { Io } from './output.ts';
 
 export { keyStep, PASSPHRASE_ENV, type LoadedSigner } from '../pki/index.ts';
 
-function usage(message: string): SealpressError {
+function usage(message: string | Text): SealpressError {
   return new SealpressError('USAGE', message);
 }
 
 /** Read a line from the terminal without echoing it. */
 export function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) return Promise.reject(usage('no terminal to ask for the passphrase on'));
+  if (!stdin.isTTY) return Promise.reject(usage({ zh: '没有可输入口令的终端', en: 'no terminal to ask for the passphrase on' }));
   return new Promise((resolve, reject) => {
     let value = '';
     process.stderr.write(question);
@@ -37,7 +38,7 @@ export function promptHidden(question: string): Promise<string> {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return finish();
         // Ctrl-C, or Ctrl-D on an empty line: the user gives up.
-        if (ch === '\u0003' || (ch === '\u0004' && value === '')) return finish(usage('cancelled'));
+        if (ch === '\u0003' || (ch === '\u0004' && value === '')) return finish(usage({ zh: '已取消', en: 'cancelled' }));
         if (ch === '\u0004') return finish();
         if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
         else if (ch === '\u0015') value = '';
@@ -65,7 +66,7 @@ export function loadSigner(files: SignerFiles, io: Io): Promise<LoadedSigner> {
 
 /** Refuse early when a confirmation will be needed and cannot be asked. */
 export function requireConfirmable(yes: boolean | undefined): void {
-  if (!yes && !interactive()) throw usage('stdin is not a terminal to confirm on: review the output and pass --yes');
+  if (!yes && !interactive()) throw usage({ zh: '标准输入不是可确认的终端：请核对输出后加上 --yes', en: 'stdin is not a terminal to confirm on: review the output and pass --yes' });
 }
 
 /** Ask a yes/no question on the terminal; anything but y/yes/是 is no. */

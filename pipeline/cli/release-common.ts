@@ -27,7 +27,7 @@ export function auditSink(io: Io, values: { 'audit-log'?: string | undefined; no
 /** Whole days → ms, for --expires-in. */
 export function expiresIn(option: string | undefined, fallbackDays: number): number {
   const days = option === undefined ? fallbackDays : Number(option);
-  if (!(Number.isFinite(days) && days > 0 && days <= 366)) throw new SealpressError('USAGE', `--expires-in must be a number of days from 0 to 366, found "${option}"`);
+  if (!(Number.isFinite(days) && days > 0 && days <= 366)) throw new SealpressError('USAGE', { zh: `--expires-in 应为 0 到 366 之间的天数，实际为“${option}”`, en: `--expires-in must be a number of days from 0 to 366, found "${option}"` });
   return days * 86_400_000;
 }
 

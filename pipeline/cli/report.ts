@@ -4,7 +4,7 @@ import { SealpressError } from '../errors/index.ts';
 import { actRecorder } from '../publish/index.ts';
 import { REPORT_FORMATS, reportJob, reportPeriod } from '../report/index.ts';
 import { clock, command, oneOf, trustAnchor } from './args.ts';
-import { configInvalid } from './output.ts';
+import { configInvalid, langOf } from './output.ts';
 
 export const report = command('report', {
   site: { type: 'string' },
@@ -22,7 +22,7 @@ export const report = command('report', {
   const now = clock(values.now);
   const format = oneOf('format', values.format, REPORT_FORMATS, 'json');
   const { from, to } = reportPeriod(values.from, values.to, now);
-  if (values.sheet !== undefined && values['no-sheet']) throw new SealpressError('USAGE', '--sheet and --no-sheet exclude each other');
+  if (values.sheet !== undefined && values['no-sheet']) throw new SealpressError('USAGE', { zh: '--sheet 与 --no-sheet 不能同时使用', en: '--sheet and --no-sheet exclude each other' });
 
   const r = await reportJob({
     root,
@@ -39,6 +39,7 @@ export const report = command('report', {
     env: process.env,
     record: actRecorder(io.err, { root, now: values.now, env: process.env }),
     note: io.err,
+    lang: langOf(io),
     output: (text, model) => {
       if (values.out === undefined) return io.out(text.replace(/\n$/, ''));
       const out = resolve(values.out);
@@ -47,8 +48,8 @@ export const report = command('report', {
       io.err(`report written to ${out} (${format}, ${model.sites.length} site${model.sites.length === 1 ? '' : 's'}, ${from} to ${to})`);
     },
   });
-  if (r.kind === 'sheet-invalid') return configInvalid(io, root, r.diagnostics, `sealpress: the assessment sheet ${r.file} is invalid; fix the errors above. No report was written.`);
-  if (r.kind === 'config') configInvalid(io, root, r.diagnostics, 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. No report was written.');
+  if (r.kind === 'sheet-invalid') return configInvalid(io, root, r.diagnostics, { zh: `sealpress：考核表 ${r.file} 有误；请按上面列出的错误修改。未生成报告。`, en: `sealpress: the assessment sheet ${r.file} is invalid; fix the errors above. No report was written.` });
+  if (r.kind === 'config') configInvalid(io, root, r.diagnostics, { zh: 'sealpress：站群配置（sites/）有误；请按上面列出的错误修改。未生成报告。', en: 'sealpress: the site group configuration (sites/) is invalid; fix the errors above. No report was written.' });
   if (r.kind === 'unknown-site') io.err(`sealpress: --site ${values.site} is not a site of the group (${r.sites.join(', ')})`);
   return r.code;
 });

@@ -53,7 +53,7 @@ const SHOWABLE = ['root', ...DOCUMENT_KINDS] as const;
 const trustShow = command('trust', { 'trust-anchor': { type: 'string' } }, async ({ values, positionals }, io) => {
   const [name, extra] = positionals;
   if (name === undefined || extra !== undefined || !(SHOWABLE as readonly string[]).includes(name)) {
-    throw new SealpressError('USAGE', `trust show takes one of ${SHOWABLE.join(', ')}`);
+    throw new SealpressError('USAGE', { zh: `trust show 只接受以下之一：${SHOWABLE.join(', ')}`, en: `trust show takes one of ${SHOWABLE.join(', ')}` });
   }
   const root = resolve(values.root ?? '.');
   const state = readTrustState(root, clock(values.now), trustAnchor(values['trust-anchor']).trustAnchor);
@@ -67,8 +67,8 @@ const trustShow = command('trust', { 'trust-anchor': { type: 'string' } }, async
 
 const trustSign = command('trust', { ...ADMIN_OPTIONS, yes: { type: 'boolean', short: 'y' } }, async ({ values, positionals }, io) => {
   const [target, extra] = positionals;
-  if (target === undefined || extra !== undefined) throw new SealpressError('USAGE', 'trust sign takes one document: roster, policy, revocations or a file');
-  if ((values['admin-key'] ?? []).length !== 1) throw new SealpressError('USAGE', 'trust sign adds one signature: give exactly one --admin-key');
+  if (target === undefined || extra !== undefined) throw new SealpressError('USAGE', { zh: 'trust sign 只接受一个文件：roster、policy、revocations 或一个文件路径', en: 'trust sign takes one document: roster, policy, revocations or a file' });
+  if ((values['admin-key'] ?? []).length !== 1) throw new SealpressError('USAGE', { zh: 'trust sign 只添加一个签名：请恰好给出一个 --admin-key', en: 'trust sign adds one signature: give exactly one --admin-key' });
   requireConfirmable(values.yes);
   const admin = pairSigners(values['admin-key'] ?? [], values['admin-cert'] ?? [], values['admin-passphrase-file'] ?? [], 'admin')[0]!;
   const now = clock(values.now);

@@ -5,9 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { SealpressError } from '../errors/index.ts';
-import { isUrl, verifiedCode, verifyLines, verifyRound, type VerifyReport, type VerifyRoundOptions } from '../publish/index.ts';
+import { isUrl, verifiedCode, verifyJson, verifyLines, verifyRound, type VerifyReport, type VerifyRoundOptions } from '../publish/index.ts';
 import { clock, command } from './args.ts';
-import { printResult, reportError, type Io } from './output.ts';
+import { langOf, printResult, reportError, type Io } from './output.ts';
 
 export const VERIFY_OPTIONS = {
   site: { type: 'string' },
@@ -20,7 +20,7 @@ export const VERIFY_OPTIONS = {
 
 export const verify = command('verify', { ...VERIFY_OPTIONS, restore: { type: 'boolean' } }, async ({ values, positionals }, io) => {
   const { root, target } = verifyTarget(values, positionals, 'verify');
-  if (values.restore && isUrl(target)) throw new SealpressError('USAGE', '--restore repairs folder mirrors only; restore the web server\'s folder instead');
+  if (values.restore && isUrl(target)) throw new SealpressError('USAGE', { zh: '--restore 只能修复文件夹镜像；请改为恢复网站服务器上的文件夹', en: '--restore repairs folder mirrors only; restore the web server\'s folder instead' });
   const outcome = await verifyRound({ ...roundOptions(values, root, target, io), now: clock(values.now), asOf: values.now, restore: values.restore === true });
   if ('code' in outcome) return outcome.settle(outcome.code);
   printReport(io, outcome.report, values.json === true);
@@ -31,7 +31,7 @@ type VerifyValues = { root?: string | undefined; site?: string | undefined; arch
 
 /** The repository and the one TARGET (a folder, made absolute, or a URL) of `verify` and `watch`. */
 export function verifyTarget(values: VerifyValues, positionals: string[], name: string): { root: string; target: string } {
-  if (positionals.length !== 1) throw new SealpressError('USAGE', `${name} takes exactly one TARGET (a folder or an http(s):// URL)`);
+  if (positionals.length !== 1) throw new SealpressError('USAGE', { zh: `${name} 只接受一个 TARGET（文件夹或 http(s):// 网址）`, en: `${name} takes exactly one TARGET (a folder or an http(s):// URL)` });
   return { root: resolve(values.root ?? '.'), target: isUrl(positionals[0]!) ? positionals[0]! : resolve(positionals[0]!) };
 }
 
@@ -41,5 +41,5 @@ export function roundOptions(values: VerifyValues, root: string, target: string,
 }
 
 export function printReport(io: Io, report: VerifyReport, json: boolean): void {
-  printResult(io, json, { json: report, lines: verifyLines(report) });
+  printResult(io, json, { json: verifyJson(report, langOf(io)), lines: verifyLines(report, langOf(io)) });
 }

@@ -4,6 +4,7 @@ import { actRecorder } from '../publish/index.ts';
 import { waiveJob, waiveSaid } from '../sign/index.ts';
 import { clock, command, trustAnchor } from './args.ts';
 import { cliPassphrases, confirm } from './passphrase.ts';
+import { langOf } from './output.ts';
 
 export const waive = command('waive', {
   'trust-anchor': { type: 'string' },
@@ -20,7 +21,7 @@ export const waive = command('waive', {
   const [path] = positionals;
   const line = Number(values.line);
   if (!path || positionals.length > 1 || !values.rule || !Number.isInteger(line) || !values.justification || !values.key) {
-    throw new SealpressError('USAGE', 'give one entry, --rule, --line, --justification and --key');
+    throw new SealpressError('USAGE', { zh: '请给出一个条目以及 --rule、--line、--justification 和 --key', en: 'give one entry, --rule, --line, --justification and --key' });
   }
   const root = resolve(values.root ?? '.');
   const now = clock(values.now);
@@ -40,8 +41,9 @@ export const waive = command('waive', {
     review: io.out,
     confirm: (question) => confirm(question, values.yes),
     record: actRecorder(io.err, { root, now: values.now, env: process.env }),
+    lang: langOf(io),
   });
-  const said = waiveSaid(r, { path, rule: values.rule, line, column });
+  const said = waiveSaid(r, { path, rule: values.rule, line, column }, langOf(io));
   io[said.stream](said.text);
   return said.code;
 });

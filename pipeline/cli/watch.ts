@@ -12,11 +12,11 @@ import { printReport, roundOptions, VERIFY_OPTIONS, verifyTarget } from './verif
 
 export const watch = command('watch', { ...VERIFY_OPTIONS, interval: { type: 'string' }, count: { type: 'string' }, 'no-restore': { type: 'boolean' } }, async ({ values, positionals }, io) => {
   const { root, target } = verifyTarget(values, positionals, 'watch');
-  if (values.now !== undefined) throw new SealpressError('USAGE', 'watch checks on the real clock, round after round; use `sealpress verify --now ISO` for one check at a given time');
+  if (values.now !== undefined) throw new SealpressError('USAGE', { zh: 'watch 按实际时间一轮轮检查；如需在指定时间检查一次，请用 `sealpress verify --now ISO`', en: 'watch checks on the real clock, round after round; use `sealpress verify --now ISO` for one check at a given time' });
   const interval = values.interval === undefined ? 300 : Number(values.interval);
-  if (!(Number.isFinite(interval) && interval > 0)) throw new SealpressError('USAGE', `--interval must be a positive number of seconds, found "${values.interval}"`);
+  if (!(Number.isFinite(interval) && interval > 0)) throw new SealpressError('USAGE', { zh: `--interval 应为正数秒，实际为“${values.interval}”`, en: `--interval must be a positive number of seconds, found "${values.interval}"` });
   const count = values.count === undefined ? Infinity : Number(values.count);
-  if (!(count === Infinity || (Number.isInteger(count) && count > 0))) throw new SealpressError('USAGE', `--count must be a positive whole number, found "${values.count}"`);
+  if (!(count === Infinity || (Number.isInteger(count) && count > 0))) throw new SealpressError('USAGE', { zh: `--count 应为正整数，实际为“${values.count}”`, en: `--count must be a positive whole number, found "${values.count}"` });
   const restore = !values['no-restore'] && !isUrl(target);
   return watchMirror({
     rounds: count,

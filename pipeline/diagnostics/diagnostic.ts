@@ -4,6 +4,7 @@
  */
 import type { CheckRuleId } from '../check/rules.ts';
 import type { RuleId } from './rules.ts';
+import type { Lang, Text } from '../messages/text.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -38,12 +39,14 @@ export interface Diagnostic extends Span {
   location?: string;
   /** When `file` is an entry and the finding is inside a file it attaches: that file (repo-relative), where `location` points. */
   attachment?: string;
-  /** What happened and why (the text alone: a code, when the finding has one, is `code`). */
+  /** What happened and why, in English (the text alone: a code, when the finding has one, is `code`). Print it with shownMessage, which picks the language. */
   message: string;
   /** The stable code of the finding behind it, when it has one (an approval's: THRESHOLD_NOT_MET, APPROVAL_SELF…); shown after the message (shownMessage). */
   code?: string;
-  /** What to do about it. */
+  /** What to do about it, in English. Print it with shownFix. */
   fix?: string;
+  /** The message and the fix in Chinese (the default output language): every finding has them, with the same values as the English. */
+  zh: { message: string; fix?: string };
   expected?: string;
   actual?: string;
   /** Set when a verified, signed waiver lets this finding through: it no longer refuses. */
@@ -75,8 +78,8 @@ export function diagnostic(
   severity: Severity,
   file: string,
   at: Position | undefined,
-  message: string,
-  extra: { fix?: string; expected?: string; actual?: string; code?: string } = {},
+  message: Text,
+  extra: { fix?: Text | undefined; expected?: string; actual?: string; code?: string } = {},
 ): Diagnostic {
   const d: Diagnostic = {
     rule,
@@ -84,18 +87,43 @@ export function diagnostic(
     file,
     line: at?.line ?? 1,
     column: at?.column ?? 1,
-    message,
+    message: message.en,
+    zh: { message: message.zh },
   };
   if (extra.code !== undefined) d.code = extra.code;
-  if (extra.fix !== undefined) d.fix = extra.fix;
+  if (extra.fix !== undefined) {
+    d.fix = extra.fix.en;
+    d.zh.fix = extra.fix.zh;
+  }
   if (extra.expected !== undefined) d.expected = extra.expected;
   if (extra.actual !== undefined) d.actual = extra.actual;
   return d;
 }
 
-/** The message as printed: the text, then the finding's code in brackets when it has one. */
-export function shownMessage(d: Pick<Diagnostic, 'message' | 'code'>): string {
-  return d.code === undefined ? d.message : `${d.message} [${d.code}]`;
+/** A finding's message (the text alone) in a language. */
+export function messageText(d: Pick<Diagnostic, 'message' | 'zh'>, lang: Lang): string {
+  return lang === 'zh' ? d.zh.message : d.message;
+}
+
+/** The message as printed: the text in the language, then the finding's code in brackets when it has one. */
+export function shownMessage(d: Pick<Diagnostic, 'message' | 'code' | 'zh'>, lang: Lang): string {
+  const text = messageText(d, lang);
+  return d.code === undefined ? text : `${text} [${d.code}]`;
+}
+
+/** The fix as printed, in the language (undefined when the finding has none). */
+export function shownFix(d: Pick<Diagnostic, 'fix' | 'zh'>, lang: Lang): string | undefined {
+  return lang === 'zh' ? (d.zh.fix ?? d.fix) : d.fix;
+}
+
+/** Both languages of a finding's message (to build another finding's message from it). */
+export function messageOf(d: Pick<Diagnostic, 'message' | 'zh'>): Text {
+  return { zh: d.zh.message, en: d.message };
+}
+
+/** Both languages of a finding's fix, when it has one. */
+export function fixOf(d: Pick<Diagnostic, 'fix' | 'zh'>): Text | undefined {
+  return d.fix === undefined ? undefined : { zh: d.zh.fix ?? d.fix, en: d.fix };
 }
 
 /** An error refuses, unless a signed waiver suppressed it. */

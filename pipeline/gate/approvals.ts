@@ -81,9 +81,9 @@ export async function approvalJudge(options: {
   const { group, now } = options;
   const diagnostics: Diagnostic[] = [];
   const trust = options.trust;
-  for (const w of trust.warnings) diagnostics.push(diagnostic('trust-warning', 'warning', w.file, undefined, `${w.message} [${w.code}]`, { fix: w.fix }));
+  for (const w of trust.warnings) diagnostics.push(diagnostic('trust-warning', 'warning', w.file, undefined, { zh: `${w.zh.message} [${w.code}]`, en: `${w.message} [${w.code}]` }, { fix: { zh: w.zh.fix, en: w.fix } }));
   if (!trust.ok) {
-    for (const p of trust.problems) diagnostics.push(diagnostic('trust-invalid', 'error', p.file, undefined, `${p.message} [${p.code}]`, { fix: p.fix }));
+    for (const p of trust.problems) diagnostics.push(diagnostic('trust-invalid', 'error', p.file, undefined, { zh: `${p.zh.message} [${p.code}]`, en: `${p.message} [${p.code}]` }, { fix: { zh: p.zh.fix, en: p.fix } }));
     const why = trust.problems[0];
     return {
       diagnostics,
@@ -91,12 +91,20 @@ export async function approvalJudge(options: {
       judge: {
         verified: false,
         note: `the trust material does not verify (${trust.problems.length} problem${trust.problems.length === 1 ? '' : 's'}): nothing can be published until it does`,
+        zh: { note: `信任材料未通过核验（${trust.problems.length} 个问题）：核验通过前不能发布任何内容` },
         judge: (entry) => ({
           status: 'refused',
           findings: [
-            diagnostic('trust-invalid', 'error', entry.path, undefined, `refused because the trust material does not verify: ${why ? `${why.file}: ${why.message}` : 'unknown problem'}`, {
-              fix: 'restore the trust files under sites/trust/ or have the security administrators sign the change (`sealpress trust sign`)',
-            }),
+            diagnostic(
+              'trust-invalid',
+              'error',
+              entry.path,
+              undefined,
+              { zh: `信任材料未通过核验，予以拒绝：${why ? `${why.file}：${why.zh.message}` : '原因不明'}`, en: `refused because the trust material does not verify: ${why ? `${why.file}: ${why.message}` : 'unknown problem'}` },
+              {
+                fix: { zh: '恢复 sites/trust/ 下的信任文件，或请保密管理员签署变更（`sealpress trust sign`）', en: 'restore the trust files under sites/trust/ or have the security administrators sign the change (`sealpress trust sign`)' },
+              },
+            ),
           ],
         }),
       },
@@ -106,7 +114,7 @@ export async function approvalJudge(options: {
   // A refused record shows up even when it names no entry that exists.
   for (const f of recordFindings(prepared)) {
     const { rule } = ruleOf(f.code);
-    diagnostics.push(diagnostic(rule === 'approval-stale' ? 'approval-stale' : 'approval-invalid', 'error', f.file, undefined, `${f.message} [${f.code}${f.detail ? `/${f.detail}` : ''}]`, { fix: f.fix }));
+    diagnostics.push(diagnostic(rule === 'approval-stale' ? 'approval-stale' : 'approval-invalid', 'error', f.file, undefined, { zh: `${f.zh.message} [${f.code}${f.detail ? `/${f.detail}` : ''}]`, en: `${f.message} [${f.code}${f.detail ? `/${f.detail}` : ''}]` }, { fix: { zh: f.zh.fix, en: f.fix } }));
   }
   // Records that count now but would be refused once their certificate expires unretired: warn ahead, once per certificate, whatever kind of record it signed.
   const counting = prepared.records.flatMap((r) => (!r.problem && r.person && r.cert ? [{ file: r.file, person: r.person, cert: r.cert, frozen: r.frozen === true }] : []));
@@ -133,6 +141,9 @@ export async function approvalJudge(options: {
     judge: {
       verified: true,
       note: `approvals verified against policy v${trust.trust.policy.version}, roster v${trust.trust.roster.version}, revocations v${trust.trust.revocations.version}; CA ${trust.trust.anchor.fingerprint.slice(0, 16)}… ${pinned ? '(pinned)' : '(taken from the repository: pin it with --trust-anchor or SEALPRESS_TRUST_ANCHOR)'}`,
+      zh: {
+        note: `已依据审批规则 v${trust.trust.policy.version}、人员名册 v${trust.trust.roster.version}、吊销清单 v${trust.trust.revocations.version} 核验审批；CA ${trust.trust.anchor.fingerprint.slice(0, 16)}…${pinned ? '（已固定）' : '（取自仓库：请用 --trust-anchor 或 SEALPRESS_TRUST_ANCHOR 固定）'}`,
+      },
       judge: (entry) => {
         const result = decide(
           approvalEntry(entry, group),
@@ -147,7 +158,8 @@ export async function approvalJudge(options: {
           findings: result.findings.map((f) => {
             const { rule, severity } = ruleOf(f.code);
             const where = f.file === entry.path ? '' : ` (record ${f.file})`;
-            return diagnostic(rule, severity, entry.path, undefined, `${f.message}${where}`, { fix: f.fix, code: f.code });
+            const whereZh = f.file === entry.path ? '' : `（记录 ${f.file}）`;
+            return diagnostic(rule, severity, entry.path, undefined, { zh: `${f.zh.message}${whereZh}`, en: `${f.message}${where}` }, { fix: { zh: f.zh.fix, en: f.fix }, code: f.code });
           }),
         };
       },
@@ -192,9 +204,15 @@ function missingWithdrawals(remembered: ReturnType<typeof withdrawalsByEntry>, p
           'error',
           w.record,
           undefined,
-          `${w.signer} withdrew ${entry} on ${chinaDate(w.atMs)} (${w.signedAt}); signed release v${version} remembers it, but this record file is ${digest === '' ? 'missing' : 'changed'}. The entry stays withdrawn: deleting a withdrawal never brings an entry back [WITHDRAWAL_MISSING]`,
           {
-            fix: `restore the record from the repository history (\`git log --all -- ${w.record}\`, then \`git checkout <commit> -- ${w.record}\`; its SHA-256 is ${w.sha256}); to publish the entry again, the approvals the policy requires must be signed after the withdrawal`,
+            zh: `${w.signer} 于 ${chinaDate(w.atMs)}（${w.signedAt}）撤下了 ${entry}；已签名的发布版本 v${version} 记得这次撤下，但该记录文件${digest === '' ? '已缺失' : '已被改动'}。条目仍保持撤下状态：删除撤下记录不会让条目恢复发布 [WITHDRAWAL_MISSING]`,
+            en: `${w.signer} withdrew ${entry} on ${chinaDate(w.atMs)} (${w.signedAt}); signed release v${version} remembers it, but this record file is ${digest === '' ? 'missing' : 'changed'}. The entry stays withdrawn: deleting a withdrawal never brings an entry back [WITHDRAWAL_MISSING]`,
+          },
+          {
+            fix: {
+              zh: `从仓库历史中恢复该记录（\`git log --all -- ${w.record}\`，再 \`git checkout <commit> -- ${w.record}\`；其 SHA-256 为 ${w.sha256}）；如需重新发布该条目，须在撤下之后重新签署审批规则要求的全部审批`,
+              en: `restore the record from the repository history (\`git log --all -- ${w.record}\`, then \`git checkout <commit> -- ${w.record}\`; its SHA-256 is ${w.sha256}); to publish the entry again, the approvals the policy requires must be signed after the withdrawal`,
+            },
           },
         ),
       );

@@ -53,7 +53,7 @@ export async function loadAndCheckAssets(paths: Iterable<string>, options: Attac
       const same = sha256Hex(bytes) === digest;
       const findings = same
         ? await checkAttachment(path, bytes, checks, { column: columnOf(path), reader, digest })
-        : scanAttachment(path, bytes, checks, { column: columnOf(path), reading: { ok: false, refusal: { message: 'the file changed while the gate was reading it', fix: 'run the check again when nothing is writing to content/' } } });
+        : scanAttachment(path, bytes, checks, { column: columnOf(path), reading: { ok: false, refusal: { message: { zh: '发布关口读取文件期间文件发生了变化', en: 'the file changed while the gate was reading it' }, fix: { zh: '待没有程序写入 content/ 时重新运行检查', en: 'run the check again when nothing is writing to content/' } } } });
       // A refusal for this run only (a time limit on a loaded machine) is not remembered: the next run reads the file again.
       if (same && !findings.some((f) => f.transient)) cache?.setAttachment(path, digest, findings);
       const asset = assets.get(path);

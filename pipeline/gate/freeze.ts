@@ -109,8 +109,8 @@ export function expiringWarnings(records: readonly ExpiringRecord[], now: Date, 
       'warning',
       files.sort()[0]!,
       undefined,
-      `${files.length} signed record(s) of ${person.name} (${person.id}) count now, but their certificate ${cert.fingerprint.slice(0, 16)}… expires ${chinaTime(cert.notAfter)} (in ${left} day${left === 1 ? '' : 's'}) and no revocation has frozen them: after that they are refused, because an expired certificate's claimed signing time cannot be trusted [CERT_EXPIRING_UNFROZEN]`,
-      { fix: `before it expires, the security administrators retire the certificate, freezing its records: \`sealpress keys rotate --id ${person.id}\` (new certificate) or \`sealpress keys revoke --cert ${cert.fingerprint} --reason 证书到期\`` },
+      { zh: `${person.name}（${person.id}）签署的 ${files.length} 份记录目前有效，但其证书 ${cert.fingerprint.slice(0, 16)}… 将于 ${chinaTime(cert.notAfter)} 到期（还有 ${left} 天），且尚未通过吊销冻结：到期后这些记录将被拒绝，因为已到期证书所声称的签名时间不可信 [CERT_EXPIRING_UNFROZEN]`, en: `${files.length} signed record(s) of ${person.name} (${person.id}) count now, but their certificate ${cert.fingerprint.slice(0, 16)}… expires ${chinaTime(cert.notAfter)} (in ${left} day${left === 1 ? '' : 's'}) and no revocation has frozen them: after that they are refused, because an expired certificate's claimed signing time cannot be trusted [CERT_EXPIRING_UNFROZEN]` },
+      { fix: { zh: `在证书到期前，由保密管理员停用该证书并冻结其记录：\`sealpress keys rotate --id ${person.id}\`（换发新证书）或 \`sealpress keys revoke --cert ${cert.fingerprint} --reason 证书到期\``, en: `before it expires, the security administrators retire the certificate, freezing its records: \`sealpress keys rotate --id ${person.id}\` (new certificate) or \`sealpress keys revoke --cert ${cert.fingerprint} --reason 证书到期\`` } },
     );
   });
 }

@@ -171,7 +171,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   for (const a of assets.values()) for (const f of (a.ok && a.findings) || []) if (f.suppressed) suppressed.add(f.suppressed.waiver);
   for (const w of waivers) {
     if (suppressed.has(w.payload.id)) continue;
-    waiverDiagnostics.push(diagnostic('waiver-unused', 'warning', w.payload.path, undefined, `waiver ${w.payload.id} (${w.payload.rule}) covers no current finding: the file or the value changed since it was signed`, { fix: 'remove the waiver, or have a new one signed for the current file' }));
+    waiverDiagnostics.push(diagnostic('waiver-unused', 'warning', w.payload.path, undefined, { zh: `豁免 ${w.payload.id}（${w.payload.rule}）没有对应的现有问题：签署后文件或相关内容已有变化`, en: `waiver ${w.payload.id} (${w.payload.rule}) covers no current finding: the file or the value changed since it was signed` }, { fix: { zh: '删除该豁免，或针对当前文件重新签署豁免', en: 'remove the waiver, or have a new one signed for the current file' } }));
   }
 
   const t3 = performance.now();
@@ -220,6 +220,10 @@ export function rememberedTrust(trust: TrustResult, memory: ReleaseMemory | unde
       file: TRUST_PATHS[b.doc],
       message: `${TRUST_PATHS[b.doc]} is version ${b.have}, older than version ${b.remembered} that signed release v${memory.version} was gated under: an older signed document was restored (a revocation or a withdrawn right may have been undone)`,
       fix: `restore the newest signed ${TRUST_PATHS[b.doc]} (version ${b.remembered} or later, from the repository history or the release archive) and tell the security administrators`,
+      zh: {
+        message: `${TRUST_PATHS[b.doc]} 为第 ${b.have} 版，早于已签名发布版本 v${memory.version} 经发布关口核验时所依据的第 ${b.remembered} 版：有人恢复了较旧的签名文件（吊销或撤销的权限可能因此失效）`,
+        fix: `恢复最新签署的 ${TRUST_PATHS[b.doc]}（第 ${b.remembered} 版或更新，取自仓库历史或发布归档），并报告保密管理员`,
+      },
     })),
   };
 }

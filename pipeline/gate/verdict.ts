@@ -4,9 +4,10 @@
  * refused, the counts per status, the memory the gate judged with, and the
  * machine-readable shape (`check --format json`).
  */
-import { shownMessage, type Diagnostic } from '../diagnostics/index.ts';
+import { messageText, shownFix, shownMessage, type Diagnostic } from '../diagnostics/index.ts';
+import type { Lang } from '../messages/text.ts';
 import type { SiteGroup } from '../model/index.ts';
-import { countsText, summarise, type Plan, type PlanEntry } from '../plan/index.ts';
+import { approvalsLine, countsText, summarise, type Plan, type PlanEntry } from '../plan/index.ts';
 import type { ReleaseMemory } from '../release/index.ts';
 
 export interface GateVerdict {
@@ -65,17 +66,37 @@ export function gateVerdict(plan: Plan, group: SiteGroup, scope: VerdictScope = 
 }
 
 /** What the gate remembered, in a line: the archive's latest release it judged with, or why it remembers nothing. */
-export function memoryNote(memory: ReleaseMemory | undefined, dir: string): string {
+export function memoryNote(memory: ReleaseMemory | undefined, dir: string, lang: Lang = 'en'): string {
+  if (lang === 'zh') {
+    return memory
+      ? `记忆：${dir} 中的发布版本 v${memory.version}（${memory.createdAt}）：${memory.ledger ? `记得 ${memory.ledger.withdrawals.length} 次撤下，信任文件版本 ${Object.entries(memory.ledger.trust).map(([d, v]) => `${d} v${v}`).join('、')}` : '该版本生成于发布版本开始记录之前：不记得任何内容'}`
+      : `记忆：无（${dir} 中没有发布版本）：无法得知记录已被删除的撤下或被回退的信任文件；请用 --archive DIR 指定发布归档`;
+  }
   return memory
     ? `memory: release v${memory.version} (${memory.createdAt}) in ${dir}: ${memory.ledger ? `${memory.ledger.withdrawals.length} withdrawal(s) remembered, trust versions ${Object.entries(memory.ledger.trust).map(([d, v]) => `${d} v${v}`).join(', ')}` : 'made before releases kept a memory: it remembers nothing'}`
     : `memory: none (no release in ${dir}): a withdrawal whose record was deleted, or a trust document rolled back, cannot be known; give --archive DIR`;
 }
 
-/** `check --format json`: { now, approvals, memory, summary, entries: [{ path, site, column, status, findings }], diagnostics }. */
-export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMemory | undefined, dir: string): unknown {
+/**
+ * A finding as JSON shows it: its fields, with `message` and `fix` in the
+ * language (the English is `message` when lang is en); the Chinese copy the
+ * finding carries (`zh`) is not repeated.
+ */
+export function findingJson(d: Diagnostic, lang: Lang): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  // Field by field, in the finding's own order: only the two texts change.
+  for (const [key, value] of Object.entries(d)) {
+    if (key === 'zh') continue;
+    out[key] = key === 'message' ? messageText(d, lang) : key === 'fix' ? shownFix(d, lang) : value;
+  }
+  return out;
+}
+
+/** `check --format json`: { now, approvals, memory, summary, entries: [{ path, site, column, status, findings }], diagnostics }; messages and fixes in `lang`. */
+export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMemory | undefined, dir: string, lang: Lang): unknown {
   return {
     now: plan.now,
-    approvals: plan.approvals,
+    approvals: { verified: plan.approvals.verified, note: lang === 'zh' ? (plan.approvals.zh?.note ?? plan.approvals.note) : plan.approvals.note },
     memory: { archive: dir, release: memory?.version ?? null, withdrawals: memory?.ledger?.withdrawals.length ?? 0 },
     summary: verdict.counts,
     entries: verdict.entries.map((e) => ({
@@ -86,16 +107,16 @@ export function verdictJson(plan: Plan, verdict: GateVerdict, memory: ReleaseMem
       findings: e.findings.map((f: Diagnostic) => ({
         rule: f.rule,
         severity: f.severity,
-        message: shownMessage(f),
+        message: shownMessage(f, lang),
         line: f.line,
         column: f.column,
         // A finding inside an attachment: which file, and where in it (a sheet and cell, a page, a paragraph, a property).
         ...(f.attachment !== undefined ? { attachment: f.attachment } : {}),
         ...(f.location !== undefined ? { location: f.location } : {}),
-        ...(f.fix ? { fix: f.fix } : {}),
+        ...(f.fix ? { fix: shownFix(f, lang) } : {}),
       })),
     })),
-    diagnostics: verdict.diagnostics,
+    diagnostics: verdict.diagnostics.map((d) => findingJson(d, lang)),
   };
 }
 
@@ -116,12 +137,12 @@ export interface Judged {
  * still see: a warning, a waiver), then the counts, how approvals were
  * checked and what the gate remembered.
  */
-export function checkText(r: Judged): { findings: Diagnostic[]; summary: string[] } {
+export function checkText(r: Judged, lang: Lang = 'en'): { findings: Diagnostic[]; summary: string[] } {
   const { plan, verdict } = r;
   const shown = verdict.entries.filter((e) => e.status !== 'publishable' || e.findings.some((f) => f.severity !== 'info' || f.suppressed));
   return {
     findings: [...r.configDiagnostics, ...verdict.diagnostics, ...shown.flatMap((e) => e.findings)],
-    summary: ['', `${verdict.entries.length} entries: ${countsText(verdict.counts)}`, `${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`, memoryNote(r.memory, r.dir)],
+    summary: ['', lang === 'zh' ? `共 ${verdict.entries.length} 个条目：${countsText(verdict.counts, lang)}` : `${verdict.entries.length} entries: ${countsText(verdict.counts)}`, approvalsLine(plan, lang), memoryNote(r.memory, r.dir, lang)],
   };
 }
 

@@ -12,10 +12,11 @@
  * administrators' trust documents differ: they need the root's threshold of
  * distinct administrators (two by default), and replace each other by version.
  */
+import type { Text } from '../messages/text.ts';
 import { readWaiver, WAIVER_PAYLOAD_TYPE, type VerifiedWaiver } from '../check/index.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { RecordFile } from '../load/index.ts';
-import { adminSignerProblem, eachSigned, keepByClock, openSingleSigned, signedRecordStanding, type CertInfo, type Trust } from '../trust/index.ts';
+import { adminSignerProblemText, eachSigned, keepByClock, openSingleSigned, signedRecordStanding, type CertInfo, type Trust } from '../trust/index.ts';
 
 /** A waiver whose signature and signer verify, before the clock is consulted. */
 export interface SignedWaiver extends VerifiedWaiver {
@@ -27,30 +28,30 @@ export interface SignedWaiver extends VerifiedWaiver {
   frozen: boolean;
 }
 
-const FIX = 'have a security administrator sign a new waiver for the current file';
-const refusal = (file: string, why: string, fix = FIX) => diagnostic('waiver-invalid', 'error', file, undefined, `the waiver is not valid: ${why}`, { fix });
+const FIX: Text = { zh: '请保密管理员针对当前文件签署新的豁免', en: 'have a security administrator sign a new waiver for the current file' };
+const refusal = (file: string, why: Text, fix = FIX) => diagnostic('waiver-invalid', 'error', file, undefined, { zh: `豁免无效：${why.zh}`, en: `the waiver is not valid: ${why.en}` }, { fix });
 
 /** Verify the waivers against the trust material, without a clock: who signed, and whether they could. Pure. */
 export function openWaivers(records: readonly RecordFile[], trust: Trust | undefined): { waivers: SignedWaiver[]; diagnostics: Diagnostic[] } {
   const waivers: SignedWaiver[] = [];
   const diagnostics: Diagnostic[] = [];
-  const refuse = (file: string, why: string) => diagnostics.push(refusal(file, why));
-  eachSigned(records, trust, (bytes) => openSingleSigned(bytes, WAIVER_PAYLOAD_TYPE, readWaiver, 'the waiver'), refuse, (file, opened, trust) => {
+  const refuse = (file: string, why: Text) => diagnostics.push(refusal(file, why));
+  eachSigned(records, trust, (bytes) => openSingleSigned(bytes, WAIVER_PAYLOAD_TYPE, readWaiver, { zh: '豁免', en: 'the waiver' }), refuse, (file, opened, trust) => {
     const { cert } = opened;
     const uid = cert.uid ?? '';
     const w = opened.value;
     if (w.signer !== uid) {
-      refuse(file, `it names ${w.signer} as signer but was signed by ${uid}`);
+      refuse(file, { zh: `豁免写明签署人为 ${w.signer}，实际由 ${uid} 签署`, en: `it names ${w.signer} as signer but was signed by ${uid}` });
       return;
     }
     // The same test as for the administrators' signatures on the trust documents, at the waiver's signing time.
-    const problem = adminSignerProblem(cert, trust.anchor.cert, trust.root.securityAdmins, trust.revocationIndex, w.signedAtMs);
+    const problem = adminSignerProblemText(cert, trust.anchor.cert, trust.root.securityAdmins, trust.revocationIndex, w.signedAtMs);
     if (problem) {
-      refuse(file, `the signing certificate: ${problem}`);
+      refuse(file, { zh: `签名证书：${problem.zh}`, en: `the signing certificate: ${problem.en}` });
       return;
     }
     if (trust.personByCertificate.get(cert.fingerprint)?.id !== uid) {
-      refuse(file, `${cert.name ?? uid} is not a security administrator with this certificate in the roster`);
+      refuse(file, { zh: `${cert.name ?? uid} 不是名册中持有该证书的保密管理员`, en: `${cert.name ?? uid} is not a security administrator with this certificate in the roster` });
       return;
     }
     const standing = signedRecordStanding(trust.revocationIndex, uid, cert.fingerprint, opened.payload, w.signedAt, w.signedAtMs);

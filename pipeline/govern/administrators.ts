@@ -16,7 +16,7 @@
  */
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { Site, SiteGroup } from '../model/index.ts';
-import { calendarFile, dateOfDay, dayNumber, missingYearFix, workingDaysAgainst, type WorkCalendar, type WorkingDayCount } from './calendar.ts';
+import { calendarFile, dateOfDay, dayNumber, missingYearFixText, workingDaysAgainst, type WorkCalendar, type WorkingDayCount } from './calendar.ts';
 import { GovernError } from './errors.ts';
 
 /** The rules' limit: a change is filed within 15 working days (exactly 15 is on time, 16 is late). */
@@ -46,6 +46,8 @@ export interface FilingRecord {
   status: FilingStatus;
   /** Why the status is `unknown`. */
   problem?: string;
+  /** The same in Chinese. */
+  problemZh?: string;
   /**
    * Set when the status is `unknown` because a year has no holiday arrangement
    * in the calendar: the year, and the file to add (or, `invalid`, to correct).
@@ -76,14 +78,20 @@ export function siteAdminRegister(site: Site, calendar: WorkCalendar, now: Date)
     } catch (cause) {
       if (!(cause instanceof GovernError)) throw cause;
       record.problem = cause.message;
+      // For the report's readers, the office's staff.
+      if (cause.zh) record.problemZh = cause.zh.message;
       const year = cause.code === 'CALENDAR_OUT_OF_RANGE' ? cause.year : undefined;
       if (year !== undefined) {
         const invalid = calendar.invalid.get(year);
         record.calendarGap = { year, file: invalid ?? calendarFile(year), invalid: invalid !== undefined };
       }
       diagnostics.push(
-        diagnostic('admin-calendar-unknown', 'error', site.source, at, `administrator ${admin.name}: the working days from ${admin.appointed} to ${countedTo} cannot be counted: ${cause.message} [${cause.code}]`, {
-          fix: year !== undefined ? missingYearFix(calendar, year) : 'correct the dates in site.yaml',
+        diagnostic('admin-calendar-unknown', 'error', site.source, at, {
+            zh: `管理员 ${admin.name}：无法计算 ${admin.appointed} 至 ${countedTo} 的工作日：${cause.zh?.message ?? cause.message} [${cause.code}]`,
+            en: `administrator ${admin.name}: the working days from ${admin.appointed} to ${countedTo} cannot be counted: ${cause.message} [${cause.code}]`,
+          },
+          {
+          fix: year !== undefined ? missingYearFixText(calendar, year) : { zh: '更正 site.yaml 中的日期', en: 'correct the dates in site.yaml' },
         }),
       );
       return;
@@ -95,13 +103,22 @@ export function siteAdminRegister(site: Site, calendar: WorkCalendar, now: Date)
     record.status = admin.filed !== undefined ? (late ? 'late' : 'on-time') : late ? 'overdue' : 'pending';
     if (!late) return;
     const counted = count.countedThrough === undefined ? `${days} working days` : `at least ${days} working days (counted through ${count.countedThrough}: ${dateOfDay(dayNumber(count.countedThrough) + 1).slice(0, 4)} is not in the calendar yet, and cannot change the answer)`;
+    const countedZh =
+      count.countedThrough === undefined ? `${days} 个工作日` : `至少 ${days} 个工作日（计算至 ${count.countedThrough}：${dateOfDay(dayNumber(count.countedThrough) + 1).slice(0, 4)} 年尚未列入日历，但不影响结论）`;
     const message =
       admin.filed !== undefined
         ? `administrator ${admin.name} was appointed ${admin.appointed} and filed ${admin.filed}: ${counted}, more than the ${FILING_LIMIT_WORKING_DAYS} the rules allow`
         : `administrator ${admin.name} was appointed ${admin.appointed} and is not filed as of ${today}: ${counted}, more than the ${FILING_LIMIT_WORKING_DAYS} the rules allow`;
+    const messageZh =
+      admin.filed !== undefined
+        ? `管理员${admin.name}于 ${admin.appointed} 任命，${admin.filed} 备案，相隔 ${countedZh}，超过规定的 ${FILING_LIMIT_WORKING_DAYS} 个工作日`
+        : `管理员${admin.name}于 ${admin.appointed} 任命，截至 ${today} 尚未备案，已过 ${countedZh}，超过规定的 ${FILING_LIMIT_WORKING_DAYS} 个工作日`;
     diagnostics.push(
-      diagnostic('admin-filing-late', 'warning', site.source, at, `${message} (working days by ${calendar.source}, the appointment day counting as day 0)`, {
-        fix: admin.filed !== undefined ? 'nothing to undo: report the late filing to the office with the reason' : 'file the appointment with the office now, and record `filed:` in site.yaml',
+      diagnostic('admin-filing-late', 'warning', site.source, at, { zh: `${messageZh}（工作日按 ${calendar.source} 计算，任命当日计为第 0 日）`, en: `${message} (working days by ${calendar.source}, the appointment day counting as day 0)` }, {
+        fix:
+          admin.filed !== undefined
+            ? { zh: '已无法补救：向办公室报告逾期备案并说明原因', en: 'nothing to undo: report the late filing to the office with the reason' }
+            : { zh: '立即向办公室备案该任命，并在 site.yaml 中填写 `filed:`', en: 'file the appointment with the office now, and record `filed:` in site.yaml' },
         expected: `≤ ${FILING_LIMIT_WORKING_DAYS} working days`,
         actual: count.countedThrough === undefined ? `${days} working days` : `≥ ${days} working days`,
       }),

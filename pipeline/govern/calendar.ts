@@ -24,6 +24,7 @@
  * Caveat kept on purpose: while the next year is not covered, the last days of
  * December are counted as the year's own data has them.
  */
+import type { Text } from '../messages/text.ts';
 import { createRequire } from 'node:module';
 import { GovernError } from './errors.ts';
 
@@ -79,7 +80,7 @@ const DAY_MS = 86_400_000;
 export function dayNumber(date: string): number {
   const m = DATE.exec(date);
   const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date) throw new GovernError('DATE_INVALID', `"${date}" is not a date YYYY-MM-DD`);
+  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date) throw new GovernError('DATE_INVALID', { zh: `“${date}”不是 YYYY-MM-DD 格式的日期`, en: `"${date}" is not a date YYYY-MM-DD` });
   return t / DAY_MS;
 }
 
@@ -179,7 +180,12 @@ export function workCalendar(data: CalendarData, source: string, files: Calendar
       if (!own) {
         const file = invalid.get(year);
         const why = file !== undefined ? `${file} is invalid, so ${year} is not covered` : `it has no holiday arrangement for ${year}`;
-        throw new GovernError('CALENDAR_OUT_OF_RANGE', `${date} is outside the working-day calendar: ${why} (the calendar has ${has}); working days are not guessed`, { year });
+        const whyZh = file !== undefined ? `${file} 有误，因此未覆盖 ${year} 年` : `没有 ${year} 年的放假安排`;
+        throw new GovernError(
+          'CALENDAR_OUT_OF_RANGE',
+          { zh: `${date} 超出工作日日历范围：${whyZh}（日历包含 ${has}）；工作日不作推测`, en: `${date} is outside the working-day calendar: ${why} (the calendar has ${has}); working days are not guessed` },
+          { year },
+        );
       }
       if (own.workdays.has(date)) return true;
       if (own.holidays.has(date)) return false;
@@ -231,10 +237,18 @@ export function chineseDaysCalendar(): WorkCalendar {
  * one. English, for findings.
  */
 export function missingYearFix(calendar: WorkCalendar, year: number): string {
+  return missingYearFixText(calendar, year).en;
+}
+
+/** missingYearFix in both languages. */
+export function missingYearFixText(calendar: WorkCalendar, year: number): Text {
   const invalid = calendar.invalid.get(year);
   return invalid !== undefined
-    ? `correct ${invalid}: its calendar-invalid errors are listed by \`sealpress check\` (format: ${CALENDAR_README})`
-    : `add ${calendarFile(year)} with the ${year} holiday arrangement from the State Council's notice (国务院办公厅关于${year}年部分节假日安排的通知; format: ${CALENDAR_README})`;
+    ? { zh: `更正 ${invalid}：其 calendar-invalid 错误由 \`sealpress check\` 列出（格式见 ${CALENDAR_README}）`, en: `correct ${invalid}: its calendar-invalid errors are listed by \`sealpress check\` (format: ${CALENDAR_README})` }
+    : {
+        zh: `按国务院办公厅通知（国务院办公厅关于${year}年部分节假日安排的通知）添加 ${calendarFile(year)}，写入 ${year} 年放假安排（格式见 ${CALENDAR_README}）`,
+        en: `add ${calendarFile(year)} with the ${year} holiday arrangement from the State Council's notice (国务院办公厅关于${year}年部分节假日安排的通知; format: ${CALENDAR_README})`,
+      };
 }
 
 /** The same for the report's readers, the office's staff (Chinese). */
@@ -284,7 +298,7 @@ export function workingDaysAgainst(from: string, to: string, calendar: WorkCalen
 function walk(from: string, to: string, calendar: WorkCalendar, limit: number | undefined): WorkingDayCount {
   const start = dayNumber(from);
   const end = dayNumber(to);
-  if (end < start) throw new GovernError('DATE_ORDER', `${to} is before ${from}`);
+  if (end < start) throw new GovernError('DATE_ORDER', { zh: `${to} 早于 ${from}`, en: `${to} is before ${from}` });
   // The start day itself must be covered too: the span is judged as a whole.
   calendar.isWorkingDay(from);
   let count = 0;

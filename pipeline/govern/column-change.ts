@@ -138,7 +138,7 @@ export function readColumnChange(value: unknown): Read<ColumnChangePayload> {
  */
 export function signColumnChange(options: { draft: ColumnChangeDraft; signer: Signer; now: Date }): Uint8Array {
   const inspected = inspectCertificate(options.signer.certPem);
-  if (!inspected.ok || inspected.cert.uid === undefined) throw new GovernError('REQUEST_INVALID', 'the signer certificate cannot be read or names no person id (UID)');
+  if (!inspected.ok || inspected.cert.uid === undefined) throw new GovernError('REQUEST_INVALID', { zh: '签名人证书无法读取或未载明人员编号（UID）', en: 'the signer certificate cannot be read or names no person id (UID)' });
   const { draft } = options;
   const payload: Json = {
     type: 'column-change',
@@ -157,6 +157,6 @@ export function signColumnChange(options: { draft: ColumnChangeDraft; signer: Si
   if (draft.name !== undefined) payload.name = draft.name;
   const bytes = canonicalBytes(payload);
   const checked = readColumnChange(JSON.parse(new TextDecoder().decode(bytes)));
-  if (!checked.ok) throw new GovernError('REQUEST_INVALID', `the column change request breaks its schema: ${checked.problems.slice(0, 10).join('; ')}`);
+  if (!checked.ok) throw new GovernError('REQUEST_INVALID', { zh: `栏目变更申请不符合格式要求：${checked.problems.slice(0, 10).join('; ')}`, en: `the column change request breaks its schema: ${checked.problems.slice(0, 10).join('; ')}` });
   return signEnvelope(COLUMN_CHANGE_PAYLOAD_TYPE, bytes, [options.signer]);
 }

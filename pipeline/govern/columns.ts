@@ -30,10 +30,11 @@
  * tree in their category and the site's columns, and approved names are given
  * per site (Site.columnNames). The gate validates and renders against it.
  */
+import type { Text } from '../messages/text.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import type { Category, Column, Site, SiteGroup } from '../model/index.ts';
 import type { RecordFile } from '../load/index.ts';
-import { chainProblem, eachSigned, keepByClock, openSingleSigned, signedRecordStanding, signingTimeProblem, type CertInfo, type Trust } from '../trust/index.ts';
+import { chainProblemText, eachSigned, keepByClock, openSingleSigned, signedRecordStanding, signingTimeProblem, type CertInfo, type Trust } from '../trust/index.ts';
 import { CHANGES_DIR, COLUMN_CHANGE_PAYLOAD_TYPE, columnChangePath, defaultRequestId, readColumnChange, type ColumnAction, type ColumnChangePayload } from './column-change.ts';
 
 export const OFFICE_ROLE = 'office-approver';
@@ -48,9 +49,10 @@ export interface VerifiedColumnChange {
   frozen: boolean;
 }
 
-const REQUEST_FIX = 'remove it, and have an office approver sign a new request (`sealpress column request`)';
+const REQUEST_FIX: Text = { zh: '删除该文件，请办公室审批人签署新的申请（`sealpress column request`）', en: 'remove it, and have an office approver sign a new request (`sealpress column request`)' };
 
-const refusal = (file: string, why: string, fix = REQUEST_FIX) => diagnostic('column-change-invalid', 'error', file, undefined, `the column change request is not valid: ${why}; it approves nothing`, { fix });
+const refusal = (file: string, why: Text, fix = REQUEST_FIX) =>
+  diagnostic('column-change-invalid', 'error', file, undefined, { zh: `栏目变更申请无效：${why.zh}；不批准任何变更`, en: `the column change request is not valid: ${why.en}; it approves nothing` }, { fix });
 
 /**
  * Verify the request files against the trust material and the clock. Pure.
@@ -68,62 +70,67 @@ export function verifyColumnChanges(records: readonly RecordFile[], trust: Trust
 export function openColumnChanges(records: readonly RecordFile[], trust: Trust | undefined, group: SiteGroup): { changes: VerifiedColumnChange[]; diagnostics: Diagnostic[] } {
   const changes: VerifiedColumnChange[] = [];
   const diagnostics: Diagnostic[] = [];
-  const refuse = (file: string, why: string) => diagnostics.push(refusal(file, why));
-  eachSigned(records, trust, (bytes) => openSingleSigned(bytes, COLUMN_CHANGE_PAYLOAD_TYPE, readColumnChange, 'the request'), refuse, (file, opened, trust) => {
+  const refuse = (file: string, why: Text) => diagnostics.push(refusal(file, why));
+  eachSigned(records, trust, (bytes) => openSingleSigned(bytes, COLUMN_CHANGE_PAYLOAD_TYPE, readColumnChange, { zh: '申请', en: 'the request' }), refuse, (file, opened, trust) => {
     const { cert } = opened;
     const p = opened.value;
     // Bound to its place: a request copied into another site's folder, or renamed, approves nothing.
     const expected = columnChangePath(p.site, p.id);
     if (file !== expected) {
-      refuse(file, file.split('/')[2] !== p.site ? `it is a request for site ${p.site}, not for the site whose folder it is in` : `it is request ${p.id}; it belongs at ${expected}`);
+      refuse(
+        file,
+        file.split('/')[2] !== p.site
+          ? { zh: `这是站点 ${p.site} 的申请，不属于其所在文件夹的站点`, en: `it is a request for site ${p.site}, not for the site whose folder it is in` }
+          : { zh: `这是申请 ${p.id}，应放在 ${expected}`, en: `it is request ${p.id}; it belongs at ${expected}` },
+      );
       return;
     }
     const site = group.sites.get(p.site);
     if (!site) {
-      refuse(file, `site ${p.site} is not a site of the group`);
+      refuse(file, { zh: `站点 ${p.site} 不属于本站群`, en: `site ${p.site} is not a site of the group` });
       return;
     }
     if (site.kind === 'main') {
-      refuse(file, 'the main site carries the group tree itself; change sites/group.yaml instead');
+      refuse(file, { zh: '主站本身承载站群栏目树；请改为修改 sites/group.yaml', en: 'the main site carries the group tree itself; change sites/group.yaml instead' });
       return;
     }
     const uid = cert.uid ?? '';
     if (p.signer !== uid) {
-      refuse(file, `it names ${p.signer} as signer but was signed by ${uid || 'a certificate without a person id'}`);
+      refuse(file, { zh: `申请写明签署人为 ${p.signer}，实际由 ${uid || '未载明人员编号的证书'} 签署`, en: `it names ${p.signer} as signer but was signed by ${uid || 'a certificate without a person id'}` });
       return;
     }
-    const chain = chainProblem(cert, trust.anchor.cert);
+    const chain = chainProblemText(cert, trust.anchor.cert);
     if (chain) {
-      refuse(file, `the signing certificate: ${chain}`);
+      refuse(file, { zh: `签名证书：${chain.zh}`, en: `the signing certificate: ${chain.en}` });
       return;
     }
     const time = signingTimeProblem(cert, trust.anchor.cert, p.signedAtMs);
     if (time) {
-      refuse(file, `the signing certificate: ${time.message}`);
+      refuse(file, { zh: `签名证书：${time.zh}`, en: `the signing certificate: ${time.message}` });
       return;
     }
     const standing = signedRecordStanding(trust.revocationIndex, uid, cert.fingerprint, opened.payload, p.signedAt, p.signedAtMs);
     if (standing.problem) {
-      refuse(file, `the signing certificate: ${standing.problem}`);
+      refuse(file, { zh: `签名证书：${standing.problem.zh}`, en: `the signing certificate: ${standing.problem.en}` });
       return;
     }
     const person = trust.personByCertificate.get(cert.fingerprint);
     if (person?.id !== uid) {
-      refuse(file, `${cert.name ?? uid} is not in the roster with this certificate`);
+      refuse(file, { zh: `名册中没有持有该证书的 ${cert.name ?? uid}`, en: `${cert.name ?? uid} is not in the roster with this certificate` });
       return;
     }
     const office = person.roles.some((g) => g.role === OFFICE_ROLE && (g.sites === '*' || g.sites.includes(p.site)));
     if (!office) {
-      refuse(file, `${person.name} (${person.id}) does not hold the ${OFFICE_ROLE} role for site ${p.site}: only the office approves column changes`);
+      refuse(file, { zh: `${person.name}（${person.id}）不具有站点 ${p.site} 的 ${OFFICE_ROLE} 角色：栏目变更只能由办公室审批`, en: `${person.name} (${person.id}) does not hold the ${OFFICE_ROLE} role for site ${p.site}: only the office approves column changes` });
       return;
     }
     const inTree = group.columns.has(p.column);
     if (p.action === 'add' && inTree) {
-      refuse(file, `it adds ${p.column}, which is already a column of the group tree`);
+      refuse(file, { zh: `申请新增的 ${p.column} 已是站群栏目树中的栏目`, en: `it adds ${p.column}, which is already a column of the group tree` });
       return;
     }
     if (p.action !== 'add' && !inTree) {
-      refuse(file, `it ${p.action}s ${p.column}, which is not a column of the group tree`);
+      refuse(file, { zh: `申请${p.action === 'drop' ? '删除' : '重命名'}的 ${p.column} 不是站群栏目树中的栏目`, en: `it ${p.action}s ${p.column}, which is not a column of the group tree` });
       return;
     }
     changes.push({ file, payload: p, cert, digest: standing.digest, frozen: standing.frozen });
@@ -178,15 +185,15 @@ export function governColumns(group: SiteGroup, changes: readonly VerifiedColumn
       if (enabled.has(id)) continue;
       const column = group.columns.get(id)!;
       if (site.kind === 'main') {
-        diagnostics.push(diagnostic('column-dropped', 'warning', site.source, at('columns'), `the main site leaves out ${column.name} (${id}): the main site carries the group's whole column tree`, { fix: 'list it in `columns` (or write `columns: all`), or remove the column from sites/group.yaml' }));
+        diagnostics.push(diagnostic('column-dropped', 'warning', site.source, at('columns'), { zh: `主站缺少栏目 ${column.name}（${id}）：主站须包含站群的全部栏目`, en: `the main site leaves out ${column.name} (${id}): the main site carries the group's whole column tree` }, { fix: { zh: '在 `columns` 中列出该栏目（或写 `columns: all`），或从 sites/group.yaml 中删除该栏目', en: 'list it in `columns` (or write `columns: all`), or remove the column from sites/group.yaml' } }));
         continue;
       }
       const request = requestsOf(site.code, 'drop', id)[0];
       state.dropped.push({ column: id, ...(request ? { request: request.file } : {}) });
       if (!request) {
         diagnostics.push(
-          diagnostic('column-dropped', 'warning', site.source, at('columns'), `${site.name} leaves out the group column ${column.name} (${id}) without a column change request signed by the office (expected at ${expectedPath(site.code, 'drop', id)})`, {
-            fix: `list ${id} in \`columns\`, or have an office approver sign a drop request: sealpress column request --site ${site.code} --drop ${id} --reason … --department …`,
+          diagnostic('column-dropped', 'warning', site.source, at('columns'), { zh: `${site.name} 未开设站群栏目 ${column.name}（${id}），且没有办公室签署的栏目变更申请（应在 ${expectedPath(site.code, 'drop', id)}）`, en: `${site.name} leaves out the group column ${column.name} (${id}) without a column change request signed by the office (expected at ${expectedPath(site.code, 'drop', id)})` }, {
+            fix: { zh: `在 \`columns\` 中列出 ${id}，或请办公室审批人签署删除申请：sealpress column request --site ${site.code} --drop ${id} --reason … --department …`, en: `list ${id} in \`columns\`, or have an office approver sign a drop request: sealpress column request --site ${site.code} --drop ${id} --reason … --department …` },
           }),
         );
       }
@@ -209,9 +216,9 @@ export function governColumns(group: SiteGroup, changes: readonly VerifiedColumn
           site.source,
           at(`extraColumns.${column.id}`),
           other
-            ? `${site.name} adds the column ${column.name} (${column.id}), but the request ${other.file} approves another definition (${other.payload.definition?.name}/${other.payload.definition?.type}/${other.payload.definition?.category}): its entries are refused`
-            : `${site.name} adds the column ${column.name} (${column.id}) to the group tree without a column change request signed by the office (expected at ${expectedPath(site.code, 'add', column.id)}): its entries are refused`,
-          { fix: `have an office approver sign an add request for this definition: sealpress column request --site ${site.code} --add ${column.id} --name ${column.name} --type ${column.type} --category ${column.category} --reason … --department …` },
+            ? { zh: `${site.name} 新增栏目 ${column.name}（${column.id}），但申请 ${other.file} 批准的是另一种定义（${other.payload.definition?.name}/${other.payload.definition?.type}/${other.payload.definition?.category}）：该栏目的条目不予发布`, en: `${site.name} adds the column ${column.name} (${column.id}), but the request ${other.file} approves another definition (${other.payload.definition?.name}/${other.payload.definition?.type}/${other.payload.definition?.category}): its entries are refused` }
+            : { zh: `${site.name} 在站群栏目树中新增栏目 ${column.name}（${column.id}），但没有办公室签署的栏目变更申请（应在 ${expectedPath(site.code, 'add', column.id)}）：该栏目的条目不予发布`, en: `${site.name} adds the column ${column.name} (${column.id}) to the group tree without a column change request signed by the office (expected at ${expectedPath(site.code, 'add', column.id)}): its entries are refused` },
+          { fix: { zh: `请办公室审批人按此定义签署新增申请：sealpress column request --site ${site.code} --add ${column.id} --name ${column.name} --type ${column.type} --category ${column.category} --reason … --department …`, en: `have an office approver sign an add request for this definition: sealpress column request --site ${site.code} --add ${column.id} --name ${column.name} --type ${column.type} --category ${column.category} --reason … --department …` } },
         ),
       );
     }
@@ -226,8 +233,8 @@ export function governColumns(group: SiteGroup, changes: readonly VerifiedColumn
       }
       const groupName = group.columns.get(id)?.name ?? id;
       diagnostics.push(
-        diagnostic('column-rename-not-approved', 'warning', site.source, at(`renameColumns.${id}`), `${site.name} renames ${groupName} (${id}) to ${name} without a column change request signed by the office (expected at ${expectedPath(site.code, 'rename', id)}): the group's name ${groupName} is shown`, {
-          fix: `have an office approver sign a rename request (sealpress column request --site ${site.code} --rename ${id} --name ${name} …), or remove the rename`,
+        diagnostic('column-rename-not-approved', 'warning', site.source, at(`renameColumns.${id}`), { zh: `${site.name} 将 ${groupName}（${id}）改名为 ${name}，但没有办公室签署的栏目变更申请（应在 ${expectedPath(site.code, 'rename', id)}）：仍显示站群名称 ${groupName}`, en: `${site.name} renames ${groupName} (${id}) to ${name} without a column change request signed by the office (expected at ${expectedPath(site.code, 'rename', id)}): the group's name ${groupName} is shown` }, {
+          fix: { zh: `请办公室审批人签署重命名申请（sealpress column request --site ${site.code} --rename ${id} --name ${name} …），或取消重命名`, en: `have an office approver sign a rename request (sealpress column request --site ${site.code} --rename ${id} --name ${name} …), or remove the rename` },
         }),
       );
     }
@@ -262,8 +269,8 @@ export function governColumns(group: SiteGroup, changes: readonly VerifiedColumn
       const column = columns.get(entry.column)!;
       return [
         ...findings.filter((f) => f.rule !== 'column-not-enabled'),
-        diagnostic('column-not-approved', 'error', entry.path, undefined, `column ${column.name} (${column.id}) is added by ${site.name} to the group tree without a column change request signed by the office: no valid request at ${expectedPath(site.code, 'add', column.id)}`, {
-          fix: `have an office approver sign it (sealpress column request --site ${site.code} --add ${column.id} …) and commit it under ${CHANGES_DIR}/${site.code}/, or move the entry into a column of the group tree`,
+        diagnostic('column-not-approved', 'error', entry.path, undefined, { zh: `栏目 ${column.name}（${column.id}）由 ${site.name} 加入站群栏目树，但没有办公室签署的栏目变更申请：${expectedPath(site.code, 'add', column.id)} 处没有有效申请`, en: `column ${column.name} (${column.id}) is added by ${site.name} to the group tree without a column change request signed by the office: no valid request at ${expectedPath(site.code, 'add', column.id)}` }, {
+          fix: { zh: `请办公室审批人签署申请（sealpress column request --site ${site.code} --add ${column.id} …）并提交到 ${CHANGES_DIR}/${site.code}/，或将条目移到站群栏目树中的栏目`, en: `have an office approver sign it (sealpress column request --site ${site.code} --add ${column.id} …) and commit it under ${CHANGES_DIR}/${site.code}/, or move the entry into a column of the group tree` },
         }),
       ];
     },

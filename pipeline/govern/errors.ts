@@ -5,6 +5,7 @@ import { SealpressError } from '../errors/index.ts';
  * calendar does not cover, a malformed date, a request that cannot be signed).
  * Findings about the repository are diagnostics, not errors; tests assert the code.
  */
+import type { Text } from '../messages/text.ts';
 export type GovernErrorCode =
   /** A date lies in a year the working-day calendar has no holiday arrangement for (the error's `year`): counting would be a guess. */
   | 'CALENDAR_OUT_OF_RANGE'
@@ -19,7 +20,7 @@ export class GovernError extends SealpressError<GovernErrorCode> {
   /** CALENDAR_OUT_OF_RANGE: the year whose holiday arrangement is missing (or whose file under sites/calendar/ is invalid). */
   readonly year?: number;
 
-  constructor(code: GovernErrorCode, message: string, options: { cause?: unknown; year?: number } = {}) {
+  constructor(code: GovernErrorCode, message: string | Text, options: { cause?: unknown; year?: number } = {}) {
     super(code, message, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'GovernError';
     if (options.year !== undefined) this.year = options.year;

@@ -25,10 +25,10 @@ export function loadChecksConfig(root: string, group: SiteGroup): { config: Chec
     return { config: fallback.ok ? fallback.value : undefined, diagnostics: [] };
   }
   const text = decodeUtf8(bytes);
-  if (text === undefined) return { config: undefined, diagnostics: [diagnostic('config-invalid', 'error', CHECKS_FILE, undefined, 'not valid UTF-8', { fix: 'save it as UTF-8' })] };
+  if (text === undefined) return { config: undefined, diagnostics: [diagnostic('config-invalid', 'error', CHECKS_FILE, undefined, { zh: '不是有效的 UTF-8', en: 'not valid UTF-8' }, { fix: { zh: '另存为 UTF-8 编码', en: 'save it as UTF-8' } })] };
   const yaml = parseYaml(text);
   if (yaml.errors.length > 0) {
-    return { config: undefined, diagnostics: yaml.errors.map((e) => diagnostic('config-invalid', 'error', CHECKS_FILE, e.at, `YAML syntax: ${e.message}`, { fix: 'fix the YAML syntax' })) };
+    return { config: undefined, diagnostics: yaml.errors.map((e) => diagnostic('config-invalid', 'error', CHECKS_FILE, e.at, { zh: `YAML 语法错误：${e.message}`, en: `YAML syntax: ${e.message}` }, { fix: { zh: '修正 YAML 语法', en: 'fix the YAML syntax' } })) };
   }
   const read = readChecksConfig(yaml.value);
   if (!read.ok) {
@@ -36,7 +36,7 @@ export function loadChecksConfig(root: string, group: SiteGroup): { config: Chec
       config: undefined,
       diagnostics: read.problems.map((p) => {
         const key = p.split(/[ .[:]/)[0] ?? '';
-        return diagnostic('config-invalid', 'error', CHECKS_FILE, yaml.positionOf([key]) ?? undefined, p, { fix: 'see the comments in the file and the README (Confidentiality and copyright checks)' });
+        return diagnostic('config-invalid', 'error', CHECKS_FILE, yaml.positionOf([key]) ?? undefined, { zh: `检查配置有误：${p}`, en: p }, { fix: { zh: '见该文件中的注释和 README（保密与版权检查）', en: 'see the comments in the file and the README (Confidentiality and copyright checks)' } });
       }),
     };
   }

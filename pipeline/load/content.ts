@@ -55,8 +55,8 @@ export function loadContent(root: string, options: { maxEntryBytes: number; site
   }
   if (!isInside(realRoot, realContent) || lstatSync(contentDir).isSymbolicLink()) {
     diagnostics.push(
-      diagnostic('path-hostile', 'error', 'content', undefined, 'content/ is a symlink or lies outside the repository; nothing under it is read', {
-        fix: 'make content/ a plain folder of the repository',
+      diagnostic('path-hostile', 'error', 'content', undefined, { zh: 'content/ 是符号链接或位于仓库之外；不读取其中任何内容', en: 'content/ is a symlink or lies outside the repository; nothing under it is read' }, {
+        fix: { zh: '将 content/ 改为仓库中的普通文件夹', en: 'make content/ a plain folder of the repository' },
       }),
     );
     return { entries, diagnostics };
@@ -66,13 +66,13 @@ export function loadContent(root: string, options: { maxEntryBytes: number; site
     try {
       return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     } catch (cause) {
-      diagnostics.push(diagnostic('path-hostile', 'error', rel, undefined, `cannot list folder: ${(cause as Error).message}`));
+      diagnostics.push(diagnostic('path-hostile', 'error', rel, undefined, { zh: `无法列出文件夹：${(cause as Error).message}`, en: `cannot list folder: ${(cause as Error).message}` }));
       return [];
     }
   };
   const hostile = (rel: string, what: string): Diagnostic =>
-    diagnostic('path-hostile', 'error', rel, undefined, `${what} is a symlink; content must be plain files and folders`, {
-      fix: 'replace the link with the file itself, or remove it',
+    diagnostic('path-hostile', 'error', rel, undefined, { zh: `${what} 是符号链接；内容必须是普通文件和文件夹`, en: `${what} is a symlink; content must be plain files and folders` }, {
+      fix: { zh: '用文件本身替换该链接，或删除', en: 'replace the link with the file itself, or remove it' },
     });
 
   for (const siteDir of list(contentDir, 'content')) {
@@ -84,7 +84,7 @@ export function loadContent(root: string, options: { maxEntryBytes: number; site
       continue;
     }
     if (!siteDir.isDirectory()) {
-      diagnostics.push(diagnostic('path-layout', 'warning', siteRel, undefined, 'files directly under content/ are ignored', { fix: 'entries go in content/<site>/<column>/<slug>.md' }));
+      diagnostics.push(diagnostic('path-layout', 'warning', siteRel, undefined, { zh: '直接放在 content/ 下的文件将被忽略', en: 'files directly under content/ are ignored' }, { fix: { zh: '条目应放在 content/<站点>/<栏目>/<slug>.md', en: 'entries go in content/<site>/<column>/<slug>.md' } }));
       continue;
     }
     if (options.sites && !options.sites.has(siteDir.name)) continue;
@@ -96,7 +96,7 @@ export function loadContent(root: string, options: { maxEntryBytes: number; site
         continue;
       }
       if (!columnDir.isDirectory()) {
-        diagnostics.push(diagnostic('path-layout', 'warning', columnRel, undefined, 'files directly under a site folder are ignored', { fix: 'entries go in content/<site>/<column>/<slug>.md' }));
+        diagnostics.push(diagnostic('path-layout', 'warning', columnRel, undefined, { zh: '直接放在站点文件夹下的文件将被忽略', en: 'files directly under a site folder are ignored' }, { fix: { zh: '条目应放在 content/<站点>/<栏目>/<slug>.md', en: 'entries go in content/<site>/<column>/<slug>.md' } }));
         continue;
       }
       for (const file of list(join(contentDir, siteDir.name, columnDir.name), columnRel)) {
@@ -124,8 +124,8 @@ function readEntry(root: string, rel: string, site: string, column: string, name
   const entry: LoadedEntry = { path: rel, site, column, slug, format, findings: [] };
   if (!SLUG.test(slug)) {
     entry.findings.push(
-      diagnostic('path-layout', 'error', rel, undefined, `the file name "${slug}" is not a valid slug: it becomes the page URL`, {
-        fix: 'use lower-case ASCII letters, digits and hyphens, with at least one letter, e.g. 2026-10-tax-refund-notice.md',
+      diagnostic('path-layout', 'error', rel, undefined, { zh: `文件名“${slug}”不是有效的 slug：它将成为页面网址`, en: `the file name "${slug}" is not a valid slug: it becomes the page URL` }, {
+        fix: { zh: '使用小写英文字母、数字和连字符，且至少含一个字母，例如 2026-10-tax-refund-notice.md', en: 'use lower-case ASCII letters, digits and hyphens, with at least one letter, e.g. 2026-10-tax-refund-notice.md' },
       }),
     );
   }
@@ -133,10 +133,10 @@ function readEntry(root: string, rel: string, site: string, column: string, name
   if (!read.ok) {
     entry.findings.push(
       read.problem === 'too-large'
-        ? diagnostic('file-too-large', 'error', rel, undefined, `the entry is ${read.size} bytes; the limit is ${maxBytes} (sites/group.yaml limits.maxEntryBytes)`, {
-            fix: 'split it into several entries or move data into an attachment',
+        ? diagnostic('file-too-large', 'error', rel, undefined, { zh: `条目大小为 ${read.size} 字节；上限为 ${maxBytes} 字节（sites/group.yaml limits.maxEntryBytes）`, en: `the entry is ${read.size} bytes; the limit is ${maxBytes} (sites/group.yaml limits.maxEntryBytes)` }, {
+            fix: { zh: '拆分为多个条目，或将数据移入附件', en: 'split it into several entries or move data into an attachment' },
           })
-        : diagnostic('path-hostile', 'error', rel, undefined, `the entry cannot be read safely (${read.detail})`, { fix: 'commit the entry as a plain file, readable by the user that runs sealpress' }),
+        : diagnostic('path-hostile', 'error', rel, undefined, { zh: `无法安全读取该条目（${read.detail}）`, en: `the entry cannot be read safely (${read.detail})` }, { fix: { zh: '将条目作为普通文件提交，并确保运行 sealpress 的用户可以读取', en: 'commit the entry as a plain file, readable by the user that runs sealpress' } }),
     );
     return entry;
   }

@@ -3,6 +3,7 @@
  * every problem with its position before reporting (a broken config stops the run
  * with exit code 2, since no entry can be judged against it).
  */
+import type { Text } from '../messages/text.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
@@ -16,7 +17,7 @@ import {
   type SiteGroup,
 } from '../model/index.ts';
 import { parseDateTime } from '../util/dates.ts';
-import { Fields, type FieldIssue } from '../util/fields.ts';
+import { Fields, issueText, type FieldIssue } from '../util/fields.ts';
 import { parseYaml, type YamlSource } from '../util/yaml.ts';
 import { decodeUtf8 } from '../util/text.ts';
 
@@ -44,12 +45,12 @@ export function readSiteGroupFiles(root: string): { group: ConfigFile | undefine
     try {
       const text = decodeUtf8(readFileSync(join(root, path)));
       if (text === undefined) {
-        diagnostics.push(diagnostic('config-invalid', 'error', path, undefined, 'file is not valid UTF-8', { fix: 'save it as UTF-8' }));
+        diagnostics.push(diagnostic('config-invalid', 'error', path, undefined, { zh: '文件不是有效的 UTF-8', en: 'file is not valid UTF-8' }, { fix: { zh: '另存为 UTF-8 编码', en: 'save it as UTF-8' } }));
         return undefined;
       }
       return { path, text };
     } catch (cause) {
-      diagnostics.push(diagnostic('config-invalid', 'error', path, undefined, `cannot read: ${(cause as Error).message}`));
+      diagnostics.push(diagnostic('config-invalid', 'error', path, undefined, { zh: `无法读取：${(cause as Error).message}`, en: `cannot read: ${(cause as Error).message}` }));
       return undefined;
     }
   };
@@ -59,7 +60,7 @@ export function readSiteGroupFiles(root: string): { group: ConfigFile | undefine
   try {
     names = readdirSync(join(root, 'sites')).sort();
   } catch (cause) {
-    diagnostics.push(diagnostic('config-invalid', 'error', 'sites', undefined, `cannot list sites/: ${(cause as Error).message}`));
+    diagnostics.push(diagnostic('config-invalid', 'error', 'sites', undefined, { zh: `无法列出 sites/：${(cause as Error).message}`, en: `cannot list sites/: ${(cause as Error).message}` }));
   }
   for (const name of names) {
     if (!TAX_CODE.test(name)) continue;
@@ -125,8 +126,8 @@ export function validateSiteGroup(groupFile: ConfigFile, siteFiles: readonly Con
   const codes = new Set(siteFiles.map((f) => f.path.split('/')[1]));
   if (!codes.has(group.main)) {
     diagnostics.push(
-      diagnostic('config-invalid', 'error', groupFile.path, groupYaml.positionOf(['main']), `main site ${group.main} has no sites/${group.main}/site.yaml`, {
-        fix: `create sites/${group.main}/site.yaml with kind: main`,
+      diagnostic('config-invalid', 'error', groupFile.path, groupYaml.positionOf(['main']), { zh: `主站 ${group.main} 没有 sites/${group.main}/site.yaml`, en: `main site ${group.main} has no sites/${group.main}/site.yaml` }, {
+        fix: { zh: `创建 sites/${group.main}/site.yaml，并写明 kind: main`, en: `create sites/${group.main}/site.yaml with kind: main` },
       }),
     );
   }
@@ -139,16 +140,16 @@ export function validateSiteGroup(groupFile: ConfigFile, siteFiles: readonly Con
 function parseConfig(file: ConfigFile, diagnostics: Diagnostic[]): YamlSource | undefined {
   const yaml = parseYaml(file.text);
   for (const e of yaml.errors) {
-    diagnostics.push(diagnostic('config-invalid', 'error', file.path, e.at, `YAML syntax: ${e.message}`, { fix: 'fix the YAML syntax (indentation, quotes, colons)' }));
+    diagnostics.push(diagnostic('config-invalid', 'error', file.path, e.at, { zh: `YAML 语法错误：${e.message}`, en: `YAML syntax: ${e.message}` }, { fix: { zh: '修正 YAML 语法（缩进、引号、冒号）', en: 'fix the YAML syntax (indentation, quotes, colons)' } }));
   }
   return yaml.errors.length ? undefined : yaml;
 }
 
 function issuesToDiagnostics(file: string, yaml: YamlSource, issues: readonly FieldIssue[]): Diagnostic[] {
   return issues.map((i) => {
-    const extra: { fix?: string } = {};
-    if (i.fix !== undefined) extra.fix = i.fix;
-    return diagnostic(i.rule ?? 'config-invalid', 'error', file, yaml.positionOf(i.path, i.atKey ?? false) ?? yaml.positionOf(i.path.slice(0, -1)), i.message, extra);
+    const extra: { fix?: Text } = {};
+    if (i.fix !== undefined) extra.fix = { zh: i.zh.fix ?? i.fix, en: i.fix };
+    return diagnostic(i.rule ?? 'config-invalid', 'error', file, yaml.positionOf(i.path, i.atKey ?? false) ?? yaml.positionOf(i.path.slice(0, -1)), { zh: i.zh.message, en: i.message }, extra);
   });
 }
 
@@ -173,7 +174,7 @@ function readCategories(g: Fields, issues: FieldIssue[]): Category[] | undefined
       const colName = col.requiredString('name', { max: 20 });
       const type = col.requiredEnum('type', COLUMN_TYPES);
       const description = col.optionalString('description', { max: 200 });
-      if (colId && seen.has(colId)) issues.push({ path: [...path, 'id'], message: `column id \`${colId}\` is used twice in the column tree` });
+      if (colId && seen.has(colId)) issues.push({ path: [...path, 'id'], ...issueText({ zh: `栏目 id \`${colId}\` 在栏目树中重复使用`, en: `column id \`${colId}\` is used twice in the column tree` }) });
       if (colId) seen.add(colId);
       if (colId && colName && type && id) {
         const column: Column = { id: colId, name: colName, type, category: id };
@@ -181,13 +182,13 @@ function readCategories(g: Fields, issues: FieldIssue[]): Category[] | undefined
         columns.push(column);
       }
     });
-    if (id && seen.has(id)) issues.push({ path: ['categories', i, 'id'], message: `id \`${id}\` is used twice in the column tree` });
+    if (id && seen.has(id)) issues.push({ path: ['categories', i, 'id'], ...issueText({ zh: `id \`${id}\` 在栏目树中重复使用`, en: `id \`${id}\` is used twice in the column tree` }) });
     if (id) seen.add(id);
     if (id && name) categories.push({ id, name, columns });
   });
   for (const required of REQUIRED_CATEGORIES) {
     if (!categories.some((c) => c.name === required)) {
-      issues.push({ path: ['categories'], message: `the column tree lacks the category ${required}, which the portal rules require`, fix: `add a category named ${required}` });
+      issues.push({ path: ['categories'], ...issueText({ zh: `栏目树缺少门户网站规范要求的类别 ${required}`, en: `the column tree lacks the category ${required}, which the portal rules require` }, { zh: `添加名为 ${required} 的类别`, en: `add a category named ${required}` }) });
     }
   }
   return categories;
@@ -199,16 +200,16 @@ function readSite(path: string, yaml: YamlSource, group: SiteGroup, issues: Fiel
   const folder = path.split('/')[1] ?? '';
   s.rejectUnknown(['code', 'name', 'kind', 'domain', 'siteIdCode', 'icp', 'psb', 'address', 'phone', 'columns', 'extraColumns', 'renameColumns', 'departments', 'administrators']);
   const code = s.requiredString('code', { pattern: TAX_CODE, patternHint: 'an 11-digit tax authority code' });
-  if (code && code !== folder) issues.push({ path: ['code'], message: `code ${code} does not match the folder sites/${folder}/`, fix: `rename the folder or the code so they agree` });
+  if (code && code !== folder) issues.push({ path: ['code'], ...issueText({ zh: `代码 ${code} 与文件夹 sites/${folder}/ 不一致`, en: `code ${code} does not match the folder sites/${folder}/` }, { zh: `修改文件夹名或代码，使二者一致`, en: `rename the folder or the code so they agree` }) });
   const name = s.requiredString('name', { max: 60 });
   const kind = s.requiredEnum('kind', ['main', 'sub'] as const);
-  if (kind === 'main' && code && code !== group.main) issues.push({ path: ['kind'], message: `site ${code} says kind: main, but the group's main site is ${group.main}` });
-  if (kind === 'sub' && code === group.main) issues.push({ path: ['kind'], message: `site ${code} is the group's main site; set kind: main` });
+  if (kind === 'main' && code && code !== group.main) issues.push({ path: ['kind'], ...issueText({ zh: `站点 ${code} 写明 kind: main，但站群主站是 ${group.main}`, en: `site ${code} says kind: main, but the group's main site is ${group.main}` }) });
+  if (kind === 'sub' && code === group.main) issues.push({ path: ['kind'], ...issueText({ zh: `站点 ${code} 是站群主站；请设置 kind: main`, en: `site ${code} is the group's main site; set kind: main` }) });
   let domain: string | undefined;
   if (kind === 'main') {
     domain = s.requiredString('domain', { pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, patternHint: 'a host name' });
   } else if (s.has('domain')) {
-    issues.push({ path: ['domain'], atKey: true, message: 'a sub-site\'s domain is derived from its tax authority code and cannot be set', fix: 'remove `domain`; the group\'s domainPattern gives it' });
+    issues.push({ path: ['domain'], atKey: true, ...issueText({ zh: '子站域名由其税务机关代码生成，不能自行设置', en: 'a sub-site\'s domain is derived from its tax authority code and cannot be set' }, { zh: '删除 `domain`；由站群的 domainPattern 生成', en: 'remove `domain`; the group\'s domainPattern gives it' }) });
   } else if (code) {
     domain = group.domainPattern.replace('{code}', code);
   }
@@ -256,7 +257,7 @@ function readExtraColumns(s: Fields, group: SiteGroup, kind: 'main' | 'sub' | un
   if (!list) return s.has('extraColumns') ? undefined : [];
   if (kind === 'main') {
     // The main site carries the group's tree itself: a column of its own is a change of the tree.
-    issues.push({ path: ['extraColumns'], atKey: true, message: 'the main site carries the group\'s column tree; it has no columns of its own', fix: 'add the column to sites/group.yaml instead' });
+    issues.push({ path: ['extraColumns'], atKey: true, ...issueText({ zh: '主站承载站群栏目树，没有自有栏目', en: 'the main site carries the group\'s column tree; it has no columns of its own' }, { zh: '改为在 sites/group.yaml 中添加该栏目', en: 'add the column to sites/group.yaml instead' }) });
     return undefined;
   }
   const categories = new Set(group.categories.map((c) => c.id));
@@ -273,9 +274,9 @@ function readExtraColumns(s: Fields, group: SiteGroup, kind: 'main' | 'sub' | un
     const type = c.requiredEnum('type', COLUMN_TYPES);
     const category = c.requiredString('category', { pattern: ID, patternHint: 'the id of a category of sites/group.yaml' });
     const description = c.optionalString('description', { max: 200 });
-    if (id && (group.columns.has(id) || categories.has(id))) issues.push({ path: [...path, 'id'], message: `\`${id}\` is already an id of the group's column tree`, fix: 'list it under `columns` only; `extraColumns` is for columns the tree does not have' });
-    if (id && out.some((x) => x.id === id)) issues.push({ path: [...path, 'id'], message: `added column \`${id}\` is declared twice` });
-    if (category && !categories.has(category)) issues.push({ path: [...path, 'category'], message: `category \`${category}\` is not in sites/group.yaml`, fix: `use one of: ${[...categories].join(', ')}` });
+    if (id && (group.columns.has(id) || categories.has(id))) issues.push({ path: [...path, 'id'], ...issueText({ zh: `\`${id}\` 已是站群栏目树中的 id`, en: `\`${id}\` is already an id of the group's column tree` }, { zh: '只在 `columns` 下列出；`extraColumns` 只用于栏目树中没有的栏目', en: 'list it under `columns` only; `extraColumns` is for columns the tree does not have' }) });
+    if (id && out.some((x) => x.id === id)) issues.push({ path: [...path, 'id'], ...issueText({ zh: `新增栏目 \`${id}\` 重复声明`, en: `added column \`${id}\` is declared twice` }) });
+    if (category && !categories.has(category)) issues.push({ path: [...path, 'category'], ...issueText({ zh: `类别 \`${category}\` 不在 sites/group.yaml 中`, en: `category \`${category}\` is not in sites/group.yaml` }, { zh: `使用以下之一：${[...categories].join(', ')}`, en: `use one of: ${[...categories].join(', ')}` }) });
     if (issues.length > before || !id || !name || !type || !category) return void (ok = false);
     const column: Column = { id, name, type, category };
     if (description) column.description = description;
@@ -289,7 +290,7 @@ function readRenameColumns(s: Fields, group: SiteGroup, kind: 'main' | 'sub' | u
   const raw = s.value['renameColumns'];
   if (raw === undefined || raw === null) return {};
   if (kind === 'main') {
-    issues.push({ path: ['renameColumns'], atKey: true, message: 'the main site carries the group\'s column tree under its own names', fix: 'rename the column in sites/group.yaml instead' });
+    issues.push({ path: ['renameColumns'], atKey: true, ...issueText({ zh: '主站按站群栏目树原名使用栏目', en: 'the main site carries the group\'s column tree under its own names' }, { zh: '改为在 sites/group.yaml 中重命名该栏目', en: 'rename the column in sites/group.yaml instead' }) });
     return undefined;
   }
   const r = s.child('renameColumns', '`renameColumns` (column id: new name)');
@@ -299,9 +300,9 @@ function readRenameColumns(s: Fields, group: SiteGroup, kind: 'main' | 'sub' | u
   for (const id of Object.keys(r.value)) {
     const name = r.requiredString(id, { max: 20 });
     const column = group.columns.get(id);
-    if (!column) issues.push({ path: ['renameColumns', id], atKey: true, message: `\`${id}\` is not a column of the group's tree`, fix: 'a rename keys on a tree column id (see sites/group.yaml)' });
-    else if (!enabled.includes(id)) issues.push({ path: ['renameColumns', id], atKey: true, message: `column ${column.name} (${id}) is renamed but not listed in \`columns\``, fix: 'list it in `columns`, or remove the rename' });
-    else if (name === column.name) issues.push({ path: ['renameColumns', id], message: `the new name is the group's name ${column.name}`, fix: 'remove the rename' });
+    if (!column) issues.push({ path: ['renameColumns', id], atKey: true, ...issueText({ zh: `\`${id}\` 不是站群栏目树中的栏目`, en: `\`${id}\` is not a column of the group's tree` }, { zh: '重命名须以栏目树中的栏目 id 为键（见 sites/group.yaml）', en: 'a rename keys on a tree column id (see sites/group.yaml)' }) });
+    else if (!enabled.includes(id)) issues.push({ path: ['renameColumns', id], atKey: true, ...issueText({ zh: `栏目 ${column.name}（${id}）被重命名，但未在 \`columns\` 中列出`, en: `column ${column.name} (${id}) is renamed but not listed in \`columns\`` }, { zh: '在 `columns` 中列出，或取消重命名', en: 'list it in `columns`, or remove the rename' }) });
+    else if (name === column.name) issues.push({ path: ['renameColumns', id], ...issueText({ zh: `新名称与站群名称 ${column.name} 相同`, en: `the new name is the group's name ${column.name}` }, { zh: '取消重命名', en: 'remove the rename' }) });
     if (name !== undefined) out[id] = name;
   }
   return issues.length > before ? undefined : out;
@@ -327,8 +328,8 @@ function extraColumnClashes(sites: readonly Site[]): Diagnostic[] {
       const shown = (c: Column) => `${c.name}/${c.type}/${c.category}${c.description === undefined ? ' (no description)' : ` ("${c.description}")`}`;
       if (a.name !== column.name || a.type !== column.type || a.category !== column.category || (a.description ?? '') !== (column.description ?? '')) {
         out.push(
-          diagnostic('config-invalid', 'error', site.source, site.positions?.[`extraColumns.${column.id}`], `added column \`${column.id}\` is declared as ${shown(column)}, but ${had.site.source} declares it as ${shown(a)}`, {
-            fix: 'one column id means one column across the group (roster grants and policy rules name it): use the same definition, or another id',
+          diagnostic('config-invalid', 'error', site.source, site.positions?.[`extraColumns.${column.id}`], { zh: `新增栏目 \`${column.id}\` 定义为 ${shown(column)}，但 ${had.site.source} 中定义为 ${shown(a)}`, en: `added column \`${column.id}\` is declared as ${shown(column)}, but ${had.site.source} declares it as ${shown(a)}` }, {
+            fix: { zh: '一个栏目 id 在全站群只代表一个栏目（人员名册授权和审批规则都引用它）：请使用相同的定义，或换一个 id', en: 'one column id means one column across the group (roster grants and policy rules name it): use the same definition, or another id' },
           }),
         );
       }
@@ -347,7 +348,7 @@ function readSiteColumns(s: Fields, group: SiteGroup, extra: readonly Column[], 
   const listedExtra = new Set<string>();
   list.forEach((item, i) => {
     if (typeof item !== 'string') {
-      issues.push({ path: ['columns', i], message: `a column must be given by its id, found ${typeof item}` });
+      issues.push({ path: ['columns', i], ...issueText({ zh: `栏目应以 id 表示，实际为 ${typeof item}`, en: `a column must be given by its id, found ${typeof item}` }) });
       return;
     }
     if (group.columns.has(item)) {
@@ -362,14 +363,19 @@ function readSiteColumns(s: Fields, group: SiteGroup, extra: readonly Column[], 
     const byName = [...group.columns.values()].find((c) => c.name === item);
     issues.push({
       path: ['columns', i],
-      message: `column ${item} is not in the group's column tree`,
-      fix: byName
-        ? `write its id \`${byName.id}\``
-        : 'fix the id (see sites/group.yaml), or, to add a column of the site\'s own, declare it under `extraColumns` (id, name, type, category) and have the office sign an `add` column change request (`sealpress column request`)',
+      ...issueText(
+        { zh: `栏目 ${item} 不在站群栏目树中`, en: `column ${item} is not in the group's column tree` },
+        byName
+          ? { zh: `写它的 id \`${byName.id}\``, en: `write its id \`${byName.id}\`` }
+          : {
+              zh: '更正 id（见 sites/group.yaml）；如要增加本站自有栏目，在 `extraColumns` 下声明（id、name、type、category），并请办公室签署 `add` 栏目变更申请（`sealpress column request`）',
+              en: 'fix the id (see sites/group.yaml), or, to add a column of the site\'s own, declare it under `extraColumns` (id, name, type, category) and have the office sign an `add` column change request (`sealpress column request`)',
+            },
+      ),
     });
   });
   extra.forEach((c, i) => {
-    if (!listedExtra.has(c.id)) issues.push({ path: ['extraColumns', i], message: `added column \`${c.id}\` is declared but not listed in \`columns\``, fix: 'list it in `columns`, or remove the declaration' });
+    if (!listedExtra.has(c.id)) issues.push({ path: ['extraColumns', i], ...issueText({ zh: `新增栏目 \`${c.id}\` 已声明，但未在 \`columns\` 中列出`, en: `added column \`${c.id}\` is declared but not listed in \`columns\`` }, { zh: '在 `columns` 中列出，或删除该声明', en: 'list it in `columns`, or remove the declaration' }) });
   });
   // Keep the tree's order so every site's navigation reads the same.
   return all.filter((id) => enabled.has(id));
@@ -385,7 +391,7 @@ function readDepartments(s: Fields, issues: FieldIssue[]): Department[] | undefi
     d.rejectUnknown(['id', 'name']);
     const id = d.requiredString('id', { pattern: ID, patternHint: 'a lower-case ASCII id' });
     const name = d.requiredString('name', { max: 40 });
-    if (id && departments.some((x) => x.id === id)) issues.push({ path: ['departments', i, 'id'], message: `department id \`${id}\` is used twice` });
+    if (id && departments.some((x) => x.id === id)) issues.push({ path: ['departments', i, 'id'], ...issueText({ zh: `部门 id \`${id}\` 重复使用`, en: `department id \`${id}\` is used twice` }) });
     else if (id && name) departments.push({ id, name });
   });
   return departments;
@@ -406,10 +412,10 @@ function readAdministrators(s: Fields, issues: FieldIssue[]): Administrator[] | 
     const phone = a.optionalString('phone', { max: 40 });
     for (const [key, value] of [['appointed', appointed], ['filed', filed]] as const) {
       if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !parseDateTime(value))) {
-        issues.push({ path: ['administrators', i, key], message: `\`${key}\` must be a date YYYY-MM-DD, found "${value}"` });
+        issues.push({ path: ['administrators', i, key], ...issueText({ zh: `\`${key}\` 应为日期 YYYY-MM-DD，实际为“${value}”`, en: `\`${key}\` must be a date YYYY-MM-DD, found "${value}"` }) });
       }
     }
-    if (appointed && filed && filed < appointed) issues.push({ path: ['administrators', i, 'filed'], message: `filed ${filed} is before the appointment ${appointed}` });
+    if (appointed && filed && filed < appointed) issues.push({ path: ['administrators', i, 'filed'], ...issueText({ zh: `备案日期 ${filed} 早于任命日期 ${appointed}`, en: `filed ${filed} is before the appointment ${appointed}` }) });
     if (name && appointed) {
       const admin: Administrator = { name, appointed };
       if (filed) admin.filed = filed;

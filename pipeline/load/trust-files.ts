@@ -4,6 +4,7 @@
  * through a symlink and nothing over the size limit is read: a problem here is
  * reported with the file, and the verifier then refuses what depends on it.
  */
+import type { Text } from '../messages/text.ts';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
@@ -33,10 +34,10 @@ export interface RecordFile {
 function readPlain(root: string, rel: string, diagnostics: Diagnostic[], rule: 'trust-invalid' | 'approval-invalid'): Uint8Array | undefined {
   const read = readPlainSync(join(root, rel), MAX_SIGNED_FILE_BYTES);
   if (read.ok) return read.bytes;
-  const report = (why: string, fix: string) => diagnostics.push(diagnostic(rule, 'error', rel, undefined, why, { fix }));
-  if (read.problem === 'not-plain') report('not a plain file (a symlink or a folder); it is not read', 'commit the file itself');
-  else if (read.problem === 'too-large') report(`${read.size} bytes; a signed file may have at most ${MAX_SIGNED_FILE_BYTES}`, 'remove it; signed files are small');
-  else if (read.problem === 'unreadable') report(`it cannot be read (${read.detail})`, 'make it readable by the user that runs sealpress');
+  const report = (why: Text, fix: Text) => diagnostics.push(diagnostic(rule, 'error', rel, undefined, why, { fix }));
+  if (read.problem === 'not-plain') report({ zh: '不是普通文件（是符号链接或文件夹）；不予读取', en: 'not a plain file (a symlink or a folder); it is not read' }, { zh: '提交文件本身', en: 'commit the file itself' });
+  else if (read.problem === 'too-large') report({ zh: `${read.size} 字节；签名文件最多 ${MAX_SIGNED_FILE_BYTES} 字节`, en: `${read.size} bytes; a signed file may have at most ${MAX_SIGNED_FILE_BYTES}` }, { zh: '删除该文件；签名文件通常很小', en: 'remove it; signed files are small' });
+  else if (read.problem === 'unreadable') report({ zh: `无法读取（${read.detail}）`, en: `it cannot be read (${read.detail})` }, { zh: '让运行 sealpress 的用户可以读取', en: 'make it readable by the user that runs sealpress' });
   return undefined;
 }
 
@@ -70,7 +71,7 @@ export function loadSignedRecords(root: string, dir: string): { records: RecordF
       const path = `${rel}/${e.name}`;
       if (e.name.startsWith('.')) continue;
       if (e.isSymbolicLink()) {
-        diagnostics.push(diagnostic('approval-invalid', 'error', path, undefined, 'a symlink among the approval records; it is not read', { fix: 'commit the record file itself' }));
+        diagnostics.push(diagnostic('approval-invalid', 'error', path, undefined, { zh: '审批记录中有符号链接；不予读取', en: 'a symlink among the approval records; it is not read' }, { fix: { zh: '提交记录文件本身', en: 'commit the record file itself' } }));
       } else if (e.isDirectory() && depth < 4) {
         walk(path, depth + 1);
       } else if (e.isFile() && e.name.endsWith('.json')) {

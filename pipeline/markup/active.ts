@@ -18,6 +18,8 @@ export type ActiveRule = 'html-active' | 'url-scheme';
 export interface ActiveProblem {
   rule: ActiveRule;
   message: string;
+  /** The message in Chinese (the gate's finding says it by default). */
+  zh: string;
 }
 
 /** Elements that run script, embed another document or post data elsewhere. */
@@ -56,20 +58,20 @@ const ACTIVE_CSS = /expression\s*\(|url\s*\(|image-set\s*\(|@import|behaviou?r\s
 /** One attribute's problem, if any. `value` is the parsed value (string, list, number, boolean). */
 export function judgeAttribute(element: string, name: string, value: unknown): ActiveProblem | undefined {
   const folded = foldAttributeName(name);
-  if (folded.startsWith('on')) return { rule: 'html-active', message: `event handler attribute "${name}" on <${element}> is not allowed` };
-  if (folded === 'srcdoc') return { rule: 'html-active', message: `attribute "${name}" on <${element}> embeds a document and is not allowed` };
+  if (folded.startsWith('on')) return { rule: 'html-active', message: `event handler attribute "${name}" on <${element}> is not allowed`, zh: `不允许在 <${element}> 上使用事件处理属性“${name}”` };
+  if (folded === 'srcdoc') return { rule: 'html-active', message: `attribute "${name}" on <${element}> embeds a document and is not allowed`, zh: `<${element}> 上的属性“${name}”会嵌入文档，不允许使用` };
   const values = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
   if (folded === 'style') {
     const css = cssText(values.join(';'));
     const m = ACTIVE_CSS.exec(css);
-    if (m) return { rule: 'html-active', message: `style on <${element}> uses ${m[0].replace(/\s+/g, '')}: inline styles may not load or run anything` };
+    if (m) return { rule: 'html-active', message: `style on <${element}> uses ${m[0].replace(/\s+/g, '')}: inline styles may not load or run anything`, zh: `<${element}> 的样式使用了 ${m[0].replace(/\s+/g, '')}：内联样式不得加载或运行任何内容` };
     return undefined;
   }
   if (!URL_ATTRIBUTES.has(folded)) return undefined;
   for (const v of values) {
     for (const url of attributeUrls(folded, v)) {
       const verdict = judgeUrl(url);
-      if (!verdict.ok) return { rule: 'url-scheme', message: `${name}=${JSON.stringify(v.slice(0, 40))} on <${element}> is not an allowed URL: ${verdict.reason}` };
+      if (!verdict.ok) return { rule: 'url-scheme', message: `${name}=${JSON.stringify(v.slice(0, 40))} on <${element}> is not an allowed URL: ${verdict.reason}`, zh: `<${element}> 上的 ${name}=${JSON.stringify(v.slice(0, 40))} 不是允许的网址：${verdict.reasonZh}` };
     }
   }
   return undefined;
@@ -79,7 +81,7 @@ export function judgeAttribute(element: string, name: string, value: unknown): A
 export function judgeElement(tagName: string, attributes: Iterable<readonly [string, unknown]>): ActiveProblem[] {
   const problems: ActiveProblem[] = [];
   const element = tagName.toLowerCase();
-  if (FORBIDDEN_ELEMENTS.has(element)) problems.push({ rule: 'html-active', message: `<${element}> is not allowed` });
+  if (FORBIDDEN_ELEMENTS.has(element)) problems.push({ rule: 'html-active', message: `<${element}> is not allowed`, zh: `不允许使用 <${element}>` });
   for (const [name, value] of attributes) {
     const p = judgeAttribute(element, name, value);
     if (p) problems.push(p);
@@ -123,7 +125,7 @@ export function findActive(tree: MarkupNode): LocatedProblem[] {
       const name = /^[a-z]/.test(node.name) ? node.name : '';
       for (const p of name ? judgeElement(name, attrs) : attrs.flatMap(([n, v]) => judgeAttribute(node.name!, n, v) ?? [])) out.push({ ...p, node });
     } else if (node.type === 'raw') {
-      out.push({ rule: 'html-active', message: 'raw HTML that was not parsed', node });
+      out.push({ rule: 'html-active', message: 'raw HTML that was not parsed', zh: '无法解析的原始 HTML', node });
     }
     if (node.content) visit(node.content);
     for (const child of node.children ?? []) visit(child);

@@ -7,6 +7,7 @@
  * file starts, whatever its name says), so neither a renamed file nor a double
  * extension gets through.
  */
+import type { Text } from '../messages/text.ts';
 
 /** Extensions a web server serves as a document, a script, or something a plug-in runs. */
 export const ACTIVE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -44,16 +45,21 @@ export function fileExtensions(name: string): string[] {
  * may be just the start of the file (the first KiB decides).
  */
 export function activeFile(name: string, bytes?: Uint8Array): string | undefined {
+  return activeFileText(name, bytes)?.en;
+}
+
+/** activeFile in both languages. */
+export function activeFileText(name: string, bytes?: Uint8Array): Text | undefined {
   const ext = fileExtensions(name).find((e) => ACTIVE_EXTENSIONS.has(e));
-  if (ext) return `a .${ext} file is served as a page or a script`;
+  if (ext) return { zh: `.${ext} 文件会作为网页或脚本提供`, en: `a .${ext} file is served as a page or a script` };
   if (!bytes) return undefined;
   if (INERT_MAGIC.some((magic) => magic.every((b, i) => bytes[i] === b))) return undefined;
   if (bytes[0] === 0x52 && bytes[1] === 0x49 && bytes[2] === 0x46 && bytes[3] === 0x46 && String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') return undefined;
   const head = Buffer.from(bytes.subarray(0, 1024));
-  if (SWF.includes(head.subarray(0, 3).toString('latin1'))) return 'its content is a Flash (SWF) program';
+  if (SWF.includes(head.subarray(0, 3).toString('latin1'))) return { zh: '其内容是 Flash（SWF）程序', en: 'its content is a Flash (SWF) program' };
   // UTF-8 or UTF-16 text, BOM and NULs dropped: a sniffer reads past both.
   const text = head.toString(head[0] === 0xff && head[1] === 0xfe ? 'utf16le' : 'latin1').replace(/^\ufeff|^\u00ef\u00bb\u00bf|^\u00fe\u00ff|\u0000/g, '');
   const m = ACTIVE_CONTENT.exec(text);
-  if (m) return `its content is markup (${JSON.stringify(m[0].trim().slice(0, 12))}), which a browser may run as a page`;
+  if (m) return { zh: `其内容是标记语言（${JSON.stringify(m[0].trim().slice(0, 12))}），浏览器可能将其作为网页运行`, en: `its content is markup (${JSON.stringify(m[0].trim().slice(0, 12))}), which a browser may run as a page` };
   return undefined;
 }

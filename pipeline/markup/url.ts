@@ -29,7 +29,7 @@ export function browserScheme(value: string): string | undefined {
   return m ? m[1]!.toLowerCase() : undefined;
 }
 
-export type UrlVerdict = { ok: true; scheme: string | undefined } | { ok: false; scheme: string; reason: string };
+export type UrlVerdict = { ok: true; scheme: string | undefined } | { ok: false; scheme: string; reason: string; reasonZh: string };
 
 /** Whether a page may carry this (decoded) URL. */
 export function judgeUrl(value: string): UrlVerdict {
@@ -41,6 +41,7 @@ export function judgeUrl(value: string): UrlVerdict {
     ok: false,
     scheme,
     reason: `${shown} is a ${scheme}: URL${disguised ? ' as a browser reads it' : ''}; pages link only to http:, https:, mailto:, tel: and relative URLs`,
+    reasonZh: `${shown}${disguised ? '在浏览器看来' : ''}是 ${scheme}: 网址；页面只能链接 http:、https:、mailto:、tel: 和相对网址`,
   };
 }
 

@@ -41,6 +41,10 @@ ${Object.entries(SUMMARIES)
 
 Run \`sealpress <command> --help\` for a command's options.
 
+Output language: findings, fixes, summaries and errors are printed in Chinese;
+every command takes --lang en (or SEALPRESS_LANG=en) for English. Rule ids,
+codes ([THRESHOLD_NOT_MET]…) and JSON keys stay the same in both.
+
 Exit codes: 0 success, 1 something refused (check: an entry; approve, withdraw,
 keys, trust: nothing signed or the trust material would not verify; verify: the
 mirror does not match), 2 usage, configuration or key error, 3 the job failed (a

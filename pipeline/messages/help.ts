@@ -43,7 +43,7 @@ const SIGNER_HELP = `  --key FILE             a release signer's encrypted priva
 
 export const HELP = {
   check: `Usage: sealpress check [FILE|DIR]... [--site CODE] [--format text|json|sarif] [--no-cache]
-                      [--trust-anchor FP] [--archive DIR] [--root DIR] [--now ISO]
+                      [--trust-anchor FP] [--archive DIR] [--lang zh|en] [--root DIR] [--now ISO]
 
 Run the gate (load, parse, validate, plan) over content/ and report every entry
 that will not be published, with file:line:column, rule id, message and fix.
@@ -64,12 +64,16 @@ Options:
                    { entries: [{ path, site, column, status, findings: [...] }], summary, approvals };
                    a finding inside an attached file names it (attachment) and
                    its place in it (location: Sheet2（隐藏） › C14, 第3页, 属性 › 作者);
-                   sarif: SARIF 2.1.0 for code-review tools
+                   sarif: SARIF 2.1.0 for code-review tools. In both, each
+                   finding's message and fix are in the --lang language; rule
+                   ids, codes and severities (error, warning, info) stay ASCII
   --no-cache       parse every entry again instead of reusing .sealpress/cache
   --trust-anchor FP  SHA-256 fingerprint of the group CA, pinned from outside the
                    repository (default: $SEALPRESS_TRUST_ANCHOR, else the committed CA, with a warning)
   --archive DIR    the release archive whose latest release the gate remembers
                    (default: $SEALPRESS_ARCHIVE, else .sealpress/archive)
+  --lang zh|en     the language of the findings, fixes and summary (default:
+                   $SEALPRESS_LANG, else zh: Chinese)
   --root DIR       the repository (default: the current folder)
   --now ISO        the gate's clock, e.g. 2026-11-27T09:00:00+08:00 (default: now)
 
@@ -97,6 +101,8 @@ Options:
                 last build is reused as it is in dist/)
   --trust-anchor FP  SHA-256 fingerprint of the group CA, pinned from outside the
                 repository (default: $SEALPRESS_TRUST_ANCHOR)
+  --lang zh|en  the language of the findings and of the left-out lines
+                (default: $SEALPRESS_LANG, else zh)
   --root DIR    the repository (default: the current folder)
   --now ISO     the gate's clock (default: now)
 
@@ -120,6 +126,8 @@ Options:
   --site CODE   the site to preview (default: the main site)
   --port N      port (default 4321)
   --host ADDR   address to listen on (default 127.0.0.1)
+  --lang zh|en  the language of the 未发布 banners' reasons and of the findings
+                printed (default: $SEALPRESS_LANG, else zh)
 
 Exit codes: 0 stopped normally, 2 usage or configuration error.`,
 
@@ -533,6 +541,8 @@ Options:
   --format FORMAT  json (default): the whole model; csv: one table with a section
                    column (RFC 4180, formula-safe); html: one self-contained page
                    built with Astro (inline CSS and SVG charts, no JavaScript)
+  --lang zh|en     the language of the model's notes (json, csv) and of the sheet's
+                   findings (default: $SEALPRESS_LANG, else zh); the html page is Chinese
   --out FILE       write to FILE instead of standard output
   --sheet FILE     the assessment sheet, relative to the root
                    (default: ${ASSESSMENT_DIR}/<year of --to>.yaml when it exists)

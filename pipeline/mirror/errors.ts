@@ -5,6 +5,7 @@ import { SealpressError } from '../errors/index.ts';
  * reports what differs as data (modified, missing, extra); it throws only when
  * it cannot look at all. Tests assert the code, not the wording.
  */
+import type { Text } from '../messages/text.ts';
 export type MirrorErrorCode =
   /** A mirror target is empty, has an unknown scheme or an odd form. */
   | 'TARGET_INVALID'
@@ -33,7 +34,7 @@ export type MirrorErrorCode =
 
 export class MirrorError extends SealpressError<MirrorErrorCode> {
   /** `file`: the file, folder or URL the error is about, when there is one. */
-  constructor(code: MirrorErrorCode, message: string, options: { cause?: unknown; file?: string } = {}) {
+  constructor(code: MirrorErrorCode, message: string | Text, options: { cause?: unknown; file?: string } = {}) {
     super(code, message, options);
     this.name = 'MirrorError';
   }

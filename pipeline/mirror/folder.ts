@@ -101,7 +101,7 @@ export async function readTargetState(paths: StorePaths): Promise<TargetState> {
     st = await lstat(paths.target);
   } catch (error) {
     if (errno(error) === 'ENOENT') return { kind: 'absent' };
-    throw new MirrorError('MIRROR_IO', `${paths.target} cannot be examined: ${(error as Error).message}`, { cause: error, file: paths.target });
+    throw new MirrorError('MIRROR_IO', { zh: `无法检查 ${paths.target}：${(error as Error).message}`, en: `${paths.target} cannot be examined: ${(error as Error).message}` }, { cause: error, file: paths.target });
   }
   if (st.isSymbolicLink()) {
     const dest = await readlink(paths.target);
@@ -123,10 +123,14 @@ export async function storeExists(paths: StorePaths): Promise<boolean> {
 
 function notOurs(paths: StorePaths, state: TargetState, hasStore: boolean): MirrorError {
   const what = state.kind === 'plain-dir' ? 'a folder with files in it' : state.kind === 'foreign-link' ? 'a symlink to somewhere sealpress did not write' : 'not a folder';
+  const whatZh = state.kind === 'plain-dir' ? '一个含有文件的文件夹' : state.kind === 'foreign-link' ? '一个指向非 sealpress 写入位置的符号链接' : '不是文件夹';
   const fix = hasStore
     ? 'It was a sealpress mirror (its store is beside it) and someone replaced it: run verify with --restore, which keeps the current content aside as evidence.'
     : 'sealpress never deletes files it did not write: give an empty or new folder, or move this one away first.';
-  return new MirrorError('TARGET_NOT_OURS', `${paths.target} is ${what}, not a mirror sealpress deployed. ${fix}`, { file: paths.target });
+  const fixZh = hasStore
+    ? '这原是 sealpress 镜像（其存储在旁边），但已被人替换：请用 --restore 运行 verify，它会将当前内容另行保存作为证据。'
+    : 'sealpress 从不删除不是它写入的文件：请指定空的或新的文件夹，或先将此文件夹移走。';
+  return new MirrorError('TARGET_NOT_OURS', { zh: `${paths.target} 是${whatZh}，不是 sealpress 部署的镜像。${fixZh}`, en: `${paths.target} is ${what}, not a mirror sealpress deployed. ${fix}` }, { file: paths.target });
 }
 
 /**
@@ -138,9 +142,9 @@ function notOurs(paths: StorePaths, state: TargetState, hasStore: boolean): Mirr
 async function lockStore(store: string): Promise<HeldLock> {
   const got = await acquireLock(join(store, LOCK), { timeoutMs: 0 });
   if (got.ok) return got.lock;
-  if (got.reason === 'io') throw new MirrorError('MIRROR_IO', `cannot create the lock ${got.file}: ${(got.cause as Error).message}`, { cause: got.cause, file: got.file });
-  if (got.reason === 'breaking') throw new MirrorError('TARGET_BUSY', `the lock ${got.lock} is stale (held by ${got.lockHolder}), but ${got.file} says another deploy is breaking it: ${got.holder}. If no deploy is running, delete ${got.file}.`, { file: got.file });
-  throw new MirrorError('TARGET_BUSY', `another deploy (${got.holder}) holds ${got.file}. Wait for it to finish; if that process is gone, delete the lock file.`, { file: got.file });
+  if (got.reason === 'io') throw new MirrorError('MIRROR_IO', { zh: `无法创建锁文件 ${got.file}：${(got.cause as Error).message}`, en: `cannot create the lock ${got.file}: ${(got.cause as Error).message}` }, { cause: got.cause, file: got.file });
+  if (got.reason === 'breaking') throw new MirrorError('TARGET_BUSY', { zh: `锁文件 ${got.lock} 已失效（持有者 ${got.lockHolder}），但 ${got.file} 表明另一个部署正在解除它：${got.holder}。如果没有部署在运行，请删除 ${got.file}。`, en: `the lock ${got.lock} is stale (held by ${got.lockHolder}), but ${got.file} says another deploy is breaking it: ${got.holder}. If no deploy is running, delete ${got.file}.` }, { file: got.file });
+  throw new MirrorError('TARGET_BUSY', { zh: `另一个部署（${got.holder}）持有 ${got.file}。请等待其完成；如该进程已不存在，请删除锁文件。`, en: `another deploy (${got.holder}) holds ${got.file}. Wait for it to finish; if that process is gone, delete the lock file.` }, { file: got.file });
 }
 
 /** Removes staging folders, temporary links and half-removed trees that a killed deploy left. */
@@ -300,7 +304,7 @@ export async function installRelease(paths: StorePaths, layout: TreeLayout, inpu
 
   await mkdir(paths.store, { recursive: true, mode: 0o755 });
   // A symlink planted as the store would send every write elsewhere.
-  if (!(await lstat(paths.store)).isDirectory()) throw new MirrorError('TARGET_NOT_OURS', `${paths.store} is not a folder; sealpress keeps its trees there. Move it away.`, { file: paths.store });
+  if (!(await lstat(paths.store)).isDirectory()) throw new MirrorError('TARGET_NOT_OURS', { zh: `${paths.store} 不是文件夹；sealpress 在那里保存其文件树。请将其移走。`, en: `${paths.store} is not a folder; sealpress keeps its trees there. Move it away.` }, { file: paths.store });
   const lock = await lockStore(paths.store);
   try {
     // Read again under the lock: the first look was only to refuse early, before creating anything.

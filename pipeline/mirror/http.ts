@@ -59,10 +59,10 @@ export function normaliseBaseUrl(baseUrl: string): URL {
   try {
     url = new URL(baseUrl);
   } catch (cause) {
-    throw new MirrorError('URL_INVALID', `${JSON.stringify(baseUrl)} is not a URL. Give the site's base URL, e.g. https://www.example.gov.cn/.`, { cause });
+    throw new MirrorError('URL_INVALID', { zh: `${JSON.stringify(baseUrl)} 不是网址。请给出网站的根网址，例如 https://www.example.gov.cn/。`, en: `${JSON.stringify(baseUrl)} is not a URL. Give the site's base URL, e.g. https://www.example.gov.cn/.` }, { cause });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MirrorError('URL_INVALID', `${baseUrl}: only http and https mirrors can be inspected.`);
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') throw new MirrorError('URL_INVALID', `${baseUrl}: a base URL has no credentials, query or fragment.`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MirrorError('URL_INVALID', { zh: `${baseUrl}：只能检查 http 和 https 镜像。`, en: `${baseUrl}: only http and https mirrors can be inspected.` });
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') throw new MirrorError('URL_INVALID', { zh: `${baseUrl}：根网址不能含有用户名密码、查询参数或片段。`, en: `${baseUrl}: a base URL has no credentials, query or fragment.` });
   return url;
 }
 
@@ -168,7 +168,7 @@ async function checkOne(url: string, path: string, expected: FileDigest, options
 export async function inspectUrl(baseUrl: string, site: string, manifest: ReleaseManifest, options: InspectUrlOptions = {}): Promise<UrlInspection> {
   const started = performance.now();
   const base = normaliseBaseUrl(baseUrl);
-  if (!manifest.sites.some((s) => s.code === site)) throw new MirrorError('URL_INVALID', `site ${site} is not in release ${manifest.version}; the sites are ${manifest.sites.map((s) => s.code).join(', ')}.`);
+  if (!manifest.sites.some((s) => s.code === site)) throw new MirrorError('URL_INVALID', { zh: `站点 ${site} 不在发布版本 ${manifest.version} 中；其站点为 ${manifest.sites.map((s) => s.code).join(', ')}。`, en: `site ${site} is not in release ${manifest.version}; the sites are ${manifest.sites.map((s) => s.code).join(', ')}.` });
   const files = manifest.files.filter((f) => f.path.startsWith(`${site}/`));
   const modified: ModifiedFile[] = [];
   const missing: string[] = [];
@@ -217,13 +217,13 @@ async function fetchCapped(url: string, cap: number, options: HttpOptions, optio
 async function fetchCapped(url: string, cap: number, options: HttpOptions): Promise<Uint8Array>;
 async function fetchCapped(url: string, cap: number, options: HttpOptions, optional = false): Promise<Uint8Array | undefined> {
   const got = await getSameOrigin(url, options);
-  if ('failure' in got) throw new MirrorError('META_UNAVAILABLE', `${url}: ${got.failure}. The mirror does not serve its signed metadata; redeploy it.`, { file: url });
+  if ('failure' in got) throw new MirrorError('META_UNAVAILABLE', { zh: `${url}：${got.failure}。镜像未提供其已签名的元数据；请重新部署。`, en: `${url}: ${got.failure}. The mirror does not serve its signed metadata; redeploy it.` }, { file: url });
   try {
     if (optional && (got.response.status === 404 || got.response.status === 410)) return undefined;
-    if (got.response.status !== 200) throw new MirrorError('META_UNAVAILABLE', `${url}: HTTP ${got.response.status}. The mirror does not serve its signed metadata; redeploy it.`, { file: url });
+    if (got.response.status !== 200) throw new MirrorError('META_UNAVAILABLE', { zh: `${url}：HTTP ${got.response.status}。镜像未提供其已签名的元数据；请重新部署。`, en: `${url}: HTTP ${got.response.status}. The mirror does not serve its signed metadata; redeploy it.` }, { file: url });
     const chunks: Uint8Array[] = [];
     const size = await readCapped(got.response, cap, (c) => chunks.push(c));
-    if (size > cap) throw new MirrorError('META_UNAVAILABLE', `${url}: larger than ${cap} bytes; refused unread (a mirror cannot make a verifier read without end).`, { file: url });
+    if (size > cap) throw new MirrorError('META_UNAVAILABLE', { zh: `${url}：大于 ${cap} 字节；未读取即拒绝（镜像不能让核验方无休止地读取）。`, en: `${url}: larger than ${cap} bytes; refused unread (a mirror cannot make a verifier read without end).` }, { file: url });
     return Buffer.concat(chunks);
   } catch (error) {
     if (error instanceof MirrorError) throw error;

@@ -121,7 +121,7 @@ function checkFile(path: string, rel: string, expected: FileDigest, buffer: Buff
     // Swapped for a symlink (ELOOP) or removed (ENOENT) between listing and opening: report what is there now.
     if (code === 'ELOOP') return { modified: { path: rel, expected, actual: { size: 0, sha256: null }, reason: 'not-a-file' }, bytesRead: 0 };
     if (code === 'ENOENT') return { modified: { path: rel, expected, actual: { size: 0, sha256: null }, reason: 'size' }, bytesRead: 0 };
-    throw new MirrorError('MIRROR_IO', `${path} cannot be read: ${(error as Error).message}. Check the mirror's permissions.`, { cause: error, file: path });
+    throw new MirrorError('MIRROR_IO', { zh: `无法读取 ${path}：${(error as Error).message}。请检查镜像的权限。`, en: `${path} cannot be read: ${(error as Error).message}. Check the mirror's permissions.` }, { cause: error, file: path });
   }
   const actual = { size: got.size, sha256: got.sha256 };
   const base = { path: rel, expected, actual };
@@ -136,11 +136,11 @@ function checkFile(path: string, rel: string, expected: FileDigest, buffer: Buff
 export async function resolveTree(targetDir: string): Promise<string> {
   try {
     const tree = await realpath(targetDir);
-    if (!(await stat(tree)).isDirectory()) throw new MirrorError('TARGET_MISSING', `${targetDir} is not a folder; nothing to inspect.`, { file: targetDir });
+    if (!(await stat(tree)).isDirectory()) throw new MirrorError('TARGET_MISSING', { zh: `${targetDir} 不是文件夹；没有可检查的内容。`, en: `${targetDir} is not a folder; nothing to inspect.` }, { file: targetDir });
     return tree;
   } catch (error) {
     if (error instanceof MirrorError) throw error;
-    throw new MirrorError('TARGET_MISSING', `${targetDir} cannot be opened (${(error as Error).message}); is the mirror deployed there?`, { cause: error, file: targetDir });
+    throw new MirrorError('TARGET_MISSING', { zh: `无法打开 ${targetDir}（${(error as Error).message}）；镜像是否部署在此？`, en: `${targetDir} cannot be opened (${(error as Error).message}); is the mirror deployed there?` }, { cause: error, file: targetDir });
   }
 }
 
@@ -171,7 +171,7 @@ export async function inspectFolder(targetDir: string, manifest: ReleaseManifest
       // Synchronous, like the hashing: a built site is thousands of one-page folders.
       entries = readdirSync(abs, { withFileTypes: true });
     } catch (error) {
-      throw new MirrorError('MIRROR_IO', `${abs} cannot be listed: ${(error as Error).message}. Check the mirror's permissions.`, { cause: error, file: abs });
+      throw new MirrorError('MIRROR_IO', { zh: `无法列出 ${abs}：${(error as Error).message}。请检查镜像的权限。`, en: `${abs} cannot be listed: ${(error as Error).message}. Check the mirror's permissions.` }, { cause: error, file: abs });
     }
     if (entries.length === 0 && dir !== '' && !impliedDirs.has(dir) && !expected.has(dir)) extra.push(`${dir}/`);
     for (const entry of entries) {
@@ -233,7 +233,7 @@ export async function inspectFolderMeta(targetDir: string, manifest: ReleaseMani
     } else if (got.problem === 'too-large') out.push({ path, problem: 'different' });
     else if (got.problem === 'missing') out.push({ path, problem: 'missing' });
     else if (got.problem === 'not-plain') out.push({ path, problem: 'not-a-file' });
-    else throw new MirrorError('MIRROR_IO', `${join(tree, path)} cannot be read: ${(got.cause as Error).message}`, { cause: got.cause, file: join(tree, path) });
+    else throw new MirrorError('MIRROR_IO', { zh: `无法读取 ${join(tree, path)}：${(got.cause as Error).message}`, en: `${join(tree, path)} cannot be read: ${(got.cause as Error).message}` }, { cause: got.cause, file: join(tree, path) });
   }
   return out;
 }

@@ -55,13 +55,13 @@ function parseAny(text: string, cwd: string): MirrorTarget | { kind: 'url'; url:
 /** A deploy target: a folder or rsync:DEST. */
 export function parseMirrorTarget(text: string, cwd: string = process.cwd()): MirrorTarget {
   const t = parseAny(text, cwd);
-  if (t.kind === 'url') throw new MirrorError('TARGET_INVALID', `mirror target ${JSON.stringify(text)}: nothing is deployed over HTTP. Deploy to the folder the web server serves, or to rsync:host:/path; verify accepts the URL.`);
+  if (t.kind === 'url') throw new MirrorError('TARGET_INVALID', { zh: `镜像目标 ${JSON.stringify(text)}：不能通过 HTTP 部署。请部署到网站服务器所用的文件夹，或 rsync:host:/path；verify 可以使用网址。`, en: `mirror target ${JSON.stringify(text)}: nothing is deployed over HTTP. Deploy to the folder the web server serves, or to rsync:host:/path; verify accepts the URL.` });
   return t;
 }
 
 /** A verify target: a folder or an http(s) base URL (rsync destinations are verified through the folder on their host). */
 export function parseVerifyTarget(text: string, cwd: string = process.cwd()): VerifyTarget {
   const t = parseAny(text, cwd);
-  if (t.kind === 'rsync') throw new MirrorError('TARGET_INVALID', `verify target ${JSON.stringify(text)}: an rsync destination cannot be read back here. Verify the folder on that host, or its http(s) URL.`);
+  if (t.kind === 'rsync') throw new MirrorError('TARGET_INVALID', { zh: `核验目标 ${JSON.stringify(text)}：无法在此读回 rsync 目标。请在该主机上核验文件夹，或核验其 http(s) 网址。`, en: `verify target ${JSON.stringify(text)}: an rsync destination cannot be read back here. Verify the folder on that host, or its http(s) URL.` });
   return t;
 }

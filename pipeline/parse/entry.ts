@@ -63,8 +63,8 @@ export function parseEntry(loaded: LoadedEntry, options: ParseOptions = {}): Par
     return {
       ok: false,
       findings: [
-        diagnostic('encoding-invalid', 'error', path, undefined, 'the file is not valid UTF-8 text (or contains a NUL byte)', {
-          fix: 'save the file as UTF-8; if it was pasted from a word processor, paste it as plain text',
+        diagnostic('encoding-invalid', 'error', path, undefined, { zh: '文件不是有效的 UTF-8 文本（或含有 NUL 字节）', en: 'the file is not valid UTF-8 text (or contains a NUL byte)' }, {
+          fix: { zh: '将文件另存为 UTF-8；如内容是从文字处理软件粘贴的，请以纯文本方式粘贴', en: 'save the file as UTF-8; if it was pasted from a word processor, paste it as plain text' },
         }),
       ],
     };
@@ -73,15 +73,15 @@ export function parseEntry(loaded: LoadedEntry, options: ParseOptions = {}): Par
   if (!firstLine.startsWith('---')) {
     return {
       ok: false,
-      findings: [diagnostic('frontmatter-missing', 'error', path, undefined, 'the entry does not start with a front-matter block', { fix: 'start the file with a line `---`, the YAML fields (title, date, author, …), and another `---`' })],
+      findings: [diagnostic('frontmatter-missing', 'error', path, undefined, { zh: '条目没有以前置信息块开头', en: 'the entry does not start with a front-matter block' }, { fix: { zh: '文件以一行 `---` 开头，接着写 YAML 字段（title、date、author……），再以一行 `---` 结束', en: 'start the file with a line `---`, the YAML fields (title, date, author, …), and another `---`' } })],
     };
   }
   if (!OPENING.test(firstLine)) {
     return {
       ok: false,
       findings: [
-        diagnostic('frontmatter-engine', 'error', path, { line: 1, column: 4 }, `front matter must be YAML; "${firstLine.trim()}" asks for another language, which is refused (it could run code)`, {
-          fix: 'make the first line exactly `---` and write the fields in YAML',
+        diagnostic('frontmatter-engine', 'error', path, { line: 1, column: 4 }, { zh: `前置信息必须是 YAML；“${firstLine.trim()}”要求使用其他语言，予以拒绝（可能执行代码）`, en: `front matter must be YAML; "${firstLine.trim()}" asks for another language, which is refused (it could run code)` }, {
+          fix: { zh: '第一行只写 `---`，字段用 YAML 书写', en: 'make the first line exactly `---` and write the fields in YAML' },
         }),
       ],
     };
@@ -105,7 +105,7 @@ export function parseEntry(loaded: LoadedEntry, options: ParseOptions = {}): Par
   if (parsed.content === '' && !/\r?\n---[ \t]*(\r?\n|$)/.test(text)) {
     return {
       ok: false,
-      findings: [diagnostic('frontmatter-missing', 'error', path, { line: 1, column: 1 }, 'the front-matter block is never closed', { fix: 'add a line `---` after the last front-matter field' })],
+      findings: [diagnostic('frontmatter-missing', 'error', path, { line: 1, column: 1 }, { zh: '前置信息块没有结束', en: 'the front-matter block is never closed' }, { fix: { zh: '在最后一个前置信息字段后加一行 `---`', en: 'add a line `---` after the last front-matter field' } })],
     };
   }
   yaml ??= parseYaml('', { line: 2, column: 1 });
@@ -113,8 +113,8 @@ export function parseEntry(loaded: LoadedEntry, options: ParseOptions = {}): Par
     return {
       ok: false,
       findings: yaml.errors.map((e) =>
-        diagnostic('frontmatter-yaml', 'error', path, e.at, `front matter is not valid YAML: ${e.message}`, {
-          fix: 'check indentation, colons and quotes; text with a colon in it needs quotes',
+        diagnostic('frontmatter-yaml', 'error', path, e.at, { zh: `前置信息不是有效的 YAML：${e.message}`, en: `front matter is not valid YAML: ${e.message}` }, {
+          fix: { zh: '检查缩进、冒号和引号；含冒号的文字需加引号', en: 'check indentation, colons and quotes; text with a colon in it needs quotes' },
         }),
       ),
     };
@@ -134,8 +134,8 @@ export function parseEntry(loaded: LoadedEntry, options: ParseOptions = {}): Par
     return {
       ok: false,
       findings: [
-        diagnostic('body-syntax', 'error', path, at, `the ${loaded.format === 'mdx' ? 'MDX' : 'Markdown'} body cannot be parsed: ${place.reason ?? place.message ?? String(cause)}`, {
-          fix: loaded.format === 'mdx' ? 'close every component tag, and escape a literal `<` or `{` as `\\<` or `\\{`' : 'fix the syntax at this position',
+        diagnostic('body-syntax', 'error', path, at, { zh: `无法解析 ${loaded.format === 'mdx' ? 'MDX' : 'Markdown'} 正文：${place.reason ?? place.message ?? String(cause)}`, en: `the ${loaded.format === 'mdx' ? 'MDX' : 'Markdown'} body cannot be parsed: ${place.reason ?? place.message ?? String(cause)}` }, {
+          fix: loaded.format === 'mdx' ? { zh: '闭合所有组件标签，字面的 `<` 或 `{` 写成 `\\<` 或 `\\{`', en: 'close every component tag, and escape a literal `<` or `{` as `\\<` or `\\{`' } : { zh: '修正此处的语法', en: 'fix the syntax at this position' },
         }),
       ],
     };

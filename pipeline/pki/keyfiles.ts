@@ -38,7 +38,9 @@ function assertAllowed(path: string, root: string): void {
   try {
     assertKeyPathAllowed(path, root);
   } catch (error) {
-    throw new SealpressError('CONFIG_INVALID', `${(error as Error).message} [KEY_PATH_FORBIDDEN]`, { cause: error });
+    const zh = error instanceof SealpressError ? error.zh : undefined;
+    const message = `${(error as Error).message} [KEY_PATH_FORBIDDEN]`;
+    throw new SealpressError('CONFIG_INVALID', zh ? { zh: `${zh.message} [KEY_PATH_FORBIDDEN]`, en: message } : message, { cause: error });
   }
 }
 

@@ -7,6 +7,7 @@
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.ts';
 import type { EntryStatus, FrontMatter } from '../model/index.ts';
 import { epoch } from '../util/dates.ts';
+import type { Lang } from '../messages/text.ts';
 import type { EntryAsset, ValidatedEntry } from '../validate/index.ts';
 
 export const PLAN_VERSION = 1;
@@ -42,7 +43,7 @@ export interface Plan {
   /** The run's clock, ISO 8601. */
   now: string;
   /** Whether approvals were verified against the signed trust material, and how. */
-  approvals: { verified: boolean; note: string };
+  approvals: { verified: boolean; note: string; zh?: { note: string } };
   entries: PlanEntry[];
   /** Findings that concern no single entry (stray files, linked folders). */
   diagnostics: Diagnostic[];
@@ -52,6 +53,8 @@ export interface Plan {
 export interface ApprovalJudge {
   verified: boolean;
   note: string;
+  /** The note in Chinese (the English when absent). */
+  zh?: { note: string };
   /** Called for each entry that passed validation. */
   judge(entry: ValidatedEntry & { frontMatter: FrontMatter; digest: string }): { status: 'approved' | 'pending' | 'refused' | 'withdrawn'; findings: Diagnostic[]; records?: ApprovalRecordRef[]; approvedAt?: string };
 }
@@ -59,6 +62,7 @@ export interface ApprovalJudge {
 const UNVERIFIED: ApprovalJudge = {
   verified: false,
   note: 'approval records are not verified; every entry that passes the other checks is publishable',
+  zh: { note: '未核验审批记录；通过其他检查的条目均可发布' },
   judge: () => ({ status: 'approved', findings: [] }),
 };
 
@@ -74,8 +78,8 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
     const twins = bySlug.get(`${v.site}/${v.column}/${v.slug}`) ?? [];
     if (twins.length > 1) {
       findings.push(
-        diagnostic('slug-duplicate', 'error', v.path, undefined, `${twins.map((x) => x.path).join(' and ')} would publish at the same URL`, {
-          fix: 'rename or remove one of them',
+        diagnostic('slug-duplicate', 'error', v.path, undefined, { zh: `${twins.map((x) => x.path).join(' 和 ')} 将发布到同一网址`, en: `${twins.map((x) => x.path).join(' and ')} would publish at the same URL` }, {
+          fix: { zh: '重命名或删除其中一个', en: 'rename or remove one of them' },
         }),
       );
     }
@@ -89,13 +93,13 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
       status = 'withdrawn';
     } else if (fm.unpublishAt && epoch(fm.unpublishAt) <= t) {
       status = 'unpublished';
-      findings.push(diagnostic('unpublished', 'info', v.path, v.datePositions?.unpublishAt, `taken off the site: unpublishAt ${fm.unpublishAt} has passed`, { fix: 'remove unpublishAt (or move it later) to publish it again' }));
+      findings.push(diagnostic('unpublished', 'info', v.path, v.datePositions?.unpublishAt, { zh: `已从网站下线：下线时间 unpublishAt ${fm.unpublishAt} 已过`, en: `taken off the site: unpublishAt ${fm.unpublishAt} has passed` }, { fix: { zh: '如需重新发布，删除 unpublishAt（或改到更晚的时间）', en: 'remove unpublishAt (or move it later) to publish it again' } }));
     } else if (fm.publishAt && epoch(fm.publishAt) > t) {
       status = 'pending';
-      findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.publishAt, `embargoed until publishAt ${fm.publishAt}`, { fix: 'nothing to do: it is published by the first build after that time' }));
+      findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.publishAt, { zh: `定时发布：publishAt ${fm.publishAt} 之前不发布`, en: `embargoed until publishAt ${fm.publishAt}` }, { fix: { zh: '无需处理：到时后的第一次构建即会发布', en: 'nothing to do: it is published by the first build after that time' } }));
     } else if (epoch(fm.date) > t) {
       status = 'pending';
-      findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.date, `dated ${fm.date}, which is in the future: held back until then`, { fix: 'correct the date if it is a mistake' }));
+      findings.push(diagnostic('embargoed', 'info', v.path, v.datePositions?.date, { zh: `日期为 ${fm.date}，晚于当前时间：届时才发布`, en: `dated ${fm.date}, which is in the future: held back until then` }, { fix: { zh: '如日期有误，请更正', en: 'correct the date if it is a mistake' } }));
     } else if (approval.status === 'pending') {
       status = 'pending';
     } else {
@@ -115,7 +119,7 @@ export function planEntries(validated: readonly ValidatedEntry[], groupDiagnosti
   return {
     version: PLAN_VERSION,
     now: now.toISOString(),
-    approvals: { verified: approvals.verified, note: approvals.note },
+    approvals: { verified: approvals.verified, note: approvals.note, ...(approvals.zh ? { zh: approvals.zh } : {}) },
     entries,
     diagnostics: sortDiagnostics([...groupDiagnostics]),
   };
@@ -128,12 +132,27 @@ export function summarise(plan: Plan): Record<EntryStatus, number> {
 }
 
 /** The counts per status, as every command says them: `3 publishable, 1 pending, 0 refused, 0 unpublished, 0 withdrawn`. */
-export function countsText(c: Record<EntryStatus, number>): string {
+export function countsText(c: Record<EntryStatus, number>, lang: Lang = 'en'): string {
+  if (lang === 'zh') return `${STATUS_ZH.publishable} ${c.publishable}，${STATUS_ZH.pending} ${c.pending}，${STATUS_ZH.refused} ${c.refused}，${STATUS_ZH.unpublished} ${c.unpublished}，${STATUS_ZH.withdrawn} ${c.withdrawn}`;
   return `${c.publishable} publishable, ${c.pending} pending, ${c.refused} refused, ${c.unpublished} unpublished, ${c.withdrawn} withdrawn`;
 }
 
+/** An entry's status in Chinese (the status itself stays the ASCII word in JSON). */
+export const STATUS_ZH: Record<EntryStatus, string> = { publishable: '可发布', pending: '待发布', refused: '不予发布', unpublished: '已下线', withdrawn: '已撤下' };
+
+/** How approvals were checked, in a line: `approvals: …`, or `warning: …` when they were not verified. */
+export function approvalsLine(plan: Plan, lang: Lang = 'en'): string {
+  if (lang === 'zh') return `${plan.approvals.verified ? '审批' : '警告'}：${plan.approvals.zh?.note ?? plan.approvals.note}`;
+  return `${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`;
+}
+
 /** What a build leaves out and why (an entry's first finding that says it, else its status), then how approvals were checked. */
-export function leftOutLines(plan: Plan): string[] {
-  const lines = plan.entries.filter((e) => e.status !== 'publishable').map((e) => `left out: ${e.path} (${e.status}: ${e.findings.find((f) => f.severity !== 'info' || e.status !== 'refused')?.rule ?? e.status})`);
-  return [...lines, `${plan.approvals.verified ? 'approvals' : 'warning'}: ${plan.approvals.note}`];
+export function leftOutLines(plan: Plan, lang: Lang = 'en'): string[] {
+  const lines = plan.entries
+    .filter((e) => e.status !== 'publishable')
+    .map((e) => {
+      const why = e.findings.find((f) => f.severity !== 'info' || e.status !== 'refused')?.rule;
+      return lang === 'zh' ? `未发布：${e.path}（${STATUS_ZH[e.status]}：${why ?? STATUS_ZH[e.status]}）` : `left out: ${e.path} (${e.status}: ${why ?? e.status})`;
+    });
+  return [...lines, approvalsLine(plan, lang)];
 }

@@ -100,7 +100,7 @@ export function formatEntry(e: AuditEntry): string {
 /** A --from/--to value as an instant; a date alone covers its whole day in China time. */
 export function auditBound(name: 'from' | 'to', text: string): Date {
   const iso = parseDateTime(text);
-  if (!iso) throw new SealpressError('USAGE', `--${name} must be a date (YYYY-MM-DD) or an ISO date-time, found "${text}"`);
+  if (!iso) throw new SealpressError('USAGE', { zh: `--${name} 应为日期（YYYY-MM-DD）或 ISO 日期时间，实际为“${text}”`, en: `--${name} must be a date (YYYY-MM-DD) or an ISO date-time, found "${text}"` });
   const t = Date.parse(iso);
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text.trim());
   return new Date(name === 'to' && dateOnly ? t + 86_400_000 - 1 : t);
@@ -131,6 +131,6 @@ export function auditFilter(t: AuditFilterText): AuditFilter {
 /** `audit verify` or `audit show`: verify checks the whole log, so filters given to it are a usage error; show reads what the filters select. */
 export function auditRead(sub: 'verify' | 'show', o: AuditArchiveOptions, filters: AuditFilterText): AuditReading {
   if (sub === 'show') return auditShow({ ...o, filter: auditFilter(filters) });
-  if (Object.values(filters).some((v) => v !== undefined)) throw new SealpressError('USAGE', 'the filters belong to `audit show`; verify checks the whole log');
+  if (Object.values(filters).some((v) => v !== undefined)) throw new SealpressError('USAGE', { zh: '筛选条件只用于 `audit show`；verify 检查整个日志', en: 'the filters belong to `audit show`; verify checks the whole log' });
   return auditVerify(o);
 }

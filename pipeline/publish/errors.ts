@@ -1,6 +1,7 @@
 import { SealpressError } from '../errors/index.ts';
 
 /** Errors that stop a publication run; each has a stable code (tests assert the code) and says what to do. */
+import type { Text } from '../messages/text.ts';
 export type PublishErrorCode =
   | 'TRUST_UNREADABLE'
   | 'RELEASE_REFUSED'
@@ -11,7 +12,7 @@ export type PublishErrorCode =
   | 'MEMORY_UNVERIFIED';
 
 export class PublishError extends SealpressError<PublishErrorCode> {
-  constructor(code: PublishErrorCode, message: string, options: { cause?: unknown; file?: string; fix?: string } = {}) {
+  constructor(code: PublishErrorCode, message: string | Text, options: { cause?: unknown; file?: string; fix?: string | Text } = {}) {
     super(code, message, options);
     this.name = 'PublishError';
   }

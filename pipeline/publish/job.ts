@@ -149,8 +149,8 @@ export function repoPaths(root: string, cwd: string, names: readonly string[]): 
   return names.map((name) => {
     const abs = resolve(cwd, name);
     const rel = relative(root, abs);
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new SealpressError('USAGE', `${name} is outside the repository (${root}): name files and folders under it`);
-    if (!existsSync(abs)) throw new SealpressError('USAGE', `${name}: no such file or folder`);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new SealpressError('USAGE', { zh: `${name} 在仓库（${root}）之外：请指定仓库中的文件或文件夹`, en: `${name} is outside the repository (${root}): name files and folders under it` });
+    if (!existsSync(abs)) throw new SealpressError('USAGE', { zh: `${name}：没有该文件或文件夹`, en: `${name}: no such file or folder` });
     return rel.split(sep).join('/');
   });
 }

@@ -6,6 +6,7 @@
  * release and its archive stand either way, so the failed mirror can be
  * brought up by `verify --restore` or the next publish.
  */
+import type { Lang } from '../messages/text.ts';
 import { join } from 'node:path';
 import { buildProgressLine, buildSites, type BuildEvent, type SiteBuildReport } from '../build/index.ts';
 import type { EntryStatus } from '../model/index.ts';
@@ -175,8 +176,11 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
 }
 
 /** publish's progress, in lines (stderr: progress, not the result): the gate's counts and what it leaves out, each site built, each step. */
-export function publishProgressLines(event: BuildEvent | { type: 'step'; message: string }): string[] {
-  if (event.type === 'gate') return [`gate: ${event.plan.entries.length} entries: ${countsText(summarise(event.plan))}`, ...leftOutLines(event.plan)];
-  if (event.type === 'site-done') return [buildProgressLine(event)];
+export function publishProgressLines(event: BuildEvent | { type: 'step'; message: string }, lang: Lang = 'en'): string[] {
+  if (event.type === 'gate') {
+    const counts = countsText(summarise(event.plan), lang);
+    return [lang === 'zh' ? `发布关口：${event.plan.entries.length} 个条目：${counts}` : `gate: ${event.plan.entries.length} entries: ${counts}`, ...leftOutLines(event.plan, lang)];
+  }
+  if (event.type === 'site-done') return [buildProgressLine(event, lang)];
   return event.type === 'step' ? [event.message] : [];
 }

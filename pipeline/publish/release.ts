@@ -47,7 +47,7 @@ export function releaseTrustBytes(read: ReturnType<typeof loadTrustFiles>): Trus
     const bytes = read.files[RELEASE_TRUST_KEYS[name]];
     if (bytes === undefined) {
       const why = read.diagnostics.find((d) => d.file === file)?.message ?? 'it is missing';
-      throw new PublishError('TRUST_UNREADABLE', `cannot read ${file} (${why}): a release carries the trust documents its readers verify it with`, { file, fix: `commit ${file} as a plain file, as \`sealpress trust\` writes it` });
+      throw new PublishError('TRUST_UNREADABLE', { zh: `无法读取 ${file}（${why}）：发布版本须附带读者用于核验的信任文件`, en: `cannot read ${file} (${why}): a release carries the trust documents its readers verify it with` }, { file, fix: { zh: `按 \`sealpress trust\` 生成的样子，将 ${file} 作为普通文件提交`, en: `commit ${file} as a plain file, as \`sealpress trust\` writes it` } });
     }
     out[name] = bytes;
   }
@@ -134,9 +134,12 @@ export function signAndCheck(manifest: ReleaseManifest, options: { signers: read
     ...(options.anchorFingerprint ? { anchorFingerprint: options.anchorFingerprint } : {}),
   });
   if (!check.ok) {
-    throw new PublishError('RELEASE_REFUSED', `the signed release would not verify: ${check.problems.map((p) => `${p.message} [${p.code}]`).join('; ')}`, {
-      fix: check.problems[0]?.fix ?? 'sign with the key of a person who holds the release-signer role',
-    });
+    const first = check.problems[0];
+    throw new PublishError(
+      'RELEASE_REFUSED',
+      { zh: `签署后的发布版本将无法通过核验：${check.problems.map((p) => `${p.zh.message} [${p.code}]`).join('；')}`, en: `the signed release would not verify: ${check.problems.map((p) => `${p.message} [${p.code}]`).join('; ')}` },
+      { fix: first ? { zh: first.zh.fix, en: first.fix } : { zh: '用具有 release-signer 角色的人员的密钥签署', en: 'sign with the key of a person who holds the release-signer role' } },
+    );
   }
   return { manifest, envelope, signers: check.signers };
 }
@@ -158,7 +161,7 @@ export async function releaseFromArchive(
   const envelope = archive.releaseEnvelope(version);
   const siteManifests = archive.siteManifestSource();
   const read = unverifiedManifest(envelope, { siteManifests, ...(options.sites ? { sites: options.sites } : {}) });
-  if (!read.ok) throw new PublishError('ARCHIVE_MISSING', `release v${version} in the archive ${archive.dir} is unreadable: ${read.message}`, { fix: 'check the archive against its off-site copy' });
+  if (!read.ok) throw new PublishError('ARCHIVE_MISSING', { zh: `发布归档 ${archive.dir} 中的发布版本 v${version} 无法读取：${read.message}`, en: `release v${version} in the archive ${archive.dir} is unreadable: ${read.message}` }, { fix: { zh: '对照异地副本检查发布归档', en: 'check the archive against its off-site copy' } });
   return { envelope, manifest: read.manifest, trust: await archive.trustFilesOf(read.manifest), siteManifests };
 }
 

@@ -69,7 +69,7 @@ export function checkAuditArchive(values: AuditArchiveOptions): ArchiveCheck {
   const anchor = values.trustAnchor;
   // A log given with --log is checked against an archive only when one is named: it may belong to another repository.
   if (values.archive === undefined && values.log !== undefined) {
-    if (values.state !== undefined) throw new SealpressError('USAGE', '--state compares a release archive with what this verifier has seen: give --archive DIR with --log FILE');
+    if (values.state !== undefined) throw new SealpressError('USAGE', { zh: '--state 用于将发布归档与本核验方已见过的版本比较：请同时给出 --archive DIR 和 --log FILE', en: '--state compares a release archive with what this verifier has seen: give --archive DIR with --log FILE' });
     return { seals: [], sealNote: '', memoryNote: '', sealsVerified: false, problems: [] };
   }
   const archive = values.archive !== undefined ? resolve(values.archive) : archiveDir(undefined, root, env);
@@ -100,7 +100,7 @@ function repositoryGroup(root: string): string[] {
 function compareWithMemory(stateOption: string | undefined, root: string, groups: readonly string[], latest: number | undefined, archive: string, anchorOption: string | undefined, env: VerifierEnv): { problems: SealProblem[]; note: string } {
   const cannot = (why: string) => {
     // Asked for explicitly, a comparison that cannot be made is an error, not a pass.
-    if (stateOption !== undefined) throw new SealpressError('USAGE', `--state cannot be used: ${why}`);
+    if (stateOption !== undefined) throw new SealpressError('USAGE', { zh: `不能使用 --state：${why}`, en: `--state cannot be used: ${why}` });
     return { problems: [], note: `not compared with a verifier's memory of releases seen: ${why}` };
   };
   if (groups.length === 0) return cannot('no site group is known (no manifest names one, and --root has no sites/group.yaml)');

@@ -20,9 +20,9 @@ export const RELEASE_CERT_ENV = 'SEALPRESS_RELEASE_CERT';
 /** A signer from an encrypted key and a certificate as text; `where` names them in errors. */
 export function signerFromPem(keyPem: string, certPem: string, passphrase: string, where: string): Signer {
   const inspected = inspectCertificate(certPem);
-  if (!inspected.ok) throw new SealpressError('CONFIG_INVALID', `the certificate for ${where}: ${inspected.message}`);
+  if (!inspected.ok) throw new SealpressError('CONFIG_INVALID', { zh: `${where} 的证书：${inspected.message}`, en: `the certificate for ${where}: ${inspected.message}` });
   const key = decryptKeyPem(keyPem.trimStart(), passphrase, where);
-  if (!keyMatches(key, inspected.cert)) throw new TrustError('KEY_CERT_MISMATCH', `the key ${where} does not belong to its certificate`);
+  if (!keyMatches(key, inspected.cert)) throw new TrustError('KEY_CERT_MISMATCH', { zh: `密钥 ${where} 与其证书不匹配`, en: `the key ${where} does not belong to its certificate` });
   return { key, certPem: inspected.cert.pem };
 }
 
@@ -82,7 +82,7 @@ export async function releaseSigners(files: ReleaseKeyFiles, o: ReleaseSignerSou
   const keys = files.key ?? [];
   const certs = files.cert ?? [];
   const passphraseFiles = files['passphrase-file'] ?? [];
-  if (certs.length > keys.length || passphraseFiles.length > keys.length) throw new SealpressError('USAGE', 'more --cert or --passphrase-file than --key options');
+  if (certs.length > keys.length || passphraseFiles.length > keys.length) throw new SealpressError('USAGE', { zh: '--cert 或 --passphrase-file 的个数多于 --key', en: 'more --cert or --passphrase-file than --key options' });
   if (keys.length > 0) {
     const out: Signer[] = [];
     for (const [i, key] of keys.entries()) {
@@ -93,12 +93,12 @@ export async function releaseSigners(files: ReleaseKeyFiles, o: ReleaseSignerSou
   const envKey = o.env[RELEASE_KEY_ENV];
   if (envKey) {
     const certPem = o.env[RELEASE_CERT_ENV];
-    if (!certPem) throw new SealpressError('USAGE', `$${RELEASE_KEY_ENV} is set but $${RELEASE_CERT_ENV} is not: give the release signer's certificate too`);
+    if (!certPem) throw new SealpressError('USAGE', { zh: `已设置 $${RELEASE_KEY_ENV}，但未设置 $${RELEASE_CERT_ENV}：请同时给出发布签名人的证书`, en: `$${RELEASE_KEY_ENV} is set but $${RELEASE_CERT_ENV} is not: give the release signer's certificate too` });
     const passphrase = o.env[PASSPHRASE_ENV];
-    if (!passphrase) throw new SealpressError('USAGE', `$${RELEASE_KEY_ENV} holds an encrypted key: set $${PASSPHRASE_ENV} to its passphrase`);
+    if (!passphrase) throw new SealpressError('USAGE', { zh: `$${RELEASE_KEY_ENV} 中是加密密钥：请在 $${PASSPHRASE_ENV} 中设置其口令`, en: `$${RELEASE_KEY_ENV} holds an encrypted key: set $${PASSPHRASE_ENV} to its passphrase` });
     return [await keyStep(() => signerFromPem(envKey, certPem, passphrase, `$${RELEASE_KEY_ENV}`))];
   }
   const demo = await demoReleaseKey(o.root, { now: o.now, expiresInMs: o.expiresInMs, audit: o.audit, note: o.note });
   if (demo) return [await keyStep(() => signerFromPem(demo.keyPem, demo.certPem, demo.passphrase, demo.where))];
-  throw new SealpressError('USAGE', `no release key: give --key FILE (the release signer's encrypted key) or set $${RELEASE_KEY_ENV} and $${RELEASE_CERT_ENV}`);
+  throw new SealpressError('USAGE', { zh: `没有发布密钥：请给出 --key FILE（发布签名人的加密密钥），或设置 $${RELEASE_KEY_ENV} 和 $${RELEASE_CERT_ENV}`, en: `no release key: give --key FILE (the release signer's encrypted key) or set $${RELEASE_KEY_ENV} and $${RELEASE_CERT_ENV}` });
 }

@@ -70,7 +70,7 @@ export function verifierAnchor(option: string | undefined, root: string, env: Ve
   const given = option ?? env[TRUST_ANCHOR_ENV];
   if (given) {
     const fp = normaliseFingerprint(given);
-    if (!fp) throw new SealpressError('USAGE', `--trust-anchor must be a SHA-256 fingerprint (64 hex digits), found "${given}"`);
+    if (!fp) throw new SealpressError('USAGE', { zh: `--trust-anchor 应为 SHA-256 指纹（64 位十六进制数字），实际为“${given}”`, en: `--trust-anchor must be a SHA-256 fingerprint (64 hex digits), found "${given}"` });
     return fp;
   }
   const ca = join(root, TRUST_DIR, 'ca.pem');
@@ -78,7 +78,7 @@ export function verifierAnchor(option: string | undefined, root: string, env: Ve
     const inspected = inspectCertificate(readFileSync(ca, 'utf8'));
     if (inspected.ok) return inspected.cert.fingerprint;
   }
-  throw new SealpressError('USAGE', `no trust anchor: give --trust-anchor FP (the group CA's SHA-256 fingerprint, from the group's published notice) or run in a checkout of the site group (${TRUST_DIR}/ca.pem)`);
+  throw new SealpressError('USAGE', { zh: `没有信任锚：请给出 --trust-anchor FP（本站群 CA 的 SHA-256 指纹，见本站群发布的公告），或在站群仓库中运行（${TRUST_DIR}/ca.pem）`, en: `no trust anchor: give --trust-anchor FP (the group CA's SHA-256 fingerprint, from the group's published notice) or run in a checkout of the site group (${TRUST_DIR}/ca.pem)` });
 }
 
 /**

@@ -18,6 +18,7 @@
  * bound by the digest the signed document names); a URL serves one site and
  * only that site's manifest is fetched and read.
  */
+import type { Text } from '../messages/text.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPlainSync } from '../fs/index.ts';
@@ -42,9 +43,19 @@ const SITE_DIR = /^\d{11}$/;
 
 export interface VerifyProblem {
   code: string;
+  /** In English. */
   message: string;
   fix?: string;
+  /** The message and the fix in Chinese. */
+  zh: { message: string; fix?: string };
 }
+
+/** A problem from its code, message and fix in both languages. */
+function problem(code: string, message: Text, fix: Text): VerifyProblem {
+  return { code, message: message.en, fix: fix.en, zh: { message: message.zh, fix: fix.zh } };
+}
+
+const RESTORE: Text = { zh: '恢复镜像（`sealpress verify --restore`）', en: 'restore the mirror (`sealpress verify --restore`)' };
 
 export interface VerifyReport {
   target: string;
@@ -104,15 +115,33 @@ function floorProblems(manifest: ReleaseManifest, trust: Trust, options: VerifyO
   const out: VerifyProblem[] = [];
   const last = options.seen.last(key);
   if (last !== undefined && manifest.version < last) {
-    out.push({ code: 'RELEASE_ROLLBACK', message: `the mirror serves release v${manifest.version}, older than v${last} which this verifier has already seen`, fix: 'restore the mirror to the current release (`sealpress verify --restore`) or publish again' });
+    out.push(
+      problem(
+        'RELEASE_ROLLBACK',
+        { zh: `镜像提供的是发布版本 v${manifest.version}，早于本核验方已见过的 v${last}`, en: `the mirror serves release v${manifest.version}, older than v${last} which this verifier has already seen` },
+        { zh: '将镜像恢复到当前版本（`sealpress verify --restore`），或重新发布', en: 'restore the mirror to the current release (`sealpress verify --restore`) or publish again' },
+      ),
+    );
   } else if (archiveLatest !== undefined && manifest.version < archiveLatest) {
-    out.push({ code: 'RELEASE_ROLLBACK', message: `the mirror serves release v${manifest.version}, older than v${archiveLatest} in the archive`, fix: 'restore the mirror to the current release (`sealpress verify --restore`)' });
+    out.push(
+      problem(
+        'RELEASE_ROLLBACK',
+        { zh: `镜像提供的是发布版本 v${manifest.version}，早于发布归档中的 v${archiveLatest}`, en: `the mirror serves release v${manifest.version}, older than v${archiveLatest} in the archive` },
+        { zh: '将镜像恢复到当前版本（`sealpress verify --restore`）', en: 'restore the mirror to the current release (`sealpress verify --restore`)' },
+      ),
+    );
   }
   for (const doc of TRUST_DOCS) {
     const floor = Math.max(options.seen.last(`${key} ${doc}`) ?? 0, options.trustFloor?.[doc] ?? 0);
     const version = trust[doc].version;
     if (version < floor) {
-      out.push({ code: 'TRUST_ROLLBACK', message: `release v${manifest.version} is signed under ${doc} v${version}, older than v${floor} which this verifier already knows: an old ${doc} could hide a revocation or a stricter rule`, fix: 'publish a release under the current trust documents' });
+      out.push(
+        problem(
+          'TRUST_ROLLBACK',
+          { zh: `发布版本 v${manifest.version} 依据 ${doc} v${version} 签署，早于本核验方已知的 v${floor}：旧的 ${doc} 可能掩盖吊销或更严格的规则`, en: `release v${manifest.version} is signed under ${doc} v${version}, older than v${floor} which this verifier already knows: an old ${doc} could hide a revocation or a stricter rule` },
+          { zh: '依据当前信任文件发布新版本', en: 'publish a release under the current trust documents' },
+        ),
+      );
     }
   }
   return out;
@@ -177,16 +206,28 @@ function pickManifest(dir: string, options: VerifyOptions, problems: VerifyProbl
     tried.push(meta);
     const result = verifyRelease(meta.envelope, meta.trust, { now: options.now, anchorFingerprint: options.anchorFingerprint, siteManifests });
     if (!result.ok) {
-      for (const p of result.problems) problems.push({ code: p.code, message: `${code}/${MIRROR_META_DIR}/${MANIFEST_FILE}: ${p.message}`, fix: p.fix });
+      for (const p of result.problems) problems.push(problem(p.code, { zh: `${code}/${MIRROR_META_DIR}/${MANIFEST_FILE}：${p.zh.message}`, en: `${code}/${MIRROR_META_DIR}/${MANIFEST_FILE}: ${p.message}` }, { zh: p.zh.fix, en: p.fix }));
       continue;
     }
     if (!best || result.manifest.version > best.manifest.version) best = { manifest: result.manifest, signers: result.signers, envelope: meta.envelope, trust: meta.trust, verified: result.trust };
   }
   if (!best && candidates.some((c) => c.meta) && candidates.every((c) => !c.meta?.trust)) {
-    problems.push({ code: 'TRUST_MISSING', message: `the trust documents beside the manifest (<site>/${MIRROR_META_DIR}/trust/) are missing or unreadable in every site of ${dir}: the release cannot be checked`, fix: 'restore the mirror (`sealpress verify --restore`)' });
+    problems.push(
+      problem(
+        'TRUST_MISSING',
+        { zh: `${dir} 的所有站点中，清单旁的信任文件（<site>/${MIRROR_META_DIR}/trust/）均缺失或无法读取：无法核验发布版本`, en: `the trust documents beside the manifest (<site>/${MIRROR_META_DIR}/trust/) are missing or unreadable in every site of ${dir}: the release cannot be checked` },
+        RESTORE,
+      ),
+    );
   }
   if (candidates.length === 0 || candidates.every((c) => !c.meta)) {
-    problems.push({ code: 'MANIFEST_MISSING', message: `${dir} holds no signed release manifest (<site>/${MIRROR_META_DIR}/${MANIFEST_FILE})`, fix: 'publish to this mirror with `sealpress publish --mirror`, or restore it with `sealpress verify --restore`' });
+    problems.push(
+      problem(
+        'MANIFEST_MISSING',
+        { zh: `${dir} 中没有已签名的发布清单（<site>/${MIRROR_META_DIR}/${MANIFEST_FILE}）`, en: `${dir} holds no signed release manifest (<site>/${MIRROR_META_DIR}/${MANIFEST_FILE})` },
+        { zh: '用 `sealpress publish --mirror` 发布到该镜像，或用 `sealpress verify --restore` 恢复', en: 'publish to this mirror with `sealpress publish --mirror`, or restore it with `sealpress verify --restore`' },
+      ),
+    );
   }
   return best;
 }
@@ -217,7 +258,7 @@ async function verifyFolder(options: VerifyOptions): Promise<VerifyReport> {
     } catch (error) {
       // A tree made unreadable is a finding, not a reason to stop: --restore still repairs it.
       if (!(error instanceof MirrorError) || error.code !== 'MIRROR_IO') throw error;
-      problems.push({ code: 'MIRROR_UNREADABLE', message: error.message, fix: 'restore the mirror (`sealpress verify --restore`)' });
+      problems.push(problem('MIRROR_UNREADABLE', { zh: error.zh?.message ?? error.message, en: error.message }, RESTORE));
     }
   }
   report.ok = best !== undefined && problems.length === 0 && report.modified.length + report.missing.length + report.extra.length === 0;
@@ -230,7 +271,7 @@ async function verifyFolder(options: VerifyOptions): Promise<VerifyReport> {
   const archive = options.restoreFrom;
   const rolledBack = problems.some((p) => p.code === 'RELEASE_ROLLBACK' || p.code === 'TRUST_ROLLBACK');
   const version = best && !rolledBack ? best.manifest.version : archive.latest();
-  if (version === undefined) throw new PublishError('ARCHIVE_MISSING', `the archive ${archive.dir} holds no release to restore ${dir} from`, { fix: 'give the archive the release was published with (--archive DIR), or publish again' });
+  if (version === undefined) throw new PublishError('ARCHIVE_MISSING', { zh: `发布归档 ${archive.dir} 中没有可用于恢复 ${dir} 的发布版本`, en: `the archive ${archive.dir} holds no release to restore ${dir} from` }, { fix: { zh: '指定发布时使用的归档（--archive DIR），或重新发布', en: 'give the archive the release was published with (--archive DIR), or publish again' } });
   const restored = await restoreRelease(archive, version, dir, options);
   const { restoreFrom: _used, ...plain } = options;
   const again = await verifyFolder(plain);
@@ -243,7 +284,7 @@ async function restoreRelease(archive: ReleaseArchive, version: number, dir: str
   const { envelope, trust, siteManifests } = await releaseFromArchive(archive, version);
   const checked = verifyRelease(envelope, trust, { now: options.now, anchorFingerprint: options.anchorFingerprint, siteManifests });
   if (!checked.ok) {
-    throw new PublishError('RELEASE_REFUSED', `release v${version} in the archive does not verify now, so it is not restored: ${checked.problems.map((p) => `${p.message} [${p.code}]`).join('; ')}`, { fix: 'publish a new release (`sealpress publish`, or `sealpress rollback --to VERSION` for earlier content)' });
+    throw new PublishError('RELEASE_REFUSED', { zh: `归档中的发布版本 v${version} 现在无法通过核验，因此不予恢复：${checked.problems.map((p) => `${p.zh.message} [${p.code}]`).join('；')}`, en: `release v${version} in the archive does not verify now, so it is not restored: ${checked.problems.map((p) => `${p.message} [${p.code}]`).join('; ')}` }, { fix: { zh: '发布新版本（`sealpress publish`；如需较早的内容，用 `sealpress rollback --to VERSION`）', en: 'publish a new release (`sealpress publish`, or `sealpress rollback --to VERSION` for earlier content)' } });
   }
   await restoreFolder({ target: dir, manifest: checked.manifest, envelopeBytes: envelope, trustFiles: trust, objects: archive });
   return { ms: performance.now() - started };
@@ -258,7 +299,13 @@ async function verifyUrl(options: VerifyOptions): Promise<VerifyReport> {
   try {
     meta = await fetchMirrorMeta(base, options.fetch ? { fetch: options.fetch } : {});
   } catch (error) {
-    problems.push({ code: 'MANIFEST_MISSING', message: `cannot fetch the release manifest from ${base}/${MIRROR_META_DIR}/${MANIFEST_FILE}: ${(error as Error).message}`, fix: 'check the URL; a mirror serves its signed manifest there' });
+    problems.push(
+      problem(
+        'MANIFEST_MISSING',
+        { zh: `无法从 ${base}/${MIRROR_META_DIR}/${MANIFEST_FILE} 获取发布清单：${(error as Error).message}`, en: `cannot fetch the release manifest from ${base}/${MIRROR_META_DIR}/${MANIFEST_FILE}: ${(error as Error).message}` },
+        { zh: '检查网址；镜像应在该位置提供已签名的发布清单', en: 'check the URL; a mirror serves its signed manifest there' },
+      ),
+    );
     report.ms = Math.round(performance.now() - started);
     return report;
   }
@@ -278,7 +325,7 @@ async function verifyUrl(options: VerifyOptions): Promise<VerifyReport> {
     siteManifests: () => served,
   });
   if (!result.ok) {
-    for (const p of result.problems) problems.push({ code: p.code, message: p.message, fix: p.fix });
+    for (const p of result.problems) problems.push(problem(p.code, { zh: p.zh.message, en: p.message }, { zh: p.zh.fix, en: p.fix }));
     report.ms = Math.round(performance.now() - started);
     return report;
   }
@@ -286,11 +333,15 @@ async function verifyUrl(options: VerifyOptions): Promise<VerifyReport> {
   problems.push(...floorProblems(manifest, result.trust, options));
   const site = pick(manifest.sites);
   if (site === undefined || !manifest.sites.some((s) => s.code === site)) {
-    problems.push({
-      code: 'SITE_UNKNOWN',
-      message: site === undefined ? `${host} is not the domain of any site in release v${manifest.version}` : `site ${site} is not in release v${manifest.version}`,
-      fix: `name the site this URL serves with --site CODE (${manifest.sites.map((s) => s.code).join(', ')})`,
-    });
+    problems.push(
+      problem(
+        'SITE_UNKNOWN',
+        site === undefined
+          ? { zh: `${host} 不是发布版本 v${manifest.version} 中任何站点的域名`, en: `${host} is not the domain of any site in release v${manifest.version}` }
+          : { zh: `站点 ${site} 不在发布版本 v${manifest.version} 中`, en: `site ${site} is not in release v${manifest.version}` },
+        { zh: `用 --site CODE 指明该网址对应的站点（${manifest.sites.map((s) => s.code).join(', ')}）`, en: `name the site this URL serves with --site CODE (${manifest.sites.map((s) => s.code).join(', ')})` },
+      ),
+    );
     report.ms = Math.round(performance.now() - started);
     return report;
   }
@@ -299,7 +350,9 @@ async function verifyUrl(options: VerifyOptions): Promise<VerifyReport> {
   report.modified = inspected.modified.map((m) => m.path);
   report.missing = inspected.missing;
   // A file that could not be fetched (an error status, a redirect elsewhere, a timeout) is not a file that matched.
-  for (const f of inspected.failed) problems.push({ code: 'FETCH_FAILED', message: `${f.path}: ${f.reason} (${f.url})`, fix: 'check the web server; a mirror serves every file of its release with status 200' });
+  for (const f of inspected.failed) {
+    problems.push(problem('FETCH_FAILED', { zh: `${f.path}：${f.reason}（${f.url}）`, en: `${f.path}: ${f.reason} (${f.url})` }, { zh: '检查网站服务器；镜像应以状态码 200 提供其发布版本的每个文件', en: 'check the web server; a mirror serves every file of its release with status 200' }));
+  }
   const files = manifest.files.filter((f) => f.path.startsWith(`${site}/`));
   report.files = files.length;
   report.bytes = files.reduce((n, f) => n + f.size, 0);

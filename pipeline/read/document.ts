@@ -9,6 +9,7 @@
  * the checks refuse the file with it (Trust model 1 and 12: what cannot be
  * read is refused, never waved through).
  */
+import type { Text } from '../messages/text.ts';
 import { SealpressError } from '../errors/index.ts';
 
 /** A piece of text and where it is inside the file. */
@@ -27,16 +28,16 @@ export interface CoveredText extends TextPiece {
 /** Something a published file hides from its reader (a hidden sheet, a tracked change, a comment…). */
 export interface HiddenPart {
   where: string;
-  /** What is hidden, in words a writer knows (隐藏的工作表, 修订, 批注…). */
-  what: string;
+  /** What is hidden, in words a writer knows (隐藏的工作表, 修订, 批注…), in both languages. */
+  what: Text;
 }
 
 /** Content that would run (a macro, JavaScript, a launch action, an executable). */
 export interface ActivePart {
   where: string;
-  what: string;
+  what: Text;
   /** What the writer does, when the rule's own fix (save without macros and scripts) does not fit. */
-  fix?: string;
+  fix?: Text;
 }
 
 /** A file inside the file. */
@@ -50,8 +51,8 @@ export interface EmbeddedFile {
 /** Why a file cannot be read; the checks refuse it with this message and fix. */
 export interface ReadRefusal {
   where?: string;
-  message: string;
-  fix: string;
+  message: Text;
+  fix: Text;
   /**
    * The refusal says something about this run, not the file (a time limit hit on a
    * loaded machine, the pool closing): it refuses the file now, but is never
@@ -81,7 +82,7 @@ const EXECUTABLE = /\.(?:exe|com|bat|cmd|scr|pif|msi|dll|js|jse|vbs|vbe|wsf|wsh|
 
 /** A file found inside a file: checked in turn by its name, or listed as active content when it is a program. */
 export function embed(doc: ReadDocument, where: string, name: string, content: Uint8Array): void {
-  if (EXECUTABLE.test(name)) doc.active.push({ where, what: `an embedded program (${name})` });
+  if (EXECUTABLE.test(name)) doc.active.push({ where, what: { zh: `嵌入的可执行程序（${name}）`, en: `an embedded program (${name})` } });
   else doc.embedded.push({ where, name, bytes: content });
 }
 
@@ -125,12 +126,15 @@ export class UnreadableError extends SealpressError<'ATTACHMENT_UNREADABLE'> {
   declare readonly fix: string;
   /** The place inside the file (a part, a page, an embedded file) that cannot be read. */
   readonly where: string | undefined;
+  /** The message and the fix in both languages (the refusal a finding is made from). */
+  readonly text: { message: Text; fix: Text };
 
-  constructor(message: string, fix: string, where?: string) {
+  constructor(message: Text, fix: Text, where?: string) {
     super('ATTACHMENT_UNREADABLE', message, { fix });
+    this.text = { message, fix };
     this.name = 'UnreadableError';
     this.where = where;
   }
 }
 
-export const FIX_RESAVE = 'open the file in WPS or Office, save it again (文件 → 另存为) as DOCX, XLSX or PDF, and attach that copy; if it does not open, ask its sender for the original';
+export const FIX_RESAVE: Text = { zh: '用 WPS 或 Office 打开文件，重新另存为 DOCX、XLSX 或 PDF（文件 → 另存为），上传该副本；打不开的，向发文单位索取原件', en: 'open the file in WPS or Office, save it again (文件 → 另存为) as DOCX, XLSX or PDF, and attach that copy; if it does not open, ask its sender for the original' };

@@ -17,12 +17,16 @@
  * extensions) is read as a whole, so nothing in the package goes unread
  * (Trust model 12).
  */
+import type { Text } from '../messages/text.ts';
 import { posix } from 'node:path';
 import { embed, emptyDocument, UnreadableError, type ReadDocument, type ReadLimits } from './document.ts';
 import { local, parseXml, xmlText } from './xml.ts';
 import { readZip } from './zip.ts';
 
-export const FIX_OFD = 'open the file in an OFD reader (数科、福昕或 WPS), export it again (文件 → 另存为/导出 OFD 或 PDF), and attach that copy; if it does not open, ask its sender for the original';
+export const FIX_OFD: Text = {
+  zh: '用 OFD 阅读器（数科、福昕或 WPS）打开文件，重新导出（文件 → 另存为/导出 OFD 或 PDF），上传该副本；打不开的，向发文单位索取原件',
+  en: 'open the file in an OFD reader (数科、福昕或 WPS), export it again (文件 → 另存为/导出 OFD 或 PDF), and attach that copy; if it does not open, ask its sender for the original',
+};
 
 const DOC_INFO_NAMES: Record<string, string> = { Title: '标题', Author: '作者', Subject: '主题', Abstract: '摘要', Keyword: '关键词', Creator: '创建程序' };
 
@@ -145,7 +149,7 @@ class OfdPackage {
     const invisible = objects.filter((o) => !o.visible);
     if (invisible.length > 0) {
       this.add(`${where} › 隐藏文字`, lines(invisible));
-      this.doc.hidden.push({ where: `${where} › 隐藏文字`, what: 'text drawn invisible (隐藏文字)' });
+      this.doc.hidden.push({ where: `${where} › 隐藏文字`, what: { zh: '隐藏文字', en: 'text drawn invisible (隐藏文字)' } });
     }
     const covered = objects.filter((o) => o.visible && o.text.trim() !== '' && covers.some((c) => under(c, o)));
     if (covered.length > 0) this.doc.covered.push({ where: `${where}（被遮盖）`, text: covered.map((o) => o.text).join(' ') });
@@ -193,7 +197,7 @@ function readDocInfo(pkg: OfdPackage, bytes: Uint8Array, prefix: (n: number) => 
 /** What Document.xml lists: pages in order, template pages, annotations, attachments, outline and bookmark titles, actions' targets. */
 function readDocumentRoot(pkg: OfdPackage, root: string, prefix: string): void {
   const bytes = pkg.part(root);
-  if (!bytes) throw new UnreadableError(`the OFD package names ${root} as a document root, but it is not in the package`, FIX_OFD);
+  if (!bytes) throw new UnreadableError({ zh: `OFD 包指明 ${root} 为文档根，但包中没有该文件`, en: `the OFD package names ${root} as a document root, but it is not in the package` }, FIX_OFD);
   const dir = posix.dirname(root);
   const pages: { id: string; loc: string }[] = [];
   const templates: { id: string; name: string; loc: string }[] = [];
@@ -229,7 +233,7 @@ function readDocumentRoot(pkg: OfdPackage, root: string, prefix: string): void {
   pages.forEach((p, i) => {
     pageNumber.set(p.id, i + 1);
     const part = pkg.resolve(root, p.loc, dir);
-    if (!part) throw new UnreadableError(`page ${i + 1} of the OFD document points to ${p.loc || '(nothing)'}, which is not in the package`, FIX_OFD, `${prefix}第${i + 1}页`);
+    if (!part) throw new UnreadableError({ zh: `OFD 文档第 ${i + 1} 页指向 ${p.loc || '（空）'}，但包中没有该文件`, en: `page ${i + 1} of the OFD document points to ${p.loc || '(nothing)'}, which is not in the package` }, FIX_OFD, `${prefix}第${i + 1}页`);
     pkg.layers(part, `${prefix}第${i + 1}页`);
   });
   templates.forEach((t, i) => {
@@ -290,7 +294,7 @@ function readAnnotations(pkg: OfdPackage, list: string, dir: string, pageNumber:
         else if ((l === 'Remark' || l === 'Parameter') && annot) annot.text.push(value.trim());
         else if (l === 'Annot' && annot) {
           pkg.add(annot.where, annot.text.filter(Boolean).join('\n'));
-          if (annot.hidden) pkg.doc.hidden.push({ where: annot.where, what: 'a hidden annotation (隐藏的注释)' });
+          if (annot.hidden) pkg.doc.hidden.push({ where: annot.where, what: { zh: '隐藏的注释', en: 'a hidden annotation (隐藏的注释)' } });
           annot = undefined;
         }
         value = '';
@@ -328,8 +332,8 @@ function readAttachments(pkg: OfdPackage, list: string, dir: string, prefix: str
     let name = a.name || (part ? posix.basename(part) : '');
     if (!/\.[A-Za-z0-9]{1,8}$/.test(name) && a.format) name = `${name}.${a.format.toLowerCase()}`;
     const where = `${prefix}附件 › ${name}`;
-    if (!bytes) throw new UnreadableError(`the OFD attachment ${name} points to ${a.loc || '(nothing)'}, which is not in the package`, FIX_OFD, where);
-    if (!a.visible) pkg.doc.hidden.push({ where, what: 'a hidden attachment (隐藏的附件)' });
+    if (!bytes) throw new UnreadableError({ zh: `OFD 附件 ${name} 指向 ${a.loc || '（空）'}，但包中没有该文件`, en: `the OFD attachment ${name} points to ${a.loc || '(nothing)'}, which is not in the package` }, FIX_OFD, where);
+    if (!a.visible) pkg.doc.hidden.push({ where, what: { zh: '隐藏的附件', en: 'a hidden attachment (隐藏的附件)' } });
     // XML data (an e-invoice's original_invoice.xml) is read here, as text: never served on its own, it needs no type of its own.
     if (/\.xml$/i.test(name)) pkg.add(where, xmlText(bytes, `${where}`));
     else embed(pkg.doc, where, name, bytes);
@@ -342,9 +346,9 @@ const BINARY_PART = /\.(?:ttf|otf|ttc|fon|bmp|tiff?|jb2|dat|esl|sig|p7s|cer|der|
 const PHOTO = /\.(?:png|jpe?g|gif|webp)$/i;
 
 export async function readOfd(bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
-  const { files } = await readZip(bytes, limits, { unreadable: FIX_OFD, encrypted: 'the OFD file is protected: export an unprotected copy from the OFD reader (文件 → 另存为) and attach it' });
+  const { files } = await readZip(bytes, limits, { unreadable: FIX_OFD, encrypted: { zh: 'OFD 文件设有保护：用 OFD 阅读器导出不设保护的副本（文件 → 另存为）后上传', en: 'the OFD file is protected: export an unprotected copy from the OFD reader (文件 → 另存为) and attach it' } });
   const entry = files.get('OFD.xml');
-  if (!entry) throw new UnreadableError('the file is named .ofd but has no OFD.xml: it is not an OFD document the checks can read', FIX_OFD);
+  if (!entry) throw new UnreadableError({ zh: '文件扩展名为 .ofd，但没有 OFD.xml：不是可检查的 OFD 文档', en: 'the file is named .ofd but has no OFD.xml: it is not an OFD document the checks can read' }, FIX_OFD);
   const pkg = new OfdPackage(files);
   pkg.read.add('OFD.xml');
   let bodies = 0;
@@ -355,10 +359,10 @@ export async function readOfd(bytes: Uint8Array, limits: ReadLimits): Promise<Re
   });
   const prefix = (n: number) => (bodies > 1 ? `文档${n} › ` : '');
   const { roots } = readDocInfo(pkg, entry, prefix);
-  if (roots.length === 0) throw new UnreadableError('the OFD package names no document root (DocRoot): it has nothing the checks can read', FIX_OFD);
+  if (roots.length === 0) throw new UnreadableError({ zh: 'OFD 包未指明文档根（DocRoot）：没有可检查的内容', en: 'the OFD package names no document root (DocRoot): it has nothing the checks can read' }, FIX_OFD);
   roots.forEach((loc, i) => {
     const root = pkg.resolve('OFD.xml', loc);
-    if (!root) throw new UnreadableError(`the OFD package names ${loc} as a document root, but it is not in the package`, FIX_OFD);
+    if (!root) throw new UnreadableError({ zh: `OFD 包指明 ${loc} 为文档根，但包中没有该文件`, en: `the OFD package names ${loc} as a document root, but it is not in the package` }, FIX_OFD);
     readDocumentRoot(pkg, root, prefix(i + 1));
   });
   for (const [name, part] of files) {

@@ -10,6 +10,7 @@
  * a published file that keeps it is at least warned about. Macros and ActiveX
  * controls are listed as active content.
  */
+import type { Text } from '../messages/text.ts';
 import { posix } from 'node:path';
 import { emptyDocument, FIX_RESAVE, UnreadableError, type ReadDocument, type ReadLimits } from './document.ts';
 import { local, parseXml } from './xml.ts';
@@ -195,10 +196,10 @@ function readWordStory(pkg: Package, part: string, story: string, unit: WordUnit
     },
   });
   const where = (kind: string, units: number[]) => [story === '正文' ? '' : story, kind, unitLabel(units[0]!)].filter(Boolean).join(' › ');
-  if (counts.deleted.length > 0) pkg.doc.hidden.push({ where: where('修订（删除）', counts.deleted), what: `tracked deletions (修订) in ${new Set(counts.deleted).size} place(s): deleted text stays in the file` });
-  if (counts.inserted.length > 0) pkg.doc.hidden.push({ where: where('修订（插入）', counts.inserted), what: `tracked insertions (修订) not yet accepted in ${new Set(counts.inserted).size} place(s)` });
-  if (counts.hidden.length > 0) pkg.doc.hidden.push({ where: where('隐藏文字', counts.hidden), what: 'text formatted as hidden (隐藏文字)' });
-  if (story === '批注' && n > 0) pkg.doc.hidden.push({ where: '批注', what: `${n} comment(s) (批注)` });
+  if (counts.deleted.length > 0) pkg.doc.hidden.push({ where: where('修订（删除）', counts.deleted), what: { zh: `${new Set(counts.deleted).size} 处修订（删除）：删除的文字仍留在文件中`, en: `tracked deletions (修订) in ${new Set(counts.deleted).size} place(s): deleted text stays in the file` } });
+  if (counts.inserted.length > 0) pkg.doc.hidden.push({ where: where('修订（插入）', counts.inserted), what: { zh: `${new Set(counts.inserted).size} 处尚未接受的修订（插入）`, en: `tracked insertions (修订) not yet accepted in ${new Set(counts.inserted).size} place(s)` } });
+  if (counts.hidden.length > 0) pkg.doc.hidden.push({ where: where('隐藏文字', counts.hidden), what: { zh: '设为隐藏格式的文字（隐藏文字）', en: 'text formatted as hidden (隐藏文字)' } });
+  if (story === '批注' && n > 0) pkg.doc.hidden.push({ where: '批注', what: { zh: `${n} 条批注`, en: `${n} comment(s) (批注)` } });
 }
 
 const WORD_STORIES: { type: string; story: string; unit: WordUnit; label: (n: number) => string }[] = [
@@ -306,8 +307,8 @@ function readSheet(pkg: Package, sheet: Sheet, label: string, strings: readonly 
   });
   // Excel's &-codes (&L, &C, &"宋体,常规", &P…) are layout, not text.
   pkg.add(`${label} › 页眉页脚`, headerFooter.replace(/&(?:"[^"]*"|\d+|[A-Za-z&])/g, ' '));
-  if (hiddenRows.length > 0) pkg.doc.hidden.push({ where: `${label} › 第${ranges(hiddenRows)}行`, what: `${hiddenRows.length} hidden row(s) (隐藏行)` });
-  if (hiddenCols.length > 0) pkg.doc.hidden.push({ where: `${label} › ${ranges(hiddenCols, columnName)}列`, what: `${hiddenCols.length} hidden column(s) (隐藏列)` });
+  if (hiddenRows.length > 0) pkg.doc.hidden.push({ where: `${label} › 第${ranges(hiddenRows)}行`, what: { zh: `${hiddenRows.length} 个隐藏行`, en: `${hiddenRows.length} hidden row(s) (隐藏行)` } });
+  if (hiddenCols.length > 0) pkg.doc.hidden.push({ where: `${label} › ${ranges(hiddenCols, columnName)}列`, what: { zh: `${hiddenCols.length} 个隐藏列`, en: `${hiddenCols.length} hidden column(s) (隐藏列)` } });
   for (const rel of pkg.relsOf(sheet.part)) {
     if (rel.external) continue;
     const threaded = rel.type.endsWith('/threadedComment');
@@ -338,7 +339,7 @@ function readSheet(pkg: Package, sheet: Sheet, label: string, strings: readonly 
         }
       },
     });
-    if (count > 0) pkg.doc.hidden.push({ where: `${label} › ${threaded ? '批注（会话）' : '批注'}`, what: `${count} cell comment(s) or note(s) (批注)` });
+    if (count > 0) pkg.doc.hidden.push({ where: `${label} › ${threaded ? '批注（会话）' : '批注'}`, what: { zh: `${count} 条单元格批注或注释`, en: `${count} cell comment(s) or note(s) (批注)` } });
   }
 }
 
@@ -368,7 +369,7 @@ function readWorkbook(pkg: Package, main: string): void {
     if (!target) continue;
     const mark = s.state === 'veryHidden' ? '（深度隐藏）' : s.state === 'hidden' ? '（隐藏）' : '';
     const label = `${s.name}${mark}`;
-    if (mark) pkg.doc.hidden.push({ where: label, what: s.state === 'veryHidden' ? 'a very hidden sheet (深度隐藏的工作表: Excel does not list it under 取消隐藏)' : 'a hidden sheet (隐藏的工作表)' });
+    if (mark) pkg.doc.hidden.push({ where: label, what: s.state === 'veryHidden' ? { zh: '深度隐藏的工作表（Excel 的“取消隐藏”中不列出）', en: 'a very hidden sheet (深度隐藏的工作表: Excel does not list it under 取消隐藏)' } : { zh: '隐藏的工作表', en: 'a hidden sheet (隐藏的工作表)' } });
     readSheet(pkg, { name: s.name, state: s.state, part: target }, label, strings);
   }
 }
@@ -389,7 +390,7 @@ function readPresentation(pkg: Package, main: string): void {
       },
     });
     const label = `第${slide}张幻灯片${hidden ? '（隐藏）' : ''}`;
-    if (hidden) pkg.doc.hidden.push({ where: label, what: 'a hidden slide (隐藏的幻灯片)' });
+    if (hidden) pkg.doc.hidden.push({ where: label, what: { zh: '隐藏的幻灯片', en: 'a hidden slide (隐藏的幻灯片)' } });
     pkg.add(label, partLines(bytes, rel.target));
     for (const sub of pkg.relsOf(rel.target)) {
       if (sub.external) continue;
@@ -400,7 +401,7 @@ function readPresentation(pkg: Package, main: string): void {
       if (!part) continue;
       const text = partLines(part, sub.target);
       pkg.add(`${label} › ${notes ? '备注' : '批注'}`, text);
-      if (comments && text.trim() !== '') pkg.doc.hidden.push({ where: `${label} › 批注`, what: 'comments (批注)' });
+      if (comments && text.trim() !== '') pkg.doc.hidden.push({ where: `${label} › 批注`, what: { zh: '批注', en: 'comments (批注)' } });
     }
   }
 }
@@ -468,7 +469,7 @@ const LAYOUT_PART = /(?:^|\/)(?:styles|stylesWithEffects|theme\d*|fontTable|sett
 export async function readOoxml(bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
   const { files } = await readZip(bytes, limits);
   const contentTypes = files.get('[Content_Types].xml');
-  if (!contentTypes) throw new UnreadableError('the zip package is not an Office Open XML document (it has no [Content_Types].xml)', FIX_RESAVE);
+  if (!contentTypes) throw new UnreadableError({ zh: '该 zip 包不是 Office Open XML 文档（没有 [Content_Types].xml）', en: 'the zip package is not an Office Open XML document (it has no [Content_Types].xml)' }, FIX_RESAVE);
   const overrides = new Map<string, string>();
   const types: string[] = [];
   parseXml(contentTypes, '[Content_Types].xml', {
@@ -484,16 +485,16 @@ export async function readOoxml(bytes: Uint8Array, limits: ReadLimits): Promise<
     const kind = MAIN_TYPES.find(([re]) => re.test(type));
     if (kind) [main, format] = [part, kind[1]];
   }
-  if (!main || !format || !files.has(main)) throw new UnreadableError('the package has no Word, Excel or PowerPoint main part: it is not a document the checks can read', FIX_RESAVE);
+  if (!main || !format || !files.has(main)) throw new UnreadableError({ zh: '文件包中没有 Word、Excel 或 PowerPoint 主体部分：不是可检查的文档', en: 'the package has no Word, Excel or PowerPoint main part: it is not a document the checks can read' }, FIX_RESAVE);
   const pkg = new Package(files, format);
   pkg.read.add('[Content_Types].xml');
 
   // Macros and ActiveX controls run when the file is opened: refused whatever they do.
   for (const name of files.keys()) {
-    if (/(?:^|\/)vbaProject\.bin$/i.test(name) || /(?:^|\/)vbaData\.xml$/i.test(name)) pkg.doc.active.push({ where: `宏（VBA） › ${name}`, what: 'a VBA macro project' });
-    else if (/(?:^|\/)activeX\//i.test(name) && name.endsWith('.bin')) pkg.doc.active.push({ where: `ActiveX 控件 › ${name}`, what: 'an ActiveX control' });
+    if (/(?:^|\/)vbaProject\.bin$/i.test(name) || /(?:^|\/)vbaData\.xml$/i.test(name)) pkg.doc.active.push({ where: `宏（VBA） › ${name}`, what: { zh: 'VBA 宏工程', en: 'a VBA macro project' } });
+    else if (/(?:^|\/)activeX\//i.test(name) && name.endsWith('.bin')) pkg.doc.active.push({ where: `ActiveX 控件 › ${name}`, what: { zh: 'ActiveX 控件', en: 'an ActiveX control' } });
   }
-  if (types.some((t) => /macroEnabled|vbaProject/i.test(t)) && pkg.doc.active.length === 0) pkg.doc.active.push({ where: '宏（VBA）', what: 'a macro-enabled document type (.docm/.xlsm/.pptm)' });
+  if (types.some((t) => /macroEnabled|vbaProject/i.test(t)) && pkg.doc.active.length === 0) pkg.doc.active.push({ where: '宏（VBA）', what: { zh: '启用宏的文档类型（.docm/.xlsm/.pptm）', en: 'a macro-enabled document type (.docm/.xlsm/.pptm)' } });
 
   if (format === 'docx') readWord(pkg, main);
   else if (format === 'xlsx') readWorkbook(pkg, main);

@@ -9,6 +9,7 @@
  * from its own package folder. It runs inside the reading worker
  * (pool.ts), which a time limit stops.
  */
+import type { Text } from '../messages/text.ts';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { embed, emptyDocument, UnreadableError, type CoveredText, type ReadDocument, type ReadLimits } from './document.ts';
@@ -23,10 +24,10 @@ const INFO_NAMES: Record<string, string> = { Title: '标题', Author: '作者', 
  * object pdfjs never visits still counts. Only long names: a three-byte one
  * such as /JS turns up by chance in a few megabytes of compressed streams.
  */
-const ACTION_TOKENS: [RegExp, string][] = [
-  [/\/JavaScript(?![A-Za-z0-9])/, 'JavaScript'],
-  [/\/Launch(?![A-Za-z0-9])/, 'a Launch action (it starts a program)'],
-  [/\/RichMedia(?![A-Za-z0-9])/, 'rich media (Flash)'],
+const ACTION_TOKENS: [RegExp, Text][] = [
+  [/\/JavaScript(?![A-Za-z0-9])/, { zh: 'JavaScript 脚本', en: 'JavaScript' }],
+  [/\/Launch(?![A-Za-z0-9])/, { zh: '启动动作（Launch，会启动程序）', en: 'a Launch action (it starts a program)' }],
+  [/\/RichMedia(?![A-Za-z0-9])/, { zh: '富媒体（Flash）', en: 'rich media (Flash)' }],
 ];
 
 interface TextItemLike {
@@ -191,11 +192,11 @@ export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<Re
   } catch (error) {
     await task.destroy();
     const message = (error as Error).message;
-    if ((error as Error).name === 'PasswordException') throw new UnreadableError('the PDF is protected by a password: its content cannot be read', 'remove the password (in WPS or Acrobat: 文件 → 属性 → 安全性) and attach the file again');
-    throw new UnreadableError(`the file is not a readable PDF (${message})`, 'export the PDF again from the original document (文件 → 另存为 → PDF) and attach that copy');
+    if ((error as Error).name === 'PasswordException') throw new UnreadableError({ zh: 'PDF 设有密码：无法读取其内容', en: 'the PDF is protected by a password: its content cannot be read' }, { zh: '取消密码（WPS 或 Acrobat：文件 → 属性 → 安全性）后重新上传', en: 'remove the password (in WPS or Acrobat: 文件 → 属性 → 安全性) and attach the file again' });
+    throw new UnreadableError({ zh: `文件不是可读取的 PDF（${message}）`, en: `the file is not a readable PDF (${message})` }, { zh: '从原始文档重新导出 PDF（文件 → 另存为 → PDF），上传该副本', en: 'export the PDF again from the original document (文件 → 另存为 → PDF) and attach that copy' });
   }
   try {
-    if (pdf.numPages > limits.maxPages) throw new UnreadableError(`the PDF has ${pdf.numPages} pages, more than the ${limits.maxPages} the checks read`, 'split the document into smaller files and attach each');
+    if (pdf.numPages > limits.maxPages) throw new UnreadableError({ zh: `PDF 共 ${pdf.numPages} 页，超过检查可读取的 ${limits.maxPages} 页`, en: `the PDF has ${pdf.numPages} pages, more than the ${limits.maxPages} the checks read` }, { zh: '将文档拆分为较小的文件分别上传', en: 'split the document into smaller files and attach each' });
     const meta = await pdf.getMetadata();
     const info = (meta.info ?? {}) as Record<string, unknown>;
     for (const [key, value] of Object.entries(info)) {
@@ -207,13 +208,13 @@ export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<Re
     if (xmp) add(doc, '属性 › XMP', xmp);
 
     const js = await pdf.getJSActions();
-    if (js && Object.keys(js).length > 0) doc.active.push({ where: '文档脚本', what: `JavaScript (${Object.keys(js).join(', ')})` });
+    if (js && Object.keys(js).length > 0) doc.active.push({ where: '文档脚本', what: { zh: `JavaScript 脚本（${Object.keys(js).join(', ')}）`, en: `JavaScript (${Object.keys(js).join(', ')})` } });
     const fields = (await pdf.getFieldObjects()) as Record<string, { value?: unknown; actions?: unknown }[]> | null;
     for (const [name, list] of Object.entries(fields ?? {})) {
       for (const f of list) {
         if (typeof f.value === 'string') add(doc, `表单域 › ${name}`, f.value);
         else if (Array.isArray(f.value)) add(doc, `表单域 › ${name}`, f.value.join('\n'));
-        if (f.actions && Object.keys(f.actions).length > 0) doc.active.push({ where: `表单域 › ${name}`, what: 'JavaScript in a form field' });
+        if (f.actions && Object.keys(f.actions).length > 0) doc.active.push({ where: `表单域 › ${name}`, what: { zh: '表单域中的 JavaScript 脚本', en: 'JavaScript in a form field' } });
       }
     }
     const attachments = ((await pdf.getAttachments()) ?? {}) as Record<string, { filename: string; content: Uint8Array }>;
@@ -249,10 +250,10 @@ export async function readPdf(bytes: Uint8Array, limits: ReadLimits): Promise<Re
           if (s) add(doc, where, s);
         }
         for (const key of ['url', 'unsafeUrl', 'alternativeText', 'fieldValue'] as const) if (typeof a[key] === 'string') add(doc, where, a[key]);
-        if (a.actions && typeof a.actions === 'object' && Object.keys(a.actions).length > 0) doc.active.push({ where, what: 'JavaScript in an annotation' });
+        if (a.actions && typeof a.actions === 'object' && Object.keys(a.actions).length > 0) doc.active.push({ where, what: { zh: '注释中的 JavaScript 脚本', en: 'JavaScript in an annotation' } });
         const file = a.file as { filename?: string; content?: Uint8Array } | undefined;
         if (file?.content && file.filename) embed(doc, `${where} › ${file.filename}`, file.filename, file.content);
-        if (kind === 'Text' || kind === 'FreeText' || kind === 'Popup') doc.hidden.push({ where, what: 'a comment (注释)' });
+        if (kind === 'Text' || kind === 'FreeText' || kind === 'Popup') doc.hidden.push({ where, what: { zh: '注释', en: 'a comment (注释)' } });
       }
       page.cleanup();
     }

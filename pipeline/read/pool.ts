@@ -12,6 +12,7 @@
  * thread they cost more than reading them, and scanning them there left one
  * core idle. Reading and scanning each have the file's time limit.
  */
+import type { Text } from '../messages/text.ts';
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_READ_LIMITS, type ReadLimits, type ReadRefusal } from './document.ts';
@@ -78,7 +79,7 @@ export class ReaderPool implements DocumentChecker {
   }
 
   private submit(name: string, bytes: Uint8Array, request: CheckRequest | undefined): Promise<Answer | Refused> {
-    if (this.closed) return Promise.resolve({ ok: false, refusal: { message: 'the reading pool is closed', fix: 'run the check again', transient: true } });
+    if (this.closed) return Promise.resolve({ ok: false, refusal: { message: { zh: '读取进程池已关闭', en: 'the reading pool is closed' }, fix: { zh: '重新运行检查', en: 'run the check again' }, transient: true } });
     return new Promise((resolve) => {
       this.queue.push({ id: this.nextId++, name, bytes, request, resolve });
       this.pump();
@@ -88,8 +89,8 @@ export class ReaderPool implements DocumentChecker {
   /** Stop every worker (the gate calls it at the end of a run). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.resolve({ ok: false, refusal: { message: 'the reading pool was closed before the file was read', fix: 'run the check again', transient: true } });
-    await Promise.all(this.slots.splice(0).map((s) => this.stop(s, 'the reading pool was closed before the file was read')));
+    for (const job of this.queue.splice(0)) job.resolve({ ok: false, refusal: { message: { zh: '读取文件前读取进程池已关闭', en: 'the reading pool was closed before the file was read' }, fix: { zh: '重新运行检查', en: 'run the check again' }, transient: true } });
+    await Promise.all(this.slots.splice(0).map((s) => this.stop(s, { zh: '读取文件前读取进程池已关闭', en: 'the reading pool was closed before the file was read' })));
   }
 
   private pump(): void {
@@ -125,7 +126,7 @@ export class ReaderPool implements DocumentChecker {
     const died = (why: string) => {
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
-      this.finish(slot, { ok: false, refusal: { message: `the reader stopped on the file (${why}): it is refused rather than passed unread`, fix: 'export the file again from the original document and attach that copy; if it keeps failing, ask the security administrator' } });
+      this.finish(slot, { ok: false, refusal: { message: { zh: `读取该文件时读取进程中止（${why}）：未经读取的文件不予放行`, en: `the reader stopped on the file (${why}): it is refused rather than passed unread` }, fix: { zh: '从原始文档重新导出该文件并上传该副本；仍然失败的，请联系保密管理员', en: 'export the file again from the original document and attach that copy; if it keeps failing, ask the security administrator' } } });
       this.pump();
     };
     worker.on('error', (e) => died(e.message));
@@ -147,12 +148,15 @@ export class ReaderPool implements DocumentChecker {
 
   private async expire(slot: Slot, what: 'reading' | 'checking'): Promise<void> {
     const seconds = Math.round(this.limits.timeoutMs / 100) / 10;
-    await this.stop(slot, `${what === 'reading' ? 'reading the file' : "checking the file's text"} took longer than ${seconds} s: it is refused as a possibly endless or hostile file`);
+    await this.stop(slot, {
+      zh: `${what === 'reading' ? '读取文件' : '检查文件文字'}超过 ${seconds} 秒：可能是无限循环或恶意文件，予以拒绝`,
+      en: `${what === 'reading' ? 'reading the file' : "checking the file's text"} took longer than ${seconds} s: it is refused as a possibly endless or hostile file`,
+    });
     this.pump();
   }
 
   /** Stop a worker; the file it was on is refused, for this run only (a time limit or the pool closing: `transient`). */
-  private async stop(slot: Slot, message: string): Promise<void> {
+  private async stop(slot: Slot, message: Text): Promise<void> {
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
     const job = slot.job;
@@ -161,7 +165,7 @@ export class ReaderPool implements DocumentChecker {
     slot.worker.removeAllListeners('exit');
     slot.worker.removeAllListeners('error');
     slot.worker.on('error', () => {});
-    job?.resolve({ ok: false, refusal: { message, fix: 'export the file again from the original document (文件 → 另存为 DOCX/XLSX/PDF) and attach that copy', transient: true } });
+    job?.resolve({ ok: false, refusal: { message, fix: { zh: '从原始文档重新导出该文件（文件 → 另存为 DOCX/XLSX/PDF），上传该副本', en: 'export the file again from the original document (文件 → 另存为 DOCX/XLSX/PDF) and attach that copy' }, transient: true } });
     await slot.worker.terminate();
   }
 }

@@ -2,6 +2,7 @@
  * Which reader reads a file, by its name and its first bytes. A reader runs
  * in the reading worker (pool.ts); `readDocument` is also what the worker calls.
  */
+import type { Text } from '../messages/text.ts';
 import { DEFAULT_READ_LIMITS, FIX_RESAVE, UnreadableError, type ReadDocument, type ReadLimits, type ReadRefusal } from './document.ts';
 import { FIX_UNPACK, readArchive } from './archive.ts';
 import { FIX_OFD, readOfd } from './ofd.ts';
@@ -30,17 +31,17 @@ export async function readDocument(name: string, bytes: Uint8Array, limits: Read
   const ext = extensionOf(name);
   if (ext === 'pdf') return readPdf(bytes, limits);
   if (ext === 'zip') {
-    if (starts(bytes, 'Rar!\x1a\x07')) throw new UnreadableError('the file is named .zip but is a RAR archive, which the checks cannot read', FIX_UNPACK);
-    if (starts(bytes, '7z\xbc\xaf\x27\x1c')) throw new UnreadableError('the file is named .zip but is a 7z archive, which the checks cannot read', FIX_UNPACK);
-    if (!isZip(bytes)) throw new UnreadableError('the file is named .zip but is not a ZIP archive', FIX_UNPACK);
+    if (starts(bytes, 'Rar!\x1a\x07')) throw new UnreadableError({ zh: '文件扩展名为 .zip，实际是 RAR 压缩包，无法检查', en: 'the file is named .zip but is a RAR archive, which the checks cannot read' }, FIX_UNPACK);
+    if (starts(bytes, '7z\xbc\xaf\x27\x1c')) throw new UnreadableError({ zh: '文件扩展名为 .zip，实际是 7z 压缩包，无法检查', en: 'the file is named .zip but is a 7z archive, which the checks cannot read' }, FIX_UNPACK);
+    if (!isZip(bytes)) throw new UnreadableError({ zh: '文件扩展名为 .zip，实际不是 ZIP 压缩包', en: 'the file is named .zip but is not a ZIP archive' }, FIX_UNPACK);
     return readArchive(bytes, limits);
   }
   if (ext === 'ofd') {
-    if (!isZip(bytes)) throw new UnreadableError('the file is named .ofd but is not an OFD package (an OFD file is a zip holding OFD.xml)', FIX_OFD);
+    if (!isZip(bytes)) throw new UnreadableError({ zh: '文件扩展名为 .ofd，实际不是 OFD 包（OFD 文件是含有 OFD.xml 的 zip 包）', en: 'the file is named .ofd but is not an OFD package (an OFD file is a zip holding OFD.xml)' }, FIX_OFD);
     return readOfd(bytes, limits);
   }
-  if (OLE.every((b, i) => bytes[i] === b)) throw new UnreadableError(`the file is named .${ext} but is a legacy binary Office file (DOC/XLS/PPT format), which the checks cannot read`, FIX_RESAVE);
-  if (!isZip(bytes)) throw new UnreadableError(`the file is named .${ext} but is not an Office Open XML package`, FIX_RESAVE);
+  if (OLE.every((b, i) => bytes[i] === b)) throw new UnreadableError({ zh: `文件扩展名为 .${ext}，实际是旧版二进制 Office 文件（DOC/XLS/PPT 格式），无法检查`, en: `the file is named .${ext} but is a legacy binary Office file (DOC/XLS/PPT format), which the checks cannot read` }, FIX_RESAVE);
+  if (!isZip(bytes)) throw new UnreadableError({ zh: `文件扩展名为 .${ext}，实际不是 Office Open XML 文件包`, en: `the file is named .${ext} but is not an Office Open XML package` }, FIX_RESAVE);
   return readOoxml(bytes, limits);
 }
 
@@ -51,8 +52,8 @@ export async function readOutcome(name: string, bytes: Uint8Array, limits: ReadL
   try {
     return { ok: true, doc: await readDocument(name, bytes, limits) };
   } catch (error) {
-    if (error instanceof UnreadableError) return { ok: false, refusal: { message: error.message, fix: error.fix, ...(error.where ? { where: error.where } : {}) } };
-    return { ok: false, refusal: { message: `the reader failed on the file (${(error as Error)?.message ?? String(error)}): it is refused rather than passed unread`, fix: FIX_RESAVE } };
+    if (error instanceof UnreadableError) return { ok: false, refusal: { message: error.text.message, fix: error.text.fix, ...(error.where ? { where: error.where } : {}) } };
+    return { ok: false, refusal: { message: { zh: `读取文件失败（${(error as Error)?.message ?? String(error)}）：未经读取的文件不予放行`, en: `the reader failed on the file (${(error as Error)?.message ?? String(error)}): it is refused rather than passed unread` }, fix: FIX_RESAVE } };
   }
 }
 

@@ -3,6 +3,7 @@
  * DOCTYPE is refused outright (it is how entity-expansion bombs and external
  * entities get in; no OOXML or OFD part needs one).
  */
+import type { Text } from '../messages/text.ts';
 import { SaxesParser } from 'saxes';
 import { FIX_RESAVE, UnreadableError } from './document.ts';
 
@@ -31,7 +32,7 @@ export function parseXml(bytes: Uint8Array, part: string, handler: XmlHandler): 
     failure ??= e;
   });
   parser.on('doctype', () => {
-    failure ??= new UnreadableError(`the part ${part} declares a DOCTYPE (a way to hide entity-expansion bombs and external references): it is refused`, FIX_RESAVE);
+    failure ??= new UnreadableError({ zh: `部件 ${part} 声明了 DOCTYPE（可用于隐藏实体扩展炸弹和外部引用）：予以拒绝`, en: `the part ${part} declares a DOCTYPE (a way to hide entity-expansion bombs and external references): it is refused` }, FIX_RESAVE);
   });
   if (handler.open) parser.on('opentag', (tag) => handler.open!(tag.name, tag.attributes as Record<string, string>));
   if (handler.text) {
@@ -52,7 +53,7 @@ export function parseXml(bytes: Uint8Array, part: string, handler: XmlHandler): 
     failure ??= error as Error;
   }
   if (failure instanceof UnreadableError) throw failure;
-  if (failure) throw new UnreadableError(`the part ${part} is not well-formed XML (${failure.message.split('\n')[0]})`, FIX_RESAVE);
+  if (failure) throw new UnreadableError({ zh: `部件 ${part} 不是格式正确的 XML（${failure.message.split('\n')[0]}）`, en: `the part ${part} is not well-formed XML (${failure.message.split('\n')[0]})` }, FIX_RESAVE);
 }
 
 /** The local name of a qualified name (`w:t` → `t`). */

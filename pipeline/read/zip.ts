@@ -5,6 +5,7 @@
  * caps what is inflated. A zip bomb, too many entries, an encrypted entry or a
  * truncated archive is an UnreadableError, never a partial read.
  */
+import type { Text } from '../messages/text.ts';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import { FIX_RESAVE, UnreadableError, type ReadLimits } from './document.ts';
@@ -62,12 +63,12 @@ function readEntry(zip: ZipFile, entry: Entry): Promise<Uint8Array> {
 /** What a writer does when the zip cannot be read: an Office or OFD document is saved again, an archive is unpacked. */
 export interface ZipFixes {
   /** For a damaged, truncated or oversized zip. */
-  unreadable: string;
+  unreadable: Text;
   /** For an encrypted entry. */
-  encrypted: string;
+  encrypted: Text;
 }
 
-const PACKAGE_FIXES: ZipFixes = { unreadable: FIX_RESAVE, encrypted: 'remove the password (文件 → 信息 → 保护文档) and attach the file again' };
+const PACKAGE_FIXES: ZipFixes = { unreadable: FIX_RESAVE, encrypted: { zh: '取消密码（文件 → 信息 → 保护文档）后重新上传', en: 'remove the password (文件 → 信息 → 保护文档) and attach the file again' } };
 
 /** Every entry of a zip, or an UnreadableError saying which limit it passed. */
 export async function readZip(bytes: Uint8Array, limits: ReadLimits, fixes: ZipFixes = PACKAGE_FIXES): Promise<ZipEntries> {
@@ -76,11 +77,11 @@ export async function readZip(bytes: Uint8Array, limits: ReadLimits, fixes: ZipF
   try {
     zip = await fromBuffer(bytes);
   } catch (error) {
-    throw new UnreadableError(`the file is not a readable zip package (${(error as Error).message}): it may be truncated or damaged`, fix);
+    throw new UnreadableError({ zh: `文件不是可读取的 zip 包（${(error as Error).message}）：可能不完整或已损坏`, en: `the file is not a readable zip package (${(error as Error).message}): it may be truncated or damaged` }, fix);
   }
   if (zip.entryCount > limits.maxEntries) {
     zip.close();
-    throw new UnreadableError(`the package holds ${zip.entryCount} files, more than the ${limits.maxEntries} a document has: it is refused as a possible zip bomb`, fix);
+    throw new UnreadableError({ zh: `文件包内有 ${zip.entryCount} 个文件，超过文档应有的 ${limits.maxEntries} 个：可能是压缩炸弹，予以拒绝`, en: `the package holds ${zip.entryCount} files, more than the ${limits.maxEntries} a document has: it is refused as a possible zip bomb` }, fix);
   }
   const names: string[] = [];
   const files = new Map<string, Uint8Array>();
@@ -94,13 +95,13 @@ export async function readZip(bytes: Uint8Array, limits: ReadLimits, fixes: ZipF
           const fileName = nameOf(entry);
           names.push(fileName);
           if (fileName.endsWith('/')) return zip.readEntry();
-          if ((entry.generalPurposeBitFlag & 1) !== 0) throw new UnreadableError(`the package entry ${fileName} is encrypted: its content cannot be read`, fixes.encrypted, fileName);
+          if ((entry.generalPurposeBitFlag & 1) !== 0) throw new UnreadableError({ zh: `文件包中的 ${fileName} 已加密：无法读取其内容`, en: `the package entry ${fileName} is encrypted: its content cannot be read` }, fixes.encrypted, fileName);
           total += entry.uncompressedSize;
-          if (total > limits.maxUncompressed) throw new UnreadableError(`the package inflates to more than ${Math.round(limits.maxUncompressed / MiB)} MiB: it is refused as a possible zip bomb`, fix);
+          if (total > limits.maxUncompressed) throw new UnreadableError({ zh: `文件包解压后超过 ${Math.round(limits.maxUncompressed / MiB)} MiB：可能是压缩炸弹，予以拒绝`, en: `the package inflates to more than ${Math.round(limits.maxUncompressed / MiB)} MiB: it is refused as a possible zip bomb` }, fix);
           if (entry.uncompressedSize > MiB && entry.uncompressedSize > limits.maxRatio * Math.max(1, entry.compressedSize)) {
-            throw new UnreadableError(`the package entry ${fileName} inflates ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size: it is refused as a possible zip bomb`, fix);
+            throw new UnreadableError({ zh: `文件包中的 ${fileName} 解压后为压缩大小的 ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} 倍：可能是压缩炸弹，予以拒绝`, en: `the package entry ${fileName} inflates ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size: it is refused as a possible zip bomb` }, fix);
           }
-          if (files.has(fileName)) throw new UnreadableError(`the package holds ${fileName} twice: readers would disagree on which copy counts`, fix);
+          if (files.has(fileName)) throw new UnreadableError({ zh: `文件包中 ${fileName} 出现两次：不同软件读取的可能不是同一份`, en: `the package holds ${fileName} twice: readers would disagree on which copy counts` }, fix);
           files.set(fileName, await readEntry(zip, entry));
           zip.readEntry();
         })().catch(reject);
@@ -109,7 +110,7 @@ export async function readZip(bytes: Uint8Array, limits: ReadLimits, fixes: ZipF
     });
   } catch (error) {
     if (error instanceof UnreadableError) throw error;
-    throw new UnreadableError(`the zip package cannot be read to its end (${(error as Error).message})`, fix);
+    throw new UnreadableError({ zh: `zip 包无法完整读取（${(error as Error).message}）`, en: `the zip package cannot be read to its end (${(error as Error).message})` }, fix);
   } finally {
     zip.close();
   }

@@ -18,6 +18,7 @@
  * `releaseEnvelope` returns the stored envelope, which the caller verifies with
  * `verifyRelease` like any other.
  */
+import type { Text } from '../messages/text.ts';
 import { constants, lstatSync, mkdirSync, promises as fs, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { canonicalBytes, parseStrictJsonBytes } from '../trust/canonical.ts';
@@ -113,7 +114,7 @@ export class ReleaseArchive {
     try {
       mkdirSync(d, { recursive: true });
     } catch (e) {
-      throw new ReleaseError('RELEASE_IO', `the archive folder ${d} cannot be created (${errno(e)})`, { cause: e, path: d });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法创建归档文件夹 ${d}（${errno(e)}）`, en: `the archive folder ${d} cannot be created (${errno(e)})` }, { cause: e, path: d });
     }
     return d;
   }
@@ -133,7 +134,7 @@ export class ReleaseArchive {
       return lstatSync(this.objectPath(sha)).isFile();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw new ReleaseError('RELEASE_IO', `${this.objectPath(sha)} cannot be read (${errno(e)})`, { cause: e, path: this.objectPath(sha) });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法读取 ${this.objectPath(sha)}（${errno(e)}）`, en: `${this.objectPath(sha)} cannot be read (${errno(e)})` }, { cause: e, path: this.objectPath(sha) });
     }
   }
 
@@ -155,12 +156,12 @@ export class ReleaseArchive {
       try {
         source = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
       } catch (e) {
-        throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${errno(e)})`, { cause: e, path });
+        throw new ReleaseError('RELEASE_IO', { zh: `无法读取 ${path}（${errno(e)}）`, en: `${path} cannot be read (${errno(e)})` }, { cause: e, path });
       }
-      if (!(await source.stat()).isFile()) throw new ReleaseError('RELEASE_FILE_TYPE', `${path} is not a regular file`, { path });
+      if (!(await source.stat()).isFile()) throw new ReleaseError('RELEASE_FILE_TYPE', { zh: `${path} 不是普通文件`, en: `${path} is not a regular file` }, { path });
       out = await fs.open(tmp, 'wx', 0o600);
       const actual = (await copyHashed(source, out)).sha256;
-      if (actual !== sha256) throw new ReleaseError('RELEASE_DIGEST_MISMATCH', `${path} has SHA-256 ${actual}, not ${sha256}: it changed after the manifest was made; build and sign the release again`, { path });
+      if (actual !== sha256) throw new ReleaseError('RELEASE_DIGEST_MISMATCH', { zh: `${path} 的 SHA-256 为 ${actual}，而不是 ${sha256}：生成清单后文件有改动；请重新构建并签署发布版本`, en: `${path} has SHA-256 ${actual}, not ${sha256}: it changed after the manifest was made; build and sign the release again` }, { path });
       await out.chmod(0o444);
       await out.sync();
       await out.close();
@@ -169,7 +170,7 @@ export class ReleaseArchive {
       return await publishNoReplace(tmp, this.objectPath(sha256), options);
     } catch (e) {
       if (e instanceof ReleaseError) throw e;
-      throw new ReleaseError('RELEASE_IO', `${path} cannot be stored in the archive ${this.dir} (${errno(e)})`, { cause: e, path });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法将 ${path} 存入归档 ${this.dir}（${errno(e)}）`, en: `${path} cannot be stored in the archive ${this.dir} (${errno(e)})` }, { cause: e, path });
     } finally {
       await source?.close();
       await out?.close();
@@ -188,7 +189,7 @@ export class ReleaseArchive {
       publishNoReplaceSync(tmp, this.objectPath(sha));
     } catch (e) {
       if (e instanceof ReleaseError) throw e;
-      throw new ReleaseError('RELEASE_IO', `an object cannot be stored in the archive ${this.dir} (${errno(e)})`, { cause: e, path: this.objectPath(sha) });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法将对象存入归档 ${this.dir}（${errno(e)}）`, en: `an object cannot be stored in the archive ${this.dir} (${errno(e)})` }, { cause: e, path: this.objectPath(sha) });
     }
     return sha;
   }
@@ -229,8 +230,8 @@ export class ReleaseArchive {
     try {
       bytes = await fs.readFile(path, { flag: constants.O_RDONLY | constants.O_NOFOLLOW });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(path, `object ${sha}`);
-      throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${errno(e)})`, { cause: e, path });
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(path, { zh: `对象 ${sha}`, en: `object ${sha}` });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法读取 ${path}（${errno(e)}）`, en: `${path} cannot be read (${errno(e)})` }, { cause: e, path });
     }
     const actual = sha256Hex(bytes);
     if (actual !== sha) throw this.corrupted(path, actual);
@@ -251,7 +252,7 @@ export class ReleaseArchive {
       try {
         source = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(path, `object ${sha}`);
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(path, { zh: `对象 ${sha}`, en: `object ${sha}` });
         throw e;
       }
       out = await fs.open(dest, 'wx', mode);
@@ -264,15 +265,15 @@ export class ReleaseArchive {
       out = undefined;
       if (created) await fs.rm(dest, { force: true });
       if (e instanceof ReleaseError) throw e;
-      throw new ReleaseError('RELEASE_IO', `object ${sha} cannot be copied to ${dest} (${errno(e)})`, { cause: e, path: dest });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法将对象 ${sha} 复制到 ${dest}（${errno(e)}）`, en: `object ${sha} cannot be copied to ${dest} (${errno(e)})` }, { cause: e, path: dest });
     } finally {
       await source?.close();
       await out?.close();
     }
   }
 
-  private missing(path: string, what: string): ReleaseError {
-    return new ReleaseError('ARCHIVE_MISSING', `${what} is missing from the archive (${path}): restore the archive from its off-site copy (\`replicateTo\` the other way)`, { path });
+  private missing(path: string, what: Text): ReleaseError {
+    return new ReleaseError('ARCHIVE_MISSING', { zh: `归档中缺少${what.zh}（${path}）：请用异地副本恢复发布归档（反向执行 \`replicateTo\`）`, en: `${what.en} is missing from the archive (${path}): restore the archive from its off-site copy (\`replicateTo\` the other way)` }, { path });
   }
 
   private corrupted(path: string, actual: string): ReleaseError {
@@ -295,14 +296,14 @@ export class ReleaseArchive {
     const target = this.releasePath(version);
     const read = unverifiedManifest(envelopeBytes, { siteManifests: this.siteManifestSource() });
     if (!read.ok && read.missingSiteManifests) {
-      throw new ReleaseError('ARCHIVE_MISSING', `release ${version} names ${read.missingSiteManifests.length} site manifest(s) the archive does not hold (first: ${read.missingSiteManifests[0]}): store them first (archiveRelease, putSiteManifests)`, { path: target });
+      throw new ReleaseError('ARCHIVE_MISSING', { zh: `发布版本 ${version} 列出的 ${read.missingSiteManifests.length} 份站点清单不在归档中（第一份：${read.missingSiteManifests[0]}）：请先存入（archiveRelease、putSiteManifests）`, en: `release ${version} names ${read.missingSiteManifests.length} site manifest(s) the archive does not hold (first: ${read.missingSiteManifests[0]}): store them first (archiveRelease, putSiteManifests)` }, { path: target });
     }
-    if (!read.ok) throw new ReleaseError('RELEASE_MANIFEST_INVALID', `the release envelope cannot be read: ${read.message}`);
-    if (read.manifest.version !== version) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the envelope holds release ${read.manifest.version}, not ${version}`);
+    if (!read.ok) throw new ReleaseError('RELEASE_MANIFEST_INVALID', { zh: `无法读取发布签名信封：${read.message}`, en: `the release envelope cannot be read: ${read.message}` });
+    if (read.manifest.version !== version) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', { zh: `签名信封中是发布版本 ${read.manifest.version}，而不是 ${version}`, en: `the envelope holds release ${read.manifest.version}, not ${version}` });
     const missing: string[] = [];
     for (const sha of releaseObjects(read.manifest, read.document)) if (!this.has(sha)) missing.push(sha);
     if (missing.length > 0) {
-      throw new ReleaseError('ARCHIVE_MISSING', `release ${version} names ${missing.length} object(s) the archive does not hold (first: ${missing[0]}): store its files and trust documents first (archiveRelease)`, { path: target });
+      throw new ReleaseError('ARCHIVE_MISSING', { zh: `发布版本 ${version} 列出的 ${missing.length} 个对象不在归档中（第一个：${missing[0]}）：请先存入其文件和信任文件（archiveRelease）`, en: `release ${version} names ${missing.length} object(s) the archive does not hold (first: ${missing[0]}): store its files and trust documents first (archiveRelease)` }, { path: target });
     }
     const tmpDir = this.ensure('tmp');
     this.ensure('releases');
@@ -310,9 +311,9 @@ export class ReleaseArchive {
     try {
       linked = publishNoReplaceSync(writeTempSync(tmpDir, envelopeBytes, 0o444), target);
     } catch (e) {
-      throw new ReleaseError('RELEASE_IO', `${target} cannot be written (${errno(e)})`, { cause: e, path: target });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法写入 ${target}（${errno(e)}）`, en: `${target} cannot be written (${errno(e)})` }, { cause: e, path: target });
     }
-    if (!linked) throw new ReleaseError('ARCHIVE_RELEASE_EXISTS', `release ${version} is already archived (${target}); releases are never overwritten: sign the new one as version ${version + 1} or later`, { path: target });
+    if (!linked) throw new ReleaseError('ARCHIVE_RELEASE_EXISTS', { zh: `发布版本 ${version} 已在归档中（${target}）；发布版本从不覆盖：请将新版本签署为 ${version + 1} 或更高版本`, en: `release ${version} is already archived (${target}); releases are never overwritten: sign the new one as version ${version + 1} or later` }, { path: target });
   }
 
   /** The stored envelope bytes of a release (verify them with verifyRelease before trusting them). */
@@ -322,8 +323,8 @@ export class ReleaseArchive {
       const bytes = readCappedSync(path, MAX_RELEASE_ENVELOPE_BYTES);
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (e) {
-      if (fsErrorCode(e) === 'ENOENT') throw this.missing(path, `release ${version}`);
-      throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${errno(e)})`, { cause: e, path });
+      if (fsErrorCode(e) === 'ENOENT') throw this.missing(path, { zh: `发布版本 ${version}`, en: `release ${version}` });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法读取 ${path}（${errno(e)}）`, en: `${path} cannot be read (${errno(e)})` }, { cause: e, path });
     }
   }
 
@@ -341,7 +342,7 @@ export class ReleaseArchive {
       names = readdirSync(join(this.dir, 'releases'));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new ReleaseError('RELEASE_IO', `${join(this.dir, 'releases')} cannot be listed (${errno(e)})`, { cause: e });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法列出 ${join(this.dir, 'releases')}（${errno(e)}）`, en: `${join(this.dir, 'releases')} cannot be listed (${errno(e)})` }, { cause: e });
     }
     return names
       .map((n) => RELEASE_NAME.exec(n)?.[1])
@@ -435,11 +436,11 @@ export class ReleaseArchive {
 
   private async replicateFolder(target: string): Promise<ReplicationReport> {
     const other = new ReleaseArchive(target);
-    if (other.dir === this.dir) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the off-site copy ${target} is the archive itself`);
+    if (other.dir === this.dir) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', { zh: `异地副本 ${target} 就是归档本身`, en: `the off-site copy ${target} is the archive itself` });
     let copiedObjects = 0;
     let copiedReleases = 0;
     const source = await this.verifyIntegrity();
-    if (!source.ok) throw new ReleaseError('ARCHIVE_CORRUPT', `the archive ${this.dir} does not verify, so it is not copied: ${describe(source)}`, { path: this.dir });
+    if (!source.ok) throw new ReleaseError('ARCHIVE_CORRUPT', { zh: `归档 ${this.dir} 未通过核验，因此不予复制：${describe(source)}`, en: `the archive ${this.dir} does not verify, so it is not copied: ${describe(source)}` }, { path: this.dir });
     const objects = await this.objectNames();
     await mapLimit(objects, HASH_CONCURRENCY, async (sha) => {
       if (other.has(sha)) return;
@@ -459,11 +460,11 @@ export class ReleaseArchive {
         other.putRelease(version, bytes);
         copiedReleases++;
       } else if (!Buffer.from(theirs).equals(Buffer.from(bytes))) {
-        throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', `${other.releasePath(version)} holds another envelope for release ${version} than ${this.releasePath(version)}: find out which is genuine (verify both) before copying anything`, { path: other.releasePath(version) });
+        throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', { zh: `${other.releasePath(version)} 中发布版本 ${version} 的签名信封与 ${this.releasePath(version)} 不同：复制之前请查明哪一个是真的（两者都核验）`, en: `${other.releasePath(version)} holds another envelope for release ${version} than ${this.releasePath(version)}: find out which is genuine (verify both) before copying anything` }, { path: other.releasePath(version) });
       }
     }
     const check = await other.verifyIntegrity();
-    if (!check.ok) throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', `the off-site copy ${other.dir} does not verify after copying: ${describe(check)}`, { path: other.dir });
+    if (!check.ok) throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', { zh: `复制后异地副本 ${other.dir} 未通过核验：${describe(check)}`, en: `the off-site copy ${other.dir} does not verify after copying: ${describe(check)}` }, { path: other.dir });
     return { target, copiedObjects, copiedReleases };
   }
 
@@ -471,7 +472,7 @@ export class ReleaseArchive {
     // An empty or option-like destination would be read by rsync as something else.
     if (dest === '' || dest.startsWith('-') || /[\u0000-\u001f]/.test(dest)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `${JSON.stringify(dest)} is not an rsync destination`);
     const source = await this.verifyIntegrity();
-    if (!source.ok) throw new ReleaseError('ARCHIVE_CORRUPT', `the archive ${this.dir} does not verify, so it is not copied: ${describe(source)}`, { path: this.dir });
+    if (!source.ok) throw new ReleaseError('ARCHIVE_CORRUPT', { zh: `归档 ${this.dir} 未通过核验，因此不予复制：${describe(source)}`, en: `the archive ${this.dir} does not verify, so it is not copied: ${describe(source)}` }, { path: this.dir });
     this.ensure('objects');
     this.ensure('releases');
     const to = dest.endsWith('/') ? dest : `${dest}/`;
@@ -482,7 +483,7 @@ export class ReleaseArchive {
     const diff = await run(rsync, ['-r', '--dry-run', '--checksum', '--itemize-changes', '--', join(this.dir, 'objects'), join(this.dir, 'releases'), to]);
     const different = diff.split('\n').filter((l) => /^[<>ch]f/.test(l));
     if (different.length > 0) {
-      throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', `the rsync copy at ${dest} differs from the archive in ${different.length} file(s) (first: ${different[0]?.slice(12)}): an existing file there has other bytes; check it and remove it so it is copied again`, { path: dest });
+      throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', { zh: `${dest} 的 rsync 副本有 ${different.length} 个文件与归档不同（第一个：${different[0]?.slice(12)}）：那里已有的文件内容不同；请检查并删除，以便重新复制`, en: `the rsync copy at ${dest} differs from the archive in ${different.length} file(s) (first: ${different[0]?.slice(12)}): an existing file there has other bytes; check it and remove it so it is copied again` }, { path: dest });
     }
     const count = (out: string, re: RegExp) => out.split('\n').filter((l) => re.test(l)).length;
     return { target: `rsync:${dest}`, copiedObjects: count(objects, /^objects\/[0-9a-f]{2}\/[0-9a-f]{64}$/), copiedReleases: count(releases, /^releases\/\d{10}\.dsse\.json$/) };
@@ -510,7 +511,7 @@ async function listOrEmpty(dir: string): Promise<string[]> {
     return (await fs.readdir(dir)).sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ReleaseError('RELEASE_IO', `${dir} cannot be listed (${errno(e)})`, { cause: e, path: dir });
+    throw new ReleaseError('RELEASE_IO', { zh: `无法列出 ${dir}（${errno(e)}）`, en: `${dir} cannot be listed (${errno(e)})` }, { cause: e, path: dir });
   }
 }
 
@@ -527,7 +528,7 @@ function hashedOrUndefined(path: string): string | undefined {
 async function run(program: string, args: string[]): Promise<string> {
   const r = await runRsync(args, { program });
   if (r.ok) return r.stdout;
-  if (r.reason === 'cannot-run') throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', `${program} cannot be run (${r.detail}): install rsync, or copy to a folder instead`, { cause: r.cause });
+  if (r.reason === 'cannot-run') throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', { zh: `无法运行 ${program}（${r.detail}）：请安装 rsync，或改为复制到文件夹`, en: `${program} cannot be run (${r.detail}): install rsync, or copy to a folder instead` }, { cause: r.cause });
   throw new ReleaseError('ARCHIVE_REPLICATION_FAILED', `${program} ${args.filter((a) => a.startsWith('-')).join(' ')} failed (${r.status}): ${r.detail}`);
 }
 
@@ -545,18 +546,18 @@ export async function archiveRelease(
   trustFiles: Record<ReleaseTrustFile, Uint8Array>,
 ): Promise<{ objectsAdded: number; bytesAdded: number }> {
   const inside = unverifiedManifest(envelope, { siteManifests: siteManifestSource(siteManifestBytes(manifest)) });
-  if (!inside.ok) throw new ReleaseError('RELEASE_MANIFEST_INVALID', `the release envelope cannot be read: ${inside.message}`);
+  if (!inside.ok) throw new ReleaseError('RELEASE_MANIFEST_INVALID', { zh: `无法读取发布签名信封：${inside.message}`, en: `the release envelope cannot be read: ${inside.message}` });
   if (!Buffer.from(canonicalBytes(inside.manifest)).equals(Buffer.from(canonicalBytes(manifest)))) {
-    throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the envelope does not carry this manifest (release ${inside.manifest.version} vs ${manifest.version}): archive the envelope that was signed for it`);
+    throw new ReleaseError('RELEASE_INVALID_ARGUMENT', { zh: `签名信封中不是这份清单（发布版本 ${inside.manifest.version} 与 ${manifest.version}）：请归档为其签署的信封`, en: `the envelope does not carry this manifest (release ${inside.manifest.version} vs ${manifest.version}): archive the envelope that was signed for it` });
   }
   if (!isAbsolute(treeDir)) treeDir = resolve(treeDir);
   let objectsAdded = 0;
   let bytesAdded = 0;
   for (const name of RELEASE_TRUST_FILES) {
     const bytes = trustFiles[name];
-    if (!(bytes instanceof Uint8Array)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the trust document ${name} is missing`);
+    if (!(bytes instanceof Uint8Array)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', { zh: `缺少信任文件 ${name}`, en: `the trust document ${name} is missing` });
     const sha = sha256Hex(bytes);
-    if (sha !== manifest.trust[name]) throw new ReleaseError('RELEASE_DIGEST_MISMATCH', `${name} is not the document release ${manifest.version} was signed under (SHA-256 ${sha})`);
+    if (sha !== manifest.trust[name]) throw new ReleaseError('RELEASE_DIGEST_MISMATCH', { zh: `${name} 不是发布版本 ${manifest.version} 签署时所依据的文件（SHA-256 ${sha}）`, en: `${name} is not the document release ${manifest.version} was signed under (SHA-256 ${sha})` });
     if (!archive.has(sha)) {
       archive.putBytes(bytes);
       objectsAdded++;

@@ -25,9 +25,9 @@ function hashTreeFile(path: string, buffer: Buffer): { sha256: string; size: num
     return hashFileSync(path, buffer);
   } catch (e) {
     const code = fsErrorCode(e);
-    if (code === 'ELOOP') throw new ReleaseError('RELEASE_FILE_TYPE', `${path} is a symbolic link: a release lists regular files only; replace the link by the file it points to`, { cause: e, path });
-    if (code === 'EFTYPE') throw new ReleaseError('RELEASE_FILE_TYPE', `${path} is not a regular file (a device, socket or FIFO): remove it from the built tree`, { path });
-    throw new ReleaseError('RELEASE_IO', `${path} cannot be read (${code ?? (e as Error).message})`, { cause: e, path });
+    if (code === 'ELOOP') throw new ReleaseError('RELEASE_FILE_TYPE', { zh: `${path} 是符号链接：发布版本只收录普通文件；请用其指向的文件替换该链接`, en: `${path} is a symbolic link: a release lists regular files only; replace the link by the file it points to` }, { cause: e, path });
+    if (code === 'EFTYPE') throw new ReleaseError('RELEASE_FILE_TYPE', { zh: `${path} 不是普通文件（设备、套接字或 FIFO）：请从构建结果中删除`, en: `${path} is not a regular file (a device, socket or FIFO): remove it from the built tree` }, { path });
+    throw new ReleaseError('RELEASE_IO', { zh: `无法读取 ${path}（${code ?? (e as Error).message}）`, en: `${path} cannot be read (${code ?? (e as Error).message})` }, { cause: e, path });
   }
 }
 
@@ -60,8 +60,8 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (
 export async function collectReleaseFiles(treeDir: string, sites: string[]): Promise<ManifestFile[]> {
   const codes = new Set<string>();
   for (const code of sites) {
-    if (!SITE_CODE.test(code)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `${JSON.stringify(code)} is not an 11-digit site code`);
-    if (codes.has(code)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `the site ${code} is given twice`);
+    if (!SITE_CODE.test(code)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', { zh: `${JSON.stringify(code)} 不是 11 位站点代码`, en: `${JSON.stringify(code)} is not an 11-digit site code` });
+    if (codes.has(code)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', { zh: `站点 ${code} 重复给出`, en: `the site ${code} is given twice` });
     codes.add(code);
   }
   const found: { abs: string; path: string }[] = [];
@@ -71,9 +71,9 @@ export async function collectReleaseFiles(treeDir: string, sites: string[]): Pro
     try {
       stat = await fs.lstat(siteDir);
     } catch (e) {
-      throw new ReleaseError('RELEASE_IO', `${siteDir} does not exist: the site ${code} was not built (run the build first)`, { cause: e, path: siteDir });
+      throw new ReleaseError('RELEASE_IO', { zh: `${siteDir} 不存在：站点 ${code} 尚未构建（请先运行构建）`, en: `${siteDir} does not exist: the site ${code} was not built (run the build first)` }, { cause: e, path: siteDir });
     }
-    if (!stat.isDirectory()) throw new ReleaseError('RELEASE_FILE_TYPE', `${siteDir} is not a folder (a symbolic link or a file): the built site must be a real folder`, { path: siteDir });
+    if (!stat.isDirectory()) throw new ReleaseError('RELEASE_FILE_TYPE', { zh: `${siteDir} 不是文件夹（是符号链接或文件）：构建出的站点必须是真实的文件夹`, en: `${siteDir} is not a folder (a symbolic link or a file): the built site must be a real folder` }, { path: siteDir });
     walk(siteDir, [code], found);
   }
   found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -88,7 +88,7 @@ function walk(dir: string, segments: string[], out: { abs: string; path: string 
     // Names as bytes: a name that is not UTF-8 would otherwise be silently replaced by U+FFFD and name another file.
     entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
   } catch (e) {
-    throw new ReleaseError('RELEASE_IO', `${dir} cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e, path: dir });
+    throw new ReleaseError('RELEASE_IO', { zh: `无法列出 ${dir}（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）`, en: `${dir} cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }, { cause: e, path: dir });
   }
   for (const entry of entries) {
     const raw = entry.name as unknown as Buffer;
@@ -97,7 +97,7 @@ function walk(dir: string, segments: string[], out: { abs: string; path: string 
       name = UTF8.decode(raw);
     } catch {
       const shown = join(dir, raw.toString('latin1'));
-      throw new ReleaseError('RELEASE_PATH_UNSAFE', `${shown}: the name is not valid UTF-8; rename the file`, { path: shown });
+      throw new ReleaseError('RELEASE_PATH_UNSAFE', { zh: `${shown}：文件名不是有效的 UTF-8；请重命名该文件`, en: `${shown}: the name is not valid UTF-8; rename the file` }, { path: shown });
     }
     const abs = join(dir, name);
     const problem = segmentProblem(name);
@@ -110,9 +110,9 @@ function walk(dir: string, segments: string[], out: { abs: string; path: string 
     } else if (entry.isFile()) {
       out.push({ abs, path: [...segments, name].join('/') });
     } else if (entry.isSymbolicLink()) {
-      throw new ReleaseError('RELEASE_FILE_TYPE', `${abs} is a symbolic link: a release lists regular files only; replace the link by the file it points to`, { path: abs });
+      throw new ReleaseError('RELEASE_FILE_TYPE', { zh: `${abs} 是符号链接：发布版本只收录普通文件；请用其指向的文件替换该链接`, en: `${abs} is a symbolic link: a release lists regular files only; replace the link by the file it points to` }, { path: abs });
     } else {
-      throw new ReleaseError('RELEASE_FILE_TYPE', `${abs} is not a regular file (a device, socket or FIFO): remove it from the built tree`, { path: abs });
+      throw new ReleaseError('RELEASE_FILE_TYPE', { zh: `${abs} 不是普通文件（设备、套接字或 FIFO）：请从构建结果中删除`, en: `${abs} is not a regular file (a device, socket or FIFO): remove it from the built tree` }, { path: abs });
     }
   }
 }

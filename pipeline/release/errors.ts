@@ -5,6 +5,7 @@ import { SealpressError } from '../errors/index.ts';
  * the verifier's memory). Verification itself never throws for what it reads:
  * it returns problems (see verify.ts). Tests assert the code, not the wording.
  */
+import type { Text } from '../messages/text.ts';
 export type ReleaseErrorCode =
   /** A file or folder name in the built tree is not a safe POSIX path segment. */
   | 'RELEASE_PATH_UNSAFE'
@@ -33,7 +34,7 @@ export type ReleaseErrorCode =
 
 export class ReleaseError extends SealpressError<ReleaseErrorCode> {
   /** `path`: the file or folder the error is about (the base's `file`). */
-  constructor(code: ReleaseErrorCode, message: string, options: { cause?: unknown; path?: string } = {}) {
+  constructor(code: ReleaseErrorCode, message: string | Text, options: { cause?: unknown; path?: string } = {}) {
     super(code, message, { ...(options.cause === undefined ? {} : { cause: options.cause }), ...(options.path === undefined ? {} : { file: options.path }) });
     this.name = 'ReleaseError';
   }

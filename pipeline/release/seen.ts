@@ -40,7 +40,7 @@ export class SeenVersions {
   /** The key of a group under a CA: the same group name under another CA is another trust domain. */
   static key(group: string, caFingerprint: string): string {
     const fp = normaliseFingerprint(caFingerprint);
-    if (fp === undefined) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', 'the CA fingerprint is not a SHA-256 fingerprint');
+    if (fp === undefined) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', { zh: 'CA 指纹不是 SHA-256 指纹', en: 'the CA fingerprint is not a SHA-256 fingerprint' });
     return `${fp} ${group}`;
   }
 
@@ -57,15 +57,15 @@ export class SeenVersions {
    */
   record(key: string, version: number): void {
     if (!Number.isInteger(version) || version < 1 || version > MAX_RELEASE_VERSION) {
-      throw new ReleaseError('RELEASE_INVALID_ARGUMENT', `${version} is not a release version`);
+      throw new ReleaseError('RELEASE_INVALID_ARGUMENT', { zh: `${version} 不是发布版本号`, en: `${version} is not a release version` });
     }
     // Read, compare and write under a lock: two verifiers sharing the file (a watch per mirror) must not
     // overwrite each other's newer record with an older one.
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const got = acquireLockSync(`${this.file}.lock`);
     if (!got.ok) {
-      if (got.reason === 'io') throw new ReleaseError('RELEASE_IO', `${got.file} cannot be created (${fsErrorCode(got.cause) ?? (got.cause as Error).message})`, { cause: got.cause, path: got.file });
-      throw new ReleaseError('RELEASE_IO', `${got.file} is held by another verifier (${got.holder}); if none is running, delete it`, { path: got.file });
+      if (got.reason === 'io') throw new ReleaseError('RELEASE_IO', { zh: `无法创建 ${got.file}（${fsErrorCode(got.cause) ?? (got.cause as Error).message}）`, en: `${got.file} cannot be created (${fsErrorCode(got.cause) ?? (got.cause as Error).message})` }, { cause: got.cause, path: got.file });
+      throw new ReleaseError('RELEASE_IO', { zh: `${got.file} 被另一个核验进程持有（${got.holder}）；如没有核验进程在运行，请删除该文件`, en: `${got.file} is held by another verifier (${got.holder}); if none is running, delete it` }, { path: got.file });
     }
     try {
       this.recordLocked(this.scoped(key), version);
@@ -78,7 +78,7 @@ export class SeenVersions {
     const state = this.load();
     const had = Object.hasOwn(state.seen, key) ? state.seen[key] : undefined;
     if (had !== undefined && version < had) {
-      throw new ReleaseError('SEEN_VERSION_LOWER', `version ${version} is lower than version ${had} already seen for ${key}: refusing to lower the memory (that would reopen rollback)`, { path: this.file });
+      throw new ReleaseError('SEEN_VERSION_LOWER', { zh: `版本 ${version} 低于 ${key} 已见过的版本 ${had}：拒绝降低记忆（否则会重新允许版本回退）`, en: `version ${version} is lower than version ${had} already seen for ${key}: refusing to lower the memory (that would reopen rollback)` }, { path: this.file });
     }
     if (had === version) return;
     state.seen[key] = version;
@@ -86,7 +86,7 @@ export class SeenVersions {
     try {
       writeFileAtomicSync(this.file, new TextEncoder().encode(`${JSON.stringify({ format: STATE_FORMAT, seen }, null, 2)}\n`), 0o644);
     } catch (e) {
-      throw new ReleaseError('RELEASE_IO', `${this.file} cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): the verifier would forget this release`, { cause: e, path: this.file });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法写入 ${this.file}（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）：核验方将会忘记这个发布版本`, en: `${this.file} cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): the verifier would forget this release` }, { cause: e, path: this.file });
     }
   }
 
@@ -107,7 +107,7 @@ export class SeenVersions {
       // First run: nothing seen yet. Any other failure must not be mistaken for that.
       if (code === 'ENOENT') return { format: STATE_FORMAT, seen: Object.create(null) as Record<string, number> };
       if (code === 'ELOOP' || code === 'EFTYPE' || code === 'EFBIG') throw this.corrupt(unreadableBecause(e), e);
-      throw new ReleaseError('RELEASE_IO', `${this.file} cannot be read (${code ?? (e as Error).message})`, { cause: e, path: this.file });
+      throw new ReleaseError('RELEASE_IO', { zh: `无法读取 ${this.file}（${code ?? (e as Error).message}）`, en: `${this.file} cannot be read (${code ?? (e as Error).message})` }, { cause: e, path: this.file });
     }
     const json = parseStrictJsonBytes(bytes);
     if (!json.ok) throw this.corrupt(`not well-formed JSON: ${json.message}`);

@@ -166,6 +166,8 @@ export interface SiteManifestProblem {
   code: SiteManifestProblemCode;
   site: string;
   message: string;
+  /** The message in Chinese. */
+  zh: string;
 }
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -190,9 +192,10 @@ export function expandRelease(document: ReleaseDocument, source: SiteManifestSou
   for (const code of codes) {
     const ref = document.sites.find((s) => s.code === code)!.manifest;
     const where = `the site manifest of ${code}`;
+    const whereZh = `站点 ${code} 的站点清单`;
     const bytes = source?.(ref.sha256, code);
     if (bytes === undefined) {
-      problems.push({ code: 'RELEASE_SITE_MANIFEST_MISSING', site: code, message: `${where} (SHA-256 ${ref.sha256.slice(0, 16)}…) is not available` });
+      problems.push({ code: 'RELEASE_SITE_MANIFEST_MISSING', site: code, message: `${where} (SHA-256 ${ref.sha256.slice(0, 16)}…) is not available`, zh: `${whereZh}（SHA-256 ${ref.sha256.slice(0, 16)}…）不可用` });
       continue;
     }
     if (bytes.length !== ref.size || sha256Hex(bytes) !== ref.sha256) {
@@ -200,13 +203,16 @@ export function expandRelease(document: ReleaseDocument, source: SiteManifestSou
         code: 'RELEASE_SITE_MANIFEST_MISMATCH',
         site: code,
         message: `${where} is not the one release ${document.version} names (${bytes.length} bytes, SHA-256 ${sha256Hex(bytes).slice(0, 16)}…; signed: ${ref.size} bytes, ${ref.sha256.slice(0, 16)}…): it was edited, or belongs to another site or another release`,
+        zh: `${whereZh}不是发布版本 ${document.version} 所指定的那份（${bytes.length} 字节，SHA-256 ${sha256Hex(bytes).slice(0, 16)}…；签署时：${ref.size} 字节，${ref.sha256.slice(0, 16)}…）：已被改动，或属于其他站点、其他发布版本`,
       });
       continue;
     }
     const json = parseStrictJsonBytes(bytes);
     const read = json.ok ? readSiteManifest(json.value, code) : { ok: false as const, problems: [`not well-formed JSON: ${json.message}`] };
     if (!read.ok) {
-      problems.push({ code: 'RELEASE_MALFORMED', site: code, message: `${where} breaks the schema: ${read.problems.slice(0, 20).join('; ')}${read.problems.length > 20 ? ` (and ${read.problems.length - 20} more)` : ''}` });
+      const shown = read.problems.slice(0, 20).join('; ');
+      const more = read.problems.length > 20 ? read.problems.length - 20 : 0;
+      problems.push({ code: 'RELEASE_MALFORMED', site: code, message: `${where} breaks the schema: ${shown}${more ? ` (and ${more} more)` : ''}`, zh: `${whereZh}不符合格式要求：${shown}${more ? `（另有 ${more} 处）` : ''}` });
       continue;
     }
     files.push(...read.value.files);

@@ -75,7 +75,7 @@ export async function previewSite(opts: PreviewSiteOptions): Promise<PreviewHand
     function fail(why: string): void {
       cleanup();
       void stop();
-      reject(new SealpressError('BUILD_FAILED', `Preview of ${opts.stageDir} failed: ${why}.\n${output.toString().split('\n').slice(-40).join('\n')}`));
+      reject(new SealpressError('BUILD_FAILED', { zh: `${opts.stageDir} 的预览失败：${why}。\n${output.toString().split('\n').slice(-40).join('\n')}`, en: `Preview of ${opts.stageDir} failed: ${why}.\n${output.toString().split('\n').slice(-40).join('\n')}` }));
     }
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);

@@ -41,7 +41,7 @@ function requireAbsolute(name: string, value: string): void {
 export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteResult> {
   for (const [name, value] of Object.entries(opts)) requireAbsolute(name, value);
   if (!existsSync(join(opts.stageDir, 'bundle.json'))) {
-    throw new SealpressError('PLAN_MISSING', `No bundle.json in the stage dir ${opts.stageDir}: stage the site before rendering it.`, { file: join(opts.stageDir, 'bundle.json') });
+    throw new SealpressError('PLAN_MISSING', { zh: `暂存目录 ${opts.stageDir} 中没有 bundle.json：请先暂存站点再渲染。`, en: `No bundle.json in the stage dir ${opts.stageDir}: stage the site before rendering it.` }, { file: join(opts.stageDir, 'bundle.json') });
   }
 
   const build = prepareBuildRoot(opts.root, opts.cacheDir);
@@ -53,7 +53,7 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
   try {
     result = await finished(child);
   } catch (cause) {
-    throw new SealpressError('BUILD_FAILED', `Could not start astro build for ${opts.stageDir}: ${(cause as Error).message}`, { cause });
+    throw new SealpressError('BUILD_FAILED', { zh: `无法为 ${opts.stageDir} 启动 astro build：${(cause as Error).message}`, en: `Could not start astro build for ${opts.stageDir}: ${(cause as Error).message}` }, { cause });
   }
   if (result.code !== 0) {
     const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-40).join('\n');

@@ -25,16 +25,16 @@ export async function indexSite(outDir: string): Promise<IndexResult> {
   const created = await pagefind.createIndex({ forceLanguage: 'zh-cn' });
   const index = created.index;
   if (!index || created.errors.length > 0) {
-    throw new SealpressError('INDEX_FAILED', `Pagefind could not create an index: ${created.errors.join('; ') || 'no index returned'}`);
+    throw new SealpressError('INDEX_FAILED', { zh: `Pagefind 无法创建索引：${created.errors.join('; ') || '未返回索引'}`, en: `Pagefind could not create an index: ${created.errors.join('; ') || 'no index returned'}` });
   }
   try {
     const added = await index.addDirectory({ path: outDir });
     if (added.errors.length > 0) {
-      throw new SealpressError('INDEX_FAILED', `Pagefind could not index ${outDir}: ${added.errors.join('; ')}`);
+      throw new SealpressError('INDEX_FAILED', { zh: `Pagefind 无法为 ${outDir} 建立索引：${added.errors.join('; ')}`, en: `Pagefind could not index ${outDir}: ${added.errors.join('; ')}` });
     }
     const written = await index.writeFiles({ outputPath: join(outDir, 'pagefind') });
     if (written.errors.length > 0) {
-      throw new SealpressError('INDEX_FAILED', `Pagefind could not write the index to ${outDir}/pagefind: ${written.errors.join('; ')}`);
+      throw new SealpressError('INDEX_FAILED', { zh: `Pagefind 无法将索引写入 ${outDir}/pagefind：${written.errors.join('; ')}`, en: `Pagefind could not write the index to ${outDir}/pagefind: ${written.errors.join('; ')}` });
     }
     const dir = join(outDir, 'pagefind');
     for (const name of readdirSync(dir)) if (UNUSED_FILES.test(name)) rmSync(join(dir, name));

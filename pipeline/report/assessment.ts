@@ -4,11 +4,12 @@
  * against the report's figures. Reading collects every problem with its line
  * (like the rest of sites/); scoring is pure.
  */
+import type { Lang } from '../messages/text.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import { decodeUtf8 } from '../util/text.ts';
-import { Fields, type FieldIssue } from '../util/fields.ts';
+import { Fields, issueText, type FieldIssue } from '../util/fields.ts';
 import { parseYaml } from '../util/yaml.ts';
 import type { AdministratorFiling, ReportModel, SiteReport } from './model.ts';
 import { DEFAULT_THRESHOLDS, THRESHOLD_KEYS, type Period, type Thresholds } from './thresholds.ts';
@@ -114,7 +115,7 @@ function readPeriod(f: Fields, key: string): Period | undefined {
   const days = p.optionalPositiveInt('days');
   const months = p.optionalPositiveInt('months');
   if ((days === undefined) === (months === undefined)) {
-    if (p.has('days') === p.has('months')) p.issues.push({ path: p.path, message: `thresholds.${key} needs exactly one of \`days\` or \`months\``, fix: 'write e.g. { days: 14 } or { months: 6 }' });
+    if (p.has('days') === p.has('months')) p.issues.push({ path: p.path, ...issueText({ zh: `thresholds.${key} 须且只能填写 \`days\` 或 \`months\` 之一`, en: `thresholds.${key} needs exactly one of \`days\` or \`months\`` }, { zh: '例如写成 { days: 14 } 或 { months: 6 }', en: 'write e.g. { days: 14 } or { months: 6 }' }) });
     return undefined;
   }
   return days !== undefined ? { days } : { months: months! };
@@ -123,11 +124,11 @@ function readPeriod(f: Fields, key: string): Period | undefined {
 function finiteNumber(f: Fields, key: string, opts: { min?: number; required?: boolean } = {}): number | undefined {
   const v = f.value[key];
   if (v === undefined || v === null) {
-    if (opts.required) f.issues.push({ path: f.path, message: `required field \`${key}\` is missing`, fix: `add \`${key}:\`` });
+    if (opts.required) f.issues.push({ path: f.path, ...issueText({ zh: `缺少必填字段 \`${key}\``, en: `required field \`${key}\` is missing` }, { zh: `添加 \`${key}:\``, en: `add \`${key}:\`` }) });
     return undefined;
   }
   if (typeof v !== 'number' || !Number.isFinite(v) || (opts.min !== undefined && v < opts.min)) {
-    f.issues.push({ path: [...f.path, key], message: `\`${key}\` must be a number${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}, found ${JSON.stringify(v)}`, fix: `write \`${key}:\` as a number` });
+    f.issues.push({ path: [...f.path, key], ...issueText({ zh: `\`${key}\` 应为${opts.min !== undefined ? ` ≥ ${opts.min} 的` : ''}数字，实际为 ${JSON.stringify(v)}`, en: `\`${key}\` must be a number${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}, found ${JSON.stringify(v)}` }, { zh: `将 \`${key}:\` 写为数字`, en: `write \`${key}:\` as a number` }) });
     return undefined;
   }
   return v;
@@ -139,9 +140,9 @@ export function readSheet(value: unknown, source: string): { sheet?: AssessmentS
   const f = Fields.of(value, [], issues, 'the assessment sheet');
   if (!f) return { issues };
   f.rejectUnknown(['version', 'year', 'name', 'thresholds', 'indicators', 'vetoes']);
-  if (f.value.version !== SHEET_VERSION) issues.push({ path: ['version'], message: `\`version\` must be ${SHEET_VERSION}, found ${JSON.stringify(f.value.version)}`, fix: `write version: ${SHEET_VERSION}` });
+  if (f.value.version !== SHEET_VERSION) issues.push({ path: ['version'], ...issueText({ zh: `\`version\` 应为 ${SHEET_VERSION}，实际为 ${JSON.stringify(f.value.version)}`, en: `\`version\` must be ${SHEET_VERSION}, found ${JSON.stringify(f.value.version)}` }, { zh: `写成 version: ${SHEET_VERSION}`, en: `write version: ${SHEET_VERSION}` }) });
   const year = finiteNumber(f, 'year', { min: 2000, required: true });
-  if (year !== undefined && !Number.isInteger(year)) issues.push({ path: ['year'], message: '`year` must be a whole year like 2026' });
+  if (year !== undefined && !Number.isInteger(year)) issues.push({ path: ['year'], ...issueText({ zh: '`year` 应为完整年份，如 2026', en: '`year` must be a whole year like 2026' }) });
   const name = f.requiredString('name', { max: 100 });
 
   const thresholds: Thresholds = { columns: { ...DEFAULT_THRESHOLDS.columns }, home: DEFAULT_THRESHOLDS.home, reply: DEFAULT_THRESHOLDS.reply };
@@ -160,7 +161,7 @@ export function readSheet(value: unknown, source: string): { sheet?: AssessmentS
   const uniqueId = (g: Fields, what: string): string | undefined => {
     const id = g.requiredString('id', { pattern: ID, patternHint: 'lower-case letters, digits and -, starting with a letter' });
     if (id !== undefined && ids.has(id)) {
-      issues.push({ path: [...g.path, 'id'], message: `${what} id \`${id}\` is used twice`, fix: 'give each indicator and veto its own id' });
+      issues.push({ path: [...g.path, 'id'], ...issueText({ zh: `${what} id \`${id}\` 重复使用`, en: `${what} id \`${id}\` is used twice` }, { zh: '每个指标和否决项使用各自的 id', en: 'give each indicator and veto its own id' }) });
       return undefined;
     }
     if (id !== undefined) ids.add(id);
@@ -178,18 +179,18 @@ export function readSheet(value: unknown, source: string): { sheet?: AssessmentS
     const id = uniqueId(g, 'indicator');
     const name = g.requiredString('name', { max: 100 });
     const weight = finiteNumber(g, 'weight', { min: 0, required: true });
-    if (weight === 0) issues.push({ path: [...g.path, 'weight'], message: 'a weight of 0 scores nothing', fix: 'give it a positive weight, or remove the indicator' });
+    if (weight === 0) issues.push({ path: [...g.path, 'weight'], ...issueText({ zh: '权重为 0 不计分', en: 'a weight of 0 scores nothing' }, { zh: '设为正数权重，或删除该指标', en: 'give it a positive weight, or remove the indicator' }) });
     const fig = figure(g);
     let scoring: Scoring | undefined;
     if (kind === 'threshold') {
       const atLeast = finiteNumber(g, 'atLeast');
       const atMost = finiteNumber(g, 'atMost');
       if ((atLeast === undefined) === (atMost === undefined)) {
-        if (g.has('atLeast') === g.has('atMost')) issues.push({ path: g.path, message: 'a threshold indicator needs exactly one of `atLeast` or `atMost`', fix: 'add atLeast: N (higher is better) or atMost: N (lower is better)' });
+        if (g.has('atLeast') === g.has('atMost')) issues.push({ path: g.path, ...issueText({ zh: '阈值类指标须且只能填写 `atLeast` 或 `atMost` 之一', en: 'a threshold indicator needs exactly one of `atLeast` or `atMost`' }, { zh: '添加 atLeast: N（越高越好）或 atMost: N（越低越好）', en: 'add atLeast: N (higher is better) or atMost: N (lower is better)' }) });
       } else scoring = atLeast !== undefined ? { kind, atLeast } : { kind, atMost: atMost! };
     } else if (kind === 'ratio') {
       const target = finiteNumber(g, 'target', { required: true });
-      if (target !== undefined && target <= 0) issues.push({ path: [...g.path, 'target'], message: '`target` must be above 0', fix: 'the figure at which the full weight is reached' });
+      if (target !== undefined && target <= 0) issues.push({ path: [...g.path, 'target'], ...issueText({ zh: '`target` 应大于 0', en: '`target` must be above 0' }, { zh: '填写达到满分时的数值', en: 'the figure at which the full weight is reached' }) });
       else if (target !== undefined) scoring = { kind, target };
     } else if (kind === 'count-penalty') {
       const perItem = finiteNumber(g, 'perItem', { min: 0, required: true });
@@ -199,7 +200,7 @@ export function readSheet(value: unknown, source: string): { sheet?: AssessmentS
   });
   const total = indicators.reduce((s, x) => s + x.weight, 0);
   if (indicators.length > 0 && issues.length === 0 && Math.abs(total - 100) > 1e-9) {
-    issues.push({ path: ['indicators'], atKey: true, message: `the weights add up to ${total}; an assessment sheet is out of 100`, fix: 'adjust the weights so they add up to 100' });
+    issues.push({ path: ['indicators'], atKey: true, ...issueText({ zh: `权重合计为 ${total}；考核表满分应为 100`, en: `the weights add up to ${total}; an assessment sheet is out of 100` }, { zh: '调整权重，使合计为 100', en: 'adjust the weights so they add up to 100' }) });
   }
 
   const vetoes: Veto[] = [];
@@ -220,24 +221,24 @@ export function readSheet(value: unknown, source: string): { sheet?: AssessmentS
 
 /** Load and validate a sheet file: the sheet, or every problem as a positioned diagnostic. */
 export function loadSheet(root: string, file: string): { sheet?: AssessmentSheet; diagnostics: Diagnostic[] } {
-  const fix = 'see the comments in sites/assessment/2026.yaml for the format';
+  const fix = { zh: '格式见 sites/assessment/2026.yaml 中的注释', en: 'see the comments in sites/assessment/2026.yaml for the format' };
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(join(root, file));
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-    return { diagnostics: [diagnostic('config-invalid', 'error', file, undefined, missing ? 'the assessment sheet does not exist' : `cannot read the assessment sheet: ${(cause as Error).message}`, { fix: missing ? 'check the path, or write the sheet for this year' : 'check the file\'s permissions' })] };
+    return { diagnostics: [diagnostic('config-invalid', 'error', file, undefined, missing ? { zh: '考核表不存在', en: 'the assessment sheet does not exist' } : { zh: `无法读取考核表：${(cause as Error).message}`, en: `cannot read the assessment sheet: ${(cause as Error).message}` }, { fix: missing ? { zh: '检查路径，或编写本年度的考核表', en: 'check the path, or write the sheet for this year' } : { zh: '检查文件权限', en: 'check the file\'s permissions' } })] };
   }
-  if (bytes.length > 1 << 20) return { diagnostics: [diagnostic('config-invalid', 'error', file, undefined, `the assessment sheet is ${bytes.length} bytes; the limit is 1 MiB`, { fix })] };
+  if (bytes.length > 1 << 20) return { diagnostics: [diagnostic('config-invalid', 'error', file, undefined, { zh: `考核表大小为 ${bytes.length} 字节；上限为 1 MiB`, en: `the assessment sheet is ${bytes.length} bytes; the limit is 1 MiB` }, { fix })] };
   const text = decodeUtf8(bytes);
-  if (text === undefined) return { diagnostics: [diagnostic('config-invalid', 'error', file, undefined, 'not valid UTF-8', { fix: 'save it as UTF-8' })] };
+  if (text === undefined) return { diagnostics: [diagnostic('config-invalid', 'error', file, undefined, { zh: '不是有效的 UTF-8', en: 'not valid UTF-8' }, { fix: { zh: '另存为 UTF-8 编码', en: 'save it as UTF-8' } })] };
   const yaml = parseYaml(text);
-  if (yaml.errors.length > 0) return { diagnostics: yaml.errors.map((e) => diagnostic('config-invalid', 'error', file, e.at, `YAML syntax: ${e.message}`, { fix: 'fix the YAML syntax' })) };
+  if (yaml.errors.length > 0) return { diagnostics: yaml.errors.map((e) => diagnostic('config-invalid', 'error', file, e.at, { zh: `YAML 语法错误：${e.message}`, en: `YAML syntax: ${e.message}` }, { fix: { zh: '修正 YAML 语法', en: 'fix the YAML syntax' } })) };
   const read = readSheet(yaml.value, file);
   if (read.sheet) return { sheet: read.sheet, diagnostics: [] };
   return {
     diagnostics: read.issues.map((i) =>
-      diagnostic('config-invalid', 'error', file, yaml.positionOf(i.path, i.atKey ?? false) ?? yaml.positionOf(i.path.slice(0, -1)) ?? { line: 1, column: 1 }, i.message, { fix: i.fix ?? fix }),
+      diagnostic('config-invalid', 'error', file, yaml.positionOf(i.path, i.atKey ?? false) ?? yaml.positionOf(i.path.slice(0, -1)) ?? { line: 1, column: 1 }, { zh: i.zh.message, en: i.message }, { fix: i.fix !== undefined ? { zh: i.zh.fix ?? i.fix, en: i.fix } : fix }),
     ),
   };
 }
@@ -271,10 +272,10 @@ export function siteFigures(site: SiteReport, governance: ReportModel['governanc
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export function scoreIndicator(indicator: Indicator, value: number | undefined): IndicatorScore {
+export function scoreIndicator(indicator: Indicator, value: number | undefined, lang: Lang = 'zh'): IndicatorScore {
   const base = { id: indicator.id, name: indicator.name, weight: indicator.weight, figure: indicator.figure };
   // Fail closed: a figure that is not available earns nothing, and says so.
-  if (value === undefined) return { ...base, score: 0, note: 'no data for this figure' };
+  if (value === undefined) return { ...base, score: 0, note: lang === 'zh' ? '无此项数据' : 'no data for this figure' };
   const s = indicator.scoring;
   let score: number;
   if (s.kind === 'threshold') score = ('atLeast' in s ? value >= s.atLeast : value <= s.atMost) ? indicator.weight : 0;
@@ -284,12 +285,12 @@ export function scoreIndicator(indicator: Indicator, value: number | undefined):
 }
 
 /** Score every sub-site of the report. Pure. */
-export function assess(sheet: AssessmentSheet, report: Pick<ReportModel, 'sites' | 'governance'>): AssessmentResult {
+export function assess(sheet: AssessmentSheet, report: Pick<ReportModel, 'sites' | 'governance'>, lang: Lang = 'zh'): AssessmentResult {
   const sites = report.sites
     .filter((s) => s.kind === 'sub')
     .map((site): SiteAssessment => {
       const figures = siteFigures(site, report.governance);
-      const indicators = sheet.indicators.map((i) => scoreIndicator(i, figures[i.figure]));
+      const indicators = sheet.indicators.map((i) => scoreIndicator(i, figures[i.figure], lang));
       const vetoes = sheet.vetoes.map((v) => {
         const value = figures[v.figure];
         return { id: v.id, name: v.name, figure: v.figure, ...(value === undefined ? {} : { value }), vetoed: value !== undefined && value > v.above };

@@ -3,6 +3,7 @@
  * group, the history (commit and approval times, read at the edge) and the
  * clock in; the model out. One pass over the plan groups the entries.
  */
+import { say, type Lang, type Text } from '../messages/text.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan, PlanEntry } from '../plan/index.ts';
 import { chinaDate, epoch } from '../util/dates.ts';
@@ -21,14 +22,15 @@ import {
 import { calendarDaysBetween, DEFAULT_THRESHOLDS, exceeds, type Thresholds } from './thresholds.ts';
 
 const DAY_MS = 86_400_000;
+const NOT_READ: Text = { zh: '未读取', en: 'not read' };
 
 export interface History {
   /** Entry path → time (ms) of the commit that added it; undefined when git history is unavailable. */
   commits: ReadonlyMap<string, number> | undefined;
-  gitNote: string;
+  gitNote: Text;
   /** Entry path → time (ms) of the last verified approval of its current bytes. */
   approvals: ReadonlyMap<string, number>;
-  approvalsNote: string;
+  approvalsNote: Text;
 }
 
 export interface ReportInput {
@@ -42,6 +44,8 @@ export interface ReportInput {
   site?: string;
   history?: History;
   governance?: GovernanceInput;
+  /** The language of the model's words (its sources); default Chinese, the report page's. */
+  lang?: Lang;
 }
 
 /** When the entry appeared on the site: its date, or its embargo end if later. */
@@ -221,6 +225,7 @@ export function buildReport(input: ReportInput): ReportModel {
   }
 
   const gov = input.governance ?? {};
+  const lang = input.lang ?? 'zh';
   // A report for one site shows that site's filings and column changes only.
   const ofSite = <T extends { site: string }>(items: T[]): T[] => (input.site === undefined ? items : items.filter((i) => i.site === input.site));
   return {
@@ -230,7 +235,7 @@ export function buildReport(input: ReportInput): ReportModel {
     asOf: new Date(asOf).toISOString(),
     period: { ...period },
     thresholds,
-    sources: { git: input.history?.gitNote ?? 'not read', approvals: input.history?.approvalsNote ?? 'not read', ...(gov.calendar !== undefined ? { calendar: gov.calendar } : {}) },
+    sources: { git: say(input.history?.gitNote ?? NOT_READ, lang), approvals: say(input.history?.approvalsNote ?? NOT_READ, lang), ...(gov.calendar !== undefined ? { calendar: gov.calendar } : {}) },
     sites,
     governance: {
       administratorFilings: gov.administratorFilings ? { provided: true, items: ofSite(gov.administratorFilings) } : { provided: false },

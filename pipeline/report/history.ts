@@ -4,6 +4,7 @@
  * were last approved (the verified approval records). Reading is at the edge
  * (readGitLog, loadApprovalTimes); parsing and matching are pure.
  */
+import type { Text } from '../messages/text.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Plan } from '../plan/index.ts';
@@ -41,15 +42,16 @@ export function parseGitLog(output: string): Map<string, number> {
 }
 
 /** Run git once. A folder that is not a repository (or no git) gives no times and says why. */
-export async function readGitLog(root: string): Promise<{ commits: Map<string, number> | undefined; note: string }> {
+export async function readGitLog(root: string): Promise<{ commits: Map<string, number> | undefined; note: Text }> {
   try {
     const { stdout } = await run('git', ['-C', root, ...GIT_LOG_ARGS], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
     const commits = parseGitLog(stdout);
-    return { commits, note: `git history: ${commits.size} files added under content/` };
+    return { commits, note: { zh: `git 历史：content/ 下共添加 ${commits.size} 个文件`, en: `git history: ${commits.size} files added under content/` } };
   } catch (cause) {
     const e = cause as { code?: unknown; stderr?: string; message?: string };
     const why = e.code === 'ENOENT' ? 'git is not installed' : (e.stderr?.trim().split('\n')[0] ?? e.message ?? 'git log failed');
-    return { commits: undefined, note: `no git history (${why}): commit times unknown` };
+    const whyZh = e.code === 'ENOENT' ? '未安装 git' : why;
+    return { commits: undefined, note: { zh: `无 git 历史（${whyZh}）：提交时间不详`, en: `no git history (${why}): commit times unknown` } };
   }
 }
 
@@ -64,12 +66,14 @@ export async function readGitLog(root: string): Promise<{ commits: Map<string, n
  * verified the records and decided which approvals counted, and the plan
  * carries the time (no second verification here).
  */
-export function approvalTimes(plan: Plan): { approvals: Map<string, number>; note: string } {
+export function approvalTimes(plan: Plan): { approvals: Map<string, number>; note: Text } {
   const approvals = new Map<string, number>();
   for (const e of plan.entries) {
     if (e.status === 'publishable' && e.approvedAt !== undefined) approvals.set(e.path, Date.parse(e.approvedAt));
   }
-  const note = plan.approvals.verified ? `approval times from the gate's verified records; ${approvals.size} published entries with an approval time` : 'approvals were not verified: approval times unknown';
+  const note: Text = plan.approvals.verified
+    ? { zh: `审批时间取自发布关口已核验的记录；${approvals.size} 个已发布条目有审批时间`, en: `approval times from the gate's verified records; ${approvals.size} published entries with an approval time` }
+    : { zh: '审批未经核验：审批时间不详', en: 'approvals were not verified: approval times unknown' };
   return { approvals, note };
 }
 

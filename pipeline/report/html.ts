@@ -35,14 +35,14 @@ export async function renderReportHtml(report: ReportModel, opts: ReportHtmlOpti
   try {
     result = await finished(spawnAstro(opts.root, ['build', '--root', build.root, '--config', config], build.root, env));
   } catch (cause) {
-    throw new SealpressError('BUILD_FAILED', `Could not start astro build for the report: ${(cause as Error).message}`, { cause });
+    throw new SealpressError('BUILD_FAILED', { zh: `无法为报告启动 astro build：${(cause as Error).message}`, en: `Could not start astro build for the report: ${(cause as Error).message}` }, { cause });
   }
   if (result.code !== 0) {
     const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-40).join('\n');
-    throw new SealpressError('BUILD_FAILED', `astro build of the report failed (${result.signal ? `signal ${result.signal}` : `exit code ${String(result.code)}`}):\n${tail}`, { file: `${REPORT_SOURCE_DIR}/pages/index.astro` });
+    throw new SealpressError('BUILD_FAILED', { zh: `报告的 astro build 失败（${result.signal ? `信号 ${result.signal}` : `退出码 ${String(result.code)}`}）：\n${tail}`, en: `astro build of the report failed (${result.signal ? `signal ${result.signal}` : `exit code ${String(result.code)}`}):\n${tail}` }, { file: `${REPORT_SOURCE_DIR}/pages/index.astro` });
   }
   const html = readFileSync(join(build.dist, 'index.html'), 'utf8');
   // The page must open anywhere without running code: refuse to hand on one that would.
-  if (/<script\b/i.test(html)) throw new SealpressError('BUILD_FAILED', 'the report page contains a <script>; it must work without client JavaScript', { file: `${REPORT_SOURCE_DIR}/pages/index.astro` });
+  if (/<script\b/i.test(html)) throw new SealpressError('BUILD_FAILED', { zh: '报告页面含有 <script>；报告必须在没有客户端 JavaScript 的情况下可用', en: 'the report page contains a <script>; it must work without client JavaScript' }, { file: `${REPORT_SOURCE_DIR}/pages/index.astro` });
   return html;
 }

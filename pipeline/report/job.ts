@@ -4,6 +4,7 @@
  * the outcome, or why it failed). The environment ($CI, for the actor), the
  * audit recorder and where the text goes are given; nothing here prints.
  */
+import type { Lang } from '../messages/text.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { unsignedActor, type AuditEvent } from '../audit/index.ts';
@@ -36,6 +37,8 @@ export interface ReportJob {
   /** Where the report goes, before its gate run is recorded as ok. */
   output: (text: string, model: ReportModel) => void;
   note: (text: string) => void;
+  /** The language of the JSON and CSV model's words (default Chinese). */
+  lang?: Lang;
 }
 
 /** What stopped a report: the sheet or the configuration (with diagnostics), or an unknown site; `code` is the exit code after recording. */
@@ -63,7 +66,7 @@ export async function reportJob(o: ReportJob): Promise<ReportOutcome> {
   if (!gate.ok) return { kind: 'config', diagnostics: gate.configDiagnostics, code: await o.record(failed({ reason: 'config-invalid' }), EXIT.CONFIG) };
   if (site !== undefined && !gate.group.sites.has(site)) return { kind: 'unknown-site', sites: [...gate.group.sites.keys()], code: await o.record(failed({ reason: 'unknown-site' }), EXIT.CONFIG) };
   try {
-    const { model, text } = await writeReport(gate, { root, now, from, to, format, sheet, site, cacheDir: o.cacheDir, note: o.note });
+    const { model, text } = await writeReport(gate, { root, now, from, to, format, sheet, site, cacheDir: o.cacheDir, note: o.note, ...(o.lang ? { lang: o.lang } : {}) });
     o.output(text, model);
   } catch (error) {
     // A failed report (the HTML build, the output file) is recorded, then thrown to the caller as before.
@@ -78,7 +81,7 @@ export async function reportJob(o: ReportJob): Promise<ReportOutcome> {
 
 function day(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !parseDateTime(value)) throw new SealpressError('USAGE', `--${name} must be a date YYYY-MM-DD, found "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !parseDateTime(value)) throw new SealpressError('USAGE', { zh: `--${name} 应为 YYYY-MM-DD 格式的日期，实际为“${value}”`, en: `--${name} must be a date YYYY-MM-DD, found "${value}"` });
   return value;
 }
 
@@ -86,6 +89,6 @@ function day(name: string, value: string | undefined): string | undefined {
 export function reportPeriod(from: string | undefined, to: string | undefined, now: Date): { from: string; to: string } {
   const last = day('to', to) ?? chinaDate(now);
   const first = day('from', from) ?? `${last.slice(0, 4)}-01-01`;
-  if (first > last) throw new SealpressError('USAGE', `--from ${first} is after --to ${last}`);
+  if (first > last) throw new SealpressError('USAGE', { zh: `--from ${first} 晚于 --to ${last}`, en: `--from ${first} is after --to ${last}` });
   return { from: first, to: last };
 }

@@ -5,6 +5,7 @@
  * terms here. `sealpress report` and the review desk call it; printing and
  * writing the file are theirs.
  */
+import type { Lang } from '../messages/text.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,12 +37,16 @@ export interface ReportRequest {
   cacheDir?: string | undefined;
   /** Progress for a person (the HTML build takes a while). */
   note: (text: string) => void;
+  /** The language of the model's words in JSON and CSV; the HTML page is always Chinese. */
+  lang?: Lang;
 }
 
 /** The figures, the assessment and the output text, from a gate run that succeeded. */
 export async function writeReport(gate: Extract<GateResult, { ok: true }>, r: ReportRequest): Promise<{ model: ReportModel; text: string }> {
   const { root, now, from, to, format, sheet, site } = r;
   const history = await loadHistory(root, gate.plan);
+  // The page is Chinese; JSON and CSV follow the run's language.
+  const lang = format === 'html' ? 'zh' : (r.lang ?? 'zh');
   const model = buildReport({
     governance: governanceInput(gate.governance),
     group: gate.group,
@@ -49,10 +54,11 @@ export async function writeReport(gate: Extract<GateResult, { ok: true }>, r: Re
     now,
     period: { from, to },
     history,
+    lang,
     ...(sheet ? { thresholds: sheet.thresholds } : {}),
     ...(site !== undefined ? { site } : {}),
   });
-  if (sheet) model.assessment = assess(sheet, model);
+  if (sheet) model.assessment = assess(sheet, model, lang);
 
   if (format === 'json') return { model, text: `${JSON.stringify(model, null, 2)}\n` };
   if (format === 'csv') return { model, text: reportCsv(model) };
@@ -100,6 +106,6 @@ export function governanceInput(g: GateGovernance): GovernanceInput {
 /** Why a filing's lateness is unknown, in the report's language: the missing year and the file to add, for the office. */
 function unknownFiling(a: FilingRecord): Pick<AdministratorFiling, 'problem' | 'missingYear' | 'calendarFile'> {
   const gap = a.calendarGap;
-  if (!gap) return { problem: `无法计算工作日：${a.problem ?? '日期有误'}` };
+  if (!gap) return { problem: `无法计算工作日：${a.problemZh ?? a.problem ?? '日期有误'}` };
   return { problem: missingYearNotice(gap.year, gap.invalid ? gap.file : undefined), missingYear: gap.year, calendarFile: gap.file };
 }

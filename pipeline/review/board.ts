@@ -16,6 +16,7 @@ import type { PlanEntry } from '../plan/index.ts';
 import { approvalEntryOf, approvalQueue, entryProblems, judged, signerStanding, statusLine, type Unreviewable } from '../sign/index.ts';
 import type { CertInfo } from '../trust/index.ts';
 import { chinaTime } from '../util/dates.ts';
+import { say } from '../messages/text.ts';
 import { needsReader, ReaderPool, type ReadDocument } from '../read/index.ts';
 import { assetChanges, textDiff, type AssetChange, type TextDiff } from './diff.ts';
 import { committedVersion } from './versions.ts';
@@ -86,11 +87,11 @@ export function versionKey(e: { path: string; digest?: string | undefined; asset
   return sha256Hex(JSON.stringify([e.path, e.digest ?? '', e.assets.map((a) => [a.path, a.digest]).sort()]));
 }
 
-function recordViews(refs: readonly { record: { file: string; problem?: { message: string }; payload?: { decision: Decision; signedAt: string; signedAtMs: number; reason?: string }; person?: { name: string; id: string } }; item?: ApprovalItem }[], e: PlanEntry): RecordView[] {
+function recordViews(refs: readonly { record: { file: string; problem?: { message: string; zh: { message: string } }; payload?: { decision: Decision; signedAt: string; signedAtMs: number; reason?: string }; person?: { name: string; id: string } }; item?: ApprovalItem }[], e: PlanEntry): RecordView[] {
   const currentAssets = e.assets.map((a) => `${a.path}\u0000${a.digest}`).sort().join('\n');
   const out = refs.map(({ record, item }): RecordView => {
     const v: RecordView = { file: record.file, current: false };
-    if (record.problem) v.problem = record.problem.message;
+    if (record.problem) v.problem = record.problem.zh.message;
     const p = record.payload;
     if (p) {
       v.decision = p.decision;
@@ -166,7 +167,7 @@ async function documentDiffs(root: string, changes: AssetChange[]): Promise<void
       }
       const [a, b] = [await pool.read(c.path, old.version.bytes), await pool.read(c.path, now)];
       if (!a.ok || !b.ok) {
-        c.textProblem = `文件无法读取：${(!a.ok ? a.refusal : (b as { refusal: { message: string } }).refusal).message}`;
+        c.textProblem = `文件无法读取：${say((!a.ok ? a.refusal : (b as Extract<typeof b, { ok: false }>).refusal).message, 'zh')}`;
         continue;
       }
       c.text = textDiff(documentLines(a.doc), documentLines(b.doc));
@@ -192,7 +193,7 @@ export async function deskQueue(
 ): Promise<BoardResult<{ kind: 'queue'; entries: PlanEntry[]; person?: { id: string; name: string }; problems: string[]; titles: Map<string, string>; sites: Map<string, string>; columns: Map<string, string> }>> {
   const j = await judged(request);
   if (j.kind !== 'judged') return j;
-  const { person, problems } = signerStanding(request.cert, j.trust, request.now);
+  const { person, problems } = signerStanding(request.cert, j.trust, request.now, 'zh');
   const entries = approvalQueue(j.plan.entries, { group: j.group, trust: j.trust, prepared: j.prepared, cert: request.cert }, request.now);
   const titles = new Map(entries.map((e) => [e.path, e.frontMatter?.title ?? e.path]));
   const sites = new Map([...j.group.sites.values()].map((s) => [s.code, s.name]));
@@ -213,8 +214,8 @@ export async function deskEntry(request: BoardRequest, path: string): Promise<Bo
   const decided = ae ? decide(ae, prepared, request.now) : undefined;
   const threshold = decided?.findings.find((f) => f.code === 'THRESHOLD_NOT_MET');
   const approvedBy = (decided?.signers ?? []).map((id) => trust.people.get(id)?.name ?? id);
-  const ctx = (decision: Decision) => ({ decision, group, trust, prepared, person, cert: request.cert });
-  const standing = signerStanding(request.cert, trust, request.now).problems;
+  const ctx = (decision: Decision) => ({ decision, group, trust, prepared, person, cert: request.cert, lang: 'zh' as const });
+  const standing = signerStanding(request.cert, trust, request.now, 'zh').problems;
   const site = group.sites.get(e.site);
   const current = currentSource(request.root, e);
   const view: EntryView = {
@@ -223,11 +224,11 @@ export async function deskEntry(request: BoardRequest, path: string): Promise<Bo
     siteName: site?.name ?? e.site,
     columnName: group.columns.get(e.column)?.name ?? e.column,
     departmentName: site?.departments.find((d) => d.id === e.frontMatter?.department)?.name ?? e.frontMatter?.department ?? '',
-    status: statusLine(e),
+    status: statusLine(e, 'zh'),
     records: recordViews(refs, e),
     approvedBy,
     canApprove: threshold?.approvers ?? [],
-    ...(threshold ? { needs: threshold.message } : {}),
+    ...(threshold ? { needs: threshold.zh.message } : {}),
     baseline: await baselineOf(request.root, e, refs),
     ...(current.source !== undefined ? { source: current.source } : { sourceProblem: current.problem ?? '' }),
     approveProblems: [...standing, ...entryProblems(e, ctx('approve'))],

@@ -5,7 +5,7 @@
  * out. Every value is escaped; nothing a request carried is written back
  * except the entry path it names.
  */
-import type { Diagnostic } from '../diagnostics/index.ts';
+import { shownFix, shownMessage, type Diagnostic } from '../diagnostics/index.ts';
 import type { PlanEntry } from '../plan/index.ts';
 import { versionKey, type Baseline, type EntryView, type RecordView } from './board.ts';
 import type { DiffRow } from './diff.ts';
@@ -120,7 +120,8 @@ ${passphraseField('pass-queue', q.needPassphrase)}
 function findingLine(d: Diagnostic): string {
   const where = d.location ? `${d.attachment ?? ''} › ${d.location}` : `第 ${d.line} 行`;
   const severity = d.severity === 'error' ? '错误' : d.severity === 'warning' ? '警告' : '提示';
-  return `<li class="finding ${d.severity}"><p><span class="sev">${severity}</span> <code>${esc(d.rule)}</code> ${esc(where)}</p><p>${esc(d.message)}</p>${d.fix ? `<p class="fix">修改建议：${esc(d.fix)}</p>` : ''}</li>`;
+  const fix = shownFix(d, 'zh');
+  return `<li class="finding ${d.severity}"><p><span class="sev">${severity}</span> <code>${esc(d.rule)}</code> ${esc(where)}</p><p>${esc(shownMessage(d, 'zh'))}</p>${fix ? `<p class="fix">修改建议：${esc(fix)}</p>` : ''}</li>`;
 }
 
 function diffRows(rows: readonly DiffRow[]): string {

@@ -17,7 +17,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Decision } from '../approve/index.ts';
-import { SealpressError } from '../errors/index.ts';
+import { errorText, SealpressError } from '../errors/index.ts';
 import type { Plan } from '../plan/index.ts';
 import type { LoadedSigner, Passphrases, SignerFiles } from '../pki/signers.ts';
 import type { RecordAct } from '../publish/audit.ts';
@@ -288,7 +288,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       });
     } catch (error) {
       // A wrong passphrase or a key that is not the certificate's: say so, never with the passphrase.
-      return flashTo(res, back, { kind: 'error', lines: [`未签署：${(error as Error).message}`] });
+      return flashTo(res, back, { kind: 'error', lines: [`未签署：${errorLine(error)}`] });
     }
     // After an approval the queue is where the approver goes on; after anything else, the entry.
     return flashTo(res, outcome.kind === 'signed' && decision === 'approve' ? '/' : back, outcomeLines(outcome, decision));
@@ -316,6 +316,11 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       server.closeAllConnections();
     },
   };
+}
+
+/** An error as the desk says it: in Chinese when the error carries it. */
+function errorLine(error: unknown): string {
+  return error instanceof SealpressError ? errorText(error, 'zh').message : (error as Error).message;
 }
 
 function unreviewable(r: { kind: string; diagnostics?: readonly { file: string; message: string }[] }): string[] {

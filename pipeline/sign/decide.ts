@@ -24,14 +24,16 @@ import {
   type PreparedRecords,
   type Submitter,
 } from '../approve/index.ts';
-import { shownMessage, type Diagnostic } from '../diagnostics/index.ts';
+import { messageText, shownMessage, type Diagnostic } from '../diagnostics/index.ts';
+import type { Lang, Text } from '../messages/text.ts';
 import { APPROVALS_DIR } from '../load/index.ts';
 import type { SiteGroup } from '../model/index.ts';
-import type { PlanEntry } from '../plan/index.ts';
-import { chainProblem, revocationAt, signingTimeProblem, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
+import { STATUS_ZH, type PlanEntry } from '../plan/index.ts';
+import { chainProblemText, revocationAt, signingTimeProblem, type CertInfo, type RosterPerson, type Trust } from '../trust/index.ts';
 import { chinaDate } from '../util/dates.ts';
 import { assetDigests } from '../validate/index.ts';
 import { approvalEntry } from '../gate/index.ts';
+import { LABELS } from '../diagnostics/index.ts';
 
 /** What the approval stage knows about a plan entry, or undefined when it could not be read (no front matter or digest). */
 export function approvalEntryOf(e: PlanEntry, group: SiteGroup): ApprovalEntry | undefined {
@@ -58,20 +60,29 @@ function ownApprovals(prepared: PreparedRecords, path: string, id: string): stri
 }
 
 /** Who the certificate belongs to in the roster, and why it cannot sign at all now (not in the roster, expired, revoked). */
-export function signerStanding(cert: CertInfo, trust: Trust, now: Date): { person?: RosterPerson; problems: string[] } {
+export function signerStanding(cert: CertInfo, trust: Trust, now: Date, lang: Lang = 'en'): { person?: RosterPerson; problems: string[] } {
   const problems: string[] = [];
-  const chain = chainProblem(cert, trust.anchor.cert);
-  if (chain) problems.push(`your certificate cannot sign: ${chain}`);
+  const push = (t: Text) => problems.push(t[lang]);
+  const chain = chainProblemText(cert, trust.anchor.cert);
+  if (chain) push({ zh: `您的证书不能签名：${chain.zh}`, en: `your certificate cannot sign: ${chain.en}` });
   const person = trust.personByCertificate.get(cert.fingerprint);
   if (!person) {
-    problems.push(`your certificate ${cert.fingerprint.slice(0, 16)}… (${cert.name ?? '?'}) is not listed in the signed roster: ask the security administrators (sealpress keys issue)`);
+    push({
+      zh: `您的证书 ${cert.fingerprint.slice(0, 16)}…（${cert.name ?? '?'}）不在已签名的人员名册中：请联系保密管理员（sealpress keys issue）`,
+      en: `your certificate ${cert.fingerprint.slice(0, 16)}… (${cert.name ?? '?'}) is not listed in the signed roster: ask the security administrators (sealpress keys issue)`,
+    });
     return { problems };
   }
-  if (person.id !== cert.uid) problems.push(`the roster lists this certificate under ${person.id}, but it names ${cert.uid ?? 'nobody'}`);
+  if (person.id !== cert.uid) push({ zh: `名册将该证书登记在 ${person.id} 名下，但证书载明的是 ${cert.uid ?? '（无）'}`, en: `the roster lists this certificate under ${person.id}, but it names ${cert.uid ?? 'nobody'}` });
   const time = signingTimeProblem(cert, trust.anchor.cert, now.getTime());
-  if (time) problems.push(`${time.message}: ask the security administrators for a new certificate (sealpress keys rotate --id ${person.id})`);
+  if (time) push({ zh: `${time.zh}：请向保密管理员申请新证书（sealpress keys rotate --id ${person.id}）`, en: `${time.message}: ask the security administrators for a new certificate (sealpress keys rotate --id ${person.id})` });
   const revoked = revocationAt(trust.revocationIndex, person.id, cert.fingerprint, now.getTime());
-  if (revoked) problems.push(`${revoked.person !== undefined ? 'your signing rights were' : 'this certificate was'} revoked from ${revoked.effective} (${revoked.reason})`);
+  if (revoked) {
+    push({
+      zh: `${revoked.person !== undefined ? '您的签名权' : '该证书'}已自 ${revoked.effective} 起被吊销（${revoked.reason}）`,
+      en: `${revoked.person !== undefined ? 'your signing rights were' : 'this certificate was'} revoked from ${revoked.effective} (${revoked.reason})`,
+    });
+  }
   return { person, problems };
 }
 
@@ -85,45 +96,78 @@ export interface SigningContext {
   /** The signer in the roster (undefined: not listed, and signerStanding says so). */
   person: RosterPerson | undefined;
   cert: CertInfo;
+  /** The language of the findings quoted in the problems (default English). */
+  lang?: Lang;
 }
 
 /** Why the signer cannot sign `decision` for this entry (empty: they can). */
 export function entryProblems(e: PlanEntry, ctx: SigningContext): string[] {
   const { decision, person, prepared } = ctx;
+  const lang = ctx.lang ?? 'en';
   const ae = approvalEntryOf(e, ctx.group);
-  const why: string[] = [];
+  const problems: string[] = [];
+  const why = { push: (t: Text) => problems.push(t[lang]) };
   const writers = submitters(prepared, e.path);
-  if (!ae) return ['it cannot be read (no front matter or digest)'];
+  if (!ae) return [lang === 'zh' ? '无法读取该条目（没有前置信息或摘要）' : 'it cannot be read (no front matter or digest)'];
+  const quoted = (fs: readonly Diagnostic[]) => fs.map((f) => `${f.rule}${lang === 'zh' ? '：' : ': '}${shownMessage(f, lang)}`).join(lang === 'zh' ? '；' : '; ');
   if (decision === 'submit') {
     const others = blocking(e).filter((f) => f.rule !== 'approval-invalid');
-    if (others.length > 0) why.push(`the gate refuses it for another reason than approval; fix that first, then submit: ${others.map((f) => `${f.rule}: ${shownMessage(f)}`).join('; ')}`);
+    if (others.length > 0) why.push({ zh: `发布关口因审批以外的原因拒绝该条目；请先修改，再提交：${quoted(others)}`, en: `the gate refuses it for another reason than approval; fix that first, then submit: ${quoted(others)}` });
     if (person && !canSubmit(person, ae)) {
-      why.push(`your roles do not let you submit it: ${writerScopeExplanation(person, ae)}; the security administrators grant a writer role (sealpress keys issue --id ${person.id} --role writer:sites=${ae.site};departments=${ae.department})`);
+      const scope = writerScopeExplanation(person, ae);
+      const grant = `sealpress keys issue --id ${person.id} --role writer:sites=${ae.site};departments=${ae.department}`;
+      why.push({ zh: `您的角色无权提交该条目：${scope.zh}；由保密管理员授予 writer 角色（${grant}）`, en: `your roles do not let you submit it: ${scope.en}; the security administrators grant a writer role (${grant})` });
     }
     // Submitting makes the signer an author: their own approval of the entry would then be a self-approval.
     const approved = person ? ownApprovals(prepared, e.path, person.id) : [];
-    if (approved.length > 0) why.push(`you approved it (${approved.join(', ')}): a submission would make you its author, and nobody approves an entry they wrote; another writer submits it`);
+    if (approved.length > 0) {
+      why.push({
+        zh: `您已审批过该条目（${approved.join('、')}）：提交会使您成为其作者，而任何人都不得审批自己撰写的条目；请由其他撰稿人提交`,
+        en: `you approved it (${approved.join(', ')}): a submission would make you its author, and nobody approves an entry they wrote; another writer submits it`,
+      });
+    }
   } else if (decision === 'approve' || decision === 'reject') {
     const stops = blocking(e);
     const badRecords = stops.filter((f) => f.rule === 'approval-invalid');
     const others = stops.filter((f) => f.rule !== 'approval-invalid');
     // A rejection may say no to an entry the gate refuses anyway: the writer learns why from the approver too.
-    if (others.length > 0 && decision === 'approve') why.push(`the gate refuses it for another reason than approval: ${others.map((f) => `${f.rule}: ${shownMessage(f)}`).join('; ')}`);
+    if (others.length > 0 && decision === 'approve') why.push({ zh: `发布关口因审批以外的原因拒绝该条目：${quoted(others)}`, en: `the gate refuses it for another reason than approval: ${quoted(others)}` });
     // A refused record keeps the entry refused whatever else is signed (fail closed): it must go first.
-    if (badRecords.length > 0) why.push(`a record that names it is refused, and keeps it refused until it is removed or replaced: ${badRecords.map(shownMessage).join('; ')}`);
+    if (badRecords.length > 0) {
+      const records = badRecords.map((f) => shownMessage(f, lang)).join(lang === 'zh' ? '；' : '; ');
+      why.push({ zh: `有一份涉及该条目的记录被拒绝，在删除或替换之前该条目一直不予发布：${records}`, en: `a record that names it is refused, and keeps it refused until it is removed or replaced: ${records}` });
+    }
     const mine = person ? writers.find((w) => w.person.id === person.id) : undefined;
-    if (person && mine) why.push(`you (${person.name}, ${person.id}) submitted it as its writer (${mine.file}, ${chinaDate(mine.at)}): nobody approves an entry they wrote, whatever its author field says`);
-    else if (person && isAuthor(ae.author, person, ctx.cert)) why.push(`you (${person.name}, ${person.id}) are its author (${ae.author ? `"${ae.author}"` : 'no author given, which counts as yours'}): nobody approves their own entry`);
+    if (person && mine) {
+      why.push({
+        zh: `您（${person.name}，${person.id}）是以撰稿人身份提交该条目的人（${mine.file}，${chinaDate(mine.at)}）：无论作者字段写的是谁，任何人都不得审批自己撰写的条目`,
+        en: `you (${person.name}, ${person.id}) submitted it as its writer (${mine.file}, ${chinaDate(mine.at)}): nobody approves an entry they wrote, whatever its author field says`,
+      });
+    } else if (person && isAuthor(ae.author, person, ctx.cert)) {
+      why.push({
+        zh: `您（${person.name}，${person.id}）是该条目的作者（${ae.author ? `“${ae.author}”` : '未写作者，视为您本人'}）：任何人都不得审批自己的条目`,
+        en: `you (${person.name}, ${person.id}) are its author (${ae.author ? `"${ae.author}"` : 'no author given, which counts as yours'}): nobody approves their own entry`,
+      });
+    }
   } else {
     const approvalFindings = e.findings.filter((f) => f.rule.startsWith('approval-') || f.rule === 'trust-invalid');
-    if (e.status === 'withdrawn') why.push('it is already withdrawn');
-    else if (e.status === 'refused' || approvalFindings.length > 0) why.push(`it is not published (${e.status}${approvalFindings.length ? `: ${approvalFindings.map((f) => f.rule).join(', ')}` : ''}): nothing to withdraw`);
+    const rules = approvalFindings.map((f) => f.rule).join(', ');
+    if (e.status === 'withdrawn') why.push({ zh: '该条目已撤下', en: 'it is already withdrawn' });
+    else if (e.status === 'refused' || approvalFindings.length > 0) {
+      why.push({
+        zh: `该条目未发布（${STATUS_ZH[e.status]}${approvalFindings.length ? `：${rules}` : ''}）：无可撤下`,
+        en: `it is not published (${e.status}${approvalFindings.length ? `: ${rules}` : ''}): nothing to withdraw`,
+      });
+    }
   }
   if (person && decision !== 'submit') {
     const { require } = requirementsFor(ctx.trust.policy, ae);
-    if (!slotsOf(require).some((s) => canFill(person, s, ae))) why.push(`your roles do not cover it: ${scopeExplanation(person, require, ae)}`);
+    if (!slotsOf(require).some((s) => canFill(person, s, ae))) {
+      const scope = scopeExplanation(person, require, ae);
+      why.push({ zh: `您的角色不覆盖该条目：${scope.zh}`, en: `your roles do not cover it: ${scope.en}` });
+    }
   }
-  return why;
+  return problems;
 }
 
 /** What a record says about an entry it covers: the bytes it binds. */
@@ -151,47 +195,63 @@ export function approvalQueue(entries: readonly PlanEntry[], ctx: Omit<SigningCo
 
 const short = (digest: string) => `${digest.slice(0, 16)}…`;
 
+/** The labels of the review, each as wide as the English (12 columns; a Chinese character takes two). */
+const DESK = {
+  en: { title: 'title       ', site: 'site        ', column: 'column      ', author: 'author      ', submitted: 'submitted   ', date: 'date        ', digest: 'digest      ', assets: 'assets      ', status: 'status      ', checks: 'checks      ', policy: 'policy      ' },
+  zh: { title: '标题        ', site: '站点        ', column: '栏目        ', author: '作者        ', submitted: '提交人      ', date: '日期        ', digest: '摘要        ', assets: '附件        ', status: '状态        ', checks: '检查        ', policy: '审批规则    ' },
+} as const satisfies Record<Lang, Record<string, string>>;
+const MORE = '            ';
+
 /** What a signer sees of an entry before signing, line by line. */
-export function describeEntry(e: PlanEntry, group: SiteGroup, needs: string, writers: readonly Submitter[]): string[] {
+export function describeEntry(e: PlanEntry, group: SiteGroup, needs: string, writers: readonly Submitter[], lang: Lang = 'en'): string[] {
   const lines: string[] = [];
   const out = (s: string) => lines.push(s);
+  const L = DESK[lang];
+  const zh = lang === 'zh';
   const fm = e.frontMatter;
   const site = group.sites.get(e.site);
   const column = group.columns.get(e.column);
   const category = group.categories.find((c) => c.id === column?.category);
   const department = site?.departments.find((d) => d.id === fm?.department);
+  const unreadable = zh ? '（无法读取）' : '(unreadable)';
   out(`${e.path}`);
-  out(`  title       ${fm?.title ?? '(unreadable)'}`);
-  out(`  site        ${e.site} ${site?.name ?? ''}${site ? ` (${site.kind === 'main' ? 'main site' : 'sub-site'})` : ''}`);
-  out(`  column      ${e.column} ${column?.name ?? ''}${category ? ` · ${category.name}` : ''}`);
-  out(`  author      ${fm?.author || '(none)'} · department ${fm?.department ?? '?'} ${department?.name ?? ''}`);
+  out(`  ${L.title}${fm?.title ?? unreadable}`);
+  const kind = site ? (site.kind === 'main' ? (zh ? '（主站）' : ' (main site)') : zh ? '（子站）' : ' (sub-site)') : '';
+  out(`  ${L.site}${e.site} ${site?.name ?? ''}${kind}`);
+  out(`  ${L.column}${e.column} ${column?.name ?? ''}${category ? ` · ${category.name}` : ''}`);
+  out(`  ${L.author}${fm?.author || (zh ? '（未署名）' : '(none)')} · ${zh ? '部门' : 'department'} ${fm?.department ?? '?'} ${department?.name ?? ''}`);
   // Who wrote it, as proven by their signatures (the author field above is only what the file says).
   const current = !e.findings.some((f) => f.rule === 'submission-pending');
-  if (writers.length === 0) out('  submitted   by nobody: no writer has signed this entry (sealpress submit)');
-  for (const [i, w] of writers.entries()) out(`  ${i === 0 ? 'submitted   ' : '            '}${w.person.name} (${w.person.id}) on ${chinaDate(w.at)}, ${w.file}`);
-  if (writers.length > 0 && !current) out('              (not this version: it changed after the last submission)');
-  if (fm?.date) out(`  date        ${fm.date}`);
-  out(`  digest      sha256 ${e.digest ? short(e.digest) : '(unreadable)'}`);
+  if (writers.length === 0) out(`  ${L.submitted}${zh ? '无：尚无撰稿人签署本条目（sealpress submit）' : 'by nobody: no writer has signed this entry (sealpress submit)'}`);
+  for (const [i, w] of writers.entries()) out(`  ${i === 0 ? L.submitted : MORE}${zh ? `${w.person.name}（${w.person.id}）于 ${chinaDate(w.at)}，${w.file}` : `${w.person.name} (${w.person.id}) on ${chinaDate(w.at)}, ${w.file}`}`);
+  if (writers.length > 0 && !current) out(`  ${MORE}${zh ? '（不是当前版本：最近一次提交后有改动）' : '(not this version: it changed after the last submission)'}`);
+  if (fm?.date) out(`  ${L.date}${fm.date}`);
+  out(`  ${L.digest}sha256 ${e.digest ? short(e.digest) : unreadable}`);
   const assets = assetDigests(e.assets);
-  if (assets.length === 0) out('  assets      none');
-  for (const [i, a] of assets.entries()) out(`  ${i === 0 ? 'assets      ' : '            '}${a.path} sha256 ${short(a.digest)}`);
-  out(`  status      ${e.status}`);
-  if (e.findings.length === 0) out('  checks      all passed');
-  for (const [i, f] of e.findings.entries()) out(`  ${i === 0 ? 'checks      ' : '            '}${f.severity} ${f.rule}: ${shownMessage(f)}`);
-  if (needs) out(`  policy      ${needs}`);
+  if (assets.length === 0) out(`  ${L.assets}${zh ? '无' : 'none'}`);
+  for (const [i, a] of assets.entries()) out(`  ${i === 0 ? L.assets : MORE}${a.path} sha256 ${short(a.digest)}`);
+  out(`  ${L.status}${zh ? STATUS_ZH[e.status] : e.status}`);
+  if (e.findings.length === 0) out(`  ${L.checks}${zh ? '全部通过' : 'all passed'}`);
+  for (const [i, f] of e.findings.entries()) out(`  ${i === 0 ? L.checks : MORE}${LABELS[lang][f.severity]} ${f.rule}${zh ? '：' : ': '}${shownMessage(f, lang)}`);
+  if (needs) out(`  ${L.policy}${needs}`);
   return lines;
 }
 
 /** What the policy asks for the entry, in a line. */
-export function policyNeeds(ae: ApprovalEntry, trust: Trust): string {
+export function policyNeeds(ae: ApprovalEntry, trust: Trust, lang: Lang = 'en'): string {
   const { rule, require } = requirementsFor(trust.policy, ae);
+  if (lang === 'zh') {
+    const parts = require.map((q) => `${q.count} 名 ${q.role}${q.sameDepartment || q.sameSite ? `（${[q.sameSite ? '同站点' : '', q.sameDepartment ? '同部门' : ''].filter(Boolean).join('、')}）` : ''}`);
+    return `需要 ${parts.join(' + ')}（审批规则 v${trust.policy.version}，${rule === 'default' ? '默认规则' : `第 ${rule + 1} 条规则`}）`;
+  }
   const parts = require.map((q) => `${q.count} ${q.role}${q.sameDepartment || q.sameSite ? ` (${[q.sameSite ? 'same site' : '', q.sameDepartment ? 'same department' : ''].filter(Boolean).join(', ')})` : ''}`);
   return `needs ${parts.join(' + ')} [policy v${trust.policy.version}, ${rule === 'default' ? 'default rule' : `rule ${rule + 1}`}]`;
 }
 
 /** The entry's state after signing, in a line: the findings' texts, without their codes (a finding keeps its code apart from its message). */
-export function statusLine(e: PlanEntry): string {
+export function statusLine(e: PlanEntry, lang: Lang = 'en'): string {
   const pending = e.findings.find((f) => f.rule === 'approval-pending');
+  if (lang === 'zh') return statusLineZh(e, pending);
   switch (e.status) {
     case 'publishable':
       return 'publishable';
@@ -206,6 +266,26 @@ export function statusLine(e: PlanEntry): string {
       return `withdrawn: ${e.findings.filter((f) => f.rule === 'withdrawn').map((f) => f.message).join('; ')}`;
     default:
       return `${e.status}: ${e.findings.map((f) => f.message).join('; ')}`;
+  }
+}
+
+/** statusLine in Chinese. */
+function statusLineZh(e: PlanEntry, pending: Diagnostic | undefined): string {
+  const text = (fs: readonly Diagnostic[]) => fs.map((f) => messageText(f, 'zh')).join('；');
+  switch (e.status) {
+    case 'publishable':
+      return '可发布';
+    case 'pending':
+      return pending ? `仍待发布：${messageText(pending, 'zh')}` : `待发布：${text(e.findings)}`;
+    case 'refused': {
+      const errors = e.findings.filter((f) => f.severity === 'error');
+      if (pending && errors.every((f) => f.rule === 'approval-stale')) return `仍待发布：${messageText(pending, 'zh')}（对旧版本的审批不再有效）`;
+      return `不予发布：${errors.map((f) => `${f.rule}：${messageText(f, 'zh')}`).join('；')}`;
+    }
+    case 'withdrawn':
+      return `已撤下：${text(e.findings.filter((f) => f.rule === 'withdrawn'))}`;
+    default:
+      return `${e.status}：${text(e.findings)}`;
   }
 }
 

@@ -6,6 +6,7 @@
  * share it; the review desk calls the same functions. The key stays with the
  * caller: only the certificate comes in for the review.
  */
+import type { Lang } from '../messages/text.ts';
 import { sha256Hex } from '../fs/index.ts';
 import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -35,6 +36,8 @@ export interface SigningRequest {
   reason?: string | undefined;
   /** The signer's certificate. */
   cert: CertInfo;
+  /** The language of the findings shown (their messages, the entries' state after signing); default English. */
+  lang?: Lang | undefined;
 }
 
 /** What the signer is shown and what would be signed. */
@@ -74,6 +77,7 @@ export function entryPath(root: string, arg: string): string {
 }
 
 const TITLES: Record<Decision, string> = { approve: 'Approval', withdraw: 'Withdrawal', submit: 'Submission', reject: 'Rejection' };
+const TITLES_ZH: Record<Decision, string> = { approve: '审批', withdraw: '撤下', submit: '提交', reject: '驳回' };
 
 async function gate(request: Pick<SigningRequest, 'root' | 'now' | 'trustAnchor'>) {
   return runGate({ root: request.root, now: request.now, ...(request.trustAnchor ? { trustAnchor: request.trustAnchor } : {}) });
@@ -111,19 +115,23 @@ export async function reviewSigning(request: SigningRequest): Promise<SigningRev
   const paths = [...new Set(request.paths.map((p) => entryPath(root, p)))];
   const byPath = new Map(plan.entries.map((e) => [e.path, e]));
   const missing = paths.filter((p) => !byPath.has(p));
-  if (missing.length > 0) throw new SealpressError('USAGE', `not an entry the gate knows: ${missing.join(', ')} (entries are content/<site>/<column>/<slug>.md or .mdx)`);
+  if (missing.length > 0) throw new SealpressError('USAGE', { zh: `发布关口不认识该条目：${missing.join(', ')}（条目应为 content/<站点>/<栏目>/<slug>.md 或 .mdx）`, en: `not an entry the gate knows: ${missing.join(', ')} (entries are content/<site>/<column>/<slug>.md or .mdx)` });
   const entries = paths.map((p) => byPath.get(p)!);
 
-  const { person, problems } = signerStanding(cert, trust, now);
-  const ctx = { decision, group, trust, prepared, person, cert };
-  const who = person ? `${person.name} (${person.id}), ${person.roles.map((g) => g.role).join(' + ')}` : (cert.name ?? 'unknown signer');
-  const lines = [`${TITLES[decision]} of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} by ${who}, at ${chinaTime(now)}, under policy v${trust.policy.version}${request.reason ? `; reason: ${request.reason}` : ''}:`];
+  const lang = request.lang ?? 'en';
+  const { person, problems } = signerStanding(cert, trust, now, lang);
+  const ctx = { decision, group, trust, prepared, person, cert, lang };
+  const roles = person?.roles.map((g) => g.role).join(' + ');
+  const lines =
+    lang === 'zh'
+      ? [`${TITLES_ZH[decision]}：共 ${entries.length} 个条目，签署人 ${person ? `${person.name}（${person.id}），${roles}` : (cert.name ?? '未知签署人')}，时间 ${chinaTime(now)}，依据审批规则 v${trust.policy.version}${request.reason ? `；理由：${request.reason}` : ''}：`]
+      : [`${TITLES[decision]} of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} by ${person ? `${person.name} (${person.id}), ${roles}` : (cert.name ?? 'unknown signer')}, at ${chinaTime(now)}, under policy v${trust.policy.version}${request.reason ? `; reason: ${request.reason}` : ''}:`];
   const items: ApprovalItem[] = [];
   for (const e of entries) {
     const ae = approvalEntryOf(e, group);
     if (ae) items.push(approvalItem(ae));
     for (const w of entryProblems(e, ctx)) problems.push(`${e.path}: ${w}`);
-    lines.push('', ...describeEntry(e, group, ae ? policyNeeds(ae, trust) : '', submitters(prepared, e.path)));
+    lines.push('', ...describeEntry(e, group, ae ? policyNeeds(ae, trust, lang) : '', submitters(prepared, e.path), lang));
   }
   lines.push('');
   return { kind: 'review', request, group, trust, entries, items, person, problems, lines, sites: [...new Set(entries.map((e) => e.site))] };
@@ -171,7 +179,7 @@ function assertPlainFolders(root: string, rel: string): void {
   const parts = rel.split('/').slice(0, -1);
   for (let i = 1; i <= parts.length; i++) {
     const abs = join(root, ...parts.slice(0, i));
-    if (existsSync(abs) && lstatSync(abs).isSymbolicLink()) throw new SealpressError('CONFIG_INVALID', `${parts.slice(0, i).join('/')} is a symlink; approval records are written only into plain folders`);
+    if (existsSync(abs) && lstatSync(abs).isSymbolicLink()) throw new SealpressError('CONFIG_INVALID', { zh: `${parts.slice(0, i).join('/')} 是符号链接；审批记录只写入普通文件夹`, en: `${parts.slice(0, i).join('/')} is a symlink; approval records are written only into plain folders` });
   }
 }
 
@@ -191,7 +199,7 @@ export async function writeSigned(review: SigningReview & { person: RosterPerson
   const afterByPath = new Map((after.ok ? after.plan.entries : []).map((e) => [e.path, e]));
   const entries = review.entries.map((e): SignedEntry => {
     const now2 = afterByPath.get(e.path);
-    return { path: e.path, before: e.status, status: now2?.status ?? 'missing', line: now2 ? statusLine(now2) : 'not found after signing', findings: now2?.findings ?? [] };
+    return { path: e.path, before: e.status, status: now2?.status ?? 'missing', line: now2 ? statusLine(now2, review.request.lang) : review.request.lang === 'zh' ? '签署后找不到该条目' : 'not found after signing', findings: now2?.findings ?? [] };
   });
   const sha256 = sha256Hex(bytes);
   const audited = listedEntries(review.entries.map((e) => e.path));
@@ -208,7 +216,7 @@ export async function writeSigned(review: SigningReview & { person: RosterPerson
 }
 
 /** `approve --json` and its siblings: { signed, record, decision, signer, signedAt, entries: [{ path, before, status, summary, findings }] }. */
-export function signedJson(signed: SignedRecord, decision: Decision): unknown {
-  const entries = signed.entries.map((r) => ({ path: r.path, before: r.before, status: r.status, summary: r.line, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: shownMessage(f) })) }));
+export function signedJson(signed: SignedRecord, decision: Decision, lang: Lang): unknown {
+  const entries = signed.entries.map((r) => ({ path: r.path, before: r.before, status: r.status, summary: r.line, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: shownMessage(f, lang) })) }));
   return { signed: true, record: signed.record, decision, signer: signed.signer, signedAt: signed.signedAt, entries };
 }

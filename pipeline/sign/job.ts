@@ -5,6 +5,8 @@
  * review is shown and how the signer is asked are the caller's (passphrases,
  * `review`, `confirm`); so is the audit recorder. Nothing here prints.
  */
+import type { Lang } from '../messages/text.ts';
+import { messageText } from '../diagnostics/index.ts';
 import type { ApprovalItem, Decision } from '../approve/index.ts';
 import { signWaiver } from '../check/index.ts';
 import type { Diagnostic } from '../diagnostics/index.ts';
@@ -37,12 +39,13 @@ export type SignOutcome =
   | { kind: 'signed'; signed: SignedRecord; code: number };
 
 const NOUNS: Record<Decision, string> = { approve: 'approval', withdraw: 'withdrawal', submit: 'submission', reject: 'rejection' };
+const NOUNS_ZH: Record<Decision, string> = { approve: '审批', withdraw: '撤下', submit: '提交', reject: '驳回' };
 
 export async function signJob(o: SignJob): Promise<SignOutcome> {
   const { root, now, decision } = o;
   // A key that is not the certificate's (KEY_CERT_MISMATCH) stops here, before anything is signed: exit 2, as from every command.
   const signer = o.signer ?? (await loadSigner(o.key, o.passphrases));
-  const reviewed = await reviewSigning({ root, now, trustAnchor: o.trustAnchor, decision, paths: o.paths, reason: o.reason, cert: signer.cert });
+  const reviewed = await reviewSigning({ root, now, trustAnchor: o.trustAnchor, decision, paths: o.paths, reason: o.reason, cert: signer.cert, lang: o.lang });
   if (reviewed.kind === 'config') return reviewed;
   if (reviewed.kind === 'trust') {
     // The material does not verify, so this is a refusal that says why.
@@ -53,7 +56,7 @@ export async function signJob(o: SignJob): Promise<SignOutcome> {
 
   const { person, problems } = reviewed;
   if (problems.length > 0 || !person) return { kind: 'refused', problems, code: await o.record(refusalEvent(reviewed), EXIT.REFUSED) };
-  if (!(await o.confirm(`Sign this ${NOUNS[decision]} as ${person.name}?`, reviewed.items))) return { kind: 'declined' };
+  if (!(await o.confirm(o.lang === 'zh' ? `以 ${person.name} 的身份签署此${NOUNS_ZH[decision]}？` : `Sign this ${NOUNS[decision]} as ${person.name}?`, reviewed.items))) return { kind: 'declined' };
   const ready = { ...reviewed, person };
   const bytes = await keyStep(() => signReview(ready, signer.signer));
   const signed = await writeSigned(ready, bytes);
@@ -69,6 +72,8 @@ export interface WaiveJob extends WaiverTarget {
   review: (line: string) => void;
   confirm: (question: string) => Promise<boolean>;
   record: RecordAct;
+  /** The language of the finding shown and of why the gate refuses the waiver (default English). */
+  lang?: Lang | undefined;
 }
 
 /** The lookup when there is nothing to sign; else declined, or written (accepted by the gate or not, `code` once recorded). */
@@ -81,22 +86,25 @@ export async function waiveJob(o: WaiveJob): Promise<WaiveOutcome> {
   if (found.kind !== 'found') return found;
   const { entry, finding, file } = found;
   const loaded = await keyStep(() => loadSigner(o.key, o.passphrases));
-  o.review(`entry     ${entry.path} (${entry.frontMatter?.title ?? ''})`);
-  o.review(`digest    ${entry.digest}`);
-  o.review(`finding   ${finding.line}:${finding.column} ${finding.rule} ${finding.message}`);
-  o.review(`signer    ${loaded.cert.name ?? ''} (${loaded.cert.uid ?? ''})`);
-  o.review(`reason    ${o.justification}`);
-  if (!(await o.confirm('Sign this waiver?'))) return { kind: 'declined' };
+  const zh = o.lang === 'zh';
+  o.review(zh ? `条目      ${entry.path}（${entry.frontMatter?.title ?? ''}）` : `entry     ${entry.path} (${entry.frontMatter?.title ?? ''})`);
+  o.review(`${zh ? '摘要      ' : 'digest    '}${entry.digest}`);
+  o.review(`${zh ? '问题      ' : 'finding   '}${finding.line}:${finding.column} ${finding.rule} ${messageText(finding, o.lang ?? 'en')}`);
+  o.review(zh ? `签署人    ${loaded.cert.name ?? ''}（${loaded.cert.uid ?? ''}）` : `signer    ${loaded.cert.name ?? ''} (${loaded.cert.uid ?? ''})`);
+  o.review(`${zh ? '理由      ' : 'reason    '}${o.justification}`);
+  if (!(await o.confirm(zh ? '签署此豁免？' : 'Sign this waiver?'))) return { kind: 'declined' };
   const draft = waiverDraftFor(found, o.justification);
   const bytes = await keyStep(() => signWaiver({ draft, signer: loaded.signer, now: o.now, ...(o.expires ? { expires: o.expires } : {}) }));
   // Verify the way every gate will: the waiver must now cover the finding.
   const written = await writeWaiver(at, found, bytes, loaded.cert);
-  return { kind: 'written', file, accepted: written.accepted, why: written.why, code: await o.record(written.event, written.accepted ? EXIT.OK : EXIT.REFUSED) };
+  const why = o.lang === 'zh' ? (written.whyZh ?? written.why) : written.why;
+  return { kind: 'written', file, accepted: written.accepted, why, code: await o.record(written.event, written.accepted ? EXIT.OK : EXIT.REFUSED) };
 }
 
 /** What a waive run says, on which stream (the file written on stdout, why not on stderr), and its exit code. */
-export function waiveSaid(r: WaiveOutcome, asked: { path: string; rule: string; line: number; column?: number | undefined }): { stream: 'out' | 'err'; text: string; code: number } {
+export function waiveSaid(r: WaiveOutcome, asked: { path: string; rule: string; line: number; column?: number | undefined }, lang: Lang = 'en'): { stream: 'out' | 'err'; text: string; code: number } {
   const refused = (text: string) => ({ stream: 'err' as const, text, code: EXIT.REFUSED });
+  if (lang === 'zh') return waiveSaidZh(r, asked, refused);
   switch (r.kind) {
     case 'config':
       return { stream: 'err', text: 'sealpress waive: the site group configuration is invalid; run `sealpress check`', code: EXIT.CONFIG };
@@ -110,5 +118,23 @@ export function waiveSaid(r: WaiveOutcome, asked: { path: string; rule: string; 
       return refused('not signed');
     default:
       return r.accepted ? { stream: 'out', text: `wrote ${r.file} (commit it with the entry)`, code: r.code } : { stream: 'err', text: `sealpress waive: wrote ${r.file}, but the gate does not accept it${r.why ? `: ${r.why}` : ''}`, code: r.code };
+  }
+}
+
+/** waiveSaid in Chinese. */
+function waiveSaidZh(r: WaiveOutcome, asked: { path: string; rule: string; line: number; column?: number | undefined }, refused: (text: string) => { stream: 'err'; text: string; code: number }): { stream: 'out' | 'err'; text: string; code: number } {
+  switch (r.kind) {
+    case 'config':
+      return { stream: 'err', text: 'sealpress waive：站群配置有误；请运行 `sealpress check`', code: EXIT.CONFIG };
+    case 'not-entry':
+      return refused(`sealpress waive：${asked.path} 不是发布关口能读取的条目`);
+    case 'no-finding':
+      return refused(`sealpress waive：${r.entry.path} 第 ${asked.line}${asked.column ? `:${asked.column}` : ''} 处没有 ${asked.rule} 问题；准确位置请运行 \`sealpress check\` 查看`);
+    case 'waived':
+      return { stream: 'err', text: `sealpress waive：该问题已由 ${r.waiver} 豁免`, code: EXIT.OK };
+    case 'declined':
+      return refused('未签署');
+    default:
+      return r.accepted ? { stream: 'out', text: `已写入 ${r.file}（请与条目一并提交）`, code: r.code } : { stream: 'err', text: `sealpress waive：已写入 ${r.file}，但发布关口不接受${r.why ? `：${r.why}` : ''}`, code: r.code };
   }
 }

@@ -60,7 +60,7 @@ export function waiverDraftFor(found: Extract<WaiverLookup, { kind: 'found' }>, 
  * only once the gate accepted the waiver (a roster administrator); before
  * that, only the certificate is known.
  */
-export async function writeWaiver(t: Pick<WaiverTarget, 'root' | 'now' | 'trustAnchor'>, found: Extract<WaiverLookup, { kind: 'found' }>, bytes: Uint8Array, cert: CertInfo): Promise<{ accepted: boolean; why?: string; event: AuditEvent }> {
+export async function writeWaiver(t: Pick<WaiverTarget, 'root' | 'now' | 'trustAnchor'>, found: Extract<WaiverLookup, { kind: 'found' }>, bytes: Uint8Array, cert: CertInfo): Promise<{ accepted: boolean; why?: string; whyZh?: string; event: AuditEvent }> {
   const { entry, finding, file } = found;
   const event = (outcome: 'ok' | 'refused'): AuditEvent => ({
     action: 'waive',
@@ -75,6 +75,7 @@ export async function writeWaiver(t: Pick<WaiverTarget, 'root' | 'now' | 'trustA
   const after = await gateOf(t);
   const check = after.ok ? after.plan.entries.find((e) => e.path === entry.path)?.findings.find((f) => f.rule === finding.rule && f.line === finding.line && f.column === finding.column) : undefined;
   if (check?.suppressed) return { accepted: true, event: event('ok') };
-  const why = after.ok ? after.plan.diagnostics.find((d) => d.file === file)?.message : undefined;
-  return { accepted: false, ...(why ? { why } : {}), event: event('refused') };
+  // Why not, in both languages: the gate's finding about the waiver file.
+  const refusal = after.ok ? after.plan.diagnostics.find((d) => d.file === file) : undefined;
+  return { accepted: false, ...(refusal ? { why: refusal.message, whyZh: refusal.zh.message } : {}), event: event('refused') };
 }

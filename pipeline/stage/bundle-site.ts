@@ -4,6 +4,8 @@
  * renderer shows already resolved. In preview mode pending entries come too,
  * marked as drafts. Pure.
  */
+import type { Lang } from '../messages/text.ts';
+import { messageText, type Diagnostic } from '../diagnostics/index.ts';
 import { posix } from 'node:path';
 import type { Site, SiteGroup } from '../model/index.ts';
 import type { Plan, PlanEntry } from '../plan/index.ts';
@@ -51,7 +53,7 @@ function included(entry: PlanEntry, mode: BundleMode): boolean {
   return entry.status === 'publishable' || (mode === 'preview' && entry.status === 'pending');
 }
 
-export function bundleSite(group: SiteGroup, plan: Plan, code: string, mode: BundleMode, options: { reprintDisclaimer?: string } = {}): SiteStage {
+export function bundleSite(group: SiteGroup, plan: Plan, code: string, mode: BundleMode, options: { reprintDisclaimer?: string; lang?: Lang } = {}): SiteStage {
   const site = group.sites.get(code);
   const main = group.sites.get(group.main);
   if (!site || !main) throw new Error(`site ${code} is not in the group`);
@@ -101,7 +103,8 @@ export function bundleSite(group: SiteGroup, plan: Plan, code: string, mode: Bun
     if (fm.docNumber) entry.docNumber = fm.docNumber;
     if (fm.reprint) entry.reprint = fm.reprint;
     if (fm.qa) entry.qa = fm.qa;
-    if (entry.draft) entry.draftReason = e.findings.map((f) => f.message).join('；') || 'awaiting publication';
+    // The preview's 未发布 banner says why, in the reader's language (the site's, Chinese, unless the preview was asked for English).
+    if (entry.draft) entry.draftReason = draftReason(e.findings, options.lang ?? 'zh');
     if (adopted) entry.adoptedFrom = { ...siteRef(origin), articleUrl: `${siteUrl(origin)}${e.column}/${e.slug}/` };
     if (e.format === 'mdx') {
       entry.mdxFile = `entries/${id}.mdx`;
@@ -154,4 +157,9 @@ export function bundleSite(group: SiteGroup, plan: Plan, code: string, mode: Bun
     entries,
   };
   return { bundle, files, assets: [...assets.values()] };
+}
+
+/** Why a draft is not published, for the preview's banner: its findings' messages, else that it waits. */
+export function draftReason(findings: readonly Diagnostic[], lang: Lang): string {
+  return findings.map((f) => messageText(f, lang)).join(lang === 'zh' ? '；' : '; ') || (lang === 'zh' ? '等待发布' : 'awaiting publication');
 }

@@ -70,7 +70,7 @@ function composeStage(root: string, stageDir: string, stage: SiteStage): string 
     const bytes = readFileSync(join(root, asset.source));
     if (sha256Hex(bytes) !== asset.digest) {
       rmSync(tmp, { recursive: true, force: true });
-      throw new SealpressError('STAGE_TAMPERED', `${asset.source} changed after the gate read it; run the build again`, { file: asset.source });
+      throw new SealpressError('STAGE_TAMPERED', { zh: `${asset.source} 在发布关口读取后有改动；请重新运行构建`, en: `${asset.source} changed after the gate read it; run the build again` }, { file: asset.source });
     }
     // Defence in depth: the gate refuses such files (asset-active); the stage never publishes one, even if asked.
     const active = activeFile(asset.source, bytes) ?? activeFile(decodeURI(asset.url));

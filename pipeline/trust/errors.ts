@@ -5,6 +5,7 @@ import { SealpressError } from '../errors/index.ts';
  * are thrown at the edges, to the CLI that wraps the library; verification never
  * throws for what it reads: it reports problems and findings instead.
  */
+import type { Text } from '../messages/text.ts';
 export type TrustErrorCode =
   /** A certificate would live longer than the rules allow (leaf ≤ 90 days, CA ≤ 3650 days). */
   | 'CERT_VALIDITY_TOO_LONG'
@@ -40,7 +41,7 @@ export type TrustErrorCode =
   | 'RECORD_TOO_LARGE';
 
 export class TrustError extends SealpressError<TrustErrorCode> {
-  constructor(code: TrustErrorCode, message: string, options: { cause?: unknown } = {}) {
+  constructor(code: TrustErrorCode, message: string | Text, options: { cause?: unknown } = {}) {
     super(code, message, options);
     this.name = 'TrustError';
   }

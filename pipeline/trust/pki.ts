@@ -32,13 +32,13 @@ export interface KeyPair {
 
 /** A fresh RSA key pair (node:crypto). 3072 bits unless told otherwise; never fewer than 2048. */
 export function generateSigningKey(bits: number = DEFAULT_RSA_BITS): KeyPair {
-  if (!Number.isInteger(bits) || bits < MIN_RSA_BITS) throw new TrustError('INVALID_ARGUMENT', `an RSA key needs at least ${MIN_RSA_BITS} bits`);
+  if (!Number.isInteger(bits) || bits < MIN_RSA_BITS) throw new TrustError('INVALID_ARGUMENT', { zh: `RSA 密钥至少需要 ${MIN_RSA_BITS} 位`, en: `an RSA key needs at least ${MIN_RSA_BITS} bits` });
   return generateKeyPairSync('rsa', { modulusLength: bits });
 }
 
 /** The same, off the main thread (libuv pool): several keys are generated in parallel. */
 export function generateSigningKeyAsync(bits: number = DEFAULT_RSA_BITS): Promise<KeyPair> {
-  if (!Number.isInteger(bits) || bits < MIN_RSA_BITS) return Promise.reject(new TrustError('INVALID_ARGUMENT', `an RSA key needs at least ${MIN_RSA_BITS} bits`));
+  if (!Number.isInteger(bits) || bits < MIN_RSA_BITS) return Promise.reject(new TrustError('INVALID_ARGUMENT', { zh: `RSA 密钥至少需要 ${MIN_RSA_BITS} 位`, en: `an RSA key needs at least ${MIN_RSA_BITS} bits` }));
   return new Promise((resolve, reject) => {
     generateKeyPair('rsa', { modulusLength: bits }, (error, publicKey, privateKey) => (error ? reject(error) : resolve({ publicKey, privateKey })));
   });
@@ -63,14 +63,14 @@ export interface IssuedCertificate {
 
 /** Forge objects live only inside this module, in memory, for the time of one signature. */
 function forgePrivateKey(key: KeyObject): forge.pki.rsa.PrivateKey {
-  if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') throw new TrustError('INVALID_ARGUMENT', 'an RSA private key is needed to sign a certificate');
+  if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') throw new TrustError('INVALID_ARGUMENT', { zh: '签发证书需要 RSA 私钥', en: 'an RSA private key is needed to sign a certificate' });
   return forge.pki.privateKeyFromPem(key.export({ type: 'pkcs1', format: 'pem' }) as string);
 }
 
 function forgePublicKey(key: KeyObject): forge.pki.rsa.PublicKey {
-  if (key.type !== 'public' || key.asymmetricKeyType !== 'rsa') throw new TrustError('INVALID_ARGUMENT', 'the certified key must be an RSA public key');
+  if (key.type !== 'public' || key.asymmetricKeyType !== 'rsa') throw new TrustError('INVALID_ARGUMENT', { zh: '被认证的密钥必须是 RSA 公钥', en: 'the certified key must be an RSA public key' });
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < MIN_RSA_BITS) throw new TrustError('INVALID_ARGUMENT', `the key has ${bits} bits; at least ${MIN_RSA_BITS} are needed`);
+  if (bits < MIN_RSA_BITS) throw new TrustError('INVALID_ARGUMENT', { zh: `该密钥为 ${bits} 位；至少需要 ${MIN_RSA_BITS} 位`, en: `the key has ${bits} bits; at least ${MIN_RSA_BITS} are needed` });
   return forge.pki.publicKeyFromPem(key.export({ type: 'spki', format: 'pem' }) as string) as forge.pki.rsa.PublicKey;
 }
 
@@ -95,22 +95,22 @@ const UTF8_TAG = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
 const utf8 = (attr: { name?: string; shortName?: string; type?: string; value: string }): forge.pki.CertificateField => ({ ...attr, valueTagClass: UTF8_TAG });
 
 function checkDays(days: number, max: number, what: string): void {
-  if (!Number.isInteger(days) || days < 1) throw new TrustError('INVALID_ARGUMENT', `${what}: days must be a whole number ≥ 1 (got ${days})`);
+  if (!Number.isInteger(days) || days < 1) throw new TrustError('INVALID_ARGUMENT', { zh: `${what}：天数应为 ≥ 1 的整数（实际为 ${days}）`, en: `${what}: days must be a whole number ≥ 1 (got ${days})` });
   if (days > max) {
-    throw new TrustError('CERT_VALIDITY_TOO_LONG', `${what}: ${days} days is longer than the ${max} days allowed${max === MAX_CERT_DAYS ? ' (the rules require credentials to change every three months)' : ''}`);
+    throw new TrustError('CERT_VALIDITY_TOO_LONG', { zh: `${what}：${days} 天超过允许的 ${max} 天${max === MAX_CERT_DAYS ? '（规定要求凭证每三个月更换一次）' : ''}`, en: `${what}: ${days} days is longer than the ${max} days allowed${max === MAX_CERT_DAYS ? ' (the rules require credentials to change every three months)' : ''}` });
   }
 }
 
 function floorToSecond(d: Date): number {
   const t = d.getTime();
-  if (!Number.isFinite(t)) throw new TrustError('INVALID_ARGUMENT', 'now is not a valid date');
+  if (!Number.isFinite(t)) throw new TrustError('INVALID_ARGUMENT', { zh: '当前时间不是有效日期', en: 'now is not a valid date' });
   return Math.floor(t / 1000) * 1000;
 }
 
 /** Create the group CA: self-signed, CA:true, keyCertSign. Its fingerprint is what CI pins. */
 export function createGroupCa(options: { groupName: string; days: number; now: Date; key?: KeyPair; commonName?: string; unit?: string }): GroupCa {
   const { groupName, days, now } = options;
-  if (groupName.trim() === '') throw new TrustError('INVALID_ARGUMENT', 'the group name is empty');
+  if (groupName.trim() === '') throw new TrustError('INVALID_ARGUMENT', { zh: '站群名称为空', en: 'the group name is empty' });
   checkDays(days, MAX_CA_DAYS, 'the CA certificate');
   const keys = options.key ?? generateSigningKey();
   const notBefore = floorToSecond(now);
@@ -138,7 +138,7 @@ export function createGroupCa(options: { groupName: string; days: number; now: D
 
   const inspected = inspectCertificate(certPem);
   if (!inspected.ok || !inspected.cert.isCa || !issuedBy(inspected.cert, inspected.cert)) {
-    throw new TrustError('INVALID_ARGUMENT', 'the CA certificate just built does not verify; nothing was issued');
+    throw new TrustError('INVALID_ARGUMENT', { zh: '刚生成的 CA 证书未通过核验；未签发任何证书', en: 'the CA certificate just built does not verify; nothing was issued' });
   }
   return { certPem, key: keys.privateKey, fingerprint: inspected.cert.fingerprint, cert: inspected.cert };
 }
@@ -156,19 +156,19 @@ export function issueCertificate(options: {
 }): IssuedCertificate {
   const { ca, person, now, days } = options;
   checkDays(days, MAX_CERT_DAYS, `the certificate of ${person.name}`);
-  if (!PERSON_ID.test(person.id)) throw new TrustError('INVALID_ARGUMENT', `person id ${JSON.stringify(person.id)} is not 1–64 letters, digits, '.', '_' or '-'`);
-  if (person.name.trim() === '' || person.department.trim() === '') throw new TrustError('INVALID_ARGUMENT', 'the person needs a name and a department');
+  if (!PERSON_ID.test(person.id)) throw new TrustError('INVALID_ARGUMENT', { zh: `人员编号 ${JSON.stringify(person.id)} 不是 1–64 个字母、数字、“.”、“_”或“-”`, en: `person id ${JSON.stringify(person.id)} is not 1–64 letters, digits, '.', '_' or '-'` });
+  if (person.name.trim() === '' || person.department.trim() === '') throw new TrustError('INVALID_ARGUMENT', { zh: '人员需要姓名和部门', en: 'the person needs a name and a department' });
 
   const caInspected = inspectCertificate(ca.certPem);
-  if (!caInspected.ok || !caInspected.cert.isCa) throw new TrustError('INVALID_ARGUMENT', 'the CA certificate cannot be read or is not a CA');
+  if (!caInspected.ok || !caInspected.cert.isCa) throw new TrustError('INVALID_ARGUMENT', { zh: 'CA 证书无法读取或不是 CA 证书', en: 'the CA certificate cannot be read or is not a CA' });
   const caInfo = caInspected.cert;
-  if (caInfo.group === undefined) throw new TrustError('INVALID_ARGUMENT', 'the CA certificate names no group (O)');
+  if (caInfo.group === undefined) throw new TrustError('INVALID_ARGUMENT', { zh: 'CA 证书未载明站群（O）', en: 'the CA certificate names no group (O)' });
 
   const notBefore = floorToSecond(now);
   const notAfter = notBefore + days * DAY_MS;
-  if (notBefore < caInfo.notBefore) throw new TrustError('INVALID_ARGUMENT', 'the CA certificate is not valid yet at that time');
+  if (notBefore < caInfo.notBefore) throw new TrustError('INVALID_ARGUMENT', { zh: 'CA 证书在该时间尚未生效', en: 'the CA certificate is not valid yet at that time' });
   if (notAfter > caInfo.notAfter) {
-    throw new TrustError('CERT_OUTLIVES_CA', `the certificate would end ${chinaTime(notAfter)}, after the CA (${chinaTime(caInfo.notAfter)}); renew the CA first or issue it for fewer days`);
+    throw new TrustError('CERT_OUTLIVES_CA', { zh: `该证书将于 ${chinaTime(notAfter)} 到期，晚于 CA（${chinaTime(caInfo.notAfter)}）；请先更换 CA，或缩短签发天数`, en: `the certificate would end ${chinaTime(notAfter)}, after the CA (${chinaTime(caInfo.notAfter)}); renew the CA first or issue it for fewer days` });
   }
 
   // forge reads UTF8String names as raw bytes and would encode them a second time.
@@ -200,7 +200,7 @@ export function issueCertificate(options: {
 
   const inspected = inspectCertificate(certPem);
   if (!inspected.ok || !issuedBy(inspected.cert, caInfo) || inspected.cert.uid !== person.id) {
-    throw new TrustError('KEY_CERT_MISMATCH', 'the certificate just issued does not verify against the CA; is the CA key the one of this CA certificate?');
+    throw new TrustError('KEY_CERT_MISMATCH', { zh: '刚签发的证书无法用 CA 核验；CA 密钥是否与该 CA 证书匹配？', en: 'the certificate just issued does not verify against the CA; is the CA key the one of this CA certificate?' });
   }
   const c = inspected.cert;
   return { certPem, fingerprint: c.fingerprint, serial: c.serial, notBefore: new Date(c.notBefore), notAfter: new Date(c.notAfter), cert: c };

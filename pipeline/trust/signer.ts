@@ -9,6 +9,7 @@ import type { Revocation } from './documents.ts';
 import { CLOCK_SKEW_MS } from './time.ts';
 import { sha256Hex } from '../fs/index.ts';
 import { chinaTime } from '../util/dates.ts';
+import type { Text } from '../messages/text.ts';
 
 /** Why a certificate is not one the group CA issued to a person for signing. */
 export function chainProblem(cert: CertInfo, anchor: CertInfo): string | undefined {
@@ -19,20 +20,37 @@ export function chainProblem(cert: CertInfo, anchor: CertInfo): string | undefin
   return undefined;
 }
 
+/** chainProblem in both languages (for a finding). */
+export function chainProblemText(cert: CertInfo, anchor: CertInfo): Text | undefined {
+  const en = chainProblem(cert, anchor);
+  if (en === undefined) return undefined;
+  const zh =
+    cert.fingerprint === anchor.fingerprint || cert.isCa
+      ? '该证书是 CA 证书，不是个人签名证书'
+      : !issuedBy(cert, anchor)
+        ? '该证书不是本站群 CA 签发的'
+        : cert.rsaBits < MIN_RSA_BITS
+          ? `其密钥不是至少 ${MIN_RSA_BITS} 位的 RSA 密钥`
+          : '该证书未载明人员编号（UID）';
+  return { zh, en };
+}
+
 export interface TimeProblem {
   kind: 'expired' | 'not-yet-valid';
   message: string;
+  /** The message in Chinese. */
+  zh: string;
 }
 
 /** The certificate and the CA that issued it must both be valid at the signing time t (notBefore ≤ t < notAfter). */
 export function signingTimeProblem(cert: CertInfo, anchor: CertInfo, t: number): TimeProblem | undefined {
-  for (const [c, what] of [
-    [cert, 'the certificate'],
-    [anchor, 'the group CA certificate'],
+  for (const [c, what, whatZh] of [
+    [cert, 'the certificate', '证书'],
+    [anchor, 'the group CA certificate', '本站群 CA 证书'],
   ] as const) {
     const v = validityAt(c, t);
-    if (v === 'expired') return { kind: 'expired', message: `${what} expired ${chinaTime(c.notAfter)}, at or before the signing time ${chinaTime(t)}` };
-    if (v === 'not-yet-valid') return { kind: 'not-yet-valid', message: `${what} is valid only from ${chinaTime(c.notBefore)}, after the signing time ${chinaTime(t)}` };
+    if (v === 'expired') return { kind: 'expired', message: `${what} expired ${chinaTime(c.notAfter)}, at or before the signing time ${chinaTime(t)}`, zh: `${whatZh}已于 ${chinaTime(c.notAfter)} 到期，不晚于签名时间 ${chinaTime(t)}` };
+    if (v === 'not-yet-valid') return { kind: 'not-yet-valid', message: `${what} is valid only from ${chinaTime(c.notBefore)}, after the signing time ${chinaTime(t)}`, zh: `${whatZh}自 ${chinaTime(c.notBefore)} 起才生效，晚于签名时间 ${chinaTime(t)}` };
   }
   return undefined;
 }
@@ -134,20 +152,34 @@ export function revokedRecordMessage(problem: RevokedRecord, signedAt: string): 
   return `${what} revoked from ${revocation.effective} (${revocation.reason}), and this record is not among those frozen at the revocation: a revoked key's claimed signing time (${signedAt}) cannot be trusted, so only the records frozen when it was revoked count`;
 }
 
+/** revokedRecordMessage in both languages. */
+export function revokedRecordText(problem: RevokedRecord, signedAt: string): Text {
+  const { revocation } = problem;
+  const what = revocation.person !== undefined ? '签名人的签名权' : '该证书';
+  const zh =
+    problem.kind === 'revoked'
+      ? `${what}已自 ${revocation.effective} 起被吊销（${revocation.reason}），不晚于签名时间 ${signedAt}`
+      : `${what}已自 ${revocation.effective} 起被吊销（${revocation.reason}），且本记录不在吊销时冻结的记录之中：被吊销密钥所声称的签名时间（${signedAt}）不可信，只有吊销时冻结的记录才有效`;
+  return { zh, en: revokedRecordMessage(problem, signedAt) };
+}
+
 /**
  * revokedRecord for a record signed by one person whose payload bytes are at
  * hand (a waiver, a column change request): the problem in words, and what
  * the clock checks need afterwards (expiredUnfrozen).
  */
-export function signedRecordStanding(index: RevocationIndex, personId: string, fingerprint: string, payload: Uint8Array, signedAt: string, signedAtMs: number): { problem?: string; digest: string; frozen: boolean } {
+export function signedRecordStanding(index: RevocationIndex, personId: string, fingerprint: string, payload: Uint8Array, signedAt: string, signedAtMs: number): { problem?: Text; digest: string; frozen: boolean } {
   const digest = payloadDigest(payload);
   const r = revokedRecord(index, personId, fingerprint, digest, signedAtMs);
-  return r.problem ? { problem: revokedRecordMessage(r.problem, signedAt), digest, frozen: false } : { digest, frozen: r.frozen };
+  return r.problem ? { problem: revokedRecordText(r.problem, signedAt), digest, frozen: false } : { digest, frozen: r.frozen };
 }
 
 /** The fix for a record of an expired certificate that no revocation froze (the first half: the other is "sign again"). */
-export function retireFix(fingerprint: string): string {
-  return `the security administrators retire the certificate, freezing its records: \`sealpress keys revoke --cert ${fingerprint} --reason 证书到期\``;
+export function retireFix(fingerprint: string): Text {
+  return {
+    zh: `由保密管理员停用该证书并冻结其记录：\`sealpress keys revoke --cert ${fingerprint} --reason 证书到期\``,
+    en: `the security administrators retire the certificate, freezing its records: \`sealpress keys revoke --cert ${fingerprint} --reason 证书到期\``,
+  };
 }
 
 /**
@@ -160,22 +192,28 @@ export function retireFix(fingerprint: string): string {
 export function keepByClock<T extends { file: string; cert: Pick<CertInfo, 'fingerprint' | 'notAfter'>; frozen: boolean; payload: { signedAt: string; signedAtMs: number } }>(
   records: readonly T[],
   now: Date,
-  fix: string,
-): { kept: T[]; refused: { file: string; why: string; fix: string }[] } {
+  fix: Text,
+): { kept: T[]; refused: { file: string; why: Text; fix: Text }[] } {
   const t = now.getTime();
   const kept: T[] = [];
-  const refused: { file: string; why: string; fix: string }[] = [];
+  const refused: { file: string; why: Text; fix: Text }[] = [];
   for (const r of records) {
     const { cert, payload } = r;
-    if (payload.signedAtMs > t + CLOCK_SKEW_MS) refused.push({ file: r.file, why: `it is dated ${payload.signedAt}, in the future`, fix });
+    if (payload.signedAtMs > t + CLOCK_SKEW_MS) refused.push({ file: r.file, why: { zh: `落款时间为 ${payload.signedAt}，晚于当前时间`, en: `it is dated ${payload.signedAt}, in the future` }, fix });
     else if (expiredUnfrozen(cert, r.frozen, t)) {
-      refused.push({ file: r.file, why: `the signing certificate ${cert.fingerprint.slice(0, 16)}… expired ${chinaTime(cert.notAfter)}; ${EXPIRED_UNFROZEN_MESSAGE}`, fix: `${retireFix(cert.fingerprint)}; or ${fix}` });
+      const retire = retireFix(cert.fingerprint);
+      refused.push({
+        file: r.file,
+        why: { zh: `签名证书 ${cert.fingerprint.slice(0, 16)}… 已于 ${chinaTime(cert.notAfter)} 到期；${EXPIRED_UNFROZEN_MESSAGE_ZH}`, en: `the signing certificate ${cert.fingerprint.slice(0, 16)}… expired ${chinaTime(cert.notAfter)}; ${EXPIRED_UNFROZEN_MESSAGE}` },
+        fix: { zh: `${retire.zh}；或${fix.zh}`, en: `${retire.en}; or ${fix.en}` },
+      });
     } else kept.push(r);
   }
   return { kept, refused };
 }
 
 export const EXPIRED_UNFROZEN_MESSAGE = 'an expired certificate\'s claimed signing time cannot be trusted, so its records count only once a revocation of the certificate has frozen them';
+export const EXPIRED_UNFROZEN_MESSAGE_ZH = '已到期证书所声称的签名时间不可信，其记录只有在该证书被吊销并冻结记录后才有效';
 
 /**
  * The revocation in force at time t for this person or certificate: one whose
@@ -210,5 +248,17 @@ export function adminSignerProblem(cert: CertInfo, anchor: CertInfo, admins: rea
   if (time) return time.message;
   const revocation = revocationAt(revoked, cert.uid, cert.fingerprint, t);
   if (revocation) return `revoked from ${revocation.effective} (${revocation.reason})`;
+  return undefined;
+}
+
+/** adminSignerProblem in both languages. */
+export function adminSignerProblemText(cert: CertInfo, anchor: CertInfo, admins: readonly string[], revoked: RevocationIndex, t: number): Text | undefined {
+  const chain = chainProblemText(cert, anchor);
+  if (chain !== undefined || cert.uid === undefined) return chain ?? { zh: '证书未载明人员', en: 'it names no person' };
+  if (!admins.includes(cert.uid)) return { zh: '不是根文件指定的保密管理员', en: 'not a security administrator named by the root' };
+  const time = signingTimeProblem(cert, anchor, t);
+  if (time) return { zh: time.zh, en: time.message };
+  const revocation = revocationAt(revoked, cert.uid, cert.fingerprint, t);
+  if (revocation) return { zh: `已自 ${revocation.effective} 起被吊销（${revocation.reason}）`, en: `revoked from ${revocation.effective} (${revocation.reason})` };
   return undefined;
 }

@@ -8,26 +8,33 @@ import { parseStrictJsonBytes } from './canonical.ts';
 import { inspectCertificate, type CertInfo } from './certs.ts';
 import type { Read } from './documents.ts';
 import { pae, parseEnvelope, verifyPae } from './dsse.ts';
+import type { Text } from '../messages/text.ts';
 
 /** `payload` is the signed payload bytes (a revocation freezes records by their digest). */
-export type SingleSigned<T> = { ok: true; value: T; cert: CertInfo; payload: Uint8Array } | { ok: false; problem: string };
+export type SingleSigned<T> = { ok: true; value: T; cert: CertInfo; payload: Uint8Array } | { ok: false; problem: Text };
 
 /** `what` names the record in messages ("the waiver", "the request"). */
-export function openSingleSigned<T>(bytes: Uint8Array, payloadType: string, read: (value: unknown) => Read<T>, what: string): SingleSigned<T> {
+export function openSingleSigned<T>(bytes: Uint8Array, payloadType: string, read: (value: unknown) => Read<T>, what: Text): SingleSigned<T> {
   const parsed = parseEnvelope(bytes, { payloadType });
-  if (!parsed.ok) return { ok: false, problem: parsed.problems.map((p) => p.message).join('; ') };
+  if (!parsed.ok) {
+    const why = parsed.problems.map((p) => p.message).join('; ');
+    return { ok: false, problem: { zh: `无法读取签名文件：${why}`, en: why } };
+  }
   const { envelope } = parsed;
   const [signature, ...others] = envelope.signatures;
-  if (!signature || others.length > 0) return { ok: false, problem: `${what} carries exactly one signature, its signer's` };
+  if (!signature || others.length > 0) return { ok: false, problem: { zh: `${what.zh}只能有一个签名，即签署人的签名`, en: `${what.en} carries exactly one signature, its signer's` } };
   const inspected = inspectCertificate(signature.cert);
-  if (!inspected.ok) return { ok: false, problem: `its certificate cannot be read (${inspected.message})` };
+  if (!inspected.ok) return { ok: false, problem: { zh: `其证书无法读取（${inspected.message}）`, en: `its certificate cannot be read (${inspected.message})` } };
   const cert = inspected.cert;
   if (!verifyPae(cert.publicKey, pae(envelope.payloadType, envelope.payload), signature.sig)) {
-    return { ok: false, problem: `the signature does not match ${what} (it was changed after signing, or forged)` };
+    return { ok: false, problem: { zh: `签名与${what.zh}内容不符（签署后被改动，或系伪造）`, en: `the signature does not match ${what.en} (it was changed after signing, or forged)` } };
   }
   const json = parseStrictJsonBytes(envelope.payload);
   const value = json.ok ? read(json.value) : undefined;
-  if (!value?.ok) return { ok: false, problem: value ? value.problems.slice(0, 5).join('; ') : 'its payload is not JSON' };
+  if (!value?.ok) {
+    const why = value ? value.problems.slice(0, 5).join('; ') : undefined;
+    return { ok: false, problem: why !== undefined ? { zh: `内容不符合格式要求：${why}`, en: why } : { zh: '其内容不是 JSON', en: 'its payload is not JSON' } };
+  }
   return { ok: true, value: value.value, cert, payload: envelope.payload };
 }
 
@@ -40,12 +47,12 @@ export function eachSigned<T, U>(
   records: readonly { file: string; bytes: Uint8Array }[],
   trust: U | undefined,
   open: (bytes: Uint8Array) => SingleSigned<T>,
-  refuse: (file: string, why: string) => void,
+  refuse: (file: string, why: Text) => void,
   each: (file: string, opened: Extract<SingleSigned<T>, { ok: true }>, trust: U) => void,
 ): void {
   for (const { file, bytes } of records) {
     if (!trust) {
-      refuse(file, 'the trust material does not verify, so no signature can be checked');
+      refuse(file, { zh: '信任材料未通过核验，无法核验任何签名', en: 'the trust material does not verify, so no signature can be checked' });
       continue;
     }
     const opened = open(bytes);

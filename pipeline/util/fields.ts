@@ -1,4 +1,5 @@
 import type { RuleId } from '../diagnostics/rules.ts';
+import type { Text } from '../messages/text.ts';
 
 /**
  * A small reader for untrusted YAML objects that collects every problem instead of
@@ -9,12 +10,24 @@ export type Path = (string | number)[];
 
 export interface FieldIssue {
   path: Path;
+  /** In English. */
   message: string;
+  /** The message and the fix in Chinese (every issue has them: the gate prints Chinese by default). */
+  zh: { message: string; fix?: string };
   /** Point at the key rather than the value (unknown keys). */
   atKey?: boolean;
   /** Rule id override; callers pick a default. */
   rule?: RuleId;
   fix?: string;
+}
+
+/** A value description (what `wrong` says a field must be) in Chinese; a hint it does not know (a format such as YYYY-MM-DD) is given as it is. */
+export function hintZh(expected: string): string {
+  const known: Record<string, string> = { text: '文本', 'non-empty text': '非空文本', 'true or false': ' true 或 false', 'a positive whole number': '正整数', 'a list': '列表' };
+  if (Object.hasOwn(known, expected)) return known[expected]!;
+  if (expected.startsWith('one of ')) return `以下之一：${expected.slice('one of '.length)}`;
+  if (expected.startsWith('of the form ')) return `格式 ${expected.slice('of the form '.length)}`;
+  return ` ${expected}`;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -36,7 +49,7 @@ export class Fields {
 
   static of(value: unknown, path: Path, issues: FieldIssue[], what: string): Fields | undefined {
     if (!isRecord(value)) {
-      issues.push({ path, message: `${what} must be a mapping of keys to values, found ${describe(value)}` });
+      issues.push({ path, message: `${what} must be a mapping of keys to values, found ${describe(value)}`, zh: { message: `${what} 应为键值映射，实际为 ${describe(value)}` } });
       return undefined;
     }
     return new Fields(value, path, issues);
@@ -47,12 +60,18 @@ export class Fields {
   }
 
   private missing(key: string): undefined {
-    this.issues.push({ path: this.path, message: `required field \`${key}\` is missing`, fix: `add \`${key}:\`` });
+    this.issues.push({ path: this.path, message: `required field \`${key}\` is missing`, fix: `add \`${key}:\``, zh: { message: `缺少必填字段 \`${key}\``, fix: `添加 \`${key}:\`` } });
     return undefined;
   }
 
   private wrong(key: string, expected: string, found: unknown): undefined {
-    this.issues.push({ path: [...this.path, key], message: `\`${key}\` must be ${expected}, found ${describe(found)}`, fix: `write \`${key}:\` as ${expected}` });
+    const zh = hintZh(expected);
+    this.issues.push({
+      path: [...this.path, key],
+      message: `\`${key}\` must be ${expected}, found ${describe(found)}`,
+      fix: `write \`${key}:\` as ${expected}`,
+      zh: { message: `\`${key}\` 应为${zh}，实际为 ${describe(found)}`, fix: `将 \`${key}:\` 写为${zh}` },
+    });
     return undefined;
   }
 
@@ -69,12 +88,18 @@ export class Fields {
     const text = s.trim();
     if (text === '') return this.wrong(key, 'non-empty text', v);
     if (options.max !== undefined && [...text].length > options.max) {
-      this.issues.push({ path: [...this.path, key], message: `\`${key}\` is ${[...text].length} characters long; the limit is ${options.max}`, fix: 'shorten it' });
+      this.issues.push({
+        path: [...this.path, key],
+        message: `\`${key}\` is ${[...text].length} characters long; the limit is ${options.max}`,
+        fix: 'shorten it',
+        zh: { message: `\`${key}\` 长 ${[...text].length} 个字符，上限为 ${options.max}`, fix: '请缩短' },
+      });
       return undefined;
     }
     if (options.pattern && !options.pattern.test(text)) {
       const hint = options.patternHint ?? `of the form ${options.pattern}`;
-      this.issues.push({ path: [...this.path, key], message: `\`${key}\` must be ${hint}, found "${text}"`, fix: `write \`${key}:\` as ${hint}` });
+      const zh = hintZh(hint);
+      this.issues.push({ path: [...this.path, key], message: `\`${key}\` must be ${hint}, found "${text}"`, fix: `write \`${key}:\` as ${hint}`, zh: { message: `\`${key}\` 应为${zh}，实际为“${text}”`, fix: `将 \`${key}:\` 写为${zh}` } });
       return undefined;
     }
     return text;
@@ -124,6 +149,7 @@ export class Fields {
         atKey: true,
         message: `unknown field \`${key}\``,
         fix: suggestion ? `did you mean \`${suggestion}\`? Known fields: ${known.join(', ')}` : `remove it; known fields: ${known.join(', ')}`,
+        zh: { message: `未知字段 \`${key}\``, fix: suggestion ? `是否应为 \`${suggestion}\`？可用字段：${known.join(', ')}` : `删除该字段；可用字段：${known.join(', ')}` },
       };
       if (rule !== undefined) issue.rule = rule;
       this.issues.push(issue);
@@ -164,4 +190,9 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length]!;
+}
+
+/** An issue's message and fix, each in both languages. */
+export function issueText(message: Text, fix?: Text): Pick<FieldIssue, 'message' | 'fix' | 'zh'> {
+  return fix === undefined ? { message: message.en, zh: { message: message.zh } } : { message: message.en, fix: fix.en, zh: { message: message.zh, fix: fix.zh } };
 }

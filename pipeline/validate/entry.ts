@@ -65,21 +65,21 @@ export function validateEntry(
   const column = group.columns.get(entry.column);
   if (!site) {
     findings.push(
-      diagnostic('site-unknown', 'error', path, undefined, `content/${entry.site}/ is not a site of the group`, {
-        fix: `move the entry under one of: ${[...group.sites.keys()].join(', ')}`,
+      diagnostic('site-unknown', 'error', path, undefined, { zh: `content/${entry.site}/ 不是本站群的站点`, en: `content/${entry.site}/ is not a site of the group` }, {
+        fix: { zh: `将条目移到以下站点之一：${[...group.sites.keys()].join(', ')}`, en: `move the entry under one of: ${[...group.sites.keys()].join(', ')}` },
       }),
     );
   }
   if (!column) {
     findings.push(
-      diagnostic('column-unknown', 'error', path, undefined, `column "${entry.column}" is not in the group's column tree`, {
-        fix: `move the entry into one of the columns in sites/group.yaml: ${[...group.columns.keys()].join(', ')}`,
+      diagnostic('column-unknown', 'error', path, undefined, { zh: `栏目“${entry.column}”不在站群栏目树中`, en: `column "${entry.column}" is not in the group's column tree` }, {
+        fix: { zh: `将条目移到 sites/group.yaml 中的栏目之一：${[...group.columns.keys()].join(', ')}`, en: `move the entry into one of the columns in sites/group.yaml: ${[...group.columns.keys()].join(', ')}` },
       }),
     );
   } else if (site && !site.columns.includes(column.id)) {
     findings.push(
-      diagnostic('column-not-enabled', 'error', path, undefined, `column ${column.name} (${column.id}) is not enabled for ${site.name}`, {
-        fix: `move the entry into a column the site has (${site.source}: columns), or ask the office for a column change request`,
+      diagnostic('column-not-enabled', 'error', path, undefined, { zh: `${site.name}未开设栏目“${column.name}”（${column.id}）`, en: `column ${column.name} (${column.id}) is not enabled for ${site.name}` }, {
+        fix: { zh: `将条目移到本站已开设的栏目（${site.source}：columns），或向办公室申请栏目变更`, en: `move the entry into a column the site has (${site.source}: columns), or ask the office for a column change request` },
       }),
     );
   }
@@ -87,38 +87,38 @@ export function validateEntry(
     const pos = (key: FieldPositionKey) => facts.positions[key];
     if (site && !site.departments.some((d) => d.id === fm.department)) {
       findings.push(
-        diagnostic('department-unknown', 'error', path, pos('department'), `department "${fm.department}" is not a department of ${site.name}`, {
-          fix: `use one of: ${site.departments.map((d) => `${d.id} (${d.name})`).join(', ')}`,
+        diagnostic('department-unknown', 'error', path, pos('department'), { zh: `部门“${fm.department}”不是${site.name}的部门`, en: `department "${fm.department}" is not a department of ${site.name}` }, {
+          fix: { zh: `使用以下之一：${site.departments.map((d) => `${d.id}（${d.name}）`).join('、')}`, en: `use one of: ${site.departments.map((d) => `${d.id} (${d.name})`).join(', ')}` },
         }),
       );
     }
     if (fm.disclosure === '不予公开') {
       findings.push(
-        diagnostic('disclosure-withheld', 'error', path, pos('disclosure'), 'the entry is marked 不予公开 (not to be disclosed); it can never be published', {
-          fix: 'remove the entry from content/; if it may be disclosed, have its disclosure attribute reviewed and changed to 主动公开',
+        diagnostic('disclosure-withheld', 'error', path, pos('disclosure'), { zh: '条目标注为“不予公开”，一律不得发布', en: 'the entry is marked 不予公开 (not to be disclosed); it can never be published' }, {
+          fix: { zh: '将条目移出 content/；如可以公开，须经审核将公开属性改为“主动公开”', en: 'remove the entry from content/; if it may be disclosed, have its disclosure attribute reviewed and changed to 主动公开' },
         }),
       );
     } else if (fm.disclosure === '依申请公开') {
       findings.push(
-        diagnostic('disclosure-on-request', 'error', path, pos('disclosure'), 'the entry is marked 依申请公开 (disclosed on request only); the portal publishes 主动公开 entries', {
-          fix: 'answer the request through the disclosure office, or have the attribute reviewed and changed to 主动公开',
+        diagnostic('disclosure-on-request', 'error', path, pos('disclosure'), { zh: '条目标注为“依申请公开”；门户网站只发布“主动公开”的条目', en: 'the entry is marked 依申请公开 (disclosed on request only); the portal publishes 主动公开 entries' }, {
+          fix: { zh: '通过政府信息公开工作机构答复申请，或经审核将公开属性改为“主动公开”', en: 'answer the request through the disclosure office, or have the attribute reviewed and changed to 主动公开' },
         }),
       );
     }
     if (fm.publishAt && fm.unpublishAt && epoch(fm.unpublishAt) <= epoch(fm.publishAt)) {
-      findings.push(diagnostic('date-order', 'error', path, pos('unpublishAt'), `unpublishAt ${fm.unpublishAt} is not after publishAt ${fm.publishAt}`, { fix: 'correct one of the two dates' }));
+      findings.push(diagnostic('date-order', 'error', path, pos('unpublishAt'), { zh: `下线时间 unpublishAt ${fm.unpublishAt} 不晚于发布时间 publishAt ${fm.publishAt}`, en: `unpublishAt ${fm.unpublishAt} is not after publishAt ${fm.publishAt}` }, { fix: { zh: '更正其中一个日期', en: 'correct one of the two dates' } }));
     }
     if (column?.type === 'qa' && !fm.qa) {
-      findings.push(diagnostic('frontmatter-invalid', 'error', path, undefined, `entries of the Q&A column ${column.name} need a \`qa\` block`, { fix: 'add qa: with question, askedAt and answeredAt' }));
+      findings.push(diagnostic('frontmatter-invalid', 'error', path, undefined, { zh: `问答栏目 ${column.name} 的条目需要 \`qa\` 信息块`, en: `entries of the Q&A column ${column.name} need a \`qa\` block` }, { fix: { zh: '添加 qa:，包括 question、askedAt 和 answeredAt', en: 'add qa: with question, askedAt and answeredAt' } }));
     }
     if (column && column.type !== 'qa' && fm.qa) {
-      findings.push(diagnostic('frontmatter-invalid', 'error', path, facts.keyPositions.qa, `\`qa\` belongs to Q&A columns; ${column.name} is a ${column.type} column`, { fix: 'remove `qa`, or move the entry to the Q&A column' }));
+      findings.push(diagnostic('frontmatter-invalid', 'error', path, facts.keyPositions.qa, { zh: `\`qa\` 只用于问答栏目；${column.name} 是 ${column.type} 类栏目`, en: `\`qa\` belongs to Q&A columns; ${column.name} is a ${column.type} column` }, { fix: { zh: '删除 `qa`，或将条目移到问答栏目', en: 'remove `qa`, or move the entry to the Q&A column' } }));
     }
     if (fm.qa && epoch(fm.qa.answeredAt) < epoch(fm.qa.askedAt)) {
-      findings.push(diagnostic('date-order', 'error', path, pos('qa.answeredAt'), `the answer (${fm.qa.answeredAt}) is dated before the question (${fm.qa.askedAt})`, { fix: 'correct the dates' }));
+      findings.push(diagnostic('date-order', 'error', path, pos('qa.answeredAt'), { zh: `答复日期（${fm.qa.answeredAt}）早于提问日期（${fm.qa.askedAt}）`, en: `the answer (${fm.qa.answeredAt}) is dated before the question (${fm.qa.askedAt})` }, { fix: { zh: '更正日期', en: 'correct the dates' } }));
     }
     if (fm.adopt && site?.kind === 'main') {
-      findings.push(diagnostic('frontmatter-invalid', 'warning', path, pos('adopt'), '`adopt` offers a sub-site entry to the main site; on the main site it does nothing', { fix: 'remove `adopt: true`' }));
+      findings.push(diagnostic('frontmatter-invalid', 'warning', path, pos('adopt'), { zh: '`adopt` 用于将子站条目推送到主站；在主站上不起作用', en: '`adopt` offers a sub-site entry to the main site; on the main site it does nothing' }, { fix: { zh: '删除 `adopt: true`', en: 'remove `adopt: true`' } }));
     }
   }
 
@@ -126,23 +126,23 @@ export function validateEntry(
   const seen = new Set<string>();
   for (const ref of facts.references) {
     if (ref.problem || !ref.path) {
-      findings.push(diagnostic('asset-hostile', 'error', path, ref.at, ref.problem ?? `"${ref.src}" cannot be resolved`, { fix: `put the file under content/${entry.site}/ and refer to it with a relative path` }));
+      findings.push(diagnostic('asset-hostile', 'error', path, ref.at, ref.problem !== undefined ? ref.problem : { zh: `无法解析“${ref.src}”`, en: `"${ref.src}" cannot be resolved` }, { fix: { zh: `将文件放在 content/${entry.site}/ 下，并用相对路径引用`, en: `put the file under content/${entry.site}/ and refer to it with a relative path` } }));
       continue;
     }
     const read = assets.get(ref.path);
     if (!read || !read.ok) {
       const missing = !read || read.problem === 'missing' || read.problem === 'not-a-file';
       findings.push(
-        diagnostic(missing ? 'asset-missing' : read.problem === 'too-large' ? 'file-too-large' : 'asset-hostile', 'error', path, ref.at, `${ref.src} → ${ref.path}: ${read ? read.detail : 'not read'}`, {
-          fix: missing ? 'add the file, or correct the path (it is relative to the entry file)' : 'commit the file itself, within the size limit',
+        diagnostic(missing ? 'asset-missing' : read.problem === 'too-large' ? 'file-too-large' : 'asset-hostile', 'error', path, ref.at, { zh: `${ref.src} → ${ref.path}：${read ? (read.detailZh ?? read.detail) : '未读取'}`, en: `${ref.src} → ${ref.path}: ${read ? read.detail : 'not read'}` }, {
+          fix: missing ? { zh: '添加该文件，或更正路径（相对于条目文件）', en: 'add the file, or correct the path (it is relative to the entry file)' } : { zh: '提交文件本身，且不超过大小上限', en: 'commit the file itself, within the size limit' },
         }),
       );
       continue;
     }
     if (read.active !== undefined) {
       findings.push(
-        diagnostic('asset-active', 'error', path, ref.at, `${ref.src} → ${ref.path}: ${read.active}; served from the site's own address it would be a page nobody approved as one`, {
-          fix: 'convert it to PDF (or a PNG/JPEG image), or link to the official source over https',
+        diagnostic('asset-active', 'error', path, ref.at, { zh: `${ref.src} → ${ref.path}：${read.activeZh ?? read.active}；从本站地址提供时，它会成为一个未经审批的页面`, en: `${ref.src} → ${ref.path}: ${read.active}; served from the site's own address it would be a page nobody approved as one` }, {
+          fix: { zh: '转换为 PDF（或 PNG/JPEG 图片），或用 https 链接到官方来源', en: 'convert it to PDF (or a PNG/JPEG image), or link to the official source over https' },
         }),
       );
       continue;
@@ -153,7 +153,8 @@ export function validateEntry(
     // position is the entry's reference to the attachment (a point).
     for (const f of read.findings ?? []) {
       const place = placeInFile(f);
-      const moved: Diagnostic = { ...f, file: path, attachment: read.path, ...span(ref.at), message: `${ref.src}${place !== undefined ? ` › ${place}` : ''}: ${f.message}` };
+      const where = `${ref.src}${place !== undefined ? ` › ${place}` : ''}`;
+      const moved: Diagnostic = { ...f, file: path, attachment: read.path, ...span(ref.at), message: `${where}: ${f.message}`, zh: { ...f.zh, message: `${where}：${f.zh.message}` } };
       if (place !== undefined) moved.location = place;
       else delete moved.location;
       findings.push(moved);

@@ -2,11 +2,12 @@
  * The front-matter schema. Every problem is collected (a writer fixes them all in
  * one round) and positioned at the offending key or value.
  */
+import type { Text } from '../messages/text.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.ts';
 import { DISCLOSURES, type AttachmentRef, type FrontMatter, type ImageRef, type QuestionAnswer, type Reprint } from '../model/index.ts';
 import type { ParsedEntry } from '../parse/index.ts';
 import { parseDateTime } from '../util/dates.ts';
-import { Fields, type FieldIssue } from '../util/fields.ts';
+import { Fields, issueText, type FieldIssue } from '../util/fields.ts';
 
 export const FRONT_MATTER_FIELDS = [
   'title', 'date', 'author', 'department', 'summary', 'disclosure', 'docNumber',
@@ -19,7 +20,7 @@ function date(f: Fields, key: string, required: boolean): string | undefined {
   const text = required ? f.requiredString(key) : f.optionalString(key);
   if (text === undefined) return undefined;
   const iso = parseDateTime(text);
-  if (!iso) f.issues.push({ path: [...f.path, key], message: `\`${key}\` must be ${DATE_HINT}, found "${text}"`, fix: `write it as ${key}: 2026-10-12, or with a time: 2026-10-12T09:30:00+08:00` });
+  if (!iso) f.issues.push({ path: [...f.path, key], ...issueText({ zh: `\`${key}\` 应为日期 YYYY-MM-DD 或日期时间（如 2026-10-12T09:30:00+08:00），实际为“${text}”`, en: `\`${key}\` must be ${DATE_HINT}, found "${text}"` }, { zh: `写成 ${key}: 2026-10-12，或带时间：2026-10-12T09:30:00+08:00`, en: `write it as ${key}: 2026-10-12, or with a time: 2026-10-12T09:30:00+08:00` }) });
   return iso;
 }
 
@@ -57,10 +58,10 @@ export function readFrontMatter(entry: ParsedEntry): { frontMatter: FrontMatter 
     }
   }
   const findings = issues.map((i) => {
-    const extra: { fix?: string } = {};
-    if (i.fix !== undefined) extra.fix = i.fix;
+    const extra: { fix?: Text } = {};
+    if (i.fix !== undefined) extra.fix = { zh: i.zh.fix ?? i.fix, en: i.fix };
     const at = entry.frontMatter.positionOf(i.path, i.atKey ?? false) ?? entry.frontMatter.positionOf(i.path.slice(0, -1)) ?? { line: 1, column: 1 };
-    return diagnostic(i.rule ?? 'frontmatter-invalid', 'error', entry.path, at, i.message, extra);
+    return diagnostic(i.rule ?? 'frontmatter-invalid', 'error', entry.path, at, { zh: i.zh.message, en: i.message }, extra);
   });
   // A finding means the schema did not hold: never hand on a half-read front matter.
   return { frontMatter: findings.length ? undefined : frontMatter, findings };

@@ -5,6 +5,7 @@
  * (content/<site>/): a `../../other-site/x` or `/etc/passwd` is refused here,
  * before anything is read.
  */
+import type { Text } from '../messages/text.ts';
 import type { Definition, Image, Link, Nodes } from 'mdast';
 import { posix } from 'node:path';
 import type { Position } from '../diagnostics/index.ts';
@@ -19,7 +20,8 @@ export interface Reference {
   /** Repo-relative path it resolves to, when it is a confined local path. */
   path?: string;
   /** Why it is refused, when it is not. */
-  problem?: string;
+  /** Why the reference cannot be published, in both languages. */
+  problem?: Text;
   /** For body references: the range of the URL text in the body, to rewrite. */
   range?: { start: number; end: number };
 }
@@ -29,17 +31,17 @@ export function isExternal(url: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('/') || url.startsWith('#') || url.startsWith('?') || url.startsWith('\\');
 }
 
-export function resolveLocal(entryPath: string, site: string, src: string): { path?: string; problem?: string } {
+export function resolveLocal(entryPath: string, site: string, src: string): { path?: string; problem?: Text } {
   let decoded = src.replace(/[#?].*$/, '');
   try {
     decoded = decodeURIComponent(decoded);
   } catch {
-    return { problem: `"${src}" is not a valid URL path` };
+    return { problem: { zh: `“${src}”不是有效的网址路径`, en: `"${src}" is not a valid URL path` } };
   }
-  if (decoded === '' || decoded.includes('\\') || /[\u0000-\u001f]/.test(decoded)) return { problem: `"${src}" is not a usable file path` };
+  if (decoded === '' || decoded.includes('\\') || /[\u0000-\u001f]/.test(decoded)) return { problem: { zh: `“${src}”不是可用的文件路径`, en: `"${src}" is not a usable file path` } };
   const path = posix.normalize(posix.join(posix.dirname(entryPath), decoded));
   const siteDir = `content/${site}/`;
-  if (!path.startsWith(siteDir)) return { problem: `"${src}" leads outside this site's folder ${siteDir}` };
+  if (!path.startsWith(siteDir)) return { problem: { zh: `“${src}”指向本站文件夹 ${siteDir} 之外`, en: `"${src}" leads outside this site's folder ${siteDir}` } };
   return { path };
 }
 
@@ -48,7 +50,7 @@ export function collectReferences(entry: ParsedEntry, frontMatter: { images?: { 
   const fmRef = (src: string, role: 'image' | 'attachment', path: (string | number)[]) => {
     const at = entry.frontMatter.positionOf(path) ?? { line: 1, column: 1 };
     if (isExternal(src)) {
-      refs.push({ src, role, at, problem: `"${src}" is not a file of this site; ${role === 'image' ? 'images' : 'attachments'} are published from the repository, never hot-linked` });
+      refs.push({ src, role, at, problem: { zh: `“${src}”不是本站的文件；${role === 'image' ? '图片' : '附件'}须从仓库发布，不得盗链`, en: `"${src}" is not a file of this site; ${role === 'image' ? 'images' : 'attachments'} are published from the repository, never hot-linked` } });
       return;
     }
     refs.push({ src, role, at, ...resolveLocal(entry.path, entry.site, src) });
@@ -66,7 +68,7 @@ export function collectReferences(entry: ParsedEntry, frontMatter: { images?: { 
         const range = urlRange(entry.body, start.offset ?? 0, end.offset ?? 0, n.url);
         const ref: Reference = { src: n.url, role: 'body', at, ...resolveLocal(entry.path, entry.site, n.url) };
         if (range) ref.range = range;
-        else if (!ref.problem) ref.problem = `cannot locate the link target "${n.url}" in the text`;
+        else if (!ref.problem) ref.problem = { zh: `无法在正文中找到链接目标“${n.url}”`, en: `cannot locate the link target "${n.url}" in the text` };
         refs.push(ref);
       }
     }

@@ -400,7 +400,7 @@ describe('clean documents pass without errors', () => {
 describe('the place inside the file reaches every output', () => {
   test('SARIF: a logical location and the place in the message; the region is the start of the file, not lines it does not have', async () => {
     const f = await check('名单.xlsx', xlsx({ sheets: [{ name: 'Sheet2', state: 'hidden', cells: { C14: id } }] }));
-    const sarif = toSarif(f, { toolVersion: '0.0.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: CHECK_RULES });
+    const sarif = toSarif(f, { toolVersion: '0.0.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: CHECK_RULES, lang: 'en' });
     const result = sarif.runs[0]!.results[0]!;
     expect(result.ruleId).toBe('personal-id');
     expect(result.locations[0]!.logicalLocations).toEqual([{ fullyQualifiedName: '名单.xlsx › Sheet2（隐藏） › C14', kind: 'member' }]);

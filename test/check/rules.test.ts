@@ -3,6 +3,7 @@ import { RULES } from '../../pipeline/diagnostics/index.ts';
 import { CHECK_RULES, checkAttachment, checkEntry, compileChecks, type CheckFinding } from '../../pipeline/check/index.ts';
 import { ReaderPool } from '../../pipeline/read/index.ts';
 import { loadDemoConfig } from './helpers.ts';
+import { expectBothLanguages } from '../helpers/lang.ts';
 
 const options = compileChecks(loadDemoConfig());
 // Attachment examples go the gate's way: documents through the reading workers.
@@ -39,6 +40,8 @@ describe.for(CHECK_RULES.map((r) => ({ id: r.id, rule: r })))('$id', ({ rule }) 
   test.for(rule.examples.fire.map((example) => ({ example })))('fires on %j', async ({ example }) => {
     const findings = await run(rule.input, example);
     expect(findings.map((f) => f.rule)).toContain(rule.id);
+    // Said in Chinese too, with the same values (issue 15).
+    for (const f of findings) expectBothLanguages(f);
   });
   test.for(rule.examples.pass.map((example) => ({ example })))('passes %j', async ({ example }) => {
     const findings = await run(rule.input, example);

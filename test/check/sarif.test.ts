@@ -86,7 +86,7 @@ const findings: CheckFinding[] = [
 ];
 
 describe('SARIF 2.1.0 output', () => {
-  const log = toSarif(applyWaivers(findings, [{ payload: { type: 'waiver', version: 1, id: 'w1', path: 'content/19900000000/tzgg/2026-11-通知.md', digest: sha256Hex(entry), rule: 'personal-mobile', fingerprint: sha256Hex('13812345678'), justification: '公开的服务电话', signedAt: '2026-11-01T00:00:00Z', signedAtMs: 0, signer: 'a' } }], sha256Hex(entry)), { toolVersion: '0.1.0', rules: CHECK_RULES, informationUri: 'https://www.tax.example.gov.cn/sealpress' });
+  const log = toSarif(applyWaivers(findings, [{ payload: { type: 'waiver', version: 1, id: 'w1', path: 'content/19900000000/tzgg/2026-11-通知.md', digest: sha256Hex(entry), rule: 'personal-mobile', fingerprint: sha256Hex('13812345678'), justification: '公开的服务电话', signedAt: '2026-11-01T00:00:00Z', signedAtMs: 0, signer: 'a' } }], sha256Hex(entry)), { toolVersion: '0.1.0', rules: CHECK_RULES, informationUri: 'https://www.tax.example.gov.cn/sealpress', lang: 'en' });
 
   test('meets the schema\'s required fields, enums and cross-references', () => {
     expect(sarifProblems(log)).toEqual([]);
@@ -131,11 +131,11 @@ describe('SARIF for the whole gate', () => {
   test('gate diagnostics (no end, no fingerprint) and check findings share one log', async () => {
     const log = toSarif(
       [
-        { rule: 'frontmatter-invalid', severity: 'error', file: 'content/19900000000/tzgg/a.md', line: 3, column: 8, message: '`date` must be a date', fix: 'write it as date: 2026-10-12' },
-        { rule: 'approval-pending', severity: 'info', file: 'content/19900000000/tzgg/a.md', line: 1, column: 1, message: 'awaits approval' },
+        { rule: 'frontmatter-invalid', severity: 'error', file: 'content/19900000000/tzgg/a.md', line: 3, column: 8, message: '`date` must be a date', fix: 'write it as date: 2026-10-12', zh: { message: '`date` 应为日期', fix: '写成 date: 2026-10-12' } },
+        { rule: 'approval-pending', severity: 'info', file: 'content/19900000000/tzgg/a.md', line: 1, column: 1, message: 'awaits approval', zh: { message: '待审批' } },
         ...findings,
       ],
-      { toolVersion: '0.1.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: [...RULES, ...CHECK_RULES] },
+      { toolVersion: '0.1.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: [...RULES, ...CHECK_RULES], lang: 'en' },
     );
     expect(sarifProblems(log)).toEqual([]);
     const [invalid, pending] = log.runs[0]!.results;
@@ -162,14 +162,15 @@ describe('positions: right once, for every finding', () => {
       attachment: fc.constant('content/19900000000/tzgg/x/名单.xlsx'),
       excerpt: fc.constant('联系人手机 138****5678'),
       message: fc.constant('a finding'),
+      zh: fc.constant({ message: '一个问题' }),
     },
-    { requiredKeys: ['rule', 'severity', 'file', 'line', 'column', 'message'] },
+    { requiredKeys: ['rule', 'severity', 'file', 'line', 'column', 'message', 'zh'] },
   );
 
   test('every result has a region: startLine ≥ 1, columns ≥ 1, the end never before the start', () => {
     fc.assert(
       fc.property(fc.array(finding, { maxLength: 8 }), (findings) => {
-        const log = toSarif(findings, { toolVersion: '0.1.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: [...RULES, ...CHECK_RULES] });
+        const log = toSarif(findings, { toolVersion: '0.1.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: [...RULES, ...CHECK_RULES], lang: 'en' });
         for (const r of log.runs[0]!.results) {
           const g = r.locations[0]!.physicalLocation.region;
           for (const n of [g.startLine, g.startColumn, g.endLine, g.endColumn]) expect(Number.isInteger(n) && n >= 1, JSON.stringify(g)).toBe(true);

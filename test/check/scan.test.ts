@@ -191,7 +191,7 @@ describe('as gate diagnostics', () => {
     const [f] = checkEntry(text, options, { file: 'content/19900000000/tzgg/a.md' });
     const d = toDiagnostic(f!);
     expect(d).toMatchObject({ rule: 'personal-id', file: 'content/19900000000/tzgg/a.md', line: 4, column: 10, endLine: 4, endColumn: 28, fingerprint: f!.fingerprint });
-    const printed = formatDiagnostic(d, { lineOf: () => d.excerpt });
+    const printed = formatDiagnostic(d, { lineOf: () => d.excerpt, lang: 'en' });
     expect(printed).toContain('content/19900000000/tzgg/a.md:4:10 error personal-id resident ID number 1101**********002X');
     expect(printed).toContain('纳税人身份证号码 1101**********002X 请核实');
     expect(printed).not.toContain(ID);

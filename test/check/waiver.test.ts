@@ -97,7 +97,7 @@ describe('a waiver covers exactly one finding', () => {
   });
 
   test('a waived finding is a SARIF result with an external suppression', () => {
-    const sarif = toSarif(waived([payload()]), { toolVersion: '0.1.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: CHECK_RULES });
+    const sarif = toSarif(waived([payload()]), { toolVersion: '0.1.0', informationUri: 'https://www.tax.example.gov.cn/sealpress/', rules: CHECK_RULES, lang: 'en' });
     const results = sarif.runs[0]!.results;
     expect(results[0]!.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: payload().justification, properties: { waiver: '2026-11-arrears-01' } }]);
     expect(results[1]!.suppressions).toBeUndefined();

@@ -6,21 +6,21 @@
  * filters. Each is called directly here, on fixed inputs and a fixed clock.
  */
 import { describe, expect, test } from 'vitest';
-import { buildProgressLine } from '../../pipeline/build/index.ts';
+import { buildProgressLine, rebuiltLine } from '../../pipeline/build/index.ts';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../../pipeline/diagnostics/index.ts';
 import { EXIT } from '../../pipeline/errors/index.ts';
 import { checkText, gateVerdict } from '../../pipeline/gate/index.ts';
 import { columnRequestSaid } from '../../pipeline/govern/index.ts';
 import type { SiteGroup } from '../../pipeline/model/index.ts';
 import { countsText, leftOutLines, summarise, type Plan, type PlanEntry } from '../../pipeline/plan/index.ts';
-import { auditFilter, auditRead, publishProgressLines } from '../../pipeline/publish/index.ts';
+import { auditFilter, auditRead, publishProgressLines, verifyJson, verifyLines, type VerifyReport } from '../../pipeline/publish/index.ts';
 import { reportPeriod } from '../../pipeline/report/index.ts';
-import { statusLine, waiveSaid } from '../../pipeline/sign/index.ts';
+import { describeEntry, statusLine, waiveSaid } from '../../pipeline/sign/index.ts';
 
 const ENTRY = 'content/19900000000/tzgg/a.md';
-const pending = diagnostic('approval-pending', 'info', ENTRY, undefined, 'needs 1 office-approver; approved so far by 张伟', { code: 'THRESHOLD_NOT_MET' });
-const stale = diagnostic('approval-stale', 'error', ENTRY, undefined, 'the entry changed after 张伟 approved it', { code: 'APPROVAL_STALE' });
-const invalid = diagnostic('department-unknown', 'error', ENTRY, { line: 4, column: 13 }, 'department "nope" is not a department of the group');
+const pending = diagnostic('approval-pending', 'info', ENTRY, undefined, { zh: '还需 1 名 office-approver 审批；已审批：张伟', en: 'needs 1 office-approver; approved so far by 张伟' }, { code: 'THRESHOLD_NOT_MET' });
+const stale = diagnostic('approval-stale', 'error', ENTRY, undefined, { zh: '张伟 审批后，条目有改动', en: 'the entry changed after 张伟 approved it' }, { code: 'APPROVAL_STALE' });
+const invalid = diagnostic('department-unknown', 'error', ENTRY, { line: 4, column: 13 }, { zh: '部门“nope”不是本站群的部门', en: 'department "nope" is not a department of the group' });
 
 function entry(status: PlanEntry['status'], findings: Diagnostic[], path = ENTRY): PlanEntry {
   return { path, site: '19900000000', column: 'tzgg', status, findings } as unknown as PlanEntry;
@@ -32,8 +32,8 @@ function plan(entries: PlanEntry[], diagnostics: Diagnostic[] = []): Plan {
 
 describe('a finding keeps its code apart from its message', () => {
   test('the code is shown after the message where findings are printed', () => {
-    expect(formatDiagnostic(pending)).toBe(`${ENTRY}:1:1 info approval-pending needs 1 office-approver; approved so far by 张伟 [THRESHOLD_NOT_MET]`);
-    expect(formatDiagnostic(invalid)).toBe(`${ENTRY}:4:13 error department-unknown department "nope" is not a department of the group`);
+    expect(formatDiagnostic(pending, { lang: 'en' })).toBe(`${ENTRY}:1:1 info approval-pending needs 1 office-approver; approved so far by 张伟 [THRESHOLD_NOT_MET]`);
+    expect(formatDiagnostic(invalid, { lang: 'en' })).toBe(`${ENTRY}:4:13 error department-unknown department "nope" is not a department of the group`);
   });
 
   test.for([
@@ -44,10 +44,30 @@ describe('a finding keeps its code apart from its message', () => {
   ])('the state after signing, without codes: $name', ({ e, line }) => {
     expect(statusLine(e())).toBe(line);
   });
+
+  test('the same findings in Chinese (issue 15): the label and the severity words too', () => {
+    expect(formatDiagnostic(invalid, { lang: 'zh' })).toBe(`${ENTRY}:4:13 错误 department-unknown 部门“nope”不是本站群的部门`);
+    expect(statusLine(entry('pending', [pending]), 'zh')).toBe('仍待发布：还需 1 名 office-approver 审批；已审批：张伟');
+    expect(statusLine(entry('refused', [stale, pending]), 'zh')).toBe('仍待发布：还需 1 名 office-approver 审批；已审批：张伟（对旧版本的审批不再有效）');
+    expect(statusLine(entry('refused', [invalid, pending]), 'zh')).toBe('不予发布：department-unknown：部门“nope”不是本站群的部门');
+    expect(statusLine(entry('publishable', []), 'zh')).toBe('可发布');
+  });
+
+  test('the signing desk\'s review of an entry, in Chinese', () => {
+    const group = { sites: new Map(), columns: new Map(), categories: [] } as unknown as SiteGroup;
+    const e = { ...entry('pending', [pending]), frontMatter: { title: '关于调整办税时间的通知', author: '张伟', department: 'bgs', date: '2026-11-20' }, digest: 'a'.repeat(64), assets: [] } as unknown as PlanEntry;
+    const lines = describeEntry(e, group, '需要 1 名 office-approver（审批规则 v1，默认规则）', [], 'zh');
+    expect(lines).toContain('  标题        关于调整办税时间的通知');
+    expect(lines).toContain('  提交人      无：尚无撰稿人签署本条目（sealpress submit）');
+    expect(lines).toContain('  状态        待发布');
+    expect(lines).toContain('  检查        提示 approval-pending：还需 1 名 office-approver 审批；已审批：张伟 [THRESHOLD_NOT_MET]');
+    expect(lines.join('\n')).not.toMatch(/\b(title|status|checks|submitted)\b/);
+    expect(describeEntry(e, group, '', [])).toContain('  status      pending');
+  });
 });
 
 describe('what the gate says', () => {
-  const quiet = entry('publishable', [diagnostic('approval-pending', 'info', 'content/19900000000/tzgg/b.md', undefined, 'approved')], 'content/19900000000/tzgg/b.md');
+  const quiet = entry('publishable', [diagnostic('approval-pending', 'info', 'content/19900000000/tzgg/b.md', undefined, { zh: '已审批', en: 'approved' })], 'content/19900000000/tzgg/b.md');
   const held = entry('pending', [pending]);
   const p = plan([held, quiet]);
   const group = { sites: new Map([['19900000000', {}]]) } as unknown as SiteGroup;
@@ -65,6 +85,14 @@ describe('what the gate says', () => {
       'approvals: approvals verified against policy v1',
       'memory: none (no release in /archive): a withdrawal whose record was deleted, or a trust document rolled back, cannot be known; give --archive DIR',
     ]);
+  });
+
+  test('the same in Chinese (issue 15)', () => {
+    expect(countsText(summarise(p), 'zh')).toBe('可发布 1，待发布 1，不予发布 0，已下线 0，已撤下 0');
+    expect(leftOutLines(p, 'zh')).toEqual([`未发布：${ENTRY}（待发布：approval-pending）`, '审批：approvals verified against policy v1']);
+    expect(buildProgressLine({ type: 'gate', durationMs: 12.4, plan: p }, 'zh')).toBe('发布关口：2 个条目，用时 12 毫秒：可发布 1，待发布 1，不予发布 0，已下线 0，已撤下 0');
+    expect(buildProgressLine({ type: 'site-done', code: '19900000000', pages: 40, durationMs: 2345, action: 'rebuilt', reason: 'content changed' }, 'zh')).toBe('构建 19900000000：已重新构建（内容有变化），40 个页面，用时 2.3 秒');
+    expect(rebuiltLine([{ code: '19900000000', action: 'rebuilt', reason: 'content changed' }, { code: '19901000000', action: 'reused', reason: 'unchanged' }], 'zh')).toBe('2 个站点中重新构建 1 个：19900000000（内容有变化）');
   });
 
   test('what a build leaves out, and the progress of build and publish', () => {
@@ -124,5 +152,35 @@ describe('the audit log\'s filters', () => {
 
   test('verify checks the whole log: a filter given to it is a usage error, before any date is read', () => {
     expect(() => auditRead('verify', { root: '/nonexistent', env: {} }, { from: 'not a date' })).toThrow(/the filters belong to `audit show`/);
+  });
+});
+
+describe('a verification, in both languages (issue 15)', () => {
+  const report: VerifyReport = {
+    target: '/srv/mirror',
+    kind: 'folder',
+    ok: false,
+    version: 7,
+    expires: '2026-12-04T12:00:00+08:00',
+    signers: ['rs-1'],
+    sites: ['19900000000'],
+    problems: [{ code: 'RELEASE_ROLLBACK', message: 'the mirror serves release v7, older than v8 in the archive', fix: 'restore the mirror', zh: { message: '镜像提供的是发布版本 v7，早于发布归档中的 v8', fix: '恢复镜像' } }],
+    modified: ['19900000000/index.html'],
+    missing: [],
+    extra: [],
+    files: 10,
+    bytes: 2_000_000,
+    ms: 100,
+  };
+
+  test('lines and JSON follow the language; the English is as before', () => {
+    expect(verifyLines(report, 'zh')).toEqual([
+      'RELEASE_ROLLBACK：镜像提供的是发布版本 v7，早于发布归档中的 v8\n  修改建议：恢复镜像',
+      '被改动：19900000000/index.html',
+      '未通过 /srv/mirror：发布版本 v7（2026-12-04T12:00:00+08:00 到期，签名人 rs-1）；在 100 毫秒内检查了 10 个文件、2.0 MB（20 MB/s）',
+    ]);
+    expect(verifyLines(report)[0]).toBe('RELEASE_ROLLBACK: the mirror serves release v7, older than v8 in the archive\n  fix: restore the mirror');
+    expect((verifyJson(report, 'en') as VerifyReport).problems).toEqual([{ code: 'RELEASE_ROLLBACK', message: 'the mirror serves release v7, older than v8 in the archive', fix: 'restore the mirror' }]);
+    expect((verifyJson(report, 'zh') as VerifyReport).problems[0]!.message).toBe('镜像提供的是发布版本 v7，早于发布归档中的 v8');
   });
 });

@@ -37,8 +37,13 @@ describe('what the preview and the published site are given', () => {
       expect(preview.mode).toBe('preview');
     }
     // The demo has pending entries of both kinds: embargoed, and awaiting approval.
-    const drafts = [...gate.group.sites.keys()].flatMap((c) => bundleSite(gate.group, gate.plan, c, 'preview').bundle.entries.filter((e) => e.draft));
-    expect(drafts.map((d) => d.draftReason).join('\n')).toMatch(/embargoed/);
-    expect(drafts.map((d) => d.draftReason).join('\n')).toMatch(/needs 1 office-approver/);
+    const drafts = (lang?: 'en') => [...gate.group.sites.keys()].flatMap((c) => bundleSite(gate.group, gate.plan, c, 'preview', lang ? { lang } : {}).bundle.entries.filter((e) => e.draft));
+    expect(drafts('en').map((d) => d.draftReason).join('\n')).toMatch(/embargoed/);
+    expect(drafts('en').map((d) => d.draftReason).join('\n')).toMatch(/needs 1 office-approver/);
+    // The 未发布 banner speaks the site's language unless the preview was asked for English (issue 15).
+    const reasons = drafts().map((d) => d.draftReason ?? '');
+    expect(reasons.join('\n')).toMatch(/定时发布：publishAt /);
+    expect(reasons.join('\n')).toMatch(/还需 1 名 office-approver 审批/);
+    for (const r of reasons) expect(r).toMatch(/[\u3400-\u9fff]/);
   });
 });

@@ -51,7 +51,7 @@ describe('attachments in the gate', () => {
       ['personal-id', 'Sheet2（隐藏） › C14'],
       ['attachment-hidden', 'Sheet2（隐藏）'],
     ]);
-    const text = formatDiagnostic(findings[0]!);
+    const text = formatDiagnostic(findings[0]!, { lang: 'en' });
     expect(text).toMatch(/^content\/19900000000\/xzzx\/2026-12-list\/名单\.xlsx › Sheet2（隐藏） › C14:1:1 error personal-id /);
     expect(text).not.toContain(ID);
   });

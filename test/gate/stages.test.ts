@@ -121,7 +121,7 @@ describe('planEntries: the clock and the approval judge are arguments', () => {
   const approve = (status: 'approved' | 'pending' | 'refused' | 'withdrawn'): ApprovalJudge => ({
     verified: true,
     note: 'test judge',
-    judge: () => ({ status, findings: status === 'refused' ? [{ rule: 'approval-invalid', severity: 'error', file: 'x', line: 1, column: 1, message: 'refused by the judge' }] : [] }),
+    judge: () => ({ status, findings: status === 'refused' ? [{ rule: 'approval-invalid', severity: 'error', file: 'x', line: 1, column: 1, message: 'refused by the judge', zh: { message: '被判定拒绝' } }] : [] }),
   });
 
   test.for([

@@ -34,7 +34,7 @@ test.for([
 
 test('the JSON names the memory the gate judged with, and says when there was none', () => {
   const v = gateVerdict(gate.plan, gate.group, { site: MAIN });
-  const json = verdictJson(gate.plan, v, undefined, '/srv/archive') as { memory: unknown; entries: { path: string; findings: { rule: string }[] }[] };
+  const json = verdictJson(gate.plan, v, undefined, '/srv/archive', 'en') as { memory: unknown; entries: { path: string; findings: { rule: string }[] }[] };
   expect(json.memory).toEqual({ archive: '/srv/archive', release: null, withdrawals: 0 });
   expect(json.entries[0]?.findings.map((f) => f.rule)).toContain('department-unknown');
   expect(memoryNote(undefined, '/srv/archive')).toBe('memory: none (no release in /srv/archive): a withdrawal whose record was deleted, or a trust document rolled back, cannot be known; give --archive DIR');

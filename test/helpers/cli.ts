@@ -10,6 +10,8 @@ const TEST_AUDIT_LOG = join(mkdtempSync(join(tmpdir(), 'sealpress-audit-')), 'lo
 
 export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; out: string; err: string }> {
   if (!('SEALPRESS_AUDIT_LOG' in env) && !args.includes('--audit-log')) env = { ...env, SEALPRESS_AUDIT_LOG: TEST_AUDIT_LOG };
+  // The suite's assertions read the English output: the tool prints Chinese unless asked otherwise (a test of the Chinese passes SEALPRESS_LANG or --lang itself).
+  if (!('SEALPRESS_LANG' in env)) env = { ...env, SEALPRESS_LANG: 'en' };
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), color: false };

@@ -208,6 +208,12 @@ describe('the limits and summaries the keys and trust commands print', () => {
       expect.stringMatching(/^mirror rsync:c:\/srv: deployed \(files: 37 copied, 5938 hard-linked\) \(an rsync destination is not verified/),
     ]);
   });
+  test('the same mirror lines in Chinese (issue 15)', () => {
+    expect(mirrorLines([
+      { target: '/srv/a', ok: true, verified: true, transfer: { copied: 37, reflinked: 0, hardlinked: 5938, refused: 0 } },
+      { target: '/srv/c', ok: false, error: 'disk full' },
+    ] as never, 'zh')).toEqual(['镜像 /srv/a：已部署并通过核验（文件：复制 37 个，硬链接 5938 个）', '镜像 /srv/c：失败：disk full']);
+  });
   test('lineReader gives a source line for an excerpt, and nothing for a file it cannot read', () => {
     const lineOf = lineReader(repo.root);
     expect(lineOf(B, 2)).toBe('title: 电子发票办理指南');
