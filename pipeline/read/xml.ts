@@ -21,6 +21,7 @@ import { SaxesParser } from 'saxes';
 import { FIX_RESAVE, UnreadableError } from './document.ts';
 
 export interface XmlHandler {
+  /** A tag opened; its attributes are the handler's to read, not to change or keep (tags without any share one empty object). */
   open?(name: string, attributes: Record<string, string>): void;
   text?(text: string): void;
   close?(name: string): void;
@@ -119,6 +120,8 @@ function nameEnd(s: string, i: number): number {
 /** Attributes as saxes gives them: an object without a prototype (an attribute named __proto__ or constructor is one like any other), with fast properties. */
 const Attributes = function (this: Record<string, string>) {} as unknown as new () => Record<string, string>;
 Attributes.prototype = Object.create(null);
+/** What a tag without attributes (most of them: <v>, <t>, <si>) is handed. */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze(new Attributes());
 
 const REFERENCE = /&(?:(amp)|(lt)|(gt)|(quot)|(apos)|#x([0-9a-fA-F]+)|#([0-9]+));/g;
 const isXmlChar = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
@@ -263,7 +266,7 @@ function tokenize(bytes: Uint8Array, start: number, handler: XmlHandler): boolea
         if (e < 0 || closedRoot) return false;
         const name = nameAt(s, j, e);
         j = e;
-        const attributes = new Attributes();
+        let attributes = NO_ATTRIBUTES;
         let selfClosing = false;
         for (;;) {
           const before = j;
@@ -280,7 +283,8 @@ function tokenize(bytes: Uint8Array, start: number, handler: XmlHandler): boolea
           const keyEnd = j > before ? nameEnd(s, j) : -1;
           if (keyEnd < 0) return false;
           const key = nameAt(s, j, keyEnd);
-          if (attributes[key] !== undefined) return false;
+          if (attributes === NO_ATTRIBUTES) attributes = new Attributes();
+          else if (attributes[key] !== undefined) return false;
           j = keyEnd;
           while (isS(s.charCodeAt(j))) j++;
           if (s.charCodeAt(j) !== EQ) return false;
