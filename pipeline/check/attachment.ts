@@ -24,6 +24,7 @@ import type { ChecksConfig } from './config.ts';
 import { ScanOptions } from './compile.ts';
 import { sha256Hex, type CheckFinding, type Hit } from './finding.ts';
 import { imageFormat, imageMetadata, isIdentifying, type ImageFormat } from './image-metadata.ts';
+import { LineIndex } from './normalise.ts';
 import { finalise } from './report.ts';
 import { checkRule, ruleFix, type CheckRuleId } from './rules.ts';
 import { afterCjk, type Text } from '../messages/text.ts';
@@ -210,25 +211,22 @@ export function scanDocument(name: string, doc: ReadDocument, options: ScanOptio
     findings.push(fileFinding(name, 'attachment-active', `${a.where}\u0000${a.what.en}`, { zh: `文件含有${afterCjk(a.what.zh)}，打开文件时会自动运行，无论其作用如何一律拒绝`, en: `the file contains ${a.what.en}, which runs when the file is opened: it is refused whatever it does` }, { location: a.where, ...(a.fix !== undefined ? { fix: a.fix } : {}) }));
   }
   const starts: number[] = [];
-  const startLines: number[] = [];
   const bodies: string[] = [];
   let length = 0;
-  let lines = 1;
   for (const piece of doc.texts) {
     starts.push(length);
-    startLines.push(lines);
     // A piece is one or more lines of its own: numbers never run on into the next piece.
     const body = piece.text.indexOf('\r') < 0 ? piece.text : piece.text.replace(/\r\n?/g, '\n');
     bodies.push(body);
     length += body.length + 1;
-    for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) lines++;
-    lines++;
   }
   // Joined once: a sheet of 45,000 rows is 360,000 pieces.
   const text = bodies.length === 0 ? '' : `${bodies.join('\n')}\n`;
   if (text !== '') {
     const scan: ScanContext = { file: name, joinLines: false };
     if (column !== undefined) scan.column = column;
+    // The line each piece starts on, counted only when something is found (a sheet is hundreds of thousands of pieces).
+    let lines: LineIndex | undefined;
     for (const f of finalise(text, analyseText(text, options, scan).hits, name)) {
       let lo = 0;
       let hi = starts.length - 1;
@@ -238,8 +236,9 @@ export function scanDocument(name: string, doc: ReadDocument, options: ScanOptio
         else hi = mid - 1;
       }
       f.location = doc.texts[lo]!.where;
-      f.line -= startLines[lo]! - 1;
-      f.endLine -= startLines[lo]! - 1;
+      const startLine = (lines ??= new LineIndex(text)).position(starts[lo]!).line;
+      f.line -= startLine - 1;
+      f.endLine -= startLine - 1;
       f.offset -= starts[lo]!;
       f.endOffset -= starts[lo]!;
       findings.push(f);

@@ -71,12 +71,15 @@ export function analyseText(text: string, options: Options, context: ScanContext
   const source = normaliseChars(text);
   const visible = visibleView(source);
   const sourceKeywords = opts.matcher.match(source.text);
-  const visibleKeywords = opts.matcher.match(visible.text);
+  // A visible view that is the source text is the source, place for place too (the visible view only
+  // drops characters or merges a tag into one): scanned again it would find the same hits, which
+  // finalise merges into the ones found already. Text read from a document mostly has no markup.
+  const sameViews = visible.text === source.text;
+  const visibleKeywords = sameViews ? sourceKeywords : opts.matcher.match(visible.text);
   const hits: Hit[] = [];
-  for (const [view, kw] of [
-    [source, sourceKeywords],
-    [visible, visibleKeywords],
-  ] as const) {
+  const views = [[source, sourceKeywords]] as [View, KeywordHits][];
+  if (!sameViews) views.push([visible, visibleKeywords]);
+  for (const [view, kw] of views) {
     const ctx = new ViewContext(view, kw, opts, hits);
     markings(ctx, context.column);
     numbers(ctx, joinLines);

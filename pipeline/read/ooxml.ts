@@ -67,8 +67,10 @@ class Package {
   }
 
   add(where: string, text: string): void {
-    // Not blank (\S is what trim() removes, the other way round): no trimmed copy of every cell.
-    if (NOT_BLANK.test(text)) this.doc.texts.push({ where, text });
+    // Not blank (\S is what trim() removes, the other way round): no trimmed copy of every cell. Most
+    // pieces start with a printable ASCII character or a CJK ideograph: no regular expression for those.
+    const c = text.charCodeAt(0);
+    if ((c > 0x20 && c < 0x7f) || (c >= 0x4e00 && c <= 0x9fff) || NOT_BLANK.test(text)) this.doc.texts.push({ where, text });
   }
 }
 
