@@ -78,7 +78,7 @@ export function parseXml(bytes: Uint8Array, part: string, handler: XmlHandler): 
   if (tokenize(bytes, start, handler)) return;
   // Malformed: refused in saxes's words (its first complaint about the part).
   parseWithSaxes(bytes, part, {});
-  throw new UnreadableError(`the part ${part} is not well-formed XML`, FIX_RESAVE);
+  throw new UnreadableError({ zh: `部件 ${part} 不是格式正确的 XML`, en: `the part ${part} is not well-formed XML` }, FIX_RESAVE);
 }
 
 /** Parse one part with saxes only: what the tokenizer is compared with in the tests. */
