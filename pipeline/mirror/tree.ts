@@ -15,15 +15,20 @@
  * that shares blocks until either side is written: its own inode, so the two
  * trees stay independent), else a hard link (the same inode), else a copy of
  * the archive object. A method the file system refuses (reflink on ext4 or
- * tmpfs, a link across file systems) is not tried again for this tree.
+ * tmpfs, a link across file systems) is not tried again for this tree. The
+ * metadata files the release writes into every site are taken the same way
+ * when the previous tree has them with the same bytes (the trust documents,
+ * an unchanged site's manifest), except the release document, which names
+ * the release and so is always written.
  *
  * A file of the previous tree may have been altered in place since it was
  * deployed. Each taken file is therefore hashed after it is linked, through
  * its new name (so the bytes checked are those of the very inode now in the
  * tree), and must be a regular file of the manifest's size and SHA-256, owned
  * by this process's user, with no write bit for others and no execute bit;
- * otherwise its name is removed and the archive object copied instead, and
- * the path is counted as `refused`. A tampered page is never carried forward.
+ * otherwise its name is removed and the archive object copied instead (a
+ * metadata file written from the release's bytes), and the path is counted as
+ * `refused` (not a metadata file). A tampered page is never carried forward.
  * The previous manifest is read from the mirror, unverified: it only chooses
  * which files to try, so a forged one can cost links, never admit a file.
  * Archive objects are never linked, only read: a page tampered on a mirror
@@ -174,11 +179,13 @@ function holdsExactly(path: string, file: TreeFile, buffer: Buffer, uid: number 
     const hash = createHash('sha256');
     let size = 0;
     for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
+      // Never more than one byte past the expected size; a short read of a regular file is its end (one read for a page, not two).
+      const want = Math.min(buffer.length, file.size + 1 - size);
+      const n = readSync(fd, buffer, 0, want, null);
       size += n;
       if (size > file.size) return false;
       hash.update(buffer.subarray(0, n));
+      if (n < want) break;
     }
     return size === file.size && hash.digest('hex') === file.sha256;
   } finally {
