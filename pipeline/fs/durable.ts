@@ -153,7 +153,7 @@ export type FlushMethod = 'syncfs' | 'fsync';
 export interface FlushOptions {
   /** Default `syncfs` on Linux (falling back to `fsync` when `sync -f` cannot run or fails), `fsync` elsewhere. */
   method?: FlushMethod;
-  /** `fsync`: flushes in flight (default 16; libuv runs 4 at a time unless UV_THREADPOOL_SIZE says otherwise). */
+  /** `fsync`: flushes in flight (default 64; libuv runs 4 at a time unless UV_THREADPOOL_SIZE says otherwise, the rest queue). */
   concurrency?: number;
 }
 
@@ -179,7 +179,7 @@ function syncFileSystem(path: string): Promise<boolean> {
 }
 
 /** fsync every regular file and folder under `dir` (and `dir`), `concurrency` at a time off the main thread. */
-export async function fsyncTree(dir: string, concurrency = 16): Promise<void> {
+export async function fsyncTree(dir: string, concurrency = 64): Promise<void> {
   const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true });
   const paths = [...entries.filter((e) => e.isFile() || e.isDirectory()).map((e) => join(e.parentPath, e.name)), dir];
   let next = 0;
@@ -204,8 +204,9 @@ export async function fsyncTree(dir: string, concurrency = 16): Promise<void> {
  *
  * syncfs flushes the whole file system, other writers' dirty data included,
  * in one call; at 29,000 files it replaces 29,000 fsyncs, each of which costs
- * ext4 a journal commit or a device cache flush (measured in
- * test/bench/flush-bench.ts).
+ * ext4 a journal commit or a device cache flush (test/bench/flush-bench.ts,
+ * 29,000 pages of 7 KB freshly written on a busy 2-core machine: 63 s fsynced
+ * one by one, 8.5 s 16 at a time, 5.7 s 64 at a time, 0.5 s by one syncfs).
  */
 export async function flushTree(dir: string, options: FlushOptions = {}): Promise<FlushMethod> {
   const method = options.method ?? (syncfsUnavailable ? 'fsync' : 'syncfs');
