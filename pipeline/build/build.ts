@@ -74,6 +74,8 @@ export interface SiteBuildReport {
   outDir: string;
   durationMs: number;
   indexMs: number;
+  /** Of durationMs, flushing the new tree to disk before it was swapped in (syncTree). */
+  syncMs: number;
   /** Rendered and indexed again, reused as it was, or (the main site) its copy of the sub-sites' search replaced. */
   action: SiteBuildAction;
   reason: BuildReason;
@@ -180,6 +182,12 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     let action: SiteBuildAction = 'reused';
     let reason = verdict.reason;
     let indexMs = 0;
+    let syncMs = 0;
+    const flush = async (dir: string): Promise<void> => {
+      const t = performance.now();
+      await syncTree(dir);
+      syncMs += performance.now() - t;
+    };
     if (verdict.rebuild) {
       options.onProgress?.({ type: 'site-start', code, entries });
       const outDir = join(work, 'out', code);
@@ -191,7 +199,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
         addGroupIndexes(gate.group, distDir, outDir);
       }
       // The record goes first and comes back last: it never describes a tree dist/ does not hold.
-      syncTree(outDir);
+      await flush(outDir);
       record.output = treeDigest(outDir);
       dropBuiltRecord(work, code);
       swapInto(outDir, target);
@@ -205,7 +213,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
       if (record.groupSearch !== previous?.groupSearch) {
         const fresh = join(work, 'out', code);
         relinkWithGroupIndexes(gate.group, distDir, target, fresh);
-        syncTree(fresh);
+        await flush(fresh);
         record.output = treeDigest(fresh);
         dropBuiltRecord(work, code);
         swapInto(fresh, target);
@@ -214,7 +222,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
       }
     }
     if (action !== 'reused') writeBuiltRecord(work, record);
-    const report: SiteBuildReport = { code, entries, pages: record.pages, outDir: target, durationMs: performance.now() - siteStarted, indexMs, action, reason };
+    const report: SiteBuildReport = { code, entries, pages: record.pages, outDir: target, durationMs: performance.now() - siteStarted, indexMs, syncMs: Math.round(syncMs), action, reason };
     reports.push(report);
     options.onProgress?.({ type: 'site-done', code, pages: report.pages, durationMs: report.durationMs, action, reason });
   };

@@ -29,9 +29,9 @@
  * recorded too, and when it differs the copy is refreshed in a new tree (the
  * rest of the site hard-linked from the old one) swapped in whole.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { sha256Hex, hashFileSync, syncDirSync, writeFileAtomicSync } from '../fs/index.ts';
+import { flushTree, sha256Hex, hashFileSync, syncDirSync, writeFileAtomicSync } from '../fs/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { addGroupIndexes, GROUP_INDEX_DIR, GROUP_INDEX_LIST } from '../render/index.ts';
 import { siteUrl } from '../stage/bundle-site.ts';
@@ -199,23 +199,12 @@ export function dropBuiltRecord(workDir: string, code: string): void {
 /**
  * Flush every file and folder of a finished tree to disk, before it is swapped
  * in: a record written after the swap must not outlive the tree's bytes in a
- * power cut (Astro and Pagefind write without fsync; hard-linked files cost
- * nothing to flush again).
+ * power cut (Astro and Pagefind write without fsync). One flush of the file
+ * system (flushTree), not an fsync per file: at 10,000 entries a full build
+ * writes some 29,000 files.
  */
-export function syncTree(dir: string): void {
-  const entries = readdirSync(dir, { withFileTypes: true, recursive: true });
-  for (const e of entries) if (e.isFile()) fsyncPath(join(e.parentPath, e.name));
-  for (const e of entries) if (e.isDirectory()) syncDirSync(join(e.parentPath, e.name));
-  syncDirSync(dir);
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+export async function syncTree(dir: string): Promise<void> {
+  await flushTree(dir);
 }
 
 /** Write the record durably: called once dist/<code> holds the tree it describes (its folder synced). */

@@ -1,9 +1,11 @@
 /**
  * Writing a complete release tree into a fresh folder: every file taken from
  * the content-addressed archive and hashed as it is written, the metadata
- * written into every site, everything fsynced. The folder is invisible to
- * readers until the caller switches to it, so a failure or a kill here leaves
- * only a staging folder that the next deploy removes.
+ * written into every site, then the whole tree flushed to disk at once
+ * (flushTree: one syncfs of its file system, not an fsync per file and
+ * folder). The folder is invisible to readers until the caller switches to
+ * it, so a failure or a kill here leaves only a staging folder that the next
+ * deploy removes, and a power cut after the switch finds the tree's bytes.
  *
  * Incremental deploys. Given the tree the target served until now
  * (`previous`) and the files its manifest lists, a file listed there with the
@@ -13,15 +15,20 @@
  * that shares blocks until either side is written: its own inode, so the two
  * trees stay independent), else a hard link (the same inode), else a copy of
  * the archive object. A method the file system refuses (reflink on ext4 or
- * tmpfs, a link across file systems) is not tried again for this tree.
+ * tmpfs, a link across file systems) is not tried again for this tree. The
+ * metadata files the release writes into every site are taken the same way
+ * when the previous tree has them with the same bytes (the trust documents,
+ * an unchanged site's manifest), except the release document, which names
+ * the release and so is always written.
  *
  * A file of the previous tree may have been altered in place since it was
  * deployed. Each taken file is therefore hashed after it is linked, through
  * its new name (so the bytes checked are those of the very inode now in the
  * tree), and must be a regular file of the manifest's size and SHA-256, owned
  * by this process's user, with no write bit for others and no execute bit;
- * otherwise its name is removed and the archive object copied instead, and
- * the path is counted as `refused`. A tampered page is never carried forward.
+ * otherwise its name is removed and the archive object copied instead (a
+ * metadata file written from the release's bytes), and the path is counted as
+ * `refused` (not a metadata file). A tampered page is never carried forward.
  * The previous manifest is read from the mirror, unverified: it only chooses
  * which files to try, so a forged one can cost links, never admit a file.
  * Archive objects are never linked, only read: a page tampered on a mirror
@@ -35,11 +42,12 @@
  * it, so a repair never writes into a shared inode. Pruning an old tree only
  * unlinks names: a file still linked from a newer tree keeps its data.
  */
-import { closeSync, constants, fstatSync, readSync } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, copyFileSync, fstatSync, linkSync, lstatSync, mkdirSync, readSync } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join, sep } from 'node:path';
-import { copyHashed, openRegularSync, syncDir, writeNewFile } from '../fs/index.ts';
+import { copyHashed, flushTree, openRegularSync, sha256Hex, writeNewFile } from '../fs/index.ts';
+import { MANIFEST_FILE } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
 import type { TreeFile, TreeLayout } from './layout.ts';
 import { runPool } from './pool.ts';
@@ -69,9 +77,9 @@ export interface DeployReportBase {
 
 /** How the files of a tree were written; the three counts add up to `files`. */
 export interface TransferCounts {
-  /** Written from the archive's bytes (the metadata files included). */
+  /** Written from the archive's bytes, or (metadata files) from the release's. */
   copied: number;
-  /** Cloned from the previous tree (shared blocks, own inode). */
+  /** Cloned from the previous tree (shared blocks, own inode); pages, and metadata files that did not change. */
   reflinked: number;
   /** Hard links to the previous tree's files (same inode). */
   hardlinked: number;
@@ -98,7 +106,7 @@ export interface WriteTreeOptions {
   previous?: PreviousTree | null;
   /** Link methods to try, in order (default LINK_METHODS); [] copies every file. */
   link?: readonly LinkMethod[];
-  /** fsync every file and folder (default true). Off only for a tree that is a transient upload source (rsync). */
+  /** Flush the finished tree to disk (flushTree; default true). Off only for a tree that is a transient upload source (rsync). */
   durable?: boolean;
 }
 
@@ -119,7 +127,7 @@ export function confined(root: string, rel: string): string {
   return abs;
 }
 
-async function copyObject(root: string, file: TreeFile, objects: ObjectSource, buffer: Buffer, durable: boolean): Promise<void> {
+async function copyObject(root: string, file: TreeFile, objects: ObjectSource, buffer: Buffer): Promise<void> {
   const source = objects.objectPath(file.sha256);
   let input: FileHandle;
   try {
@@ -143,7 +151,6 @@ async function copyObject(root: string, file: TreeFile, objects: ObjectSource, b
       const what = total > file.size ? 'is larger than' : total !== file.size ? `has ${total} bytes, not` : 'does not hash to';
       throw new MirrorError('OBJECT_CORRUPT', `${file.path}: archive object ${source} ${what} the manifest's ${total !== file.size ? `${file.size} bytes` : 'SHA-256'}. The archive is damaged: restore it from the off-site copy (nothing was switched).`, { file: source });
     }
-    if (durable) await output.sync();
   } finally {
     await Promise.all([input.close(), output.close()]);
   }
@@ -172,11 +179,13 @@ function holdsExactly(path: string, file: TreeFile, buffer: Buffer, uid: number 
     const hash = createHash('sha256');
     let size = 0;
     for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
+      // Never more than one byte past the expected size; a short read of a regular file is its end (one read for a page, not two).
+      const want = Math.min(buffer.length, file.size + 1 - size);
+      const n = readSync(fd, buffer, 0, want, null);
       size += n;
       if (size > file.size) return false;
       hash.update(buffer.subarray(0, n));
+      if (n < want) break;
     }
     return size === file.size && hash.digest('hex') === file.sha256;
   } finally {
@@ -193,11 +202,14 @@ interface Reuse {
 
 /**
  * Takes `file` from the previous tree when it is there unchanged; returns
- * false when the caller must copy it from the archive.
+ * false when the caller must copy it from the archive. A metadata file
+ * (`meta`: a trust document or site manifest, which no manifest lists) is
+ * tried whenever the previous tree has one of its size, and one that differs
+ * is written, not counted as refused.
  */
-async function reuseFile(root: string, file: TreeFile, reuse: Reuse, buffer: Buffer): Promise<boolean> {
-  const listed = reuse.previous.files?.get(file.path);
-  if (listed !== undefined ? listed !== file.sha256 : reuse.previous.files !== undefined) return false; // changed, or new
+async function reuseFile(root: string, file: TreeFile, reuse: Reuse, buffer: Buffer, meta = false): Promise<boolean> {
+  const listed = meta ? undefined : reuse.previous.files?.get(file.path);
+  if (!meta && (listed !== undefined ? listed !== file.sha256 : reuse.previous.files !== undefined)) return false; // changed, or new
   const from = confined(reuse.previous.dir, file.path);
   // A file the previous manifest lists as this one, but removed, replaced by a link or another type, or resized there, is refused.
   const refuse = (): false => {
@@ -206,7 +218,7 @@ async function reuseFile(root: string, file: TreeFile, reuse: Reuse, buffer: Buf
   };
   let st;
   try {
-    st = await lstat(from);
+    st = lstatSync(from);
   } catch {
     return refuse(); // a new path (without a previous manifest), or gone from the previous tree: copied
   }
@@ -215,8 +227,9 @@ async function reuseFile(root: string, file: TreeFile, reuse: Reuse, buffer: Buf
   for (const method of [...reuse.methods]) {
     try {
       // EXCL: the staging folder is fresh, so an existing entry means someone else is writing here.
-      if (method === 'reflink') await copyFile(from, to, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL);
-      else await link(from, to);
+      // Synchronous: a tree is tens of thousands of these, and the file is hashed synchronously right after.
+      if (method === 'reflink') copyFileSync(from, to, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL);
+      else linkSync(from, to);
     } catch (error) {
       const code = errnoOf(error);
       if (code === 'EEXIST') throw error;
@@ -225,20 +238,19 @@ async function reuseFile(root: string, file: TreeFile, reuse: Reuse, buffer: Buf
     }
     if (!holdsExactly(to, file, buffer, reuse.uid)) {
       await unlink(to);
-      reuse.counts.refused = (reuse.counts.refused ?? 0) + 1;
+      if (!meta) reuse.counts.refused = (reuse.counts.refused ?? 0) + 1;
       return false;
     }
     if (method === 'reflink') {
-      // The clone is a new inode of this tree: its mode is set here, and its block map flushed like a copied file's data.
+      // The clone is a new inode of this tree: its mode is set here (its block map is flushed with the tree).
       const handle = await open(to, constants.O_RDONLY | constants.O_NOFOLLOW);
       try {
         await handle.chmod(FILE_MODE);
-        await handle.sync();
       } finally {
         await handle.close();
       }
       reuse.counts.reflinked++;
-    } else reuse.counts.hardlinked++; // the data was flushed when the previous tree was written; the new name by its folder's fsync
+    } else reuse.counts.hardlinked++; // the data was flushed when the previous tree was written; the new name is flushed with the tree
     return true;
   }
   return false;
@@ -248,7 +260,8 @@ async function reuseFile(root: string, file: TreeFile, reuse: Reuse, buffer: Buf
 export async function writeTree(root: string, layout: TreeLayout, objects: ObjectSource, options: WriteTreeOptions = {}): Promise<WrittenTree> {
   const concurrency = options.concurrency ?? 8;
   const durable = options.durable ?? true;
-  for (const dir of layout.dirs) await mkdir(confined(root, dir), { mode: DIR_MODE });
+  // Synchronous, like the links below: thousands of calls, each cheaper than a trip through the thread pool.
+  for (const dir of layout.dirs) mkdirSync(confined(root, dir), { mode: DIR_MODE });
   const buffers = Array.from({ length: concurrency }, () => Buffer.allocUnsafe(CHUNK));
   const counts: TransferCounts = { copied: 0, reflinked: 0, hardlinked: 0, refused: 0 };
   const methods = [...(options.link ?? LINK_METHODS)];
@@ -256,13 +269,19 @@ export async function writeTree(root: string, layout: TreeLayout, objects: Objec
     options.previous && methods.length > 0 ? { previous: options.previous, methods, uid: process.getuid?.(), counts } : undefined;
   await runPool(layout.files, concurrency, async (file, worker) => {
     if (reuse !== undefined && reuse.methods.length > 0 && (await reuseFile(root, file, reuse, buffers[worker]!))) return;
-    await copyObject(root, file, objects, buffers[worker]!, durable);
+    await copyObject(root, file, objects, buffers[worker]!);
     counts.copied++;
   });
-  await runPool([...layout.meta], concurrency, ([path, bytes]) => writeNewFile(confined(root, path), bytes, FILE_MODE, { durable }));
-  counts.copied += layout.meta.size;
-  // A file's data is durable after its fsync, its name only after its folder's fsync.
-  if (durable) await runPool([...layout.dirs.map((d) => confined(root, d)), root], concurrency, syncDir);
+  // Trust documents and an unchanged site's manifest are the same bytes as in the previous tree: linked like a page.
+  // The release document names this release, so it is always new.
+  await runPool([...layout.meta], concurrency, async ([path, bytes], worker) => {
+    const linkable = reuse !== undefined && reuse.methods.length > 0 && !path.endsWith(`/${MANIFEST_FILE}`);
+    if (linkable && (await reuseFile(root, { path, size: bytes.length, sha256: sha256Hex(bytes) }, reuse, buffers[worker]!, true))) return;
+    await writeNewFile(confined(root, path), bytes, FILE_MODE, { durable: false });
+    counts.copied++;
+  });
+  // Nothing above was flushed on its own: the whole tree is, once, before the caller switches to it.
+  if (durable) await flushTree(root);
   let bytes = 0;
   for (const f of layout.files) bytes += f.size;
   for (const m of layout.meta.values()) bytes += m.length;

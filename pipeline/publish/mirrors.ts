@@ -20,6 +20,11 @@ export interface MirrorOutcome {
   /** How the files got there: copied from the archive (rsync: sent), or linked from the release the mirror served before. */
   transfer?: TransferCounts;
   ms: number;
+  /** Folder mirrors: of `ms`, the deploy (tree written, flushed, switched) and the check of the deployed tree. */
+  deployMs?: number;
+  verifyMs?: number;
+  /** Folder mirrors: of deployMs, removing the trees no longer kept. */
+  pruneMs?: number;
 }
 
 export async function deployMirror(options: { target: string; archive: ReleaseArchive; manifest: ReleaseManifest; envelope: Uint8Array; trust: TrustBytes }): Promise<MirrorOutcome> {
@@ -34,11 +39,13 @@ export async function deployMirror(options: { target: string; archive: ReleaseAr
       const { transfer } = await deployToRsync({ ...common, dest: parsed.dest });
       return { target, kind, ok: true, transfer, ms: Math.round(performance.now() - started) };
     }
-    const { transfer } = await deployToFolder({ ...common, target: parsed.path });
+    const { transfer, pruneMs } = await deployToFolder({ ...common, target: parsed.path });
+    const deployMs = Math.round(performance.now() - started);
     const report = await inspectFolder(parsed.path, manifest);
+    const verifyMs = Math.round(performance.now() - started) - deployMs;
     const problems = { modified: report.modified.map((m) => m.path), missing: report.missing, extra: report.extra };
     const verified = problems.modified.length + problems.missing.length + problems.extra.length === 0;
-    return { target, kind, ok: verified, verified, ...(verified ? {} : { problems, error: 'the deployed tree does not match the manifest' }), transfer, ms: Math.round(performance.now() - started) };
+    return { target, kind, ok: verified, verified, ...(verified ? {} : { problems, error: 'the deployed tree does not match the manifest' }), transfer, ms: Math.round(performance.now() - started), deployMs, verifyMs, pruneMs };
   } catch (error) {
     return { target, kind, ok: false, error: (error as Error).message, ms: Math.round(performance.now() - started) };
   }

@@ -101,6 +101,8 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     await options.audit.record({ action: 'gate', outcome: 'refused', details: { reason: 'configuration invalid' } });
     return { ok: false, reason: 'config', diagnostics: built.gate.configDiagnostics };
   }
+  // Of the build: flushing new site trees to disk before they were swapped in.
+  timings.flush = built.sites.reduce((n, site) => n + site.syncMs, 0);
   const counts = summarise(built.plan);
   await options.audit.record({ action: 'gate', outcome: 'ok', sites: [...built.group.sites.keys()], details: { ...counts } });
 

@@ -16,6 +16,8 @@
  *   npm run bench -- --no-attachments                       everything but them
  *   npm run bench -- --release-only [--dist DIR]            the release and mirror figures alone, on a tree
  *                                                           built before (default: the bench group's dist/)
+ *   npm run bench -- --publish-only [--entries N]           generate and sign the group, then the publish
+ *                                                           figures alone (its first publish builds every site)
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -45,6 +47,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '2' },
     'release-only': { type: 'boolean', default: false },
     dist: { type: 'string' },
+    'publish-only': { type: 'boolean', default: false },
   },
 });
 const entries = Number(values.entries);
@@ -58,6 +61,14 @@ if (values['release-only']) {
   const codes = readdirSync(distDir, { withFileTypes: true }).filter((d) => d.isDirectory() && /^\d{11}$/.test(d.name)).map((d) => d.name).sort();
   const { releaseBench } = await import('./build-bench.ts');
   await releaseBench(distDir, codes);
+  process.exit();
+}
+if (values['publish-only']) {
+  console.log(`generating the plain corpus: 1 main + ${subSites} sub-sites, ${entries} entries…`);
+  generateGroup(benchRoot, { entries, subSites });
+  const { pki: signedPki } = await signGroup(benchRoot, NOW);
+  const { runPublishBench } = await import('./publish-bench.ts');
+  await runPublishBench({ benchRoot, now: NOW, pki: signedPki });
   process.exit();
 }
 if (values.attachments) {

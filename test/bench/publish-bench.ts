@@ -8,6 +8,7 @@
  * adopts (its site and the main site are affected).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { signApproval, type ApprovalItem } from '../../pipeline/approve/index.ts';
 import { rebuiltLine } from '../../pipeline/build/index.ts';
@@ -29,6 +30,7 @@ export async function runPublishBench(options: { benchRoot: string; now: Date; p
   const audit = auditRecorder(() => {}, { root: benchRoot, log: join(work, 'audit.jsonl'), env: {} });
   const run = async (label: string, target?: string) => {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const result = await publish({
       root: benchRoot,
       now,
@@ -40,10 +42,12 @@ export async function runPublishBench(options: { benchRoot: string; now: Date; p
       audit,
     });
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     if (!result.ok) throw new Error(`bench publish: configuration invalid: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
     const summary = result.summary;
     if (!summary.ok) throw new Error(`bench publish v${summary.version}: a mirror failed: ${JSON.stringify(summary.mirrors)}`);
-    console.log(`  ${label}: ${s(ms)}${target ? ` (target ${target})` : ''}  v${summary.version}, ${summary.files} files; ${steps(summary)}; ${rebuiltLine(summary.sites)}`);
+    // On a shared machine the wall time follows the others' load; this process's CPU time (Astro's children excluded) does not.
+    console.log(`  ${label}: ${s(ms)}${target ? ` (target ${target})` : ''}, CPU of this process ${s((cpu.user + cpu.system) / 1000)}, load ${loadavg()[0]!.toFixed(1)}  v${summary.version}, ${summary.files} files; ${steps(summary)}; ${rebuiltLine(summary.sites)}`);
     return ms;
   };
   console.log(`publish, end to end (gate, build, index, sign, archive, deploy to 2 folder mirrors, verify each):`);
@@ -60,9 +64,8 @@ export async function runPublishBench(options: { benchRoot: string; now: Date; p
 }
 
 function steps(summary: PublishSummary): string {
-  return Object.entries(summary.timings)
-    .map(([k, v]) => `${k} ${s(v)}`)
-    .join(', ');
+  const mirrors = summary.mirrors.map((m) => `deploy ${s(m.deployMs ?? m.ms)} (prune ${s(m.pruneMs ?? 0)}) + verify ${s(m.verifyMs ?? 0)} (${Object.entries(m.transfer ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  return [...Object.entries(summary.timings).map(([k, v]) => `${k === 'flush' ? 'of which flush' : k} ${s(v)}`), `mirrors: ${mirrors.join('; ')}`].join(', ');
 }
 
 async function currentPlan(root: string, now: Date): Promise<PlanEntry[]> {

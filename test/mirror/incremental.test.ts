@@ -9,7 +9,8 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, lstatSync, readFileSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { deployToFolder, deployToRsync, inspectFolder, inspectFolderMeta, restoreFolder, type FolderDeployReport } from '../../pipeline/mirror/index.ts';
+import { deployToFolder, deployToRsync, inspectFolder, inspectFolderMeta, restoreFolder, siteMetaFiles, type FolderDeployReport } from '../../pipeline/mirror/index.ts';
+import { MANIFEST_FILE } from '../../pipeline/release/manifest.ts';
 import { MAIN, makeArchive, makeRelease, sha256, smallSite, SUB, tempDir, type Archive } from './fixtures.ts';
 
 const cleanups: (() => void)[] = [];
@@ -56,6 +57,21 @@ async function expectClean(target: string, r: ReturnType<typeof makeRelease>): P
   expect(await inspectFolderMeta(target, r.manifest, r.envelopeBytes, r.trustFiles)).toEqual([]);
 }
 
+/**
+ * The metadata files of `next` with the same bytes in `prev`: the trust
+ * documents and the unchanged sites' manifests, linked like unchanged pages.
+ * The release document names its version, so it is never one of them.
+ */
+function sameMeta(prev: ReturnType<typeof makeRelease>, next: ReturnType<typeof makeRelease>): string[] {
+  const before = siteMetaFiles(prev.manifest, prev.envelopeBytes, prev.trustFiles);
+  return [...siteMetaFiles(next.manifest, next.envelopeBytes, next.trustFiles)]
+    .filter(([path, bytes]) => {
+      const old = before.get(path);
+      return old !== undefined && Buffer.from(old).equals(Buffer.from(bytes));
+    })
+    .map(([path]) => path);
+}
+
 function total(report: FolderDeployReport): number {
   const t = report.transfer;
   return t.copied + t.reflinked + t.hardlinked;
@@ -73,13 +89,21 @@ describe('incremental folder deploys', () => {
     expect(second.previous).toBe(first.tree);
     await expectClean(target, r2);
     const unchanged = r2.manifest.files.filter((f) => f.path !== CHANGED);
+    const meta = sameMeta(r1, r2);
+    // The trust documents, and the site manifest of the site whose pages did not change.
+    expect(meta.length).toBeGreaterThan(0);
+    expect(meta.some((p) => p.endsWith(`/${MANIFEST_FILE}`))).toBe(false);
     // On a file system with reflinks each unchanged file is a clone (own inode); elsewhere a hard link (same inode).
-    expect(second.transfer.reflinked + second.transfer.hardlinked).toBe(unchanged.length);
-    expect(second.transfer.copied).toBe(second.files - unchanged.length); // the changed page and the metadata
+    expect(second.transfer.reflinked + second.transfer.hardlinked).toBe(unchanged.length + meta.length);
+    expect(second.transfer.copied).toBe(second.files - unchanged.length - meta.length); // the changed page, the release document, the changed site's manifest
     expect(second.transfer.refused).toBe(0);
     expect(total(second)).toBe(second.files);
-    for (const f of unchanged) {
-      if (second.transfer.hardlinked > 0) expect(ino(join(second.tree, f.path))).toBe(ino(join(first.tree, f.path)));
+    for (const path of [...unchanged.map((f) => f.path), ...meta]) {
+      if (second.transfer.hardlinked > 0) expect(ino(join(second.tree, path))).toBe(ino(join(first.tree, path)));
+    }
+    for (const code of r2.manifest.sites.map((site) => site.code)) {
+      const envelope = `${code}/.well-known/sealpress/${MANIFEST_FILE}`;
+      expect(ino(join(second.tree, envelope))).not.toBe(ino(join(first.tree, envelope)));
     }
     expect(ino(join(second.tree, CHANGED))).not.toBe(ino(join(first.tree, CHANGED)));
     expect(readFileSync(join(target, CHANGED), 'utf8')).toBe('<p>通知公告 v2</p>');
@@ -100,6 +124,10 @@ describe('incremental folder deploys', () => {
     writeFileSync(join(root, 'planted.css'), readFileSync(join(target, css)));
     unlinkSync(join(target, css));
     symlinkSync(join(root, 'planted.css'), join(target, css));
+    // A trust document altered in place, same size: metadata is checked like a page before it is kept.
+    const trust = `${SUB}/.well-known/sealpress/trust/ca.pem`;
+    const goodTrust = readFileSync(join(target, trust));
+    writeFileSync(join(target, trust), Buffer.alloc(goodTrust.length, 'Z'));
 
     const r2 = makeRelease(archive, 2, oneChanged('v2'));
     const second = await deployToFolder({ target, ...r2 });
@@ -108,9 +136,12 @@ describe('incremental folder deploys', () => {
     expect(ino(join(second.tree, page))).not.toBe(ino(join(first.tree, page)));
     expect(statSync(join(second.tree, SUB, 'index.html')).mode & 0o777).toBe(0o644);
     expect(lstatSync(join(second.tree, css)).isFile()).toBe(true);
-    // The altered page and the odd mode were refused after linking, the symlink before (only regular files are linked).
+    expect(readFileSync(join(target, trust))).toEqual(goodTrust);
+    expect(ino(join(second.tree, trust))).not.toBe(ino(join(first.tree, trust)));
+    // The altered page and the odd mode were refused after linking, the symlink before (only regular files are linked);
+    // the altered trust document was written from the release's bytes (metadata is not counted as refused).
     expect(second.transfer.refused).toBe(3);
-    expect(second.transfer.hardlinked + second.transfer.reflinked).toBe(r2.manifest.files.length - 4);
+    expect(second.transfer.hardlinked + second.transfer.reflinked).toBe(r2.manifest.files.length - 4 + sameMeta(r1, r2).length - 1);
     expect(total(second)).toBe(second.files);
     expect(readFileSync(join(first.tree, page), 'utf8')).toMatch(/^X+$/); // the old tree is left as it was (evidence)
     expectArchiveUntouched(archive, [r1.manifest, r2.manifest]);
@@ -177,7 +208,7 @@ describe('incremental folder deploys', () => {
     const r2 = makeRelease(archive, 2, oneChanged('v2'));
     const second = await deployToFolder({ target, ...r2 });
     await expectClean(target, r2);
-    expect(second.transfer.hardlinked + second.transfer.reflinked).toBe(r2.manifest.files.length - 1);
+    expect(second.transfer.hardlinked + second.transfer.reflinked).toBe(r2.manifest.files.length - 1 + sameMeta(r1, r2).length);
     expectArchiveUntouched(archive, [r1.manifest, r2.manifest]);
   });
 });
