@@ -88,6 +88,8 @@ const CASES: Record<string, Case[]> = {
   submit: [{ name: 'a key that is not its certificate\'s', args: () => ['submit', ENTRY, ...mismatched(), '--yes', ...now], env: () => ({ SEALPRESS_PASSPHRASE: PASSPHRASE }), code: 'KEY_CERT_MISMATCH' }],
   approve: [{ name: 'a key that is not its certificate\'s', args: () => ['approve', ENTRY, ...mismatched(), '--yes', ...now], env: () => ({ SEALPRESS_PASSPHRASE: PASSPHRASE }), code: 'KEY_CERT_MISMATCH' }],
   withdraw: [{ name: 'a key that is not its certificate\'s', args: () => ['withdraw', ENTRY, '--reason', '已过时', ...mismatched(), '--yes', ...now], env: () => ({ SEALPRESS_PASSPHRASE: PASSPHRASE }), code: 'KEY_CERT_MISMATCH' }],
+  reject: [{ name: 'a key that is not its certificate\'s', args: () => ['reject', ENTRY, '--reason', '请补充依据', ...mismatched(), '--yes', ...now], env: () => ({ SEALPRESS_PASSPHRASE: PASSPHRASE }), code: 'KEY_CERT_MISMATCH' }],
+  review: [{ name: 'a key that is not its certificate\'s (opened where the desk starts)', args: () => ['review', ...mismatched(), '--no-preview', ...now], env: () => ({ SEALPRESS_PASSPHRASE: PASSPHRASE }), code: 'KEY_CERT_MISMATCH' }],
   waive: [{ name: 'no --rule, --line or --justification', args: () => ['waive', ENTRY], code: 'USAGE' }],
   trust: [{ name: 'a document that cannot be read', args: () => ['trust', 'sign', join(work, 'no-such.dsse.json'), '--admin-key', keyOf('security-admin').key, '--yes'], code: 'USAGE' }],
   publish: [
