@@ -9,6 +9,8 @@
  * 320 px. Throwaway 2048-bit keys; the demo's clock, moving on in real time.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { signerCertificate } from '../../pipeline/pki/signers.ts';
@@ -54,7 +56,7 @@ beforeAll(async () => {
   desk = await startDesk({ root: demo.root, clock, key, cert: signerCertificate(key).cert, record: async (_event, code) => code, startPreview: livePreviews({ root: demo.root, clock }) });
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: DESKTOP, locale: 'zh-CN' });
+  page = await (await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' })).newPage();
 }, 300_000);
 
 afterAll(async () => {
@@ -64,6 +66,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!CAN_RUN)('the review desk in Chromium', () => {
+
   test('the queue: the changed entry waits for its approver; no axe violation; fits 320 px', async () => {
     await page.goto(desk.url);
     expect(new URL(page.url()).search).toBe(''); // the token is traded for the cookie and leaves the address bar
@@ -71,6 +74,35 @@ describe.skipIf(!CAN_RUN)('the review desk in Chromium', () => {
     expect(await page.locator('.queue a').textContent()).toBe('车辆购置税申报缴纳办理指南');
     expect(await axeViolations(page)).toEqual([]);
     expect(await overflowAt(page, NARROW)).toBeNull();
+  }, 60_000);
+
+  test('a browser without the token is refused; a page of another origin cannot post to the desk, although the browser sends the cookie', async () => {
+    // Another browser profile, which never opened the printed URL.
+    const stranger = await browser.newContext();
+    const refused = await (await stranger.newPage()).goto(new URL(`/entry?path=${encodeURIComponent(STALE)}`, desk.origin).href);
+    expect(refused?.status()).toBe(403);
+    await stranger.close();
+    // A page on another loopback port (same site, so SameSite=Strict still sends the cookie) that posts a signing form to the desk.
+    const attacker = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><form method="post" action="${desk.origin}/sign"><input name="decision" value="approve"><input name="path" value="${STALE}"><input name="passphrase" value="${PASSPHRASE}"></form><script>document.forms[0].submit()</script>`);
+    });
+    await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', () => r()));
+    try {
+      const tab = await page.context().newPage(); // the approver's browser, holding the desk's cookie
+      const posted = tab.waitForResponse((r) => r.url() === `${desk.origin}/sign`);
+      await tab.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+      const response = await posted;
+      const sent = await response.request().allHeaders();
+      expect(sent['cookie']).toMatch(/sealpress_desk_\d+=/); // the browser did send the desk's cookie: the origin check alone refuses it
+      expect(sent['origin']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(sent['origin']).not.toBe(desk.origin);
+      expect(response.status()).toBe(403);
+      await tab.close();
+    } finally {
+      attacker.close();
+    }
+    expect((await entryStatus()).status).toBe('refused');
   }, 60_000);
 
   test('the entry: what changed since the approved draft, by keyboard; no axe violation; fits 320 px', async () => {
