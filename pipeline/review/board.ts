@@ -208,14 +208,13 @@ export async function deskEntry(request: BoardRequest, path: string): Promise<Bo
   const e = j.plan.entries.find((x) => x.path === path);
   if (!e) return { kind: 'missing' };
   const { group, trust, prepared } = j;
-  const { person } = signerStanding(request.cert, trust, request.now);
+  const { person, problems: standing } = signerStanding(request.cert, trust, request.now, 'zh');
   const refs = prepared.byPath.get(e.path) ?? [];
   const ae = approvalEntryOf(e, group);
   const decided = ae ? decide(ae, prepared, request.now) : undefined;
   const threshold = decided?.findings.find((f) => f.code === 'THRESHOLD_NOT_MET');
   const approvedBy = (decided?.signers ?? []).map((id) => trust.people.get(id)?.name ?? id);
   const ctx = (decision: Decision) => ({ decision, group, trust, prepared, person, cert: request.cert, lang: 'zh' as const });
-  const standing = signerStanding(request.cert, trust, request.now, 'zh').problems;
   const site = group.sites.get(e.site);
   const current = currentSource(request.root, e);
   const view: EntryView = {

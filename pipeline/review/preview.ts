@@ -4,22 +4,10 @@
  * the first request for that site, on a free loopback port, with entries held
  * back only by approvals of an earlier version shown as the drafts they are.
  */
-import { createServer } from 'node:net';
 import { startLivePreview } from '../build/live-preview.ts';
 import { SealpressError } from '../errors/index.ts';
+import { freePort } from '../util/ports.ts';
 import { previewPlan, type DeskPreview } from './server.ts';
-
-/** A port nobody listens on now (the dev server takes it a moment later). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export function livePreviews(o: { root: string; clock: () => Date; trustAnchor?: string | undefined }): (site: string) => Promise<DeskPreview> {
   return async (site) => {

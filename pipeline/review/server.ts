@@ -24,7 +24,7 @@ import type { RecordAct } from '../publish/audit.ts';
 import { signJob, type SignOutcome } from '../sign/index.ts';
 import type { CertInfo } from '../trust/index.ts';
 import { deskEntry, deskQueue, versionKey, type BoardRequest } from './board.ts';
-import { DESK_CSS, entryPage, esc, messagePage, page, queuePage, statusName } from './page.ts';
+import { DESK_CSS, entryPage, messagePage, page, queuePage, statusName } from './page.ts';
 
 /** A running preview of one site: its base URL. */
 export interface DeskPreview {
@@ -328,4 +328,3 @@ function unreviewable(r: { kind: string; diagnostics?: readonly { file: string; 
   return ['信任材料（sites/trust/）无法验证：任何签名都无法被验证。请运行 sealpress trust verify。'];
 }
 
-export { esc };

@@ -47,19 +47,15 @@ function commitsOf(root: string, path: string): { ok: true; commits: { commit: s
   return { ok: true, commits };
 }
 
-/**
- * The newest committed version of `path` whose SHA-256 is one of `wanted`
- * (the digests approvals bound), reading each version once through one
- * `git cat-file --batch`.
- */
-export function committedVersion(root: string, path: string, wanted: ReadonlySet<string>): VersionLookup {
-  if (wanted.size === 0) return { kind: 'none', why: 'no approval names an earlier version' };
+/** Every committed version of `path` (newest first, following renames), read through one `git cat-file --batch`. */
+function committedVersions(root: string, path: string): { ok: true; versions: GitVersion[] } | { ok: false; why: string } {
   const listed = commitsOf(root, path);
-  if (!listed.ok) return { kind: 'none', why: `the repository's history cannot be read: ${listed.why}` };
-  if (listed.commits.length === 0) return { kind: 'none', why: `git has no committed version of ${path}` };
+  if (!listed.ok) return listed;
+  if (listed.commits.length === 0) return { ok: true, versions: [] };
   const batch = git(root, ['cat-file', '--batch'], listed.commits.map((c) => `${c.commit}:${c.path}\n`).join(''));
-  if (!batch.ok) return { kind: 'none', why: `the repository's history cannot be read: ${batch.why}` };
+  if (!batch.ok) return batch;
   const out = batch.out;
+  const versions: GitVersion[] = [];
   let at = 0;
   for (const c of listed.commits) {
     const eol = out.indexOf(0x0a, at);
@@ -70,22 +66,24 @@ export function committedVersion(root: string, path: string, wanted: ReadonlySet
     if (size === undefined) continue; // missing (deleted in that commit) or not a file
     const bytes = new Uint8Array(out.subarray(at, at + Number(size)));
     at += Number(size) + 1;
-    const sha256 = sha256Hex(bytes);
-    if (wanted.has(sha256)) return { kind: 'found', version: { commit: c.commit, path: c.path, committedAt: c.at, bytes, sha256 } };
+    versions.push({ commit: c.commit, path: c.path, committedAt: c.at, bytes, sha256: sha256Hex(bytes) });
   }
-  return { kind: 'none', why: `none of the last ${listed.commits.length} committed versions of ${path} is the approved one (it was approved before it was committed, or the history was rewritten)` };
+  return { ok: true, versions };
+}
+
+/** The newest committed version of `path` whose SHA-256 is one of `wanted` (the digests approvals bound). */
+export function committedVersion(root: string, path: string, wanted: ReadonlySet<string>): VersionLookup {
+  if (wanted.size === 0) return { kind: 'none', why: 'no approval names an earlier version' };
+  const read = committedVersions(root, path);
+  if (!read.ok) return { kind: 'none', why: `the repository's history cannot be read: ${read.why}` };
+  if (read.versions.length === 0) return { kind: 'none', why: `git has no committed version of ${path}` };
+  const version = read.versions.find((v) => wanted.has(v.sha256));
+  if (version) return { kind: 'found', version };
+  return { kind: 'none', why: `none of the last ${read.versions.length} committed versions of ${path} is the approved one (it was approved before it was committed, or the history was rewritten)` };
 }
 
 /** The newest committed version of `path` whose bytes differ from `current` (the demo's earlier draft), if any. */
 export function previousVersion(root: string, path: string, currentSha256: string): GitVersion | undefined {
-  const listed = commitsOf(root, path);
-  if (!listed.ok) return undefined;
-  for (const c of listed.commits) {
-    const shown = git(root, ['cat-file', 'blob', `${c.commit}:${c.path}`]);
-    if (!shown.ok) continue;
-    const bytes = new Uint8Array(shown.out);
-    const sha256 = sha256Hex(bytes);
-    if (sha256 !== currentSha256) return { commit: c.commit, path: c.path, committedAt: c.at, bytes, sha256 };
-  }
-  return undefined;
+  const read = committedVersions(root, path);
+  return read.ok ? read.versions.find((v) => v.sha256 !== currentSha256) : undefined;
 }

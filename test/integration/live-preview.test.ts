@@ -5,13 +5,13 @@
  * an edit the gate refuses takes it out of the preview.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLivePreview, type LivePreview, type LivePreviewEvent } from '../../pipeline/build/index.ts';
 import { copyDemo, DEMO_NOW, demoRoot } from '../helpers/demo.ts';
+import { freePort } from '../../pipeline/util/ports.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SITE = '19901000000';
@@ -31,14 +31,6 @@ const events: LivePreviewEvent[] = [];
 
 function entryText(title: string, body: string): string {
   return `---\ntitle: ${title}\ndate: 2026-11-20\nauthor: 测试撰稿人\ndepartment: bgs\ndisclosure: 主动公开\n---\n${body}\n`;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Resolves with the next refresh of the stage after `since` events. */

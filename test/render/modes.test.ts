@@ -3,29 +3,18 @@
  * sites built at the same time without trampling each other.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { previewSite, renderSite } from '../../pipeline/render/index.ts';
 import { meta, read } from './html.ts';
 import { makeStage, REPO_ROOT } from './stage.ts';
+import { freePort } from '../../pipeline/util/ports.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sealpress-render-modes-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const DRAFT = '/tzgg/draft-holiday-notice/';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 describe('a preview bundle', () => {
   test('drafts carry the 未发布（草稿） banner and reason, lists tag them, nothing is indexable', async () => {
