@@ -88,7 +88,7 @@ export function versionKey(e: { path: string; digest?: string | undefined; asset
 }
 
 function recordViews(refs: readonly { record: { file: string; problem?: { message: string; zh: { message: string } }; payload?: { decision: Decision; signedAt: string; signedAtMs: number; reason?: string }; person?: { name: string; id: string } }; item?: ApprovalItem }[], e: PlanEntry): RecordView[] {
-  const currentAssets = e.assets.map((a) => `${a.path}\u0000${a.digest}`).sort().join('\n');
+  const current = versionKey(e);
   const out = refs.map(({ record, item }): RecordView => {
     const v: RecordView = { file: record.file, current: false };
     if (record.problem) v.problem = record.problem.zh.message;
@@ -100,7 +100,7 @@ function recordViews(refs: readonly { record: { file: string; problem?: { messag
       if (p.reason !== undefined) v.reason = p.reason;
     }
     if (record.person) v.who = `${record.person.name}（${record.person.id}）`;
-    if (item) v.current = item.digest === e.digest && item.assets.map((a) => `${a.path}\u0000${a.digest}`).sort().join('\n') === currentAssets;
+    if (item) v.current = versionKey(item) === current;
     return v;
   });
   return out.sort((a, b) => (a.atMs ?? 0) - (b.atMs ?? 0) || (a.file < b.file ? -1 : 1));
@@ -120,7 +120,8 @@ async function baselineOf(root: string, e: PlanEntry, refs: readonly { record: {
     .filter((r) => !r.record.problem && r.record.payload?.decision === 'approve' && r.item && r.record.person)
     .sort((a, b) => b.record.payload!.signedAtMs - a.record.payload!.signedAtMs);
   const now: AssetDigest[] = e.assets.map((a) => ({ path: a.path, digest: a.digest }));
-  const differs = (item: ApprovalItem) => item.digest !== e.digest || assetChanges(item.assets, now).length > 0;
+  const shown = versionKey(e);
+  const differs = (item: ApprovalItem) => versionKey(item) !== shown;
   // The newest approved version that is not this one: what changed since a colleague approved it, even when someone approved this one since.
   const last = approvals.find((a) => differs(a.item!));
   const current = approvals.find((a) => !differs(a.item!));
