@@ -19,12 +19,35 @@ import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
 import { findActive, type MarkupNode } from '../../pipeline/markup/active.ts';
 import { HEADER_BYTES, imageSize, type ImageSize } from './image-size.ts';
+import { renderingStage } from './site-context.ts';
 
-export interface RehypeSealpressOptions {
+export interface RenderedSite {
+  /** Absolute path of the site's stage dir (its MDX modules are inside). */
+  stageDir: string;
   /** Absolute path of the stage's public dir (where `/assets/...` URLs live). */
   publicDir: string;
   /** The site's absolute base URL; links to its host are internal. */
   siteUrl: string;
+}
+
+export interface RehypeSealpressOptions {
+  /** Every site this build renders (site-context.ts says which one a body belongs to). */
+  sites: RenderedSite[];
+}
+
+/**
+ * The site of one body: the stage its MDX module is in, else the stage the
+ * bundle loader named around its Markdown rendering, else the only site.
+ */
+export function siteOfBody(sites: readonly RenderedSite[], path: string | undefined): RenderedSite | undefined {
+  if (path) {
+    const file = resolve(path);
+    const site = sites.find((s) => file.startsWith(resolve(s.stageDir) + sep));
+    if (site) return site;
+  }
+  const named = renderingStage();
+  if (named !== undefined) return sites.find((s) => resolve(s.stageDir) === resolve(named));
+  return sites.length === 1 ? sites[0] : undefined;
 }
 
 /**
@@ -97,10 +120,12 @@ function nameTaskCheckbox(li: Element): void {
 }
 
 export default function rehypeSealpress(options: RehypeSealpressOptions) {
-  const siteHost = new URL(options.siteUrl).host;
-
   return (tree: Root, file: VFile): void => {
     const where = file.path ? ` in ${file.path}` : '';
+    const site = siteOfBody(options.sites, file.path);
+    if (!site) file.fail(`no site of this build is known for the body${where}: render it through pipeline/render, which names each site's stage`, undefined, 'sealpress:no-site');
+    const { publicDir, siteUrl } = site as RenderedSite;
+    const siteHost = new URL(siteUrl).host;
     const refuse = (node: Element, why: string): never => {
       file.fail(`${why}${where}. Entry bodies may not carry script; remove it or ask the office to publish it another way.`, node, 'sealpress:no-script');
     };
@@ -129,7 +154,7 @@ export default function rehypeSealpress(options: RehypeSealpressOptions) {
       const src = el.properties.src;
       if (typeof src !== 'string' || !src.startsWith('/') || src.startsWith('//')) return;
       if (el.properties.width !== undefined && el.properties.height !== undefined) return;
-      const local = publicFile(options.publicDir, src);
+      const local = publicFile(publicDir, src);
       if (local === undefined) refuse(el, `image path ${src} leaves the public dir`);
       let size: ImageSize | undefined;
       try {
@@ -148,7 +173,7 @@ export default function rehypeSealpress(options: RehypeSealpressOptions) {
       if (typeof href !== 'string' || !/^(https?:)?\/\//i.test(href)) return;
       let host: string;
       try {
-        host = new URL(href, options.siteUrl).host;
+        host = new URL(href, siteUrl).host;
       } catch {
         return;
       }

@@ -57,7 +57,7 @@ const renderMarkdown = (md: string) =>
     .use(remarkCjkFriendly)
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeRaw)
-    .use(rehypeSealpress, { publicDir: join(scratch, 'public'), siteUrl: 'https://www.tax.example.gov.cn/' })
+    .use(rehypeSealpress, { sites: [{ stageDir: scratch, publicDir: join(scratch, 'public'), siteUrl: 'https://www.tax.example.gov.cn/' }] })
     .use(rehypeStringify)
     .process(md)
     .then(String);

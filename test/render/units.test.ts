@@ -158,7 +158,7 @@ describe('rehype-sealpress on Markdown', () => {
         .use(remarkCjkFriendly)
         .use(remarkRehype, { allowDangerousHtml: true })
         .use(rehypeRaw)
-        .use(rehypeSealpress, { publicDir, siteUrl: 'https://tax.example.gov.cn/' })
+        .use(rehypeSealpress, { sites: [{ stageDir: join(publicDir, '..'), publicDir, siteUrl: 'https://tax.example.gov.cn/' }] })
         .use(rehypeStringify)
         .process(md),
     );
