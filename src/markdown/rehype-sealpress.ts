@@ -122,10 +122,6 @@ function nameTaskCheckbox(li: Element): void {
 export default function rehypeSealpress(options: RehypeSealpressOptions) {
   return (tree: Root, file: VFile): void => {
     const where = file.path ? ` in ${file.path}` : '';
-    const site = siteOfBody(options.sites, file.path);
-    if (!site) file.fail(`no site of this build is known for the body${where}: render it through pipeline/render, which names each site's stage`, undefined, 'sealpress:no-site');
-    const { publicDir, siteUrl } = site as RenderedSite;
-    const siteHost = new URL(siteUrl).host;
     const refuse = (node: Element, why: string): never => {
       file.fail(`${why}${where}. Entry bodies may not carry script; remove it or ask the office to publish it another way.`, node, 'sealpress:no-script');
     };
@@ -133,6 +129,12 @@ export default function rehypeSealpress(options: RehypeSealpressOptions) {
     // The shared judge first, over the whole tree (into MDX components too): the first problem fails the build.
     const problem = findActive(tree as unknown as MarkupNode)[0];
     if (problem) refuse(problem.node as unknown as Element, problem.message);
+
+    // Whose body it is: image sizes come from that site's public dir, and links to its host are internal.
+    const site = siteOfBody(options.sites, file.path);
+    if (!site) file.fail(`no site of this build is known for the body${where}: render it through pipeline/render, which names each site's stage`, undefined, 'sealpress:no-site');
+    const { publicDir, siteUrl } = site as RenderedSite;
+    const siteHost = new URL(siteUrl).host;
 
     const visit = (node: Root | Element): void => {
       for (const child of node.children) {

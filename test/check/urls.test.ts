@@ -304,7 +304,7 @@ describe('gate and renderer agree on generated bodies', () => {
         const rendered = await renderMarkdown(md).then(() => true, () => false);
         if (!rendered) expect(refuses(md), md).toBe(true);
         const mdx = `<Callout title="t">\n\n${b.replace(/[{}]/g, '')}\n\n</Callout>\n`;
-        const compiled = await compile(mdx, { remarkPlugins: [remarkMdxGuard], rehypePlugins: [[rehypeSealpress, { publicDir: join(scratch, 'public'), siteUrl: 'https://www.tax.example.gov.cn/' }]] }).then(() => true, () => false);
+        const compiled = await compile(mdx, { remarkPlugins: [remarkMdxGuard], rehypePlugins: [[rehypeSealpress, { sites: [{ stageDir: scratch, publicDir: join(scratch, 'public'), siteUrl: 'https://www.tax.example.gov.cn/' }] }]] }).then(() => true, () => false);
         if (!compiled) expect(refuses(mdx, 'mdx'), mdx).toBe(true);
       }),
       { numRuns: 150 },

@@ -224,7 +224,7 @@ describe('remark-mdx-guard', () => {
 
   test('a javascript: link inside a component fails the rehype pass too', async () => {
     const source = '<Callout title="t">\n\n[x](&#x6A;avascript:alert(1))\n\n</Callout>\n';
-    await expect(compile(source, { remarkPlugins: [remarkMdxGuard], rehypePlugins: [[rehypeSealpress, { publicDir: join(scratch, 'stage', 'public'), siteUrl: 'https://tax.example.gov.cn/' }]] })).rejects.toThrow(/not an allowed URL/);
+    await expect(compile(source, { remarkPlugins: [remarkMdxGuard], rehypePlugins: [[rehypeSealpress, { sites: [{ stageDir: join(scratch, 'stage'), publicDir: join(scratch, 'stage', 'public'), siteUrl: 'https://tax.example.gov.cn/' }] }]] })).rejects.toThrow(/not an allowed URL/);
   });
 
   test('the allowed components are the ones in src/components/mdx/', () => {
