@@ -71,7 +71,7 @@ describe('embedded metadata is found', () => {
     const meta = imageMetadata(bytes);
     expect(meta.problems).toEqual([]);
     expect([...new Set(kinds(bytes))].sort()).toEqual(want);
-    const f = scanAttachment('content/19900000000/gzdt/x/photo.' + { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif' }[meta.format!], bytes, config);
+    const f = scanAttachment('content/19900000000/gzdt/x/photo.' + { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', bmp: 'bmp' }[meta.format!], bytes, config);
     expect(f.map((x) => x.rule)).toEqual(['image-metadata']);
     expect(f[0]!.message).toMatch(/EXIF|XMP|PNG|IPTC|GIF/);
   });
@@ -85,7 +85,7 @@ describe('embedded metadata is found', () => {
     { name: 'PNG with Software text', bytes: pngWith(PNG, [tEXt('Software', 'GIMP')]) },
   ])('a clean $name passes', ({ bytes }) => {
     expect(kinds(bytes)).toEqual([]);
-    expect(scanAttachment('a/b/clean.' + { png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif' }[imageMetadata(bytes).format!], bytes, config)).toEqual([]);
+    expect(scanAttachment('a/b/clean.' + { png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif', tiff: 'tiff', bmp: 'bmp' }[imageMetadata(bytes).format!], bytes, config)).toEqual([]);
   });
 
   test('comments and descriptions are reported but do not identify anyone', () => {
