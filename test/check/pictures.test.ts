@@ -8,23 +8,20 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { checkAttachment, compileChecks, scanAttachment, type CheckFinding } from '../../pipeline/check/index.ts';
+import { checkAttachment, scanAttachment } from '../../pipeline/check/index.ts';
 import { docx, gbk, para, pptx, zip } from '../../pipeline/demo/documents.ts';
-import { inlineReader, MAX_PICTURE_RECORDS, readEmf, readOutcome, ReaderPool, DEFAULT_READ_LIMITS, UnreadableError } from '../../pipeline/read/index.ts';
+import { DEFAULT_READ_LIMITS, MAX_PICTURE_RECORDS, readEmf, readOutcome, ReaderPool, UnreadableError } from '../../pipeline/read/index.ts';
 import { png } from '../helpers/repo.ts';
-import { genId18, genMobile, loadDemoConfig, rng } from './helpers.ts';
+import { attachmentChecker, genId18, genMobile, rng, where } from './helpers.ts';
 import { ascii, tiff } from './images.ts';
 import { bmp, chartEmf, drawString, emf, emfPlusComment, emfRecord, extTextOutA, extTextOutW, polyTextOutW, wmf, wmfExtTextOut, wmfRecord, wmfTextOut } from './pictures.ts';
 
-const options = compileChecks(loadDemoConfig());
-const reader = inlineReader();
 const DIR = 'content/19900000000/tzgg/2026-12-notice';
+const { options, reader, check } = attachmentChecker(DIR, 'tzgg');
 const rand = rng(31);
 const id = genId18(rand);
 const mobile = genMobile(rand);
 
-const check = (name: string, bytes: Uint8Array) => checkAttachment(`${DIR}/${name}`, bytes, options, { column: 'tzgg', reader });
-const where = (findings: CheckFinding[]) => findings.map((f) => `${f.rule} @ ${f.location ?? `${f.line}:${f.column}`}`);
 const withPicture = (name: string, bytes: Uint8Array, store = false) => docx({ body: [para('2026年1-10月全省税收收入情况'), para('详见下图。')], parts: { [`word/media/${name}`]: bytes }, store });
 
 const LABELS = ['2026年1-10月税收收入（亿元）', '增值税', '企业所得税', '个人所得税', '1月', '10月', '同比增长6.5%'];
