@@ -107,6 +107,8 @@ const GDIC = 0x43494447;
 const EMR_COMMENT_BEGINGROUP = 0x00000002;
 const EMFPLUS_DRAWSTRING = 0x401c;
 const EMFPLUS_DRAWDRIVERSTRING = 0x4036;
+/** The records that may hold text: the others (drawing, state, bitmaps) are only stepped over. */
+const EMF_READ = new Set([EMR_COMMENT, EMR_EXTTEXTOUTA, EMR_EXTTEXTOUTW, EMR_POLYTEXTOUTA, EMR_POLYTEXTOUTW, EMR_SMALLTEXTOUT]);
 
 /**
  * One EMRTEXT at `t` in the record `r` (its offsets count from the record's
@@ -210,7 +212,7 @@ export function readEmf(bytes: Uint8Array): ReadDocument {
       checkTrailing(b, at + size, 'EMF');
       break;
     }
-    emfRecord(type, b.subarray(at, at + size), lines, where);
+    if (EMF_READ.has(type)) emfRecord(type, b.subarray(at, at + size), lines, where);
     at += size;
   }
   return lines.into(emptyDocument('emf'));
