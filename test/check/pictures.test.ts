@@ -78,6 +78,13 @@ describe('what a picture draws is checked at its place', () => {
     expect(f[0]!.excerpt).not.toContain(id);
   });
 
+  test('ANSI strings are decoded as GB18030: a classification mark in GBK is found', async () => {
+    expect(where(await check('说明.docx', withPicture('image3.emf', emf([extTextOutA(gbk('秘密★1年'))]))))).toEqual(['secret-marking @ 嵌入对象 › image3.emf › 文字']);
+    expect(where(await check('说明.docx', withPicture('image2.wmf', wmf([wmfTextOut(gbk('图例')), wmfExtTextOut(gbk('秘密★1年'))]))))).toEqual(['secret-marking @ 嵌入对象 › image2.wmf › 文字']);
+    const reading = await reader.read('image2.wmf', wmf([wmfExtTextOut(gbk('单位：亿元')), wmfTextOut(gbk('数据来源：示例省税务局'))]));
+    expect(reading.ok && reading.doc.texts).toEqual([{ where: '文字', text: '单位：亿元\n数据来源：示例省税务局' }]);
+  });
+
   test('a mobile number in a PPTX\'s chart', async () => {
     const f = await check('课件.pptx', pptx([{ text: ['办税培训'] }], { parts: { 'ppt/media/image7.emf': emf([extTextOutW(`联系人手机 ${mobile}`)]) } }));
     expect(where(f)).toEqual(['personal-mobile @ 嵌入对象 › image7.emf › 文字']);
