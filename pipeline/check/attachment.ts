@@ -4,7 +4,10 @@
  * - text (.txt, .csv, .tsv, .html, .htm, .md) in UTF-8, GB18030/GBK or UTF-16
  *   with a BOM is decoded and scanned like an entry, with its line numbers;
  *   bytes that decode as none of them are refused (never scanned as mojibake);
- * - images are checked for embedded metadata;
+ * - images (PNG, JPEG, WebP, GIF, TIFF) are checked for embedded metadata,
+ *   a BMP's header for its sizes;
+ * - pictures that carry text (EMF and WMF charts and diagrams; SVG only inside
+ *   a document, never on its own) are read like documents (pipeline/read/picture.ts);
  * - DOCX/XLSX/PPTX, PDF and OFD are read by a format reader (pipeline/read,
  *   in a worker with a time limit) and every piece of their text is scanned,
  *   with its place in the file (`Sheet2（隐藏） › C14`); what they hide is
@@ -34,7 +37,7 @@ import { extensionOf, FIX_UNPACK, needsReader, type DocumentReader, type Embedde
 const EMPTY = new Uint8Array(0);
 
 export const TEXT_ATTACHMENTS = ['txt', 'csv', 'tsv', 'html', 'htm', 'md'] as const;
-export const IMAGE_ATTACHMENTS: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif' };
+export const IMAGE_ATTACHMENTS: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif', bmp: 'bmp', tif: 'tiff', tiff: 'tiff' };
 
 export type TextEncoding = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be';
 export type TextDecodeResult = { ok: true; text: string; encoding: TextEncoding } | { ok: false; encoding: 'utf-16' | 'utf-32' | 'binary' };
@@ -168,7 +171,7 @@ export function scanAttachment(name: string, bytes: Uint8Array, options: ScanOpt
     const whatZh = gps ? '照片的拍摄地点' : '拍摄者或相机所有人';
     return [fileFinding(name, 'image-metadata', digest, { zh: `图片内嵌的元数据（${fields}）透露了${whatZh}`, en: `the image carries embedded metadata (${fields}) that tells ${what}` })];
   }
-  if (needsReader(name)) {
+  if (context.reading !== undefined || needsReader(name)) {
     const reading = context.reading;
     if (!reading) return [fileFinding(name, 'attachment-unscannable', digest, { zh: `.${ext} 附件未经相应格式的读取程序读取：未经读取的文件不予放行`, en: `the .${ext} attachment was not read by its format reader: it is refused rather than passed unread` }, { fix: { zh: '通过发布关口运行检查（sealpress check），它会读取文档', en: 'run the check through the gate (sealpress check), which reads documents' } })];
     if (!reading.ok) {
@@ -321,12 +324,12 @@ async function checkDocument(name: string, bytes: Uint8Array, options: ScanOptio
  * name the outer file, with the way in as their location. The files inside,
  * at every level, share the caps of one zip (`maxUncompressed`, `maxEntries`).
  */
-export async function checkAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: { column?: string; reader: DocumentReader; depth?: number; budget?: Budget; digest?: string }): Promise<CheckFinding[]> {
+export async function checkAttachment(name: string, bytes: Uint8Array, options: ScanOptions | ChecksConfig, context: { column?: string; reader: DocumentReader; depth?: number; budget?: Budget; digest?: string; inDocument?: boolean }): Promise<CheckFinding[]> {
   const depth = context.depth ?? 0;
   const budget = context.budget ?? { bytes: 0, files: 0 };
   const { limits } = context.reader;
   const base: AttachmentContext = context.column !== undefined ? { column: context.column } : {};
-  if (!needsReader(name)) return scanAttachment(name, bytes, options, base);
+  if (!needsReader(name, context.inDocument)) return scanAttachment(name, bytes, options, base);
   // The reader takes the bytes (a pool moves them to its worker): their digest is taken first.
   const digest = context.digest ?? sha256Hex(bytes);
   const { findings, embedded, archive } = await checkDocument(name, bytes, options, context.reader, { ...base, digest });
@@ -345,7 +348,8 @@ export async function checkAttachment(name: string, bytes: Uint8Array, options: 
     }
     // The digest given is the outer file's: each embedded file is hashed on its own.
     const { digest: _outer, ...inherited } = context;
-    const inner = await checkAttachment(e.name, e.bytes, options, { ...inherited, depth: depth + 1, budget });
+    // A file inside a document (a picture in a DOCX) is read as one; an archive's member is a file of its own (an SVG stays refused).
+    const inner = await checkAttachment(e.name, e.bytes, options, { ...inherited, depth: depth + 1, budget, inDocument: !archive });
     for (const f of inner) {
       const moved = { ...f, file: name, location: f.location === undefined ? e.where : `${e.where} › ${f.location}` };
       // A member the checks cannot read refuses the archive: the fix says which member, and what to do with it.

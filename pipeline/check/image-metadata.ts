@@ -2,8 +2,10 @@
  * Embedded metadata of published images (the rules: privacy of citizens; a
  * photograph's EXIF can give the place it was taken and the person who took
  * it). Reads JPEG (APP1 Exif and XMP, APP13 IPTC, COM), PNG (eXIf, tEXt,
- * zTXt, iTXt), WebP (EXIF, XMP chunks) and GIF (comment and XMP extensions),
- * parsing the TIFF IFDs of EXIF here, with bounds checked at every read: the
+ * zTXt, iTXt), WebP (EXIF, XMP chunks), GIF (comment and XMP extensions) and
+ * TIFF (its own IFDs: the same tags as EXIF, which is TIFF inside), parsing
+ * the TIFF IFDs here; a BMP has no metadata, its header is checked for sizes
+ * inside the file; with bounds checked at every read: the
  * bytes come from a writer and may be hostile (truncated, looping IFDs,
  * decompression bombs). Nothing throws.
  *
@@ -14,7 +16,7 @@
  */
 import { inflateSync } from 'node:zlib';
 
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif';
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'bmp';
 
 export interface MetadataItem {
   /** gps and author/owner/serial identify a place or a person; the others are reported and stripped. */
@@ -42,6 +44,8 @@ export function imageFormat(b: Uint8Array): ImageFormat | undefined {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
   if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP') return 'webp';
   if (b.length >= 6 && (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a')) return 'gif';
+  if (b.length >= 8 && (ascii(b, 0, 4) === 'II*\u0000' || ascii(b, 0, 4) === 'MM\u0000*')) return 'tiff';
+  if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return 'bmp';
   return undefined;
 }
 
@@ -65,14 +69,16 @@ export function imageMetadata(bytes: Uint8Array): ImageMetadata {
   const format = imageFormat(bytes);
   const out: ImageMetadata = { items: [], problems: [] };
   if (!format) {
-    out.problems.push('not a JPEG, PNG, WebP or GIF file');
+    out.problems.push('not a JPEG, PNG, WebP, GIF, TIFF or BMP file');
     return out;
   }
   out.format = format;
   if (format === 'jpeg') walkJpeg(bytes, out, undefined);
   else if (format === 'png') walkPng(bytes, out, undefined);
   else if (format === 'webp') walkWebp(bytes, out, undefined);
-  else walkGif(bytes, out, undefined);
+  else if (format === 'gif') walkGif(bytes, out, undefined);
+  else if (format === 'tiff') readTiff(bytes, 0, bytes.length, out, 'TIFF');
+  else walkBmp(bytes, out);
   return out;
 }
 
@@ -569,4 +575,24 @@ function walkGif(b: Uint8Array, out: ImageMetadata, parts: Uint8Array[] | undefi
     return;
   }
   parts?.push(...kept);
+}
+
+// ── BMP ─────────────────────────────────────────────────────────────────────
+
+/** The sizes of a BITMAPINFOHEADER and its kin (OS/2, V2-V5). */
+const BMP_HEADERS = new Set([12, 16, 40, 52, 56, 64, 108, 124]);
+
+/** A BMP holds no metadata: its file header and DIB header are checked to lie inside the file, with the pixels after them. */
+function walkBmp(b: Uint8Array, out: ImageMetadata): void {
+  if (b.length < 26) {
+    out.problems.push('BMP header is truncated');
+    return;
+  }
+  const fileSize = le32(b, 2);
+  const pixels = le32(b, 10);
+  const header = le32(b, 14);
+  if (!BMP_HEADERS.has(header)) out.problems.push(`BMP header size ${header} is not one BMP defines`);
+  else if (14 + header > b.length) out.problems.push('BMP header runs past the end of the file');
+  else if (pixels < 14 + header || pixels > b.length) out.problems.push(`BMP pixel data offset ${pixels} lies outside the file`);
+  else if (fileSize > b.length) out.problems.push(`BMP is truncated (${b.length} of ${fileSize} bytes)`);
 }

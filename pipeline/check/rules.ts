@@ -346,9 +346,9 @@ export const CHECK_RULES = [
     id: 'image-metadata',
     severity: 'error',
     stage: 'check',
-    description: 'An image carries embedded metadata that can identify a person or a place: EXIF GPS position, Artist/XPAuthor/camera owner/serial, PNG Author/GPS text, XMP creator or GPS, IPTC by-line.',
+    description: 'An image carries embedded metadata that can identify a person or a place: EXIF GPS position, Artist/XPAuthor/camera owner/serial, PNG Author/GPS text, XMP creator or GPS, IPTC by-line; TIFF tags alike.',
     fix: 'let the build strip the metadata (stripImageMetadata), or export the image again without metadata',
-    zh: { fix: '由构建过程去除元数据（stripImageMetadata），或重新导出不含元数据的图片', description: '图片内嵌可识别个人或地点的元数据：EXIF GPS 位置、Artist/XPAuthor/相机所有人/序列号、PNG Author/GPS 文本、XMP 创建者或 GPS、IPTC 署名。' },
+    zh: { fix: '由构建过程去除元数据（stripImageMetadata），或重新导出不含元数据的图片', description: '图片内嵌可识别个人或地点的元数据：EXIF GPS 位置、Artist/XPAuthor/相机所有人/序列号、PNG Author/GPS 文本、XMP 创建者或 GPS、IPTC 署名；TIFF 图片的同类标签亦然。' },
     input: 'attachment',
     examples: {
       fire: [
@@ -363,9 +363,9 @@ export const CHECK_RULES = [
     id: 'attachment-unscannable',
     severity: 'error',
     stage: 'check',
-    description: 'An attachment the checks cannot read to its end: a legacy DOC/XLS/PPT or WPS file, a RAR/7z archive, a ZIP archive with a member that cannot be read, a damaged, encrypted or truncated document, a zip bomb, a DOCTYPE in an Office or OFD part, files nested too deep, a PDF with too many pages or one whose reading takes too long, or any type without a reader (SVG…). It is refused, with a fix, unless a security administrator signs a waiver for its exact bytes.',
+    description: 'An attachment the checks cannot read to its end: a legacy DOC/XLS/PPT or WPS file, a RAR/7z archive, a ZIP archive with a member that cannot be read, a damaged, encrypted or truncated document, a zip bomb, a DOCTYPE in an Office or OFD part, files nested too deep, a PDF with too many pages or one whose reading takes too long, or any type without a reader (an SVG on its own…), or a picture (EMF, WMF) whose records run out of bounds. It is refused, with a fix, unless a security administrator signs a waiver for its exact bytes.',
     fix: 'save the document again as DOCX, XLSX or PDF (WPS or Office: 文件 → 另存为) and attach that copy; extract an archive and attach its files one by one (解压后分别上传)',
-    zh: { fix: '将文件另存为 DOCX、XLSX 或 PDF（WPS 或 Office：文件 → 另存为）后上传该副本；压缩包解压后分别上传（解压后分别上传）', description: '检查无法完整读取的附件：旧版 DOC/XLS/PPT 或 WPS 文件、RAR/7z 压缩包、含无法读取成员的 ZIP 压缩包、损坏、加密或不完整的文档、压缩炸弹、Office 或 OFD 部件中的 DOCTYPE、嵌套过深的文件、页数过多的 PDF 等：未经读取的文件不予放行。' },
+    zh: { fix: '将文件另存为 DOCX、XLSX 或 PDF（WPS 或 Office：文件 → 另存为）后上传该副本；压缩包解压后分别上传（解压后分别上传）', description: '检查无法完整读取的附件：旧版 DOC/XLS/PPT 或 WPS 文件、RAR/7z 压缩包、含无法读取成员的 ZIP 压缩包、损坏、加密或不完整的文档、压缩炸弹、Office 或 OFD 部件中的 DOCTYPE、嵌套过深的文件、页数过多的 PDF、记录越界的 EMF/WMF 图片等：未经读取的文件不予放行。' },
     input: 'attachment',
     examples: {
       // a truncated PDF; a zip that is no Office package; a legacy Word file; a RAR archive; an SVG

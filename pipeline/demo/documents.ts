@@ -209,7 +209,8 @@ export function xlsx(input: XlsxInput): Buffer {
   return zip({ ...files, ...input.parts }, { store: input.store === true });
 }
 
-export function pptx(slides: { text: string[]; hidden?: boolean; notes?: string }[]): Buffer {
+/** A presentation of the given slides; `parts` are extra package parts, as they are (pictures in ppt/media/…). */
+export function pptx(slides: { text: string[]; hidden?: boolean; notes?: string }[], options: { parts?: ZipInput } = {}): Buffer {
   const files: ZipInput = {};
   const presRels: [string, string, string][] = [];
   slides.forEach((s, i) => {
@@ -225,7 +226,7 @@ export function pptx(slides: { text: string[]; hidden?: boolean; notes?: string 
   files['ppt/_rels/presentation.xml.rels'] = rels(presRels);
   files['_rels/.rels'] = rels([['rId1', 'officeDocument', 'ppt/presentation.xml']]);
   files['[Content_Types].xml'] = contentTypes(['ppt/presentation.xml', 'application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml']);
-  return zip(files);
+  return zip({ ...files, ...options.parts });
 }
 
 // ---------------------------------------------------------------- PDF

@@ -1,7 +1,7 @@
 /**
  * The gate's attachments: read once each (loadAssets), checked, waived. Text
  * and images are checked while their bytes are in memory; documents (PDF,
- * DOCX, XLSX, PPTX, OFD) and ZIP archives are read afterwards by the format readers in worker
+ * DOCX, XLSX, PPTX, OFD), EMF/WMF pictures and ZIP archives are read afterwards by the format readers in worker
  * threads (pipeline/read/pool.ts), a few at a time, so their bytes are held
  * only while they are read. Findings are cached by path and SHA-256: an
  * unchanged attachment is never read again.

@@ -8,10 +8,20 @@ import { FIX_UNPACK, readArchive } from './archive.ts';
 import { FIX_OFD, readOfd } from './ofd.ts';
 import { readOoxml } from './ooxml.ts';
 import { readPdf } from './pdf.ts';
+import { PICTURE_READERS } from './picture.ts';
 import { isZip } from './zip.ts';
 
 export const OOXML_EXTENSIONS = ['docx', 'docm', 'dotx', 'dotm', 'xlsx', 'xlsm', 'xltx', 'xltm', 'pptx', 'pptm', 'ppsx', 'ppsm', 'potx'] as const;
-export const DOCUMENT_EXTENSIONS: readonly string[] = [...OOXML_EXTENSIONS, 'pdf', 'ofd', 'zip'];
+/** Pictures that carry text of their own (charts and diagrams drawn as Windows metafiles): read like documents, wherever they are. */
+export const PICTURE_EXTENSIONS = ['emf', 'wmf'] as const;
+/**
+ * Read only inside a document (a picture in a DOCX or PPTX, a file in a PDF or
+ * OFD): an SVG on its own would be served as a page of the site's origin, and
+ * is refused (asset-active, attachment-unscannable); a ZIP member is a file of
+ * its own too.
+ */
+export const DOCUMENT_PICTURE_EXTENSIONS = ['svg'] as const;
+export const DOCUMENT_EXTENSIONS: readonly string[] = [...OOXML_EXTENSIONS, 'pdf', 'ofd', 'zip', ...PICTURE_EXTENSIONS];
 
 export function extensionOf(name: string): string {
   const base = name.slice(name.lastIndexOf('/') + 1);
@@ -19,9 +29,10 @@ export function extensionOf(name: string): string {
   return dot <= 0 ? '' : base.slice(dot + 1).toLowerCase();
 }
 
-/** Does this file need a format reader (run in a worker) before the checks? */
-export function needsReader(name: string): boolean {
-  return DOCUMENT_EXTENSIONS.includes(extensionOf(name));
+/** Does this file need a format reader (run in a worker) before the checks? `inDocument`: it is a picture or file inside a document, not an archive's member or a file of its own. */
+export function needsReader(name: string, inDocument = false): boolean {
+  const ext = extensionOf(name);
+  return DOCUMENT_EXTENSIONS.includes(ext) || (inDocument && (DOCUMENT_PICTURE_EXTENSIONS as readonly string[]).includes(ext));
 }
 
 const OLE = [0xd0, 0xcf, 0x11, 0xe0];
@@ -30,6 +41,8 @@ const starts = (bytes: Uint8Array, magic: string) => Buffer.from(bytes.buffer, b
 export async function readDocument(name: string, bytes: Uint8Array, limits: ReadLimits): Promise<ReadDocument> {
   const ext = extensionOf(name);
   if (ext === 'pdf') return readPdf(bytes, limits);
+  const picture = PICTURE_READERS[ext];
+  if (picture) return picture(bytes, name);
   if (ext === 'zip') {
     if (starts(bytes, 'Rar!\x1a\x07')) throw new UnreadableError({ zh: '文件扩展名为 .zip，实际是 RAR 压缩包，无法检查', en: 'the file is named .zip but is a RAR archive, which the checks cannot read' }, FIX_UNPACK);
     if (starts(bytes, '7z\xbc\xaf\x27\x1c')) throw new UnreadableError({ zh: '文件扩展名为 .zip，实际是 7z 压缩包，无法检查', en: 'the file is named .zip but is a 7z archive, which the checks cannot read' }, FIX_UNPACK);

@@ -5,23 +5,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { CHECK_RULES, checkAttachment, compileChecks, toSarif, type CheckFinding } from '../../pipeline/check/index.ts';
-import { inlineReader } from '../../pipeline/read/index.ts';
+import { CHECK_RULES, toSarif, type CheckFinding } from '../../pipeline/check/index.ts';
 import { deleted, docx, gbk, hiddenRun, inserted, ofd, para, pdf, pptx, textBox, xlsx, zip } from '../../pipeline/demo/documents.ts';
-import { genId18, genMobile, loadDemoConfig, rng } from './helpers.ts';
+import { attachmentChecker, genId18, genMobile, rng, where } from './helpers.ts';
 import { png } from '../helpers/repo.ts';
 import { exifSegment, gpsEntries, jpegWith, tiff } from './images.ts';
 
-const options = compileChecks(loadDemoConfig());
-const reader = inlineReader();
 const DIR = 'content/19900000000/xzzx/2026-12-forms';
+const { check } = attachmentChecker(DIR, 'xzzx');
 const rand = rng(12);
 const id = genId18(rand);
 const mobile = genMobile(rand);
 
-const check = (name: string, bytes: Uint8Array) => checkAttachment(`${DIR}/${name}`, bytes, options, { column: 'xzzx', reader });
-/** rule › location of every finding, in order. */
-const where = (findings: CheckFinding[]) => findings.map((f) => `${f.rule} @ ${f.location ?? `${f.line}:${f.column}`}`);
 const errors = (findings: CheckFinding[]) => findings.filter((f) => f.severity === 'error');
 
 describe('XLSX: every sheet, cell, note and name', () => {

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import jsyaml from 'js-yaml';
-import { readChecksConfig, type ChecksConfig } from '../../pipeline/check/index.ts';
+import { checkAttachment, compileChecks, readChecksConfig, type CheckFinding, type ChecksConfig } from '../../pipeline/check/index.ts';
+import { inlineReader } from '../../pipeline/read/index.ts';
 
 export const DEMO_CONFIG_PATH = new URL('./demo-checks.yaml', import.meta.url);
 
@@ -15,6 +16,16 @@ export function loadDemoConfig(): ChecksConfig {
   if (!read.ok) throw new Error(`demo-checks.yaml: ${read.problems.join('; ')}`);
   return read.value;
 }
+
+/** Checks attachments of an entry in `dir` (in the column `column`) with the demo configuration, read on this thread. */
+export function attachmentChecker(dir: string, column: string) {
+  const options = compileChecks(loadDemoConfig());
+  const reader = inlineReader();
+  return { options, reader, check: (name: string, bytes: Uint8Array) => checkAttachment(`${dir}/${name}`, bytes, options, { column, reader }) };
+}
+
+/** `rule @ place` of every finding, in order (the place inside the file, else line:column). */
+export const where = (findings: readonly CheckFinding[]) => findings.map((f) => `${f.rule} @ ${f.location ?? `${f.line}:${f.column}`}`);
 
 export type Rand = () => number;
 

@@ -31,6 +31,7 @@ import {
   XMP_GPS,
   zTXt,
 } from './images.ts';
+import { bmp } from './pictures.ts';
 
 const config = loadDemoConfig();
 const PNG = png(4, 3, [10, 120, 200]);
@@ -66,12 +67,18 @@ const CASES: { name: string; bytes: Uint8Array; expect: string[] }[] = [
   { name: 'GIF, XMP creator', bytes: gifWith({ xmp: XMP_CREATOR }), expect: ['author'] },
 ];
 
+/** TIFF pictures (a scan, a picture in a document): found the same way; stripImageMetadata does not rewrite a TIFF (it gives undefined). */
+const TIFF_CASES: { name: string; bytes: Uint8Array; expect: string[] }[] = [
+  { name: 'TIFF, Artist', bytes: tiff({ le: true, ifd0: [ascii(0x013b, 'Zhang San')] }), expect: ['author'] },
+  { name: 'TIFF big-endian, XPAuthor and GPS', bytes: tiff({ le: false, ifd0: [ucs2(0x9c9d, '张三')], gps: gpsEntries(false) }), expect: ['author', 'gps'] },
+];
+
 describe('embedded metadata is found', () => {
-  test.for(CASES)('$name', ({ bytes, expect: want }) => {
+  test.for([...CASES, ...TIFF_CASES])('$name', ({ bytes, expect: want }) => {
     const meta = imageMetadata(bytes);
     expect(meta.problems).toEqual([]);
     expect([...new Set(kinds(bytes))].sort()).toEqual(want);
-    const f = scanAttachment('content/19900000000/gzdt/x/photo.' + { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif' }[meta.format!], bytes, config);
+    const f = scanAttachment('content/19900000000/gzdt/x/photo.' + { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', bmp: 'bmp' }[meta.format!], bytes, config);
     expect(f.map((x) => x.rule)).toEqual(['image-metadata']);
     expect(f[0]!.message).toMatch(/EXIF|XMP|PNG|IPTC|GIF/);
   });
@@ -83,9 +90,11 @@ describe('embedded metadata is found', () => {
     { name: 'GIF', bytes: BASE_GIF },
     { name: 'JPEG with only an ICC profile and orientation', bytes: jpegWith([exifSegment(tiff({ le: true, ifd0: [short(0x0112, 6, true)] })), iccSegment()]) },
     { name: 'PNG with Software text', bytes: pngWith(PNG, [tEXt('Software', 'GIMP')]) },
+    { name: 'TIFF with Software and orientation', bytes: tiff({ le: true, ifd0: [ascii(0x0131, 'WPS Office'), short(0x0112, 1, true)] }) },
+    { name: 'BMP', bytes: bmp() },
   ])('a clean $name passes', ({ bytes }) => {
     expect(kinds(bytes)).toEqual([]);
-    expect(scanAttachment('a/b/clean.' + { png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif' }[imageMetadata(bytes).format!], bytes, config)).toEqual([]);
+    expect(scanAttachment('a/b/clean.' + { png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif', tiff: 'tiff', bmp: 'bmp' }[imageMetadata(bytes).format!], bytes, config)).toEqual([]);
   });
 
   test('comments and descriptions are reported but do not identify anyone', () => {
@@ -159,6 +168,10 @@ describe('hostile images neither throw nor pass', () => {
     { name: 'truncated WebP', bytes: webpWith({ exif: tiff({ le: true, ifd0: [ascii(0x013b, 'x')] }) }).subarray(0, 60) },
     { name: 'truncated GIF', bytes: BASE_GIF.subarray(0, BASE_GIF.length - 4) },
     { name: 'not an image at all', bytes: Buffer.from('%PDF-1.7 pretending to be a PNG') },
+    { name: 'truncated BMP header', bytes: bmp().subarray(0, 40) },
+    { name: 'BMP pixels past the end', bytes: bmp().subarray(0, 60) },
+    { name: 'BMP with an unknown header size', bytes: Buffer.concat([bmp().subarray(0, 14), Buffer.from([0x63, 0, 0, 0]), bmp().subarray(18)]) },
+    { name: 'TIFF whose first IFD lies outside the file', bytes: Uint8Array.from([0x49, 0x49, 42, 0, 0xff, 0xff, 0, 0]) },
   ])('$name: unreadable, refused, not strippable', ({ bytes }) => {
     const meta = imageMetadata(bytes);
     expect(meta.problems.length).toBeGreaterThan(0);
