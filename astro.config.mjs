@@ -21,13 +21,8 @@
 import { mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import mdx from '@astrojs/mdx';
 import { defineConfig, passthroughImageService } from 'astro/config';
-import rehypeRaw from 'rehype-raw';
-import remarkCjkFriendly from 'remark-cjk-friendly';
 import { readBundle, rendersSeveralSites, stageDirsFromEnv } from './src/loader/read-bundle.ts';
-import rehypeSealpress from './src/markdown/rehype-sealpress.ts';
-import remarkMdxGuard from './src/markdown/remark-mdx-guard.ts';
 
 const repoRoot = fileURLToPath(new URL('./', import.meta.url));
 
@@ -46,13 +41,10 @@ const cacheDir = absoluteEnv('SEALPRESS_CACHE');
 // `astro dev` (preview) never writes outDir; a build always gets SEALPRESS_OUT.
 const outDir = process.env.SEALPRESS_OUT ? absoluteEnv('SEALPRESS_OUT') : join(cacheDir, 'unused-out');
 // Validates every bundle now, so a bad bundle fails before Astro starts.
-const sites = stageDirs.map((stageDir) => ({ stageDir, publicDir: join(stageDir, 'public'), siteUrl: readBundle(stageDir).site.url }));
+const sites = stageDirs.map((stageDir) => ({ publicDir: join(stageDir, 'public'), siteUrl: readBundle(stageDir).site.url }));
 // Several sites have several public dirs: pipeline/render copies each into its site's tree; Astro's is empty.
 const publicDir = several ? join(cacheDir, 'no-public') : /** @type {typeof sites[0]} */ (sites[0]).publicDir;
 if (several) mkdirSync(publicDir, { recursive: true });
-
-/** @type {import('./src/markdown/rehype-sealpress.ts').RehypeSealpressOptions} */
-const sealpressOptions = { sites };
 
 /** Every page of src/routes/ by its pattern, under `/[site]` when the build renders several sites. */
 const ROUTES = { '/': 'index.astro', '/[...path]': '[...path].astro', '/search': 'search.astro', '/404': '404.astro', '/robots.txt': 'robots.txt.ts', '/sitemap.xml': 'sitemap.xml.ts', '/search.js': 'search.js.ts', '/search-query.js': 'search-query.js.ts', '/[column]/rss.xml': '[column]/rss.xml.ts' };
@@ -82,26 +74,8 @@ export default defineConfig({
   devToolbar: { enabled: false },
   // No image transforms: sharp is not installed, and entry images are published as approved.
   image: { service: passthroughImageService() },
-  markdown: {
-    gfm: true,
-    // Keep the approved text as written (no curly-quote or dash rewriting).
-    smartypants: false,
-    syntaxHighlight: false,
-    remarkPlugins: [remarkCjkFriendly],
-    // rehype-raw first, so our checks see raw HTML as elements.
-    rehypePlugins: [rehypeRaw, [rehypeSealpress, sealpressOptions]],
-  },
-  integrations: [
-    routes,
-    mdx({
-      extendMarkdownConfig: false,
-      gfm: true,
-      smartypants: false,
-      syntaxHighlight: false,
-      remarkPlugins: [remarkCjkFriendly, remarkMdxGuard],
-      rehypePlugins: [[rehypeSealpress, sealpressOptions]],
-    }),
-  ],
+  // Entry bodies, Markdown and MDX, are rendered by the bundle loader (src/markdown/render-entry.ts), not by Astro's pipelines.
+  integrations: [routes],
   vite: {
     cacheDir: join(cacheDir, 'vite'),
     // The root is a per-build dir; the dev server must still serve src/ and the stage.

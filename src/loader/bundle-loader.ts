@@ -4,9 +4,9 @@
  * page (DESIGN: "render ... reads the plan, never content/ directly").
  *
  * - `entries`: one store entry per bundle entry, its id `<site code>/<entry id>`.
- *   Markdown is rendered here with the site's markdown config; MDX is left to
- *   Astro's MDX pipeline (deferred render, as the glob loader does), pointing at
- *   the module the gate staged.
+ *   Markdown and MDX bodies are rendered here (src/markdown/render-entry.ts)
+ *   with the site's public dir and host, and kept by digest: an unchanged body
+ *   is not rendered again, and the build compiles no entry.
  * - `site`: one store entry per site, its id the site code, with the site, group
  *   and site list.
  *
@@ -17,14 +17,13 @@
  * the current bundle no longer carries (an unpublished or refused entry).
  */
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { SealpressError } from '../../pipeline/errors/index.ts';
 import { excerpt, markdownText } from '../lib/format.ts';
 import { RENDERER_REVISION } from '../markdown/rehype-sealpress.ts';
+import { entryRenderer } from '../markdown/render-entry.ts';
 import { entryDataSchema, siteDataSchema, type Bundle, type BundleEntryData, type EntryData } from './bundle-schema.ts';
-import { renderingFor } from '../markdown/site-context.ts';
 import { BUNDLE_FILE, entryPath, mdxModulePath, readBundle, stageDirsFromEnv } from './read-bundle.ts';
 
 /** The store id of an entry of a site. */
@@ -70,7 +69,6 @@ export function bundleEntriesLoader(): Loader {
   const load = async (ctx: LoaderContext): Promise<void> => {
     reloadOnChange(ctx, watching, load);
     const bundles = loadBundles();
-    const root = fileURLToPath(ctx.config.root);
 
     // Keep what a cached store rendered, keyed by digest, then start from empty.
     const cached = new Map<string, NonNullable<ReturnType<typeof ctx.store.get>>>();
@@ -78,39 +76,27 @@ export function bundleEntriesLoader(): Loader {
     ctx.store.clear();
 
     for (const { bundle, stageDir } of bundles) {
+      // Each site renders with its own public dir (image sizes) and host (internal links).
+      const renderer = await entryRenderer({ publicDir: join(stageDir, 'public'), siteUrl: bundle.site.url });
       let reused = 0;
       for (const entry of bundle.entries) {
         const id = storeId(bundle.site.code, entry.id);
-        if (entry.format === 'md') {
-          const body = entry.body ?? '';
-          const digest = ctx.generateDigest({ revision: RENDERER_REVISION, source: entry.digest, body, site: bundle.site.url });
-          const data = await ctx.parseData({ id, data: entryData(entry, body) });
-          const old = cached.get(id);
-          let rendered = old?.digest === digest ? old.rendered : undefined;
-          if (rendered) {
-            reused++;
-          } else {
-            try {
-              rendered = await renderingFor(stageDir, () => ctx.renderMarkdown(body));
-            } catch (cause) {
-              throw new SealpressError('BUILD_FAILED', `Cannot render ${entry.source} (entry ${entry.id}): ${(cause as Error).message}`, { cause, file: entry.source });
-            }
-          }
-          ctx.store.set({ id, data, digest, rendered });
+        // readBundle has checked that an MDX entry's mdxFile is a .mdx file inside the stage.
+        const body = entry.format === 'md' ? (entry.body ?? '') : readFileSync(mdxModulePath(stageDir, entry.mdxFile ?? '') as string, 'utf8');
+        const digest = ctx.generateDigest({ revision: RENDERER_REVISION, format: entry.format, source: entry.digest, body, site: bundle.site.url });
+        const data = await ctx.parseData({ id, data: entryData(entry, body) });
+        const old = cached.get(id);
+        let rendered = old?.digest === digest ? old.rendered : undefined;
+        if (rendered) {
+          reused++;
         } else {
-          // readBundle has checked that mdxFile is a .mdx file inside the stage.
-          const module = mdxModulePath(stageDir, entry.mdxFile ?? '') as string;
-          const text = readFileSync(module, 'utf8');
-          const data = await ctx.parseData({ id, data: entryData(entry, text) });
-          ctx.store.set({
-            id,
-            data,
-            digest: ctx.generateDigest(text),
-            // Relative to the Astro root, which is the build's own root dir (see pipeline/render).
-            filePath: relative(root, module).split('\\').join('/'),
-            deferredRender: true,
-          });
+          try {
+            rendered = await renderer.render(body, entry.format, entry.source);
+          } catch (cause) {
+            throw new SealpressError('BUILD_FAILED', `Cannot render ${entry.source} (entry ${entry.id}): ${(cause as Error).message}`, { cause, file: entry.source });
+          }
         }
+        ctx.store.set({ id, data, digest, rendered });
       }
       ctx.logger.info(`${bundle.entries.length} entries from ${bundle.site.name} (${bundle.mode})${reused ? `, ${reused} reused from cache` : ''}`);
     }

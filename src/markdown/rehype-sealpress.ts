@@ -19,42 +19,19 @@ import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
 import { findActive, type MarkupNode } from '../../pipeline/markup/active.ts';
 import { HEADER_BYTES, imageSize, type ImageSize } from './image-size.ts';
-import { renderingStage } from './site-context.ts';
 
-export interface RenderedSite {
-  /** Absolute path of the site's stage dir (its MDX modules are inside). */
-  stageDir: string;
+export interface RehypeSealpressOptions {
   /** Absolute path of the stage's public dir (where `/assets/...` URLs live). */
   publicDir: string;
   /** The site's absolute base URL; links to its host are internal. */
   siteUrl: string;
 }
 
-export interface RehypeSealpressOptions {
-  /** Every site this build renders (site-context.ts says which one a body belongs to). */
-  sites: RenderedSite[];
-}
-
-/**
- * The site of one body: the stage its MDX module is in, else the stage the
- * bundle loader named around its Markdown rendering, else the only site.
- */
-export function siteOfBody(sites: readonly RenderedSite[], path: string | undefined): RenderedSite | undefined {
-  if (path) {
-    const file = resolve(path);
-    const site = sites.find((s) => file.startsWith(resolve(s.stageDir) + sep));
-    if (site) return site;
-  }
-  const named = renderingStage();
-  if (named !== undefined) return sites.find((s) => resolve(s.stageDir) === resolve(named));
-  return sites.length === 1 ? sites[0] : undefined;
-}
-
 /**
  * Bump when this plugin's output changes: the bundle loader folds it into the digest
  * it uses to reuse a cached rendering, so a cached store never serves old HTML.
  */
-export const RENDERER_REVISION = 3;
+export const RENDERER_REVISION = 4;
 
 /** The one judge of active markup, shared with the gate (pipeline/markup/): what one refuses, the other does. */
 export { FORBIDDEN_ELEMENTS, URL_ATTRIBUTES } from '../../pipeline/markup/active.ts';
@@ -120,6 +97,8 @@ function nameTaskCheckbox(li: Element): void {
 }
 
 export default function rehypeSealpress(options: RehypeSealpressOptions) {
+  const siteHost = new URL(options.siteUrl).host;
+
   return (tree: Root, file: VFile): void => {
     const where = file.path ? ` in ${file.path}` : '';
     const refuse = (node: Element, why: string): never => {
@@ -129,12 +108,6 @@ export default function rehypeSealpress(options: RehypeSealpressOptions) {
     // The shared judge first, over the whole tree (into MDX components too): the first problem fails the build.
     const problem = findActive(tree as unknown as MarkupNode)[0];
     if (problem) refuse(problem.node as unknown as Element, problem.message);
-
-    // Whose body it is: image sizes come from that site's public dir, and links to its host are internal.
-    const site = siteOfBody(options.sites, file.path);
-    if (!site) file.fail(`no site of this build is known for the body${where}: render it through pipeline/render, which names each site's stage`, undefined, 'sealpress:no-site');
-    const { publicDir, siteUrl } = site as RenderedSite;
-    const siteHost = new URL(siteUrl).host;
 
     const visit = (node: Root | Element): void => {
       for (const child of node.children) {
@@ -156,7 +129,7 @@ export default function rehypeSealpress(options: RehypeSealpressOptions) {
       const src = el.properties.src;
       if (typeof src !== 'string' || !src.startsWith('/') || src.startsWith('//')) return;
       if (el.properties.width !== undefined && el.properties.height !== undefined) return;
-      const local = publicFile(publicDir, src);
+      const local = publicFile(options.publicDir, src);
       if (local === undefined) refuse(el, `image path ${src} leaves the public dir`);
       let size: ImageSize | undefined;
       try {
@@ -175,7 +148,7 @@ export default function rehypeSealpress(options: RehypeSealpressOptions) {
       if (typeof href !== 'string' || !/^(https?:)?\/\//i.test(href)) return;
       let host: string;
       try {
-        host = new URL(href, siteUrl).host;
+        host = new URL(href, options.siteUrl).host;
       } catch {
         return;
       }
