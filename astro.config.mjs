@@ -1,25 +1,28 @@
 // @ts-check
 /**
- * One Astro build per site. pipeline/render runs `astro build` (or `astro dev` for a
- * preview) in a child process with:
+ * The theme, for one site or for several at once. pipeline/render runs `astro build`
+ * (or `astro dev` for a preview) in a child process with:
  *
- *   SEALPRESS_STAGE  absolute stage dir: bundle.json, public/, entries/ (required)
+ *   SEALPRESS_STAGES absolute stage dirs, a JSON array (builds): every site in one
+ *                    build, each under /<site code>/ of the output, which
+ *                    pipeline/render splits into one tree per site; the theme is
+ *                    compiled once for all of them
+ *   SEALPRESS_STAGE  absolute stage dir of the one site (previews): bundle.json,
+ *                    public/, entries/; its pages at the root
  *   SEALPRESS_OUT    absolute output dir (builds)
- *   SEALPRESS_CACHE  absolute cache dir of THIS site's build; concurrent builds must
- *                    not share one (Astro wipes its cache between differing configs)
+ *   SEALPRESS_CACHE  absolute cache dir of THIS build; concurrent builds must not
+ *                    share one
  *
  * and `--root <cache>/root`, a per-build root, so the `.astro/` dir Astro writes
  * (content module map, data store in dev) is per build too; the source stays here.
+ * The pages are src/routes/, injected below with the `[site]` segment when the
+ * build renders several sites.
  */
+import { mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import mdx from '@astrojs/mdx';
 import { defineConfig, passthroughImageService } from 'astro/config';
-import rehypeRaw from 'rehype-raw';
-import remarkCjkFriendly from 'remark-cjk-friendly';
-import { readBundle, stageDirFromEnv } from './src/loader/read-bundle.ts';
-import rehypeSealpress from './src/markdown/rehype-sealpress.ts';
-import remarkMdxGuard from './src/markdown/remark-mdx-guard.ts';
+import { readBundle, rendersSeveralSites, stageDirsFromEnv } from './src/loader/read-bundle.ts';
 
 const repoRoot = fileURLToPath(new URL('./', import.meta.url));
 
@@ -32,19 +35,34 @@ function absoluteEnv(name) {
   return value;
 }
 
-const stageDir = stageDirFromEnv();
+const stageDirs = stageDirsFromEnv();
+const several = rendersSeveralSites();
 const cacheDir = absoluteEnv('SEALPRESS_CACHE');
 // `astro dev` (preview) never writes outDir; a build always gets SEALPRESS_OUT.
 const outDir = process.env.SEALPRESS_OUT ? absoluteEnv('SEALPRESS_OUT') : join(cacheDir, 'unused-out');
-// Validates the whole bundle now, so a bad bundle fails before Astro starts.
-const bundle = readBundle(stageDir);
-const publicDir = join(stageDir, 'public');
+// Validates every bundle now, so a bad bundle fails before Astro starts.
+const sites = stageDirs.map((stageDir) => ({ publicDir: join(stageDir, 'public'), siteUrl: readBundle(stageDir).site.url }));
+// Several sites have several public dirs: pipeline/render copies each into its site's tree; Astro's is empty.
+const publicDir = several ? join(cacheDir, 'no-public') : /** @type {typeof sites[0]} */ (sites[0]).publicDir;
+if (several) mkdirSync(publicDir, { recursive: true });
 
-/** @type {import('./src/markdown/rehype-sealpress.ts').RehypeSealpressOptions} */
-const sealpressOptions = { publicDir, siteUrl: bundle.site.url };
+/** Every page of src/routes/ by its pattern, under `/[site]` when the build renders several sites. */
+const ROUTES = { '/': 'index.astro', '/[...path]': '[...path].astro', '/search': 'search.astro', '/404': '404.astro', '/robots.txt': 'robots.txt.ts', '/sitemap.xml': 'sitemap.xml.ts', '/search.js': 'search.js.ts', '/search-query.js': 'search-query.js.ts', '/[column]/rss.xml': '[column]/rss.xml.ts' };
+
+/** @type {import('astro').AstroIntegration} */
+const routes = {
+  name: 'sealpress-routes',
+  hooks: {
+    'astro:config:setup': ({ injectRoute }) => {
+      for (const [pattern, file] of Object.entries(ROUTES)) {
+        injectRoute({ pattern: several ? `/[site]${pattern === '/' ? '' : pattern}` : pattern, entrypoint: join(repoRoot, 'src', 'routes', file) });
+      }
+    },
+  },
+};
 
 export default defineConfig({
-  site: bundle.site.url,
+  ...(several ? {} : { site: /** @type {typeof sites[0]} */ (sites[0]).siteUrl }),
   srcDir: join(repoRoot, 'src'),
   publicDir,
   outDir,
@@ -56,28 +74,11 @@ export default defineConfig({
   devToolbar: { enabled: false },
   // No image transforms: sharp is not installed, and entry images are published as approved.
   image: { service: passthroughImageService() },
-  markdown: {
-    gfm: true,
-    // Keep the approved text as written (no curly-quote or dash rewriting).
-    smartypants: false,
-    syntaxHighlight: false,
-    remarkPlugins: [remarkCjkFriendly],
-    // rehype-raw first, so our checks see raw HTML as elements.
-    rehypePlugins: [rehypeRaw, [rehypeSealpress, sealpressOptions]],
-  },
-  integrations: [
-    mdx({
-      extendMarkdownConfig: false,
-      gfm: true,
-      smartypants: false,
-      syntaxHighlight: false,
-      remarkPlugins: [remarkCjkFriendly, remarkMdxGuard],
-      rehypePlugins: [[rehypeSealpress, sealpressOptions]],
-    }),
-  ],
+  // Entry bodies, Markdown and MDX, are rendered by the bundle loader (src/markdown/render-entry.ts), not by Astro's pipelines.
+  integrations: [routes],
   vite: {
     cacheDir: join(cacheDir, 'vite'),
     // The root is a per-build dir; the dev server must still serve src/ and the stage.
-    server: { fs: { allow: [repoRoot, stageDir] } },
+    server: { fs: { allow: [repoRoot, ...stageDirs] } },
   },
 });

@@ -19,7 +19,7 @@ import { runGate, type GateInputs, type GateResult } from '../gate/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
 import type { ReleaseLedger, ReleaseMemory } from '../release/index.ts';
-import { addGroupIndexes, renderSite } from '../render/index.ts';
+import { addGroupIndexes, renderSites } from '../render/index.ts';
 import { bundleSite, writeStage } from '../stage/index.ts';
 import {
   dropBuiltRecord,
@@ -168,8 +168,17 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const digests = themeDigests(themeRoot);
   const full = options.full === true || options.cache === false;
 
-  const buildOne = async (code: string): Promise<void> => {
-    const siteStarted = performance.now();
+  // Every site is staged and judged first: what to render is then known, and rendered in as few Astro builds as the cores allow.
+  interface SitePlan {
+    code: string;
+    stageDir: string;
+    target: string;
+    entries: number;
+    previous: BuiltRecord | undefined;
+    verdict: { rebuild: boolean; reason: BuildReason };
+    record: BuiltRecord;
+  }
+  const plans: SitePlan[] = queue.map((code) => {
     const stage = bundleSite(gate.group, gate.plan, code, 'publish', { reprintDisclaimer: gate.checks.reprintDisclaimer });
     const stageDir = join(work, 'stage', code);
     writeStage(root, stageDir, stage);
@@ -177,76 +186,127 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     const wanted = { ...digests, ...stageDigests(stageDir) };
     const previous = readBuiltRecord(work, code);
     const verdict = judgeSite(previous, wanted, target, full, () => treeDigest(target));
-    const entries = stage.bundle.entries.length;
     const record: BuiltRecord = { version: BUILT_RECORD_VERSION, code, dist: target, ...wanted, pages: previous?.pages ?? 0, ...(previous?.output ? { output: previous.output } : {}) };
-    let action: SiteBuildAction = 'reused';
-    let reason = verdict.reason;
-    let indexMs = 0;
-    let syncMs = 0;
-    const flush = async (dir: string): Promise<void> => {
-      const t = performance.now();
-      await syncTree(dir);
-      syncMs += performance.now() - t;
-    };
-    if (verdict.rebuild) {
-      options.onProgress?.({ type: 'site-start', code, entries });
-      const outDir = join(work, 'out', code);
-      rmSync(outDir, { recursive: true, force: true });
-      const rendered = await renderSite({ root: themeRoot, stageDir, outDir, cacheDir: join(work, 'cache', code) });
-      if (code === mainCode) {
-        await subSitesFinished;
-        record.groupSearch = groupSearchDigest(gate.group, distDir);
-        addGroupIndexes(gate.group, distDir, outDir);
-      }
-      // The record goes first and comes back last: it never describes a tree dist/ does not hold.
-      await flush(outDir);
-      record.output = treeDigest(outDir);
-      dropBuiltRecord(work, code);
-      swapInto(outDir, target);
-      record.pages = rendered.pages;
-      indexMs = rendered.indexMs;
-      action = 'rebuilt';
-    } else if (code === mainCode) {
-      // Its pages are as they were; its copy of the sub-sites' indexes follows them.
-      await subSitesFinished;
-      record.groupSearch = groupSearchDigest(gate.group, distDir);
-      if (record.groupSearch !== previous?.groupSearch) {
-        const fresh = join(work, 'out', code);
-        relinkWithGroupIndexes(gate.group, distDir, target, fresh);
-        await flush(fresh);
-        record.output = treeDigest(fresh);
-        dropBuiltRecord(work, code);
-        swapInto(fresh, target);
-        action = 'search-refreshed';
-        reason = 'sub-site search changed';
-      }
-    }
-    if (action !== 'reused') writeBuiltRecord(work, record);
-    const report: SiteBuildReport = { code, entries, pages: record.pages, outDir: target, durationMs: performance.now() - siteStarted, indexMs, syncMs: Math.round(syncMs), action, reason };
+    return { code, stageDir, target, entries: stage.bundle.entries.length, previous, verdict, record };
+  });
+
+  const flushed = async (dir: string): Promise<number> => {
+    const t = performance.now();
+    await syncTree(dir);
+    return performance.now() - t;
+  };
+  const done = (plan: SitePlan, started: number, action: SiteBuildAction, reason: BuildReason, times: { indexMs: number; syncMs: number }): void => {
+    if (action !== 'reused') writeBuiltRecord(work, plan.record);
+    const report: SiteBuildReport = { code: plan.code, entries: plan.entries, pages: plan.record.pages, outDir: plan.target, durationMs: performance.now() - started, indexMs: times.indexMs, syncMs: Math.round(times.syncMs), action, reason };
     reports.push(report);
-    options.onProgress?.({ type: 'site-done', code, pages: report.pages, durationMs: report.durationMs, action, reason });
+    options.onProgress?.({ type: 'site-done', code: plan.code, pages: report.pages, durationMs: report.durationMs, action, reason });
+    if (plan.code !== mainCode && --subSitesLeft === 0) subSitesDone();
+  };
+
+  /** A rendered and indexed site: the main site takes the sub-sites' indexes, then the tree is flushed and swapped in. */
+  const finishRendered = async (plan: SitePlan, started: number, outDir: string, rendered: { pages: number; indexMs: number }): Promise<void> => {
+    if (plan.code === mainCode) {
+      await subSitesFinished;
+      plan.record.groupSearch = groupSearchDigest(gate.group, distDir);
+      addGroupIndexes(gate.group, distDir, outDir);
+    }
+    // The record goes first and comes back last: it never describes a tree dist/ does not hold.
+    const syncMs = await flushed(outDir);
+    plan.record.output = treeDigest(outDir);
+    dropBuiltRecord(work, plan.code);
+    swapInto(outDir, plan.target);
+    plan.record.pages = rendered.pages;
+    done(plan, started, 'rebuilt', plan.verdict.reason, { indexMs: rendered.indexMs, syncMs });
+  };
+
+  /** A site not rendered: kept as it is, or (the main site) its copy of the sub-sites' indexes follows them. */
+  const finishKept = async (plan: SitePlan): Promise<void> => {
+    const started = performance.now();
+    if (plan.code !== mainCode) return done(plan, started, 'reused', plan.verdict.reason, { indexMs: 0, syncMs: 0 });
+    await subSitesFinished;
+    plan.record.groupSearch = groupSearchDigest(gate.group, distDir);
+    if (plan.record.groupSearch === plan.previous?.groupSearch) return done(plan, started, 'reused', plan.verdict.reason, { indexMs: 0, syncMs: 0 });
+    const fresh = join(work, 'out', plan.code);
+    relinkWithGroupIndexes(gate.group, distDir, plan.target, fresh);
+    const syncMs = await flushed(fresh);
+    plan.record.output = treeDigest(fresh);
+    dropBuiltRecord(work, plan.code);
+    swapInto(fresh, plan.target);
+    done(plan, started, 'search-refreshed', 'sub-site search changed', { indexMs: 0, syncMs });
   };
 
   const failures: { code: string; error: unknown }[] = [];
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let code = queue.shift(); code !== undefined; code = queue.shift()) {
-        try {
-          await buildOne(code);
-        } catch (error) {
-          failures.push({ code, error });
-        } finally {
-          if (code !== mainCode && --subSitesLeft === 0) subSitesDone();
-        }
+  const chunks = renderChunks(plans.filter((p) => p.verdict.rebuild), concurrency, mainCode);
+  const renderChunk = async (chunk: SitePlan[], slot: number): Promise<void> => {
+    const started = performance.now();
+    for (const plan of chunk) options.onProgress?.({ type: 'site-start', code: plan.code, entries: plan.entries });
+    const outDirs = new Map(chunk.map((p) => [p.code, join(work, 'out', p.code)]));
+    const finished = new Set<string>();
+    try {
+      await renderSites({
+        root: themeRoot,
+        // Each slot keeps its own cache (Astro's data store of rendered Markdown); slot 0 always holds the main site.
+        cacheDir: join(work, 'cache', `build-${slot}`),
+        sites: chunk.map((p) => ({ code: p.code, stageDir: p.stageDir, outDir: outDirs.get(p.code) as string })),
+        onSite: async (code, rendered) => {
+          const plan = chunk.find((p) => p.code === code) as SitePlan;
+          try {
+            await finishRendered(plan, started, outDirs.get(code) as string, rendered);
+          } catch (error) {
+            failures.push({ code, error });
+            if (code !== mainCode && --subSitesLeft === 0) subSitesDone();
+          }
+          finished.add(code);
+        },
+      });
+    } catch (error) {
+      // The build failed: none of its sites not yet finished is written, each keeps its previous dist/<code>.
+      for (const plan of chunk) {
+        if (finished.has(plan.code)) continue;
+        failures.push({ code: plan.code, error });
+        if (plan.code !== mainCode && --subSitesLeft === 0) subSitesDone();
       }
-    }),
-  );
+    }
+  };
+  await Promise.all([
+    ...chunks.map((chunk, slot) => renderChunk(chunk, slot)),
+    ...plans.filter((p) => !p.verdict.rebuild).map((p) =>
+      finishKept(p).catch((error: unknown) => {
+        failures.push({ code: p.code, error });
+      }),
+    ),
+  ]);
   if (failures.length > 0) {
     const first = failures[0]!;
     throw new SealpressError('BUILD_FAILED', { zh: `${failures.map((f) => f.code).join(', ')} 构建失败：${(first.error as Error).message}`, en: `${failures.map((f) => f.code).join(', ')} failed to build: ${(first.error as Error).message}` }, { cause: first.error });
   }
   reports.sort((a, b) => codes.indexOf(a.code) - codes.indexOf(b.code));
   return { ok: true, group: gate.group, plan: gate.plan, gateMs, sites: reports, ledger: gate.ledger };
+}
+
+/** What a site weighs in a build: its entries, and the theme's fixed cost, about that of 300 entries. */
+const SITE_WEIGHT = 300;
+
+/**
+ * The sites to render, in at most `slots` groups of about equal weight, one
+ * Astro build each, so the builds keep the cores busy. The heaviest go first,
+ * each into the lightest group; the main site goes last in its group (it waits
+ * for every sub-site's index).
+ */
+export function renderChunks<T extends { code: string; entries: number }>(sites: readonly T[], slots: number, mainCode: string): T[][] {
+  const n = Math.max(1, Math.min(slots, sites.length));
+  const chunks: { sites: T[]; weight: number }[] = Array.from({ length: n }, () => ({ sites: [], weight: 0 }));
+  const heaviest = [...sites].sort((a, b) => b.entries - a.entries || (a.code < b.code ? -1 : 1));
+  // The main site first, so it lands in slot 0 (the cache that has its pages), whatever it weighs.
+  heaviest.sort((a, b) => Number(b.code === mainCode) - Number(a.code === mainCode));
+  for (const site of heaviest) {
+    const lightest = chunks.reduce((min, c) => (c.weight < min.weight ? c : min));
+    lightest.sites.push(site);
+    lightest.weight += site.entries + SITE_WEIGHT;
+  }
+  return chunks
+    .filter((c) => c.sites.length > 0)
+    .map((c) => c.sites.sort((a, b) => Number(a.code === mainCode) - Number(b.code === mainCode) || (a.code < b.code ? -1 : 1)));
 }
 
 /** Replace `target` with `fresh` by renames, so the target is always a whole site. */

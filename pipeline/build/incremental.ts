@@ -8,7 +8,7 @@
  *    the package those import (pipeline/markup, pipeline/model…), and
  *    pipeline/render (how Astro and Pagefind are run), with its location;
  *  - the toolchain: Node's version, sealpress's, and the installed version of
- *    every runtime dependency (astro, @astrojs/mdx, pagefind, the Markdown
+ *    every runtime dependency (astro, @astrojs/markdown-remark, pagefind, the Markdown
  *    plugins…).
  *
  * Their SHA-256 digests are recorded per site in `.sealpress/built/<code>.json`

@@ -93,7 +93,8 @@ Each site is built aside and swapped into dist/<code> whole.
 
 Options:
   --site CODE   build this site only (repeatable)
-  --jobs N      sites built at once (default: number of cores)
+  --jobs N      Astro builds at once, the sites to render shared between them
+                (default: number of cores)
   --json        print a JSON summary on stdout
   --no-cache    parse every entry again instead of reusing .sealpress/cache, and
                 render every site again (by default a site whose content,

@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 const PASSED_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'SYSTEMROOT'] as const;
 
 export interface AstroEnv {
-  stageDir: string;
+  /** The one site's stage (a preview: its pages at the root), or several (a build: each under `/<code>/`). */
+  stageDir: string | readonly string[];
   cacheDir: string;
   /** The Astro outDir; absent for `astro dev`. */
   outDir?: string;
@@ -33,9 +34,10 @@ export function astroEnv(opts: AstroEnv, from: NodeJS.ProcessEnv = process.env):
     NODE_ENV: opts.mode,
     ASTRO_TELEMETRY_DISABLED: '1',
     NO_COLOR: '1',
-    SEALPRESS_STAGE: opts.stageDir,
     SEALPRESS_CACHE: opts.cacheDir,
   });
+  if (typeof opts.stageDir === 'string') env.SEALPRESS_STAGE = opts.stageDir;
+  else env.SEALPRESS_STAGES = JSON.stringify(opts.stageDir);
   if (opts.outDir !== undefined) env.SEALPRESS_OUT = opts.outDir;
   return env;
 }

@@ -1,4 +1,4 @@
-export { renderSite, type RenderSiteOptions, type RenderSiteResult } from './render-site.ts';
+export { renderSite, renderSites, type RenderedSiteInput, type RenderSiteOptions, type RenderSiteResult, type RenderSitesOptions } from './render-site.ts';
 export { previewSite, type PreviewHandle, type PreviewSiteOptions } from './preview-site.ts';
 export { indexSite, type IndexResult } from './search-index.ts';
 export { syncTypes } from './sync-types.ts';

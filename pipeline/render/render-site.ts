@@ -1,12 +1,16 @@
 /**
- * renderSite: one site's bundle to static pages plus its search index.
+ * renderSites: several sites' bundles to static pages plus a search index each,
+ * in one `astro build`. The theme is compiled once for all of them (a build per
+ * site compiled it again each time); each site's pages are rendered under
+ * `/<code>/` of the build's output, then moved into a tree of their own, with
+ * the site's public files, and indexed. renderSite is the same for one site.
  *
- * `astro build` runs in a child process, so two sites can be built at once without
+ * `astro build` runs in a child process, so two builds can run at once without
  * sharing Astro's module state, and a crash in one build is that build's error.
  * Everything a build writes is under its own cacheDir (per-build root, .astro/,
- * Astro and Vite caches, HOME, TMPDIR) or its outDir.
+ * Astro and Vite caches, HOME, TMPDIR) or its sites' outDirs.
  */
-import { existsSync, readdirSync, renameSync, rmSync, cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SealpressError } from '../errors/index.ts';
@@ -25,10 +29,28 @@ export interface RenderSiteOptions {
   cacheDir: string;
 }
 
+export interface RenderedSiteInput {
+  /** The site code: the stage's bundle is this site's. */
+  code: string;
+  /** The stage dir of the site: bundle.json, public/, entries/. */
+  stageDir: string;
+  /** Where the site is written. Emptied first. */
+  outDir: string;
+}
+
+export interface RenderSitesOptions {
+  root: string;
+  sites: readonly RenderedSiteInput[];
+  /** This build's own cache dir; never shared with a concurrent build. */
+  cacheDir: string;
+  /** Called when a site's tree is written and indexed, before the next site is indexed. */
+  onSite?: (code: string, result: RenderSiteResult) => void | Promise<void>;
+}
+
 export interface RenderSiteResult {
   /** HTML pages written. */
   pages: number;
-  /** Time of the Astro build, in ms. */
+  /** Time of the Astro build, in ms (one build for all the sites rendered with it). */
   durationMs: number;
   /** Time of the Pagefind index, in ms. */
   indexMs: number;
@@ -39,13 +61,30 @@ function requireAbsolute(name: string, value: string): void {
 }
 
 export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteResult> {
-  for (const [name, value] of Object.entries(opts)) requireAbsolute(name, value);
-  if (!existsSync(join(opts.stageDir, 'bundle.json'))) {
-    throw new SealpressError('PLAN_MISSING', { zh: `暂存目录 ${opts.stageDir} 中没有 bundle.json：请先暂存站点再渲染。`, en: `No bundle.json in the stage dir ${opts.stageDir}: stage the site before rendering it.` }, { file: join(opts.stageDir, 'bundle.json') });
+  const results = await renderSites({ root: opts.root, cacheDir: opts.cacheDir, sites: [{ code: '', stageDir: opts.stageDir, outDir: opts.outDir }] });
+  return [...results.values()][0] as RenderSiteResult;
+}
+
+/**
+ * One `astro build` of every site given. A site's code is read from its
+ * bundle when `code` is empty. Any failure fails them all; nothing is written
+ * to a site's outDir before the build succeeded.
+ */
+export async function renderSites(opts: RenderSitesOptions): Promise<Map<string, RenderSiteResult>> {
+  requireAbsolute('root', opts.root);
+  requireAbsolute('cacheDir', opts.cacheDir);
+  if (opts.sites.length === 0) return new Map();
+  for (const site of opts.sites) {
+    requireAbsolute('stageDir', site.stageDir);
+    requireAbsolute('outDir', site.outDir);
+    if (!existsSync(join(site.stageDir, 'bundle.json'))) {
+      throw new SealpressError('PLAN_MISSING', { zh: `暂存目录 ${site.stageDir} 中没有 bundle.json：请先暂存站点再渲染。`, en: `No bundle.json in the stage dir ${site.stageDir}: stage the site before rendering it.` }, { file: join(site.stageDir, 'bundle.json') });
+    }
   }
 
   const build = prepareBuildRoot(opts.root, opts.cacheDir);
-  const env = astroEnv({ stageDir: opts.stageDir, cacheDir: opts.cacheDir, outDir: build.dist, homeDir: build.home, tmpDir: build.tmp, mode: 'production' });
+  const stageDirs = opts.sites.map((s) => s.stageDir);
+  const env = astroEnv({ stageDir: stageDirs, cacheDir: opts.cacheDir, outDir: build.dist, homeDir: build.home, tmpDir: build.tmp, mode: 'production' });
 
   const started = performance.now();
   const child = spawnAstro(opts.root, ['build', '--root', build.root, '--config', build.configArg], build.root, env);
@@ -53,24 +92,54 @@ export async function renderSite(opts: RenderSiteOptions): Promise<RenderSiteRes
   try {
     result = await finished(child);
   } catch (cause) {
-    throw new SealpressError('BUILD_FAILED', { zh: `无法为 ${opts.stageDir} 启动 astro build：${(cause as Error).message}`, en: `Could not start astro build for ${opts.stageDir}: ${(cause as Error).message}` }, { cause });
+    throw new SealpressError('BUILD_FAILED', { zh: `无法为 ${stageDirs.join(', ')} 启动 astro build：${(cause as Error).message}`, en: `Could not start astro build for ${stageDirs.join(', ')}: ${(cause as Error).message}` }, { cause });
   }
   if (result.code !== 0) {
     const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-40).join('\n');
     throw new SealpressError(
       'BUILD_FAILED',
-      `astro build failed for the stage ${opts.stageDir} (${result.signal ? `signal ${result.signal}` : `exit code ${String(result.code)}`}):\n${tail}`,
-      { file: join(opts.stageDir, 'bundle.json') },
+      `astro build failed for the stage${stageDirs.length > 1 ? 's' : ''} ${stageDirs.join(', ')} (${result.signal ? `signal ${result.signal}` : `exit code ${String(result.code)}`}):\n${tail}`,
+      { file: join(stageDirs[0] as string, 'bundle.json') },
     );
   }
-  moveDir(build.dist, opts.outDir);
   const durationMs = Math.round(performance.now() - started);
 
-  const indexStarted = performance.now();
-  await indexSite(opts.outDir);
-  const indexMs = Math.round(performance.now() - indexStarted);
+  // The build's output: a folder per site code, and whatever the theme emits for all of them (assets).
+  const siteCodes = opts.sites.map((s) => s.code || stagedCode(s.stageDir));
+  const codes = readdirSync(build.dist, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const shared = readdirSync(build.dist).filter((name) => !siteCodes.includes(name));
+  const results = new Map<string, RenderSiteResult>();
+  for (const [i, site] of opts.sites.entries()) {
+    const code = siteCodes[i] as string;
+    if (!codes.includes(code)) throw new SealpressError('BUILD_FAILED', `astro build wrote no pages for site ${code} (stage ${site.stageDir})`, { file: join(site.stageDir, 'bundle.json') });
+    const tree = join(build.dist, code);
+    for (const name of shared) cpSync(join(build.dist, name), join(tree, name), { recursive: true, errorOnExist: true, force: false });
+    placeNotFoundPage(tree);
+    const publicDir = join(site.stageDir, 'public');
+    if (existsSync(publicDir)) cpSync(publicDir, tree, { recursive: true, errorOnExist: true, force: false });
+    moveDir(tree, site.outDir);
 
-  return { pages: countHtml(opts.outDir), durationMs, indexMs };
+    const indexStarted = performance.now();
+    await indexSite(site.outDir);
+    const rendered = { pages: countHtml(site.outDir), durationMs, indexMs: Math.round(performance.now() - indexStarted) };
+    results.set(code, rendered);
+    await opts.onSite?.(code, rendered);
+  }
+  return results;
+}
+
+/** The code of a staged site (the renderer has read and checked its bundle already). */
+function stagedCode(stageDir: string): string {
+  return (JSON.parse(readFileSync(join(stageDir, 'bundle.json'), 'utf8')) as { site: { code: string } }).site.code;
+}
+
+/** A site's 404 page is rendered as `/<code>/404/` (a page of the `[site]` route); servers look for `/404.html`. */
+function placeNotFoundPage(tree: string): void {
+  const dir = join(tree, '404');
+  const page = join(dir, 'index.html');
+  if (!existsSync(page)) return;
+  renameSync(page, join(tree, '404.html'));
+  rmdirSync(dir);
 }
 
 /** Replace `to` with `from`: a rename on one file system, a copy across two. */

@@ -1,10 +1,13 @@
 /**
  * What pages read: the `site` record and the entries, newest first, plus the
- * navigation and URL plan derived from them. Computed once per build process.
+ * navigation and URL plan derived from them. Computed once per site per build
+ * process. A build renders one site, or several each under `/<code>/`
+ * (SEALPRESS_STAGES): a page names its site by its `site` param, which only
+ * such a build has.
  */
-import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
+import { getCollection, type CollectionEntry } from 'astro:content';
 import type { SiteData } from '../loader/bundle-schema.ts';
-import { SITE_ENTRY_ID } from '../loader/bundle-loader.ts';
+import { rendersSeveralSites } from '../loader/read-bundle.ts';
 import { planRoutes, siteNav, type NavCategory, type NavColumn, type Route } from './routes.ts';
 
 export type Entry = CollectionEntry<'entries'>;
@@ -22,20 +25,53 @@ export interface SiteModel {
   preview: boolean;
 }
 
-let model: Promise<SiteModel> | undefined;
+const models = new Map<string, Promise<SiteModel>>();
 
-export function siteModel(): Promise<SiteModel> {
-  model ??= build();
+/**
+ * The model of the site a page renders: `site` is the page's `site` param
+ * (Astro.params.site), absent when the build renders one site.
+ */
+export function siteModel(site?: string): Promise<SiteModel> {
+  const key = site ?? '';
+  let model = models.get(key);
+  if (!model) {
+    model = build(site);
+    models.set(key, model);
+  }
   return model;
 }
 
-async function build(): Promise<SiteModel> {
-  const record = await getEntry('site', SITE_ENTRY_ID);
-  if (!record) throw new Error('The site collection is empty: the bundle loader did not run.');
+/** The codes of the sites this build renders. */
+export async function siteCodes(): Promise<string[]> {
+  return (await getCollection('site')).map((s) => s.id).sort();
+}
+
+/**
+ * Static paths of a page for every site of the build: `paths(code)` gives the
+ * page's own params for one site; the `site` param is added when the build
+ * renders several sites (each under `/<code>/`).
+ */
+export async function forEachSite<P extends Record<string, string | undefined>, Q>(paths: (code: string) => Promise<{ params: P; props?: Q }[]>): Promise<{ params: P & { site?: string }; props?: Q }[]> {
+  const several = rendersSeveralSites();
+  const out: { params: P & { site?: string }; props?: Q }[] = [];
+  for (const code of await siteCodes()) {
+    for (const path of await paths(code)) out.push(several ? { ...path, params: { ...path.params, site: code } } : path);
+  }
+  return out;
+}
+
+async function build(site: string | undefined): Promise<SiteModel> {
+  const records = await getCollection('site');
+  if (records.length === 0) throw new Error('The site collection is empty: the bundle loader did not run.');
+  const record = site === undefined ? (records.length === 1 ? records[0] : undefined) : records.find((r) => r.id === site);
+  if (!record) throw new Error(site === undefined ? `This build renders ${records.length} sites: a page must name its site (the site param).` : `No site ${site} in this build.`);
   const data = record.data;
+  const code = record.id;
   const nav = siteNav(data);
   const columns = new Map(nav.flatMap((c) => c.columns.map((col) => [col.id, col] as const)));
-  const entries = (await getCollection('entries')).sort(newestFirst);
+  const prefix = `${code}/`;
+  // Store ids are `<code>/<entry id>`; pages know an entry by its own id.
+  const entries = (await getCollection('entries', (e) => e.id.startsWith(prefix))).map((e) => ({ ...e, id: e.id.slice(prefix.length) })).sort(newestFirst);
   const byColumn = new Map<string, Entry[]>();
   for (const e of entries) {
     const list = byColumn.get(e.data.column) ?? [];

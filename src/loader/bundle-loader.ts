@@ -3,26 +3,33 @@
  * Nothing under content/ is read, so an entry the gate did not plan cannot reach a
  * page (DESIGN: "render ... reads the plan, never content/ directly").
  *
- * - `entries`: one store entry per bundle entry. Markdown is rendered here with the
- *   site's markdown config; MDX is left to Astro's MDX pipeline (deferred render,
- *   as the glob loader does), pointing at the module the gate staged.
- * - `site`: one store entry, `bundle`, with the site, group and site list.
+ * - `entries`: one store entry per bundle entry, its id `<site code>/<entry id>`.
+ *   Markdown and MDX bodies are rendered here (src/markdown/render-entry.ts)
+ *   with the site's public dir and host, and kept by digest: an unchanged body
+ *   is not rendered again, and the build compiles no entry.
+ * - `site`: one store entry per site, its id the site code, with the site, group
+ *   and site list.
+ *
+ * A build renders one stage (SEALPRESS_STAGE) or several (SEALPRESS_STAGES), one
+ * site each: the entries of all of them are in one store, told apart by the code.
  *
  * The store is cleared on every load: a cached data store must not keep an entry
  * the current bundle no longer carries (an unpublished or refused entry).
  */
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { SealpressError } from '../../pipeline/errors/index.ts';
 import { excerpt, markdownText } from '../lib/format.ts';
 import { RENDERER_REVISION } from '../markdown/rehype-sealpress.ts';
+import { entryRenderer } from '../markdown/render-entry.ts';
 import { entryDataSchema, siteDataSchema, type Bundle, type BundleEntryData, type EntryData } from './bundle-schema.ts';
-import { BUNDLE_FILE, entryPath, mdxModulePath, readBundle, stageDirFromEnv } from './read-bundle.ts';
+import { BUNDLE_FILE, entryPath, mdxModulePath, readBundle, stageDirsFromEnv } from './read-bundle.ts';
 
-/** The id of the single entry of the `site` collection. */
-export const SITE_ENTRY_ID = 'bundle';
+/** The store id of an entry of a site. */
+export function storeId(code: string, id: string): string {
+  return `${code}/${id}`;
+}
 
 /**
  * In `astro dev` (the preview), load again whenever the stage's bundle.json is
@@ -32,19 +39,18 @@ export const SITE_ENTRY_ID = 'bundle';
 function reloadOnChange(ctx: LoaderContext, watching: { on: boolean }, load: (ctx: LoaderContext) => Promise<void>): void {
   if (!ctx.watcher || watching.on) return;
   watching.on = true;
-  const file = join(stageDirFromEnv(), BUNDLE_FILE);
-  ctx.watcher.add(file);
+  const files = stageDirsFromEnv().map((dir) => join(dir, BUNDLE_FILE));
+  for (const file of files) ctx.watcher.add(file);
   const changed = (path: string): void => {
-    if (resolve(path) !== file) return;
-    load(ctx).catch((error: unknown) => ctx.logger.error(`Reloading ${file} failed: ${(error as Error).message}`));
+    if (!files.includes(resolve(path))) return;
+    load(ctx).catch((error: unknown) => ctx.logger.error(`Reloading ${path} failed: ${(error as Error).message}`));
   };
   ctx.watcher.on('change', changed);
   ctx.watcher.on('add', changed);
 }
 
-function loadBundle(): { bundle: Bundle; stageDir: string } {
-  const stageDir = stageDirFromEnv();
-  return { bundle: readBundle(stageDir), stageDir };
+function loadBundles(): { bundle: Bundle; stageDir: string }[] {
+  return stageDirsFromEnv().map((stageDir) => ({ bundle: readBundle(stageDir), stageDir }));
 }
 
 function entryData(entry: BundleEntryData, bodyText: string): EntryData {
@@ -62,48 +68,38 @@ export function bundleEntriesLoader(): Loader {
   const watching = { on: false };
   const load = async (ctx: LoaderContext): Promise<void> => {
     reloadOnChange(ctx, watching, load);
-    const { bundle, stageDir } = loadBundle();
-    const root = fileURLToPath(ctx.config.root);
+    const bundles = loadBundles();
 
     // Keep what a cached store rendered, keyed by digest, then start from empty.
     const cached = new Map<string, NonNullable<ReturnType<typeof ctx.store.get>>>();
     for (const [id, old] of ctx.store.entries()) cached.set(id, old);
     ctx.store.clear();
 
-    let reused = 0;
-    for (const entry of bundle.entries) {
-      if (entry.format === 'md') {
-        const body = entry.body ?? '';
-        const digest = ctx.generateDigest({ revision: RENDERER_REVISION, source: entry.digest, body, site: bundle.site.url });
-        const data = await ctx.parseData({ id: entry.id, data: entryData(entry, body) });
-        const old = cached.get(entry.id);
+    for (const { bundle, stageDir } of bundles) {
+      // Each site renders with its own public dir (image sizes) and host (internal links).
+      const renderer = await entryRenderer({ publicDir: join(stageDir, 'public'), siteUrl: bundle.site.url });
+      let reused = 0;
+      for (const entry of bundle.entries) {
+        const id = storeId(bundle.site.code, entry.id);
+        // readBundle has checked that an MDX entry's mdxFile is a .mdx file inside the stage.
+        const body = entry.format === 'md' ? (entry.body ?? '') : readFileSync(mdxModulePath(stageDir, entry.mdxFile ?? '') as string, 'utf8');
+        const digest = ctx.generateDigest({ revision: RENDERER_REVISION, format: entry.format, source: entry.digest, body, site: bundle.site.url });
+        const data = await ctx.parseData({ id, data: entryData(entry, body) });
+        const old = cached.get(id);
         let rendered = old?.digest === digest ? old.rendered : undefined;
         if (rendered) {
           reused++;
         } else {
           try {
-            rendered = await ctx.renderMarkdown(body);
+            rendered = await renderer.render(body, entry.format, entry.source);
           } catch (cause) {
             throw new SealpressError('BUILD_FAILED', `Cannot render ${entry.source} (entry ${entry.id}): ${(cause as Error).message}`, { cause, file: entry.source });
           }
         }
-        ctx.store.set({ id: entry.id, data, digest, rendered });
-      } else {
-        // readBundle has checked that mdxFile is a .mdx file inside the stage.
-        const module = mdxModulePath(stageDir, entry.mdxFile ?? '') as string;
-        const text = readFileSync(module, 'utf8');
-        const data = await ctx.parseData({ id: entry.id, data: entryData(entry, text) });
-        ctx.store.set({
-          id: entry.id,
-          data,
-          digest: ctx.generateDigest(text),
-          // Relative to the Astro root, which is the build's own root dir (see pipeline/render).
-          filePath: relative(root, module).split('\\').join('/'),
-          deferredRender: true,
-        });
+        ctx.store.set({ id, data, digest, rendered });
       }
+      ctx.logger.info(`${bundle.entries.length} entries from ${bundle.site.name} (${bundle.mode})${reused ? `, ${reused} reused from cache` : ''}`);
     }
-    ctx.logger.info(`${bundle.entries.length} entries from ${bundle.site.name} (${bundle.mode})${reused ? `, ${reused} reused from cache` : ''}`);
   };
   return { name: 'sealpress-bundle-entries', schema: entryDataSchema, load };
 }
@@ -112,10 +108,11 @@ export function bundleSiteLoader(): Loader {
   const watching = { on: false };
   const load = async (ctx: LoaderContext): Promise<void> => {
     reloadOnChange(ctx, watching, load);
-    const { bundle } = loadBundle();
-    const { entries: _entries, ...site } = bundle;
     ctx.store.clear();
-    ctx.store.set({ id: SITE_ENTRY_ID, data: await ctx.parseData({ id: SITE_ENTRY_ID, data: site }) });
+    for (const { bundle } of loadBundles()) {
+      const { entries: _entries, ...site } = bundle;
+      ctx.store.set({ id: site.site.code, data: await ctx.parseData({ id: site.site.code, data: site }) });
+    }
   };
   return { name: 'sealpress-bundle-site', schema: siteDataSchema, load };
 }

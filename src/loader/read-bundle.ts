@@ -14,6 +14,33 @@ import { bundleSchema, type Bundle, type BundleEntryData } from './bundle-schema
 export const BUNDLE_FILE = 'bundle.json';
 /** Environment variable naming the absolute stage dir; pipeline/render sets it. */
 export const STAGE_ENV = 'SEALPRESS_STAGE';
+/**
+ * Environment variable naming several stage dirs (a JSON array of absolute
+ * paths): one `astro build` renders every site of the list, each under
+ * `/<site code>/` of its output (pipeline/render/render-site.ts splits it).
+ */
+export const STAGES_ENV = 'SEALPRESS_STAGES';
+
+/** The stage dirs of this build: every one of SEALPRESS_STAGES, else the one SEALPRESS_STAGE. */
+export function stageDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const list = env[STAGES_ENV];
+  if (list === undefined) return [stageDirFromEnv(env)];
+  let dirs: unknown;
+  try {
+    dirs = JSON.parse(list);
+  } catch {
+    dirs = undefined;
+  }
+  if (!Array.isArray(dirs) || dirs.length === 0 || !dirs.every((d) => typeof d === 'string' && isAbsolute(d))) {
+    throw new SealpressError('PLAN_MISSING', `${STAGES_ENV} must be a JSON array of absolute stage dirs (it is ${list}). Run the build through pipeline/render, which sets it.`);
+  }
+  return dirs as string[];
+}
+
+/** Whether this process renders several sites, each under `/<code>/` (SEALPRESS_STAGES). */
+export function rendersSeveralSites(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[STAGES_ENV] !== undefined;
+}
 
 export function stageDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   const stage = env[STAGE_ENV];

@@ -31,7 +31,7 @@ export interface RehypeSealpressOptions {
  * Bump when this plugin's output changes: the bundle loader folds it into the digest
  * it uses to reuse a cached rendering, so a cached store never serves old HTML.
  */
-export const RENDERER_REVISION = 3;
+export const RENDERER_REVISION = 4;
 
 /** The one judge of active markup, shared with the gate (pipeline/markup/): what one refuses, the other does. */
 export { FORBIDDEN_ELEMENTS, URL_ATTRIBUTES } from '../../pipeline/markup/active.ts';

@@ -8,9 +8,10 @@
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { FORBIDDEN_ELEMENTS, judgeAttribute } from '../../pipeline/markup/active.ts';
+import { MDX_COMPONENTS } from './mdx-components.ts';
 
-/** The components an MDX entry may use: src/components/mdx/<Name>.astro, passed in by src/views/ArticleView.astro. */
-export const MDX_COMPONENTS = ['Callout', 'Steps', 'Step'] as const;
+/** The components an MDX entry may use, and the HTML each renders to: mdx-components.ts. */
+export { MDX_COMPONENTS } from './mdx-components.ts';
 
 interface AnyNode {
   type: string;

@@ -1,14 +1,15 @@
 /**
- * Preview bundles (drafts shown as drafts), the live preview server, and two
- * sites built at the same time without trampling each other.
+ * Preview bundles (drafts shown as drafts), the live preview server, two
+ * sites built at the same time without trampling each other, and several sites
+ * in one build exactly as each built alone.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { previewSite, renderSite } from '../../pipeline/render/index.ts';
+import { previewSite, renderSite, renderSites } from '../../pipeline/render/index.ts';
 import { meta, read } from './html.ts';
-import { makeStage, REPO_ROOT } from './stage.ts';
+import { makeStage, png, REPO_ROOT } from './stage.ts';
 import { freePort } from '../../pipeline/util/ports.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sealpress-render-modes-'));
@@ -94,4 +95,69 @@ describe('concurrent builds', () => {
     expect(read(b!, '/')).toContain('<link rel="canonical" href="https://b.tax.example.gov.cn/">');
     for (const out of [a!, b!]) expect(existsSync(join(out, 'pagefind', 'pagefind-entry.json'))).toBe(true);
   }, 240_000);
+});
+
+/** Every file under `dir`, by path relative to it, with its bytes. */
+function files(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.set(join(e.parentPath, e.name).slice(dir.length + 1), readFileSync(join(e.parentPath, e.name)));
+  }
+  return out;
+}
+
+describe('several sites in one build', () => {
+  test('each site is byte for byte what a build of it alone gives: its own pages, MDX, public files, image sizes, internal host and index', async () => {
+    const CHART = '/assets/8b7e6d5c4a31/service-hall.png';
+    const sites = [
+      { code: '19901000000', host: 'a.tax.example.gov.cn', chart: [100, 50] as const },
+      { code: '19902000000', host: 'b.tax.example.gov.cn', chart: [640, 360] as const },
+      { code: '19903000000', host: 'c.tax.example.gov.cn', chart: [320, 240] as const },
+    ];
+    const stageOf = (code: string) => join(scratch, 'several', code, 'stage');
+    for (const [i, site] of sites.entries()) {
+      const stageDir = stageOf(site.code);
+      makeStage(stageDir, {
+        extraNews: i,
+        mutate: (bundle) => {
+          bundle.site.code = site.code;
+          bundle.site.url = `https://${site.host}/`;
+          bundle.site.domain = site.host;
+          bundle.sites[0] = { ...bundle.sites[0]!, code: site.code, url: bundle.site.url };
+          // A link to site b: internal on b, another host (rel="noopener") elsewhere.
+          const relief = bundle.entries.find((e) => e.id === 'zcjd/small-low-profit-relief')!;
+          relief.body = `${relief.body}\n\n[乙站服务指南](https://b.tax.example.gov.cn/bszn/)\n`;
+          if (site.code === '19902000000') {
+            const mdx = bundle.entries.find((e) => e.format === 'mdx')!;
+            Object.assign(mdx, { id: 'bszn/b-only-guide', slug: 'b-only-guide', mdxFile: 'entries/bszn/b-only-guide.mdx', title: '乙站点专用指南' });
+          }
+        },
+      });
+      // The same image path, another picture on each site: its size comes from its own site's public dir.
+      writeFileSync(join(stageDir, 'public', ...CHART.split('/').filter(Boolean)), png(site.chart[0], site.chart[1]));
+      if (site.code === '19902000000') writeFileSync(join(stageDir, 'entries', 'bszn', 'b-only-guide.mdx'), '<Callout type="tip" title="乙站点">只在乙站点出现。</Callout>\n');
+    }
+    const together = (code: string) => join(scratch, 'several', code, 'together');
+    const alone = (code: string) => join(scratch, 'several', code, 'alone');
+    const results = await renderSites({ root: REPO_ROOT, cacheDir: join(scratch, 'several', 'cache'), sites: sites.map((s) => ({ code: s.code, stageDir: stageOf(s.code), outDir: together(s.code) })) });
+    expect([...results.keys()]).toEqual(sites.map((s) => s.code));
+    for (const site of sites) await renderSite({ root: REPO_ROOT, stageDir: stageOf(site.code), outDir: alone(site.code), cacheDir: join(scratch, 'several', site.code, 'cache') });
+
+    for (const site of sites) {
+      const [a, b] = [files(together(site.code)), files(alone(site.code))];
+      expect([...a.keys()].sort(), site.code).toEqual([...b.keys()].sort());
+      for (const [path, bytes] of a) expect(bytes.equals(b.get(path)!), `${site.code} ${path}`).toBe(true);
+      expect(results.get(site.code)!.pages).toBe([...a.keys()].filter((p) => p.endsWith('.html')).length);
+      expect(existsSync(join(together(site.code), '404.html'))).toBe(true);
+      expect(existsSync(join(together(site.code), '404'))).toBe(false);
+      const relief = read(together(site.code), '/zcjd/small-low-profit-relief/');
+      expect(relief).toContain(`width="${site.chart[0]}" height="${site.chart[1]}"`);
+      const link = relief.match(/<a href="https:\/\/b\.tax\.example\.gov\.cn\/bszn\/"[^>]*>/)?.[0];
+      expect(link, site.code).toBeDefined();
+      expect(link!.includes('noopener'), site.code).toBe(site.code !== '19902000000');
+      expect(read(together(site.code), '/')).toContain(`<link rel="canonical" href="https://${site.host}/">`);
+    }
+    expect(existsSync(join(together('19902000000'), 'bszn', 'b-only-guide', 'index.html'))).toBe(true);
+    expect(existsSync(join(together('19901000000'), 'bszn', 'b-only-guide'))).toBe(false);
+  }, 300_000);
 });

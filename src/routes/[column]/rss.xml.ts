@@ -1,17 +1,19 @@
 /** /<column>/rss.xml: the column's latest entries, absolute links. */
 import rss from '@astrojs/rss';
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { absolute, siteModel } from '../../lib/site-data.ts';
+import { absolute, forEachSite, siteModel } from '../../lib/site-data.ts';
 
 const RSS_LATEST = 50;
 
 export const getStaticPaths = (async () => {
-  const { columns } = await siteModel();
-  return [...columns.keys()].map((column) => ({ params: { column } }));
+  return forEachSite(async (code) => {
+    const { columns } = await siteModel(code);
+    return [...columns.keys()].map((column) => ({ params: { column } }));
+  });
 }) satisfies GetStaticPaths;
 
 export const GET: APIRoute = async ({ params }) => {
-  const { data, columns, byColumn } = await siteModel();
+  const { data, columns, byColumn } = await siteModel(params.site);
   const column = columns.get(params.column ?? '');
   if (!column) throw new Error(`rss: unknown column ${params.column ?? ''}`);
   const entries = (byColumn.get(column.id) ?? []).slice(0, RSS_LATEST);

@@ -1,13 +1,15 @@
 /** /sitemap.xml: every page of the URL plan plus the home page, absolute URLs. */
-import type { APIRoute } from 'astro';
-import { absolute, siteModel } from '../lib/site-data.ts';
+import type { APIRoute, GetStaticPaths } from 'astro';
+import { absolute, forEachSite, siteModel } from '../lib/site-data.ts';
+
+export const getStaticPaths = (() => forEachSite(async () => [{ params: {} }])) satisfies GetStaticPaths;
 
 function xml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export const GET: APIRoute = async () => {
-  const { data, routes, byId } = await siteModel();
+export const GET: APIRoute = async ({ params }) => {
+  const { data, routes, byId } = await siteModel(params.site);
   const urls = [{ loc: absolute(data, '/'), lastmod: undefined as string | undefined }];
   for (const route of routes) {
     const lastmod = route.kind === 'article' ? byId.get(route.entryId)?.data.date : undefined;

@@ -4,7 +4,10 @@
  * rather than a file in public/, because public/ comes from the stage, which
  * carries the content repo's public files, not the theme's.
  */
-import type { APIRoute } from 'astro';
+import type { APIRoute, GetStaticPaths } from 'astro';
+import { forEachSite } from '../lib/site-data.ts';
 import source from '../scripts/search.js?raw';
+
+export const getStaticPaths = (() => forEachSite(async () => [{ params: {} }])) satisfies GetStaticPaths;
 
 export const GET: APIRoute = () => new Response(source, { headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
