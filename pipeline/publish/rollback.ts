@@ -9,7 +9,7 @@
  * re-signed. Its files are taken from the archive by digest; none is rebuilt.
  */
 import { PublishError } from './errors.ts';
-import { deployMirrors, type MirrorOutcome } from './mirrors.ts';
+import { deployMirror, type MirrorOutcome } from './mirrors.ts';
 import { releaseFromArchive, signAndCheck, type TrustBytes } from './release.ts';
 import type { Plan } from '../plan/index.ts';
 import { carryLedger, RELEASE_FORMAT, RELEASE_TRUST_FILES, RELEASE_TRUST_KEYS, trustDigests, verifyRelease, type ReleaseArchive, type ReleaseLedger } from '../release/index.ts';
@@ -116,7 +116,11 @@ export async function rollback(options: RollbackOptions): Promise<RollbackSummar
   archive.putRelease(version, made.envelope, made.manifest);
   await options.audit.record({ action: 'rollback', outcome: 'ok', actor: made.signers[0] ?? 'ci', details: { signers: made.signers, version, rollbackOf: to } });
 
-  const mirrors = await deployMirrors(options.mirrors, { archive, manifest: made.manifest, envelope: made.envelope, trust: options.trust });
-  for (const outcome of mirrors) await options.audit.record({ action: 'deploy', outcome: outcome.ok ? 'ok' : 'failed', details: { version, mirror: outcome.target, rollbackOf: to } });
+  const mirrors: MirrorOutcome[] = [];
+  for (const target of options.mirrors) {
+    const outcome = await deployMirror({ target, archive, manifest: made.manifest, envelope: made.envelope, trust: options.trust });
+    mirrors.push(outcome);
+    await options.audit.record({ action: 'deploy', outcome: outcome.ok ? 'ok' : 'failed', details: { version, mirror: target, rollbackOf: to } });
+  }
   return { ok: mirrors.every((m) => m.ok), version, rollbackOf: to, files: made.manifest.files.length, signers: made.signers, mirrors };
 }
