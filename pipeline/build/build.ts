@@ -11,10 +11,11 @@
  */
 import type { Lang } from '../messages/text.ts';
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SealpressError } from '../errors/index.ts';
+import { sha256Hex } from '../fs/index.ts';
 import { runGate, type GateInputs, type GateResult } from '../gate/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
@@ -235,6 +236,16 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     done(plan, started, 'search-refreshed', 'sub-site search changed', { indexMs: 0, syncMs });
   };
 
+  // Each site's rendered entry bodies are kept by site, whichever build renders it next, and only for this theme and toolchain.
+  const renderedRoot = join(work, 'cache', 'rendered');
+  const renderedDir = join(renderedRoot, sha256Hex(`${digests.theme}\n${digests.toolchain}`).slice(0, 32));
+  if (full) {
+    // Rendered again from nothing: no kept renderings, and no Astro data store of an earlier build either.
+    rmSync(renderedRoot, { recursive: true, force: true });
+    const caches = join(work, 'cache');
+    if (existsSync(caches)) for (const name of readdirSync(caches)) if (name.startsWith('build-')) rmSync(join(caches, name, 'astro'), { recursive: true, force: true });
+  } else if (existsSync(renderedRoot)) for (const name of readdirSync(renderedRoot)) if (join(renderedRoot, name) !== renderedDir) rmSync(join(renderedRoot, name), { recursive: true, force: true });
+
   const failures: { code: string; error: unknown }[] = [];
   const chunks = renderChunks(plans.filter((p) => p.verdict.rebuild), concurrency, mainCode);
   const renderChunk = async (chunk: SitePlan[], slot: number): Promise<void> => {
@@ -245,8 +256,8 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     try {
       await renderSites({
         root: themeRoot,
-        // Each slot keeps its own cache (Astro's data store of rendered Markdown); slot 0 always holds the main site.
         cacheDir: join(work, 'cache', `build-${slot}`),
+        renderedDir,
         sites: chunk.map((p) => ({ code: p.code, stageDir: p.stageDir, outDir: outDirs.get(p.code) as string })),
         onSite: async (code, rendered) => {
           const plan = chunk.find((p) => p.code === code) as SitePlan;
@@ -297,7 +308,7 @@ export function renderChunks<T extends { code: string; entries: number }>(sites:
   const n = Math.max(1, Math.min(slots, sites.length));
   const chunks: { sites: T[]; weight: number }[] = Array.from({ length: n }, () => ({ sites: [], weight: 0 }));
   const heaviest = [...sites].sort((a, b) => b.entries - a.entries || (a.code < b.code ? -1 : 1));
-  // The main site first, so it lands in slot 0 (the cache that has its pages), whatever it weighs.
+  // The main site first, so it is in the first build, whatever it weighs.
   heaviest.sort((a, b) => Number(b.code === mainCode) - Number(a.code === mainCode));
   for (const site of heaviest) {
     const lightest = chunks.reduce((min, c) => (c.weight < min.weight ? c : min));

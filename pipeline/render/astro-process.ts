@@ -20,6 +20,8 @@ export interface AstroEnv {
   homeDir: string;
   tmpDir: string;
   mode: 'production' | 'development';
+  /** Where each site's rendered entry bodies are kept between builds (src/loader/bundle-loader.ts). */
+  renderedDir?: string;
 }
 
 export function astroEnv(opts: AstroEnv, from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -39,6 +41,7 @@ export function astroEnv(opts: AstroEnv, from: NodeJS.ProcessEnv = process.env):
   if (typeof opts.stageDir === 'string') env.SEALPRESS_STAGE = opts.stageDir;
   else env.SEALPRESS_STAGES = JSON.stringify(opts.stageDir);
   if (opts.outDir !== undefined) env.SEALPRESS_OUT = opts.outDir;
+  if (opts.renderedDir !== undefined) env.SEALPRESS_RENDERED = opts.renderedDir;
   return env;
 }
 

@@ -43,6 +43,8 @@ export interface RenderSitesOptions {
   sites: readonly RenderedSiteInput[];
   /** This build's own cache dir; never shared with a concurrent build. */
   cacheDir: string;
+  /** Where each site's rendered entry bodies are kept between builds, whichever build renders it; default `<cacheDir>/rendered`. */
+  renderedDir?: string;
   /** Called when a site's tree is written and indexed, before the next site is indexed. */
   onSite?: (code: string, result: RenderSiteResult) => void | Promise<void>;
 }
@@ -84,7 +86,7 @@ export async function renderSites(opts: RenderSitesOptions): Promise<Map<string,
 
   const build = prepareBuildRoot(opts.root, opts.cacheDir);
   const stageDirs = opts.sites.map((s) => s.stageDir);
-  const env = astroEnv({ stageDir: stageDirs, cacheDir: opts.cacheDir, outDir: build.dist, homeDir: build.home, tmpDir: build.tmp, mode: 'production' });
+  const env = astroEnv({ stageDir: stageDirs, cacheDir: opts.cacheDir, outDir: build.dist, homeDir: build.home, tmpDir: build.tmp, mode: 'production', renderedDir: opts.renderedDir ?? join(opts.cacheDir, 'rendered') });
 
   const started = performance.now();
   const child = spawnAstro(opts.root, ['build', '--root', build.root, '--config', build.configArg], build.root, env);

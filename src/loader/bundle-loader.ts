@@ -16,8 +16,8 @@
  * The store is cleared on every load: a cached data store must not keep an entry
  * the current bundle no longer carries (an unpublished or refused entry).
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { SealpressError } from '../../pipeline/errors/index.ts';
 import { excerpt, markdownText } from '../lib/format.ts';
@@ -64,6 +64,47 @@ function entryData(entry: BundleEntryData, bodyText: string): EntryData {
   };
 }
 
+/** An entry body as rendered, and the digest of what it was rendered from. */
+interface Rendering {
+  digest: string;
+  rendered: { html: string; metadata?: Record<string, unknown> };
+}
+
+/**
+ * Environment variable naming the folder where each site's renderings are
+ * kept between builds (`<code>.json`), set by pipeline/render for a build.
+ * Astro's own data store is per build and holds only the sites that build
+ * rendered last, so a site built in another group would render every entry
+ * again.
+ */
+export const RENDERED_ENV = 'SEALPRESS_RENDERED';
+const RENDERED_VERSION = 1;
+
+function renderedCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = env[RENDERED_ENV];
+  return dir && isAbsolute(dir) ? dir : undefined;
+}
+
+/** A site's kept renderings; none when the file is missing or not ours (a cache: anything doubtful renders again). */
+function readRendered(dir: string, code: string): Map<string, Rendering> {
+  try {
+    const parsed = JSON.parse(readFileSync(join(dir, `${code}.json`), 'utf8')) as { version?: unknown; entries?: Record<string, Rendering> };
+    if (parsed.version !== RENDERED_VERSION || typeof parsed.entries !== 'object' || parsed.entries === null) return new Map();
+    return new Map(Object.entries(parsed.entries).filter(([, r]) => typeof r?.digest === 'string' && typeof r.rendered?.html === 'string'));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Replaces a site's kept renderings with this build's, by a rename (a reader sees the old file or the new one). */
+function writeRendered(dir: string, code: string, entries: Map<string, Rendering>): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${code}.json`);
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, JSON.stringify({ version: RENDERED_VERSION, entries: Object.fromEntries(entries) }));
+  renameSync(partial, file);
+}
+
 export function bundleEntriesLoader(): Loader {
   const watching = { on: false };
   const load = async (ctx: LoaderContext): Promise<void> => {
@@ -71,13 +112,17 @@ export function bundleEntriesLoader(): Loader {
     const bundles = loadBundles();
 
     // Keep what a cached store rendered, keyed by digest, then start from empty.
-    const cached = new Map<string, NonNullable<ReturnType<typeof ctx.store.get>>>();
-    for (const [id, old] of ctx.store.entries()) cached.set(id, old);
+    const stored = new Map<string, Rendering>();
+    for (const [id, old] of ctx.store.entries()) if (old.digest !== undefined && old.rendered) stored.set(id, { digest: String(old.digest), rendered: old.rendered });
     ctx.store.clear();
+    const cacheDir = renderedCacheDir();
 
     for (const { bundle, stageDir } of bundles) {
       // Each site renders with its own public dir (image sizes) and host (internal links).
       const renderer = await entryRenderer({ publicDir: join(stageDir, 'public'), siteUrl: bundle.site.url });
+      // What the site's last build rendered: the store holds only the sites of this build's last run.
+      const kept = cacheDir ? readRendered(cacheDir, bundle.site.code) : new Map<string, Rendering>();
+      const now = new Map<string, Rendering>();
       let reused = 0;
       for (const entry of bundle.entries) {
         const id = storeId(bundle.site.code, entry.id);
@@ -85,8 +130,8 @@ export function bundleEntriesLoader(): Loader {
         const body = entry.format === 'md' ? (entry.body ?? '') : readFileSync(mdxModulePath(stageDir, entry.mdxFile ?? '') as string, 'utf8');
         const digest = ctx.generateDigest({ revision: RENDERER_REVISION, format: entry.format, source: entry.digest, body, site: bundle.site.url });
         const data = await ctx.parseData({ id, data: entryData(entry, body) });
-        const old = cached.get(id);
-        let rendered = old?.digest === digest ? old.rendered : undefined;
+        const old = [stored.get(id), kept.get(entry.id)].find((r) => r?.digest === digest);
+        let rendered = old?.rendered;
         if (rendered) {
           reused++;
         } else {
@@ -97,7 +142,9 @@ export function bundleEntriesLoader(): Loader {
           }
         }
         ctx.store.set({ id, data, digest, rendered });
+        now.set(entry.id, { digest, rendered });
       }
+      if (cacheDir) writeRendered(cacheDir, bundle.site.code, now);
       ctx.logger.info(`${bundle.entries.length} entries from ${bundle.site.name} (${bundle.mode})${reused ? `, ${reused} reused from cache` : ''}`);
     }
   };

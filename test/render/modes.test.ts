@@ -161,3 +161,41 @@ describe('several sites in one build', () => {
     expect(existsSync(join(together('19901000000'), 'bszn', 'b-only-guide'))).toBe(false);
   }, 300_000);
 });
+
+describe('renderings kept between builds', () => {
+  test('a site rendered again reuses its kept renderings, renders a changed body anew, and ignores a damaged cache file', async () => {
+    const stageDir = join(scratch, 'kept', 'stage');
+    const renderedDir = join(scratch, 'kept', 'rendered');
+    const page = '/zcjd/small-low-profit-relief/';
+    const bundle = makeStage(stageDir);
+    const code = bundle.site.code;
+    const build = async (name: string) => {
+      const outDir = join(scratch, 'kept', name);
+      await renderSites({ root: REPO_ROOT, cacheDir: join(scratch, 'kept', `cache-${name}`), renderedDir, sites: [{ code, stageDir, outDir }] });
+      return outDir;
+    };
+    const first = await build('first');
+    const file = join(renderedDir, `${code}.json`);
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, { digest: string; rendered: { html: string } }> };
+    expect(Object.keys(kept.entries).sort()).toEqual(bundle.entries.map((e) => e.id).sort());
+
+    // Another build (its own cache dir, no data store of its own) takes the kept rendering: the marker shows.
+    kept.entries['zcjd/small-low-profit-relief']!.rendered.html = '<p>KEPT-RENDERING</p>';
+    writeFileSync(file, JSON.stringify(kept));
+    expect(read(await build('second'), page)).toContain('<p>KEPT-RENDERING</p>');
+
+    // A changed body is rendered anew, whatever is kept.
+    const staged = JSON.parse(readFileSync(join(stageDir, 'bundle.json'), 'utf8')) as typeof bundle;
+    const entry = staged.entries.find((e) => e.id === 'zcjd/small-low-profit-relief')!;
+    entry.body = `${entry.body}\n本文已更新。\n`;
+    writeFileSync(join(stageDir, 'bundle.json'), JSON.stringify(staged));
+    const third = read(await build('third'), page);
+    expect(third).not.toContain('KEPT-RENDERING');
+    expect(third).toContain('<p>本文已更新。</p>');
+
+    // A damaged cache file is not read: every entry renders again, as the first build did but for the change.
+    writeFileSync(file, '{"version":1,"entries":');
+    expect(read(await build('fourth'), page)).toBe(third);
+    expect(read(join(scratch, 'kept', 'fourth'), '/tzgg/2025-iit-annual-settlement/')).toBe(read(first, '/tzgg/2025-iit-annual-settlement/'));
+  }, 240_000);
+});
