@@ -113,7 +113,11 @@ export async function renderSites(opts: RenderSitesOptions): Promise<Map<string,
   const results = new Map<string, RenderSiteResult>();
   for (const [i, site] of opts.sites.entries()) {
     const code = siteCodes[i] as string;
-    if (!codes.includes(code)) throw new SealpressError('BUILD_FAILED', `astro build wrote no pages for site ${code} (stage ${site.stageDir})`, { file: join(site.stageDir, 'bundle.json') });
+    if (!codes.includes(code)) {
+      // Astro said it succeeded: what it printed is the only clue to why a site is missing.
+      const said = `${result.stdout.trim()}\n${result.stderr.trim()}`.trim().split('\n').slice(-40).join('\n');
+      throw new SealpressError('BUILD_FAILED', `astro build exited 0 but wrote no pages for site ${code} (stage ${site.stageDir}); it printed:\n${said}`, { file: join(site.stageDir, 'bundle.json') });
+    }
     const tree = join(build.dist, code);
     for (const name of shared) cpSync(join(build.dist, name), join(tree, name), { recursive: true, errorOnExist: true, force: false });
     placeNotFoundPage(tree);
