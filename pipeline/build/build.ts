@@ -163,6 +163,10 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     subSitesDone = resolve;
     if (subSitesLeft === 0) resolve();
   });
+  /** A site is finished, built or failed: the main site waits for the last sub-site. */
+  const settled = (code: string): void => {
+    if (code !== mainCode && --subSitesLeft === 0) subSitesDone();
+  };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), codes.length));
 
   const themeRoot = options.themeRoot ?? PACKAGE_ROOT;
@@ -201,7 +205,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     const report: SiteBuildReport = { code: plan.code, entries: plan.entries, pages: plan.record.pages, outDir: plan.target, durationMs: performance.now() - started, indexMs: times.indexMs, syncMs: Math.round(times.syncMs), action, reason };
     reports.push(report);
     options.onProgress?.({ type: 'site-done', code: plan.code, pages: report.pages, durationMs: report.durationMs, action, reason });
-    if (plan.code !== mainCode && --subSitesLeft === 0) subSitesDone();
+    settled(plan.code);
   };
 
   /** A rendered and indexed site: the main site takes the sub-sites' indexes, then the tree is flushed and swapped in. */
@@ -265,7 +269,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
             await finishRendered(plan, started, outDirs.get(code) as string, rendered);
           } catch (error) {
             failures.push({ code, error });
-            if (code !== mainCode && --subSitesLeft === 0) subSitesDone();
+            settled(code);
           }
           finished.add(code);
         },
@@ -275,7 +279,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
       for (const plan of chunk) {
         if (finished.has(plan.code)) continue;
         failures.push({ code: plan.code, error });
-        if (plan.code !== mainCode && --subSitesLeft === 0) subSitesDone();
+        settled(plan.code);
       }
     }
   };
@@ -307,10 +311,9 @@ const SITE_WEIGHT = 300;
 export function renderChunks<T extends { code: string; entries: number }>(sites: readonly T[], slots: number, mainCode: string): T[][] {
   const n = Math.max(1, Math.min(slots, sites.length));
   const chunks: { sites: T[]; weight: number }[] = Array.from({ length: n }, () => ({ sites: [], weight: 0 }));
-  const heaviest = [...sites].sort((a, b) => b.entries - a.entries || (a.code < b.code ? -1 : 1));
-  // The main site first, so it is in the first build, whatever it weighs.
-  heaviest.sort((a, b) => Number(b.code === mainCode) - Number(a.code === mainCode));
-  for (const site of heaviest) {
+  // The main site first, so it is in the first build, whatever it weighs; then the heaviest.
+  const order = [...sites].sort((a, b) => Number(b.code === mainCode) - Number(a.code === mainCode) || b.entries - a.entries || (a.code < b.code ? -1 : 1));
+  for (const site of order) {
     const lightest = chunks.reduce((min, c) => (c.weight < min.weight ? c : min));
     lightest.sites.push(site);
     lightest.weight += site.entries + SITE_WEIGHT;

@@ -96,11 +96,12 @@ export async function renderSites(opts: RenderSitesOptions): Promise<Map<string,
   } catch (cause) {
     throw new SealpressError('BUILD_FAILED', { zh: `无法为 ${stageDirs.join(', ')} 启动 astro build：${(cause as Error).message}`, en: `Could not start astro build for ${stageDirs.join(', ')}: ${(cause as Error).message}` }, { cause });
   }
+  // The last lines Astro printed: the clue to a failure.
+  const tail = (text: string) => text.trim().split('\n').slice(-40).join('\n');
   if (result.code !== 0) {
-    const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-40).join('\n');
     throw new SealpressError(
       'BUILD_FAILED',
-      `astro build failed for the stage${stageDirs.length > 1 ? 's' : ''} ${stageDirs.join(', ')} (${result.signal ? `signal ${result.signal}` : `exit code ${String(result.code)}`}):\n${tail}`,
+      `astro build failed for the stage${stageDirs.length > 1 ? 's' : ''} ${stageDirs.join(', ')} (${result.signal ? `signal ${result.signal}` : `exit code ${String(result.code)}`}):\n${tail(result.stderr.trim() || result.stdout)}`,
       { file: join(stageDirs[0] as string, 'bundle.json') },
     );
   }
@@ -115,8 +116,7 @@ export async function renderSites(opts: RenderSitesOptions): Promise<Map<string,
     const code = siteCodes[i] as string;
     if (!codes.includes(code)) {
       // Astro said it succeeded: what it printed is the only clue to why a site is missing.
-      const said = `${result.stdout.trim()}\n${result.stderr.trim()}`.trim().split('\n').slice(-40).join('\n');
-      throw new SealpressError('BUILD_FAILED', `astro build exited 0 but wrote no pages for site ${code} (stage ${site.stageDir}); it printed:\n${said}`, { file: join(site.stageDir, 'bundle.json') });
+      throw new SealpressError('BUILD_FAILED', `astro build exited 0 but wrote no pages for site ${code} (stage ${site.stageDir}); it printed:\n${tail(`${result.stdout}\n${result.stderr}`)}`, { file: join(site.stageDir, 'bundle.json') });
     }
     const tree = join(build.dist, code);
     for (const name of shared) cpSync(join(build.dist, name), join(tree, name), { recursive: true, errorOnExist: true, force: false });
