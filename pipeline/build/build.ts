@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SealpressError } from '../errors/index.ts';
-import { sha256Hex } from '../fs/index.ts';
+import { builtFileDigests, sha256Hex } from '../fs/index.ts';
 import { runGate, type GateInputs, type GateResult } from '../gate/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
@@ -173,6 +173,10 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const digests = themeDigests(themeRoot);
   const full = options.full === true || options.cache === false;
 
+  // The digests of the files built before (fs/digests.ts): a file that did not change is not read again.
+  const digestsFile = join(work, 'cache', 'digests.json');
+  builtFileDigests.load(digestsFile);
+
   // Every site is staged and judged first: what to render is then known, and rendered in as few Astro builds as the cores allow.
   interface SitePlan {
     code: string;
@@ -291,6 +295,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
       }),
     ),
   ]);
+  builtFileDigests.save(digestsFile);
   if (failures.length > 0) {
     const first = failures[0]!;
     throw new SealpressError('BUILD_FAILED', { zh: `${failures.map((f) => f.code).join(', ')} 构建失败：${(first.error as Error).message}`, en: `${failures.map((f) => f.code).join(', ')} failed to build: ${(first.error as Error).message}` }, { cause: first.error });

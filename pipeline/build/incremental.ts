@@ -31,7 +31,7 @@
  */
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { flushTree, sha256Hex, hashFileSync, syncDirSync, writeFileAtomicSync } from '../fs/index.ts';
+import { builtFileDigests, flushTree, sha256Hex, hashFileSync, syncDirSync, writeFileAtomicSync } from '../fs/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { addGroupIndexes, GROUP_INDEX_DIR, GROUP_INDEX_LIST } from '../render/index.ts';
 import { siteUrl } from '../stage/bundle-site.ts';
@@ -167,7 +167,7 @@ export function stageDigests(stageDir: string): { config: string; content: strin
     .map((f) => relative(stageDir, f).split(sep).join('/'))
     .filter((f) => f !== 'bundle.json')
     .sort();
-  for (const f of files) content.push(`${f}\0${hashFileSync(join(stageDir, f)).sha256}`);
+  for (const f of files) content.push(`${f}\0${builtFileDigests.hash(join(stageDir, f)).sha256}`);
   return { config: sha256Hex(JSON.stringify(config)), content: sha256Hex(content.join('\n')) };
 }
 
@@ -224,7 +224,7 @@ export function treeDigest(dir: string): string {
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name))
     .sort();
-  const lines = files.map((file) => `${relative(dir, file)}\0${hashFileSync(file).sha256}\n`);
+  const lines = files.map((file) => `${relative(dir, file)}\0${builtFileDigests.hash(file).sha256}\n`);
   return sha256Hex(lines.join(''));
 }
 
@@ -261,7 +261,7 @@ export function groupSearchDigest(group: SiteGroup, distDir: string): string {
       .map((f) => relative(from, f).split(sep).join('/'))
       .filter((f) => !f.endsWith('.js'))
       .sort();
-    for (const f of files) lines.push(`${f}\0${hashFileSync(join(from, f)).sha256}`);
+    for (const f of files) lines.push(`${f}\0${builtFileDigests.hash(join(from, f)).sha256}`);
   }
   return sha256Hex(lines.join('\n'));
 }

@@ -7,7 +7,7 @@
  * segment could mean another path on a mirror.
  */
 import { promises as fs, readdirSync } from 'node:fs';
-import { fsErrorCode, hashFileSync } from '../fs/index.ts';
+import { builtFileDigests, fsErrorCode } from '../fs/index.ts';
 import { join } from 'node:path';
 import { SITE_CODE } from '../trust/schema.ts';
 import { ReleaseError } from './errors.ts';
@@ -22,7 +22,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** SHA-256 and size of a file of the built tree; a link or a special file is refused with the fix. */
 function hashTreeFile(path: string, buffer: Buffer): { sha256: string; size: number } {
   try {
-    return hashFileSync(path, buffer);
+    return builtFileDigests.hash(path, buffer);
   } catch (e) {
     const code = fsErrorCode(e);
     if (code === 'ELOOP') throw new ReleaseError('RELEASE_FILE_TYPE', { zh: `${path} 是符号链接：发布版本只收录普通文件；请用其指向的文件替换该链接`, en: `${path} is a symbolic link: a release lists regular files only; replace the link by the file it points to` }, { cause: e, path });
@@ -81,7 +81,7 @@ export async function collectReleaseFiles(treeDir: string, sites: string[]): Pro
   return found.map(({ abs, path }) => ({ path, ...hashTreeFile(abs, buffer) }));
 }
 
-/** Synchronous for the same reason as hashFileSync: a built site is thousands of one-page folders. */
+/** Synchronous for the same reason as hashing: a built site is thousands of one-page folders. */
 function walk(dir: string, segments: string[], out: { abs: string; path: string }[]): void {
   let entries;
   try {

@@ -7,10 +7,12 @@
  *
  * The copies are served by the main site itself, so the search needs no
  * cross-origin request, no CORS header and no change to the pages' policy, and
- * works from any static mirror. They are copied from the sub-sites' finished
- * trees (`dist/<code>/pagefind/`), the same bytes the sub-sites publish.
+ * works from any static mirror. They are taken from the sub-sites' finished
+ * trees (`dist/<code>/pagefind/`), the same bytes the sub-sites publish, as
+ * hard links (a copy across file systems): a sub-site changed rewrites its
+ * own files only, and the main site's tree is taken again in links.
  */
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, constants, existsSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SiteGroup } from '../model/index.ts';
 import { siteUrl } from '../stage/bundle-site.ts';
@@ -40,12 +42,37 @@ export function addGroupIndexes(group: SiteGroup, distDir: string, mainOut: stri
     if (site.kind === 'main') continue;
     const from = join(distDir, site.code, 'pagefind');
     if (!existsSync(join(from, 'pagefind-entry.json'))) continue;
-    const to = join(mainOut, GROUP_INDEX_DIR, site.code);
-    mkdirSync(to, { recursive: true });
     // The index's data only: the main site's own pagefind.js (and its worker) reads it.
-    cpSync(from, to, { recursive: true, dereference: false, errorOnExist: true, force: false, filter: (src) => !src.endsWith('.js') });
+    linkFiles(from, join(mainOut, GROUP_INDEX_DIR, site.code), (name) => !name.endsWith('.js'));
     listed.push({ code: site.code, name: site.name, url: siteUrl(site), index: `/${GROUP_INDEX_DIR}/${site.code}/` });
   }
   writeFileSync(join(mainOut, GROUP_INDEX_LIST), `${JSON.stringify(listed, null, 1)}\n`);
   return listed;
+}
+
+/**
+ * Every regular file under `from` whose name passes `keep`, at the same path
+ * under `to` (created), as a hard link, or a copy where links cannot be made.
+ * Links are never followed; anything else is left out.
+ */
+function linkFiles(from: string, to: string, keep: (name: string) => boolean): void {
+  mkdirSync(to, { recursive: true });
+  let link = true;
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
+    if (entry.isDirectory()) linkFiles(source, target, keep);
+    else if (entry.isFile() && keep(entry.name)) {
+      if (link) {
+        try {
+          linkSync(source, target);
+          continue;
+        } catch (error) {
+          if (!['EXDEV', 'EPERM', 'EMLINK'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+          link = false;
+        }
+      }
+      copyFileSync(source, target, constants.COPYFILE_EXCL);
+    }
+  }
 }
