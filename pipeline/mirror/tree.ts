@@ -84,6 +84,12 @@ export interface TransferCounts {
   /** Hard links to the previous tree's files (same inode). */
   hardlinked: number;
   /**
+   * Folder mirrors: files left in place in an older tree the deploy took as its
+   * start (folder.ts, "recycling"), each checked as a linked file is. Absent
+   * when no tree was recycled.
+   */
+  kept?: number;
+  /**
    * Folder mirrors: files of the previous tree that its manifest lists as
    * unchanged but that failed the check (missing, not a regular file, other
    * size, bytes, mode or owner: altered in place, or damaged) and were copied
@@ -108,6 +114,12 @@ export interface WriteTreeOptions {
   link?: readonly LinkMethod[];
   /** Flush the finished tree to disk (flushTree; default true). Off only for a tree that is a transient upload source (rsync). */
   durable?: boolean;
+  /**
+   * The root is an older tree taken as the start (folder.ts): these files of
+   * the layout are already there and checked, and every folder of the layout
+   * that exists is a folder. Nothing else is in the root.
+   */
+  kept?: ReadonlySet<string>;
 }
 
 export interface WrittenTree {
@@ -166,7 +178,7 @@ function errnoOf(error: unknown): string | undefined {
 }
 
 /** Whether the file now at `path` is a regular file with the manifest's size and SHA-256, ours, with a plain mode. */
-function holdsExactly(path: string, file: TreeFile, buffer: Buffer, uid: number | undefined): boolean {
+export function holdsExactly(path: string, file: TreeFile, buffer: Buffer, uid: number | undefined): boolean {
   let fd: number;
   try {
     ({ fd } = openRegularSync(path));
@@ -261,13 +273,25 @@ export async function writeTree(root: string, layout: TreeLayout, objects: Objec
   const concurrency = options.concurrency ?? 8;
   const durable = options.durable ?? true;
   // Synchronous, like the links below: thousands of calls, each cheaper than a trip through the thread pool.
-  for (const dir of layout.dirs) mkdirSync(confined(root, dir), { mode: DIR_MODE });
+  const kept = options.kept;
+  for (const dir of layout.dirs) {
+    try {
+      mkdirSync(confined(root, dir), { mode: DIR_MODE });
+    } catch (error) {
+      // A recycled tree has the folder already (the sweep left only folders of the layout as folders).
+      if (kept === undefined || errnoOf(error) !== 'EEXIST') throw error;
+    }
+  }
   const buffers = Array.from({ length: concurrency }, () => Buffer.allocUnsafe(CHUNK));
-  const counts: TransferCounts = { copied: 0, reflinked: 0, hardlinked: 0, refused: 0 };
+  const counts: TransferCounts = { copied: 0, reflinked: 0, hardlinked: 0, refused: 0, ...(kept ? { kept: 0 } : {}) };
   const methods = [...(options.link ?? LINK_METHODS)];
   const reuse: Reuse | undefined =
     options.previous && methods.length > 0 ? { previous: options.previous, methods, uid: process.getuid?.(), counts } : undefined;
   await runPool(layout.files, concurrency, async (file, worker) => {
+    if (kept?.has(file.path)) {
+      counts.kept!++;
+      return;
+    }
     if (reuse !== undefined && reuse.methods.length > 0 && (await reuseFile(root, file, reuse, buffers[worker]!))) return;
     await copyObject(root, file, objects, buffers[worker]!);
     counts.copied++;

@@ -17,6 +17,7 @@ export function transferText(t: TransferCounts, lang: Lang = 'en'): string {
   const parts = [zh ? `复制 ${t.copied} 个` : `${t.copied} copied`];
   if (t.reflinked > 0) parts.push(zh ? `引用复制 ${t.reflinked} 个` : `${t.reflinked} reflinked`);
   if (t.hardlinked > 0) parts.push(zh ? `硬链接 ${t.hardlinked} 个` : `${t.hardlinked} hard-linked`);
+  if ((t.kept ?? 0) > 0) parts.push(zh ? `沿用旧文件树中 ${t.kept} 个` : `${t.kept} kept in a recycled older tree`);
   if ((t.refused ?? 0) > 0) parts.push(zh ? `上一版本中拒用 ${t.refused} 个（已被改动或损坏）` : `${t.refused} refused in the previous tree (altered or damaged there)`);
   return parts.join(zh ? '，' : ', ');
 }

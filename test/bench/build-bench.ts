@@ -16,15 +16,15 @@ function countHtml(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.html')).length;
 }
 
-/** Peak resident memory of a process tree, sampled from /proc (Linux). */
-function treePeakSampler(): { stop: () => number } {
+/** Peak resident memory of the node processes and Pagefind's indexer (its own binary) together, sampled from /proc (Linux). */
+export function treePeakSampler(): { stop: () => number } {
   let peak = 0;
   const sample = () => {
     let total = 0;
     for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
       try {
         const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-        if (!/^Name:\s*node/m.test(status)) continue;
+        if (!/^Name:\s*(node|pagefind)/m.test(status)) continue;
         total += Number(/VmRSS:\s*(\d+)/.exec(status)?.[1] ?? 0) * 1024;
       } catch {
         // the process ended between listing and reading
@@ -55,7 +55,7 @@ export async function runBuildBench(options: { root: string; benchRoot: string; 
   const pages = result.sites.reduce((n, x) => n + x.pages, 0);
   console.log(`sealpress build (gate + stage + ${result.sites.length} sites shared between 2 Astro builds at once + Pagefind per site, cold cache):`);
   console.log(`  ${s(total)} total, gate ${s(result.gateMs)}, ${pages} pages, ${((pages / total) * 1000).toFixed(0)} pages/s`);
-  console.log(`  Pagefind ${s(result.sites.reduce((n, x) => n + x.indexMs, 0))} of it; peak RSS of all node processes ${(peak / 1024 / 1024).toFixed(0)} MB`);
+  console.log(`  Pagefind ${s(result.sites.reduce((n, x) => n + x.indexMs, 0))} of it; peak RSS of all node processes and Pagefind ${(peak / 1024 / 1024).toFixed(0)} MB`);
   const pki = await incrementalBench(benchRoot, distDir, now, result.plan, result.group.main);
   await releaseBench(distDir, result.sites.map((x) => x.code));
 

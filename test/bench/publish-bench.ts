@@ -18,6 +18,7 @@ import { APPROVALS_DIR } from '../../pipeline/load/index.ts';
 import type { PlanEntry } from '../../pipeline/plan/index.ts';
 import { auditRecorder, publish, type PublishSummary } from '../../pipeline/publish/index.ts';
 import { assetDigests } from '../../pipeline/validate/index.ts';
+import { treePeakSampler } from './build-bench.ts';
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -29,6 +30,7 @@ export async function runPublishBench(options: { benchRoot: string; now: Date; p
   if (!releaser?.certPem) throw new Error('bench: the bench PKI has no release signer');
   const audit = auditRecorder(() => {}, { root: benchRoot, log: join(work, 'audit.jsonl'), env: {} });
   const run = async (label: string, target?: string) => {
+    const memory = treePeakSampler();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const result = await publish({
@@ -43,11 +45,12 @@ export async function runPublishBench(options: { benchRoot: string; now: Date; p
     });
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const peak = memory.stop();
     if (!result.ok) throw new Error(`bench publish: configuration invalid: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
     const summary = result.summary;
     if (!summary.ok) throw new Error(`bench publish v${summary.version}: a mirror failed: ${JSON.stringify(summary.mirrors)}`);
     // On a shared machine the wall time follows the others' load; this process's CPU time (Astro's children excluded) does not.
-    console.log(`  ${label}: ${s(ms)}${target ? ` (target ${target})` : ''}, CPU of this process ${s((cpu.user + cpu.system) / 1000)}, load ${loadavg()[0]!.toFixed(1)}  v${summary.version}, ${summary.files} files; ${steps(summary)}; ${rebuiltLine(summary.sites)}`);
+    console.log(`  ${label}: ${s(ms)}${target ? ` (target ${target})` : ''}, CPU of this process ${s((cpu.user + cpu.system) / 1000)}, load ${loadavg()[0]!.toFixed(1)}, peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB  v${summary.version}, ${summary.files} files; ${steps(summary)}; ${rebuiltLine(summary.sites)}`);
     return ms;
   };
   console.log(`publish, end to end (gate, build, index, sign, archive, deploy to 2 folder mirrors, verify each):`);

@@ -5,9 +5,12 @@
  * place there. Real file systems throughout: /tmp (ext4 here: no reflinks, so
  * the hard-link path), and /dev/shm (tmpfs) when it is another file system.
  */
-import { chmodSync, existsSync, mkdtempSync, rmSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
 import { deployToFolder, deployToRsync, inspectFolder, inspectFolderMeta, restoreFolder, siteMetaFiles, type FolderDeployReport } from '../../pipeline/mirror/index.ts';
 import { MANIFEST_FILE } from '../../pipeline/release/manifest.ts';
@@ -74,7 +77,7 @@ function sameMeta(prev: ReturnType<typeof makeRelease>, next: ReturnType<typeof 
 
 function total(report: FolderDeployReport): number {
   const t = report.transfer;
-  return t.copied + t.reflinked + t.hardlinked;
+  return t.copied + t.reflinked + t.hardlinked + (t.kept ?? 0);
 }
 
 describe('incremental folder deploys', () => {
@@ -210,6 +213,154 @@ describe('incremental folder deploys', () => {
     await expectClean(target, r2);
     expect(second.transfer.hardlinked + second.transfer.reflinked).toBe(r2.manifest.files.length - 1 + sameMeta(r1, r2).length);
     expectArchiveUntouched(archive, [r1.manifest, r2.manifest]);
+  });
+});
+
+/** Every file of `tree` (a store tree, not followed) as release `r` has it: the previous tree is never written by a deploy. */
+function expectTreeHolds(tree: string, r: ReturnType<typeof makeRelease>): void {
+  for (const [path, bytes] of r.bytes) expect(readFileSync(join(tree, path)), path).toEqual(bytes);
+}
+
+/** What a defacer with write access to the mirror's store can leave in an older tree. */
+const PLANTS = ['same-size page', 'world-writable page', 'symlink for a page', 'extra file', 'extra folder', 'fifo', 'name not UTF-8', 'folder where a page was', 'file where a folder was', 'deep nesting'] as const;
+type Plant = (typeof PLANTS)[number];
+
+function plant(tree: string, what: Plant, root: string): void {
+  const page = join(tree, MAIN, 'index.html');
+  switch (what) {
+    case 'same-size page':
+      // A new inode (written in place, the page would be the served tree's too: the hard links' trade-off, tested above).
+      writeFileSync(`${page}.new`, Buffer.alloc(statSync(page).size, 'X'));
+      renameSync(`${page}.new`, page);
+      break;
+    case 'world-writable page':
+      chmodSync(join(tree, SUB, 'index.html'), 0o666);
+      break;
+    case 'symlink for a page': {
+      const css = join(tree, MAIN, '_astro', 'site.css');
+      writeFileSync(join(root, 'planted.css'), readFileSync(css));
+      unlinkSync(css);
+      symlinkSync(join(root, 'planted.css'), css);
+      break;
+    }
+    case 'extra file':
+      writeFileSync(join(tree, SUB, 'bsfw', 'phish.html'), '<form action="https://evil.example">');
+      break;
+    case 'extra folder':
+      mkdirSync(join(tree, MAIN, 'wp-admin', 'x'), { recursive: true });
+      writeFileSync(join(tree, MAIN, 'wp-admin', 'x', 'shell.php'), '<?php');
+      break;
+    case 'fifo':
+      execFileSync('mkfifo', [join(tree, MAIN, `pipe-${randomUUID()}.html`)]);
+      break;
+    case 'name not UTF-8':
+      writeFileSync(Buffer.concat([Buffer.from(`${join(tree, MAIN)}/`), Buffer.from([0xff, 0xfe, 0x2e, 0x68])]), 'x');
+      mkdirSync(Buffer.concat([Buffer.from(`${join(tree, SUB)}/`), Buffer.from([0xc3, 0x28])]));
+      break;
+    case 'folder where a page was':
+      rmSync(join(tree, SUB, 'bsfw', 'bszn', 'a b.html'));
+      mkdirSync(join(tree, SUB, 'bsfw', 'bszn', 'a b.html', 'inner'), { recursive: true });
+      break;
+    case 'file where a folder was':
+      rmSync(join(tree, MAIN, 'xxgk'), { recursive: true });
+      writeFileSync(join(tree, MAIN, 'xxgk'), 'not a folder');
+      break;
+    case 'deep nesting': {
+      // Past PATH_MAX from the tree's root (a recursive rm by path fails with ENAMETOOLONG), made with short paths only.
+      const at = join(tree, MAIN, 'deep');
+      if (existsSync(at) || !existsSync(join(tree, MAIN))) throw Object.assign(new Error('planted already'), { code: 'EEXIST' });
+      const chain = join(root, 'chain');
+      mkdirSync(chain);
+      for (let i = 0; i < 25; i++) {
+        const holder = join(root, 'holder');
+        mkdirSync(holder);
+        renameSync(chain, join(holder, 'n'.repeat(200)));
+        renameSync(holder, chain);
+      }
+      renameSync(chain, at);
+      break;
+    }
+  }
+}
+
+describe('recycling: a deploy starts from the tree it would prune', () => {
+  test('the third deploy takes the first tree, keeps its unchanged files in place, and the mirror verifies', async () => {
+    const { archive, target } = setup();
+    const r1 = makeRelease(archive, 1, smallSite('v1'));
+    const t1 = await deployToFolder({ target, ...r1 });
+    const r2 = makeRelease(archive, 2, oneChanged('v2'));
+    const t2 = await deployToFolder({ target, ...r2 });
+    expect(t2.transfer.kept).toBeUndefined(); // one tree only: nothing to recycle
+    const r3 = makeRelease(archive, 3, { ...oneChanged('v3'), [`${SUB}/new.html`]: '<p>新增</p>' });
+    const t3 = await deployToFolder({ target, ...r3 });
+    await expectClean(target, r3);
+    expect(t3.removed).toEqual([t1.tree.split('/').pop()]);
+    expect(existsSync(t1.tree)).toBe(false);
+    // Every page but the changed and the new one was in the first tree with the same bytes.
+    expect(t3.transfer.kept).toBe(r3.manifest.files.length - 2);
+    expect(total(t3)).toBe(t3.files);
+    const page = `${SUB}/bsfw/bszn/a b.html`;
+    expect(ino(join(t3.tree, page))).toBe(ino(join(t2.tree, page)));
+    expectTreeHolds(t2.tree, r2);
+    expectArchiveUntouched(archive, [r1.manifest, r2.manifest, r3.manifest]);
+  });
+
+  test.each(PLANTS)('what a defacer left in the tree to recycle is not carried forward: %s', async (what) => {
+    const { root, archive, target } = setup();
+    const r1 = makeRelease(archive, 1, smallSite('v1'));
+    const t1 = await deployToFolder({ target, ...r1 });
+    const r2 = makeRelease(archive, 2, oneChanged('v2'));
+    const t2 = await deployToFolder({ target, ...r2 });
+    plant(t1.tree, what, root);
+    const r3 = makeRelease(archive, 3, oneChanged('v3'));
+    const t3 = await deployToFolder({ target, ...r3 });
+    await expectClean(target, r3);
+    expectTreeHolds(t3.tree, r3);
+    expectTreeHolds(t2.tree, r2);
+    // The store holds the two trees, nothing a defacer left.
+    const store = dirname(t3.tree);
+    expect(readdirSync(store).sort()).toEqual([t2.tree, t3.tree].map((t) => t.split('/').pop()).sort());
+    expectArchiveUntouched(archive, [r1.manifest, r2.manifest, r3.manifest]);
+  });
+
+  test('any sequence of releases, with any tampering of the tree to recycle, leaves exactly each release served', async () => {
+    const { root, archive, target } = setup();
+    const paths = Object.keys(smallSite('v1'));
+    let version = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ variants: fc.array(fc.constantFrom('a', 'b', 'c', 'gone'), { minLength: paths.length, maxLength: paths.length }), plants: fc.subarray([...PLANTS]), keep: fc.integer({ min: 2, max: 3 }) }), { minLength: 1, maxLength: 4 }),
+        async (steps) => {
+          let previous: { tree: string; release: ReturnType<typeof makeRelease> } | undefined;
+          for (const step of steps) {
+            const files: Record<string, string> = {};
+            paths.forEach((path, i) => {
+              if (step.variants[i] !== 'gone' || path.endsWith('index.html')) files[path] = `<p>${path} ${step.variants[i]}</p>`;
+            });
+            const release = makeRelease(archive, ++version, files);
+            const store = join(dirname(target), `.${basename(target)}.sealpress`);
+            const current = existsSync(target) ? realpathSync(target) : undefined;
+            const older = existsSync(store) ? readdirSync(store).filter((n) => /^\d{10}-/.test(n) && join(store, n) !== current) : [];
+            for (const name of older) {
+              for (const what of step.plants) {
+                try {
+                  plant(join(store, name), what, root);
+                } catch {
+                  // A page this older tree does not have, or a plant made on it already: nothing to plant.
+                }
+              }
+            }
+            const report = await deployToFolder({ target, ...release, keep: step.keep });
+            await expectClean(target, release);
+            expectTreeHolds(report.tree, release);
+            expect(total(report)).toBe(report.files);
+            if (previous && existsSync(previous.tree)) expectTreeHolds(previous.tree, previous.release);
+            previous = { tree: report.tree, release };
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });
 
