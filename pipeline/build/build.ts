@@ -27,7 +27,7 @@ import {
   groupSearchDigest,
   judgeSite,
   readBuiltRecord,
-  relinkWithGroupIndexes,
+  refreshGroupIndexes,
   stageDigests,
   syncTree,
   treeDigest,
@@ -235,12 +235,11 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     await subSitesFinished;
     plan.record.groupSearch = groupSearchDigest(gate.group, distDir);
     if (plan.record.groupSearch === plan.previous?.groupSearch) return done(plan, started, 'reused', plan.verdict.reason, { indexMs: 0, syncMs: 0 });
-    const fresh = join(work, 'out', plan.code);
-    relinkWithGroupIndexes(gate.group, distDir, plan.target, fresh);
-    const syncMs = await flushed(fresh);
-    plan.record.output = treeDigest(fresh);
+    // The record goes first and comes back last, as for a rebuilt site: it never describes a tree half-refreshed.
     dropBuiltRecord(work, plan.code);
-    swapInto(fresh, plan.target);
+    refreshGroupIndexes(gate.group, distDir, plan.target, join(work, 'out', `${plan.code}-search`));
+    const syncMs = await flushed(plan.target);
+    plan.record.output = treeDigest(plan.target);
     done(plan, started, 'search-refreshed', 'sub-site search changed', { indexMs: 0, syncMs });
   };
 
