@@ -45,6 +45,8 @@ interface Stored {
 
 export class FactsCache {
   private readonly seen = new Map<string, EntryFacts | undefined>();
+  /** Whether this run found facts the file does not hold (set, setAttachment). */
+  private changed = false;
   private readonly seenAttachments = new Map<string, CheckFinding[]>();
   private readonly stored: Map<string, EntryFacts>;
   private readonly storedAttachments: Map<string, CheckFinding[]>;
@@ -89,7 +91,9 @@ export class FactsCache {
 
   set(e: LoadedEntry, facts: EntryFacts | undefined): void {
     const key = this.key(e);
-    if (key !== undefined) this.seen.set(key, facts);
+    if (key === undefined) return;
+    this.seen.set(key, facts);
+    this.changed = true;
   }
 
   /** The findings of an attachment with these bytes at this path, before waivers. */
@@ -105,10 +109,16 @@ export class FactsCache {
 
   setAttachment(path: string, digest: string, findings: CheckFinding[]): void {
     this.seenAttachments.set(`${path}\u0000${digest}`, findings);
+    this.changed = true;
   }
 
-  /** Write the facts of this run's entries (older ones are dropped), atomically. */
+  /**
+   * Write the facts of this run's entries (older ones are dropped), atomically.
+   * A run that found every entry and attachment of the file, and nothing else,
+   * leaves it as it is (at 10,000 entries it is 24 MB of JSON).
+   */
   save(): void {
+    if (!this.changed && this.seen.size === this.stored.size && this.seenAttachments.size === this.storedAttachments.size) return;
     mkdirSync(dirname(this.file), { recursive: true });
     for (const name of readdirSync(dirname(this.file))) {
       if (name.startsWith('facts-') && join(dirname(this.file), name) !== this.file) rmSync(join(dirname(this.file), name), { force: true });

@@ -3,7 +3,7 @@
  * inside the file, and cached by path and SHA-256 so an unchanged attachment
  * is never read again (a changed one is).
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -69,9 +69,18 @@ describe('attachments in the gate', () => {
     };
     const first = await run();
     expect(first).toEqual({ reads: 1, hits: 0, rules: ['personal-id@第1页', 'personal-id@1'] });
+    // The cache file, as an inode: a run that found everything in it leaves it as it was.
+    const cacheFile = () => {
+      const dir = join(root, '.sealpress', 'cache');
+      const name = readdirSync(dir).find((n) => n.startsWith('facts-'))!;
+      return { ino: statSync(join(dir, name)).ino, bytes: readFileSync(join(dir, name), 'utf8') };
+    };
+    const written = cacheFile();
     expect(await run()).toEqual({ reads: 0, hits: 2, rules: first.rules });
+    expect(cacheFile()).toEqual(written);
     writeFileSync(join(root, path), pdf({ pages: ['通知'] }));
     expect(await run()).toEqual({ reads: 1, hits: 1, rules: ['personal-id@1'] });
+    expect(cacheFile().ino).not.toBe(written.ino);
   });
 
   test('the cache goes by content: a file changed to the same size, with its old modification time, is read again', async () => {
