@@ -24,7 +24,7 @@
  * Pruning removes names only, so a file still linked from a kept tree stays.
  */
 import { randomBytes } from 'node:crypto';
-import { lstatSync, readdirSync, renameSync, rmdirSync, unlinkSync, type Dirent } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync, renameSync, rmdirSync, unlinkSync, type Dirent } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rename, rmdir, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { acquireLock, readCappedSync, syncDir, type HeldLock } from '../fs/index.ts';
@@ -33,7 +33,7 @@ import { MAX_SITE_MANIFEST_BYTES } from '../release/sites.ts';
 import { MAX_RELEASE_ENVELOPE_BYTES } from '../release/verify.ts';
 import { MirrorError } from './errors.ts';
 import { planTree, type TreeLayout } from './layout.ts';
-import { holdsExactly, LINK_METHODS, writeTree, type LinkMethod, type ObjectSource, type PreviousTree, type TransferCounts, type DeployReportBase } from './tree.ts';
+import { DIR_MODE, holdsExactly, LINK_METHODS, writeTree, type LinkMethod, type ObjectSource, type PreviousTree, type TransferCounts, type DeployReportBase } from './tree.ts';
 
 export interface ReleaseInput {
   /** A manifest whose signature the caller has verified. */
@@ -290,6 +290,14 @@ function sweepRecycled(root: string, layout: TreeLayout, scratch: string): Set<s
   const kept = new Set<string>();
   const buffer = Buffer.allocUnsafe(1 << 20);
   const uid = process.getuid?.();
+  /** A folder kept must be ours, with the mode a new one gets (a defacer may have opened it to others). */
+  const ownFolder = (path: string | Buffer): boolean => {
+    const st = lstatSync(path);
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) return false;
+    if ((st.mode & 0o7777) !== DIR_MODE) chmodSync(path, DIR_MODE);
+    return true;
+  };
+  if (!ownFolder(root)) throw new Error(`${root} is not a folder of ours`);
   // Only folders of the layout are entered: their paths are the manifest's, checked and bounded.
   const stack = [''];
   for (let rel = stack.pop(); rel !== undefined; rel = stack.pop()) {
@@ -300,7 +308,7 @@ function sweepRecycled(root: string, layout: TreeLayout, scratch: string): Set<s
       const abs = Buffer.concat([Buffer.from(`${dir}/`), raw]);
       // A name that is not UTF-8 is in no layout; it is removed by its bytes.
       const path = Buffer.from(name).equals(raw) ? (rel === '' ? name : `${rel}/${name}`) : undefined;
-      if (path !== undefined && entry.isDirectory() && dirs.has(path)) {
+      if (path !== undefined && entry.isDirectory() && dirs.has(path) && ownFolder(abs)) {
         stack.push(path);
         continue;
       }

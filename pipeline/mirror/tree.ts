@@ -130,7 +130,7 @@ export interface WrittenTree {
 
 const CHUNK = 1 << 20;
 const FILE_MODE = 0o644;
-const DIR_MODE = 0o755;
+export const DIR_MODE = 0o755;
 
 /** join() under root, refusing anything that lands outside it (layout already refuses `..`; this is the second lock). */
 export function confined(root: string, rel: string): string {

@@ -222,12 +222,16 @@ function expectTreeHolds(tree: string, r: ReturnType<typeof makeRelease>): void 
 }
 
 /** What a defacer with write access to the mirror's store can leave in an older tree. */
-const PLANTS = ['same-size page', 'world-writable page', 'symlink for a page', 'extra file', 'extra folder', 'fifo', 'name not UTF-8', 'folder where a page was', 'file where a folder was', 'deep nesting'] as const;
+const PLANTS = ['folder opened to others', 'same-size page', 'world-writable page', 'symlink for a page', 'extra file', 'extra folder', 'fifo', 'name not UTF-8', 'folder where a page was', 'file where a folder was', 'deep nesting'] as const;
 type Plant = (typeof PLANTS)[number];
 
 function plant(tree: string, what: Plant, root: string): void {
   const page = join(tree, MAIN, 'index.html');
   switch (what) {
+    case 'folder opened to others':
+      chmodSync(join(tree, SUB), 0o777);
+      chmodSync(join(tree, MAIN, 'xxgk'), 0o1777);
+      break;
     case 'same-size page':
       // A new inode (written in place, the page would be the served tree's too: the hard links' trade-off, tested above).
       writeFileSync(`${page}.new`, Buffer.alloc(statSync(page).size, 'X'));
@@ -317,6 +321,9 @@ describe('recycling: a deploy starts from the tree it would prune', () => {
     await expectClean(target, r3);
     expectTreeHolds(t3.tree, r3);
     expectTreeHolds(t2.tree, r2);
+    // Every folder of the new tree has the mode a new folder gets.
+    const folders = [t3.tree, ...readdirSync(t3.tree, { recursive: true, withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(e.parentPath, e.name))];
+    for (const folder of folders) expect(statSync(folder).mode & 0o7777, folder).toBe(0o755);
     // The store holds the two trees, nothing a defacer left.
     const store = dirname(t3.tree);
     expect(readdirSync(store).sort()).toEqual([t2.tree, t3.tree].map((t) => t.split('/').pop()).sort());
