@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { buildSites } from '../../pipeline/build/index.ts';
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 function countHtml(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.html')).length;
@@ -56,6 +57,9 @@ export async function runBuildBench(options: { root: string; benchRoot: string; 
   console.log(`sealpress build (gate + stage + ${result.sites.length} sites shared between 2 Astro builds at once + Pagefind per site, cold cache):`);
   console.log(`  ${s(total)} total, gate ${s(result.gateMs)}, ${pages} pages, ${((pages / total) * 1000).toFixed(0)} pages/s`);
   console.log(`  Pagefind ${s(result.sites.reduce((n, x) => n + x.indexMs, 0))} of it; peak RSS of all node processes and Pagefind ${(peak / 1024 / 1024).toFixed(0)} MB`);
+  // Issue 14: 2 GB at 10,000 entries, 4 GB at 50,000.
+  const peakTarget = result.plan.entries.length >= 50_000 ? 4 : 2;
+  console.log(`  target: peak memory ≤ ${peakTarget} GB ${met(peak <= peakTarget * 1024 ** 3)}`);
   const pki = await incrementalBench(benchRoot, distDir, now, result.plan, result.group.main);
   await releaseBench(distDir, result.sites.map((x) => x.code));
 
@@ -75,9 +79,8 @@ export async function runBuildBench(options: { root: string; benchRoot: string; 
   console.log(`plain astro build of the same entries (glob loader, one build, no gate/search/list pages):`);
   console.log(`  ${s(baseMs)}, ${basePages} pages, ${((basePages / baseMs) * 1000).toFixed(0)} pages/s, peak RSS ${(basePeak / 1024 / 1024).toFixed(0)} MB`);
   const ratio = total / baseMs;
-  const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(`ratio sealpress / plain: ${ratio.toFixed(2)}x total time; per page ${(((total / pages) / (baseMs / basePages))).toFixed(2)}x`);
-  console.log(`targets: full build ≤ 1.0x a plain astro build ${met(ratio <= 1)}, peak memory ≤ 2 GB ${met(peak <= 2 * 1024 ** 3)}`);
+  console.log(`target: full build ≤ 1.0x a plain astro build ${met(ratio <= 1)}`);
   return pki;
 }
 
