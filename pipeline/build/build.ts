@@ -173,9 +173,9 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const digests = themeDigests(themeRoot);
   const full = options.full === true || options.cache === false;
 
-  // The digests of the files built before (fs/digests.ts): a file that did not change is not read again.
+  // The digests of the files built before (fs/digests.ts): a file that did not change is not read again (`--no-cache`: all are).
   const digestsFile = join(work, 'cache', 'digests.json');
-  builtFileDigests.load(digestsFile);
+  if (options.cache !== false) builtFileDigests.load(digestsFile);
 
   // Every site is staged and judged first: what to render is then known, and rendered in as few Astro builds as the cores allow.
   interface SitePlan {
