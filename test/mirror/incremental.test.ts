@@ -368,6 +368,11 @@ describe('recycling: a deploy starts from the tree it would prune', () => {
       ),
       { numRuns: 25 },
     );
+    // Older trees planted with nesting past PATH_MAX defeat the temp folder's recursive rm: a last deploy
+    // keeping two trees removes every planted one (a planted tree is never served again).
+    await deployToFolder({ target, ...makeRelease(archive, ++version, smallSite('end')), keep: 2 });
+    const store = join(dirname(target), `.${basename(target)}.sealpress`);
+    expect(readdirSync(store).filter((n) => /^\d{10}-/.test(n))).toHaveLength(2);
   });
 });
 
