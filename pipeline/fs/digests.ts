@@ -23,7 +23,7 @@
  * "racily clean" case). Kept in `.sealpress/cache/digests.json`, with only the
  * entries the last run used.
  */
-import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hashFileSync } from './hash.ts';
 import { writeFileAtomicSync } from './durable.ts';
@@ -42,6 +42,8 @@ const RACY_NS = 2_000_000_000n;
 export class FileDigests {
   #known = new Map<string, Remembered>();
   #used = new Set<string>();
+  /** Whether a digest was remembered since the last load or save (what a save would write differs from the file). */
+  #changed = false;
 
   /**
    * SHA-256 and size of a regular file; a link or special file is refused as
@@ -62,6 +64,7 @@ export class FileDigests {
     if (BigInt(digest.size) === st.size && st.mtimeNs <= BigInt(Date.now()) * 1_000_000n - RACY_NS) {
       this.#known.set(key, { size: st.size, mtimeNs: st.mtimeNs, sha256: digest.sha256 });
       this.#used.add(key);
+      this.#changed = true;
     }
     return digest;
   }
@@ -86,22 +89,24 @@ export class FileDigests {
   }
 
   /**
-   * Writes the digests used since the last save and forgets the others (a long-lived process, the live preview, keeps only
-   * what its last build used).
+   * Writes the digests used since the last save and forgets the others (a
+   * long-lived process, the live preview, keeps only what its last build
+   * used). A run that used every digest it knew and learnt none leaves the
+   * file as it is.
    */
   save(file: string): void {
-    const rows: [string, string, string, string][] = [];
+    const unchanged = !this.#changed && this.#used.size === this.#known.size && existsSync(file);
     const kept = new Map<string, Remembered>();
-    for (const key of this.#used) {
-      const known = this.#known.get(key)!;
-      kept.set(key, known);
-      rows.push([key, String(known.size), String(known.mtimeNs), known.sha256]);
-    }
+    for (const key of this.#used) kept.set(key, this.#known.get(key)!);
     this.#known = kept;
     this.#used = new Set();
+    this.#changed = false;
+    if (unchanged) return;
+    const rows = [...kept].map(([key, known]) => [key, String(known.size), String(known.mtimeNs), known.sha256]);
     mkdirSync(dirname(file), { recursive: true });
     writeFileAtomicSync(file, Buffer.from(`${JSON.stringify({ format: FORMAT, files: rows })}\n`));
   }
+
 }
 
 /** The process's digests of the build's files: buildSites loads and saves them, the release listing reads them. */

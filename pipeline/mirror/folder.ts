@@ -163,6 +163,11 @@ async function removeLeftovers(store: string): Promise<string[]> {
 
 const REMOVING_PREFIX = '.removing-';
 
+/** A fresh name in `scratch` for something being removed: a leftover of a killed run that the next deploy removes. */
+function removingName(scratch: string): string {
+  return join(scratch, `${REMOVING_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
 /**
  * Remove a tree that a defacer may have shaped: folders nested past PATH_MAX
  * defeat a recursive rm (ENAMETOOLONG), and a tree that cannot be removed
@@ -185,7 +190,7 @@ export async function removeTree(root: string, scratch: string): Promise<void> {
 /** Folder paths up to this many bytes are used as they are; a longer one is first moved to the scratch folder. */
 const SHORT_PATH = 2048;
 
-function removeTreeSync(root: string, scratch: string): void {
+function removeTreeSync(root: string | Buffer, scratch: string): void {
   // The root itself may be a link (a temporary link of a killed deploy): remove the link, never what it points to.
   let top;
   try {
@@ -201,7 +206,6 @@ function removeTreeSync(root: string, scratch: string): void {
   // Depth first, each folder removed as soon as it is empty (an explicit stack: nesting may be deeper than the call stack).
   // Names as bytes: a name that is not UTF-8 (a defacer's) would otherwise be read as another name, and never removed.
   const stack: { dir: Buffer; entries: Dirent<Buffer>[] | undefined; next: number }[] = [{ dir: Buffer.from(root), entries: undefined, next: 0 }];
-  let n = 0;
   while (stack.length > 0) {
     const at = stack[stack.length - 1]!;
     if (at.entries === undefined) {
@@ -231,7 +235,7 @@ function removeTreeSync(root: string, scratch: string): void {
     if (!entry.isDirectory()) unlinkSync(path);
     else if (path.length <= SHORT_PATH) stack.push({ dir: path, entries: undefined, next: 0 });
     else {
-      const moved = Buffer.from(join(scratch, `${REMOVING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}-${n++}`));
+      const moved = Buffer.from(removingName(scratch));
       renameSync(path, moved);
       stack.push({ dir: moved, entries: undefined, next: 0 });
     }
@@ -279,7 +283,7 @@ async function recycleTree(old: string, staging: string, layout: TreeLayout, sto
   try {
     return sweepRecycled(staging, layout, store);
   } catch {
-    await rename(staging, join(store, `${REMOVING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`)).catch(() => undefined);
+    await rename(staging, removingName(store)).catch(() => undefined);
     return undefined;
   }
 }
@@ -317,12 +321,9 @@ function sweepRecycled(root: string, layout: TreeLayout, scratch: string): Set<s
         kept.add(file.path);
         continue;
       }
-      if (entry.isDirectory()) {
-        // Moved out first: its own contents may nest past PATH_MAX (removeTree's scratch rule).
-        const moved = join(scratch, `${REMOVING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
-        renameSync(abs, moved);
-        removeTreeSync(moved, scratch);
-      } else unlinkSync(abs);
+      // A folder's contents may nest past PATH_MAX: removeTreeSync moves what grows long to the scratch folder.
+      if (entry.isDirectory()) removeTreeSync(abs, scratch);
+      else unlinkSync(abs);
     }
   }
   return kept;

@@ -5,7 +5,7 @@
  * bytes), a file just written is never trusted on its time alone, and a damaged
  * cache file costs a read, never a wrong digest.
  */
-import { linkSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -114,6 +114,30 @@ describe('FileDigests', () => {
     const later = new FileDigests();
     later.load(join(dir, 'two.json'));
     expect(later.hash(b).sha256).toBe(hashFileSync(b).sha256);
+  });
+
+  test('a run that learnt nothing new leaves the saved file as it is; one that did writes it again', () => {
+    const page = join(dir, 'page.html');
+    const file = join(dir, 'digests.json');
+    writeFileSync(page, 'bytes');
+    aged(page, 4_000_000);
+    const first = new FileDigests();
+    first.hash(page);
+    first.save(file);
+    const written = statSync(file).ino;
+    const second = new FileDigests();
+    second.load(file);
+    second.hash(page);
+    second.save(file);
+    expect(statSync(file).ino).toBe(written);
+    writeFileSync(page, 'other');
+    aged(page, 4_000_001);
+    second.hash(page);
+    second.save(file);
+    expect(statSync(file).ino).not.toBe(written);
+    const third = new FileDigests();
+    third.load(file);
+    expect(third.hash(page).sha256).toBe(hashFileSync(page).sha256);
   });
 
   test('a link or a missing file is refused as hashFileSync refuses it', () => {
