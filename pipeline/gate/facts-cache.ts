@@ -38,17 +38,46 @@ function analyserSalt(): string {
   return salt;
 }
 
+/**
+ * An entry's facts as kept: the body, the file's text after its front matter,
+ * is kept as where it starts in the file's bytes (`bodyAt`), not as text. It is
+ * half of what the facts weigh, and the gate holds the bytes again on every run.
+ */
+type StoredFacts = Omit<EntryFacts, 'body'> & { body?: string; bodyAt?: number };
+
+/** The layout of the file, in its name: a sealpress that keeps facts another way never reads it (an older one would take `bodyAt` for no body). */
+const CACHE_FORMAT = 2;
+
 interface Stored {
-  entries: Record<string, EntryFacts>;
+  entries: Record<string, StoredFacts>;
   attachments: Record<string, CheckFinding[]>;
 }
 
+/** The text of `bytes` from byte `at` (a BOM there is text: it is not the file's first character). */
+const suffixDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+function textFrom(bytes: Uint8Array, at: number): string | undefined {
+  if (!Number.isSafeInteger(at) || at < 0 || at > bytes.length) return undefined;
+  try {
+    return suffixDecoder.decode(bytes.subarray(at));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The facts as kept: the body by its byte offset when the file's bytes give it back exactly, else as text. */
+function toStored(bytes: Uint8Array | undefined, facts: EntryFacts): StoredFacts {
+  if (facts.body === undefined || bytes === undefined) return facts;
+  const { body, ...rest } = facts;
+  const at = bytes.length - Buffer.byteLength(body);
+  return textFrom(bytes, at) === body ? { ...rest, bodyAt: at } : facts;
+}
+
 export class FactsCache {
-  private readonly seen = new Map<string, EntryFacts | undefined>();
+  private readonly seen = new Map<string, StoredFacts | undefined>();
   /** Whether this run found facts the file does not hold (set, setAttachment). */
   private changed = false;
   private readonly seenAttachments = new Map<string, CheckFinding[]>();
-  private readonly stored: Map<string, EntryFacts>;
+  private readonly stored: Map<string, StoredFacts>;
   private readonly storedAttachments: Map<string, CheckFinding[]>;
   hits = 0;
   /** Attachments whose findings came from the cache (not read again). */
@@ -64,7 +93,7 @@ export class FactsCache {
 
   /** `configSalt`: a digest of any configuration the facts depend on (the checks'). */
   static open(workDir: string, configSalt = ''): FactsCache {
-    const file = join(workDir, 'cache', `facts-${sha256Hex(analyserSalt() + configSalt).slice(0, 16)}.json`);
+    const file = join(workDir, 'cache', `facts-${sha256Hex(`${analyserSalt()}${configSalt}\u0000${CACHE_FORMAT}`).slice(0, 16)}.json`);
     let stored: Partial<Stored> = {};
     try {
       stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Stored>;
@@ -81,18 +110,23 @@ export class FactsCache {
   get(e: LoadedEntry): EntryFacts | undefined {
     const key = this.key(e);
     const hit = key === undefined ? undefined : this.stored.get(key);
-    if (hit && hit.digest === e.digest) {
-      this.hits++;
-      this.seen.set(key!, hit);
-      return hit;
+    if (!hit || hit.digest !== e.digest) return undefined;
+    const { bodyAt, ...facts } = hit;
+    if (bodyAt !== undefined) {
+      // The key holds the bytes' digest, so these are the bytes the body was found in; anything doubtful is analysed again.
+      const body = e.bytes ? textFrom(e.bytes, bodyAt) : undefined;
+      if (body === undefined) return undefined;
+      (facts as EntryFacts).body = body;
     }
-    return undefined;
+    this.hits++;
+    this.seen.set(key!, hit);
+    return facts as EntryFacts;
   }
 
   set(e: LoadedEntry, facts: EntryFacts | undefined): void {
     const key = this.key(e);
     if (key === undefined) return;
-    this.seen.set(key, facts);
+    this.seen.set(key, facts && toStored(e.bytes, facts));
     this.changed = true;
   }
 
@@ -124,7 +158,7 @@ export class FactsCache {
       if (name.startsWith('facts-') && join(dirname(this.file), name) !== this.file) rmSync(join(dirname(this.file), name), { force: true });
     }
     const tmp = `${this.file}.tmp-${process.pid}`;
-    const stored: Stored = { entries: Object.fromEntries([...this.seen].filter((e): e is [string, EntryFacts] => e[1] !== undefined)), attachments: Object.fromEntries(this.seenAttachments) };
+    const stored: Stored = { entries: Object.fromEntries([...this.seen].filter((e): e is [string, StoredFacts] => e[1] !== undefined)), attachments: Object.fromEntries(this.seenAttachments) };
     writeFileSync(tmp, JSON.stringify(stored));
     renameSync(tmp, this.file);
   }
