@@ -3,7 +3,7 @@
  * formats, bundle checks, and the two markdown plugins that guard what reaches
  * readers.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import rehypeRaw from 'rehype-raw';
@@ -22,6 +22,7 @@ import { imageSize } from '../../src/markdown/image-size.ts';
 import rehypeSealpress from '../../src/markdown/rehype-sealpress.ts';
 import { MDX_COMPONENTS } from '../../src/markdown/remark-mdx-guard.ts';
 import { entryRenderer } from '../../src/markdown/render-entry.ts';
+import { astroPackageDir } from '../../pipeline/render/astro-process.ts';
 import { MDX_COMPONENTS as GATE_MDX_COMPONENTS } from '../../pipeline/validate/markup.ts';
 import { fixtureBundle, makeStage, png, REPO_ROOT } from './stage.ts';
 
@@ -240,5 +241,16 @@ describe('remark-mdx-guard', () => {
 
   test('the gate and the renderer allow the same components', () => {
     expect([...MDX_COMPONENTS].sort()).toEqual(Object.keys(GATE_MDX_COMPONENTS).sort());
+  });
+});
+
+describe('the content store is read by the built pages, not compiled into them', () => {
+  // astro.config.mjs replaces the code of Astro's store module by name: were Astro to rename it, the
+  // build would still be right, but would parse the whole store again (1.3 GB at 18,000 entries).
+  test("astro.config.mjs names the module Astro's content plugin loads", () => {
+    const consts = readFileSync(join(astroPackageDir(REPO_ROOT), 'dist', 'content', 'consts.js'), 'utf8');
+    expect(consts).toContain('const DATA_STORE_VIRTUAL_ID = "astro:data-layer-content";');
+    expect(consts).toContain('const RESOLVED_DATA_STORE_VIRTUAL_ID = "\\0" + DATA_STORE_VIRTUAL_ID;');
+    expect(readFileSync(join(REPO_ROOT, 'astro.config.mjs'), 'utf8')).toContain("const DATA_STORE_MODULE = '\\0astro:data-layer-content';");
   });
 });
