@@ -12,10 +12,11 @@
  * hard links (a copy across file systems): a sub-site changed rewrites its
  * own files only, and the main site's tree is taken again in links.
  */
-import { copyFileSync, constants, existsSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SiteGroup } from '../model/index.ts';
 import { siteUrl } from '../stage/bundle-site.ts';
+import { linkOrCopy, readIndexParts } from './search-index.ts';
 
 /** Under the main site's `pagefind/` (so mirrors serve it with Pagefind's types). */
 export const GROUP_INDEX_DIR = 'pagefind/sites';
@@ -29,6 +30,8 @@ export interface GroupIndexSite {
   url: string;
   /** Site-absolute path of the copied index on the main site. */
   index: string;
+  /** Site-absolute paths of the copied index's other parts (a site of many pages, search-index.ts), merged with it. */
+  parts: string[];
 }
 
 /**
@@ -44,7 +47,9 @@ export function addGroupIndexes(group: SiteGroup, distDir: string, mainOut: stri
     if (!existsSync(join(from, 'pagefind-entry.json'))) continue;
     // The index's data only: the main site's own pagefind.js (and its worker) reads it.
     linkFiles(from, join(mainOut, GROUP_INDEX_DIR, site.code), (name) => !name.endsWith('.js'));
-    listed.push({ code: site.code, name: site.name, url: siteUrl(site), index: `/${GROUP_INDEX_DIR}/${site.code}/` });
+    const index = `/${GROUP_INDEX_DIR}/${site.code}/`;
+    const parts = readIndexParts(from).map((part) => `${index}${part}`);
+    listed.push({ code: site.code, name: site.name, url: siteUrl(site), index, parts });
   }
   writeFileSync(join(mainOut, GROUP_INDEX_LIST), `${JSON.stringify(listed, null, 1)}\n`);
   return listed;
@@ -55,24 +60,12 @@ export function addGroupIndexes(group: SiteGroup, distDir: string, mainOut: stri
  * under `to` (created), as a hard link, or a copy where links cannot be made.
  * Links are never followed; anything else is left out.
  */
-function linkFiles(from: string, to: string, keep: (name: string) => boolean): void {
+function linkFiles(from: string, to: string, keep: (name: string) => boolean, put = linkOrCopy()): void {
   mkdirSync(to, { recursive: true });
-  let link = true;
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const source = join(from, entry.name);
     const target = join(to, entry.name);
-    if (entry.isDirectory()) linkFiles(source, target, keep);
-    else if (entry.isFile() && keep(entry.name)) {
-      if (link) {
-        try {
-          linkSync(source, target);
-          continue;
-        } catch (error) {
-          if (!['EXDEV', 'EPERM', 'EMLINK'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-          link = false;
-        }
-      }
-      copyFileSync(source, target, constants.COPYFILE_EXCL);
-    }
+    if (entry.isDirectory()) linkFiles(source, target, keep, put);
+    else if (entry.isFile() && keep(entry.name)) put(source, target);
   }
 }

@@ -15,7 +15,7 @@ import { containsAll, queryTerms } from './search-query.js';
 /** @typedef {{ url: string, content: string, excerpt: string, meta: { title?: string, original?: string } }} PagefindResultData */
 /** @typedef {{ id: string, data(): Promise<PagefindResultData> }} PagefindResult */
 /** @typedef {{ options(o: Record<string, unknown>): Promise<void>, mergeIndex(path: string, o: Record<string, unknown>): Promise<void>, search(q: string | null): Promise<{ results: PagefindResult[] }> }} Pagefind */
-/** @typedef {{ code: string, name: string, url: string, index: string }} GroupSite */
+/** @typedef {{ code: string, name: string, url: string, index: string, parts?: string[] }} GroupSite */
 
 /** Results of each Pagefind search whose text is checked for every term; Pagefind ranks, so the best come first. */
 const MAX_CANDIDATES = 50;
@@ -23,6 +23,9 @@ const MAX_CANDIDATES = 50;
 const FULL_SCAN_PAGES = 500;
 /** Written by pipeline/render after the Astro build. */
 const PAGEFIND_URL = '/pagefind/pagefind.js';
+/** The other parts of this site's index (a site of many pages is indexed in parts, pipeline/render/search-index.ts), relative to /pagefind/. */
+const PARTS_URL = '/pagefind/parts.json';
+const PART_PATH = /^parts\/[1-9][0-9]{0,5}\/$/;
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById('search-form'));
 const input = /** @type {HTMLInputElement} */ (document.getElementById('search-q'));
@@ -34,7 +37,10 @@ const OWN_SITE = list.dataset.siteName ?? '';
 
 /** @type {Promise<{ pf: Pagefind, sites: GroupSite[], missing: string[] }> | undefined} */
 let engine;
-/** This site's index, with every sub-site's merged in on the main site; a sub-site whose index fails to load is named, not fatal. */
+/**
+ * This site's index, its parts merged in, with every sub-site's (and their parts) on the main site.
+ * A site whose index, or a part of it, fails to load is named, not fatal.
+ */
 function pagefind() {
   engine ??= /** @type {Promise<Pagefind>} */ (import(PAGEFIND_URL)).then(async (pf) => {
     await pf.options({ excerptLength: 40 });
@@ -42,16 +48,27 @@ function pagefind() {
     const sites = [];
     /** @type {string[]} */
     const missing = [];
+    try {
+      const parts = /** @type {unknown[]} */ (await fetch(PARTS_URL).then((r) => (r.ok ? r.json() : [])));
+      for (const part of parts) if (typeof part === 'string' && PART_PATH.test(part)) await pf.mergeIndex(`/pagefind/${part}`, { excerptLength: 40 });
+    } catch (err) {
+      missing.push(OWN_SITE || '本站');
+      console.error(err);
+    }
     if (GROUP_LIST) {
       const listed = /** @type {GroupSite[]} */ (await fetch(GROUP_LIST).then((r) => (r.ok ? r.json() : [])));
       for (const site of listed) {
+        let merged = 0;
         try {
-          await pf.mergeIndex(site.index, { baseUrl: site.url, excerptLength: 40 });
-          sites.push(site);
+          for (const index of [site.index, ...(site.parts ?? [])]) {
+            await pf.mergeIndex(index, { baseUrl: site.url, excerptLength: 40 });
+            merged++;
+          }
         } catch (err) {
           missing.push(site.name);
           console.error(err);
         }
+        if (merged > 0) sites.push(site);
       }
     }
     return { pf, sites, missing };

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSites, type BuildResult } from '../../pipeline/build/index.ts';
+import { addGroupIndexes, indexSite, INDEX_PARTS_FILE } from '../../pipeline/render/index.ts';
 import { serveFolder } from '../helpers/static-server.ts';
 import { demoRoot } from '../helpers/demo.ts';
 import { PLANTED, plantedOutcome, plantScripts, recordViolations } from '../helpers/planted.ts';
@@ -83,15 +84,17 @@ describe('sealpress build of the demo site group', () => {
       expect(existsSync(join(dist, code, 'search/index.html')), code).toBe(true);
       expect(existsSync(join(dist, code, 'pagefind/pagefind.js')), code).toBe(true);
       expect(readdirSync(join(dist, code, 'pagefind')).some((f) => f.includes('zh-cn')), `${code} indexed as zh-cn`).toBe(true);
+      // A site of a few pages is one index: no other parts.
+      expect(readFileSync(join(dist, code, 'pagefind', INDEX_PARTS_FILE), 'utf8'), code).toBe('[]\n');
     }
   });
 
   test('the main site carries a copy of every sub-site\'s index for 统一搜索, byte for byte, without their scripts', () => {
-    const listed = JSON.parse(readFileSync(join(dist, SITES[0]!, 'pagefind/sites.json'), 'utf8')) as { code: string; name: string; url: string; index: string }[];
+    const listed = JSON.parse(readFileSync(join(dist, SITES[0]!, 'pagefind/sites.json'), 'utf8')) as { code: string; name: string; url: string; index: string; parts: string[] }[];
     expect(listed.map((x) => x.code)).toEqual(SITES.slice(1));
     for (const entry of listed) {
       const site = result.group.sites.get(entry.code)!;
-      expect(entry).toEqual({ code: site.code, name: site.name, url: `https://${site.domain}/`, index: `/pagefind/sites/${site.code}/` });
+      expect(entry).toEqual({ code: site.code, name: site.name, url: `https://${site.domain}/`, index: `/pagefind/sites/${site.code}/`, parts: [] });
       const own = join(dist, entry.code, 'pagefind');
       const copy = join(dist, SITES[0]!, 'pagefind/sites', entry.code);
       const data = files(own).map((f) => f.slice(own.length)).filter((f) => !f.endsWith('.js')).sort();
@@ -211,57 +214,89 @@ describe('the demo\'s documents in the built site', () => {
 
 describe('a reader in Chromium', () => {
   test('统一搜索: the main site searches every site of the group in Chinese, each result labelled with its site; a sub-site searches itself', async () => {
-    if (!existsSync(CHROMIUM)) {
-      // CI installs Debian's chromium (.ci/run); a developer machine may not have it.
-      if (process.env['CI']) throw new Error(`${CHROMIUM} is missing`);
-      return;
-    }
-    const { chromium } = await import('playwright-core');
-    const site = await serveFolder(join(dist, '19900000000'));
-    const sub = await serveFolder(join(dist, '19902000000'));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-    try {
-      const page = await browser.newPage();
-      const measured: string[] = [];
-      for (const query of ['汇算清缴', '增值税 发票', '办税服务厅', '纳税人']) {
-        const terms = query.split(' ');
-        const expected = groupSearchExpected(terms, (text) => text);
-        await page.goto(`${site.url}/search/?q=${encodeURIComponent(query)}`);
-        await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
-        const got = await groupResults(page, site.url);
-        const urls = new Set(got.map((r) => r.url));
-        const hits = [...urls].filter((u) => expected.has(u)).length;
-        expect(expected.size, query).toBeGreaterThan(0);
-        expect(hits / urls.size, `precision for ${query}: ${[...urls].join(' ')}`).toBe(1);
-        expect(hits / expected.size, `recall for ${query}: expected ${[...expected].join(' ')}`).toBeGreaterThanOrEqual(0.9);
-        for (const r of got) expect(r.from, r.url).toBe(`来源：${expected.get(r.url)}`);
-        measured.push(`${query} → ${urls.size} of ${expected.size} on ${new Set(got.map((r) => r.from)).size} sites`);
-      }
-      // The test set reaches across the group: some query finds pages on more than one site.
-      expect(measured.some((m) => !/on 1 sites$/.test(m)), measured.join('; ')).toBe(true);
-      console.log(`group search: ${measured.join('; ')}`);
-      expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
-      expect(await page.textContent('h1')).toBe('统一搜索');
-
-      // A sub-site's own search: its own pages only, with no site labels.
-      const own = result.plan.entries.filter((e) => e.status === 'publishable' && e.site === '19902000000');
-      await page.goto(`${sub.url}/search/?q=${encodeURIComponent('办税')}`);
-      await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
-      const subUrls = await page.$$eval('#search-results a', (as) => as.map((a) => (a as HTMLAnchorElement).href));
-      expect(subUrls.length).toBeGreaterThan(0);
-      for (const u of subUrls) {
-        expect(u.startsWith(sub.url), u).toBe(true);
-        expect(own.some((e) => u.endsWith(`/${e.column}/${e.slug}/`)), u).toBe(true);
-      }
-      expect(await page.$$('#search-results .from')).toEqual([]);
-      expect(await page.textContent('h1')).toBe('站内搜索');
-    } finally {
-      await browser.close();
-      await site.close();
-      await sub.close();
-    }
+    await searchInChromium(dist);
   }, 180_000);
+
+  test('the same searches find the same pages when every site\'s index is in parts (a site of many pages)', async () => {
+    // Every site indexed again in parts of at most 7 pages, and the main site's copy of the sub-sites' indexes taken again.
+    const parted = mkdtempSync(join(tmpdir(), 'sealpress-dist-parts-'));
+    try {
+      cpSync(dist, parted, { recursive: true });
+      for (const code of SITES) {
+        rmSync(join(parted, code, 'pagefind'), { recursive: true, force: true });
+        const indexed = await indexSite(join(parted, code), { partPages: 7 });
+        expect(indexed.parts, code).toBeGreaterThan(1);
+        expect(existsSync(`${join(parted, code)}.index-part`), code).toBe(false);
+        const parts = JSON.parse(readFileSync(join(parted, code, 'pagefind', INDEX_PARTS_FILE), 'utf8')) as string[];
+        expect(parts).toEqual(Array.from({ length: indexed.parts - 1 }, (_, i) => `parts/${i + 1}/`));
+        // The other parts are data: no script or stylesheet of Pagefind's is published twice.
+        for (const part of parts) expect(readdirSync(join(parted, code, 'pagefind', part)).filter((f) => /\.(js|css)$/.test(f)), `${code} ${part}`).toEqual([]);
+      }
+      const listed = addGroupIndexes(result.group, parted, join(parted, SITES[0]!));
+      for (const site of listed) expect(site.parts.length, site.code).toBeGreaterThan(0);
+      await searchInChromium(parted);
+    } finally {
+      rmSync(parted, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
+
+/** The group's search in Chromium over a built group in `distDir`: every result expected, labelled with its site; a sub-site's own search. */
+async function searchInChromium(distDir: string): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    // CI installs Debian's chromium (.ci/run); a developer machine may not have it.
+    if (process.env['CI']) throw new Error(`${CHROMIUM} is missing`);
+    return;
+  }
+  const { chromium } = await import('playwright-core');
+  const site = await serveFolder(join(distDir, '19900000000'));
+  const sub = await serveFolder(join(distDir, '19902000000'));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  try {
+    const page = await browser.newPage();
+    const measured: string[] = [];
+    for (const query of ['汇算清缴', '增值税 发票', '办税服务厅', '纳税人']) {
+      const terms = query.split(' ');
+      const expected = groupSearchExpected(terms, (text) => text);
+      await page.goto(`${site.url}/search/?q=${encodeURIComponent(query)}`);
+      await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      expect(await page.textContent('#search-status'), query).not.toContain('暂不可用');
+      const got = await groupResults(page, site.url);
+      const urls = new Set(got.map((r) => r.url));
+      const hits = [...urls].filter((u) => expected.has(u)).length;
+      expect(expected.size, query).toBeGreaterThan(0);
+      expect(hits / urls.size, `precision for ${query}: ${[...urls].join(' ')}`).toBe(1);
+      expect(hits / expected.size, `recall for ${query}: expected ${[...expected].join(' ')}`).toBeGreaterThanOrEqual(0.9);
+      for (const r of got) expect(r.from, r.url).toBe(`来源：${expected.get(r.url)}`);
+      measured.push(`${query} → ${urls.size} of ${expected.size} on ${new Set(got.map((r) => r.from)).size} sites`);
+    }
+    // The test set reaches across the group: some query finds pages on more than one site.
+    expect(measured.some((m) => !/on 1 sites$/.test(m)), measured.join('; ')).toBe(true);
+    console.log(`group search: ${measured.join('; ')}`);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.textContent('h1')).toBe('统一搜索');
+
+    // A sub-site's own search: its own pages only, with no site labels.
+    const own = result.plan.entries.filter((e) => e.status === 'publishable' && e.site === '19902000000');
+    await page.goto(`${sub.url}/search/?q=${encodeURIComponent('办税')}`);
+    await page.waitForFunction(() => /找到|未找到/.test(document.getElementById('search-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    expect(await page.textContent('#search-status')).not.toContain('暂不可用');
+    const subUrls = await page.$$eval('#search-results a', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+    const subExpected = own.filter((e) => `${e.frontMatter!.title}\n${e.body!.replace(/[*_`~]/g, '')}`.includes('办税'));
+    expect(subUrls.length).toBeGreaterThan(0);
+    expect(subUrls.length / subExpected.length, `recall on the sub-site: ${subUrls.join(' ')}`).toBeGreaterThanOrEqual(0.9);
+    for (const u of subUrls) {
+      expect(u.startsWith(sub.url), u).toBe(true);
+      expect(own.some((e) => u.endsWith(`/${e.column}/${e.slug}/`)), u).toBe(true);
+    }
+    expect(await page.$$('#search-results .from')).toEqual([]);
+    expect(await page.textContent('h1')).toBe('站内搜索');
+  } finally {
+    await browser.close();
+    await site.close();
+    await sub.close();
+  }
+}
 
 /**
  * What the main site's 统一搜索 must return for these terms, counted from the plan
