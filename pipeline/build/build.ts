@@ -20,6 +20,7 @@ import { runGate, type GateInputs, type GateResult } from '../gate/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
 import type { ReleaseLedger, ReleaseMemory } from '../release/index.ts';
+import type { ManifestFile } from '../release/manifest.ts';
 import { addGroupIndexes, renderSites } from '../render/index.ts';
 import { bundleSite, writeStage } from '../stage/index.ts';
 import {
@@ -30,7 +31,8 @@ import {
   refreshGroupIndexes,
   stageDigests,
   syncTree,
-  treeDigest,
+  treeListing,
+  type TreeListing,
   themeDigests,
   writeBuiltRecord,
   BUILT_RECORD_VERSION,
@@ -80,6 +82,8 @@ export interface SiteBuildReport {
   /** Rendered and indexed again, reused as it was, or (the main site) its copy of the sub-sites' search replaced. */
   action: SiteBuildAction;
   reason: BuildReason;
+  /** The files of dist/<code> as a release lists them (paths from `<code>/`, sorted), taken when the build finished with the site. */
+  files: ManifestFile[];
 }
 
 export type BuildResult =
@@ -186,6 +190,8 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     previous: BuiltRecord | undefined;
     verdict: { rebuild: boolean; reason: BuildReason };
     record: BuiltRecord;
+    /** dist/<code> as listed last (judged, or after its swap). */
+    listing?: TreeListing;
   }
   const plans: SitePlan[] = queue.map((code) => {
     const stage = bundleSite(gate.group, gate.plan, code, 'publish', { reprintDisclaimer: gate.checks.reprintDisclaimer });
@@ -194,9 +200,10 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     const target = join(distDir, code);
     const wanted = { ...digests, ...stageDigests(stageDir) };
     const previous = readBuiltRecord(work, code);
-    const verdict = judgeSite(previous, wanted, target, full, () => treeDigest(target));
+    let listing: TreeListing | undefined;
+    const verdict = judgeSite(previous, wanted, target, full, () => (listing = treeListing(target, code)).digest);
     const record: BuiltRecord = { version: BUILT_RECORD_VERSION, code, dist: target, ...wanted, pages: previous?.pages ?? 0, ...(previous?.output ? { output: previous.output } : {}) };
-    return { code, stageDir, target, entries: stage.bundle.entries.length, previous, verdict, record };
+    return { code, stageDir, target, entries: stage.bundle.entries.length, previous, verdict, record, ...(verdict.rebuild || !listing ? {} : { listing }) };
   });
 
   const flushed = async (dir: string): Promise<number> => {
@@ -206,7 +213,9 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   };
   const done = (plan: SitePlan, started: number, action: SiteBuildAction, reason: BuildReason, times: { indexMs: number; syncMs: number }): void => {
     if (action !== 'reused') writeBuiltRecord(work, plan.record);
-    const report: SiteBuildReport = { code: plan.code, entries: plan.entries, pages: plan.record.pages, outDir: plan.target, durationMs: performance.now() - started, indexMs: times.indexMs, syncMs: Math.round(times.syncMs), action, reason };
+    // A reused site was listed by its judge; a site the build wrote was listed once its tree was complete.
+    const files = (plan.listing ?? treeListing(plan.target, plan.code)).files;
+    const report: SiteBuildReport = { code: plan.code, entries: plan.entries, pages: plan.record.pages, outDir: plan.target, durationMs: performance.now() - started, indexMs: times.indexMs, syncMs: Math.round(times.syncMs), action, reason, files };
     reports.push(report);
     options.onProgress?.({ type: 'site-done', code: plan.code, pages: report.pages, durationMs: report.durationMs, action, reason });
     settled(plan.code);
@@ -221,7 +230,9 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     }
     // The record goes first and comes back last: it never describes a tree dist/ does not hold.
     const syncMs = await flushed(outDir);
-    plan.record.output = treeDigest(outDir);
+    // Listed before the swap: the paths in it are the site's, the same once the tree is dist/<code>.
+    plan.listing = treeListing(outDir, plan.code);
+    plan.record.output = plan.listing.digest;
     dropBuiltRecord(work, plan.code);
     swapInto(outDir, plan.target);
     plan.record.pages = rendered.pages;
@@ -239,7 +250,8 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     dropBuiltRecord(work, plan.code);
     refreshGroupIndexes(gate.group, distDir, plan.target, join(work, 'out', `${plan.code}-search`));
     const syncMs = await flushed(plan.target);
-    plan.record.output = treeDigest(plan.target);
+    plan.listing = treeListing(plan.target, plan.code);
+    plan.record.output = plan.listing.digest;
     done(plan, started, 'search-refreshed', 'sub-site search changed', { indexMs: 0, syncMs });
   };
 

@@ -29,12 +29,14 @@
  * recorded too, and when it differs the copy is replaced in place (see
  * refreshGroupIndexes).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { builtFileDigests, flushTree, sha256Hex, hashFileSync, syncDirSync, writeFileAtomicSync } from '../fs/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { addGroupIndexes, GROUP_INDEX_DIR, GROUP_INDEX_LIST } from '../render/index.ts';
 import { siteUrl } from '../stage/bundle-site.ts';
+import { siteFiles } from '../release/collect.ts';
+import type { ManifestFile } from '../release/manifest.ts';
 
 /** Bumped when the record's meaning changes: an older record then rebuilds the site. */
 export const BUILT_RECORD_VERSION = 1;
@@ -77,7 +79,7 @@ export interface BuiltRecord extends RenderInputs {
   pages: number;
   /** The main site only: the digest of the sub-sites' indexes it carries a copy of. */
   groupSearch?: string;
-  /** treeDigest of dist/<code> as it was swapped in: a file changed there since is noticed, not published. */
+  /** treeListing's digest of dist/<code> as it was swapped in: a file changed there since is noticed, not published. */
   output?: string;
 }
 
@@ -216,21 +218,26 @@ export function writeBuiltRecord(workDir: string, record: BuiltRecord): void {
 }
 
 /**
- * SHA-256 over every regular file of a tree, by sorted path and content
- * digest: what a reused dist/<code> must still hash to.
+ * A built site's files as a release lists them (`siteFiles`: sorted, every
+ * file hashed, a link, special file or unsafe name refused), and their digest:
+ * SHA-256 over every file by path in the site and content digest, what a
+ * reused dist/<code> must still hash to. The build keeps the listing for the
+ * release, so a publish does not list and hash the trees again.
  */
-export function treeDigest(dir: string): string {
-  const files = (readdirSync(dir, { withFileTypes: true, recursive: true }) as Dirent[])
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-  const lines = files.map((file) => `${relative(dir, file)}\0${builtFileDigests.hash(file).sha256}\n`);
-  return sha256Hex(lines.join(''));
+export interface TreeListing {
+  digest: string;
+  files: ManifestFile[];
+}
+
+export function treeListing(dir: string, code: string): TreeListing {
+  const files = siteFiles(dir, code);
+  const lines = files.map((f) => `${f.path.slice(code.length + 1)}\0${f.sha256}\n`);
+  return { digest: sha256Hex(lines.join('')), files };
 }
 
 /**
  * Whether the site must be rendered again, and why. `output`, when given,
- * digests the site's dist tree now (treeDigest): a tree that no longer hashes
+ * digests the site's dist tree now (treeListing): a tree that no longer hashes
  * as it was built (a file edited or added by hand) is rendered again rather
  * than carried into a release.
  */
@@ -242,7 +249,16 @@ export function judgeSite(record: BuiltRecord | undefined, wanted: RenderInputs,
   if (record.theme !== wanted.theme) return { rebuild: true, reason: 'theme changed' };
   if (record.config !== wanted.config) return { rebuild: true, reason: 'configuration changed' };
   if (record.content !== wanted.content) return { rebuild: true, reason: 'content changed' };
-  if (output && record.output !== output()) return { rebuild: true, reason: 'output changed' };
+  if (output) {
+    // A tree that cannot be listed as a release lists it (a link or special file planted, a name unsafe on a mirror) is rendered again.
+    let now: string | undefined;
+    try {
+      now = output();
+    } catch {
+      now = undefined;
+    }
+    if (now === undefined || record.output !== now) return { rebuild: true, reason: 'output changed' };
+  }
   return { rebuild: false, reason: 'unchanged' };
 }
 

@@ -50,7 +50,7 @@ export function buildSummary(result: Extract<BuildResult, { ok: true }>, lang: L
   const site = (s: (typeof result.sites)[number]) =>
     lang === 'zh' ? `${s.code}：${s.pages} 个页面，${s.entries} 个条目 → ${s.outDir}（${ACTION_ZH[s.action]}：${reasonZh(s.reason)}）` : `${s.code}: ${s.pages} pages, ${s.entries} entries → ${s.outDir} (${s.action}: ${s.reason})`;
   return {
-    json: { gateMs: Math.round(result.gateMs), summary: summarise(result.plan), sites: result.sites.map((s) => ({ ...s, outDir: s.outDir })) },
+    json: { gateMs: Math.round(result.gateMs), summary: summarise(result.plan), sites: result.sites.map(({ files, ...s }) => ({ ...s, files: files.length })) },
     lines: [...result.sites.map(site), rebuiltLine(result.sites, lang)],
   };
 }

@@ -113,6 +113,8 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const made = await step('sign', () =>
     makeRelease({
       treeDir: join(root, 'dist'),
+      // The build listed every site's tree as a release lists it, when it finished with the site: not read again.
+      ...(built.sites.length === built.group.sites.size ? { files: built.sites.flatMap((site) => site.files).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) } : {}),
       group: built.group,
       plan: built.plan,
       trust,

@@ -64,7 +64,7 @@ export async function collectReleaseFiles(treeDir: string, sites: string[]): Pro
     if (codes.has(code)) throw new ReleaseError('RELEASE_INVALID_ARGUMENT', { zh: `站点 ${code} 重复给出`, en: `the site ${code} is given twice` });
     codes.add(code);
   }
-  const found: { abs: string; path: string }[] = [];
+  const files: ManifestFile[] = [];
   for (const code of codes) {
     const siteDir = join(treeDir, code);
     let stat;
@@ -74,9 +74,24 @@ export async function collectReleaseFiles(treeDir: string, sites: string[]): Pro
       throw new ReleaseError('RELEASE_IO', { zh: `${siteDir} 不存在：站点 ${code} 尚未构建（请先运行构建）`, en: `${siteDir} does not exist: the site ${code} was not built (run the build first)` }, { cause: e, path: siteDir });
     }
     if (!stat.isDirectory()) throw new ReleaseError('RELEASE_FILE_TYPE', { zh: `${siteDir} 不是文件夹（是符号链接或文件）：构建出的站点必须是真实的文件夹`, en: `${siteDir} is not a folder (a symbolic link or a file): the built site must be a real folder` }, { path: siteDir });
-    walk(siteDir, [code], found);
+    files.push(...siteFiles(siteDir, code));
   }
-  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort(byPath);
+}
+
+const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * The files of one built site, `siteDir`, as a release lists them (paths start
+ * with `<code>/`), sorted by path, with the same refusals as
+ * collectReleaseFiles. The build lists each site's tree this way once, and a
+ * publish signs that listing (BuildResult's `files`) instead of reading the
+ * tree again.
+ */
+export function siteFiles(siteDir: string, code: string): ManifestFile[] {
+  const found: { abs: string; path: string }[] = [];
+  walk(siteDir, [code], found);
+  found.sort(byPath);
   const buffer = Buffer.allocUnsafe(CHUNK);
   return found.map(({ abs, path }) => ({ path, ...hashTreeFile(abs, buffer) }));
 }

@@ -16,8 +16,9 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildSites, judgeSite, PACKAGE_ROOT, readBuiltRecord, rebuiltLine, siteDoneLine, themeDigest, toolchainDigest, treeDigest, type BuildResult, type RenderInputs } from '../../pipeline/build/index.ts';
+import { buildSites, judgeSite, PACKAGE_ROOT, readBuiltRecord, rebuiltLine, siteDoneLine, themeDigest, toolchainDigest, treeListing, type BuildResult, type RenderInputs } from '../../pipeline/build/index.ts';
 import { approveAll, entry, GROUP_YAML, makeRepo, MAIN, NOW, SUB, type TestRepo } from '../helpers/repo.ts';
+import { collectReleaseFiles } from '../../pipeline/release/index.ts';
 
 const SUB2 = '19902000000';
 const HOUR = 3_600_000;
@@ -113,6 +114,12 @@ function actions(r: Extract<BuildResult, { ok: true }>): Record<string, string> 
 
 const dist = () => tree(join(repo.root, 'dist'));
 
+/** The build's listing of every site (what a publish signs) is what a release lists from dist/ now. */
+async function expectListed(r: Extract<BuildResult, { ok: true }>, name = 'first build'): Promise<void> {
+  const listed = r.sites.flatMap((s) => s.files).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  expect(listed, name).toEqual(await collectReleaseFiles(join(repo.root, 'dist'), r.sites.map((s) => s.code)));
+}
+
 beforeAll(async () => {
   theme = copyTheme();
   repo = makeRepo({
@@ -139,6 +146,7 @@ describe('an incremental build equals a clean full build, and renders only what 
     const started = performance.now();
     // The first build renders everything, and is a clean full build.
     const first = await incremental(at(0));
+    await expectListed(first);
     expect(actions(first)).toEqual({ [MAIN]: 'rebuilt (not built before)', [SUB]: 'rebuilt (not built before)', [SUB2]: 'rebuilt (not built before)' });
     const built = dist();
     expect([...built.keys()]).toContain(`${MAIN}/pagefind/sites/${SUB2}/pagefind-entry.json`);
@@ -147,6 +155,7 @@ describe('an incremental build equals a clean full build, and renders only what 
     const step = async (name: string, now: Date, expected: Record<string, string>, reference?: Map<string, Buffer>): Promise<Map<string, Buffer>> => {
       const r = await incremental(now);
       expect(actions(r), name).toEqual(expected);
+      await expectListed(r, name);
       const got = dist();
       const want = reference ?? (await clean(now));
       expect(differences(got, want), name).toEqual([]);
@@ -215,11 +224,12 @@ describe('the decision, fail closed', () => {
     expect(judgeSite({ ...record, dist: target, content: 'other' }, inputs, target, false).reason).toBe('content changed');
   });
 
-  test('a reused tree must still hash as it was built: a file edited or added by hand rebuilds the site', () => {
+  test('a reused tree must still hash as it was built: a file edited or added, or a link planted, by hand rebuilds the site', () => {
     const target = join(repo.root, 'dist', SUB);
     const tree = mkdtempSync(join(tmpdir(), 'sealpress-tree-'));
     scratch.push(tree);
     cpSync(target, tree, { recursive: true });
+    const treeDigest = (dir: string) => treeListing(dir, SUB).digest;
     const built = treeDigest(tree);
     expect(treeDigest(tree)).toBe(built);
     expect(judgeSite({ ...record, dist: target, output: built }, inputs, target, false, () => treeDigest(tree))).toEqual({ rebuild: false, reason: 'unchanged' });
@@ -230,6 +240,12 @@ describe('the decision, fail closed', () => {
     expect(treeDigest(tree)).not.toBe(edited);
     // A record from before output digests were kept is no proof either.
     expect(judgeSite({ ...record, dist: target }, inputs, target, false, () => built).reason).toBe('output changed');
+    // A tree a release would refuse (a link to a file outside it) is not reused either: it is rendered again.
+    rmSync(join(tree, 'planted.html'));
+    expect(treeDigest(tree)).toBe(edited);
+    symlinkSync('/etc/passwd', join(tree, 'passwd.html'));
+    expect(() => treeDigest(tree)).toThrow(/symbolic link/);
+    expect(judgeSite({ ...record, dist: target, output: edited }, inputs, target, false, () => treeDigest(tree)).reason).toBe('output changed');
   });
 
   test('an unreadable or foreign record is no record', () => {
