@@ -12,15 +12,13 @@
  *   files, and the site manifest of a format-2 release) is not "extra": the caller checks it through the signature (see
  *   inspectFolderMeta). Anything else in that folder is extra.
  */
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { readPlainSync } from '../fs/index.ts';
 import { RELEASE_TRUST_FILES, type ReleaseManifest } from '../release/manifest.ts';
 import { MirrorError } from './errors.ts';
-import { hashFiles, type HashError, type Hashed } from './hash-files.mjs';
 import { metaPaths, siteMetaFiles } from './layout.ts';
 
 export interface FileDigest {
@@ -61,9 +59,9 @@ export interface FolderInspection {
 export interface InspectOptions {
   /** Trust file names allowed under `<code>/.well-known/sealpress/trust/` (default: the release trust files). */
   trustNames?: readonly string[];
-  /** Hash a big tree on two threads (PARALLEL_HASH_FILES); default true. */
-  parallel?: boolean;
 }
+
+const CHUNK = 1 << 20;
 
 interface Outcome {
   modified?: ModifiedFile;
@@ -78,19 +76,52 @@ function kindOf(entry: Dirent): 'dir' | 'file' | 'link' | 'other' | 'unknown' {
   return 'unknown';
 }
 
-/** A file's hash as read, or why it could not be read. */
-type HashOutcome = Hashed | HashError;
-
+/** Hashes one regular file, reading at most expected.size + 1 bytes. */
 /**
- * What a file's hash says against the manifest. A file swapped for a symlink
- * (ELOOP) or removed (ENOENT) between listing and opening is reported as what
- * is there now; any other error to open or read it stops the inspection.
+ * Hash a file without reading more than `expected.size + 1` bytes (endless
+ * data). Synchronous on purpose: verify reads tens of thousands of small
+ * pages, and a read through the thread pool costs more than the read itself
+ * (measured on the 10,000-entry bench tree, 22,246 files, 191 MB, page cache
+ * warm: inspectFolder 91 MB/s with async listing and reads 16 at a time, 431 MB/s
+ * synchronous; `find | xargs cat` of the same files 685 MB/s).
  */
-function judgeFile(path: string, rel: string, expected: FileDigest, got: HashOutcome): Outcome {
-  if ('error' in got) {
-    if (got.error === 'ELOOP') return { modified: { path: rel, expected, actual: { size: 0, sha256: null }, reason: 'not-a-file' }, bytesRead: 0 };
-    if (got.error === 'ENOENT') return { modified: { path: rel, expected, actual: { size: 0, sha256: null }, reason: 'size' }, bytesRead: 0 };
-    throw new MirrorError('MIRROR_IO', { zh: `无法读取 ${path}：${got.message}。请检查镜像的权限。`, en: `${path} cannot be read: ${got.message}. Check the mirror's permissions.` }, { file: path });
+export function hashCapped(path: string, expected: FileDigest, buffer: Buffer): { size: number; sha256: string | null; bytesRead: number; regular: boolean } {
+  // O_NOFOLLOW: the entry was a file when listed, but it may have been swapped for a symlink since.
+  // O_NONBLOCK: if it was swapped for a FIFO, opening must not hang.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { size: st.size, sha256: null, bytesRead: 0, regular: false };
+    if (st.size > expected.size) return { size: st.size, sha256: null, bytesRead: 0, regular: true };
+    const hash = createHash('sha256');
+    let total = 0;
+    for (;;) {
+      const want = Math.min(buffer.length, expected.size + 1 - total);
+      if (want <= 0) break;
+      const bytesRead = readSync(fd, buffer, 0, want, total);
+      hash.update(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+      // A short read of a regular file is its end: saves one read call per file (a third of the syscalls of a small page).
+      if (bytesRead < want) break;
+    }
+    // The file grew while being read: as larger, and its partial hash means nothing.
+    if (total > expected.size) return { size: total, sha256: null, bytesRead: total, regular: true };
+    return { size: total, sha256: hash.digest('hex'), bytesRead: total, regular: true };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkFile(path: string, rel: string, expected: FileDigest, buffer: Buffer): Outcome {
+  let got;
+  try {
+    got = hashCapped(path, expected, buffer);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Swapped for a symlink (ELOOP) or removed (ENOENT) between listing and opening: report what is there now.
+    if (code === 'ELOOP') return { modified: { path: rel, expected, actual: { size: 0, sha256: null }, reason: 'not-a-file' }, bytesRead: 0 };
+    if (code === 'ENOENT') return { modified: { path: rel, expected, actual: { size: 0, sha256: null }, reason: 'size' }, bytesRead: 0 };
+    throw new MirrorError('MIRROR_IO', { zh: `无法读取 ${path}：${(error as Error).message}。请检查镜像的权限。`, en: `${path} cannot be read: ${(error as Error).message}. Check the mirror's permissions.` }, { cause: error, file: path });
   }
   const actual = { size: got.size, sha256: got.sha256 };
   const base = { path: rel, expected, actual };
@@ -99,37 +130,6 @@ function judgeFile(path: string, rel: string, expected: FileDigest, got: HashOut
   if (got.size < expected.size) return { modified: { ...base, reason: 'size' }, bytesRead: got.bytesRead };
   if (got.sha256 !== expected.sha256) return { modified: { ...base, reason: 'content' }, bytesRead: got.bytesRead };
   return { bytesRead: got.bytesRead };
-}
-
-/**
- * From this many files, half of them (by bytes) are hashed by a worker thread
- * while this thread hashes the other half. Measured on the 10,000-entry bench
- * tree (32,000 files): 0.55 s a mirror on one thread, 0.3 s on two; a worker
- * costs about 20 ms to start.
- */
-export const PARALLEL_HASH_FILES = 2000;
-
-/** Every file hashed, in the order given: on this thread alone, or with a worker for about half the bytes. */
-async function hashAll(files: readonly { path: string; size: number }[], parallel: boolean): Promise<HashOutcome[]> {
-  if (!parallel || files.length < PARALLEL_HASH_FILES || availableParallelism() < 2) return hashFiles(files);
-  const half = files.reduce((n, f) => n + f.size, 0) / 2;
-  let split = 0;
-  for (let bytes = 0; split < files.length - 1 && bytes + files[split]!.size <= half; split++) bytes += files[split]!.size;
-  split = Math.max(1, split);
-  const worker = new Worker(new URL('./hash-worker.mjs', import.meta.url), { workerData: { files: files.slice(split) } });
-  const theirs = new Promise<HashOutcome[]>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the hashing worker stopped (exit code ${code}) before it answered`)));
-  });
-  // Read by this thread meanwhile; a rejection of the worker's share is handled below, never left unhandled.
-  theirs.catch(() => undefined);
-  try {
-    const mine = hashFiles(files.slice(0, split));
-    return [...mine, ...(await theirs)];
-  } finally {
-    await worker.terminate();
-  }
 }
 
 /** Resolves the target once; a missing target is an error, not "everything missing". */
@@ -197,10 +197,10 @@ export async function inspectFolder(targetDir: string, manifest: ReleaseManifest
     }
   }
 
+  const buffer = Buffer.allocUnsafe(CHUNK);
   let bytesRead = 0;
-  const hashed = await hashAll(toHash.map((item) => ({ path: item.abs, size: item.expected.size })), options.parallel !== false);
-  for (const [i, item] of toHash.entries()) {
-    const outcome = judgeFile(item.abs, item.rel, item.expected, hashed[i]!);
+  for (const item of toHash) {
+    const outcome = checkFile(item.abs, item.rel, item.expected, buffer);
     bytesRead += outcome.bytesRead;
     if (outcome.modified !== undefined) modified.push(outcome.modified);
   }
