@@ -258,9 +258,12 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   // Each site's rendered entry bodies are kept by site, whichever build renders it next, and only for this theme and toolchain.
   const renderedRoot = join(work, 'cache', 'rendered');
   const renderedDir = join(renderedRoot, sha256Hex(`${digests.theme}\n${digests.toolchain}`).slice(0, 32));
+  // What each site's search index parts were made of (render/search-index.ts), to take an unchanged part from dist/.
+  const indexParts = join(work, 'cache', 'index-parts');
   if (full) {
-    // Rendered again from nothing: no kept renderings, and no Astro data store of an earlier build either.
+    // Rendered again from nothing: no kept renderings, no index parts, and no Astro data store of an earlier build either.
     rmSync(renderedRoot, { recursive: true, force: true });
+    rmSync(indexParts, { recursive: true, force: true });
     const caches = join(work, 'cache');
     if (existsSync(caches)) for (const name of readdirSync(caches)) if (name.startsWith('build-')) rmSync(join(caches, name, 'astro'), { recursive: true, force: true });
   } else if (existsSync(renderedRoot)) for (const name of readdirSync(renderedRoot)) if (join(renderedRoot, name) !== renderedDir) rmSync(join(renderedRoot, name), { recursive: true, force: true });
@@ -277,7 +280,8 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
         root: themeRoot,
         cacheDir: join(work, 'cache', `build-${slot}`),
         renderedDir,
-        sites: chunk.map((p) => ({ code: p.code, stageDir: p.stageDir, outDir: outDirs.get(p.code) as string })),
+        // The index's unchanged parts are taken from the site's tree in dist/ (not in a full build: their record is gone).
+        sites: chunk.map((p) => ({ code: p.code, stageDir: p.stageDir, outDir: outDirs.get(p.code) as string, reuseIndex: { tree: p.target, remembered: join(indexParts, `${p.code}.json`) } })),
         onSite: async (code, rendered) => {
           const plan = chunk.find((p) => p.code === code) as SitePlan;
           try {

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { SealpressError } from '../errors/index.ts';
 import { astroEnv, finished, spawnAstro } from './astro-process.ts';
 import { prepareBuildRoot } from './build-root.ts';
-import { indexSite } from './search-index.ts';
+import { indexSite, type IndexOptions } from './search-index.ts';
 
 export interface RenderSiteOptions {
   /** The repo root (where astro.config.mjs, src/ and node_modules/ are). */
@@ -36,6 +36,8 @@ export interface RenderedSiteInput {
   stageDir: string;
   /** Where the site is written. Emptied first. */
   outDir: string;
+  /** The site's previous tree and its remembered index parts: unchanged parts are taken from it (search-index.ts). */
+  reuseIndex?: IndexOptions['reuse'];
 }
 
 export interface RenderSitesOptions {
@@ -126,7 +128,7 @@ export async function renderSites(opts: RenderSitesOptions): Promise<Map<string,
     moveDir(tree, site.outDir);
 
     const indexStarted = performance.now();
-    await indexSite(site.outDir);
+    await indexSite(site.outDir, site.reuseIndex ? { reuse: site.reuseIndex } : {});
     const rendered = { pages: countHtml(site.outDir), durationMs, indexMs: Math.round(performance.now() - indexStarted) };
     results.set(code, rendered);
     await opts.onSite?.(code, rendered);

@@ -12,10 +12,13 @@
  * The search page merges them into the first (`mergeIndex`), as it merges the
  * sub-sites' indexes on the main site (group-search.ts).
  */
-import { copyFileSync, constants, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { copyFileSync, constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
 import * as pagefind from 'pagefind';
 import { SealpressError } from '../errors/index.ts';
+import { builtFileDigests, sha256Hex } from '../fs/index.ts';
 
 /**
  * Pagefind's ready-made UIs (and its result highlighter). The site uses its own
@@ -24,55 +27,182 @@ import { SealpressError } from '../errors/index.ts';
  */
 const UNUSED_FILES = /^pagefind-(ui|modular-ui|component-ui)\.(js|css)$|^pagefind-highlight\.js$/;
 
-/** The most pages one Pagefind index holds; a larger site is indexed in parts of about equal size. */
-export const INDEX_PART_PAGES = 4000;
+/** About the most pages one Pagefind index holds; a larger site is indexed in parts of about this size. */
+export const INDEX_PART_PAGES = 2000;
 /** Under a site's `pagefind/`: the list of the index's other parts, as paths relative to `pagefind/`. */
 export const INDEX_PARTS_FILE = 'parts.json';
 /** A line of INDEX_PARTS_FILE. */
 export const INDEX_PART_PATH = /^parts\/[1-9][0-9]{0,5}\/$/;
+/** What Pagefind indexes of a page: a page without it (a list, the home page) is left out whenever any page has it. */
+const BODY_MARK = Buffer.from('data-pagefind-body');
+/** The version of the Pagefind package this module imports (its package.json is not among its exports). */
+function pagefindVersion(): string {
+  for (const dir of createRequire(import.meta.url).resolve.paths('pagefind') ?? []) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'pagefind', 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // not in this node_modules
+    }
+  }
+  throw new SealpressError('INDEX_FAILED', { zh: '找不到 pagefind 软件包：请运行 npm ci。', en: 'the pagefind package is not installed: run npm ci.' });
+}
+const PAGEFIND_VERSION = pagefindVersion();
+/** Changes whenever what a part's files depend on besides its pages changes (this module's way of indexing). */
+const PART_FORMAT = `sealpress-index-part 1, pagefind ${PAGEFIND_VERSION}, zh-cn`;
 
 export interface IndexResult {
   pages: number;
   /** Pagefind indexes written: 1, or the number of parts. */
   parts: number;
+  /** Of `parts`, those taken from the site's previous tree, their pages unchanged. */
+  reused: number;
 }
 
 export interface IndexOptions {
-  /** The most pages of one part (INDEX_PART_PAGES). */
+  /** About the most pages of one part (INDEX_PART_PAGES). */
   partPages?: number;
+  /**
+   * The site's previous tree and where its parts are remembered: a part whose
+   * pages are the same bytes at the same paths as a part of that tree is taken
+   * from it (its files checked against their remembered digests) instead of
+   * being indexed again. The file is rewritten for this index.
+   */
+  reuse?: { tree: string; remembered: string };
+}
+
+/** A part of a site's index: its pages, where it goes, and the digest of both. */
+interface Part {
+  bucket: number;
+  root: boolean;
+  pages: string[];
+  digest: string;
+}
+
+/** What is remembered of a part: its digest, and every file of it with its digest. */
+interface RememberedPart {
+  bucket: number;
+  root: boolean;
+  digest: string;
+  files: { path: string; sha256: string }[];
 }
 
 export async function indexSite(outDir: string, options: IndexOptions = {}): Promise<IndexResult> {
   const partPages = Math.max(1, options.partPages ?? INDEX_PART_PAGES);
   const dir = join(outDir, 'pagefind');
-  const pages = htmlPages(outDir);
-  const count = Math.max(1, Math.ceil(pages.length / partPages));
+  const parts = planParts(outDir, partPages);
+  const previous = options.reuse ? readRemembered(options.reuse.remembered) : [];
+  const partDir = (part: Part, tree: string) => (part.root ? join(tree, 'pagefind') : join(tree, 'pagefind', 'parts', String(part.bucket)));
   let indexed = 0;
-  if (count === 1) {
-    indexed = await writeIndex(outDir, dir);
-  } else {
-    const size = Math.ceil(pages.length / count);
-    // Each part's pages, linked at their own paths into a folder beside the site: Pagefind gives a page the URL of its path there.
-    const scratch = `${outDir}.index-part`;
-    try {
-      for (let n = 0; n < count; n++) {
-        rmSync(scratch, { recursive: true, force: true });
-        linkPages(outDir, scratch, pages.slice(n * size, (n + 1) * size));
-        indexed += await writeIndex(scratch, n === 0 ? dir : join(dir, 'parts', String(n)));
+  let reused = 0;
+  // Each part's pages, linked at their own paths into a folder beside the site: Pagefind gives a page the URL of its path there.
+  const scratch = `${outDir}.index-part`;
+  try {
+    for (const part of parts) {
+      const before = previous.find((p) => p.bucket === part.bucket && p.root === part.root && p.digest === part.digest);
+      if (before && options.reuse && takePart(partDir(part, options.reuse.tree), partDir(part, outDir), before)) {
+        indexed += part.pages.length;
+        reused++;
+        continue;
       }
-    } finally {
       rmSync(scratch, { recursive: true, force: true });
+      mkdirSync(scratch);
+      linkPages(outDir, scratch, part.pages);
+      const to = partDir(part, outDir);
+      indexed += await writeIndex(scratch, to);
+      // The first part keeps the scripts the search page loads; the other parts are data they read.
+      const unused = part.root ? UNUSED_FILES : /\.(js|css)$/;
+      for (const name of readdirSync(to)) if (unused.test(name)) rmSync(join(to, name));
     }
-    // The other parts are data: the first part's scripts read them.
-    for (let n = 1; n < count; n++) {
-      const part = join(dir, 'parts', String(n));
-      for (const name of readdirSync(part)) if (/\.(js|css)$/.test(name)) rmSync(join(part, name));
-    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  for (const name of readdirSync(dir)) if (UNUSED_FILES.test(name)) rmSync(join(dir, name));
-  const parts = Array.from({ length: count - 1 }, (_, i) => `parts/${i + 1}/`);
-  writeFileSync(join(dir, INDEX_PARTS_FILE), `${JSON.stringify(parts)}\n`);
-  return { pages: indexed, parts: count };
+  const others = parts.filter((p) => !p.root).map((p) => `parts/${p.bucket}/`);
+  writeFileSync(join(dir, INDEX_PARTS_FILE), `${JSON.stringify(others)}\n`);
+  if (options.reuse) {
+    const remembered: RememberedPart[] = parts.map((part) => {
+      const from = partDir(part, outDir);
+      const files = filesUnder(from, part.root ? (rel) => !rel.startsWith('parts/') && rel !== INDEX_PARTS_FILE : () => true).map((path) => ({ path, sha256: builtFileDigests.hash(join(from, path)).sha256 }));
+      return { bucket: part.bucket, root: part.root, digest: part.digest, files };
+    });
+    mkdirSync(dirname(options.reuse.remembered), { recursive: true });
+    writeFileSync(options.reuse.remembered, `${JSON.stringify({ format: PART_FORMAT, parts: remembered })}\n`);
+  }
+  return { pages: indexed, parts: parts.length, reused };
+}
+
+/**
+ * The site's pages in parts. Only the pages Pagefind indexes (marked
+ * BODY_MARK) are given to it; a site without any is indexed whole, as
+ * Pagefind would. A page's part is a hash of its path, so adding or changing
+ * a page changes its own part only, and an unchanged part can be taken from
+ * the previous tree; the first part that has pages is `pagefind/` itself.
+ */
+function planParts(outDir: string, partPages: number): Part[] {
+  const pages = htmlPages(outDir).map((path) => {
+    const bytes = readFileSync(join(outDir, path));
+    return { path, body: bytes.includes(BODY_MARK), sha256: sha256Hex(bytes) };
+  });
+  const indexed = pages.some((p) => p.body) ? pages.filter((p) => p.body) : pages;
+  const count = Math.max(1, Math.ceil(indexed.length / partPages));
+  const buckets = Array.from({ length: count }, () => [] as typeof indexed);
+  for (const page of indexed) buckets[count === 1 ? 0 : createHash('sha256').update(page.path).digest().readUInt32BE(0) % count]!.push(page);
+  const parts: Part[] = [];
+  for (const [bucket, list] of buckets.entries()) {
+    // An empty part is left out, unless no part has pages (an empty site still gets its index).
+    if (list.length === 0 && !(bucket === count - 1 && parts.length === 0)) continue;
+    const root = parts.length === 0;
+    const digest = sha256Hex(`${PART_FORMAT}\n${count} ${bucket} ${root}\n${list.map((p) => `${p.path}\0${p.sha256}\n`).join('')}`);
+    parts.push({ bucket, root, pages: list.map((p) => p.path), digest });
+  }
+  return parts;
+}
+
+/** The parts remembered for a site; none when the file is missing, damaged or of another format (a cache: anything doubtful is indexed again). */
+function readRemembered(file: string): RememberedPart[] {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; parts?: unknown };
+    if (parsed.format !== PART_FORMAT || !Array.isArray(parsed.parts)) return [];
+    return (parsed.parts as RememberedPart[]).filter(
+      (p) =>
+        Number.isSafeInteger(p?.bucket) &&
+        typeof p.root === 'boolean' &&
+        typeof p.digest === 'string' &&
+        Array.isArray(p.files) &&
+        p.files.every((f) => typeof f?.path === 'string' && typeof f.sha256 === 'string' && !f.path.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A part's files taken from the previous tree `from` into `to` (links, or
+ * copies), each checked against its remembered digest first. False, and
+ * nothing taken, when any is missing, different, or not a plain file.
+ */
+function takePart(from: string, to: string, part: RememberedPart): boolean {
+  try {
+    for (const file of part.files) {
+      if (!lstatSync(join(from, file.path)).isFile() || builtFileDigests.hash(join(from, file.path)).sha256 !== file.sha256) return false;
+    }
+  } catch {
+    return false;
+  }
+  const put = linkOrCopy();
+  for (const file of part.files) {
+    mkdirSync(dirname(join(to, file.path)), { recursive: true });
+    put(join(from, file.path), join(to, file.path));
+  }
+  return true;
+}
+
+/** Paths under `dir`, relative to it with `/`, of its regular files that pass `keep`, sorted. */
+function filesUnder(dir: string, keep: (rel: string) => boolean): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .filter(keep)
+    .sort();
 }
 
 /** One Pagefind index of every page under `from`, written to `to`; returns the pages Pagefind read. */

@@ -241,6 +241,54 @@ describe('a reader in Chromium', () => {
   }, 240_000);
 });
 
+describe('a site index in parts, taken again where its pages did not change', () => {
+  /** Every file of a site's index, by path, with its bytes. */
+  const indexFiles = (site: string) => new Map(files(join(site, 'pagefind')).map((f) => [f.slice(site.length), readFileSync(f)]));
+  const pagesOnly = (from: string, to: string) => {
+    cpSync(from, to, { recursive: true });
+    rmSync(join(to, 'pagefind'), { recursive: true, force: true });
+  };
+
+  test('an unchanged part is taken from the previous tree, a changed page re-indexes its part only, and the index is byte for byte a fresh one', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'sealpress-index-reuse-'));
+    try {
+      const [a, b, fresh, remembered] = ['a', 'b', 'fresh', 'parts.json'].map((n) => join(scratch, n)) as [string, string, string, string];
+      pagesOnly(join(dist, SITES[0]!), a);
+      const first = await indexSite(a, { partPages: 7, reuse: { tree: join(scratch, 'none'), remembered } });
+      expect(first.parts).toBeGreaterThan(2);
+      expect(first.reused).toBe(0);
+
+      // The same pages again: every part is taken.
+      pagesOnly(a, b);
+      const same = await indexSite(b, { partPages: 7, reuse: { tree: a, remembered } });
+      expect(same.reused).toBe(same.parts);
+      expect(indexFiles(b)).toEqual(indexFiles(a));
+
+      // One article edited: its part alone is indexed again, and the whole equals a fresh index of the new pages.
+      rmSync(b, { recursive: true, force: true });
+      pagesOnly(a, b);
+      const article = files(b).find((f) => f.endsWith('index.html') && readFileSync(f, 'utf8').includes('data-pagefind-body'))!;
+      writeFileSync(article, readFileSync(article, 'utf8').replace('</article>', '<p>补充说明：新增一段正文。</p></article>'));
+      const edited = await indexSite(b, { partPages: 7, reuse: { tree: a, remembered: join(scratch, 'parts.json') } });
+      expect(edited.reused).toBe(edited.parts - 1);
+      pagesOnly(b, fresh);
+      await indexSite(fresh, { partPages: 7 });
+      expect(indexFiles(b)).toEqual(indexFiles(fresh));
+
+      // A part file of the previous tree changed since it was remembered: that part is indexed again, never taken.
+      const c = join(scratch, 'c');
+      pagesOnly(b, c);
+      const fragment = files(join(b, 'pagefind')).find((f) => f.includes('/fragment/'))!;
+      writeFileSync(fragment, Buffer.concat([readFileSync(fragment), Buffer.from('x')]));
+      const tampered = await indexSite(c, { partPages: 7, reuse: { tree: b, remembered } });
+      expect(tampered.reused).toBe(tampered.parts - 1);
+      expect(indexFiles(c)).toEqual(indexFiles(fresh));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 /** The group's search in Chromium over a built group in `distDir`: every result expected, labelled with its site; a sub-site's own search. */
 async function searchInChromium(distDir: string): Promise<void> {
   if (!existsSync(CHROMIUM)) {
