@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { buildProgressLine, buildSites, type BuildEvent, type SiteBuildReport } from '../build/index.ts';
 import type { EntryStatus } from '../model/index.ts';
 import { countsText, leftOutLines, summarise } from '../plan/index.ts';
-import { archiveRelease, ReleaseArchive } from '../release/index.ts';
+import { archiveRelease, byPath, ReleaseArchive } from '../release/index.ts';
 import type { Signer } from '../trust/index.ts';
 import { deployMirror, type MirrorOutcome } from './mirrors.ts';
 import { makeRelease, preflightSigners, releaseTrustBytes, sourceCommit } from './release.ts';
@@ -114,7 +114,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     makeRelease({
       treeDir: join(root, 'dist'),
       // The build listed every site's tree as a release lists it, when it finished with the site: not read again.
-      ...(built.sites.length === built.group.sites.size ? { files: built.sites.flatMap((site) => site.files).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) } : {}),
+      ...(built.sites.length === built.group.sites.size ? { files: built.sites.flatMap((site) => site.files).sort(byPath) } : {}),
       group: built.group,
       plan: built.plan,
       trust,

@@ -79,7 +79,8 @@ export async function collectReleaseFiles(treeDir: string, sites: string[]): Pro
   return files.sort(byPath);
 }
 
-const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+/** The order of a release's files: by path, as UTF-16 code units compare. */
+export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /**
  * The files of one built site, `siteDir`, as a release lists them (paths start

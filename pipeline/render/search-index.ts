@@ -48,7 +48,7 @@ function pagefindVersion(): string {
 }
 const PAGEFIND_VERSION = pagefindVersion();
 /** Changes whenever what a part's files depend on besides its pages changes (this module's way of indexing). */
-const PART_FORMAT = `sealpress-index-part 1, pagefind ${PAGEFIND_VERSION}, zh-cn`;
+const PART_FORMAT = `sealpress-index-part 2, pagefind ${PAGEFIND_VERSION}, zh-cn`;
 
 export interface IndexResult {
   pages: number;
@@ -78,10 +78,8 @@ interface Part {
   digest: string;
 }
 
-/** What is remembered of a part: its digest, and every file of it with its digest. */
+/** What is remembered of a part: its digest (which covers its place), and every file of it with its digest. */
 interface RememberedPart {
-  bucket: number;
-  root: boolean;
   digest: string;
   files: { path: string; sha256: string }[];
 }
@@ -98,7 +96,7 @@ export async function indexSite(outDir: string, options: IndexOptions = {}): Pro
   const scratch = `${outDir}.index-part`;
   try {
     for (const part of parts) {
-      const before = previous.find((p) => p.bucket === part.bucket && p.root === part.root && p.digest === part.digest);
+      const before = previous.find((p) => p.digest === part.digest);
       if (before && options.reuse && takePart(partDir(part, options.reuse.tree), partDir(part, outDir), before)) {
         indexed += part.pages.length;
         reused++;
@@ -122,7 +120,7 @@ export async function indexSite(outDir: string, options: IndexOptions = {}): Pro
     const remembered: RememberedPart[] = parts.map((part) => {
       const from = partDir(part, outDir);
       const files = filesUnder(from, part.root ? (rel) => !rel.startsWith('parts/') && rel !== INDEX_PARTS_FILE : () => true).map((path) => ({ path, sha256: builtFileDigests.hash(join(from, path)).sha256 }));
-      return { bucket: part.bucket, root: part.root, digest: part.digest, files };
+      return { digest: part.digest, files };
     });
     mkdirSync(dirname(options.reuse.remembered), { recursive: true });
     writeFileSync(options.reuse.remembered, `${JSON.stringify({ format: PART_FORMAT, parts: remembered })}\n`);
@@ -164,9 +162,7 @@ function readRemembered(file: string): RememberedPart[] {
     if (parsed.format !== PART_FORMAT || !Array.isArray(parsed.parts)) return [];
     return (parsed.parts as RememberedPart[]).filter(
       (p) =>
-        Number.isSafeInteger(p?.bucket) &&
-        typeof p.root === 'boolean' &&
-        typeof p.digest === 'string' &&
+        typeof p?.digest === 'string' &&
         Array.isArray(p.files) &&
         p.files.every((f) => typeof f?.path === 'string' && typeof f.sha256 === 'string' && !f.path.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')),
     );

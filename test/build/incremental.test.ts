@@ -18,7 +18,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSites, judgeSite, PACKAGE_ROOT, readBuiltRecord, rebuiltLine, siteDoneLine, themeDigest, toolchainDigest, treeListing, type BuildResult, type RenderInputs } from '../../pipeline/build/index.ts';
 import { approveAll, entry, GROUP_YAML, makeRepo, MAIN, NOW, SUB, type TestRepo } from '../helpers/repo.ts';
-import { collectReleaseFiles } from '../../pipeline/release/index.ts';
+import { byPath, collectReleaseFiles } from '../../pipeline/release/index.ts';
 
 const SUB2 = '19902000000';
 const HOUR = 3_600_000;
@@ -116,7 +116,7 @@ const dist = () => tree(join(repo.root, 'dist'));
 
 /** The build's listing of every site (what a publish signs) is what a release lists from dist/ now. */
 async function expectListed(r: Extract<BuildResult, { ok: true }>, name = 'first build'): Promise<void> {
-  const listed = r.sites.flatMap((s) => s.files).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const listed = r.sites.flatMap((s) => s.files).sort(byPath);
   expect(listed, name).toEqual(await collectReleaseFiles(join(repo.root, 'dist'), r.sites.map((s) => s.code)));
 }
 

@@ -269,7 +269,7 @@ describe('a site index in parts, taken again where its pages did not change', ()
       pagesOnly(a, b);
       const article = files(b).find((f) => f.endsWith('index.html') && readFileSync(f, 'utf8').includes('data-pagefind-body'))!;
       writeFileSync(article, readFileSync(article, 'utf8').replace('</article>', '<p>补充说明：新增一段正文。</p></article>'));
-      const edited = await indexSite(b, { partPages: 7, reuse: { tree: a, remembered: join(scratch, 'parts.json') } });
+      const edited = await indexSite(b, { partPages: 7, reuse: { tree: a, remembered } });
       expect(edited.reused).toBe(edited.parts - 1);
       pagesOnly(b, fresh);
       await indexSite(fresh, { partPages: 7 });
