@@ -27,6 +27,7 @@ import {
   dropBuiltRecord,
   groupSearchDigest,
   judgeSite,
+  plannedStageDigests,
   readBuiltRecord,
   refreshGroupIndexes,
   stageDigests,
@@ -196,12 +197,19 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const plans: SitePlan[] = queue.map((code) => {
     const stage = bundleSite(gate.group, gate.plan, code, 'publish', { reprintDisclaimer: gate.checks.reprintDisclaimer });
     const stageDir = join(work, 'stage', code);
-    writeStage(root, stageDir, stage);
     const target = join(distDir, code);
-    const wanted = { ...digests, ...stageDigests(stageDir) };
+    const wanted = { ...digests, ...plannedStageDigests(root, stage) };
     const previous = readBuiltRecord(work, code);
     let listing: TreeListing | undefined;
     const verdict = judgeSite(previous, wanted, target, full, () => (listing = treeListing(target, code)).digest);
+    // Only a site rendered again reads its stage: it is written afresh, and must read back as it was judged.
+    if (verdict.rebuild) {
+      writeStage(root, stageDir, stage);
+      const written = stageDigests(stageDir);
+      if (written.config !== wanted.config || written.content !== wanted.content) {
+        throw new SealpressError('STAGE_TAMPERED', { zh: `站点 ${code} 的暂存目录 ${stageDir} 写入后读回的内容与预期不符（可能在写入时被改动）；请重新运行构建`, en: `The stage of site ${code} (${stageDir}) read back differently from what was written (changed while it was written?); run the build again` }, { file: stageDir });
+      }
+    }
     const record: BuiltRecord = { version: BUILT_RECORD_VERSION, code, dist: target, ...wanted, pages: previous?.pages ?? 0, ...(previous?.output ? { output: previous.output } : {}) };
     return { code, stageDir, target, entries: stage.bundle.entries.length, previous, verdict, record, ...(verdict.rebuild || !listing ? {} : { listing }) };
   });

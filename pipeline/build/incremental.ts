@@ -3,7 +3,9 @@
  * rendered from changed. A site's render inputs are exactly
  *
  *  - its stage (what stage/write.ts writes: bundle.json, the MDX modules, public/
- *    with the shared public files and the entry assets), read back from disk;
+ *    with the shared public files and the entry assets), digested from memory
+ *    (plannedStageDigests); only a site rendered again has its stage written,
+ *    and it must read back from disk with the same digests;
  *  - the theme: the package's src/, astro.config.mjs, public/, every file of
  *    the package those import (pipeline/markup, pipeline/model…), and
  *    pipeline/render (how Astro and Pagefind are run), with its location;
@@ -34,7 +36,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { builtFileDigests, flushTree, sha256Hex, hashFileSync, syncDirSync, writeFileAtomicSync } from '../fs/index.ts';
 import type { SiteGroup } from '../model/index.ts';
 import { addGroupIndexes, GROUP_INDEX_DIR, GROUP_INDEX_LIST } from '../render/index.ts';
-import { siteUrl } from '../stage/bundle-site.ts';
+import { siteUrl, type SiteStage } from '../stage/bundle-site.ts';
+import { stagedFiles } from '../stage/write.ts';
 import { siteFiles } from '../release/collect.ts';
 import type { ManifestFile } from '../release/manifest.ts';
 
@@ -159,17 +162,38 @@ export function themeDigests(themeRoot: string): ThemeDigests {
 }
 
 /** The config and content digests of a written stage (stage/write.ts), read back from disk. */
-export function stageDigests(stageDir: string): { config: string; content: string } {
+export function stageDigests(stageDir: string): StageDigests {
   const bundle = JSON.parse(readFileSync(join(stageDir, 'bundle.json'), 'utf8')) as Record<string, unknown>;
+  const files = filesIn(stageDir)
+    .map((f) => relative(stageDir, f).split(sep).join('/'))
+    .filter((f) => f !== 'bundle.json');
+  return digestsOf(bundle, files.map((f) => [f, builtFileDigests.hash(join(stageDir, f)).sha256]));
+}
+
+/**
+ * The digests stageDigests gives once writeStage has written `stage`, from the
+ * stage in memory: what it lists (stagedFiles) and the bundle as JSON writes
+ * it. A site that is not rendered again has its stage judged without writing it.
+ */
+export function plannedStageDigests(root: string, stage: SiteStage): StageDigests {
+  const files: [string, string][] = [];
+  for (const [path, source] of stagedFiles(root, stage)) {
+    files.push([path, source.kind === 'public' ? builtFileDigests.hash(source.path).sha256 : source.kind === 'asset' ? source.asset.digest : sha256Hex(source.text)]);
+  }
+  return digestsOf(stage.bundle as unknown as Record<string, unknown>, files);
+}
+
+export interface StageDigests {
+  config: string;
+  content: string;
+}
+
+function digestsOf(bundle: Record<string, unknown>, files: [path: string, sha256: string][]): StageDigests {
   const { entries, generatedAt, ...config } = bundle;
   // A publish page never shows the clock (see above); a preview page does.
   if (bundle.mode !== 'publish') config.generatedAt = generatedAt;
   const content = [`entries\0${sha256Hex(JSON.stringify(entries))}`];
-  const files = filesIn(stageDir)
-    .map((f) => relative(stageDir, f).split(sep).join('/'))
-    .filter((f) => f !== 'bundle.json')
-    .sort();
-  for (const f of files) content.push(`${f}\0${builtFileDigests.hash(join(stageDir, f)).sha256}`);
+  for (const [path, sha256] of files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) content.push(`${path}\0${sha256}`);
   return { config: sha256Hex(JSON.stringify(config)), content: sha256Hex(content.join('\n')) };
 }
 
