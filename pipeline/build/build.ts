@@ -21,7 +21,7 @@ import type { SiteGroup } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
 import type { ReleaseLedger, ReleaseMemory } from '../release/index.ts';
 import type { ManifestFile } from '../release/manifest.ts';
-import { addGroupIndexes, renderSites } from '../render/index.ts';
+import { addGroupIndexes, completeSite, mergeShard, renderSites } from '../render/index.ts';
 import { bundleSite, writeStage } from '../stage/index.ts';
 import {
   dropBuiltRecord,
@@ -63,13 +63,15 @@ export interface BuildOptions {
   inputs?: GateInputs;
   /** Where finished sites go; default `<root>/dist`. */
   distDir?: string;
+  /** Sites of at least this many entries may be split between builds (renderChunks); default SHARD_MIN_ENTRIES. */
+  shardMinEntries?: number;
   onProgress?: (event: BuildEvent) => void;
 }
 
 export type BuildEvent =
   | { type: 'gate'; durationMs: number; plan: Plan }
   | { type: 'site-start'; code: string; entries: number }
-  | { type: 'site-done'; code: string; pages: number; durationMs: number; action: SiteBuildAction; reason: BuildReason };
+  | { type: 'site-done'; code: string; pages: number; durationMs: number; action: SiteBuildAction; reason: BuildReason; builds?: number };
 
 export interface SiteBuildReport {
   code: string;
@@ -80,6 +82,8 @@ export interface SiteBuildReport {
   indexMs: number;
   /** Of durationMs, flushing the new tree to disk before it was swapped in (syncTree). */
   syncMs: number;
+  /** Astro builds that rendered the site's pages: 1, or (a large site rendered again beside few others) its shares, one a build; 0 when not rendered. */
+  builds: number;
   /** Rendered and indexed again, reused as it was, or (the main site) its copy of the sub-sites' search replaced. */
   action: SiteBuildAction;
   reason: BuildReason;
@@ -97,11 +101,11 @@ export function siteDoneLine(event: Extract<BuildEvent, { type: 'site-done' }>, 
     const s = (event.durationMs / 1000).toFixed(1);
     if (event.action === 'reused') return `构建 ${event.code}：沿用，${event.pages} 个页面（${reasonZh(event.reason)}）`;
     if (event.action === 'search-refreshed') return `构建 ${event.code}：页面沿用，站群搜索已更新（${reasonZh(event.reason)}），用时 ${s} 秒`;
-    return `构建 ${event.code}：已重新构建（${reasonZh(event.reason)}），${event.pages} 个页面，用时 ${s} 秒`;
+    return `构建 ${event.code}：已重新构建（${reasonZh(event.reason)}），${event.pages} 个页面${(event.builds ?? 1) > 1 ? `（分 ${event.builds} 个构建同时渲染）` : ''}，用时 ${s} 秒`;
   }
   if (event.action === 'reused') return `build ${event.code}: reused, ${event.pages} pages (${event.reason})`;
   if (event.action === 'search-refreshed') return `build ${event.code}: pages reused, group search refreshed (${event.reason}) in ${(event.durationMs / 1000).toFixed(1)} s`;
-  return `build ${event.code}: rebuilt (${event.reason}), ${event.pages} pages in ${(event.durationMs / 1000).toFixed(1)} s`;
+  return `build ${event.code}: rebuilt (${event.reason}), ${event.pages} pages${(event.builds ?? 1) > 1 ? ` (shared between ${event.builds} builds)` : ''} in ${(event.durationMs / 1000).toFixed(1)} s`;
 }
 
 /** One line naming the sites rendered again, e.g. `rebuilt 1 of 3 sites: 19901000000 (content changed)`. */
@@ -172,7 +176,8 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const settled = (code: string): void => {
     if (code !== mainCode && --subSitesLeft === 0) subSitesDone();
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), codes.length));
+  // renderChunks makes no more builds than there are sites, or shares of a large one.
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
 
   const themeRoot = options.themeRoot ?? PACKAGE_ROOT;
   const digests = themeDigests(themeRoot);
@@ -219,18 +224,18 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     await syncTree(dir);
     return performance.now() - t;
   };
-  const done = (plan: SitePlan, started: number, action: SiteBuildAction, reason: BuildReason, times: { indexMs: number; syncMs: number }): void => {
+  const done = (plan: SitePlan, started: number, action: SiteBuildAction, reason: BuildReason, times: { indexMs: number; syncMs: number; builds?: number }): void => {
     if (action !== 'reused') writeBuiltRecord(work, plan.record);
     // A reused site was listed by its judge; a site the build wrote was listed once its tree was complete.
     const files = (plan.listing ?? treeListing(plan.target, plan.code)).files;
-    const report: SiteBuildReport = { code: plan.code, entries: plan.entries, pages: plan.record.pages, outDir: plan.target, durationMs: performance.now() - started, indexMs: times.indexMs, syncMs: Math.round(times.syncMs), action, reason, files };
+    const report: SiteBuildReport = { code: plan.code, entries: plan.entries, pages: plan.record.pages, outDir: plan.target, durationMs: performance.now() - started, indexMs: times.indexMs, syncMs: Math.round(times.syncMs), builds: times.builds ?? 0, action, reason, files };
     reports.push(report);
-    options.onProgress?.({ type: 'site-done', code: plan.code, pages: report.pages, durationMs: report.durationMs, action, reason });
+    options.onProgress?.({ type: 'site-done', code: plan.code, pages: report.pages, durationMs: report.durationMs, action, reason, ...(report.builds > 1 ? { builds: report.builds } : {}) });
     settled(plan.code);
   };
 
   /** A rendered and indexed site: the main site takes the sub-sites' indexes, then the tree is flushed and swapped in. */
-  const finishRendered = async (plan: SitePlan, started: number, outDir: string, rendered: { pages: number; indexMs: number }): Promise<void> => {
+  const finishRendered = async (plan: SitePlan, started: number, outDir: string, rendered: { pages: number; indexMs: number; builds?: number }): Promise<void> => {
     if (plan.code === mainCode) {
       await subSitesFinished;
       plan.record.groupSearch = groupSearchDigest(gate.group, distDir);
@@ -244,7 +249,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     dropBuiltRecord(work, plan.code);
     swapInto(outDir, plan.target);
     plan.record.pages = rendered.pages;
-    done(plan, started, 'rebuilt', plan.verdict.reason, { indexMs: rendered.indexMs, syncMs });
+    done(plan, started, 'rebuilt', plan.verdict.reason, { indexMs: rendered.indexMs, syncMs, builds: rendered.builds ?? 1 });
   };
 
   /** A site not rendered: kept as it is, or (the main site) its copy of the sub-sites' indexes follows them. */
@@ -277,11 +282,36 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   } else if (existsSync(renderedRoot)) for (const name of readdirSync(renderedRoot)) if (join(renderedRoot, name) !== renderedDir) rmSync(join(renderedRoot, name), { recursive: true, force: true });
 
   const failures: { code: string; error: unknown }[] = [];
-  const chunks = renderChunks(plans.filter((p) => p.verdict.rebuild), concurrency, mainCode);
-  const renderChunk = async (chunk: SitePlan[], slot: number): Promise<void> => {
+  const chunks = renderChunks(plans.filter((p) => p.verdict.rebuild), concurrency, mainCode, options.shardMinEntries);
+  const outDirOf = (unit: RenderUnit<SitePlan>): string => join(work, 'out', unit.shard ? `${unit.code}-shard-${unit.shard[0]}` : unit.code);
+  /** A site split between builds: how many of its shares are still rendering, and whether one failed. */
+  const shares = new Map<string, { left: number; failed: boolean }>();
+  for (const unit of chunks.flat()) if (unit.shard) shares.set(unit.code, { left: unit.shard[1], failed: false });
+  /** A share of a split site is rendered: once the last is, the shares are merged into one tree, completed and indexed. */
+  const finishShare = async (unit: RenderUnit<SitePlan> & { shard: readonly [number, number] }, started: number): Promise<void> => {
+    const state = shares.get(unit.code) as { left: number; failed: boolean };
+    if (state.failed || --state.left > 0) return;
+    const merged = join(work, 'out', unit.code);
+    rmSync(merged, { recursive: true, force: true });
+    renameSync(outDirOf({ ...unit, shard: [0, unit.shard[1]] }), merged);
+    for (let i = 1; i < unit.shard[1]; i++) mergeShard(outDirOf({ ...unit, shard: [i, unit.shard[1]] }), merged);
+    const site = await completeSite(merged, { stageDir: unit.stageDir, reuseIndex: { tree: unit.target, remembered: join(indexParts, `${unit.code}.json`) } });
+    await finishRendered(unit, started, merged, { ...site, builds: unit.shard[1] });
+  };
+  /** A site failed to render: reported once, its shares' trees removed. */
+  const failed = (unit: RenderUnit<SitePlan>, error: unknown): void => {
+    const state = shares.get(unit.code);
+    if (state) {
+      if (state.failed) return;
+      state.failed = true;
+      for (let i = 0; i < unit.shard![1]; i++) rmSync(outDirOf({ ...unit, shard: [i, unit.shard![1]] }), { recursive: true, force: true });
+    }
+    failures.push({ code: unit.code, error });
+    settled(unit.code);
+  };
+  const renderChunk = async (chunk: RenderUnit<SitePlan>[], slot: number): Promise<void> => {
     const started = performance.now();
-    for (const plan of chunk) options.onProgress?.({ type: 'site-start', code: plan.code, entries: plan.entries });
-    const outDirs = new Map(chunk.map((p) => [p.code, join(work, 'out', p.code)]));
+    for (const unit of chunk) if (!unit.shard || unit.shard[0] === 0) options.onProgress?.({ type: 'site-start', code: unit.code, entries: unit.entries });
     const finished = new Set<string>();
     try {
       await renderSites({
@@ -289,25 +319,21 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
         cacheDir: join(work, 'cache', `build-${slot}`),
         renderedDir,
         // The index's unchanged parts are taken from the site's tree in dist/ (not in a full build: their record is gone).
-        sites: chunk.map((p) => ({ code: p.code, stageDir: p.stageDir, outDir: outDirs.get(p.code) as string, reuseIndex: { tree: p.target, remembered: join(indexParts, `${p.code}.json`) } })),
+        sites: chunk.map((u) => ({ code: u.code, stageDir: u.stageDir, outDir: outDirOf(u), reuseIndex: { tree: u.target, remembered: join(indexParts, `${u.code}.json`) }, ...(u.shard ? { shard: u.shard } : {}) })),
         onSite: async (code, rendered) => {
-          const plan = chunk.find((p) => p.code === code) as SitePlan;
+          const unit = chunk.find((u) => u.code === code) as RenderUnit<SitePlan>;
           try {
-            await finishRendered(plan, started, outDirs.get(code) as string, rendered);
+            if (unit.shard) await finishShare(unit as RenderUnit<SitePlan> & { shard: readonly [number, number] }, started);
+            else await finishRendered(unit, started, outDirOf(unit), rendered);
           } catch (error) {
-            failures.push({ code, error });
-            settled(code);
+            failed(unit, error);
           }
           finished.add(code);
         },
       });
     } catch (error) {
       // The build failed: none of its sites not yet finished is written, each keeps its previous dist/<code>.
-      for (const plan of chunk) {
-        if (finished.has(plan.code)) continue;
-        failures.push({ code: plan.code, error });
-        settled(plan.code);
-      }
+      for (const unit of chunk) if (!finished.has(unit.code)) failed(unit, error);
     }
   };
   await Promise.all([
@@ -329,26 +355,44 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
 
 /** What a site weighs in a build: its entries, and the theme's fixed cost, about that of 300 entries. */
 const SITE_WEIGHT = 300;
+/** A site is split between builds only from this many entries: below, the fixed cost of each share outweighs the gain. */
+export const SHARD_MIN_ENTRIES = 1000;
+
+/** A site in a build: the whole site, or (`shard`) its share `[index, count]` of the pages. */
+export type RenderUnit<T> = T & { shard?: readonly [index: number, count: number] };
 
 /**
  * The sites to render, in at most `slots` groups of about equal weight, one
- * Astro build each, so the builds keep the cores busy. The heaviest go first,
- * each into the lightest group; the main site goes last in its group (it waits
- * for every sub-site's index).
+ * Astro build each, so the builds keep the cores busy. A site heavier than a
+ * build's fair share (and of at least `minShardEntries` entries) is split into
+ * shares of its pages, each in another build: a large site rendered again
+ * alone, or beside a small one, then uses every core. The heaviest go first,
+ * each into the lightest group; the main site goes first, so it is in the first
+ * build, and last in each of its groups (it waits for every sub-site's index).
  */
-export function renderChunks<T extends { code: string; entries: number }>(sites: readonly T[], slots: number, mainCode: string): T[][] {
-  const n = Math.max(1, Math.min(slots, sites.length));
-  const chunks: { sites: T[]; weight: number }[] = Array.from({ length: n }, () => ({ sites: [], weight: 0 }));
+export function renderChunks<T extends { code: string; entries: number }>(sites: readonly T[], slots: number, mainCode: string, minShardEntries = SHARD_MIN_ENTRIES): RenderUnit<T>[][] {
+  const slotCount = Math.max(1, slots);
+  const fair = sites.reduce((sum, s) => sum + s.entries + SITE_WEIGHT, 0) / slotCount;
+  const units: { unit: RenderUnit<T>; weight: number }[] = [];
+  for (const site of sites) {
+    const count = site.entries >= minShardEntries ? Math.min(slotCount, Math.ceil((site.entries + SITE_WEIGHT) / fair)) : 1;
+    if (count < 2) units.push({ unit: site, weight: site.entries + SITE_WEIGHT });
+    else for (let i = 0; i < count; i++) units.push({ unit: { ...site, shard: [i, count] as const }, weight: site.entries / count + SITE_WEIGHT });
+  }
+  const n = Math.max(1, Math.min(slotCount, units.length));
+  const chunks: { units: RenderUnit<T>[]; weight: number }[] = Array.from({ length: n }, () => ({ units: [], weight: 0 }));
   // The main site first, so it is in the first build, whatever it weighs; then the heaviest.
-  const order = [...sites].sort((a, b) => Number(b.code === mainCode) - Number(a.code === mainCode) || b.entries - a.entries || (a.code < b.code ? -1 : 1));
-  for (const site of order) {
-    const lightest = chunks.reduce((min, c) => (c.weight < min.weight ? c : min));
-    lightest.sites.push(site);
-    lightest.weight += site.entries + SITE_WEIGHT;
+  const order = units.sort((a, b) => Number(b.unit.code === mainCode) - Number(a.unit.code === mainCode) || b.weight - a.weight || (a.unit.code < b.unit.code ? -1 : a.unit.code > b.unit.code ? 1 : (a.unit.shard?.[0] ?? 0) - (b.unit.shard?.[0] ?? 0)));
+  for (const { unit, weight } of order) {
+    // Two shares of one site never share a build.
+    const open = chunks.filter((c) => !c.units.some((u) => u.code === unit.code));
+    const lightest = open.reduce((min, c) => (c.weight < min.weight ? c : min));
+    lightest.units.push(unit);
+    lightest.weight += weight;
   }
   return chunks
-    .filter((c) => c.sites.length > 0)
-    .map((c) => c.sites.sort((a, b) => Number(a.code === mainCode) - Number(b.code === mainCode) || (a.code < b.code ? -1 : 1)));
+    .filter((c) => c.units.length > 0)
+    .map((c) => c.units.sort((a, b) => Number(a.code === mainCode) - Number(b.code === mainCode) || (a.code < b.code ? -1 : 1)));
 }
 
 /** Replace `target` with `fresh` by renames, so the target is always a whole site. */

@@ -22,6 +22,8 @@ export interface AstroEnv {
   mode: 'production' | 'development';
   /** Where each site's rendered entry bodies are kept between builds (src/loader/bundle-loader.ts). */
   renderedDir?: string;
+  /** Sites split between builds: this build's share of each one's pages (src/loader/read-bundle.ts, SEALPRESS_SHARDS). */
+  shards?: Record<string, readonly [index: number, count: number]>;
 }
 
 export function astroEnv(opts: AstroEnv, from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -42,6 +44,7 @@ export function astroEnv(opts: AstroEnv, from: NodeJS.ProcessEnv = process.env):
   else env.SEALPRESS_STAGES = JSON.stringify(opts.stageDir);
   if (opts.outDir !== undefined) env.SEALPRESS_OUT = opts.outDir;
   if (opts.renderedDir !== undefined) env.SEALPRESS_RENDERED = opts.renderedDir;
+  if (opts.shards !== undefined && Object.keys(opts.shards).length > 0) env.SEALPRESS_SHARDS = JSON.stringify(opts.shards);
   return env;
 }
 

@@ -10,7 +10,7 @@
  * Everything a build writes is under its own cacheDir (per-build root, .astro/,
  * Astro and Vite caches, HOME, TMPDIR) or its sites' outDirs.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SealpressError } from '../errors/index.ts';
@@ -38,6 +38,12 @@ export interface RenderedSiteInput {
   outDir: string;
   /** The site's previous tree and its remembered index parts: unchanged parts are taken from it (search-index.ts). */
   reuseIndex?: IndexOptions['reuse'];
+  /**
+   * This build renders only this share of the site's pages (`[index, count]`):
+   * outDir then gets the pages as rendered, neither completed nor indexed; the
+   * caller merges the shares (mergeShard) and completes the site (completeSite).
+   */
+  shard?: readonly [index: number, count: number];
 }
 
 export interface RenderSitesOptions {
@@ -88,7 +94,8 @@ export async function renderSites(opts: RenderSitesOptions): Promise<Map<string,
 
   const build = prepareBuildRoot(opts.root, opts.cacheDir);
   const stageDirs = opts.sites.map((s) => s.stageDir);
-  const env = astroEnv({ stageDir: stageDirs, cacheDir: opts.cacheDir, outDir: build.dist, homeDir: build.home, tmpDir: build.tmp, mode: 'production', renderedDir: opts.renderedDir ?? join(opts.cacheDir, 'rendered') });
+  const shards = Object.fromEntries(opts.sites.flatMap((s) => (s.shard ? [[s.code, s.shard] as const] : [])));
+  const env = astroEnv({ stageDir: stageDirs, cacheDir: opts.cacheDir, outDir: build.dist, homeDir: build.home, tmpDir: build.tmp, mode: 'production', renderedDir: opts.renderedDir ?? join(opts.cacheDir, 'rendered'), shards });
 
   const started = performance.now();
   const child = spawnAstro(opts.root, ['build', '--root', build.root, '--config', build.configArg], build.root, env);
@@ -122,18 +129,49 @@ export async function renderSites(opts: RenderSitesOptions): Promise<Map<string,
     }
     const tree = join(build.dist, code);
     for (const name of shared) cpSync(join(build.dist, name), join(tree, name), { recursive: true, errorOnExist: true, force: false });
-    placeNotFoundPage(tree);
-    const publicDir = join(site.stageDir, 'public');
-    if (existsSync(publicDir)) cpSync(publicDir, tree, { recursive: true, errorOnExist: true, force: false });
     moveDir(tree, site.outDir);
-
-    const indexStarted = performance.now();
-    await indexSite(site.outDir, site.reuseIndex ? { reuse: site.reuseIndex } : {});
-    const rendered = { pages: countHtml(site.outDir), durationMs, indexMs: Math.round(performance.now() - indexStarted) };
+    const rendered = site.shard ? { pages: countHtml(site.outDir), durationMs, indexMs: 0 } : { ...(await completeSite(site.outDir, site)), durationMs };
     results.set(code, rendered);
     await opts.onSite?.(code, rendered);
   }
   return results;
+}
+
+/**
+ * A site's rendered pages made a whole site: the 404 page where servers look for
+ * it, the stage's public files, and the search index. Done by renderSites, or by
+ * the caller once the shares of a split site are merged.
+ */
+export async function completeSite(tree: string, site: Pick<RenderedSiteInput, 'stageDir' | 'reuseIndex'>): Promise<{ pages: number; indexMs: number }> {
+  placeNotFoundPage(tree);
+  const publicDir = join(site.stageDir, 'public');
+  if (existsSync(publicDir)) cpSync(publicDir, tree, { recursive: true, errorOnExist: true, force: false });
+  const indexStarted = performance.now();
+  await indexSite(tree, site.reuseIndex ? { reuse: site.reuseIndex } : {});
+  return { pages: countHtml(tree), indexMs: Math.round(performance.now() - indexStarted) };
+}
+
+/**
+ * Move the pages of one share of a split site into the tree of the others. Each
+ * page is rendered by one share only; a file both hold (what every build emits
+ * for all its sites) must be the same bytes, else the build fails.
+ */
+export function mergeShard(from: string, into: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    const target = join(into, entry.name);
+    const there = lstatSync(target, { throwIfNoEntry: false });
+    if (entry.isDirectory() && there?.isDirectory()) {
+      mergeShard(source, target);
+      continue;
+    }
+    if (there) {
+      if (entry.isFile() && there.isFile() && readFileSync(source).equals(readFileSync(target))) continue;
+      throw new SealpressError('BUILD_FAILED', { zh: `站点的两部分构建都写出了 ${target}，且内容不同；请重新运行构建`, en: `Two shares of a site's build both wrote ${target}, differently; run the build again` }, { file: target });
+    }
+    renameSync(source, target);
+  }
+  rmSync(from, { recursive: true, force: true });
 }
 
 /** The code of a staged site (the renderer has read and checked its bundle already). */

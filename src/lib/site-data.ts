@@ -7,7 +7,7 @@
  */
 import { getCollection, type CollectionEntry } from 'astro:content';
 import type { SiteData } from '../loader/bundle-schema.ts';
-import { rendersSeveralSites } from '../loader/read-bundle.ts';
+import { pageShard, rendersSeveralSites, shardsFromEnv } from '../loader/read-bundle.ts';
 import { planRoutes, siteNav, type NavCategory, type NavColumn, type Route } from './routes.ts';
 
 export type Entry = CollectionEntry<'entries'>;
@@ -53,9 +53,15 @@ export async function siteCodes(): Promise<string[]> {
  */
 export async function forEachSite<P extends Record<string, string | undefined>, Q>(paths: (code: string) => Promise<{ params: P; props?: Q }[]>): Promise<{ params: P & { site?: string }; props?: Q }[]> {
   const several = rendersSeveralSites();
+  const shards = shardsFromEnv();
   const out: { params: P & { site?: string }; props?: Q }[] = [];
   for (const code of await siteCodes()) {
-    for (const path of await paths(code)) out.push(several ? { ...path, params: { ...path.params, site: code } } : path);
+    // A site split between builds: this build renders only its share of the pages.
+    const shard = shards.get(code);
+    for (const path of await paths(code)) {
+      if (shard && pageShard(path.params, shard[1]) !== shard[0]) continue;
+      out.push(several ? { ...path, params: { ...path.params, site: code } } : path);
+    }
   }
   return out;
 }

@@ -21,6 +21,43 @@ export const STAGE_ENV = 'SEALPRESS_STAGE';
  */
 export const STAGES_ENV = 'SEALPRESS_STAGES';
 
+/**
+ * Environment variable giving, for some sites of the build, the share of
+ * their pages it renders: a JSON object of site code → `[index, count]`. A
+ * large site rendered again alone is split between builds that run at once
+ * (pipeline/build/build.ts); each page is rendered by exactly one of them
+ * (pageShard), and the shares are merged into one tree before it is indexed.
+ */
+export const SHARDS_ENV = 'SEALPRESS_SHARDS';
+
+/** Each split site's share of its pages in this build; empty when no site is split. */
+export function shardsFromEnv(env: NodeJS.ProcessEnv = process.env): Map<string, readonly [index: number, count: number]> {
+  const text = env[SHARDS_ENV];
+  if (text === undefined) return new Map();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const valid = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every(Number.isSafeInteger) && v[1] >= 2 && v[0] >= 0 && v[0] < v[1];
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every(valid)) {
+    throw new SealpressError('PLAN_INVALID', `${SHARDS_ENV} must be a JSON object of site code → [index, count] with 0 ≤ index < count (it is ${text}). Run the build through pipeline/render, which sets it.`);
+  }
+  return new Map(Object.entries(value as Record<string, [number, number]>));
+}
+
+/** Which of `count` shares renders the page of a route with these params: FNV-1a of their JSON, so every build agrees. */
+export function pageShard(params: Record<string, string | undefined>, count: number): number {
+  const key = JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k] ?? null]));
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % count;
+}
+
 /** The stage dirs of this build: every one of SEALPRESS_STAGES, else the one SEALPRESS_STAGE. */
 export function stageDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
   const list = env[STAGES_ENV];

@@ -207,6 +207,24 @@ describe('an incremental build equals a clean full build, and renders only what 
   }, 1_500_000);
 });
 
+describe('a large site rendered again beside few others is split between builds, byte for byte the site rendered whole', () => {
+  test('the main site rendered again alone, in two shares', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sealpress-shares-'));
+    scratch.push(root);
+    for (const d of ['sites', 'content', 'public']) if (existsSync(join(repo.root, d))) cpSync(join(repo.root, d), join(root, d), { recursive: true });
+    const whole = await buildSites({ root, now: at(80), themeRoot: theme, concurrency: 2, cache: false });
+    if (!whole.ok) throw new Error('config invalid');
+    expect(whole.sites.map((s) => s.builds)).toEqual(whole.sites.map(() => 1));
+    const before = tree(join(root, 'dist'));
+    // Any site may be split here (the demo's are small): the main site, rendered again alone, takes both cores.
+    const split = await buildSites({ root, now: at(80), themeRoot: theme, concurrency: 2, full: true, sites: [MAIN], shardMinEntries: 1 });
+    if (!split.ok) throw new Error('config invalid');
+    expect(split.sites.map((s) => [s.code, s.action, s.builds])).toEqual([[MAIN, 'rebuilt', 2]]);
+    expect(differences(tree(join(root, 'dist')), before)).toEqual([]);
+    expect(readdirSync(join(root, '.sealpress', 'out')).filter((n) => n.includes('shard'))).toEqual([]);
+  }, 300_000);
+});
+
 describe('the decision, fail closed', () => {
   const inputs: RenderInputs = { toolchain: 't', theme: 'h', config: 'c', content: 'x' };
   const record = { version: 1 as const, code: SUB, dist: '', pages: 3, ...inputs };

@@ -37,8 +37,11 @@ const stageCase = fc.record({
   mdx: fc.array(fc.record({ id: segment, text }), { maxLength: 3 }),
 });
 
+const MAGIC: Record<string, Buffer> = { png: Buffer.from('89504e470d0a1a0a', 'hex'), pdf: Buffer.from('%PDF-1.7\n'), docx: Buffer.from('504b0304', 'hex') };
 let n = 0;
-function materialise(c: fc.RecordValue<typeof stageCase extends fc.Arbitrary<infer T> ? T : never>): { root: string; stage: SiteStage } {
+type StageCase = typeof stageCase extends fc.Arbitrary<infer T> ? T : never;
+
+function materialise(c: StageCase): { root: string; stage: SiteStage } {
   const root = join(scratch, `case-${n++}`);
   mkdirSync(join(root, 'public'), { recursive: true });
   const taken = new Set<string>();
@@ -59,11 +62,13 @@ function materialise(c: fc.RecordValue<typeof stageCase extends fc.Arbitrary<inf
   const assets = c.assets.map((a, i) => {
     const source = `content/${a.dir}/${i}-${a.name}.${a.ext}`;
     mkdirSync(join(root, dirname(source)), { recursive: true });
-    writeFileSync(join(root, source), a.bytes);
+    // Bytes of the file's kind (a file a browser would run as a page is never staged: test/check/active-files.test.ts).
+    const bytes = Buffer.concat([MAGIC[a.ext]!, a.bytes]);
+    writeFileSync(join(root, source), bytes);
     const plain = files.find((f) => !f.includes('/.') && !f.startsWith('.'));
     // The asset's URL: its own place under /assets/, or (once) the path of a shared public file it then replaces.
-    const url = c.overrideShared && i === 0 && plain ? `/${plain}` : `/assets/${sha256Hex(a.bytes).slice(0, 16)}/${encodeURIComponent(`附件-${a.name}`)}.${a.ext}`;
-    return { source, digest: sha256Hex(a.bytes), url };
+    const url = c.overrideShared && i === 0 && plain ? `/${plain}` : `/assets/${sha256Hex(bytes).slice(0, 16)}/${encodeURIComponent(`附件-${a.name}`)}.${a.ext}`;
+    return { source, digest: sha256Hex(bytes), url };
   });
   const bundle = { version: 1, mode: c.mode, generatedAt: c.generatedAt, site: c.site, entries: c.entries };
   return { root, stage: { bundle: bundle as unknown as SiteStage['bundle'], files: c.mdx.map((m, i) => ({ path: `entries/${m.id}-${i}.mdx`, text: m.text })), assets } };
