@@ -290,7 +290,9 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   /** A share of a split site is rendered: once the last is, the shares are merged into one tree, completed and indexed. */
   const finishShare = async (unit: RenderUnit<SitePlan> & { shard: readonly [number, number] }, started: number): Promise<void> => {
     const state = shares.get(unit.code) as { left: number; failed: boolean };
-    if (state.failed || --state.left > 0) return;
+    // Another share failed: the site keeps its previous dist/<code>, and this share's pages go.
+    if (state.failed) return rmSync(outDirOf(unit), { recursive: true, force: true });
+    if (--state.left > 0) return;
     const merged = join(work, 'out', unit.code);
     rmSync(merged, { recursive: true, force: true });
     renameSync(outDirOf({ ...unit, shard: [0, unit.shard[1]] }), merged);

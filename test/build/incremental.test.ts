@@ -222,6 +222,16 @@ describe('a large site rendered again beside few others is split between builds,
     expect(split.sites.map((s) => [s.code, s.action, s.builds])).toEqual([[MAIN, 'rebuilt', 2]]);
     expect(differences(tree(join(root, 'dist')), before)).toEqual([]);
     expect(readdirSync(join(root, '.sealpress', 'out')).filter((n) => n.includes('shard'))).toEqual([]);
+
+    // One share's build fails (a page of it throws): the site fails once, keeps its dist/<code>, and no share's pages are left.
+    const drill = copyTheme();
+    const route = join(drill, 'src', 'routes', '[...path].astro');
+    writeFileSync(route, readFileSync(route, 'utf8').replace("const column = columnOf(entry.data.column);", "if (route.path.includes('m-notice')) throw new Error('share failure drill');\n  const column = columnOf(entry.data.column);"));
+    const failing = buildSites({ root, now: at(80), themeRoot: drill, concurrency: 2, full: true, sites: [MAIN], shardMinEntries: 1 });
+    await expect(failing).rejects.toThrow(new RegExp(`^${MAIN} failed to build: .*share failure drill`, 's'));
+    await expect(failing).rejects.toMatchObject({ code: 'BUILD_FAILED' });
+    expect(differences(tree(join(root, 'dist')), before)).toEqual([]);
+    expect(readdirSync(join(root, '.sealpress', 'out')).filter((n) => n.includes('shard'))).toEqual([]);
   }, 300_000);
 });
 
