@@ -92,27 +92,18 @@ export async function indexSite(outDir: string, options: IndexOptions = {}): Pro
   const partDir = (part: Part, tree: string) => (part.root ? join(tree, 'pagefind') : join(tree, 'pagefind', 'parts', String(part.bucket)));
   let indexed = 0;
   let reused = 0;
-  // Each part's pages, linked at their own paths into a folder beside the site: Pagefind gives a page the URL of its path there.
-  const scratch = `${outDir}.index-part`;
-  try {
-    for (const part of parts) {
-      const before = previous.find((p) => p.digest === part.digest);
-      if (before && options.reuse && takePart(partDir(part, options.reuse.tree), partDir(part, outDir), before)) {
-        indexed += part.pages.length;
-        reused++;
-        continue;
-      }
-      rmSync(scratch, { recursive: true, force: true });
-      mkdirSync(scratch);
-      linkPages(outDir, scratch, part.pages);
-      const to = partDir(part, outDir);
-      indexed += await writeIndex(scratch, to);
-      // The first part keeps the scripts the search page loads; the other parts are data they read.
-      const unused = part.root ? UNUSED_FILES : /\.(js|css)$/;
-      for (const name of readdirSync(to)) if (unused.test(name)) rmSync(join(to, name));
+  for (const part of parts) {
+    const before = previous.find((p) => p.digest === part.digest);
+    if (before && options.reuse && takePart(partDir(part, options.reuse.tree), partDir(part, outDir), before)) {
+      indexed += part.pages.length;
+      reused++;
+      continue;
     }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    const to = partDir(part, outDir);
+    indexed += await writeIndex(outDir, part.pages, to);
+    // The first part keeps the scripts the search page loads; the other parts are data they read.
+    const unused = part.root ? UNUSED_FILES : /\.(js|css)$/;
+    for (const name of readdirSync(to)) if (unused.test(name)) rmSync(join(to, name));
   }
   const others = parts.filter((p) => !p.root).map((p) => `parts/${p.bucket}/`);
   writeFileSync(join(dir, INDEX_PARTS_FILE), `${JSON.stringify(others)}\n`);
@@ -202,7 +193,15 @@ function filesUnder(dir: string, keep: (rel: string) => boolean): string[] {
 }
 
 /** One Pagefind index of every page under `from`, written to `to`; returns the pages Pagefind read. */
-async function writeIndex(from: string, to: string): Promise<number> {
+/** A page path Pagefind's glob takes as it is: what the site's routes make (column ids, slugs, page numbers). */
+const GLOB_PLAIN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+/**
+ * Index these pages of the site at `outDir` (paths relative to it: Pagefind
+ * gives each the URL of its path) into `to`. Pagefind reads them itself, by a
+ * glob naming each one; a path a glob could misread is handed over as text.
+ */
+async function writeIndex(outDir: string, pages: readonly string[], to: string): Promise<number> {
   // Every page is lang="zh-CN"; forcing the language keeps one index with Chinese
   // segmentation even if a page ever carries a different lang attribute.
   const created = await pagefind.createIndex({ forceLanguage: 'zh-cn' });
@@ -211,9 +210,14 @@ async function writeIndex(from: string, to: string): Promise<number> {
     throw new SealpressError('INDEX_FAILED', { zh: `Pagefind 无法创建索引：${created.errors.join('; ') || '未返回索引'}`, en: `Pagefind could not create an index: ${created.errors.join('; ') || 'no index returned'}` });
   }
   try {
-    const added = await index.addDirectory({ path: from });
-    if (added.errors.length > 0) {
-      throw new SealpressError('INDEX_FAILED', { zh: `Pagefind 无法为 ${from} 建立索引：${added.errors.join('; ')}`, en: `Pagefind could not index ${from}: ${added.errors.join('; ')}` });
+    const glob = pages.every((p) => GLOB_PLAIN.test(p));
+    const plain = pages.map((p) => p.split(sep).join('/'));
+    const added = glob
+      ? await index.addDirectory({ path: outDir, glob: plain.length === 1 ? (plain[0] as string) : `{${plain.join(',')}}` })
+      : await addEach(index, outDir, plain);
+    const errors = added.errors.length > 0 ? added.errors : added.page_count !== pages.length ? [`${added.page_count} of ${pages.length} pages indexed`] : [];
+    if (errors.length > 0) {
+      throw new SealpressError('INDEX_FAILED', { zh: `Pagefind 无法为 ${outDir} 建立索引：${errors.join('; ')}`, en: `Pagefind could not index ${outDir}: ${errors.join('; ')}` });
     }
     const written = await index.writeFiles({ outputPath: to });
     if (written.errors.length > 0) {
@@ -226,22 +230,24 @@ async function writeIndex(from: string, to: string): Promise<number> {
   }
 }
 
+/** The pages handed to Pagefind as text, each at its path. */
+async function addEach(index: pagefind.PagefindIndex, outDir: string, pages: readonly string[]): Promise<{ errors: string[]; page_count: number }> {
+  const errors: string[] = [];
+  let count = 0;
+  for (const page of pages) {
+    const added = await index.addHTMLFile({ sourcePath: page, content: readFileSync(join(outDir, page), 'utf8') });
+    if (added.errors.length > 0) errors.push(...added.errors);
+    else count++;
+  }
+  return { errors, page_count: count };
+}
+
 /** The HTML pages of a built site, as paths relative to it, sorted (Pagefind's own folder has none). */
 function htmlPages(outDir: string): string[] {
   return readdirSync(outDir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.html'))
     .map((e) => relative(outDir, join(e.parentPath, e.name)))
     .sort();
-}
-
-/** `pages` of `from` at the same paths under `to`, as hard links (copies where a link cannot be made). */
-function linkPages(from: string, to: string, pages: readonly string[]): void {
-  const linker = linkOrCopy();
-  for (const page of pages) {
-    const target = join(to, page);
-    mkdirSync(dirname(target), { recursive: true });
-    linker(join(from, page), target);
-  }
 }
 
 /**
