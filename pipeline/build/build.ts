@@ -283,7 +283,10 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
 
   const failures: { code: string; error: unknown }[] = [];
   const chunks = renderChunks(plans.filter((p) => p.verdict.rebuild), concurrency, mainCode, options.shardMinEntries);
-  const outDirOf = (unit: RenderUnit<SitePlan>): string => join(work, 'out', unit.shard ? `${unit.code}-shard-${unit.shard[0]}` : unit.code);
+  /** Where a build writes a site, or share `index` of a split site's pages. */
+  const outDirOf = (code: string, share?: number): string => join(work, 'out', share === undefined ? code : `${code}-shard-${share}`);
+  /** The site's previous tree and its remembered index parts: unchanged parts are taken from it (not in a full build: their record is gone). */
+  const reuseOf = (plan: SitePlan) => ({ tree: plan.target, remembered: join(indexParts, `${plan.code}.json`) });
   /** A site split between builds: how many of its shares are still rendering, and whether one failed. */
   const shares = new Map<string, { left: number; failed: boolean }>();
   for (const unit of chunks.flat()) if (unit.shard) shares.set(unit.code, { left: unit.shard[1], failed: false });
@@ -291,13 +294,13 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
   const finishShare = async (unit: RenderUnit<SitePlan> & { shard: readonly [number, number] }, started: number): Promise<void> => {
     const state = shares.get(unit.code) as { left: number; failed: boolean };
     // Another share failed: the site keeps its previous dist/<code>, and this share's pages go.
-    if (state.failed) return rmSync(outDirOf(unit), { recursive: true, force: true });
+    if (state.failed) return rmSync(outDirOf(unit.code, unit.shard[0]), { recursive: true, force: true });
     if (--state.left > 0) return;
-    const merged = join(work, 'out', unit.code);
+    const merged = outDirOf(unit.code);
     rmSync(merged, { recursive: true, force: true });
-    renameSync(outDirOf({ ...unit, shard: [0, unit.shard[1]] }), merged);
-    for (let i = 1; i < unit.shard[1]; i++) mergeShard(outDirOf({ ...unit, shard: [i, unit.shard[1]] }), merged);
-    const site = await completeSite(merged, { stageDir: unit.stageDir, reuseIndex: { tree: unit.target, remembered: join(indexParts, `${unit.code}.json`) } });
+    renameSync(outDirOf(unit.code, 0), merged);
+    for (let i = 1; i < unit.shard[1]; i++) mergeShard(outDirOf(unit.code, i), merged);
+    const site = await completeSite(merged, { stageDir: unit.stageDir, reuseIndex: reuseOf(unit) });
     await finishRendered(unit, started, merged, { ...site, builds: unit.shard[1] });
   };
   /** A site failed to render: reported once, its shares' trees removed. */
@@ -306,7 +309,7 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
     if (state) {
       if (state.failed) return;
       state.failed = true;
-      for (let i = 0; i < unit.shard![1]; i++) rmSync(outDirOf({ ...unit, shard: [i, unit.shard![1]] }), { recursive: true, force: true });
+      for (let i = 0; i < unit.shard![1]; i++) rmSync(outDirOf(unit.code, i), { recursive: true, force: true });
     }
     failures.push({ code: unit.code, error });
     settled(unit.code);
@@ -320,13 +323,12 @@ export async function buildSites(options: BuildOptions): Promise<BuildResult> {
         root: themeRoot,
         cacheDir: join(work, 'cache', `build-${slot}`),
         renderedDir,
-        // The index's unchanged parts are taken from the site's tree in dist/ (not in a full build: their record is gone).
-        sites: chunk.map((u) => ({ code: u.code, stageDir: u.stageDir, outDir: outDirOf(u), reuseIndex: { tree: u.target, remembered: join(indexParts, `${u.code}.json`) }, ...(u.shard ? { shard: u.shard } : {}) })),
+        sites: chunk.map((u) => ({ code: u.code, stageDir: u.stageDir, outDir: outDirOf(u.code, u.shard?.[0]), reuseIndex: reuseOf(u), ...(u.shard ? { shard: u.shard } : {}) })),
         onSite: async (code, rendered) => {
           const unit = chunk.find((u) => u.code === code) as RenderUnit<SitePlan>;
           try {
             if (unit.shard) await finishShare(unit as RenderUnit<SitePlan> & { shard: readonly [number, number] }, started);
-            else await finishRendered(unit, started, outDirOf(unit), rendered);
+            else await finishRendered(unit, started, outDirOf(unit.code), rendered);
           } catch (error) {
             failed(unit, error);
           }
