@@ -18,7 +18,7 @@
  * The pages are src/routes/, injected below with the `[site]` segment when the
  * build renders several sites.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, passthroughImageService } from 'astro/config';
@@ -47,6 +47,13 @@ const sites = stageDirs.map((stageDir) => ({ publicDir: join(stageDir, 'public')
 // Several sites have several public dirs: pipeline/render copies each into its site's tree; Astro's is empty.
 const publicDir = several ? join(cacheDir, 'no-public') : /** @type {typeof sites[0]} */ (sites[0]).publicDir;
 if (several) mkdirSync(publicDir, { recursive: true });
+/** The content store Astro writes for a build, and the built pages read (storeReadAtRuntime). */
+const storeFile = join(cacheDir, 'astro', 'data-store.json');
+// A build starts from an empty store: Astro would otherwise load the last build's (a large file, parsed
+// for nothing: the loaders replace every record, and keep renderings themselves), and a save of that old
+// store still in progress when the new one is saved could be the file the pages read
+// (src/loader/store-ledger.ts). Previews keep theirs under the root's .astro/.
+if (process.env.SEALPRESS_OUT) rmSync(storeFile, { force: true });
 
 /** Every page of src/routes/ by its pattern, under `/[site]` when the build renders several sites. */
 const ROUTES = { '/': 'index.astro', '/[...path]': '[...path].astro', '/search': 'search.astro', '/404': '404.astro', '/robots.txt': 'robots.txt.ts', '/sitemap.xml': 'sitemap.xml.ts', '/search.js': 'search.js.ts', '/search-query.js': 'search-query.js.ts', '/[column]/rss.xml': '[column]/rss.xml.ts' };
@@ -70,8 +77,9 @@ const routes = {
  * whole: at 18,000 entries that held 1.3 GB of syntax tree for the ten seconds of
  * the bundling, the build's peak memory. The pages get the same value either way:
  * Astro's module is the file's JSON as a literal, this one parses the file, which
- * the content sync has written before the bundling starts and nothing changes
- * after. Previews (`astro dev`) keep Astro's own module.
+ * the content sync has written before the bundling starts; the pages check what
+ * they read against the loaders' ledger (src/loader/store-ledger.ts). Previews
+ * (`astro dev`) keep Astro's own module.
  * @type {import('vite').Plugin}
  */
 const storeReadAtRuntime = {
@@ -81,8 +89,7 @@ const storeReadAtRuntime = {
   // Astro's own plugin loads the module (it comes first); this replaces its code before Rollup parses it.
   transform(_code, id) {
     if (id !== DATA_STORE_MODULE) return null;
-    const file = join(cacheDir, 'astro', 'data-store.json');
-    return { code: `import { readFileSync } from 'node:fs';\nexport default JSON.parse(readFileSync(${JSON.stringify(file)}, 'utf8'));\n`, map: null };
+    return { code: `import { readFileSync } from 'node:fs';\nexport default JSON.parse(readFileSync(${JSON.stringify(storeFile)}, 'utf8'));\n`, map: null };
   },
 };
 

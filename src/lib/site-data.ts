@@ -8,6 +8,7 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import type { SiteData } from '../loader/bundle-schema.ts';
 import { pageShard, rendersSeveralSites, shardsFromEnv } from '../loader/read-bundle.ts';
+import { ledgerDifference, readLedger, type Ledger, type LedgerCollection, type LedgerRecord } from '../loader/store-ledger.ts';
 import { planRoutes, siteNav, type NavCategory, type NavColumn, type Route } from './routes.ts';
 
 export type Entry = CollectionEntry<'entries'>;
@@ -41,9 +42,30 @@ export function siteModel(site?: string): Promise<SiteModel> {
   return model;
 }
 
+const ledgers = new Map<LedgerCollection, Ledger>();
+
+/**
+ * Fails the build when what a page read from the content store is not what the
+ * loaders stored in this build (src/loader/store-ledger.ts): every site's
+ * record, and each site's entries before the site's pages are made. A preview
+ * loads its collections one by one and has no ledger.
+ */
+function checkStoreRead(collection: LedgerCollection, records: readonly LedgerRecord[], code?: string): void {
+  if (import.meta.env.DEV) return;
+  let ledger = ledgers.get(collection);
+  if (!ledger) {
+    ledger = readLedger(collection);
+    ledgers.set(collection, ledger);
+  }
+  const difference = ledgerDifference(collection, ledger, records, code);
+  if (difference !== undefined) throw new Error(difference);
+}
+
 /** The codes of the sites this build renders. */
 export async function siteCodes(): Promise<string[]> {
-  return (await getCollection('site')).map((s) => s.id).sort();
+  const records = await getCollection('site');
+  checkStoreRead('site', records);
+  return records.map((s) => s.id).sort();
 }
 
 /**
@@ -69,6 +91,7 @@ export async function forEachSite<P extends Record<string, string | undefined>, 
 async function build(site: string | undefined): Promise<SiteModel> {
   const records = await getCollection('site');
   if (records.length === 0) throw new Error('The site collection is empty: the bundle loader did not run.');
+  checkStoreRead('site', records);
   const record = site === undefined ? (records.length === 1 ? records[0] : undefined) : records.find((r) => r.id === site);
   if (!record) throw new Error(site === undefined ? `This build renders ${records.length} sites: a page must name its site (the site param).` : `No site ${site} in this build.`);
   const data = record.data;
@@ -77,7 +100,9 @@ async function build(site: string | undefined): Promise<SiteModel> {
   const columns = new Map(nav.flatMap((c) => c.columns.map((col) => [col.id, col] as const)));
   const prefix = `${code}/`;
   // Store ids are `<code>/<entry id>`; pages know an entry by its own id.
-  const entries = (await getCollection('entries', (e) => e.id.startsWith(prefix))).map((e) => ({ ...e, id: e.id.slice(prefix.length) })).sort(newestFirst);
+  const stored = await getCollection('entries', (e) => e.id.startsWith(prefix));
+  checkStoreRead('entries', stored, code);
+  const entries = stored.map((e) => ({ ...e, id: e.id.slice(prefix.length) })).sort(newestFirst);
   const byColumn = new Map<string, Entry[]>();
   for (const e of entries) {
     const list = byColumn.get(e.data.column) ?? [];

@@ -14,7 +14,9 @@
  * site each: the entries of all of them are in one store, told apart by the code.
  *
  * The store is cleared on every load: a cached data store must not keep an entry
- * the current bundle no longer carries (an unpublished or refused entry).
+ * the current bundle no longer carries (an unpublished or refused entry). In a
+ * build it changes once, when both collections are prepared, and the pages
+ * check what they read against the ledger of that change (store-ledger.ts).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -25,6 +27,7 @@ import { RENDERER_REVISION } from '../markdown/rehype-sealpress.ts';
 import { entryRenderer } from '../markdown/render-entry.ts';
 import { entryDataSchema, siteDataSchema, type Bundle, type BundleEntryData, type EntryData } from './bundle-schema.ts';
 import { BUNDLE_FILE, entryPath, mdxModulePath, readBundle, stageDirsFromEnv } from './read-bundle.ts';
+import { writeLedger } from './store-ledger.ts';
 
 /** The store id of an entry of a site. */
 export function storeId(code: string, id: string): string {
@@ -105,22 +108,81 @@ function writeRendered(dir: string, code: string, entries: Map<string, Rendering
   renameSync(partial, file);
 }
 
+/**
+ * One load of the stages in a build, shared by the two loaders: the bundles are
+ * read once, and neither loader changes the store before both have prepared
+ * everything they store (store-ledger.ts says why). `stored` resolves when the
+ * second arrives; each then clears and fills its collection without an await,
+ * so both collections change in the same turn of the event loop, and no save
+ * Astro begins can hold one without the other or a part of either.
+ *
+ * A preview (`astro dev`, a watcher) loads each collection on its own: a
+ * change to a bundle reloads them separately, and a preview publishes nothing.
+ */
+interface SharedLoad {
+  bundles: { bundle: Bundle; stageDir: string }[];
+  arrived: number;
+  stored: Promise<void>;
+  release: () => void;
+}
+
+/** The loaders that share a load: both collections of src/content.config.ts. */
+const SHARING_LOADERS = 2;
+let sharedLoad: SharedLoad | undefined;
+
+function joinSharedLoad(): SharedLoad {
+  if (!sharedLoad) {
+    let release!: () => void;
+    const stored = new Promise<void>((resolve) => (release = resolve));
+    sharedLoad = { bundles: loadBundles(), arrived: 0, stored, release };
+  }
+  return sharedLoad;
+}
+
+/** Resolves once every loader of the load is ready to store. */
+function readyToStore(load: SharedLoad): Promise<void> {
+  load.arrived++;
+  if (load.arrived === SHARING_LOADERS) {
+    sharedLoad = undefined;
+    load.release();
+  }
+  return load.stored;
+}
+
+/** What a loader stores, all of it prepared before the store changes. */
+interface Prepared {
+  id: string;
+  data: Record<string, unknown>;
+  digest: string;
+  rendered?: Rendering['rendered'];
+}
+
+/**
+ * Replaces a collection with the prepared records, in one synchronous run: no
+ * save of the store can begin in the middle of it.
+ */
+function storeAll(ctx: LoaderContext, records: readonly Prepared[]): void {
+  ctx.store.clear();
+  for (const record of records) ctx.store.set(record);
+}
+
 export function bundleEntriesLoader(): Loader {
   const watching = { on: false };
   const load = async (ctx: LoaderContext): Promise<void> => {
     reloadOnChange(ctx, watching, load);
-    const bundles = loadBundles();
+    const shared = ctx.watcher ? undefined : joinSharedLoad();
+    const bundles = shared?.bundles ?? loadBundles();
 
-    // Keep what a cached store rendered, keyed by digest, then start from empty.
+    // What a cached store rendered (a preview's previous load), keyed by digest.
     const stored = new Map<string, Rendering>();
     for (const [id, old] of ctx.store.entries()) if (old.digest !== undefined && old.rendered) stored.set(id, { digest: String(old.digest), rendered: old.rendered });
-    ctx.store.clear();
     const cacheDir = renderedCacheDir();
+    const records: Prepared[] = [];
 
     for (const { bundle, stageDir } of bundles) {
       // Each site renders with its own public dir (image sizes) and host (internal links).
       const renderer = await entryRenderer({ publicDir: join(stageDir, 'public'), siteUrl: bundle.site.url });
-      // What the site's last build rendered: the store holds only the sites of this build's last run.
+      // What the site's last build rendered, whichever build that was.
       const kept = cacheDir ? readRendered(cacheDir, bundle.site.code) : new Map<string, Rendering>();
       const now = new Map<string, Rendering>();
       let reused = 0;
@@ -141,12 +203,17 @@ export function bundleEntriesLoader(): Loader {
             throw new SealpressError('BUILD_FAILED', `Cannot render ${entry.source} (entry ${entry.id}): ${(cause as Error).message}`, { cause, file: entry.source });
           }
         }
-        ctx.store.set({ id, data, digest, rendered });
+        records.push({ id, data, digest, rendered });
         now.set(entry.id, { digest, rendered });
       }
       if (cacheDir) writeRendered(cacheDir, bundle.site.code, now);
       ctx.logger.info(`${bundle.entries.length} entries from ${bundle.site.name} (${bundle.mode})${reused ? `, ${reused} reused from cache` : ''}`);
     }
+    if (shared) {
+      writeLedger('entries', records);
+      await readyToStore(shared);
+    }
+    storeAll(ctx, records);
   };
   return { name: 'sealpress-bundle-entries', schema: entryDataSchema, load };
 }
@@ -155,11 +222,18 @@ export function bundleSiteLoader(): Loader {
   const watching = { on: false };
   const load = async (ctx: LoaderContext): Promise<void> => {
     reloadOnChange(ctx, watching, load);
-    ctx.store.clear();
-    for (const { bundle } of loadBundles()) {
+    const shared = ctx.watcher ? undefined : joinSharedLoad();
+    const records: Prepared[] = [];
+    for (const { bundle } of shared?.bundles ?? loadBundles()) {
       const { entries: _entries, ...site } = bundle;
-      ctx.store.set({ id: site.site.code, data: await ctx.parseData({ id: site.site.code, data: site }) });
+      const data = await ctx.parseData({ id: site.site.code, data: site });
+      records.push({ id: site.site.code, data, digest: ctx.generateDigest(data) });
     }
+    if (shared) {
+      writeLedger('site', records);
+      await readyToStore(shared);
+    }
+    storeAll(ctx, records);
   };
   return { name: 'sealpress-bundle-site', schema: siteDataSchema, load };
 }
