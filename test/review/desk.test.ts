@@ -193,7 +193,9 @@ describe('sealpress review, the command', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    const url = await vi.waitFor(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}/.exec(out)![0], { timeout: 60_000, interval: 200 });
+    // The URL and the line after it are two writes: they may reach the pipe apart.
+    await vi.waitFor(() => expect(out).toContain('按 Ctrl-C 停止'), { timeout: 60_000, interval: 200 });
+    const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}/.exec(out)![0];
     expect(out).toContain('私钥已在此打开');
     const opened = await fetch(url, { redirect: 'manual' });
     expect(opened.status).toBe(303);
