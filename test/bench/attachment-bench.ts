@@ -33,7 +33,8 @@ const MB = 1024 * 1024;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-function gateOnce(root: string, now: Date, mode: 'cold' | 'warm'): GateRun {
+/** One gate run in a process of its own (gate-once.ts): its time and CPU, with no other run's heap behind it. */
+export function gateOnce(root: string, now: Date, mode: 'cold' | 'warm'): GateRun {
   const out = execFileSync(process.execPath, ['--import', 'tsx', GATE_ONCE, root, now.toISOString(), mode], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!) as GateRun;
 }
