@@ -116,8 +116,10 @@ function writeRendered(dir: string, code: string, entries: Map<string, Rendering
  * so both collections change in the same turn of the event loop, and no save
  * Astro begins can hold one without the other or a part of either.
  *
- * A preview (`astro dev`, a watcher) loads each collection on its own: a
- * change to a bundle reloads them separately, and a preview publishes nothing.
+ * A preview (`astro dev`, a watcher) loads each collection on its own, storing
+ * each record as it is ready (both clear their collection in the turn the change
+ * is seen, and the store is saved once no record came for 500 ms): a change to a
+ * bundle reloads them separately, and a preview publishes nothing.
  */
 interface SharedLoad {
   bundles: { bundle: Bundle; stageDir: string }[];
@@ -178,6 +180,8 @@ export function bundleEntriesLoader(): Loader {
     for (const [id, old] of ctx.store.entries()) if (old.digest !== undefined && old.rendered) stored.set(id, { digest: String(old.digest), rendered: old.rendered });
     const cacheDir = renderedCacheDir();
     const records: Prepared[] = [];
+    // A preview stores each record as it is ready: the store's save waits for 500 ms without a change.
+    if (!shared) ctx.store.clear();
 
     for (const { bundle, stageDir } of bundles) {
       // Each site renders with its own public dir (image sizes) and host (internal links).
@@ -204,6 +208,7 @@ export function bundleEntriesLoader(): Loader {
           }
         }
         records.push({ id, data, digest, rendered });
+        if (!shared) ctx.store.set({ id, data, digest, rendered });
         now.set(entry.id, { digest, rendered });
       }
       if (cacheDir) writeRendered(cacheDir, bundle.site.code, now);
@@ -212,8 +217,8 @@ export function bundleEntriesLoader(): Loader {
     if (shared) {
       writeLedger('entries', records);
       await readyToStore(shared);
+      storeAll(ctx, records);
     }
-    storeAll(ctx, records);
   };
   return { name: 'sealpress-bundle-entries', schema: entryDataSchema, load };
 }
@@ -224,16 +229,18 @@ export function bundleSiteLoader(): Loader {
     reloadOnChange(ctx, watching, load);
     const shared = ctx.watcher ? undefined : joinSharedLoad();
     const records: Prepared[] = [];
+    if (!shared) ctx.store.clear();
     for (const { bundle } of shared?.bundles ?? loadBundles()) {
       const { entries: _entries, ...site } = bundle;
       const data = await ctx.parseData({ id: site.site.code, data: site });
       records.push({ id: site.site.code, data, digest: ctx.generateDigest(data) });
+      if (!shared) ctx.store.set(records[records.length - 1] as Prepared);
     }
     if (shared) {
       writeLedger('site', records);
       await readyToStore(shared);
+      storeAll(ctx, records);
     }
-    storeAll(ctx, records);
   };
   return { name: 'sealpress-bundle-site', schema: siteDataSchema, load };
 }
