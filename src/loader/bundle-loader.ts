@@ -27,7 +27,7 @@ import { RENDERER_REVISION } from '../markdown/rehype-sealpress.ts';
 import { entryRenderer } from '../markdown/render-entry.ts';
 import { entryDataSchema, siteDataSchema, type Bundle, type BundleEntryData, type EntryData } from './bundle-schema.ts';
 import { BUNDLE_FILE, entryPath, mdxModulePath, readBundle, stageDirsFromEnv } from './read-bundle.ts';
-import { writeLedger } from './store-ledger.ts';
+import { writeLedger, type LedgerCollection } from './store-ledger.ts';
 
 /** The store id of an entry of a site. */
 export function storeId(code: string, id: string): string {
@@ -116,10 +116,8 @@ function writeRendered(dir: string, code: string, entries: Map<string, Rendering
  * so both collections change in the same turn of the event loop, and no save
  * Astro begins can hold one without the other or a part of either.
  *
- * A preview (`astro dev`, a watcher) loads each collection on its own, storing
- * each record as it is ready (both clear their collection in the turn the change
- * is seen, and the store is saved once no record came for 500 ms): a change to a
- * bundle reloads them separately, and a preview publishes nothing.
+ * A preview (`astro dev`, a watcher) loads each collection on its own (startLoad):
+ * a change to a bundle reloads them separately, and a preview publishes nothing.
  */
 interface SharedLoad {
   bundles: { bundle: Bundle; stageDir: string }[];
@@ -151,7 +149,7 @@ function readyToStore(load: SharedLoad): Promise<void> {
   return load.stored;
 }
 
-/** What a loader stores, all of it prepared before the store changes. */
+/** A record as a loader stores it. */
 interface Prepared {
   id: string;
   data: Record<string, unknown>;
@@ -160,28 +158,41 @@ interface Prepared {
 }
 
 /**
- * Replaces a collection with the prepared records, in one synchronous run: no
- * save of the store can begin in the middle of it.
+ * How a loader stores its records. In a build, all of them at once, when both
+ * loaders of the shared load are ready: the collection is cleared and filled
+ * without an await (no save of the store can begin in the middle), after the
+ * ledger of them is written. In a preview, each as it is ready: the collection
+ * is cleared in the turn the change is seen, and the store is saved once no
+ * record came for 500 ms.
  */
-function storeAll(ctx: LoaderContext, records: readonly Prepared[]): void {
-  ctx.store.clear();
-  for (const record of records) ctx.store.set(record);
+function startLoad(ctx: LoaderContext, collection: LedgerCollection): { bundles: SharedLoad['bundles']; add: (record: Prepared) => void; done: () => Promise<void> } {
+  const shared = ctx.watcher ? undefined : joinSharedLoad();
+  if (!shared) {
+    ctx.store.clear();
+    return { bundles: loadBundles(), add: (record) => void ctx.store.set(record), done: async () => undefined };
+  }
+  const records: Prepared[] = [];
+  return {
+    bundles: shared.bundles,
+    add: (record) => void records.push(record),
+    done: async () => {
+      writeLedger(collection, records);
+      await readyToStore(shared);
+      ctx.store.clear();
+      for (const record of records) ctx.store.set(record);
+    },
+  };
 }
 
 export function bundleEntriesLoader(): Loader {
   const watching = { on: false };
   const load = async (ctx: LoaderContext): Promise<void> => {
     reloadOnChange(ctx, watching, load);
-    const shared = ctx.watcher ? undefined : joinSharedLoad();
-    const bundles = shared?.bundles ?? loadBundles();
-
     // What a cached store rendered (a preview's previous load), keyed by digest.
     const stored = new Map<string, Rendering>();
     for (const [id, old] of ctx.store.entries()) if (old.digest !== undefined && old.rendered) stored.set(id, { digest: String(old.digest), rendered: old.rendered });
+    const { bundles, add, done } = startLoad(ctx, 'entries');
     const cacheDir = renderedCacheDir();
-    const records: Prepared[] = [];
-    // A preview stores each record as it is ready: the store's save waits for 500 ms without a change.
-    if (!shared) ctx.store.clear();
 
     for (const { bundle, stageDir } of bundles) {
       // Each site renders with its own public dir (image sizes) and host (internal links).
@@ -207,18 +218,13 @@ export function bundleEntriesLoader(): Loader {
             throw new SealpressError('BUILD_FAILED', `Cannot render ${entry.source} (entry ${entry.id}): ${(cause as Error).message}`, { cause, file: entry.source });
           }
         }
-        records.push({ id, data, digest, rendered });
-        if (!shared) ctx.store.set({ id, data, digest, rendered });
+        add({ id, data, digest, rendered });
         now.set(entry.id, { digest, rendered });
       }
       if (cacheDir) writeRendered(cacheDir, bundle.site.code, now);
       ctx.logger.info(`${bundle.entries.length} entries from ${bundle.site.name} (${bundle.mode})${reused ? `, ${reused} reused from cache` : ''}`);
     }
-    if (shared) {
-      writeLedger('entries', records);
-      await readyToStore(shared);
-      storeAll(ctx, records);
-    }
+    await done();
   };
   return { name: 'sealpress-bundle-entries', schema: entryDataSchema, load };
 }
@@ -227,20 +233,13 @@ export function bundleSiteLoader(): Loader {
   const watching = { on: false };
   const load = async (ctx: LoaderContext): Promise<void> => {
     reloadOnChange(ctx, watching, load);
-    const shared = ctx.watcher ? undefined : joinSharedLoad();
-    const records: Prepared[] = [];
-    if (!shared) ctx.store.clear();
-    for (const { bundle } of shared?.bundles ?? loadBundles()) {
+    const { bundles, add, done } = startLoad(ctx, 'site');
+    for (const { bundle } of bundles) {
       const { entries: _entries, ...site } = bundle;
       const data = await ctx.parseData({ id: site.site.code, data: site });
-      records.push({ id: site.site.code, data, digest: ctx.generateDigest(data) });
-      if (!shared) ctx.store.set(records[records.length - 1] as Prepared);
+      add({ id: site.site.code, data, digest: ctx.generateDigest(data) });
     }
-    if (shared) {
-      writeLedger('site', records);
-      await readyToStore(shared);
-      storeAll(ctx, records);
-    }
+    await done();
   };
   return { name: 'sealpress-bundle-site', schema: siteDataSchema, load };
 }

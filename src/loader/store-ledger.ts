@@ -19,8 +19,9 @@
  * digests (a record's digest covers what it was made from: bundle-loader.ts).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { writeFileAtomicSync } from '../../pipeline/fs/durable.ts';
 
 /** The collections the loaders fill (src/content.config.ts). */
 export type LedgerCollection = 'entries' | 'site';
@@ -71,10 +72,7 @@ export function ledgerOf(records: Iterable<LedgerRecord>): Ledger {
 export function writeLedger(collection: LedgerCollection, records: Iterable<LedgerRecord>, env: NodeJS.ProcessEnv = process.env): void {
   const dir = ledgerDir(env);
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${collection}.json`);
-  const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, JSON.stringify({ version: LEDGER_VERSION, sites: ledgerOf(records) }));
-  renameSync(partial, file);
+  writeFileAtomicSync(join(dir, `${collection}.json`), Buffer.from(JSON.stringify({ version: LEDGER_VERSION, sites: ledgerOf(records) })));
 }
 
 /** What the loaders stored in this build, per collection; an unreadable ledger is an error (nothing to check against). */

@@ -12,12 +12,13 @@
  * pipeline/ files they import, node_modules linked), so the last step can change
  * one of its files. All clocks are fixed.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, appendFileSync, realpathSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSites, judgeSite, PACKAGE_ROOT, readBuiltRecord, rebuiltLine, siteDoneLine, themeDigest, toolchainDigest, treeListing, type BuildResult, type RenderInputs } from '../../pipeline/build/index.ts';
 import { approveAll, entry, GROUP_YAML, makeRepo, MAIN, NOW, SUB, type TestRepo } from '../helpers/repo.ts';
+import { copyThemeInto } from '../helpers/theme.ts';
 import { byPath, collectReleaseFiles } from '../../pipeline/release/index.ts';
 
 const SUB2 = '19902000000';
@@ -71,15 +72,11 @@ let theme: string;
 const scratch: string[] = [];
 const holds: { withdrawn?: string } = {};
 
-/** A copy of the package's theme that builds: what themeDigest reads, node_modules linked. */
+/** A copy of the package's theme that builds, in a scratch folder. */
 function copyTheme(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sealpress-theme-'));
   scratch.push(dir);
-  for (const p of ['src', 'astro.config.mjs', 'public', 'pipeline', 'package.json', 'tsconfig.json']) {
-    if (existsSync(join(PACKAGE_ROOT, p))) cpSync(join(PACKAGE_ROOT, p), join(dir, p), { recursive: true });
-  }
-  symlinkSync(realpathSync(join(PACKAGE_ROOT, 'node_modules')), join(dir, 'node_modules'), 'dir');
-  return dir;
+  return copyThemeInto(dir);
 }
 
 async function approve(): Promise<void> {

@@ -3,7 +3,7 @@
  * or the build fails (src/loader/store-ledger.ts): Astro saves its store to disk
  * in the background and can leave an earlier, partial save as the file.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -11,7 +11,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { SealpressError } from '../../pipeline/errors/index.ts';
 import { renderSite } from '../../pipeline/render/index.ts';
 import { ledgerDifference, ledgerOf, type LedgerRecord } from '../../src/loader/store-ledger.ts';
-import { makeStage, REPO_ROOT } from './stage.ts';
+import { copyThemeInto } from '../helpers/theme.ts';
+import { makeStage } from './stage.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sealpress-ledger-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -67,11 +68,7 @@ describe('the ledger of what the loaders stored', () => {
  * preparing each record waits for a timer, as reading a file would.
  */
 function drillTheme(name: string, after: string): string {
-  const dir = join(scratch, name, 'theme');
-  for (const p of ['src', 'astro.config.mjs', 'pipeline', 'package.json', 'tsconfig.json']) {
-    if (existsSync(join(REPO_ROOT, p))) cpSync(join(REPO_ROOT, p), join(dir, p), { recursive: true });
-  }
-  symlinkSync(realpathSync(join(REPO_ROOT, 'node_modules')), join(dir, 'node_modules'), 'dir');
+  const dir = copyThemeInto(join(scratch, name, 'theme'));
   const ticksFile = join(scratch, name, 'ticks.json');
   writeFileSync(
     join(dir, 'src', 'content.config.ts'),
